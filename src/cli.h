@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* The command line: one getopt_long table per subcommand. Options that
+ * mirror a profile key are kept as (section, key, value) settings and are
+ * applied through profile_set() after every profile, so the command line
+ * always wins and both paths share one parser. */
+
+#include <stdbool.h>
+#include "config.h"
+#include "log.h"
+
+enum cli_command {
+        CLI_RUN,
+        CLI_CONFIG,
+        CLI_PROFILES,
+        CLI_UNSHARE,
+        CLI_CP,
+        CLI_VERSION,
+        CLI_HELP,
+};
+
+struct cli_setting {
+        const char *section;
+        const char *key;
+        char *value;
+        const char *option;     /* "--bind", for error messages */
+};
+
+struct cli {
+        enum cli_command command;
+        char *profile;                  /* -p NAME */
+        bool no_default_profile;
+        struct cli_setting *settings;
+        size_t n_settings;
+        char **args;                    /* positional: ROOT (run/config) or cp's SRC DST */
+        char **command_argv;            /* after ROOT / after "--" */
+        bool command_given;
+        bool interactive;
+        unsigned preserve_fds;
+        enum log_level log_level;
+        bool archive;                   /* cp -a */
+        char *help_topic;               /* CLI_HELP: subcommand asked for */
+};
+
+/* Returns 0, or 1 when --help/--version was printed (exit 0), or -EINVAL
+ * after printing the error. */
+int cli_parse(int argc, char **argv, struct cli *ret);
+/* Applies the command line's settings onto c (after the profiles). */
+int cli_apply(const struct cli *cli, struct config *c);
+void cli_free(struct cli *cli);
+/* Prints the usage of a subcommand (NULL: the top level). */
+void cli_help(FILE *f, const char *subcommand);

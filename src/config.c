@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "util.h"
+
+void config_init(struct config *c) {
+        memset(c, 0, sizeof(*c));
+        c->init = c->read_only = c->tty = -1;
+        c->ipc = c->uts = c->cgroup = -1;
+        c->env_clear = -1;
+        c->no_new_privileges = -1;
+}
+
+static void mount_entry_done(struct mount_entry *m) {
+        free(m->source);
+        free(m->destination);
+        free(m->data);
+}
+
+void config_free(struct config *c) {
+        if (!c)
+                return;
+        free(c->description);
+        strv_free(c->included);
+        free(c->root);
+        strv_free(c->command);
+        free(c->working_directory);
+        free(c->hostname);
+        free(c->user);
+        free(c->overlay_dir);
+        strv_free(c->layers);
+        free(c->uid_map);
+        free(c->gid_map);
+        for (size_t i = 0; i < c->n_mounts; i++)
+                mount_entry_done(&c->mounts[i]);
+        free(c->mounts);
+        for (size_t i = 0; i < c->n_devices; i++) {
+                free(c->devices[i].host_path);
+                free(c->devices[i].container_path);
+        }
+        free(c->devices);
+        strv_free(c->env_keep);
+        strv_free(c->env_set);
+        strv_free(c->seccomp_deny);
+        strv_free(c->seccomp_allow);
+        free(c->rlimits);
+        strv_free(c->origin_files);
+        memset(c, 0, sizeof(*c));
+}
+
+static void default_int(int *v, int def) {
+        if (*v < 0)
+                *v = def;
+}
+
+int config_finalize(struct config *c) {
+        default_int(&c->init, 1);
+        /* With no root the host's own / is the root: never writable. */
+        default_int(&c->read_only, c->root ? 0 : 1);
+        default_int(&c->tty, 0);
+        default_int(&c->ipc, 1);
+        default_int(&c->uts, 1);
+        default_int(&c->cgroup, 1);
+        default_int(&c->env_clear, 1);
+        default_int(&c->no_new_privileges, 1);
+        if (c->idmap_mode == IDMAP_UNSET)
+                c->idmap_mode = IDMAP_AUTO;
+        if (c->network == NET_UNSET)
+                c->network = NET_HOST;
+        if (c->overlay == OVERLAY_UNSET)
+                c->overlay = OVERLAY_NONE;
+        if (c->seccomp == SECCOMP_UNSET)
+                c->seccomp = SECCOMP_DEFAULT;
+        if (c->seccomp_errno == 0)
+                c->seccomp_errno = EPERM;
+        return 0;
+}
+
+bool config_key_is_set(const struct config *c, enum config_key key) {
+        return c->origins[key].file || c->origins[key].line;
+}
+
+#define CAP_BIT(n) (UINT64_C(1) << (n))
+
+uint64_t config_default_capabilities(void) {
+        /* The list docker and podman keep. CAP_SYS_ADMIN is never in it: with
+         * it, masked and read-only mounts could be undone from inside. */
+        return CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_FOWNER) |
+               CAP_BIT(CAP_FSETID) | CAP_BIT(CAP_KILL) | CAP_BIT(CAP_SETGID) |
+               CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETPCAP) | CAP_BIT(CAP_NET_BIND_SERVICE) |
+               CAP_BIT(CAP_SYS_CHROOT) | CAP_BIT(CAP_SETFCAP);
+}
+
+uint64_t config_effective_capabilities(const struct config *c) {
+        uint64_t set = c->cap_drop_all ? 0 : config_default_capabilities() & ~c->cap_drop;
+        return set | c->cap_add;
+}

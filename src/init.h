@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <sys/types.h>
+
+/* PID 1 of the container: forwards signals to child, reaps every orphan,
+ * and exits with child's status (128+N for a signal). Never returns. */
+_Noreturn void init_run(pid_t child);
+
+/* The signals init and the launcher forward to the command. */
+extern const int init_forwarded_signals[];
+extern const unsigned init_n_forwarded_signals;

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <time.h>
+
+#include "log.h"
+
+static enum log_level level = LOG_NORMAL;
+static struct timespec start;
+static bool deferred;
+/* The child's first error, sent to the parent on the sync fd. */
+static char deferred_message[1024];
+
+void log_init(void) {
+        clock_gettime(CLOCK_MONOTONIC, &start);
+}
+
+void log_set_level(enum log_level l) { level = l; }
+enum log_level log_get_level(void) { return level; }
+
+void log_set_deferred(bool d) {
+        deferred = d;
+        deferred_message[0] = '\0';
+}
+
+const char *log_deferred_message(void) {
+        return deferred_message;
+}
+
+double log_elapsed_ms(void) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return (double) (now.tv_sec - start.tv_sec) * 1e3 + (double) (now.tv_nsec - start.tv_nsec) / 1e6;
+}
+
+static void emit(const char *prefix, const char *fmt, va_list ap, int r) {
+        char msg[sizeof(deferred_message)];
+        int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+        if (r < 0 && n >= 0 && (size_t) n < sizeof(msg))
+                snprintf(msg + n, sizeof(msg) - (size_t) n, ": %s", strerror(-r));
+        if (deferred) {
+                /* Keep the first error: it names the step that failed. */
+                if (!deferred_message[0])
+                        snprintf(deferred_message, sizeof(deferred_message), "%s%s", prefix, msg);
+                return;
+        }
+        fprintf(stderr, "userbox: %s%s\n", prefix, msg);
+}
+
+int log_errno(int r, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        emit("", fmt, ap, r);
+        va_end(ap);
+        return r;
+}
+
+int log_error(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        emit("", fmt, ap, 0);
+        va_end(ap);
+        return -EINVAL;
+}
+
+void log_warning(const char *fmt, ...) {
+        va_list ap;
+        if (level < LOG_NORMAL || deferred)
+                return;
+        va_start(ap, fmt);
+        emit("warning: ", fmt, ap, 0);
+        va_end(ap);
+}
+
+void log_step(const char *fmt, ...) {
+        char msg[512];
+        va_list ap;
+        if (level < LOG_VERBOSE)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        /* Steps are progress, not errors: the child prints them too, so a
+         * slow step is visible wherever it runs. */
+        fprintf(stderr, "userbox: [%8.3f ms] %s\n", log_elapsed_ms(), msg);
+}

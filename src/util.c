@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <strings.h>
+
+#include "util.h"
+
+const char *startswith(const char *s, const char *prefix) {
+        size_t n = strlen(prefix);
+        return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+int parse_uint64(const char *s, uint64_t *ret) {
+        char *end;
+        unsigned long long v;
+
+        /* strtoull accepts leading blanks and a minus sign: refuse both. */
+        if (!s || !isdigit((unsigned char) s[0]))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (*end != '\0')
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+int parse_uint32(const char *s, uint32_t *ret) {
+        uint64_t v;
+        int r = parse_uint64(s, &v);
+        if (r < 0)
+                return r;
+        if (v > UINT32_MAX)
+                return -ERANGE;
+        *ret = (uint32_t) v;
+        return 0;
+}
+
+int parse_int(const char *s, int *ret) {
+        uint64_t v;
+        int r = parse_uint64(s, &v);
+        if (r < 0)
+                return r;
+        if (v > INT_MAX)
+                return -ERANGE;
+        *ret = (int) v;
+        return 0;
+}
+
+int parse_boolean(const char *s) {
+        static const char *const yes[] = { "1", "yes", "true", "on" };
+        static const char *const no[] = { "0", "no", "false", "off" };
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++)
+                if (strcasecmp(s, yes[i]) == 0)
+                        return 1;
+        for (size_t i = 0; i < ELEMENTSOF(no); i++)
+                if (strcasecmp(s, no[i]) == 0)
+                        return 0;
+        return -EINVAL;
+}
+
+int parse_size(const char *s, uint64_t *ret) {
+        static const struct { char suffix; unsigned shift; } units[] = {
+                { 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 },
+        };
+        _cleanup_free_ char *digits = NULL;
+        size_t n;
+        unsigned shift = 0;
+        uint64_t v;
+        int r;
+
+        if (!s || !*s)
+                return -EINVAL;
+        n = strlen(s);
+        for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                if (toupper((unsigned char) s[n - 1]) == units[i].suffix) {
+                        shift = units[i].shift;
+                        n--;
+                        break;
+                }
+        digits = strndup(s, n);
+        if (!digits)
+                return -ENOMEM;
+        r = parse_uint64(digits, &v);
+        if (r < 0)
+                return r;
+        if (shift && v > (UINT64_MAX >> shift))
+                return -ERANGE;
+        *ret = v << shift;
+        return 0;
+}
+
+void strv_free(char **l) {
+        if (!l)
+                return;
+        for (char **p = l; *p; p++)
+                free(*p);
+        free(l);
+}
+
+size_t strv_length(char * const *l) {
+        size_t n = 0;
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+int strv_push(char ***l, char *s) {
+        size_t n = strv_length(*l);
+        char **nl = realloc(*l, (n + 2) * sizeof(char *));
+        if (!nl) {
+                free(s);
+                return -ENOMEM;
+        }
+        nl[n] = s;
+        nl[n + 1] = NULL;
+        *l = nl;
+        return 0;
+}
+
+int strv_extend(char ***l, const char *s) {
+        char *copy = strdup(s);
+        if (!copy)
+                return -ENOMEM;
+        return strv_push(l, copy);
+}
+
+char **strv_copy(char * const *l) {
+        size_t n = strv_length(l);
+        char **c = calloc(n + 1, sizeof(char *));
+        if (!c)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                c[i] = strdup(l[i]);
+                if (!c[i]) {
+                        strv_free(c);
+                        return NULL;
+                }
+        }
+        return c;
+}
+
+bool strv_contains(char * const *l, const char *s) {
+        for (size_t i = 0; l && l[i]; i++)
+                if (streq(l[i], s))
+                        return true;
+        return false;
+}
+
+bool path_is_absolute(const char *p) {
+        return p && p[0] == '/';
+}
+
+char *path_simplify(char *p) {
+        char *out = p, *in = p;
+        bool absolute = *p == '/';
+
+        while (*in) {
+                if (*in == '/') {
+                        while (*in == '/')
+                                in++;
+                        if (out != p || absolute)
+                                *out++ = '/';
+                        continue;
+                }
+                if (in[0] == '.' && (in[1] == '/' || in[1] == '\0') && (in == p || in[-1] == '/')) {
+                        in++;
+                        continue;
+                }
+                *out++ = *in++;
+        }
+        /* Drop a trailing slash, but keep "/" itself. */
+        while (out > p + 1 && out[-1] == '/')
+                out--;
+        if (out == p && absolute)
+                *out++ = '/';
+        if (out == p)
+                *out++ = '.';
+        *out = '\0';
+        return p;
+}
+
+char *path_join(const char *a, const char *b) {
+        size_t la = strlen(a);
+        char *r;
+
+        while (la > 0 && a[la - 1] == '/')
+                la--;
+        while (*b == '/')
+                b++;
+        r = malloc(la + 1 + strlen(b) + 1);
+        if (!r)
+                return NULL;
+        memcpy(r, a, la);
+        r[la] = '/';
+        strcpy(r + la + 1, b);
+        return r;
+}
+
+bool path_has_dotdot(const char *p) {
+        for (const char *c = p; (c = strstr(c, "..")); c += 2)
+                if ((c == p || c[-1] == '/') && (c[2] == '/' || c[2] == '\0'))
+                        return true;
+        return false;
+}
+
+const char *path_basename(const char *p) {
+        const char *s = strrchr(p, '/');
+        return s ? s + 1 : p;
+}
+
+int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0, allocated = 0;
+
+        for (;;) {
+                ssize_t n;
+                if (allocated - size < 4096) {
+                        size_t want = allocated ? allocated * 2 : 4096;
+                        char *nb;
+                        if (want > max + 1)
+                                want = max + 1;
+                        if (want <= size)
+                                return -EFBIG;
+                        nb = realloc(buf, want + 1);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        allocated = want;
+                }
+                n = read(fd, buf + size, allocated - size);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                size += (size_t) n;
+                if (size > max)
+                        return -EFBIG;
+        }
+        buf[size] = '\0';
+        if (ret_size)
+                *ret_size = size;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+int write_file(const char *path, const char *s) {
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        size_t n = strlen(s);
+        ssize_t w;
+
+        if (fd < 0)
+                return -errno;
+        w = write(fd, s, n);
+        if (w < 0)
+                return -errno;
+        return (size_t) w == n ? 0 : -EIO;
+}
+
+bool string_has_cc(const char *s) {
+        for (; *s; s++)
+                if ((iscntrl((unsigned char) *s) && *s != '\t') || (unsigned char) *s == 0x7f)
+                        return true;
+        return false;
+}
+
+unsigned string_distance(const char *a, const char *b) {
+        size_t la = strlen(a), lb = strlen(b);
+        unsigned row[64];
+
+        if (lb >= ELEMENTSOF(row))
+                return UINT_MAX;
+        for (size_t j = 0; j <= lb; j++)
+                row[j] = (unsigned) j;
+        for (size_t i = 1; i <= la; i++) {
+                unsigned diag = row[0];
+                row[0] = (unsigned) i;
+                for (size_t j = 1; j <= lb; j++) {
+                        unsigned up = row[j];
+                        unsigned cost = tolower((unsigned char) a[i - 1]) == tolower((unsigned char) b[j - 1]) ? 0 : 1;
+                        unsigned best = diag + cost;
+                        if (up + 1 < best)
+                                best = up + 1;
+                        if (row[j - 1] + 1 < best)
+                                best = row[j - 1] + 1;
+                        row[j] = best;
+                        diag = up;
+                }
+        }
+        return row[lb];
+}
+
+int split_command_line(const char *s, char ***ret) {
+        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *word = malloc(strlen(s) + 1);
+        size_t n = 0;
+        bool in_word = false;
+        char quote = 0;
+        int r;
+
+        if (!word)
+                return -ENOMEM;
+        for (const char *p = s;; p++) {
+                char ch = *p;
+                if (ch == '\0') {
+                        if (quote)
+                                return -EINVAL;
+                        break;
+                }
+                if (quote) {
+                        if (ch == quote)
+                                quote = 0;
+                        else if (ch == '\\' && quote == '"' && (p[1] == '"' || p[1] == '\\'))
+                                word[n++] = *++p;
+                        else
+                                word[n++] = ch;
+                        continue;
+                }
+                if (ch == ' ' || ch == '\t') {
+                        if (in_word) {
+                                word[n] = '\0';
+                                r = strv_extend(&argv, word);
+                                if (r < 0)
+                                        return r;
+                                n = 0;
+                                in_word = false;
+                        }
+                        continue;
+                }
+                in_word = true;
+                if (ch == '\'' || ch == '"')
+                        quote = ch;
+                else if (ch == '\\') {
+                        if (p[1] == '\0')
+                                return -EINVAL;
+                        word[n++] = *++p;
+                } else
+                        word[n++] = ch;
+        }
+        if (in_word) {
+                word[n] = '\0';
+                r = strv_extend(&argv, word);
+                if (r < 0)
+                        return r;
+        }
+        if (!argv) {
+                argv = calloc(1, sizeof(char *));
+                if (!argv)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(argv);
+        return 0;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Cleanup attributes: the variable's destructor runs when it leaves scope.
+ * Destructors accept NULL / -1. */
+static inline void freep(void *p) { free(*(void **) p); }
+static inline void closep(int *fd) { if (*fd >= 0) { int saved = errno; close(*fd); errno = saved; } }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+void strv_free(char **l);
+static inline void strv_freep(char ***l) { strv_free(*l); }
+
+#define _cleanup_(fn) __attribute__((cleanup(fn)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+/* Hand ownership on: returns the value and leaves the variable empty. */
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+#define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#define _unused_ __attribute__((unused))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_ptr(const char *a, const char *b) {
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+/* Returns the rest of s after prefix, or NULL when s does not start with it. */
+const char *startswith(const char *s, const char *prefix);
+
+/* Checked number parsing: the whole string must be the number, no sign,
+ * no overflow. Return 0 or -EINVAL / -ERANGE. */
+int parse_uint64(const char *s, uint64_t *ret);
+int parse_uint32(const char *s, uint32_t *ret);
+int parse_int(const char *s, int *ret);
+/* "yes/no/true/false/1/0/on/off" (case-insensitive): 1, 0, or -EINVAL. */
+int parse_boolean(const char *s);
+/* A size with an optional K, M, G, T suffix (powers of 1024): "512M". */
+int parse_size(const char *s, uint64_t *ret);
+
+/* NULL-terminated string vectors. strv_push takes ownership of s (frees it
+ * on failure). */
+size_t strv_length(char * const *l);
+int strv_push(char ***l, char *s);
+int strv_extend(char ***l, const char *s); /* pushes a copy */
+char **strv_copy(char * const *l);
+bool strv_contains(char * const *l, const char *s);
+
+/* Path helpers (pure string work, no file system access). */
+bool path_is_absolute(const char *p);
+/* Collapses "//", "/./" and trailing "/"; keeps "..": resolution is done
+ * inside the root by the kernel, never by string games. */
+char *path_simplify(char *p);
+/* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
+char *path_join(const char *a, const char *b);
+/* True when one of the path's components is "..". */
+bool path_has_dotdot(const char *p);
+/* Last component of a path (points into p). */
+const char *path_basename(const char *p);
+
+/* Reads a whole small file (at most max bytes, else -EFBIG). */
+int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
+
+/* Writes a whole string to a path (used for /proc files). */
+int write_file(const char *path, const char *s);
+
+/* A string with a control character (other than tab) in it. */
+bool string_has_cc(const char *s);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+unsigned string_distance(const char *a, const char *b);
+
+/* Splits a command line like a shell does: whitespace separates words,
+ * 'single' and "double" quotes group, backslash escapes. No expansion.
+ * -EINVAL on an unterminated quote. */
+int split_command_line(const char *s, char ***ret);
