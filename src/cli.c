@@ -1,7 +1,396 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB */
+#include <getopt.h>
+#include <stdio.h>
+
 #include "cli.h"
-int cli_parse(int argc, char **argv, struct cli *ret) { return -ENOSYS; }
-int cli_apply(const struct cli *cli, struct config *c) { return -ENOSYS; }
-void cli_free(struct cli *cli) {}
-void cli_help(FILE *f, const char *subcommand) {}
+#include "profile.h"
+#include "util.h"
+
+/* Which subcommands accept an option. */
+#define FOR_RUN     (1u << CLI_RUN)
+#define FOR_CONFIG  (1u << CLI_CONFIG)
+#define FOR_UNSHARE (1u << CLI_UNSHARE)
+#define FOR_CP      (1u << CLI_CP)
+#define FOR_CONTAINER (FOR_RUN | FOR_CONFIG)
+
+/* Options with no profile key. */
+enum {
+        OPT_PROFILE = 'p',
+        OPT_HELP = 'h',
+        OPT_INTERACTIVE = 'i',
+        OPT_VERBOSE = 'v',
+        OPT_QUIET = 'q',
+        OPT_ENV = 'e',
+        OPT_ARCHIVE = 'a',
+        OPT_NO_DEFAULT_PROFILE = 0x100,
+        OPT_PRESERVE_FDS,
+        OPT_LIMIT,
+        OPT_KEY, /* every option that is a profile key: see the row */
+};
+
+/* One row per option. A row with a section/key is a profile key: its value
+ * (or `fixed`) goes through profile_set() like a line of a profile would. */
+struct option_spec {
+        const char *name;
+        int has_arg;
+        char short_name;
+        int id;
+        const char *section, *key, *fixed;
+        unsigned commands;
+        const char *arg_help;
+        const char *help;
+};
+
+static const struct option_spec option_table[] = {
+        { "profile", required_argument, 'p', OPT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE, "NAME", "load profile NAME (a path if it has a '/')" },
+        { "no-default-profile", no_argument, 0, OPT_NO_DEFAULT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE, NULL, "do not apply default.ini" },
+        { "root", required_argument, 'r', OPT_KEY, "Container", "Root", NULL, FOR_CONTAINER, "DIR", "the container's root directory" },
+        { "bind", required_argument, 'b', OPT_KEY, "Mounts", "Bind", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST (OPTS: ro,rw,nosuid,nodev,noexec,norbind)" },
+        { "ro-bind", required_argument, 0, OPT_KEY, "Mounts", "BindReadOnly", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST read-only" },
+        { "tmpfs", required_argument, 0, OPT_KEY, "Mounts", "Tmpfs", NULL, FOR_CONTAINER, "DST[:OPTS]", "a tmpfs at DST (OPTS: size=,mode=,nr_inodes=,ro,...)" },
+        { "device", required_argument, 0, OPT_KEY, "Devices", "Bind", NULL, FOR_CONTAINER, "PATH[:PATH]", "a host device node (or fuse, kvm, tun, dri)" },
+        { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "set a variable in the container" },
+        { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER, "NAME", "pass the host's variable NAME through" },
+        { "clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "yes", FOR_CONTAINER, NULL, "start from a clean environment (default)" },
+        { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
+        { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER, "DIR", "working directory inside" },
+        { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER, "NAME|UID[:GID]", "run the command as this user" },
+        { "hostname", required_argument, 'H', OPT_KEY, "Container", "Hostname", NULL, FOR_CONTAINER, "NAME", "the container's hostname" },
+        { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE, "MODE", "auto, subid, keep-id or single" },
+        { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE, "IN:OUT:COUNT", "an explicit uid map line" },
+        { "gidmap", required_argument, 0, OPT_KEY, "IDMap", "GID", NULL, FOR_CONTAINER | FOR_UNSHARE, "IN:OUT:COUNT", "an explicit gid map line" },
+        { "net", required_argument, 0, OPT_KEY, "Namespaces", "Network", NULL, FOR_CONTAINER, "MODE", "host or none" },
+        { "cap-add", required_argument, 0, OPT_KEY, "Security", "CapabilityAdd", NULL, FOR_CONTAINER, "CAPS", "keep these capabilities too" },
+        { "cap-drop", required_argument, 0, OPT_KEY, "Security", "CapabilityDrop", NULL, FOR_CONTAINER, "CAPS", "drop these capabilities (or all)" },
+        { "no-new-privileges", required_argument, 0, OPT_KEY, "Security", "NoNewPrivileges", NULL, FOR_CONTAINER, "BOOL", "set no_new_privs (default yes)" },
+        { "seccomp", required_argument, 0, OPT_KEY, "Security", "Seccomp", NULL, FOR_CONTAINER, "MODE", "default or unconfined" },
+        { "read-only", no_argument, 0, OPT_KEY, "Container", "ReadOnly", "yes", FOR_CONTAINER, NULL, "make the root read-only" },
+        { "overlay", optional_argument, 0, OPT_KEY, "Container", "Overlay", "tmpfs", FOR_CONTAINER, "[=DIR]", "an overlay over the root (changes kept in DIR)" },
+        { "layers", required_argument, 0, OPT_KEY, "Container", "Layers", NULL, FOR_CONTAINER, "DIR[:DIR...]", "read-only layers above the root, topmost first" },
+        { "tty", no_argument, 't', OPT_KEY, "Container", "Tty", "yes", FOR_CONTAINER, NULL, "a pseudo-terminal inside" },
+        { "interactive", no_argument, 'i', OPT_INTERACTIVE, NULL, NULL, NULL, FOR_CONTAINER, NULL, "keep stdin open" },
+        { "no-init", no_argument, 0, OPT_KEY, "Container", "Init", "no", FOR_CONTAINER, NULL, "run the command as PID 1" },
+        { "limit", required_argument, 0, OPT_LIMIT, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "a resource limit (NOFILE=1024, ...)" },
+        { "preserve-fds", required_argument, 0, OPT_PRESERVE_FDS, NULL, NULL, NULL, FOR_CONTAINER, "N", "pass fds 3..N+2 to the command" },
+        { "archive", no_argument, 'a', OPT_ARCHIVE, NULL, NULL, NULL, FOR_CP, NULL, "copy like cp -a" },
+        { "verbose", no_argument, 'v', OPT_VERBOSE, NULL, NULL, NULL, ~0u, NULL, "print each setup step with its time" },
+        { "quiet", no_argument, 'q', OPT_QUIET, NULL, NULL, NULL, ~0u, NULL, "print errors only" },
+        { "help", no_argument, 'h', OPT_HELP, NULL, NULL, NULL, ~0u, NULL, "show this help" },
+};
+
+static const struct {
+        const char *name;
+        enum cli_command command;
+        const char *usage;
+        const char *summary;
+} command_table[] = {
+        { "run", CLI_RUN, "run [OPTIONS] [ROOT] [--] [COMMAND [ARG...]]", "Run a command in a container" },
+        { "config", CLI_CONFIG, "config [OPTIONS] [ROOT]", "Print the effective profile, id map and mount plan" },
+        { "profiles", CLI_PROFILES, "profiles", "List the profiles on the search path" },
+        { "unshare", CLI_UNSHARE, "unshare [OPTIONS] [--] COMMAND [ARG...]", "Run a host command in a user namespace with the same id map" },
+        { "cp", CLI_CP, "cp [-a] SRC ROOT:DST | ROOT:SRC DST", "Copy into or out of a root, inside the id map" },
+        { "version", CLI_VERSION, "version", "Print the version" },
+        { "help", CLI_HELP, "help [COMMAND]", "Show help" },
+};
+
+void cli_help(FILE *f, const char *subcommand) {
+        int which = -1;
+
+        for (size_t i = 0; subcommand && i < ELEMENTSOF(command_table); i++)
+                if (streq(subcommand, command_table[i].name))
+                        which = (int) i;
+        if (which < 0) {
+                fprintf(f, "Usage: userbox COMMAND [OPTIONS]\n\nRootless containers without a daemon.\n\nCommands:\n");
+                for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
+                        fprintf(f, "  %-10s %s\n", command_table[i].name, command_table[i].summary);
+                fprintf(f, "\nOptions:\n  -h, --help     show this help\n      --version  print the version\n"
+                           "\nSee 'userbox COMMAND --help', userbox(1) and userbox.ini(5).\n");
+                return;
+        }
+        fprintf(f, "Usage: userbox %s\n\n%s.\n", command_table[which].usage, command_table[which].summary);
+        fprintf(f, "\nOptions:\n");
+        for (size_t i = 0; i < ELEMENTSOF(option_table); i++) {
+                const struct option_spec *o = &option_table[i];
+                char left[64];
+                if (!(o->commands & (1u << command_table[which].command)))
+                        continue;
+                snprintf(left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
+                         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+                         o->arg_help && o->has_arg == required_argument ? " " : "",
+                         o->arg_help ? o->arg_help : "");
+                fprintf(f, "  %-34s %s\n", left, o->help);
+        }
+        if (command_table[which].command == CLI_RUN)
+                fprintf(f, "\nWith no ROOT (and no profile giving one) the host's / is used read-only,\n"
+                           "with private /tmp, /dev and /proc. Options come before ROOT; use '--'\n"
+                           "before a command when a profile gives the root.\n"
+                           "Exit status: the command's; 128+N if killed by signal N; 125 userbox\n"
+                           "failed; 126 the command cannot be executed; 127 not found.\n");
+}
+
+static int add_setting(struct cli *cli, const char *section, const char *key, const char *value,
+                       const char *option) {
+        struct cli_setting *n = realloc(cli->settings, (cli->n_settings + 1) * sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        cli->settings = n;
+        n[cli->n_settings] = (struct cli_setting) { section, key, strdup(value), option, NULL };
+        if (!n[cli->n_settings].value)
+                return -ENOMEM;
+        cli->n_settings++;
+        return 0;
+}
+
+/* -e NAME=VALUE and --limit NAME=VALUE carry their key in the value. */
+static int add_keyed_setting(struct cli *cli, const char *section, const char *arg, const char *option) {
+        const char *eq = strchr(arg, '=');
+        char *key;
+        int r;
+
+        if (!eq || eq == arg) {
+                fprintf(stderr, "userbox: %s '%s': expected NAME=VALUE\n", option, arg);
+                return -EINVAL;
+        }
+        key = strndup(arg, (size_t) (eq - arg));
+        if (!key)
+                return -ENOMEM;
+        r = add_setting(cli, section, key, eq + 1, option);
+        if (r < 0) {
+                free(key);
+                return r;
+        }
+        cli->settings[cli->n_settings - 1].key_storage = key;
+        return 0;
+}
+
+static int parse_command(const char *word, enum cli_command *ret) {
+        for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
+                if (streq(word, command_table[i].name)) {
+                        *ret = command_table[i].command;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static const char *command_name(enum cli_command c) {
+        for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
+                if (command_table[i].command == c)
+                        return command_table[i].name;
+        return "?";
+}
+
+int cli_parse(int argc, char **argv, struct cli *cli) {
+        struct option longopts[ELEMENTSOF(option_table) + 1];
+        const struct option_spec *by_index[ELEMENTSOF(option_table)];
+        char shortopts[2 * ELEMENTSOF(option_table) + 3] = "+:";
+        size_t n_long = 0, n_short = 2;
+        bool dashdash;
+        int r, opt, index;
+
+        memset(cli, 0, sizeof(*cli));
+        cli->log_level = LOG_NORMAL;
+
+        if (argc < 2) {
+                cli_help(stderr, NULL);
+                return -EINVAL;
+        }
+        if (streq(argv[1], "--version") || streq(argv[1], "version")) {
+                cli->command = CLI_VERSION;
+                return 1;
+        }
+        if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
+                cli_help(stdout, NULL);
+                return 1;
+        }
+        if (parse_command(argv[1], &cli->command) < 0) {
+                fprintf(stderr, "userbox: unknown command '%s' (see 'userbox --help')\n", argv[1]);
+                return -EINVAL;
+        }
+        if (cli->command == CLI_HELP) {
+                cli_help(stdout, argc > 2 ? argv[2] : NULL);
+                return 1;
+        }
+
+        /* Build this subcommand's getopt table from the rows that apply. */
+        for (size_t i = 0; i < ELEMENTSOF(option_table); i++) {
+                const struct option_spec *o = &option_table[i];
+                if (!(o->commands & (1u << cli->command)))
+                        continue;
+                by_index[n_long] = o;
+                longopts[n_long] = (struct option) { o->name, o->has_arg, NULL, o->short_name ? o->short_name : 0x1000 + (int) i };
+                n_long++;
+                if (o->short_name) {
+                        shortopts[n_short++] = o->short_name;
+                        if (o->has_arg == required_argument)
+                                shortopts[n_short++] = ':';
+                }
+        }
+        longopts[n_long] = (struct option) { 0 };
+        shortopts[n_short] = '\0';
+
+        /* "+": stop at the first non-option, so ROOT and the command's own
+         * options are never taken for ours. */
+        optind = 1;
+        argc--, argv++;
+        opterr = 0;
+        while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
+                const struct option_spec *o = NULL;
+                const char *optname;
+
+                if (opt == '?' || opt == ':') {
+                        const char *bad = argv[optind - 1];
+                        if (opt == ':')
+                                fprintf(stderr, "userbox %s: option '%s' needs a value\n", command_name(cli->command), bad);
+                        else if (optopt)
+                                fprintf(stderr, "userbox %s: unknown option '-%c' (see 'userbox %s --help')\n",
+                                        command_name(cli->command), optopt, command_name(cli->command));
+                        else
+                                fprintf(stderr, "userbox %s: unknown option '%s' (see 'userbox %s --help')\n",
+                                        command_name(cli->command), bad, command_name(cli->command));
+                        return -EINVAL;
+                }
+                for (size_t i = 0; i < n_long; i++)
+                        if (longopts[i].val == opt)
+                                o = by_index[i];
+                if (!o)
+                        return -EINVAL;
+                optname = o->name;
+
+                switch (o->id) {
+                case OPT_PROFILE:
+                        free(cli->profile);
+                        cli->profile = strdup(optarg);
+                        if (!cli->profile)
+                                return -ENOMEM;
+                        break;
+                case OPT_NO_DEFAULT_PROFILE:
+                        cli->no_default_profile = true;
+                        break;
+                case OPT_HELP:
+                        cli_help(stdout, command_name(cli->command));
+                        return 1;
+                case OPT_INTERACTIVE:
+                        cli->interactive = true;
+                        break;
+                case OPT_VERBOSE:
+                        cli->log_level = LOG_VERBOSE;
+                        break;
+                case OPT_QUIET:
+                        cli->log_level = LOG_QUIET;
+                        break;
+                case OPT_ARCHIVE:
+                        cli->archive = true;
+                        break;
+                case OPT_PRESERVE_FDS:
+                        if (parse_uint32(optarg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024) {
+                                fprintf(stderr, "userbox: --preserve-fds '%s': expected a number from 0 to 1024\n", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case OPT_ENV:
+                        r = add_keyed_setting(cli, "Environment", optarg, "--env");
+                        if (r < 0)
+                                return r;
+                        break;
+                case OPT_LIMIT:
+                        r = add_keyed_setting(cli, "Limits", optarg, "--limit");
+                        if (r < 0)
+                                return r;
+                        break;
+                case OPT_KEY: {
+                        const char *value = optarg ? optarg : o->fixed;
+                        r = add_setting(cli, o->section, o->key, value, optname);
+                        if (r < 0)
+                                return r;
+                        break;
+                }
+                }
+        }
+
+        dashdash = optind > 1 && streq(argv[optind - 1], "--");
+        switch (cli->command) {
+        case CLI_RUN:
+        case CLI_CONFIG:
+                /* [ROOT] [--] [COMMAND...]: a "--" before any positional
+                 * means there is no ROOT. */
+                if (!dashdash && optind < argc) {
+                        r = strv_extend(&cli->args, argv[optind++]);
+                        if (r < 0)
+                                return r;
+                        if (optind < argc && streq(argv[optind], "--"))
+                                optind++;
+                }
+                if (optind < argc) {
+                        if (cli->command == CLI_CONFIG) {
+                                fprintf(stderr, "userbox config: unexpected argument '%s'\n", argv[optind]);
+                                return -EINVAL;
+                        }
+                        cli->command_argv = strv_copy(argv + optind);
+                        if (!cli->command_argv)
+                                return -ENOMEM;
+                        cli->command_given = true;
+                }
+                break;
+        case CLI_UNSHARE:
+                if (optind >= argc) {
+                        fprintf(stderr, "userbox unshare: a command is needed\n");
+                        return -EINVAL;
+                }
+                cli->command_argv = strv_copy(argv + optind);
+                if (!cli->command_argv)
+                        return -ENOMEM;
+                cli->command_given = true;
+                break;
+        case CLI_CP:
+                if (argc - optind != 2) {
+                        fprintf(stderr, "userbox cp: expected SRC and DST (one of them ROOT:PATH)\n");
+                        return -EINVAL;
+                }
+                for (; optind < argc; optind++) {
+                        r = strv_extend(&cli->args, argv[optind]);
+                        if (r < 0)
+                                return r;
+                }
+                break;
+        default:
+                if (optind < argc) {
+                        fprintf(stderr, "userbox %s: unexpected argument '%s'\n", command_name(cli->command), argv[optind]);
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+int cli_apply(const struct cli *cli, struct config *c) {
+        static const struct origin command_line = { NULL, 0 };
+
+        /* ROOT given as an argument is --root. */
+        if (cli->args && (cli->command == CLI_RUN || cli->command == CLI_CONFIG)) {
+                _cleanup_free_ char *reason = NULL;
+                if (profile_set(c, "Container", "Root", cli->args[0], &command_line, &reason) < 0)
+                        return log_error("ROOT '%s': %s", cli->args[0], reason ? reason : "invalid");
+        }
+        for (size_t i = 0; i < cli->n_settings; i++) {
+                const struct cli_setting *s = &cli->settings[i];
+                _cleanup_free_ char *reason = NULL;
+                int r = profile_set(c, s->section, s->key, s->value, &command_line, &reason);
+                if (r < 0)
+                        return log_error("%s '%s': %s", s->option, s->value, reason ? reason : strerror(-r));
+        }
+        c->interactive = cli->interactive;
+        c->preserve_fds = cli->preserve_fds;
+        return 0;
+}
+
+void cli_free(struct cli *cli) {
+        free(cli->profile);
+        for (size_t i = 0; i < cli->n_settings; i++) {
+                free(cli->settings[i].value);
+                free(cli->settings[i].key_storage);
+        }
+        free(cli->settings);
+        strv_free(cli->args);
+        strv_free(cli->command_argv);
+        free(cli->help_topic);
+        memset(cli, 0, sizeof(*cli));
+}

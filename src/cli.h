@@ -25,6 +25,7 @@ struct cli_setting {
         const char *key;
         char *value;
         const char *option;     /* "--bind", for error messages */
+        char *key_storage;      /* -e/--limit: the key, owned here */
 };
 
 struct cli {

@@ -1,8 +1,54 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB */
 #include <signal.h>
+#include <sys/wait.h>
+
+#include "exitcodes.h"
 #include "init.h"
 #include "util.h"
+
 const int init_forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 const unsigned init_n_forwarded_signals = ELEMENTSOF(init_forwarded_signals);
-_Noreturn void init_run(pid_t child) { _exit(125); }
+
+static int status_to_exit(int status) {
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        if (WIFSIGNALED(status))
+                return EXIT_SIGNAL_BASE + WTERMSIG(status);
+        return EXIT_USERBOX_FAILED;
+}
+
+_Noreturn void init_run(pid_t child) {
+        sigset_t set;
+
+        /* The caller blocked these before forking the command, so no signal
+         * can slip between fork and here. PID 1 of a pid namespace gets no
+         * default action for signals it has no handler for: waiting for them
+         * synchronously is the only way to pass them on. */
+        sigemptyset(&set);
+        sigaddset(&set, SIGCHLD);
+        for (unsigned i = 0; i < init_n_forwarded_signals; i++)
+                sigaddset(&set, init_forwarded_signals[i]);
+
+        for (;;) {
+                siginfo_t info;
+                int sig = sigwaitinfo(&set, &info);
+
+                if (sig < 0)
+                        continue;
+                if (sig != SIGCHLD) {
+                        kill(child, sig);
+                        continue;
+                }
+                /* Reap every orphan that was re-parented to us; when the
+                 * command itself is gone, hand back its status. Whatever is
+                 * still running dies with the pid namespace when we exit. */
+                for (;;) {
+                        int status;
+                        pid_t pid = waitpid(-1, &status, WNOHANG);
+                        if (pid <= 0)
+                                break;
+                        if (pid == child)
+                                _exit(status_to_exit(status));
+                }
+        }
+}

@@ -1,4 +1,123 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB */
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
 #include "exitcodes.h"
-int main(int argc, char **argv) { return EXIT_USERBOX_FAILED; }
+#include "idmap.h"
+#include "launch.h"
+#include "log.h"
+#include "profile.h"
+#include "rootfs.h"
+
+/* Profiles, then the command line, then the defaults. */
+static int load_config(const struct cli *cli, struct config *c) {
+        int r;
+
+        config_init(c);
+        r = profile_load(c, cli->profile, !cli->no_default_profile);
+        if (r < 0)
+                return r;
+        r = cli_apply(cli, c);
+        if (r < 0)
+                return r;
+        if (cli->command_given) {
+                char **argv = strv_copy(cli->command_argv);
+                if (!argv)
+                        return log_errno(-ENOMEM, "command");
+                strv_free(c->command);
+                c->command = argv;
+        }
+        return config_finalize(c);
+}
+
+static int do_config(struct config *c) {
+        struct idmap_plan plan = { 0 };
+        struct rootfs_plan *rplan = NULL;
+        int r;
+
+        r = profile_print(c, stdout);
+        if (r < 0)
+                return log_errno(r, "printing the configuration");
+        r = idmap_plan(c, &plan);
+        if (r < 0)
+                return r;
+        idmap_print(&plan, stdout);
+        idmap_plan_done(&plan);
+        r = rootfs_prepare(c, &rplan);
+        if (r < 0)
+                return r;
+        rootfs_print_plan(c, rplan, stdout);
+        rootfs_plan_free(rplan);
+        return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
+}
+
+static int dispatch(const struct cli *cli) {
+        struct config c;
+        int r;
+
+        switch (cli->command) {
+        case CLI_PROFILES:
+                r = profile_list(stdout);
+                return r < 0 ? log_errno(r, "listing profiles") : 0;
+        case CLI_CP:
+                return log_error("cp: not implemented yet (see issue 5)");
+        default:
+                break;
+        }
+
+        r = load_config(cli, &c);
+        if (r >= 0) {
+                switch (cli->command) {
+                case CLI_RUN:
+                        r = launch_run(&c);
+                        break;
+                case CLI_CONFIG:
+                        r = do_config(&c);
+                        break;
+                case CLI_UNSHARE:
+                        r = launch_unshare(&c, cli->command_argv);
+                        break;
+                default:
+                        r = -EINVAL;
+                }
+        }
+        config_free(&c);
+        return r;
+}
+
+int main(int argc, char **argv) {
+        struct cli cli;
+        int r;
+
+        log_init();
+        /* Installed setuid by mistake: every check here assumes the caller's
+         * own privileges, so refuse rather than act with someone else's. */
+        if (getuid() != geteuid() || getgid() != getegid()) {
+                fprintf(stderr, "userbox: refusing to run setuid or setgid (real and effective ids differ)\n");
+                return EXIT_USERBOX_FAILED;
+        }
+        /* Nothing inside may ptrace us or open our /proc entries (exe, mem,
+         * fds) while we hold host resources; exec of the command resets it. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                perror("userbox: prctl(PR_SET_DUMPABLE)");
+                return EXIT_USERBOX_FAILED;
+        }
+
+        r = cli_parse(argc, argv, &cli);
+        if (r != 0) {
+                bool version = r > 0 && cli.command == CLI_VERSION;
+                cli_free(&cli);
+                if (version)
+                        printf("userbox %s\n", PACKAGE_VERSION);
+                return r > 0 ? 0 : EXIT_USERBOX_FAILED;
+        }
+        log_set_level(cli.log_level);
+        r = dispatch(&cli);
+        cli_free(&cli);
+        if (fflush(stdout) != 0 && r >= 0)
+                r = -EIO;
+        return r < 0 ? EXIT_USERBOX_FAILED : r;
+}

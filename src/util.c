@@ -155,30 +155,31 @@ bool path_is_absolute(const char *p) {
 }
 
 char *path_simplify(char *p) {
-        char *out = p, *in = p;
         bool absolute = *p == '/';
+        char *out = p;
+        const char *in = p;
 
+        /* Copy component by component, dropping empty ones and ".". */
         while (*in) {
-                if (*in == '/') {
-                        while (*in == '/')
-                                in++;
-                        if (out != p || absolute)
-                                *out++ = '/';
-                        continue;
-                }
-                if (in[0] == '.' && (in[1] == '/' || in[1] == '\0') && (in == p || in[-1] == '/')) {
+                const char *end;
+                size_t len;
+
+                while (*in == '/')
                         in++;
+                end = strchrnul(in, '/');
+                len = (size_t) (end - in);
+                if (len == 0 || (len == 1 && in[0] == '.')) {
+                        in = end;
                         continue;
                 }
-                *out++ = *in++;
+                if (out != p || absolute)
+                        *out++ = '/';
+                memmove(out, in, len);
+                out += len;
+                in = end;
         }
-        /* Drop a trailing slash, but keep "/" itself. */
-        while (out > p + 1 && out[-1] == '/')
-                out--;
-        if (out == p && absolute)
-                *out++ = '/';
         if (out == p)
-                *out++ = '.';
+                *out++ = absolute ? '/' : '.';
         *out = '\0';
         return p;
 }

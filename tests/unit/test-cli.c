@@ -1,7 +1,128 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "cli.h"
 #include "unit.h"
-TEST(placeholder_cli) { CHECK(1); }
+#include "util.h"
+
+static int parse(struct cli *cli, char **argv) {
+        return cli_parse((int) strv_length(argv), argv, cli);
+}
+
+static const struct cli_setting *find(const struct cli *cli, const char *key) {
+        for (size_t i = 0; i < cli->n_settings; i++)
+                if (streq(cli->settings[i].key, key))
+                        return &cli->settings[i];
+        return NULL;
+}
+
+TEST(root_and_command_are_split_at_dashdash) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "-H", "box", "/r", "--", "ls", "-l", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(cli.command == CLI_RUN);
+        CHECK(strv_length(cli.args) == 1 && streq(cli.args[0], "/r"));
+        CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[1], "-l"));
+        CHECK(find(&cli, "Hostname") && streq(find(&cli, "Hostname")->value, "box"));
+        cli_free(&cli);
+}
+
+TEST(dashdash_first_means_no_root) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "--", "id", "-u", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(cli.args == NULL);
+        CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[0], "id"));
+        cli_free(&cli);
+}
+
+TEST(command_named_like_an_option_after_dashdash_is_a_command) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "/r", "--", "--bind", "/x:/y", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(cli.n_settings == 0);
+        CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[0], "--bind"));
+        cli_free(&cli);
+}
+
+TEST(options_after_root_belong_to_the_command) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "/r", "ls", "-v", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(cli.log_level == LOG_NORMAL);
+        CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[1], "-v"));
+        cli_free(&cli);
+}
+
+TEST(unknown_option_and_missing_value_fail) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "--frobnicate", "/r", NULL };
+        char *b[] = { "userbox", "run", "--bind", NULL };
+        char *c[] = { "userbox", "frob", NULL };
+        char *d[] = { "userbox", "run", "-e", "NOEQUALS", "/r", NULL };
+        CHECK(parse(&cli, a) == -EINVAL);
+        cli_free(&cli);
+        CHECK(parse(&cli, b) == -EINVAL);
+        cli_free(&cli);
+        CHECK(parse(&cli, c) == -EINVAL);
+        cli_free(&cli);
+        CHECK(parse(&cli, d) == -EINVAL);
+        cli_free(&cli);
+}
+
+TEST(options_map_to_profile_keys) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "--read-only", "--overlay", "--no-init", "-e", "A=b=c",
+                         "--limit", "NOFILE=64", "-b", "/a:/b:ro", "--idmap", "single", "-v", "/r", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(find(&cli, "ReadOnly") && streq(find(&cli, "ReadOnly")->value, "yes"));
+        CHECK(find(&cli, "Overlay") && streq(find(&cli, "Overlay")->value, "tmpfs"));
+        CHECK(find(&cli, "Init") && streq(find(&cli, "Init")->value, "no"));
+        CHECK(find(&cli, "A") && streq(find(&cli, "A")->value, "b=c") && streq(find(&cli, "A")->section, "Environment"));
+        CHECK(find(&cli, "NOFILE") && streq(find(&cli, "NOFILE")->section, "Limits"));
+        CHECK(find(&cli, "Bind") && streq(find(&cli, "Bind")->value, "/a:/b:ro"));
+        CHECK(find(&cli, "Mode") && streq(find(&cli, "Mode")->value, "single"));
+        CHECK(cli.log_level == LOG_VERBOSE);
+        cli_free(&cli);
+}
+
+TEST(overlay_with_a_directory) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "--overlay=/keep", "/r", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(find(&cli, "Overlay") && streq(find(&cli, "Overlay")->value, "/keep"));
+        cli_free(&cli);
+}
+
+TEST(preserve_fds_is_checked) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "--preserve-fds", "2", "/r", NULL };
+        char *b[] = { "userbox", "run", "--preserve-fds", "-1", "/r", NULL };
+        CHECK(parse(&cli, a) == 0 && cli.preserve_fds == 2);
+        cli_free(&cli);
+        CHECK(parse(&cli, b) == -EINVAL);
+        cli_free(&cli);
+}
+
+TEST(options_of_another_command_are_refused) {
+        struct cli cli;
+        char *a[] = { "userbox", "profiles", "--bind", "/a:/b", NULL };
+        char *b[] = { "userbox", "cp", "-a", "x", "r:/y", NULL };
+        CHECK(parse(&cli, a) == -EINVAL);
+        cli_free(&cli);
+        CHECK(parse(&cli, b) == 0 && cli.archive && strv_length(cli.args) == 2);
+        cli_free(&cli);
+}
+
 int main(void) {
-        static const struct unit_case cases[] = { UNIT(placeholder_cli) };
-        return unit_main(cases, sizeof(cases) / sizeof(cases[0]));
+        static const struct unit_case cases[] = {
+                UNIT(root_and_command_are_split_at_dashdash),
+                UNIT(dashdash_first_means_no_root),
+                UNIT(command_named_like_an_option_after_dashdash_is_a_command),
+                UNIT(options_after_root_belong_to_the_command),
+                UNIT(unknown_option_and_missing_value_fail),
+                UNIT(options_map_to_profile_keys),
+                UNIT(overlay_with_a_directory),
+                UNIT(preserve_fds_is_checked),
+                UNIT(options_of_another_command_are_refused),
+        };
+        return unit_main(cases, ELEMENTSOF(cases));
 }
