@@ -42,8 +42,8 @@ struct option_spec {
 };
 
 static const struct option_spec option_table[] = {
-        { "profile", required_argument, 'p', OPT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE, "NAME", "load profile NAME (a path if it has a '/')" },
-        { "no-default-profile", no_argument, 0, OPT_NO_DEFAULT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE, NULL, "do not apply default.ini" },
+        { "profile", required_argument, 'p', OPT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "NAME", "load profile NAME (a path if it has a '/')" },
+        { "no-default-profile", no_argument, 0, OPT_NO_DEFAULT_PROFILE, NULL, NULL, NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, NULL, "do not apply default.ini" },
         { "root", required_argument, 'r', OPT_KEY, "Container", "Root", NULL, FOR_CONTAINER, "DIR", "the container's root directory" },
         { "bind", required_argument, 'b', OPT_KEY, "Mounts", "Bind", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST (OPTS: ro,rw,nosuid,nodev,noexec,norbind)" },
         { "ro-bind", required_argument, 0, OPT_KEY, "Mounts", "BindReadOnly", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST read-only" },
@@ -56,9 +56,9 @@ static const struct option_spec option_table[] = {
         { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER, "DIR", "working directory inside" },
         { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER, "NAME|UID[:GID]", "run the command as this user" },
         { "hostname", required_argument, 'H', OPT_KEY, "Container", "Hostname", NULL, FOR_CONTAINER, "NAME", "the container's hostname" },
-        { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE, "MODE", "auto, subid, keep-id or single" },
-        { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE, "IN:OUT:COUNT", "an explicit uid map line" },
-        { "gidmap", required_argument, 0, OPT_KEY, "IDMap", "GID", NULL, FOR_CONTAINER | FOR_UNSHARE, "IN:OUT:COUNT", "an explicit gid map line" },
+        { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "MODE", "auto, subid, keep-id or single" },
+        { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit uid map line" },
+        { "gidmap", required_argument, 0, OPT_KEY, "IDMap", "GID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit gid map line" },
         { "net", required_argument, 0, OPT_KEY, "Namespaces", "Network", NULL, FOR_CONTAINER, "MODE", "host or none" },
         { "cap-add", required_argument, 0, OPT_KEY, "Security", "CapabilityAdd", NULL, FOR_CONTAINER, "CAPS", "keep these capabilities too" },
         { "cap-drop", required_argument, 0, OPT_KEY, "Security", "CapabilityDrop", NULL, FOR_CONTAINER, "CAPS", "drop these capabilities (or all)" },

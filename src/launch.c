@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "copy.h"
 #include "env.h"
 #include "exitcodes.h"
 #include "idmap.h"
@@ -27,6 +28,7 @@
 #include "rootfs.h"
 #include "seccomp.h"
 #include "syscalls.h"
+#include "tty.h"
 #include "user.h"
 #include "util.h"
 
@@ -35,7 +37,13 @@ extern char **environ;
 /* What the child sends on the sync socket when it fails: the message is
  * printed once, by the parent. A successful exec closes the socket
  * (O_CLOEXEC), which the parent reads as end-of-file. */
+enum sync_type {
+        SYNC_FAILED,            /* setup or exec failed: print text */
+        SYNC_PTY,               /* the pty master comes along (SCM_RIGHTS) */
+};
+
 struct sync_message {
+        int32_t type;           /* enum sync_type */
         int32_t error;          /* positive errno */
         int32_t exit_status;    /* 125, or 126/127 for exec failures */
         char text[1024];
@@ -46,7 +54,9 @@ struct child {
         const struct idmap_plan *plan;
         const struct rootfs_plan *rootfs;
         char **argv;
+        const struct copy_request *copy; /* userbox cp */
         int sync_fd;
+        int tty_slave;          /* -t: the command's terminal, else -1 */
         sigset_t saved_mask;
         void *seccomp_filter;
 };
@@ -54,7 +64,7 @@ struct child {
 typedef void (*child_main_fn)(struct child *child);
 
 static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
-        struct sync_message m = { .error = -r, .exit_status = exit_status };
+        struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
         const char *text = log_deferred_message();
 
         snprintf(m.text, sizeof(m.text), "%s", text[0] ? text : strerror(-r));
@@ -91,9 +101,14 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
 
         /* Without a terminal of its own, the command gets its own session:
          * it then has no controlling terminal to push input into
-         * (TIOCSTI, CVE-2017-5226). */
-        if (!c->tty && setsid() < 0)
-                child_fail(child, log_errno(-errno, "setsid"), EXIT_USERBOX_FAILED);
+         * (TIOCSTI, CVE-2017-5226). With -t, that session's terminal is the
+         * container's own pty. */
+        if (child->tty_slave >= 0)
+                r = tty_attach(child->tty_slave);
+        else
+                r = setsid() < 0 ? -errno : 0;
+        if (r < 0)
+                child_fail(child, log_errno(r, "setting up the session and terminal"), EXIT_USERBOX_FAILED);
 
         r = close_fds_on_exec(3 + c->preserve_fds);
         if (r < 0)
@@ -158,6 +173,34 @@ static const char *container_hostname(const struct config *c) {
         return NULL; /* the host sandbox keeps the host's name */
 }
 
+/* Allocates the pty in the container's devpts (so `tty` inside names
+ * /dev/pts/N of the container, and nothing of the host's devpts is
+ * reachable) and hands the master to the launcher. */
+static int send_pty(struct child *child) {
+        struct sync_message m = { .type = SYNC_PTY };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct iovec iov = { &m, sizeof(m) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        _cleanup_close_ int master = -1;
+        int r;
+
+        r = tty_open_pair(&master, &child->tty_slave);
+        if (r < 0)
+                return log_errno(r, "allocating a pseudo-terminal in '/dev/ptmx'");
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+        if (sendmsg(child->sync_fd, &msg, MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "passing the pseudo-terminal to the launcher");
+        return 0;
+}
+
 static _Noreturn void container_main(struct child *child) {
         struct config *c = child->config;
         const char *hostname = container_hostname(c);
@@ -213,6 +256,12 @@ static _Noreturn void container_main(struct child *child) {
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 
+        if (c->tty) {
+                r = send_pty(child);
+                if (r < 0)
+                        child_fail(child, r, EXIT_USERBOX_FAILED);
+        }
+
         if (c->init) {
                 pid_t pid = fork();
                 if (pid < 0)
@@ -221,6 +270,8 @@ static _Noreturn void container_main(struct child *child) {
                         /* Only the command reports on the sync socket; its
                          * exec closes the last copy. */
                         close(child->sync_fd);
+                        if (child->tty_slave >= 0)
+                                close(child->tty_slave);
                         strv_free(env);
                         init_run(pid);
                 }
@@ -238,6 +289,13 @@ static _Noreturn void unshare_main(struct child *child) {
                    exec_status(-r));
 }
 
+static _Noreturn void copy_main(struct child *child) {
+        int r = copy_run(child->copy);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        _exit(0);
+}
+
 /* Runs in the child right after clone. */
 static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
         char go;
@@ -249,11 +307,6 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
          * before this line is noticed below: its end of the socket closes. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        /* /proc/PID/uid_map of a non-dumpable task belongs to root, and the
-         * launcher could not write a single-id map: dumpable until the map
-         * is in, non-dumpable again before anything of the container runs. */
-        (void) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-
         /* Build the filter while newuidmap/newgidmap run in the parent. */
         if (main_fn == container_main) {
                 r = seccomp_build(child->config, &child->seccomp_filter);
@@ -270,12 +323,31 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
         _exit(EXIT_USERBOX_FAILED);
 }
 
-static int read_sync_message(int fd, struct sync_message *m) {
-        ssize_t n = recv(fd, m, sizeof(*m), MSG_DONTWAIT);
+/* Returns 1 with a message (and *ret_fd for SYNC_PTY), 0 when nothing is
+ * there yet, -EPIPE at end of file. */
+static int read_sync_message(int fd, struct sync_message *m, int *ret_fd) {
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        struct iovec iov = { m, sizeof(*m) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+        *ret_fd = -1;
         if (n < 0)
                 return errno == EAGAIN ? 0 : -errno;
         if (n == 0)
                 return -EPIPE; /* end of file: every copy closed */
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+                        memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+        if ((size_t) n != sizeof(*m)) {
+                if (*ret_fd >= 0)
+                        close(*ret_fd);
+                return -EBADMSG;
+        }
         m->text[sizeof(m->text) - 1] = '\0';
         return 1;
 }
@@ -286,12 +358,19 @@ static int status_to_exit(int status) {
         return EXIT_SIGNAL_BASE + WTERMSIG(status);
 }
 
+static void kill_and_reap(pid_t pid) {
+        kill(pid, SIGKILL);
+        (void) waitpid(pid, NULL, 0);
+}
+
+static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
+
 /* Clones the child with `flags`, writes its id map, lets it go, forwards
  * signals until it exits. Returns its exit status, or -errno when setup
  * failed (the child's message printed once). */
 static int spawn(struct child *child, unsigned long flags, const struct idmap_plan *plan,
                  child_main_fn main_fn) {
-        int sv[2], r, status, exit_status = -1, failure = 0;
+        int sv[2], r;
         _cleanup_close_ int sync_fd = -1, sigfd = -1;
         struct idmap_job job;
         sigset_t mask;
@@ -313,11 +392,17 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         child->sync_fd = sv[1];
 
         fflush(NULL);
+        /* /proc/PID/uid_map of a non-dumpable task belongs to root, so the
+         * launcher could not write a single-id map: the child starts
+         * dumpable and turns non-dumpable once the map is in, before
+         * anything of the container runs. */
+        (void) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         /* A fork-like clone (no new stack): the child continues here with a
          * copy of our memory, so it needs no re-exec. */
         pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid < 0) {
                 r = -errno;
+                (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
                 close(sv[1]);
                 if (r == -EPERM || r == -ENOSPC)
                         return log_errno(r, "creating the namespaces (are unprivileged user namespaces "
@@ -328,6 +413,7 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
                 close(sync_fd);
                 child_start(child, main_fn);
         }
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         close(sv[1]);
         log_step("cloned pid %d", (int) pid);
 
@@ -335,55 +421,101 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         if (r >= 0)
                 r = idmap_finish(&job);
         if (r < 0) {
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
+                kill_and_reap(pid);
                 return r;
         }
         log_step("id map written");
         if (write(sync_fd, "1", 1) != 1) {
                 r = log_errno(-errno, "starting the container");
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
+                kill_and_reap(pid);
                 return r;
         }
 
         sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
         if (sigfd < 0) {
                 r = log_errno(-errno, "signalfd");
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
+                kill_and_reap(pid);
                 return r;
         }
+        r = supervise(child, pid, TAKE_FD(sync_fd), sigfd);
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        return r;
+}
+
+/* Handles one message from the child. Returns -errno for a setup failure
+ * (already printed), else 0. */
+static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input) {
+        int r;
+
+        if (m->type == SYNC_PTY) {
+                if (fd < 0)
+                        return log_error("the container sent no pseudo-terminal");
+                r = tty_relay_start(tty, fd, read_input);
+                if (r < 0)
+                        return log_errno(r, "putting the terminal in raw mode");
+                return 0;
+        }
+        if (fd >= 0)
+                close(fd);
+        fprintf(stderr, "userbox: %s\n", m->text);
+        /* Exec failures (126, 127) are the command's status, not ours. */
+        return m->exit_status == EXIT_USERBOX_FAILED ? -(m->error > 0 ? m->error : EIO) : 0;
+}
+
+/* The launcher's loop while the container runs: messages from the child,
+ * signals to forward, and with -t the terminal's bytes. */
+static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
+        const struct config *c = child->config;
+        struct tty_relay tty = TTY_RELAY_NULL;
+        bool read_input = c->interactive || isatty(STDIN_FILENO);
+        int r, status, exit_status = -1, failure = 0;
 
         while (exit_status < 0) {
-                /* Once the command runs, sync_fd is -1, which poll() skips. */
-                struct pollfd fds[2] = {
-                        { .fd = sync_fd, .events = POLLIN },
+                /* A closed fd is -1, which poll() skips. */
+                struct pollfd fds[4] = {
                         { .fd = sigfd, .events = POLLIN },
+                        { .fd = sync_fd, .events = POLLIN },
+                        { .fd = tty.master, .events = POLLIN },
+                        { .fd = tty.input, .events = POLLIN },
                 };
-                if (poll(fds, 2, -1) < 0) {
+                if (poll(fds, ELEMENTSOF(fds), -1) < 0) {
                         if (errno == EINTR)
                                 continue;
-                        r = log_errno(-errno, "poll");
+                        failure = log_errno(-errno, "poll");
                         kill(pid, SIGKILL);
-                        waitpid(pid, NULL, 0);
-                        return r;
                 }
-                if (sync_fd >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+                if (fds[1].revents) {
                         struct sync_message m;
-                        r = read_sync_message(sync_fd, &m);
+                        int fd;
+                        r = read_sync_message(sync_fd, &m, &fd);
                         if (r > 0) {
-                                fprintf(stderr, "userbox: %s\n", m.text);
-                                failure = m.exit_status == EXIT_USERBOX_FAILED ? -(m.error ? m.error : EIO) : 0;
+                                r = handle_sync_message(&m, fd, &tty, read_input);
+                                if (r < 0 && !failure)
+                                        failure = r;
+                                if (r < 0)
+                                        kill(pid, SIGKILL);
                         } else if (r < 0) {
-                                close(TAKE_FD(sync_fd));
+                                close(sync_fd);
+                                sync_fd = -1;
                                 log_step("command started");
                         }
                 }
-                if (fds[1].revents & POLLIN) {
+                if (fds[2].revents && tty_relay_from_master(&tty) < 0) {
+                        /* No slave left: the command is going; wait for it. */
+                        close(tty.master);
+                        tty.master = -1;
+                }
+                if (fds[3].revents && tty.master >= 0 && tty_relay_from_input(&tty) < 0)
+                        tty.input = -1;
+                if (fds[0].revents & POLLIN) {
                         struct signalfd_siginfo si;
                         if (read(sigfd, &si, sizeof(si)) != sizeof(si))
                                 continue;
+                        if (si.ssi_signo == SIGWINCH && c->tty) {
+                                /* The kernel tells the pty's foreground group. */
+                                tty_relay_resize(&tty);
+                                continue;
+                        }
                         if (si.ssi_signo != SIGCHLD) {
                                 kill(pid, (int) si.ssi_signo);
                                 continue;
@@ -395,12 +527,15 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         /* A message written just before the child exited. */
         if (sync_fd >= 0) {
                 struct sync_message m;
-                if (read_sync_message(sync_fd, &m) > 0) {
-                        fprintf(stderr, "userbox: %s\n", m.text);
-                        failure = m.exit_status == EXIT_USERBOX_FAILED ? -(m.error ? m.error : EIO) : 0;
+                int fd;
+                if (read_sync_message(sync_fd, &m, &fd) > 0) {
+                        r = handle_sync_message(&m, fd, &tty, false);
+                        if (r < 0 && !failure)
+                                failure = r;
                 }
+                close(sync_fd);
         }
-        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        tty_relay_stop(&tty);
         return failure < 0 ? failure : exit_status;
 }
 
@@ -418,14 +553,12 @@ static int check_cgroup_limits(const struct config *c) {
 
 int launch_run(struct config *c) {
         static char *default_command[] = { (char *) "/bin/sh", NULL };
-        struct child child = { .config = c, .sync_fd = -1 };
+        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1 };
         struct rootfs_plan *rootfs = NULL;
         struct idmap_plan *plan;
         unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID;
         int r;
 
-        if (c->tty)
-                return log_error("--tty / Tty=yes: not implemented yet (see issue 6)");
         r = check_cgroup_limits(c);
         if (r < 0)
                 return r;
@@ -465,7 +598,7 @@ out:
 }
 
 int launch_unshare(struct config *c, char **argv) {
-        struct child child = { .config = c, .sync_fd = -1, .argv = argv };
+        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .argv = argv };
         struct idmap_plan *plan = calloc(1, sizeof(*plan));
         int r;
 
@@ -475,6 +608,25 @@ int launch_unshare(struct config *c, char **argv) {
         if (r >= 0) {
                 child.plan = plan;
                 r = spawn(&child, CLONE_NEWUSER, plan, unshare_main);
+        }
+        idmap_plan_done(plan);
+        free(plan);
+        return r;
+}
+
+int launch_copy(struct config *c, const struct copy_request *req) {
+        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .copy = req };
+        struct idmap_plan *plan = calloc(1, sizeof(*plan));
+        int r;
+
+        if (!plan)
+                return log_errno(-ENOMEM, "id map plan");
+        r = idmap_plan(c, plan);
+        if (r >= 0) {
+                child.plan = plan;
+                /* A mount namespace of its own: nothing it does can show on
+                 * the host's mount table. */
+                r = spawn(&child, CLONE_NEWUSER | CLONE_NEWNS, plan, copy_main);
         }
         idmap_plan_done(plan);
         free(plan);

@@ -8,5 +8,9 @@
  * itself failed (the message already printed). */
 int launch_run(struct config *c);
 
+struct copy_request;
+/* `userbox cp`: the copy runs in a user and mount namespace with c's id map. */
+int launch_copy(struct config *c, const struct copy_request *req);
+
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "copy.h"
 #include "exitcodes.h"
 #include "idmap.h"
 #include "launch.h"
@@ -62,8 +63,6 @@ static int dispatch(const struct cli *cli) {
         case CLI_PROFILES:
                 r = profile_list(stdout);
                 return r < 0 ? log_errno(r, "listing profiles") : 0;
-        case CLI_CP:
-                return log_error("cp: not implemented yet (see issue 5)");
         default:
                 break;
         }
@@ -80,6 +79,15 @@ static int dispatch(const struct cli *cli) {
                 case CLI_UNSHARE:
                         r = launch_unshare(&c, cli->command_argv);
                         break;
+                case CLI_CP: {
+                        struct copy_request req;
+                        r = copy_parse(cli->args[0], cli->args[1], cli->archive, &req);
+                        if (r >= 0) {
+                                r = launch_copy(&c, &req);
+                                copy_request_done(&req);
+                        }
+                        break;
+                }
                 default:
                         r = -EINVAL;
                 }
