@@ -85,8 +85,10 @@ static int close_fds_on_exec(unsigned first) {
         return 0;
 }
 
-static int exec_status(int err) {
-        return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+static _Noreturn void exec_failed(struct child *child, int r) {
+        if (r == -ENOENT || r == -ENOTDIR)
+                child_fail(child, log_error("'%s': command not found", child->argv[0]), EXIT_NOT_FOUND);
+        child_fail(child, log_errno(r, "cannot execute '%s'", child->argv[0]), EXIT_CANNOT_EXECUTE);
 }
 
 /* The last steps before exec, in the process that becomes the command. */
@@ -134,10 +136,7 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
          * container's, not the host's. */
         environ = env;
         execvp(child->argv[0], child->argv);
-        r = -errno;
-        child_fail(child, log_errno(r, "%s '%s'", r == -ENOENT ? "command not found:" : "cannot execute",
-                                    child->argv[0]),
-                   exec_status(-r));
+        exec_failed(child, -errno);
 }
 
 static int loopback_up(void) {
@@ -239,6 +238,8 @@ static _Noreturn void container_main(struct child *child) {
                 snprintf(spec, sizeof(spec), "%u", (unsigned) uid);
                 /* Only for HOME: a uid with no passwd entry is fine. */
                 if (user_resolve(rootfd, spec, &uid, &gid, &home, &groups, &n_groups) < 0) {
+                        /* Not an error: forget the message it captured. */
+                        log_set_deferred(true);
                         free(groups);
                         groups = NULL;
                         n_groups = 0;
@@ -283,10 +284,7 @@ static _Noreturn void container_main(struct child *child) {
 static _Noreturn void unshare_main(struct child *child) {
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         execvp(child->argv[0], child->argv);
-        int r = -errno;
-        child_fail(child, log_errno(r, "%s '%s'", r == -ENOENT ? "command not found:" : "cannot execute",
-                                    child->argv[0]),
-                   exec_status(-r));
+        exec_failed(child, -errno);
 }
 
 static _Noreturn void copy_main(struct child *child) {

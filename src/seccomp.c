@@ -1,9 +1,355 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: replaced by the security work. */
+#include <errno.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+/* libseccomp's header, not this module's: src/ is an -iquote directory. */
+#include <seccomp.h>
+#include "log.h"
 #include "seccomp.h"
 #include "util.h"
-bool seccomp_syscall_known(const char *name) { return false; }
-int seccomp_errno_from_name(const char *name, int *ret) { return -ENOSYS; }
-int seccomp_build(const struct config *c, void **ret) { *ret = NULL; return 0; }
-int seccomp_install(void *filter) { return 0; }
-void seccomp_filter_free(void *filter) {}
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+
+enum rule_kind {
+        RULE_CALL,          /* the call, whatever its arguments */
+        RULE_NS_FLAGS,      /* clone/unshare only with a CLONE_NEW* flag in argument 0 */
+        RULE_TERMINAL,      /* ioctl only with TIOCSTI or TIOCLINUX */
+};
+
+struct syscall_group {
+        const char *name;
+        enum rule_kind kind;
+        int error;              /* errno returned by a denied call */
+        bool unless_sys_admin;  /* allowed when CAP_SYS_ADMIN is kept, as docker does */
+        const char *const *syscalls;
+};
+
+#define CALLS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* The default filter: what a container never needs and what has a record of
+ * being the way out of one, in the spirit of docker's default profile. The
+ * reasons are in the SECURITY section of userbox(1); keep both in step. */
+static const struct syscall_group default_groups[] = {
+        /* The keyring is not namespaced: keys of the host user would be
+         * reachable, and keyctl has been a steady source of kernel bugs. */
+        { "keyring", RULE_CALL, EPERM, false, CALLS("keyctl", "add_key", "request_key") },
+        /* Replacing the running kernel. */
+        { "kexec", RULE_CALL, EPERM, false, CALLS("kexec_load", "kexec_file_load") },
+        /* Loading code into the kernel. */
+        { "modules", RULE_CALL, EPERM, false,
+          CALLS("init_module", "finit_module", "delete_module", "create_module", "query_module",
+                "get_kernel_syms") },
+        /* BPF programs: a large kernel surface, and a way to read kernel memory. */
+        { "bpf", RULE_CALL, EPERM, false, CALLS("bpf") },
+        /* Performance events leak kernel addresses and other processes' activity. */
+        { "perf", RULE_CALL, EPERM, false, CALLS("perf_event_open") },
+        /* Stops the kernel at a chosen page fault: the usual tool to win
+         * kernel races in exploits. */
+        { "userfaultfd", RULE_CALL, EPERM, false, CALLS("userfaultfd") },
+        /* Opening by file handle bypasses the mount view: the 2014 "shocker"
+         * escape read the host's files this way. */
+        { "handles", RULE_CALL, EPERM, false, CALLS("open_by_handle_at", "name_to_handle_at") },
+        /* The clock is not namespaced: setting it changes the host's. */
+        { "clock", RULE_CALL, EPERM, false,
+          CALLS("clock_settime", "clock_settime64", "clock_adjtime", "clock_adjtime64",
+                "settimeofday", "adjtimex", "stime") },
+        { "swap", RULE_CALL, EPERM, false, CALLS("swapon", "swapoff") },
+        /* Host-wide: process accounting, disk quotas, profiling cookies, reboot. */
+        { "host", RULE_CALL, EPERM, false,
+          CALLS("acct", "quotactl", "quotactl_fd", "lookup_dcookie", "reboot") },
+        /* Hardware access from user space: I/O ports, virtual 8086 mode. */
+        { "hardware", RULE_CALL, EPERM, false, CALLS("iopl", "ioperm", "vm86", "vm86old") },
+        /* Obsolete interfaces that only old exploits use. */
+        { "obsolete", RULE_CALL, EPERM, false,
+          CALLS("nfsservctl", "uselib", "ustat", "sysfs", "_sysctl") },
+        /* New namespaces and mounts: a user namespace created inside gives
+         * back every capability the container dropped, which turns each
+         * namespaced kernel interface into attack surface again. */
+        { "namespaces", RULE_NS_FLAGS, EPERM, true, CALLS("clone", "unshare") },
+        /* clone3 passes its flags in memory, out of the filter's sight:
+         * ENOSYS makes the C library fall back to clone, which is checked. */
+        { "clone3", RULE_CALL, ENOSYS, true, CALLS("clone3") },
+        { "mounts", RULE_CALL, EPERM, true,
+          CALLS("setns", "mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig",
+                "fsmount", "fspick", "open_tree", "move_mount", "mount_setattr") },
+        /* Pushing characters into the terminal's input queue: a command
+         * inside would type into the shell that started userbox once it
+         * exits (CVE-2017-5226). */
+        { "terminal", RULE_TERMINAL, EPERM, false, CALLS("ioctl") },
+};
+
+static const unsigned long namespace_flags[] = {
+        CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+        CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+};
+
+static const unsigned long terminal_requests[] = { TIOCSTI, TIOCLINUX };
+
+/* The ABIs a process of the native architecture can switch to: a filter for
+ * the native one alone would let a 32-bit syscall through untouched. */
+static const struct {
+        uint32_t native;
+        uint32_t others[2];
+} arch_families[] = {
+        { SCMP_ARCH_X86_64, { SCMP_ARCH_X86, SCMP_ARCH_X32 } },
+        { SCMP_ARCH_AARCH64, { SCMP_ARCH_ARM, 0 } },
+};
+
+static const struct {
+        const char *name;
+        int value;
+} errno_names[] = {
+        { "EPERM", EPERM }, { "ENOENT", ENOENT }, { "ESRCH", ESRCH }, { "EINTR", EINTR },
+        { "EIO", EIO }, { "ENXIO", ENXIO }, { "E2BIG", E2BIG }, { "EBADF", EBADF },
+        { "EAGAIN", EAGAIN }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EFAULT", EFAULT },
+        { "EBUSY", EBUSY }, { "EEXIST", EEXIST }, { "ENODEV", ENODEV }, { "EINVAL", EINVAL },
+        { "ENOTTY", ENOTTY }, { "ENOSPC", ENOSPC }, { "EROFS", EROFS }, { "ENOSYS", ENOSYS },
+        { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP }, { "EAFNOSUPPORT", EAFNOSUPPORT },
+        { "ECONNREFUSED", ECONNREFUSED },
+};
+
+/* The compiled filter: libseccomp's BPF copied out at build time, so that
+ * the generation cost falls before the id map is ready, and installing is
+ * one system call right before exec. */
+struct seccomp_filter {
+        struct sock_fprog prog;
+};
+
+static size_t covered_arches(uint32_t ret[static 3]) {
+        uint32_t native = seccomp_arch_native();
+        size_t n = 0;
+
+        ret[n++] = native;
+        for (size_t i = 0; i < ELEMENTSOF(arch_families); i++) {
+                if (arch_families[i].native != native)
+                        continue;
+                for (size_t j = 0; j < ELEMENTSOF(arch_families[i].others); j++)
+                        if (arch_families[i].others[j])
+                                ret[n++] = arch_families[i].others[j];
+        }
+        return n;
+}
+
+bool seccomp_syscall_known(const char *name) {
+        uint32_t arches[3];
+        size_t n = covered_arches(arches);
+
+        if (!name || !*name)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (seccomp_syscall_resolve_name_arch(arches[i], name) >= 0)
+                        return true;
+        return false;
+}
+
+int seccomp_errno_from_name(const char *name, int *ret) {
+        if (!name)
+                return -EINVAL;
+        for (size_t i = 0; i < ELEMENTSOF(errno_names); i++)
+                if (strcasecmp(errno_names[i].name, name) == 0) {
+                        if (ret)
+                                *ret = errno_names[i].value;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static int rule_add(scmp_filter_ctx ctx, const struct syscall_group *g, const char *name,
+                    uint32_t action) {
+        int nr = seccomp_syscall_resolve_name(name), r;
+
+        /* Names this machine's ABIs do not have (vm86 on aarch64): nothing
+         * to block. libseccomp maps the number to each ABI of the filter. */
+        if (nr == __NR_SCMP_ERROR || !seccomp_syscall_known(name))
+                return 0;
+        switch (g ? g->kind : RULE_CALL) {
+        case RULE_CALL:
+                return seccomp_rule_add(ctx, action, nr, 0);
+        case RULE_NS_FLAGS:
+                for (size_t i = 0; i < ELEMENTSOF(namespace_flags); i++) {
+                        r = seccomp_rule_add(ctx, action, nr, 1,
+                                             SCMP_A0(SCMP_CMP_MASKED_EQ, namespace_flags[i],
+                                                     namespace_flags[i]));
+                        if (r < 0)
+                                return r;
+                }
+                /* For clone, 0x80 is part of the exit signal, not CLONE_NEWTIME. */
+                if (streq(name, "unshare"))
+                        return seccomp_rule_add(ctx, action, nr, 1,
+                                                SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWTIME,
+                                                        CLONE_NEWTIME));
+                return 0;
+        case RULE_TERMINAL:
+                for (size_t i = 0; i < ELEMENTSOF(terminal_requests); i++) {
+                        /* The kernel reads the request as 32 bits: comparing all
+                         * 64 would let (1<<32)|TIOCSTI through (CVE-2019-10063). */
+                        r = seccomp_rule_add(ctx, action, nr, 1,
+                                             SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL,
+                                                     terminal_requests[i]));
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        return -EINVAL;
+}
+
+static int filter_add_defaults(scmp_filter_ctx ctx, const struct config *c) {
+        bool sys_admin = config_effective_capabilities(c) & (UINT64_C(1) << CAP_SYS_ADMIN);
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(default_groups); i++) {
+                const struct syscall_group *g = &default_groups[i];
+
+                if (g->unless_sys_admin && sys_admin)
+                        continue;
+                for (const char *const *s = g->syscalls; *s; s++) {
+                        /* SeccompAllow= removes an entry; a SeccompDeny= of the
+                         * same call replaces it with the user's errno. */
+                        if (strv_contains(c->seccomp_allow, *s) ||
+                            strv_contains(c->seccomp_deny, *s))
+                                continue;
+                        r = rule_add(ctx, g, *s, SCMP_ACT_ERRNO((uint32_t) g->error));
+                        if (r < 0)
+                                return log_errno(r, "seccomp: adding the rule for %s (%s)", *s,
+                                                 g->name);
+                }
+        }
+        return 0;
+}
+
+static int filter_add_denied(scmp_filter_ctx ctx, const struct config *c) {
+        int error = c->seccomp_errno > 0 ? c->seccomp_errno : EPERM, r;
+
+        for (char **name = c->seccomp_deny; name && *name; name++) {
+                if (!seccomp_syscall_known(*name))
+                        return log_error("SeccompDeny: unknown system call '%s'", *name);
+                r = rule_add(ctx, NULL, *name, SCMP_ACT_ERRNO((uint32_t) error));
+                /* The same name listed twice. */
+                if (r == -EEXIST)
+                        continue;
+                if (r < 0)
+                        return log_errno(r, "seccomp: adding the rule for %s (SeccompDeny)", *name);
+        }
+        return 0;
+}
+
+static int filter_export(scmp_filter_ctx ctx, struct seccomp_filter **ret) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ struct seccomp_filter *f = NULL;
+        size_t size = 0;
+        int r;
+
+        fd = memfd_create("userbox-seccomp", MFD_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = seccomp_export_bpf(ctx, fd);
+        if (r < 0)
+                return r;
+        if (lseek(fd, 0, SEEK_SET) < 0)
+                return -errno;
+        /* BPF_MAXINSNS is the kernel's limit on one filter. */
+        r = read_full_fd(fd, BPF_MAXINSNS * sizeof(struct sock_filter), &buf, &size);
+        if (r < 0)
+                return r;
+        if (size == 0 || size % sizeof(struct sock_filter) != 0)
+                return -EINVAL;
+        f = calloc(1, sizeof(*f));
+        if (!f)
+                return -ENOMEM;
+        f->prog.len = (unsigned short) (size / sizeof(struct sock_filter));
+        f->prog.filter = (struct sock_filter *) TAKE_PTR(buf);
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static void seccomp_ctx_releasep(scmp_filter_ctx *ctx) {
+        if (*ctx)
+                seccomp_release(*ctx);
+}
+
+int seccomp_build(const struct config *c, void **ret) {
+        _cleanup_(seccomp_ctx_releasep) scmp_filter_ctx ctx = NULL;
+        struct seccomp_filter *f = NULL;
+        uint32_t arches[3];
+        size_t n;
+        int r;
+
+        *ret = NULL;
+        /* Unconfined with a deny list of its own: only that list. */
+        if (c->seccomp == SECCOMP_UNCONFINED && strv_length(c->seccomp_deny) == 0)
+                return 0;
+
+        ctx = seccomp_init(SCMP_ACT_ALLOW);
+        if (!ctx)
+                return log_errno(-ENOMEM, "seccomp: creating the filter");
+        /* A call from an ABI the filter does not describe kills the process:
+         * its syscall numbers mean something else, so nothing can be allowed. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+        if (r < 0)
+                return log_errno(r, "seccomp: setting the action for other architectures");
+        /* no_new_privs is the profile's choice (NoNewPrivileges=), not
+         * libseccomp's: by default seccomp_load would set it. */
+        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+        if (r < 0)
+                return log_errno(r, "seccomp: clearing the no_new_privs attribute");
+        /* A binary tree instead of a linear list: every system call of the
+         * command walks this filter. Older libseccomp lacks it: no harm. */
+        (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+
+        n = covered_arches(arches);
+        for (size_t i = 1; i < n; i++) {
+                r = seccomp_arch_add(ctx, arches[i]);
+                if (r < 0 && r != -EEXIST)
+                        return log_errno(r, "seccomp: adding an architecture");
+        }
+
+        if (c->seccomp != SECCOMP_UNCONFINED) {
+                r = filter_add_defaults(ctx, c);
+                if (r < 0)
+                        return r;
+        }
+        r = filter_add_denied(ctx, c);
+        if (r < 0)
+                return r;
+
+        r = filter_export(ctx, &f);
+        if (r < 0)
+                return log_errno(r, "seccomp: generating the filter");
+        *ret = f;
+        return 0;
+}
+
+int seccomp_install(void *filter) {
+        struct seccomp_filter *f = filter;
+
+        if (!f)
+                return 0;
+        /* The kernel accepts a filter only with no_new_privs set or with
+         * CAP_SYS_ADMIN in the current user namespace: see launch.c for the
+         * order this imposes. */
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog, 0, 0) < 0)
+                return log_errno(-errno, "installing the seccomp filter");
+        return 0;
+}
+
+void seccomp_filter_free(void *filter) {
+        struct seccomp_filter *f = filter;
+
+        if (!f)
+                return;
+        free(f->prog.filter);
+        free(f);
+}

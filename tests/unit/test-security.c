@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Capability names, errno names, the seccomp filter (built here, loaded only
+ * in forked children), and user lookups in hostile roots. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "config.h"
+#include "seccomp.h"
+#include "unit.h"
+#include "user.h"
+#include "util.h"
+
+/* ---- capabilities ---- */
+
+TEST(caps_names_accept_every_spelling) {
+        int cap = -1;
+
+        CHECK(caps_from_name("CHOWN", &cap) == 0 && cap == CAP_CHOWN);
+        CHECK(caps_from_name("cap_chown", &cap) == 0 && cap == CAP_CHOWN);
+        CHECK(caps_from_name("CAP_CHOWN", &cap) == 0 && cap == CAP_CHOWN);
+        CHECK(caps_from_name("Cap_Sys_Admin", &cap) == 0 && cap == CAP_SYS_ADMIN);
+        CHECK(caps_from_name("net_bind_service", &cap) == 0 && cap == CAP_NET_BIND_SERVICE);
+}
+
+TEST(caps_names_refuse_anything_else) {
+        int cap = 1234;
+
+        CHECK(caps_from_name(NULL, &cap) == -EINVAL);
+        CHECK(caps_from_name("", &cap) == -EINVAL);
+        CHECK(caps_from_name("cap_", &cap) == -EINVAL);
+        CHECK(caps_from_name("CAP_BOGUS", &cap) == -EINVAL);
+        /* libcap alone would read these as CAP_CHOWN or as a number. */
+        CHECK(caps_from_name("chown+ep", &cap) == -EINVAL);
+        CHECK(caps_from_name("chown,kill", &cap) == -EINVAL);
+        CHECK(caps_from_name("cap_chown ", &cap) == -EINVAL);
+        CHECK(caps_from_name("0", &cap) == -EINVAL);
+        CHECK(caps_from_name("12", &cap) == -EINVAL);
+        CHECK(caps_from_name("all", &cap) == -EINVAL);
+        CHECK(cap == 1234);
+}
+
+TEST(caps_to_name_round_trips) {
+        int last = caps_last_cap();
+
+        CHECK_STREQ(caps_to_name(CAP_CHOWN), "CHOWN");
+        CHECK_STREQ(caps_to_name(CAP_SYS_ADMIN), "SYS_ADMIN");
+        CHECK(caps_to_name(-1) == NULL);
+        CHECK(caps_to_name(64) == NULL);
+        for (int i = 0; i <= last && i <= CAP_LAST_CAP; i++) {
+                const char *name = caps_to_name(i);
+                int back = -1;
+                CHECK(name != NULL);
+                if (name)
+                        CHECK(caps_from_name(name, &back) == 0 && back == i);
+        }
+}
+
+TEST(caps_last_cap_matches_the_kernel) {
+        _cleanup_close_ int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+        char buf[16] = {};
+        int last = caps_last_cap();
+
+        CHECK(last >= CAP_AUDIT_READ);
+        CHECK(last <= 63);
+        if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0)
+                CHECK(atoi(buf) == last);
+}
+
+/* caps_apply in a child that is uid 0 of a user namespace of its own, with
+ * an ambient capability raised beforehand: afterwards the kernel must show
+ * exactly the kept set, nothing inheritable, nothing ambient. Returns a
+ * description of what differs ("" when all is well), or NULL when user
+ * namespaces are not available here. */
+static char *caps_apply_in_userns(uint64_t keep) {
+        static char result[512];
+        int pipefd[2], status;
+        pid_t pid;
+        ssize_t n;
+
+        if (pipe(pipefd) < 0)
+                return NULL;
+        pid = fork();
+        if (pid < 0)
+                return NULL;
+        if (pid == 0) {
+                char map[64], line[256], out[512] = "";
+                uid_t uid = getuid();
+                gid_t gid = getgid();
+                FILE *f;
+
+                close(pipefd[0]);
+                if (unshare(CLONE_NEWUSER) < 0)
+                        _exit(77);
+                snprintf(map, sizeof(map), "0 %u 1", (unsigned) uid);
+                if (write_file("/proc/self/uid_map", map) < 0)
+                        _exit(77);
+                (void) write_file("/proc/self/setgroups", "deny");
+                snprintf(map, sizeof(map), "0 %u 1", (unsigned) gid);
+                if (write_file("/proc/self/gid_map", map) < 0)
+                        _exit(77);
+                /* CVE-2022-29162: an ambient capability that must not survive. */
+                {
+                        struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+                        struct __user_cap_data_struct d[2] = {};
+                        if (syscall(SYS_capget, &h, d) == 0) {
+                                d[0].inheritable |= 1U << CAP_CHOWN;
+                                (void) !syscall(SYS_capset, &h, d);
+                                (void) prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_CHOWN, 0, 0);
+                        }
+                }
+                if (caps_apply(keep, 0, 0, NULL, 0, false) < 0)
+                        _exit(1);
+                f = fopen("/proc/self/status", "re");
+                if (!f)
+                        _exit(1);
+                while (fgets(line, sizeof(line), f)) {
+                        unsigned long long v;
+                        char name[32];
+                        if (sscanf(line, "%31[^:]:\t%llx", name, &v) != 2 || strncmp(name, "Cap", 3) != 0)
+                                continue;
+                        if (streq(name, "CapInh") || streq(name, "CapAmb") ? v != 0 : v != keep) {
+                                size_t l = strlen(out);
+                                snprintf(out + l, sizeof(out) - l, "%s=%llx ", name, v);
+                        }
+                }
+                fclose(f);
+                (void) !write(pipefd[1], out, strlen(out));
+                _exit(0);
+        }
+        close(pipefd[1]);
+        n = read(pipefd[0], result, sizeof(result) - 1);
+        close(pipefd[0]);
+        result[n > 0 ? n : 0] = 0;
+        if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+                return NULL;
+        if (WEXITSTATUS(status) == 77)
+                return NULL;
+        if (WEXITSTATUS(status) != 0)
+                return strcpy(result, "caps_apply failed");
+        return result;
+}
+
+TEST(caps_apply_leaves_exactly_the_kept_set) {
+        const char *r = caps_apply_in_userns(config_default_capabilities());
+
+        if (!r) {
+                fprintf(stderr, "  (no user namespace here: not checked)\n");
+                return;
+        }
+        if (*r)
+                fprintf(stderr, "  default set: %s\n", r);
+        CHECK(*r == 0);
+        r = caps_apply_in_userns(0);
+        CHECK(r && *r == 0);
+        r = caps_apply_in_userns(UINT64_C(1) << CAP_SYS_ADMIN | UINT64_C(1) << CAP_KILL);
+        CHECK(r && *r == 0);
+}
+
+/* ---- seccomp ---- */
+
+TEST(seccomp_errno_names) {
+        int e = 0;
+
+        CHECK(seccomp_errno_from_name("EPERM", &e) == 0 && e == EPERM);
+        CHECK(seccomp_errno_from_name("eacces", &e) == 0 && e == EACCES);
+        CHECK(seccomp_errno_from_name("ENOSYS", &e) == 0 && e == ENOSYS);
+        CHECK(seccomp_errno_from_name("EINVAL", &e) == 0 && e == EINVAL);
+        CHECK(seccomp_errno_from_name("EFOO", &e) == -EINVAL);
+        CHECK(seccomp_errno_from_name("", &e) == -EINVAL);
+        CHECK(seccomp_errno_from_name("1", &e) == -EINVAL);
+        CHECK(seccomp_errno_from_name(NULL, &e) == -EINVAL);
+}
+
+TEST(seccomp_syscall_names) {
+        CHECK(seccomp_syscall_known("keyctl"));
+        CHECK(seccomp_syscall_known("open_by_handle_at"));
+        CHECK(!seccomp_syscall_known("no_such_call"));
+        CHECK(!seccomp_syscall_known(""));
+        CHECK(!seccomp_syscall_known(NULL));
+#if defined(__x86_64__)
+        /* Only the i386 ABI has these: it is covered on x86_64. */
+        CHECK(seccomp_syscall_known("vm86"));
+        CHECK(seccomp_syscall_known("stime"));
+        /* s390 only: no ABI of this machine. */
+        CHECK(!seccomp_syscall_known("s390_runtime_instr"));
+#endif
+}
+
+static void config_for_test(struct config *c) {
+        config_init(c);
+        config_finalize(c);
+}
+
+TEST(seccomp_unconfined_builds_nothing) {
+        struct config c;
+        void *f = (void *) 1;
+
+        config_for_test(&c);
+        c.seccomp = SECCOMP_UNCONFINED;
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(f == NULL);
+        CHECK(seccomp_install(NULL) == 0);
+        seccomp_filter_free(NULL);
+        config_free(&c);
+}
+
+TEST(seccomp_default_and_lists_build) {
+        struct config c;
+        void *f = NULL;
+
+        config_for_test(&c);
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(f != NULL);
+        seccomp_filter_free(f);
+        f = NULL;
+
+        CHECK(strv_extend(&c.seccomp_deny, "ptrace") == 0);
+        CHECK(strv_extend(&c.seccomp_deny, "ptrace") == 0);
+        CHECK(strv_extend(&c.seccomp_deny, "keyctl") == 0);
+        CHECK(strv_extend(&c.seccomp_allow, "bpf") == 0);
+        CHECK(strv_extend(&c.seccomp_allow, "clone") == 0);
+        CHECK(strv_extend(&c.seccomp_allow, "getpid") == 0); /* in no default group */
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(f != NULL);
+        seccomp_filter_free(f);
+        f = NULL;
+
+        /* Unconfined with a deny list of its own: just that list. */
+        c.seccomp = SECCOMP_UNCONFINED;
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(f != NULL);
+        seccomp_filter_free(f);
+        config_free(&c);
+}
+
+TEST(seccomp_unknown_denied_name_is_an_error) {
+        struct config c;
+        void *f = (void *) 1;
+
+        config_for_test(&c);
+        CHECK(strv_extend(&c.seccomp_deny, "no_such_call") == 0);
+        CHECK(seccomp_build(&c, &f) < 0);
+        CHECK(f == NULL);
+        config_free(&c);
+}
+
+/* What a call returns in a child with the filter loaded: 0 or the errno,
+ * or 1000+signal when it died. */
+enum probe {
+        PROBE_KEYCTL,
+        PROBE_KEYCTL_X32,
+        PROBE_KEYCTL_I386,
+        PROBE_TIOCSTI,
+        PROBE_TIOCSTI_HIGH_BIT,
+        PROBE_TIOCLINUX,
+        PROBE_TCGETS,
+        PROBE_UNSHARE_USER,
+        PROBE_UNSHARE_FILES,
+        PROBE_CLONE3,
+        PROBE_PTRACE,
+        PROBE_GETPID,
+};
+
+static long probe_call(enum probe p) {
+        char ch = 'x';
+
+        switch (p) {
+        case PROBE_KEYCTL:
+                return syscall(SYS_keyctl, 9999, 0, 0, 0, 0);
+#if defined(__x86_64__)
+        case PROBE_KEYCTL_X32:
+                /* x32 keyctl is 250 with the x32 bit. */
+                return syscall(0x40000000 | 250, 9999, 0, 0, 0, 0);
+        case PROBE_KEYCTL_I386: {
+                /* i386 keyctl is 288, through the 32-bit entry. */
+                long ret = 288;
+                __asm__ volatile("int $0x80" : "+a"(ret) : "b"(9999) : "memory");
+                if (ret < 0 && ret > -4096) {
+                        errno = (int) -ret;
+                        return -1;
+                }
+                return ret;
+        }
+#else
+        case PROBE_KEYCTL_X32:
+        case PROBE_KEYCTL_I386:
+                errno = EPERM;
+                return -1;
+#endif
+        case PROBE_TIOCSTI:
+                return ioctl(-1, TIOCSTI, &ch);
+        case PROBE_TIOCSTI_HIGH_BIT:
+                return syscall(SYS_ioctl, -1, (1UL << 32) | TIOCSTI, &ch);
+        case PROBE_TIOCLINUX:
+                return ioctl(-1, TIOCLINUX, &ch);
+        case PROBE_TCGETS:
+                return ioctl(-1, TCGETS, &ch);
+        case PROBE_UNSHARE_USER:
+                return unshare(CLONE_NEWUSER);
+        case PROBE_UNSHARE_FILES:
+                return unshare(CLONE_FILES);
+        case PROBE_CLONE3:
+                return syscall(435, NULL, 0);
+        case PROBE_PTRACE:
+                return syscall(SYS_ptrace, 9999, 0, 0, 0);
+        case PROBE_GETPID:
+                return syscall(SYS_getpid) > 0 ? 0 : -1;
+        }
+        return -1;
+}
+
+static int probe(void *filter, enum probe p) {
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                long r;
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(filter) < 0)
+                        _exit(255);
+                r = probe_call(p);
+                _exit(r < 0 ? (errno & 0xff) : 0);
+        }
+        if (waitpid(pid, &status, 0) != pid)
+                return -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+}
+
+TEST(seccomp_default_filter_refuses_the_default_calls) {
+        struct config c;
+        void *f = NULL;
+        int i386;
+
+        config_for_test(&c);
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_GETPID) == 0);
+        CHECK(probe(f, PROBE_KEYCTL) == EPERM);
+        CHECK(probe(NULL, PROBE_KEYCTL) == EOPNOTSUPP);
+        /* TIOCSTI with or without a high bit: refused before the bad fd is seen. */
+        CHECK(probe(f, PROBE_TIOCSTI) == EPERM);
+        CHECK(probe(f, PROBE_TIOCSTI_HIGH_BIT) == EPERM);
+        CHECK(probe(f, PROBE_TIOCLINUX) == EPERM);
+        CHECK(probe(NULL, PROBE_TIOCSTI_HIGH_BIT) == EBADF);
+        CHECK(probe(f, PROBE_TCGETS) == EBADF);
+        CHECK(probe(f, PROBE_UNSHARE_USER) == EPERM);
+        CHECK(probe(f, PROBE_UNSHARE_FILES) == 0);
+        CHECK(probe(f, PROBE_CLONE3) == ENOSYS);
+        /* The other ABIs of the machine are covered too. */
+        CHECK(probe(f, PROBE_KEYCTL_X32) == EPERM);
+        i386 = probe(NULL, PROBE_KEYCTL_I386);
+        if (i386 == EOPNOTSUPP)
+                CHECK(probe(f, PROBE_KEYCTL_I386) == EPERM);
+        else
+                fprintf(stderr, "  (no i386 entry on this kernel: %d)\n", i386);
+        seccomp_filter_free(f);
+        config_free(&c);
+}
+
+TEST(seccomp_lists_change_the_default) {
+        struct config c;
+        void *f = NULL;
+
+        config_for_test(&c);
+        CHECK(strv_extend(&c.seccomp_allow, "keyctl") == 0);
+        CHECK(strv_extend(&c.seccomp_deny, "ptrace") == 0);
+        c.seccomp_errno = EACCES;
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_KEYCTL) == EOPNOTSUPP);
+        CHECK(probe(f, PROBE_PTRACE) == EACCES);
+        CHECK(probe(f, PROBE_TIOCSTI) == EPERM);
+        seccomp_filter_free(f);
+        f = NULL;
+
+        /* Unconfined plus a deny list: nothing of the default remains. */
+        c.seccomp = SECCOMP_UNCONFINED;
+        strv_free(c.seccomp_allow);
+        c.seccomp_allow = NULL;
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_KEYCTL) == EOPNOTSUPP);
+        CHECK(probe(f, PROBE_PTRACE) == EACCES);
+        seccomp_filter_free(f);
+        config_free(&c);
+}
+
+TEST(seccomp_sys_admin_lifts_the_namespace_group) {
+        struct config c;
+        void *f = NULL;
+
+        config_for_test(&c);
+        c.cap_add = UINT64_C(1) << CAP_SYS_ADMIN;
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_CLONE3) != ENOSYS);
+        CHECK(probe(f, PROBE_KEYCTL) == EPERM);
+        seccomp_filter_free(f);
+        config_free(&c);
+}
+
+/* ---- user lookup ---- */
+
+static char *make_root(void) {
+        char tmpl[] = "/tmp/test-security.XXXXXX";
+        char *dir = mkdtemp(tmpl) ? strdup(tmpl) : NULL;
+        _cleanup_free_ char *etc = dir ? path_join(dir, "etc") : NULL;
+
+        if (!etc || mkdir(etc, 0755) < 0) {
+                free(dir);
+                return NULL;
+        }
+        return dir;
+}
+
+static void remove_root(char *dir) {
+        char cmd[512];
+
+        if (!dir)
+                return;
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+        free(dir);
+}
+
+static void write_in_root(const char *root, const char *rel, const char *content) {
+        _cleanup_free_ char *p = path_join(root, rel);
+        _cleanup_close_ int fd = p ? open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+
+        CHECK(fd >= 0 && write(fd, content, strlen(content)) == (ssize_t) strlen(content));
+}
+
+static const char passwd_text[] =
+        "root:x:0:0:root:/root:/bin/sh\n"
+        "# a comment\n"
+        "broken line\n"
+        "bad:x:notanumber:1::/:/bin/sh\n"
+        "minus:x:4294967295:1::/:/bin/sh\n"
+        "alice:x:1000:1000:Alice:/home/alice:/bin/sh\n"
+        "nohome:x:1001:1001:::/bin/sh\n";
+
+static const char group_text[] =
+        "root:x:0:\n"
+        "wheel:x:10:root,alice\n"
+        "audio:x:29:bob,alice\n"
+        "alice:x:1000:\n"
+        "video:x:44:bob\n";
+
+struct lookup {
+        int r;
+        uid_t uid;
+        gid_t gid;
+        char *home;
+        gid_t *groups;
+        size_t n_groups;
+};
+
+static void lookup(const char *root, const char *spec, struct lookup *l) {
+        _cleanup_close_ int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        *l = (struct lookup) { .uid = 4242, .gid = 4242 };
+        alarm(5); /* a FIFO must never block: fail loudly instead of hanging */
+        l->r = user_resolve(fd, spec, &l->uid, &l->gid, &l->home, &l->groups, &l->n_groups);
+        alarm(0);
+}
+
+static void lookup_done(struct lookup *l) {
+        free(l->home);
+        free(l->groups);
+}
+
+static bool has_group(const struct lookup *l, gid_t g) {
+        for (size_t i = 0; i < l->n_groups; i++)
+                if (l->groups[i] == g)
+                        return true;
+        return false;
+}
+
+TEST(user_found_by_name_with_groups) {
+        char *root = make_root();
+        struct lookup l;
+
+        CHECK(root);
+        if (!root)
+                return;
+        write_in_root(root, "etc/passwd", passwd_text);
+        write_in_root(root, "etc/group", group_text);
+
+        lookup(root, "alice", &l);
+        CHECK(l.r == 0 && l.uid == 1000 && l.gid == 1000);
+        CHECK_STREQ(l.home, "/home/alice");
+        CHECK(l.n_groups == 3 && has_group(&l, 1000) && has_group(&l, 10) && has_group(&l, 29));
+        CHECK(!has_group(&l, 44));
+        lookup_done(&l);
+
+        lookup(root, "alice:video", &l);
+        CHECK(l.r == 0 && l.uid == 1000 && l.gid == 44 && has_group(&l, 44));
+        lookup_done(&l);
+
+        lookup(root, "alice:7", &l);
+        CHECK(l.r == 0 && l.uid == 1000 && l.gid == 7);
+        lookup_done(&l);
+
+        lookup(root, "nohome", &l);
+        CHECK(l.r == 0 && l.uid == 1001 && l.home == NULL);
+        lookup_done(&l);
+
+        lookup(root, "root", &l);
+        CHECK(l.r == 0 && l.uid == 0 && l.gid == 0 && has_group(&l, 10));
+        CHECK_STREQ(l.home, "/root");
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_numeric_with_and_without_entry) {
+        char *root = make_root();
+        struct lookup l;
+
+        CHECK(root);
+        if (!root)
+                return;
+        /* No /etc/passwd at all: a UID still works, a name does not. */
+        lookup(root, "1234", &l);
+        CHECK(l.r == 0 && l.uid == 1234 && l.gid == 1234 && l.home == NULL && l.n_groups == 0);
+        lookup_done(&l);
+        lookup(root, "alice", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+
+        write_in_root(root, "etc/passwd", passwd_text);
+        lookup(root, "1000", &l);
+        CHECK(l.r == 0 && l.uid == 1000 && l.gid == 1000);
+        CHECK_STREQ(l.home, "/home/alice");
+        lookup_done(&l);
+        lookup(root, "1234:55", &l);
+        CHECK(l.r == 0 && l.uid == 1234 && l.gid == 55 && l.n_groups == 0);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_bad_specs_and_unknown_names) {
+        const char *bad[] = { "", ":", "alice:", ":5", "99999999999", "4294967295", "1x", "a\nb",
+                              "bob", "alice:nosuchgroup" };
+        char *root = make_root();
+        struct lookup l;
+
+        CHECK(root);
+        if (!root)
+                return;
+        write_in_root(root, "etc/passwd", passwd_text);
+        write_in_root(root, "etc/group", group_text);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                lookup(root, bad[i], &l);
+                if (l.r >= 0)
+                        fprintf(stderr, "  accepted: '%s'\n", bad[i]);
+                CHECK(l.r < 0);
+                CHECK(l.uid == 4242 && l.home == NULL && l.groups == NULL);
+                lookup_done(&l);
+        }
+        /* "minus" has uid 4294967295 (the "unchanged" value): not an entry. */
+        lookup(root, "minus", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_passwd_fifo_fails_without_blocking) {
+        char *root = make_root();
+        _cleanup_free_ char *p = root ? path_join(root, "etc/passwd") : NULL;
+        struct lookup l;
+
+        CHECK(p && mkfifo(p, 0644) == 0);
+        lookup(root, "alice", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+        lookup(root, "1000", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_passwd_directory_or_device_is_refused) {
+        char *root = make_root();
+        _cleanup_free_ char *p = root ? path_join(root, "etc/passwd") : NULL;
+        struct lookup l;
+
+        CHECK(p && mkdir(p, 0755) == 0);
+        lookup(root, "alice", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+        CHECK(p && rmdir(p) == 0 && symlink("/dev/null", p) == 0);
+        /* In the root there is no /dev/null: the link cannot reach the host's
+         * device, so there is no passwd file at all. */
+        lookup(root, "root", &l);
+        CHECK(l.r == -ENOENT);
+        lookup_done(&l);
+        lookup(root, "0", &l);
+        CHECK(l.r == 0 && l.uid == 0 && l.home == NULL);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_passwd_symlink_stays_in_root) {
+        char *root = make_root();
+        _cleanup_free_ char *p = root ? path_join(root, "etc/passwd") : NULL;
+        struct lookup l;
+
+        CHECK(p && symlink("/etc/shadow", p) == 0);
+        /* Without an etc/shadow in the root the link leads nowhere. */
+        lookup(root, "root", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+
+        /* With one, it is that file that is read, never the host's. */
+        write_in_root(root, "etc/shadow", "mallory:x:77:78::/m:/bin/sh\n");
+        lookup(root, "mallory", &l);
+        CHECK(l.r == 0 && l.uid == 77 && l.gid == 78);
+        lookup_done(&l);
+        lookup(root, "root", &l);
+        CHECK(l.r < 0);
+        lookup_done(&l);
+
+        CHECK(unlink(p) == 0 && symlink("../../../../../../../etc/shadow", p) == 0);
+        lookup(root, "mallory", &l);
+        CHECK(l.r == 0 && l.uid == 77);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+TEST(user_passwd_oversize_is_refused) {
+        char *root = make_root();
+        _cleanup_free_ char *p = root ? path_join(root, "etc/passwd") : NULL;
+        _cleanup_close_ int fd = p ? open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644) : -1;
+        struct lookup l;
+
+        CHECK(fd >= 0);
+        /* 100 MB, sparse: the size alone must be enough to refuse it. */
+        CHECK(write(fd, passwd_text, strlen(passwd_text)) > 0);
+        CHECK(ftruncate(fd, 100 * 1024 * 1024) == 0);
+        lookup(root, "alice", &l);
+        CHECK(l.r == -EFBIG);
+        lookup_done(&l);
+        remove_root(root);
+}
+
+int main(void) {
+        static const struct unit_case cases[] = {
+                UNIT(caps_names_accept_every_spelling),
+                UNIT(caps_names_refuse_anything_else),
+                UNIT(caps_to_name_round_trips),
+                UNIT(caps_last_cap_matches_the_kernel),
+                UNIT(caps_apply_leaves_exactly_the_kept_set),
+                UNIT(seccomp_errno_names),
+                UNIT(seccomp_syscall_names),
+                UNIT(seccomp_unconfined_builds_nothing),
+                UNIT(seccomp_default_and_lists_build),
+                UNIT(seccomp_unknown_denied_name_is_an_error),
+                UNIT(seccomp_default_filter_refuses_the_default_calls),
+                UNIT(seccomp_lists_change_the_default),
+                UNIT(seccomp_sys_admin_lifts_the_namespace_group),
+                UNIT(user_found_by_name_with_groups),
+                UNIT(user_numeric_with_and_without_entry),
+                UNIT(user_bad_specs_and_unknown_names),
+                UNIT(user_passwd_fifo_fails_without_blocking),
+                UNIT(user_passwd_directory_or_device_is_refused),
+                UNIT(user_passwd_symlink_stays_in_root),
+                UNIT(user_passwd_oversize_is_refused),
+        };
+        return unit_main(cases, ELEMENTSOF(cases));
+}
