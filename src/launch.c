@@ -127,7 +127,7 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
                 child_fail(child, log_errno(r, "loading the seccomp filter"), EXIT_USERBOX_FAILED);
 
         r = caps_apply(config_effective_capabilities(c), uid, gid, groups, n_groups,
-                       child->plan->use_helpers);
+                       !child->plan->setgroups_denied);
         if (r < 0)
                 child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) uid, (unsigned) gid),
                            EXIT_USERBOX_FAILED);

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The host side of identity mapping: the user's grant from libsubid, the
+ * helpers, and writing the maps into a new user namespace. The pure
+ * planning is in idmap.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <shadow/subid.h>
+
+#include "idmap.h"
+#include "log.h"
+#include "util.h"
+
+extern char **environ;
+
+#define ID_LIMIT ((uint64_t) UINT32_MAX)
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+static const struct {
+        const char *name;
+        const char *file;
+        const char *helper;
+        const char *configured;
+} kinds[2] = {
+        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH },
+        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH },
+};
+
+/* ---- the user's grant and the helpers ---- */
+
+static void subid_release(struct subid_range *r) {
+#ifdef HAVE_SUBID_FREE
+        subid_free(r);
+#else
+        free(r);
+#endif
+}
+
+/* Ranges by user name, not uid: libsubid then asks whatever source
+ * nsswitch.conf names for "subid" (files, SSSD, ...). */
+static int subid_lookup(const char *user, bool gid, struct id_triple **ret, size_t *ret_n) {
+        static bool initialised;
+        struct subid_range *ranges = NULL;
+        struct id_triple *t;
+        size_t n = 0;
+        int count;
+
+        if (!initialised) {
+                /* libsubid prints its own complaints (an unreadable
+                 * /etc/subuid, a broken NSS module): make them read as ours. */
+                (void) subid_init(program_invocation_short_name, stderr);
+                initialised = true;
+        }
+        count = gid ? subid_get_gid_ranges(user, &ranges) : subid_get_uid_ranges(user, &ranges);
+        if (count < 0) {
+                subid_release(ranges);
+                return -EIO;
+        }
+        t = calloc((size_t) count + 1, sizeof(*t));
+        if (!t) {
+                subid_release(ranges);
+                return -ENOMEM;
+        }
+        for (int i = 0; i < count; i++) {
+                if (ranges[i].start >= ID_LIMIT || ranges[i].count == 0)
+                        continue;
+                t[n].outside = (uint32_t) ranges[i].start;
+                t[n].count = (uint32_t) MIN(ranges[i].count, ID_LIMIT - ranges[i].start);
+                n++;
+        }
+        subid_release(ranges);
+        *ret = t;
+        *ret_n = n;
+        return 0;
+}
+
+/* The configured path first, then PATH: a distribution may keep the
+ * helpers elsewhere than where configure saw them. */
+static int helper_find(const char *configured, const char *name, char **ret) {
+        const char *path = getenv("PATH");
+
+        if (configured && access(configured, X_OK) == 0) {
+                *ret = strdup(configured);
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (!path || !*path)
+                path = "/usr/bin:/bin:/usr/sbin:/sbin";
+        while (*path) {
+                size_t len = strcspn(path, ":");
+                if (len > 0 && path[0] == '/') {
+                        _cleanup_free_ char *dir = strndup(path, len);
+                        char *candidate;
+                        if (!dir)
+                                return -ENOMEM;
+                        candidate = path_join(dir, name);
+                        if (!candidate)
+                                return -ENOMEM;
+                        if (access(candidate, X_OK) == 0) {
+                                *ret = candidate;
+                                return 0;
+                        }
+                        free(candidate);
+                }
+                path += len;
+                if (*path == ':')
+                        path++;
+        }
+        return -ENOENT;
+}
+
+static bool explicit_is_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].outside != own || lines[i].count != 1)
+                        return false;
+        return true;
+}
+
+int idmap_plan(const struct config *c, struct idmap_plan *ret) {
+        enum idmap_mode mode = c->idmap_mode == IDMAP_UNSET ? IDMAP_AUTO : c->idmap_mode;
+        const struct id_triple *explicit[2] = { c->uid_map, c->gid_map };
+        const size_t n_explicit[2] = { c->n_uid_map, c->n_gid_map };
+        const uint32_t own[2] = { (uint32_t) getuid(), (uint32_t) getgid() };
+        _cleanup_free_ struct id_triple *ranges0 = NULL, *ranges1 = NULL;
+        struct id_triple **ranges[2] = { &ranges0, &ranges1 };
+        size_t n_ranges[2] = { 0, 0 };
+        _cleanup_free_ char *user = NULL, *helper0 = NULL, *helper1 = NULL;
+        _cleanup_free_ char *why0 = NULL, *why1 = NULL, *reason = NULL;
+        char **helper[2] = { &helper0, &helper1 };
+        char **why[2] = { &why0, &why1 };     /* why this side cannot use its ranges */
+        _cleanup_free_ char *missing0 = NULL, *missing1 = NULL;
+        char **missing[2] = { &missing0, &missing1 };   /* why a helper cannot run */
+        bool need_ranges, need_helpers = false;
+        const char *fallback = NULL;
+        int r;
+
+        memset(ret, 0, sizeof(*ret));
+        /* Single mode needs neither libsubid nor the helpers: the fast path
+         * stays free of the passwd and subid lookups. */
+        need_ranges = mode != IDMAP_SINGLE ||
+                      !explicit_is_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
+                      !explicit_is_own_id_only(c->gid_map, c->n_gid_map, own[1]);
+        if (need_ranges) {
+                struct passwd *pw;
+
+                errno = 0;
+                pw = getpwuid((uid_t) own[0]);
+                if (pw) {
+                        user = strdup(pw->pw_name);
+                        if (!user)
+                                return log_errno(-ENOMEM, "cannot plan the id map");
+                }
+                for (int k = 0; k < 2; k++) {
+                        if (!user)
+                                r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
+                                             "so no subordinate %s range", own[0], kinds[k].name);
+                        else if (subid_lookup(user, k == 1, ranges[k], &n_ranges[k]) < 0)
+                                r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
+                                             kinds[k].name, user);
+                        else if (n_ranges[k] == 0)
+                                r = asprintf(why[k], "user '%s' has no subordinate %s range in %s",
+                                             user, kinds[k].name, kinds[k].file);
+                        else
+                                continue;
+                        if (r < 0)
+                                return log_errno(-ENOMEM, "cannot plan the id map");
+                }
+                need_helpers = true;
+        }
+        if (need_helpers)
+                for (int k = 0; k < 2; k++) {
+                        r = helper_find(kinds[k].configured, kinds[k].helper, helper[k]);
+                        if (r == -ENOMEM)
+                                return log_errno(r, "cannot plan the id map");
+                        if (r < 0 && asprintf(missing[k], "%s is neither at '%s' nor in PATH "
+                                              "(install the Debian package 'uidmap')",
+                                              kinds[k].helper, kinds[k].configured) < 0)
+                                return log_errno(-ENOMEM, "cannot plan the id map");
+                }
+
+        if (mode == IDMAP_AUTO) {
+                for (int k = 0; k < 2 && !fallback; k++)
+                        fallback = *why[k];
+                for (int k = 0; k < 2 && !fallback; k++)
+                        fallback = *missing[k];
+                mode = fallback ? IDMAP_SINGLE : IDMAP_SUBID;
+                if (fallback)
+                        log_warning("idmap auto: %s; mapping only uid %" PRIu32 " and gid %" PRIu32
+                                    " (to 0) as with --idmap single", fallback, own[0], own[1]);
+        } else if (mode != IDMAP_SINGLE) {
+                for (int k = 0; k < 2; k++)
+                        if (*why[k] && n_explicit[k] == 0)
+                                return log_error("--idmap %s: %s (an administrator grants one with: usermod --add-sub%ss FIRST-LAST %s)",
+                                                 idmap_mode_to_string(mode), *why[k], kinds[k].name, user ? user : "USER");
+        }
+
+        r = idmap_plan_from_ranges(mode, (uid_t) own[0], (gid_t) own[1],
+                                   ranges0, n_ranges[0], ranges1, n_ranges[1],
+                                   explicit[0], n_explicit[0], explicit[1], n_explicit[1], ret, &reason);
+        if (r < 0)
+                return reason ? log_error("%s", reason) : log_errno(r, "cannot plan the id map");
+
+        if (ret->use_helpers)
+                for (int k = 0; k < 2; k++)
+                        if (!*helper[k]) {
+                                idmap_plan_done(ret);
+                                if (n_explicit[0] + n_explicit[1] > 0)
+                                        return log_error("the explicit id map needs %s: %s",
+                                                         kinds[k].helper, *missing[k]);
+                                return log_error("--idmap %s needs %s: %s", idmap_mode_to_string(mode),
+                                                 kinds[k].helper, *missing[k]);
+                        }
+        if (ret->use_helpers) {
+                ret->uid_helper = TAKE_PTR(helper0);
+                ret->gid_helper = TAKE_PTR(helper1);
+        }
+        ret->from_auto = c->idmap_mode == IDMAP_AUTO || c->idmap_mode == IDMAP_UNSET;
+        if (fallback) {
+                ret->fallback_reason = strdup(fallback);
+                if (!ret->fallback_reason) {
+                        idmap_plan_done(ret);
+                        return log_errno(-ENOMEM, "cannot plan the id map");
+                }
+        }
+        return 0;
+}
+
+void idmap_plan_done(struct idmap_plan *p) {
+        if (!p)
+                return;
+        free(p->uid_helper);
+        free(p->gid_helper);
+        free(p->fallback_reason);
+        p->uid_helper = p->gid_helper = p->fallback_reason = NULL;
+}
+
+/* ---- writing the maps ---- */
+
+static size_t map_format(const struct id_triple *lines, size_t n, char *buf, size_t size) {
+        size_t len = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < n && len < size; i++)
+                len += (size_t) snprintf(buf + len, size - len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+                                         lines[i].inside, lines[i].outside, lines[i].count);
+        return len;
+}
+
+static int write_at(int dir, const char *name, const char *text) {
+        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        size_t len = strlen(text);
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        /* One write: the kernel takes a map only whole, on the first write. */
+        n = write(fd, text, len);
+        if (n < 0)
+                return -errno;
+        return (size_t) n == len ? 0 : -EIO;
+}
+
+static int write_maps_directly(const struct idmap_plan *p, pid_t target) {
+        char path[64], map[IDMAP_MAX_BYTES + 1];
+        _cleanup_close_ int dir = -1;
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d", (int) target);
+        dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return log_errno(-errno, "cannot open '%s'", path);
+        /* An unprivileged writer gets a gid_map only once setgroups is
+         * denied (3.19+): otherwise the container could drop a group that
+         * the host uses to deny access (CVE-2014-8989). */
+        r = write_at(dir, "setgroups", "deny");
+        if (r < 0)
+                return log_errno(r, "cannot write 'deny' to '%s/setgroups'", path);
+        if (map_format(p->uid, p->n_uid, map, sizeof(map)) >= sizeof(map))
+                return log_errno(-E2BIG, "cannot write '%s/uid_map'", path);
+        r = write_at(dir, "uid_map", map);
+        if (r < 0)
+                return log_errno(r, "cannot write '%s/uid_map'", path);
+        if (map_format(p->gid, p->n_gid, map, sizeof(map)) >= sizeof(map))
+                return log_errno(-E2BIG, "cannot write '%s/gid_map'", path);
+        r = write_at(dir, "gid_map", map);
+        if (r < 0)
+                return log_errno(r, "cannot write '%s/gid_map'", path);
+        return 0;
+}
+
+/* argv: HELPER PID INSIDE OUTSIDE COUNT ... */
+static int helper_spawn(const char *path, pid_t target, const struct id_triple *lines, size_t n,
+                        pid_t *ret_pid, int *ret_fd) {
+        _cleanup_free_ char *text = malloc((3 * n + 1) * 12);
+        _cleanup_free_ char **argv = calloc(3 * n + 3, sizeof(char *));
+        _cleanup_close_ int out_read = -1, out_write = -1;
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attr;
+        sigset_t none, all;
+        size_t k = 0;
+        char *p;
+        pid_t pid;
+        int fds[2], r;
+
+        if (!text || !argv)
+                return -ENOMEM;
+        p = text;
+        argv[k++] = (char *) path;
+        argv[k++] = p;
+        p += sprintf(p, "%d", (int) target) + 1;
+        for (size_t i = 0; i < n; i++) {
+                const uint32_t v[3] = { lines[i].inside, lines[i].outside, lines[i].count };
+                for (int j = 0; j < 3; j++) {
+                        argv[k++] = p;
+                        p += sprintf(p, "%" PRIu32, v[j]) + 1;
+                }
+        }
+        argv[k] = NULL;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        out_read = fds[0];
+        out_write = fds[1];
+
+        /* The helper's own words are the best error message there is:
+         * its stdout and stderr go to a pipe that idmap_finish reads. */
+        r = posix_spawn_file_actions_init(&actions);
+        if (r != 0)
+                return -r;
+        r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
+        if (r == 0)
+                r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
+        if (r == 0)
+                r = posix_spawnattr_init(&attr);
+        if (r != 0) {
+                posix_spawn_file_actions_destroy(&actions);
+                return -r;
+        }
+        /* The launcher may block or ignore signals for its own wait loop;
+         * the helper starts clean. */
+        sigemptyset(&none);
+        sigfillset(&all);
+        (void) posix_spawnattr_setsigmask(&attr, &none);
+        (void) posix_spawnattr_setsigdefault(&attr, &all);
+        (void) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        /* glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: no
+         * copy of the launcher, and it returns the exec error itself. */
+        r = posix_spawn(&pid, path, &actions, &attr, argv, environ);
+        posix_spawnattr_destroy(&attr);
+        posix_spawn_file_actions_destroy(&actions);
+        if (r != 0)
+                return -r;
+        *ret_pid = pid;
+        *ret_fd = TAKE_FD(out_read);
+        return 0;
+}
+
+/* Reads what the helper said (the first bytes; the rest is drained so it
+ * never blocks on a full pipe), waits for it, and reports its failure. */
+static int helper_collect(const char *name, pid_t pid, int fd, bool report) {
+        char text[2048];
+        size_t len = 0;
+        int status, r = 0;
+
+        for (;;) {
+                char drain[512];
+                char *buf = len < sizeof(text) - 1 ? text + len : drain;
+                size_t size = len < sizeof(text) - 1 ? sizeof(text) - 1 - len : sizeof(drain);
+                ssize_t n = read(fd, buf, size);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                if (buf == text + len)
+                        len += (size_t) n;
+        }
+        text[len] = '\0';
+        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+                text[--len] = '\0';
+
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return report ? log_errno(-errno, "cannot wait for %s", name) : -errno;
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+        r = -EPERM;
+        if (!report)
+                return r;
+        if (len > 0)
+                log_error("%s failed: %s", name, text);
+        else if (WIFEXITED(status))
+                log_error("%s failed with exit status %d", name, WEXITSTATUS(status));
+        else
+                log_error("%s was killed by signal %d (%s)", name, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        return r;
+}
+
+static int job_collect(struct idmap_job *job, bool report) {
+        int ret = 0;
+
+        for (int k = 0; k < 2; k++) {
+                int r = 0;
+                if (job->helper[k] > 0)
+                        r = helper_collect(kinds[k].helper, job->helper[k], job->output[k], report);
+                if (job->output[k] >= 0)
+                        close(job->output[k]);
+                job->helper[k] = 0;
+                job->output[k] = -1;
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        job->running = false;
+        return ret;
+}
+
+int idmap_start(const struct idmap_plan *p, pid_t target, struct idmap_job *job) {
+        const char *const paths[2] = { p->uid_helper, p->gid_helper };
+        const struct id_triple *const lines[2] = { p->uid, p->gid };
+        const size_t n[2] = { p->n_uid, p->n_gid };
+
+        *job = (struct idmap_job) { .target = target, .output = { -1, -1 } };
+        if (!p->use_helpers)
+                return write_maps_directly(p, target);
+
+        job->running = true;
+        /* Both helpers run at once: each costs a setuid exec and a read of
+         * /etc/sub[ug]id, and neither needs the other's result. */
+        for (int k = 0; k < 2; k++) {
+                int r = paths[k] ? helper_spawn(paths[k], target, lines[k], n[k], &job->helper[k], &job->output[k])
+                                 : -ENOENT;
+                if (r < 0) {
+                        (void) job_collect(job, false);
+                        return log_errno(r, "cannot start %s '%s'", kinds[k].helper, paths[k] ? paths[k] : "");
+                }
+        }
+        return 0;
+}
+
+int idmap_finish(struct idmap_job *job) {
+        if (!job->running)
+                return 0;
+        return job_collect(job, true);
+}
+
