@@ -151,6 +151,12 @@ static int add_keyed_setting(struct cli *cli, const char *section, const char *a
                 fprintf(stderr, "userbox: %s '%s': expected NAME=VALUE\n", option, arg);
                 return -EINVAL;
         }
+        /* [Environment] Clear= and Keep= are settings, not variables. */
+        if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep="))) {
+                fprintf(stderr, "userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)\n",
+                        option, arg, (int) (eq - arg), arg);
+                return -EINVAL;
+        }
         key = strndup(arg, (size_t) (eq - arg));
         if (!key)
                 return -ENOMEM;

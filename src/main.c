@@ -30,6 +30,7 @@ static int load_config(const struct cli *cli, struct config *c) {
                         return log_errno(-ENOMEM, "command");
                 strv_free(c->command);
                 c->command = argv;
+                c->origins[KEY_COMMAND] = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
         }
         return config_finalize(c);
 }

@@ -1,10 +1,574 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: replaced by the profile work. */
+/* Loading profiles: the search path, the file checks, Include=, and the
+ * line reader that keeps inih strict. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "log.h"
 #include "profile.h"
+#include "profile-internal.h"
 #include "util.h"
-int profile_set(struct config *c, const char *section, const char *key, const char *value,
-                const struct origin *o, char **reason) { *reason = strdup("not implemented"); return -ENOSYS; }
-int profile_load(struct config *c, const char *name, bool load_default) { return 0; }
-int profile_search_path(char ***ret) { return -ENOSYS; }
-int profile_print(const struct config *c, FILE *f) { return -ENOSYS; }
-int profile_list(FILE *f) { return -ENOSYS; }
+
+#ifndef PROFILEDIR
+#define PROFILEDIR "/usr/share/userbox/profiles"
+#endif
+#ifndef SYSCONFPROFILEDIR
+#define SYSCONFPROFILEDIR "/etc/userbox"
+#endif
+
+#define PROFILE_MAX_SIZE (1024 * 1024)
+#define PROFILE_MAX_DEPTH 8
+
+/* The files being loaded, outermost first: includes are checked against it
+ * for cycles, by inode so that two spellings of one file are one file. */
+struct loader {
+        struct config *c;
+        bool allow_include;
+        size_t depth;
+        const char *names[PROFILE_MAX_DEPTH + 1];
+        dev_t devs[PROFILE_MAX_DEPTH + 1];
+        ino_t inos[PROFILE_MAX_DEPTH + 1];
+};
+
+struct seen_key {
+        const char *section;    /* static, from the key table */
+        char *key;
+        unsigned line;
+};
+
+/* One file being parsed. inih's handler gets no line number: the reader
+ * counts lines, and inih calls the handler for a line before it reads the
+ * next one. */
+struct parse_state {
+        struct loader *l;
+        const char *file;
+        const char *text;
+        size_t size, pos;
+        unsigned line;
+        unsigned pass;          /* 1: Include= lines only; 2: every other key */
+        int error;              /* first error, already printed */
+        struct seen_key *seen;
+        size_t n_seen;
+};
+
+static int parse_text(struct loader *l, const char *file, const char *text, size_t size);
+
+static int state_error(struct parse_state *s, int r, const char *fmt, ...) _printf_(3, 4);
+static int state_error(struct parse_state *s, int r, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        log_error("%s:%u: %s", s->file, s->line, msg ?: "out of memory");
+        s->error = r < 0 ? r : -EINVAL;
+        return s->error;
+}
+
+/* A section header: "[Name]", optionally followed by a comment. */
+static void check_section_header(struct parse_state *s, const char *line, size_t n) {
+        _cleanup_free_ char *h = strndup(line, n), *reason = NULL;
+        char *end;
+
+        if (!h) {
+                state_error(s, -ENOMEM, "out of memory");
+                return;
+        }
+        for (char *p = h + 1; *p; p++)
+                if (*p == ';' && (p[-1] == ' ' || p[-1] == '\t')) {
+                        *p = '\0';
+                        break;
+                }
+        end = h + strlen(h);
+        while (end > h && (end[-1] == ' ' || end[-1] == '\t'))
+                *--end = '\0';
+        if (end - h < 3 || end[-1] != ']' || strchr(h + 1, '[') || strchr(h + 1, ']') != end - 1) {
+                state_error(s, -EINVAL, "malformed section header: '%s'", h);
+                return;
+        }
+        end[-1] = '\0';
+        if (!profile_section_known(h + 1)) {
+                reason = profile_unknown_section_reason(h + 1);
+                state_error(s, -EINVAL, "[%s]: %s", h + 1, reason ?: "unknown section");
+        }
+}
+
+/* A "Key=Value" line: inih also takes "Key:Value" and reports lines with
+ * neither only as a number; both are refused here, with the text. */
+static void check_key_line(struct parse_state *s, const char *line, size_t n) {
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                if (line[i] == '=' || line[i] == ':')
+                        break;
+                if (line[i] == ';' && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                        i = n;
+                        break;
+                }
+        }
+        if (i == n || line[i] == ':')
+                state_error(s, -EINVAL, "expected 'Key=Value' or '[Section]': '%.*s'", (int) n, line);
+        else if (i == 0 || strspn(line, " \t") == i)
+                state_error(s, -EINVAL, "empty key: '%.*s'", (int) n, line);
+}
+
+static char *reader(char *str, int num, void *stream) {
+        struct parse_state *s = stream;
+        const char *start, *nl;
+        size_t n, max = num > 3 ? (size_t) num - 3 : 0;
+
+        if (s->error || s->pos >= s->size)
+                return NULL;
+        start = s->text + s->pos;
+        nl = memchr(start, '\n', s->size - s->pos);
+        n = nl ? (size_t) (nl - start) : s->size - s->pos;
+        s->pos += n + (nl ? 1 : 0);
+        s->line++;
+        if (n > 0 && start[n - 1] == '\r')
+                n--;
+        if (memchr(start, '\0', n)) {
+                state_error(s, -EINVAL, "NUL byte in line");
+                return NULL;
+        }
+        if (s->line == 1 && n >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
+                start += 3;
+                n -= 3;
+        }
+        /* Indentation is dropped: inih would read an indented line as the
+         * continuation of the previous value, and "  Bind=/x" silently
+         * appended to the line above is not what anyone means. */
+        while (n > 0 && (*start == ' ' || *start == '\t')) {
+                start++;
+                n--;
+        }
+        if (n == 0 || *start == ';' || *start == '#') {
+                strcpy(str, "\n");
+                return str;
+        }
+        /* inih 55 cuts longer lines in pieces and parses each piece as a
+         * line of its own: the tail of a long Command= would become a key. */
+        if (n > max) {
+                state_error(s, -EINVAL, "line longer than %zu characters", max);
+                return NULL;
+        }
+        if (*start == '[')
+                check_section_header(s, start, n);
+        else
+                check_key_line(s, start, n);
+        if (s->error)
+                return NULL;
+        memcpy(str, start, n);
+        str[n] = '\n';
+        str[n + 1] = '\0';
+        return str;
+}
+
+/* A scalar set twice in one file is most likely a mistake; the last one
+ * wins, as in a file split over several others. */
+static void check_duplicate(struct parse_state *s, const struct profile_key *k, const char *key) {
+        struct seen_key *n;
+
+        if (k->repeatable)
+                return;
+        for (size_t i = 0; i < s->n_seen; i++)
+                if (streq(s->seen[i].section, k->section) && streq(s->seen[i].key, key)) {
+                        log_warning("%s:%u: [%s] %s: also set on line %u, the last one wins", s->file, s->line,
+                                    k->section, key, s->seen[i].line);
+                        s->seen[i].line = s->line;
+                        return;
+                }
+        n = realloc(s->seen, (s->n_seen + 1) * sizeof(*n));
+        if (!n)
+                return;
+        s->seen = n;
+        n[s->n_seen] = (struct seen_key) { k->section, strdup(key), s->line };
+        if (n[s->n_seen].key)
+                s->n_seen++;
+}
+
+static int open_profile(const char *path, char **ret_text, size_t *ret_size, dev_t *dev, ino_t *ino, char **reason);
+static int resolve_profile(const char *name, const char *including_file, char **ret, char **reason);
+
+static int include_profile(struct parse_state *s, const char *value, char **reason) {
+        struct loader *l = s->l;
+        _cleanup_free_ char *path = NULL, *text = NULL, *chain = NULL;
+        size_t size = 0;
+        dev_t dev;
+        ino_t ino;
+        int r;
+
+        if (!l->allow_include)
+                return profile_reason(reason, -EINVAL, "not allowed here");
+        if (string_has_cc(value))
+                return profile_reason(reason, -EINVAL, "control character in value");
+        r = resolve_profile(value, s->file, &path, reason);
+        if (r < 0)
+                return r;
+        r = open_profile(path, &text, &size, &dev, &ino, reason);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < l->depth; i++) {
+                size_t len = 0;
+                FILE *f;
+                if (l->devs[i] != dev || l->inos[i] != ino)
+                        continue;
+                /* The chain from the first load of this file to here. */
+                f = open_memstream(&chain, &len);
+                if (!f)
+                        return profile_reason(reason, -ENOMEM, "out of memory");
+                for (size_t j = i; j < l->depth; j++)
+                        fprintf(f, "%s -> ", l->names[j]);
+                fputs(path, f);
+                fclose(f);
+                return profile_reason(reason, -ELOOP, "include cycle: %s", chain ?: "");
+        }
+        if (l->depth >= PROFILE_MAX_DEPTH)
+                return profile_reason(reason, -ELOOP, "includes nested deeper than %d files", PROFILE_MAX_DEPTH);
+        l->names[l->depth] = path;
+        l->devs[l->depth] = dev;
+        l->inos[l->depth] = ino;
+        l->depth++;
+        r = parse_text(l, path, text, size);
+        l->depth--;
+        /* The included file printed its own error. */
+        return r < 0 ? 1 : 0;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value) {
+        struct parse_state *s = user;
+        const struct profile_key *k;
+        _cleanup_free_ char *reason = NULL;
+        int r;
+
+        if (s->error)
+                return 1;
+        /* Included profiles apply before every key of the including file,
+         * wherever the Include= line is: the file always overrides them. */
+        if (s->pass == 1) {
+                k = *section ? profile_key_find(section, name) : NULL;
+                if (k && k->id == KEY_INCLUDE) {
+                        r = include_profile(s, value, &reason);
+                        if (r > 0)
+                                s->error = -EINVAL;
+                        if (r < 0)
+                                state_error(s, r, "[%s] %s: %s", section, name, reason ?: "out of memory");
+                }
+                return 1;
+        }
+        if (!*section) {
+                state_error(s, -EINVAL, "%s: key before any [Section] header", name);
+                return 1;
+        }
+        k = profile_key_find(section, name);
+        if (!k) {
+                reason = profile_unknown_key_reason(section, name);
+                state_error(s, -EINVAL, "[%s] %s: %s", section, name, reason ?: "unknown key");
+                return 1;
+        }
+        check_duplicate(s, k, name);
+        if (k->id == KEY_INCLUDE)
+                return 1;
+        r = profile_set(s->l->c, section, name, value, &(struct origin) { s->file, s->line }, &reason);
+        if (r < 0)
+                state_error(s, r, "[%s] %s: %s", section, name, reason ?: "out of memory");
+        return 1;
+}
+
+static int parse_text(struct loader *l, const char *file, const char *text, size_t size) {
+        struct parse_state s = { .l = l, .file = file, .text = text, .size = size };
+        int r = 0;
+
+        if (strv_extend(&l->c->included, file) < 0)
+                return log_errno(-ENOMEM, "%s", file);
+        for (s.pass = 1; s.pass <= 2 && !s.error && r == 0; s.pass++) {
+                s.pos = 0;
+                s.line = 0;
+                r = ini_parse_stream(reader, &s, handler, &s);
+        }
+        for (size_t i = 0; i < s.n_seen; i++)
+                free(s.seen[i].key);
+        free(s.seen);
+        if (s.error)
+                return s.error;
+        /* The reader refuses every line inih could not parse: this is only
+         * a safety net. */
+        if (r != 0)
+                return log_error("%s:%d: syntax error", file, r);
+        return 0;
+}
+
+int profile_load_string(struct config *c, const char *file, const char *text, size_t size, bool allow_include) {
+        struct loader l = { .c = c, .allow_include = allow_include };
+        return parse_text(&l, file, text, size);
+}
+
+static bool path_needs_root_owner(const char *path) {
+        return startswith(path, "/etc/") || startswith(path, SYSCONFPROFILEDIR "/") ||
+               startswith(path, PROFILEDIR "/");
+}
+
+/* The checks ssh applies to its configuration: a profile decides what a
+ * container may see, so nobody but its owner (or root) may have written it. */
+static int open_profile(const char *path, char **ret_text, size_t *ret_size, dev_t *dev, ino_t *ino, char **reason) {
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+        int r;
+
+        /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
+        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                if (errno == ELOOP)
+                        return profile_reason(reason, -ELOOP, "%s: is a symbolic link, refusing it", path);
+                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
+        }
+        if (fstat(fd, &st) < 0)
+                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return profile_reason(reason, -EINVAL, "%s: not a regular file", path);
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                return profile_reason(reason, -EPERM, "%s: writable by group or others, refusing it (chmod go-w)", path);
+        if (st.st_uid != 0 && st.st_uid != getuid())
+                return profile_reason(reason, -EPERM, "%s: owned by uid %u, neither you nor root, refusing it",
+                                      path, (unsigned) st.st_uid);
+        if (st.st_uid != 0 && path_needs_root_owner(path))
+                return profile_reason(reason, -EPERM, "%s: in a system directory but not owned by root, refusing it",
+                                      path);
+        r = read_full_fd(fd, PROFILE_MAX_SIZE, ret_text, ret_size);
+        if (r == -EFBIG)
+                return profile_reason(reason, r, "%s: larger than %d bytes", path, PROFILE_MAX_SIZE);
+        if (r < 0)
+                return profile_reason(reason, r, "%s: %s", path, strerror(-r));
+        *dev = st.st_dev;
+        *ino = st.st_ino;
+        return 0;
+}
+
+int profile_search_path(char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        const char *override = getenv("USERBOX_PROFILE_PATH");
+
+        if (override) {
+                _cleanup_free_ char *copy = strdup(override);
+                char *save = NULL;
+                if (!copy)
+                        return -ENOMEM;
+                for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+                        if (strv_extend(&l, d) < 0)
+                                return -ENOMEM;
+        } else {
+                const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+                char *user = NULL;
+                bool have_user = true;
+                if (!home || !path_is_absolute(home)) {
+                        struct passwd *pw = getpwuid(getuid());
+                        home = pw ? pw->pw_dir : NULL;
+                }
+                /* A relative XDG_CONFIG_HOME is invalid and ignored (XDG base directory spec). */
+                if (config && path_is_absolute(config))
+                        user = path_join(config, "userbox");
+                else if (home && path_is_absolute(home))
+                        user = path_join(home, ".config/userbox");
+                else
+                        have_user = false;
+                if (have_user && (!user || strv_push(&l, user) < 0))
+                        return -ENOMEM;
+                if (strv_extend(&l, SYSCONFPROFILEDIR) < 0 || strv_extend(&l, PROFILEDIR) < 0)
+                        return -ENOMEM;
+        }
+        if (!l && !(l = calloc(1, sizeof(char *))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* A name is looked up on the search path; a value with a '/' is a path,
+ * relative to the including file's directory (or the working directory).
+ * A profile including its own name gets the next one on the path, so that
+ * ~/.config/userbox/debian.ini can extend the shipped debian.ini. */
+static int resolve_profile(const char *name, const char *including_file, char **ret, char **reason) {
+        _cleanup_strv_free_ char **path = NULL;
+        _cleanup_free_ char *file = NULL, *looked = NULL;
+        size_t looked_size = 0;
+        FILE *f;
+        int r;
+
+        if (!*name)
+                return profile_reason(reason, -EINVAL, "empty profile name");
+        if (strchr(name, '/')) {
+                _cleanup_free_ char *p = NULL;
+                r = profile_expand(name, &p, reason);
+                if (r < 0)
+                        return r;
+                if (!path_is_absolute(p) && including_file && strchr(including_file, '/')) {
+                        _cleanup_free_ char *dir = strndup(including_file,
+                                                           (size_t) (strrchr(including_file, '/') - including_file));
+                        char *joined = dir ? path_join(*dir ? dir : "/", p) : NULL;
+                        if (!joined)
+                                return profile_reason(reason, -ENOMEM, "out of memory");
+                        free(p);
+                        p = joined;
+                }
+                *ret = path_simplify(TAKE_PTR(p));
+                return 0;
+        }
+        if (name[0] == '.')
+                return profile_reason(reason, -EINVAL, "not a profile name: '%s'", name);
+        size_t n = strlen(name);
+        r = n > 4 && streq(name + n - 4, ".ini") ? ((file = strdup(name)) ? 0 : -ENOMEM)
+                                                  : asprintf(&file, "%s.ini", name) < 0 ? -ENOMEM : 0;
+        if (r < 0 || profile_search_path(&path) < 0 || !(f = open_memstream(&looked, &looked_size)))
+                return profile_reason(reason, -ENOMEM, "out of memory");
+        for (char **d = path; *d; d++) {
+                struct stat st;
+                char *candidate = path_join(*d, file);
+                if (!candidate) {
+                        fclose(f);
+                        return profile_reason(reason, -ENOMEM, "out of memory");
+                }
+                fprintf(f, "%s%s", d == path ? "" : ", ", candidate);
+                if (!streq_ptr(candidate, including_file) && lstat(candidate, &st) == 0) {
+                        fclose(f);
+                        *ret = candidate;
+                        return 0;
+                }
+                free(candidate);
+        }
+        fclose(f);
+        return profile_reason(reason, -ENOENT, "profile '%s' not found (looked for %s)", name, looked ?: "");
+}
+
+/* Loads a profile named on the command line (or default.ini). *ret_path
+ * is the file loaded, NULL when an optional one was not found. */
+static int load_top(struct config *c, const char *name, bool optional, const char *skip_path, char **ret_path) {
+        struct loader l = { .c = c, .allow_include = true };
+        _cleanup_free_ char *path = NULL, *text = NULL, *reason = NULL;
+        size_t size = 0;
+        int r;
+
+        r = resolve_profile(name, NULL, &path, &reason);
+        if (r == -ENOENT && optional)
+                return 0;
+        if (r < 0) {
+                log_error("%s", reason ?: "out of memory");
+                return r;
+        }
+        if (streq_ptr(path, skip_path))
+                return 0;
+        r = open_profile(path, &text, &size, &l.devs[0], &l.inos[0], &reason);
+        if (r < 0) {
+                log_error("%s", reason ?: "out of memory");
+                return r;
+        }
+        l.names[0] = path;
+        l.depth = 1;
+        r = parse_text(&l, path, text, size);
+        if (r < 0)
+                return r;
+        if (ret_path)
+                *ret_path = TAKE_PTR(path);
+        return 0;
+}
+
+int profile_load(struct config *c, const char *name, bool load_default) {
+        _cleanup_free_ char *default_path = NULL;
+        int r;
+
+        if (load_default) {
+                r = load_top(c, "default", true, NULL, &default_path);
+                if (r < 0)
+                        return r;
+        }
+        if (!name)
+                return 0;
+        return load_top(c, name, false, default_path, NULL);
+}
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+static int description_handler(void *user, const char *section, const char *name, const char *value) {
+        char **d = user;
+        if (streq(section, "Profile") && streq(name, "Description") && !string_has_cc(value)) {
+                free(*d);
+                *d = strdup(value);
+        }
+        return 1;
+}
+
+static int list_directory(const char *dir, char ***ret) {
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        *ret = NULL;
+        if (!d)
+                return 0;
+        while ((de = readdir(d))) {
+                size_t n = strlen(de->d_name);
+                if (de->d_name[0] == '.' || n <= 4 || !streq(de->d_name + n - 4, ".ini"))
+                        continue;
+                if (strv_push(ret, strndup(de->d_name, n - 4)) < 0 || !(*ret)[strv_length(*ret) - 1]) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        if (*ret)
+                qsort(*ret, strv_length(*ret), sizeof(char *), compare_strings);
+        return 0;
+}
+
+int profile_list(FILE *f) {
+        _cleanup_strv_free_ char **path = NULL;
+        unsigned found = 0;
+        int r = profile_search_path(&path);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; path[i]; i++) {
+                _cleanup_strv_free_ char **names = NULL;
+                r = list_directory(path[i], &names);
+                if (r < 0)
+                        return r;
+                for (char **n = names; n && *n; n++) {
+                        _cleanup_free_ char *file = NULL, *p = NULL, *text = NULL, *reason = NULL, *desc = NULL;
+                        const char *shadow = NULL;
+                        size_t size;
+                        dev_t dev;
+                        ino_t ino;
+
+                        if (asprintf(&file, "%s.ini", *n) < 0 || !(p = path_join(path[i], file)))
+                                return -ENOMEM;
+                        for (size_t j = 0; j < i && !shadow; j++) {
+                                _cleanup_free_ char *q = path_join(path[j], file);
+                                struct stat st;
+                                if (q && lstat(q, &st) == 0)
+                                        shadow = path[j];
+                        }
+                        if (open_profile(p, &text, &size, &dev, &ino, &reason) >= 0)
+                                ini_parse_string(text, description_handler, &desc);
+                        fprintf(f, "%-14s %s", *n, p);
+                        if (desc && *desc)
+                                fprintf(f, "  %s", desc);
+                        if (reason)
+                                fprintf(f, "  (unusable: %s)", reason);
+                        if (shadow)
+                                fprintf(f, "  (shadowed by %s/%s)", shadow, file);
+                        fputc('\n', f);
+                        found++;
+                }
+        }
+        if (!found) {
+                fputs("no profiles in:", f);
+                for (size_t i = 0; path[i]; i++)
+                        fprintf(f, " %s", path[i]);
+                fputc('\n', f);
+        }
+        return 0;
+}

@@ -6,6 +6,8 @@
  * as INI. The command line goes through the same key table (profile_set)
  * so a CLI option and its profile key can never disagree. */
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "config.h"
 
@@ -32,3 +34,27 @@ int profile_print(const struct config *c, FILE *f);
 
 /* `userbox profiles`: every profile on the search path. */
 int profile_list(FILE *f);
+
+/* Parses a profile held in memory, named file in messages, with the same
+ * rules as a file (line limit, strict errors, duplicates). Include= is
+ * refused unless allow_include (the fuzz target and unit tests use this
+ * without touching the file system). Prints errors; -EINVAL on the first. */
+int profile_load_string(struct config *c, const char *file, const char *text, size_t size,
+                        bool allow_include);
+
+/* The [Mounts] specs, shared by Bind=/BindReadOnly=/Tmpfs= and the CLI's
+ * --bind/--ro-bind/--tmpfs: "SRC[:DST[:OPTS]]" and "DST[:OPTS]". Relative
+ * sources are refused in files and made absolute on the command line.
+ * Fill *ret (free with profile_mount_entry_done) or set *reason. */
+int profile_parse_bind(const char *spec, bool read_only, bool command_line,
+                       struct mount_entry *ret, char **reason);
+int profile_parse_tmpfs(const char *spec, struct mount_entry *ret, char **reason);
+void profile_mount_entry_done(struct mount_entry *m);
+
+/* One "[Section] Key" line per row of the key table ("[Environment] NAME"
+ * for the variables, one line per rlimit), for the man page check. */
+void profile_keys_print(FILE *f);
+
+/* The line recorded in a setting's origin when it came from the command
+ * line (its file is NULL; line 0 with file NULL means "never set"). */
+#define PROFILE_LINE_COMMAND_LINE UINT32_MAX

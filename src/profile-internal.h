@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* Shared by profile.c (loading), profile-keys.c (the key table and value
+ * parsers), profile-values.c (paths, mounts, limits) and profile-print.c.
+ * Not a public interface: everything else goes through profile.h. */
+
+#include <stdbool.h>
+#include "config.h"
+
+struct profile_key;
+
+typedef int (*profile_parser)(struct config *c, const struct profile_key *k, const char *key,
+                              const char *value, const struct origin *o, char **reason);
+
+/* One row of the key table. key == NULL matches any other key of the
+ * section (the [Environment] NAME=VALUE row). */
+struct profile_key {
+        const char *section;
+        const char *key;
+        profile_parser parse;
+        enum config_key id;
+        bool repeatable;
+        int arg;                /* parser-specific: the rlimit resource, ... */
+        size_t offset;          /* the field in struct config, for the generic parsers */
+};
+
+extern const struct profile_key profile_keys[];
+extern const size_t profile_n_keys;
+extern const char *const profile_sections[];
+extern const size_t profile_n_sections;
+
+bool profile_section_known(const char *section);
+/* The row for section/key, or NULL. */
+const struct profile_key *profile_key_find(const char *section, const char *key);
+/* Reason text for an unknown section or key (with "did you mean"). */
+char *profile_unknown_section_reason(const char *section);
+char *profile_unknown_key_reason(const char *section, const char *key);
+
+/* A value set in a file never overrides the same scalar set on the command
+ * line: the command line is applied last anyway, this only guards the
+ * order. */
+bool profile_origin_is_command_line(const struct origin *o);
+
+/* Sets *reason to a formatted sentence and returns r. */
+int profile_reason(char **reason, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ~, ${HOME}, ${USER}, ${UID}, ${XDG_RUNTIME_DIR}, ${PWD}. */
+int profile_expand(const char *value, char **ret, char **reason);
+/* A host path value: expanded, made absolute against the working directory
+ * when it comes from the command line, refused when relative in a file,
+ * simplified. */
+int profile_host_path(const char *value, bool command_line, char **ret, char **reason);
+/* A path inside the container: expanded, absolute, no "..". */
+int profile_container_path(const char *value, char **ret, char **reason);
+
+/* Value parsers living in profile-values.c. */
+int profile_parse_rlimit_value(int resource, const char *value, uint64_t *soft, uint64_t *hard,
+                               char **reason);
+bool profile_rlimit_is_bytes(int resource);
+const char *profile_rlimit_name(int resource);
+int profile_device_class(const char *name, char ***ret_paths, char **reason);
+
+/* "auto" for (KEY_IDMAP_MODE, IDMAP_AUTO); NULL when unknown. */
+const char *profile_enum_name(enum config_key id, int value);
+
+/* Printing helpers (profile-print.c). */
+char *profile_quote_command(char * const *argv);

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The key table: every profile key and command-line setting, its section,
+ * its parser and where it lands in struct config. */
+#include <ctype.h>
+#include <stddef.h>
+#include <sys/resource.h>
+
+#include "caps.h"
+#include "idmap.h"
+#include "profile.h"
+#include "profile-internal.h"
+#include "seccomp.h"
+#include "util.h"
+
+#define FIELD(type, c, k) ((type *) (void *) ((char *) (c) + (k)->offset))
+#define OOM(reason) profile_reason(reason, -ENOMEM, "out of memory")
+
+struct enum_name {
+        enum config_key id;
+        const char *name;
+        int value;
+};
+
+static const struct enum_name enum_names[] = {
+        { KEY_IDMAP_MODE, "auto", IDMAP_AUTO },
+        { KEY_IDMAP_MODE, "subid", IDMAP_SUBID },
+        { KEY_IDMAP_MODE, "keep-id", IDMAP_KEEP_ID },
+        { KEY_IDMAP_MODE, "single", IDMAP_SINGLE },
+        { KEY_NETWORK, "host", NET_HOST },
+        { KEY_NETWORK, "none", NET_NONE },
+        { KEY_SECCOMP, "default", SECCOMP_DEFAULT },
+        { KEY_SECCOMP, "unconfined", SECCOMP_UNCONFINED },
+        { KEY_OVERLAY, "none", OVERLAY_NONE },
+        { KEY_OVERLAY, "tmpfs", OVERLAY_TMPFS },
+};
+
+const char *profile_enum_name(enum config_key id, int value) {
+        for (size_t i = 0; i < ELEMENTSOF(enum_names); i++)
+                if (enum_names[i].id == id && enum_names[i].value == value)
+                        return enum_names[i].name;
+        return NULL;
+}
+
+static int enum_value(enum config_key id, const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(enum_names); i++)
+                if (enum_names[i].id == id && streq(enum_names[i].name, name))
+                        return enum_names[i].value;
+        return -EINVAL;
+}
+
+static int parse_enum(struct config *c, const struct profile_key *k, const char *key _unused_,
+                      const char *value, const struct origin *o _unused_, char **reason) {
+        static const char *const what[] = {
+                [KEY_IDMAP_MODE] = "an id-map mode (auto, subid, keep-id, single)",
+                [KEY_SECCOMP] = "a seccomp mode (default, unconfined)",
+                [KEY_NETWORK] = "a network mode (host, none)",
+        };
+        int v = enum_value(k->id, value);
+
+        if (k->id == KEY_NETWORK && (streq(value, "pasta") || streq(value, "slirp4netns")))
+                return profile_reason(reason, -EOPNOTSUPP, "not supported yet: '%s' (host, none)", value);
+        if (v < 0)
+                return profile_reason(reason, -EINVAL, "not %s: '%s'", what[k->id], value);
+        *FIELD(int, c, k) = v;
+        return 0;
+}
+
+static int parse_bool(struct config *c, const struct profile_key *k, const char *key _unused_,
+                      const char *value, const struct origin *o _unused_, char **reason) {
+        int b = parse_boolean(value);
+        if (b < 0)
+                return profile_reason(reason, -EINVAL, "not a boolean: '%s'", value);
+        *FIELD(int, c, k) = b;
+        return 0;
+}
+
+static int set_string(char **field, const char *value, char **reason) {
+        char *s = strdup(value);
+        if (!s)
+                return OOM(reason);
+        free(*field);
+        *field = s;
+        return 0;
+}
+
+static int parse_string(struct config *c, const struct profile_key *k, const char *key _unused_,
+                        const char *value, const struct origin *o _unused_, char **reason) {
+        return set_string(FIELD(char *, c, k), value, reason);
+}
+
+static int parse_include(struct config *c _unused_, const struct profile_key *k _unused_, const char *key _unused_,
+                         const char *value _unused_, const struct origin *o _unused_, char **reason) {
+        return profile_reason(reason, -EINVAL, "only allowed in a profile file");
+}
+
+static int parse_host_path(struct config *c, const struct profile_key *k, const char *key _unused_,
+                           const char *value, const struct origin *o, char **reason) {
+        char *p = NULL;
+        int r = profile_host_path(value, profile_origin_is_command_line(o), &p, reason);
+        if (r < 0)
+                return r;
+        free(*FIELD(char *, c, k));
+        *FIELD(char *, c, k) = p;
+        return 0;
+}
+
+static int parse_container_path(struct config *c, const struct profile_key *k, const char *key _unused_,
+                                const char *value, const struct origin *o _unused_, char **reason) {
+        char *p = NULL;
+        int r = profile_container_path(value, &p, reason);
+        if (r < 0)
+                return r;
+        free(*FIELD(char *, c, k));
+        *FIELD(char *, c, k) = p;
+        return 0;
+}
+
+static int parse_command(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                         const char *value, const struct origin *o _unused_, char **reason) {
+        char **argv = NULL;
+        int r = split_command_line(value, &argv);
+        if (r == -ENOMEM)
+                return OOM(reason);
+        if (r < 0)
+                return profile_reason(reason, r, "unterminated quote or trailing backslash: '%s'", value);
+        if (!argv[0]) {
+                strv_free(argv);
+                return profile_reason(reason, -EINVAL, "empty command");
+        }
+        strv_free(c->command);
+        c->command = argv;
+        return 0;
+}
+
+static int parse_hostname(struct config *c, const struct profile_key *k, const char *key,
+                          const char *value, const struct origin *o, char **reason) {
+        size_t n = strlen(value);
+        bool ok = n > 0 && n <= 64 && value[0] != '-' && value[0] != '.' && value[n - 1] != '-';
+        for (const char *p = value; ok && *p; p++)
+                ok = isalnum((unsigned char) *p) || *p == '-' || *p == '.';
+        if (!ok)
+                return profile_reason(reason, -EINVAL,
+                                      "not a valid hostname (1-64 of A-Z a-z 0-9 . -): '%s'", value);
+        return parse_string(c, k, key, value, o, reason);
+}
+
+static bool valid_user_name(const char *s) {
+        size_t n = strlen(s);
+        if (n == 0 || n > 32 || !(isalpha((unsigned char) s[0]) || s[0] == '_'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char) s[i]) || strchr("_.-", s[i]) || (s[i] == '$' && i == n - 1)))
+                        return false;
+        return true;
+}
+
+static bool valid_id(const char *s) {
+        uint32_t id;
+        /* (uid_t) -1 is "no id" to setresuid and chown. */
+        return parse_uint32(s, &id) == 0 && id != UINT32_MAX;
+}
+
+static int parse_user(struct config *c, const struct profile_key *k, const char *key,
+                      const char *value, const struct origin *o, char **reason) {
+        const char *colon = strchr(value, ':');
+        bool ok;
+
+        if (isdigit((unsigned char) value[0])) {
+                _cleanup_free_ char *uid = strndup(value, colon ? (size_t) (colon - value) : strlen(value));
+                if (!uid)
+                        return OOM(reason);
+                ok = valid_id(uid) && (!colon || valid_id(colon + 1));
+        } else
+                ok = valid_user_name(value);
+        if (!ok)
+                return profile_reason(reason, -EINVAL, "not a user name or UID[:GID]: '%s'", value);
+        return parse_string(c, k, key, value, o, reason);
+}
+
+static int parse_overlay(struct config *c, const struct profile_key *k, const char *key _unused_,
+                         const char *value, const struct origin *o, char **reason) {
+        int v = enum_value(k->id, value);
+        char *dir = NULL;
+
+        if (v < 0) {
+                int r = profile_host_path(value, profile_origin_is_command_line(o), &dir, reason);
+                if (r < 0)
+                        return r;
+                v = OVERLAY_DIR;
+        }
+        free(c->overlay_dir);
+        c->overlay_dir = dir;
+        c->overlay = v;
+        return 0;
+}
+
+static int parse_layers(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                        const char *value, const struct origin *o, char **reason) {
+        _cleanup_strv_free_ char **layers = NULL;
+        _cleanup_free_ char *copy = strdup(value);
+        char *p = copy;
+
+        if (!copy)
+                return OOM(reason);
+        for (;;) {
+                char *colon = strchr(p, ':'), *path = NULL;
+                int r;
+                if (colon)
+                        *colon = '\0';
+                if (!*p)
+                        return profile_reason(reason, -EINVAL, "empty layer in '%s'", value);
+                r = profile_host_path(p, profile_origin_is_command_line(o), &path, reason);
+                if (r < 0)
+                        return r;
+                if (strv_push(&layers, path) < 0)
+                        return OOM(reason);
+                if (!colon)
+                        break;
+                p = colon + 1;
+        }
+        strv_free(c->layers);
+        c->layers = TAKE_PTR(layers);
+        return 0;
+}
+
+static bool triple_equal(const struct id_triple *a, const struct id_triple *b) {
+        return a->inside == b->inside && a->outside == b->outside && a->count == b->count;
+}
+
+static int parse_id_triple(struct config *c, const struct profile_key *k, const char *key _unused_,
+                           const char *value, const struct origin *o _unused_, char **reason) {
+        struct id_triple t, *list = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map, *nl;
+        size_t *n = k->id == KEY_IDMAP_UID ? &c->n_uid_map : &c->n_gid_map;
+        int r = idmap_parse_triple(value, &t);
+
+        if (r < 0)
+                return profile_reason(reason, -EINVAL, "not an INSIDE:OUTSIDE:COUNT id range: '%s'", value);
+        for (size_t i = 0; i < *n; i++)
+                if (triple_equal(&list[i], &t))
+                        return 0;
+        if (*n >= 340)
+                return profile_reason(reason, -E2BIG, "more than 340 ranges (the kernel's limit)");
+        nl = realloc(list, (*n + 1) * sizeof(*nl));
+        if (!nl)
+                return OOM(reason);
+        nl[(*n)++] = t;
+        if (k->id == KEY_IDMAP_UID)
+                c->uid_map = nl;
+        else
+                c->gid_map = nl;
+        return 0;
+}
+
+static bool mount_equal(const struct mount_entry *a, const struct mount_entry *b) {
+        return a->kind == b->kind && streq_ptr(a->source, b->source) && streq(a->destination, b->destination) &&
+               a->read_only == b->read_only && a->nosuid == b->nosuid && a->nodev == b->nodev &&
+               a->noexec == b->noexec && a->recursive == b->recursive && streq_ptr(a->data, b->data);
+}
+
+static int parse_mount(struct config *c, const struct profile_key *k, const char *key _unused_,
+                       const char *value, const struct origin *o, char **reason) {
+        struct mount_entry m, *nl;
+        int r = k->id == KEY_TMPFS ? profile_parse_tmpfs(value, &m, reason)
+                                   : profile_parse_bind(value, k->id == KEY_BIND_READ_ONLY,
+                                                        profile_origin_is_command_line(o), &m, reason);
+        if (r < 0)
+                return r;
+        /* Loading the same mount twice (a printed profile that already holds
+         * default.ini's mounts, loaded with default.ini) is one mount. */
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (mount_equal(&c->mounts[i], &m)) {
+                        profile_mount_entry_done(&m);
+                        return 0;
+                }
+        nl = realloc(c->mounts, (c->n_mounts + 1) * sizeof(*nl));
+        if (!nl) {
+                profile_mount_entry_done(&m);
+                return OOM(reason);
+        }
+        m.origin = *o;
+        nl[c->n_mounts++] = m;
+        c->mounts = nl;
+        return 0;
+}
+
+static int add_device(struct config *c, const char *host, const char *inside, const struct origin *o,
+                      char **reason) {
+        struct device_entry d, *nl;
+
+        for (size_t i = 0; i < c->n_devices; i++)
+                if (streq(c->devices[i].host_path, host) && streq(c->devices[i].container_path, inside))
+                        return 0;
+        d = (struct device_entry) { strdup(host), strdup(inside), *o };
+        nl = d.host_path && d.container_path ? realloc(c->devices, (c->n_devices + 1) * sizeof(*nl)) : NULL;
+        if (!nl) {
+                free(d.host_path);
+                free(d.container_path);
+                return OOM(reason);
+        }
+        nl[c->n_devices++] = d;
+        c->devices = nl;
+        return 0;
+}
+
+static int parse_device(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                        const char *value, const struct origin *o, char **reason) {
+        _cleanup_free_ char *host = NULL, *inside = NULL;
+        const char *colon = strchr(value, ':');
+        int r;
+
+        if (!strchr(value, '/') && !colon && *value) {
+                _cleanup_strv_free_ char **nodes = NULL;
+                r = profile_device_class(value, &nodes, reason);
+                if (r < 0)
+                        return r;
+                for (char **n = nodes; *n; n++) {
+                        r = add_device(c, *n, *n, o, reason);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        if (colon && strchr(colon + 1, ':'))
+                return profile_reason(reason, -EINVAL, "too many ':' in '%s' (PATH[:PATH_IN_CONTAINER])", value);
+        host = colon ? strndup(value, (size_t) (colon - value)) : strdup(value);
+        if (!host)
+                return OOM(reason);
+        r = profile_host_path(host, profile_origin_is_command_line(o), &inside, reason);
+        if (r < 0)
+                return r;
+        free(host);
+        host = TAKE_PTR(inside);
+        if (colon)
+                r = profile_container_path(colon + 1, &inside, reason);
+        else
+                r = (inside = strdup(host)) ? 0 : OOM(reason);
+        if (r < 0)
+                return r;
+        return add_device(c, host, inside, o, reason);
+}
+
+static bool valid_env_name(const char *s) {
+        if (!(isalpha((unsigned char) s[0]) || s[0] == '_'))
+                return false;
+        for (; *s; s++)
+                if (!(isalnum((unsigned char) *s) || *s == '_'))
+                        return false;
+        return true;
+}
+
+/* The whitespace-separated words of a list value: callers check them all
+ * before applying any, so that a bad word changes nothing. */
+static int split_words(const char *value, char ***ret, char **reason) {
+        _cleanup_free_ char *copy = strdup(value);
+        char *save = NULL;
+
+        *ret = NULL;
+        if (!copy)
+                return OOM(reason);
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+                if (strv_extend(ret, w) < 0)
+                        return OOM(reason);
+        return 0;
+}
+
+static int parse_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                          const char *value, const struct origin *o _unused_, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r = split_words(value, &words, reason);
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++)
+                if (!valid_env_name(*w))
+                        return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", *w);
+        for (char **w = words; w && *w; w++)
+                if (!strv_contains(c->env_keep, *w) && strv_extend(&c->env_keep, *w) < 0)
+                        return OOM(reason);
+        return 0;
+}
+
+static int parse_env_set(struct config *c, const struct profile_key *k _unused_, const char *key,
+                         const char *value, const struct origin *o _unused_, char **reason) {
+        size_t n = strlen(key);
+        char *entry;
+
+        if (!valid_env_name(key))
+                return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", key);
+        if (asprintf(&entry, "%s=%s", key, value) < 0)
+                return OOM(reason);
+        for (char **e = c->env_set; e && *e; e++)
+                if (strncmp(*e, key, n) == 0 && (*e)[n] == '=') {
+                        free(*e);
+                        *e = entry;
+                        return 0;
+                }
+        return strv_push(&c->env_set, entry) < 0 ? OOM(reason) : 0;
+}
+
+static uint64_t all_capabilities(void) {
+        int last = caps_last_cap();
+        return last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+}
+
+/* Later settings win over earlier ones: a drop after an add removes the
+ * capability, an add after a drop (or after "all") grants it. */
+static int parse_caps(struct config *c, const struct profile_key *k, const char *key _unused_,
+                      const char *value, const struct origin *o _unused_, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        uint64_t set = 0;
+        bool all = false;
+        int r = split_words(value, &words, reason);
+
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++) {
+                int cap;
+                if (streq(*w, "all")) {
+                        all = true;
+                        continue;
+                }
+                if (caps_from_name(*w, &cap) < 0 || cap < 0 || cap > 63)
+                        return profile_reason(reason, -EINVAL, "unknown capability: '%s'", *w);
+                set |= UINT64_C(1) << cap;
+        }
+        if (k->id == KEY_CAP_DROP) {
+                if (all) {
+                        c->cap_drop_all = true;
+                        c->cap_add = 0;
+                        c->cap_drop = 0;
+                }
+                c->cap_drop |= c->cap_drop_all ? 0 : set;
+                c->cap_add &= ~set;
+        } else {
+                if (all)
+                        set = all_capabilities();
+                c->cap_add |= set;
+                c->cap_drop &= ~set;
+        }
+        return 0;
+}
+
+static int parse_syscalls(struct config *c, const struct profile_key *k, const char *key _unused_,
+                          const char *value, const struct origin *o _unused_, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        char ***to = k->id == KEY_SECCOMP_DENY ? &c->seccomp_deny : &c->seccomp_allow;
+        char ***from = k->id == KEY_SECCOMP_DENY ? &c->seccomp_allow : &c->seccomp_deny;
+        int r = split_words(value, &words, reason);
+
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++)
+                if (!seccomp_syscall_known(*w))
+                        return profile_reason(reason, -EINVAL, "unknown system call: '%s'", *w);
+        for (char **w = words; w && *w; w++) {
+                for (char **f = *from; f && *f; f++)
+                        if (streq(*f, *w)) {
+                                /* Shift the rest down, keeping the terminator. */
+                                free(*f);
+                                memmove(f, f + 1, (strv_length(f + 1) + 1) * sizeof(char *));
+                                break;
+                        }
+                if (!strv_contains(*to, *w) && strv_extend(to, *w) < 0)
+                        return OOM(reason);
+        }
+        return 0;
+}
+
+static int parse_seccomp_errno(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                               const char *value, const struct origin *o _unused_, char **reason) {
+        int e;
+        if (seccomp_errno_from_name(value, &e) < 0 || e <= 0)
+                return profile_reason(reason, -EINVAL, "unknown errno name: '%s'", value);
+        c->seccomp_errno = e;
+        return 0;
+}
+
+static int parse_rlimit(struct config *c, const struct profile_key *k, const char *key _unused_,
+                        const char *value, const struct origin *o, char **reason) {
+        struct rlimit_entry e = { .resource = k->arg, .origin = *o }, *nl;
+        int r = profile_parse_rlimit_value(k->arg, value, &e.soft, &e.hard, reason);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < c->n_rlimits; i++)
+                if (c->rlimits[i].resource == e.resource) {
+                        c->rlimits[i] = e;
+                        return 0;
+                }
+        nl = realloc(c->rlimits, (c->n_rlimits + 1) * sizeof(*nl));
+        if (!nl)
+                return OOM(reason);
+        nl[c->n_rlimits++] = e;
+        c->rlimits = nl;
+        return 0;
+}
+
+static int parse_memory(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                        const char *value, const struct origin *o _unused_, char **reason) {
+        uint64_t v;
+        if (parse_size(value, &v) < 0 || v == 0)
+                return profile_reason(reason, -EINVAL, "not a size: '%s'", value);
+        c->memory = v;
+        return 0;
+}
+
+static int parse_pids(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                      const char *value, const struct origin *o _unused_, char **reason) {
+        uint64_t v;
+        if (parse_uint64(value, &v) < 0 || v == 0)
+                return profile_reason(reason, -EINVAL, "not a positive number: '%s'", value);
+        c->pids = v;
+        return 0;
+}
+
+#define OFF(field) offsetof(struct config, field)
+#define RLIMIT_ROW(name, res) { "Limits", name, parse_rlimit, KEY_RLIMIT, false, res, 0 }
+
+const struct profile_key profile_keys[] = {
+        { "Profile", "Include", parse_include, KEY_INCLUDE, true, 0, 0 },
+        { "Profile", "Description", parse_string, KEY_DESCRIPTION, false, 0, OFF(description) },
+        { "Container", "Root", parse_host_path, KEY_ROOT, false, 0, OFF(root) },
+        { "Container", "Command", parse_command, KEY_COMMAND, false, 0, 0 },
+        { "Container", "WorkingDirectory", parse_container_path, KEY_WORKING_DIRECTORY, false, 0, OFF(working_directory) },
+        { "Container", "Hostname", parse_hostname, KEY_HOSTNAME, false, 0, OFF(hostname) },
+        { "Container", "User", parse_user, KEY_USER, false, 0, OFF(user) },
+        { "Container", "Init", parse_bool, KEY_INIT, false, 0, OFF(init) },
+        { "Container", "ReadOnly", parse_bool, KEY_READ_ONLY, false, 0, OFF(read_only) },
+        { "Container", "Overlay", parse_overlay, KEY_OVERLAY, false, 0, 0 },
+        { "Container", "Layers", parse_layers, KEY_LAYERS, false, 0, 0 },
+        { "Container", "Tty", parse_bool, KEY_TTY, false, 0, OFF(tty) },
+        { "IDMap", "Mode", parse_enum, KEY_IDMAP_MODE, false, 0, OFF(idmap_mode) },
+        { "IDMap", "UID", parse_id_triple, KEY_IDMAP_UID, true, 0, 0 },
+        { "IDMap", "GID", parse_id_triple, KEY_IDMAP_GID, true, 0, 0 },
+        { "Namespaces", "Network", parse_enum, KEY_NETWORK, false, 0, OFF(network) },
+        { "Namespaces", "IPC", parse_bool, KEY_IPC, false, 0, OFF(ipc) },
+        { "Namespaces", "UTS", parse_bool, KEY_UTS, false, 0, OFF(uts) },
+        { "Namespaces", "Cgroup", parse_bool, KEY_CGROUP, false, 0, OFF(cgroup) },
+        { "Mounts", "Bind", parse_mount, KEY_BIND, true, 0, 0 },
+        { "Mounts", "BindReadOnly", parse_mount, KEY_BIND_READ_ONLY, true, 0, 0 },
+        { "Mounts", "Tmpfs", parse_mount, KEY_TMPFS, true, 0, 0 },
+        { "Devices", "Bind", parse_device, KEY_DEVICE, true, 0, 0 },
+        { "Environment", "Clear", parse_bool, KEY_ENV_CLEAR, false, 0, OFF(env_clear) },
+        { "Environment", "Keep", parse_env_keep, KEY_ENV_KEEP, true, 0, 0 },
+        { "Environment", NULL, parse_env_set, KEY_ENV_SET, false, 0, 0 },
+        { "Security", "CapabilityDrop", parse_caps, KEY_CAP_DROP, true, 0, 0 },
+        { "Security", "CapabilityAdd", parse_caps, KEY_CAP_ADD, true, 0, 0 },
+        { "Security", "NoNewPrivileges", parse_bool, KEY_NO_NEW_PRIVILEGES, false, 0, OFF(no_new_privileges) },
+        { "Security", "Seccomp", parse_enum, KEY_SECCOMP, false, 0, OFF(seccomp) },
+        { "Security", "SeccompDeny", parse_syscalls, KEY_SECCOMP_DENY, true, 0, 0 },
+        { "Security", "SeccompAllow", parse_syscalls, KEY_SECCOMP_ALLOW, true, 0, 0 },
+        { "Security", "SeccompErrno", parse_seccomp_errno, KEY_SECCOMP_ERRNO, false, 0, 0 },
+        RLIMIT_ROW("NOFILE", RLIMIT_NOFILE),
+        RLIMIT_ROW("NPROC", RLIMIT_NPROC),
+        RLIMIT_ROW("CORE", RLIMIT_CORE),
+        RLIMIT_ROW("AS", RLIMIT_AS),
+        RLIMIT_ROW("CPU", RLIMIT_CPU),
+        RLIMIT_ROW("FSIZE", RLIMIT_FSIZE),
+        RLIMIT_ROW("DATA", RLIMIT_DATA),
+        RLIMIT_ROW("STACK", RLIMIT_STACK),
+        RLIMIT_ROW("MEMLOCK", RLIMIT_MEMLOCK),
+        RLIMIT_ROW("LOCKS", RLIMIT_LOCKS),
+        RLIMIT_ROW("SIGPENDING", RLIMIT_SIGPENDING),
+        RLIMIT_ROW("MSGQUEUE", RLIMIT_MSGQUEUE),
+        RLIMIT_ROW("NICE", RLIMIT_NICE),
+        RLIMIT_ROW("RTPRIO", RLIMIT_RTPRIO),
+        RLIMIT_ROW("RTTIME", RLIMIT_RTTIME),
+        { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, 0 },
+        { "Limits", "PIDs", parse_pids, KEY_PIDS, false, 0, 0 },
+};
+const size_t profile_n_keys = ELEMENTSOF(profile_keys);
+
+const char *const profile_sections[] = {
+        "Profile", "Container", "IDMap", "Namespaces", "Mounts", "Devices", "Environment", "Security", "Limits",
+};
+const size_t profile_n_sections = ELEMENTSOF(profile_sections);

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `userbox config`: a merged configuration written back as a profile that
+ * loads to the same settings, each value under the place it came from. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <sys/resource.h>
+
+#include "caps.h"
+#include "profile.h"
+#include "profile-internal.h"
+#include "util.h"
+
+/* inih strips blanks around a value and cuts it at " ;"; its lines hold 197
+ * characters. A value outside these rules is printed with a warning. */
+static bool value_survives_ini(const char *key, const char *value) {
+        size_t n = strlen(value);
+        if (n && (isspace((unsigned char) value[0]) || isspace((unsigned char) value[n - 1])))
+                return false;
+        for (size_t i = 1; i < n; i++)
+                if (value[i] == ';' && (value[i - 1] == ' ' || value[i - 1] == '\t'))
+                        return false;
+        return strlen(key) + 1 + n <= 197;
+}
+
+static void print_line(FILE *f, const char *key, const char *value) {
+        if (!value_survives_ini(key, value))
+                fputs("; warning: the next value cannot be read back exactly (too long, blanks at an end, or ' ;')\n", f);
+        fprintf(f, "%s=%s\n", key, value);
+}
+
+static void print_origin_of(FILE *f, const struct origin *o, const char *what) {
+        if (o->file)
+                fprintf(f, "; %s %s:%u\n", what, o->file, o->line);
+        else if (o->line)
+                fprintf(f, "; %s command line\n", what);
+}
+
+static void print_origin(FILE *f, const struct origin *o) {
+        print_origin_of(f, o, "from");
+}
+
+/* A list key keeps one origin: the place that last added to it. */
+static void print_list_origin(FILE *f, const struct origin *o, size_t n) {
+        print_origin_of(f, o, n > 1 ? "last added to from" : "from");
+}
+
+/* Single quotes keep everything but the quote itself; ';' is kept outside
+ * the quotes, escaped, so that inih never sees " ;". */
+char *profile_quote_command(char * const *argv) {
+        char *out = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&out, &size);
+
+        if (!f)
+                return NULL;
+        for (size_t i = 0; argv && argv[i]; i++) {
+                const char *a = argv[i];
+                bool plain = *a != '\0';
+                if (i)
+                        fputc(' ', f);
+                for (const char *p = a; *p && plain; p++)
+                        plain = isalnum((unsigned char) *p) || strchr("/._-+=:,@%", *p);
+                if (plain) {
+                        fputs(a, f);
+                        continue;
+                }
+                fputc('\'', f);
+                for (const char *p = a; *p; p++) {
+                        if (*p == '\'')
+                                fputs("'\\''", f);
+                        else if (*p == ';')
+                                fputs("'\\;'", f);
+                        else
+                                fputc(*p, f);
+                }
+                fputc('\'', f);
+        }
+        if (fclose(f) != 0) {
+                free(out);
+                return NULL;
+        }
+        return out;
+}
+
+static void print_words(FILE *f, const char *key, char * const *words) {
+        size_t col = 0;
+        for (size_t i = 0; words && words[i]; i++) {
+                if (col && col + strlen(words[i]) > 72) {
+                        fputc('\n', f);
+                        col = 0;
+                }
+                col += (size_t) (col ? fprintf(f, " %s", words[i]) : fprintf(f, "%s=%s", key, words[i]));
+        }
+        if (col)
+                fputc('\n', f);
+}
+
+static void print_caps(FILE *f, const char *key, uint64_t set) {
+        _cleanup_strv_free_ char **names = NULL;
+        for (int cap = 0; cap < 64; cap++) {
+                char buf[16];
+                const char *name;
+                if (!(set & (UINT64_C(1) << cap)))
+                        continue;
+                name = caps_to_name(cap);
+                if (!name) {
+                        snprintf(buf, sizeof(buf), "%d", cap);
+                        name = buf;
+                }
+                if (strv_extend(&names, name) < 0)
+                        return;
+        }
+        print_words(f, key, names);
+}
+
+static void print_limit(FILE *f, uint64_t v) {
+        if (v == RLIM_INFINITY)
+                fputs("infinity", f);
+        else
+                fprintf(f, "%" PRIu64, v);
+}
+
+static void print_mount(FILE *f, const struct mount_entry *m) {
+        char opts[128] = "";
+        size_t n = 0;
+        const char *key;
+
+        print_origin(f, &m->origin);
+        if (m->kind == MOUNT_TMPFS) {
+                key = "Tmpfs";
+                if (m->data)
+                        n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",%s", m->data);
+                if (m->read_only == 1)
+                        n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",ro");
+        } else {
+                key = m->read_only == 1 ? "BindReadOnly" : "Bind";
+                if (m->read_only == 0)
+                        n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",rw");
+                if (!m->recursive)
+                        n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",norbind");
+        }
+        if (m->nosuid)
+                n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",nosuid");
+        if (m->nodev)
+                n += (size_t) snprintf(opts + n, sizeof(opts) - n, ",nodev");
+        if (m->noexec)
+                snprintf(opts + n, sizeof(opts) - n, ",noexec");
+        fprintf(f, "%s=", key);
+        if (m->kind == MOUNT_BIND)
+                fprintf(f, "%s:", m->source);
+        fprintf(f, "%s%s%s\n", m->destination, *opts ? ":" : "", *opts ? opts + 1 : "");
+}
+
+/* The value of a scalar key as text, NULL when it holds nothing. */
+static char *scalar_value(const struct config *c, const struct profile_key *k) {
+        char *s = NULL;
+        int v;
+
+        switch (k->id) {
+        case KEY_DESCRIPTION: case KEY_ROOT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME: case KEY_USER:
+                s = *(char * const *) (const void *) ((const char *) c + k->offset);
+                return s ? strdup(s) : NULL;
+        case KEY_COMMAND:
+                return c->command ? profile_quote_command(c->command) : NULL;
+        case KEY_INIT: case KEY_READ_ONLY: case KEY_TTY: case KEY_IPC: case KEY_UTS: case KEY_CGROUP:
+        case KEY_ENV_CLEAR: case KEY_NO_NEW_PRIVILEGES:
+                v = *(const int *) (const void *) ((const char *) c + k->offset);
+                return v < 0 ? NULL : strdup(v ? "yes" : "no");
+        case KEY_IDMAP_MODE: case KEY_NETWORK: case KEY_SECCOMP:
+                v = *(const int *) (const void *) ((const char *) c + k->offset);
+                s = (char *) profile_enum_name(k->id, v);
+                return s ? strdup(s) : NULL;
+        case KEY_OVERLAY:
+                if (c->overlay == OVERLAY_DIR)
+                        return c->overlay_dir ? strdup(c->overlay_dir) : NULL;
+                s = (char *) profile_enum_name(k->id, (int) c->overlay);
+                return s ? strdup(s) : NULL;
+        case KEY_LAYERS: {
+                size_t size = 0;
+                FILE *f;
+                if (!c->layers)
+                        return NULL;
+                f = open_memstream(&s, &size);
+                if (!f)
+                        return NULL;
+                for (size_t i = 0; c->layers[i]; i++)
+                        fprintf(f, "%s%s", i ? ":" : "", c->layers[i]);
+                fclose(f);
+                return s;
+        }
+        case KEY_SECCOMP_ERRNO:
+                return c->seccomp_errno > 0 && strerrorname_np(c->seccomp_errno)
+                               ? strdup(strerrorname_np(c->seccomp_errno)) : NULL;
+        case KEY_MEMORY:
+                return c->memory && asprintf(&s, "%" PRIu64, c->memory) >= 0 ? s : NULL;
+        case KEY_PIDS:
+                return c->pids && asprintf(&s, "%" PRIu64, c->pids) >= 0 ? s : NULL;
+        default:
+                return NULL;
+        }
+}
+
+static void print_scalar(FILE *f, const struct config *c, const struct profile_key *k) {
+        _cleanup_free_ char *v = scalar_value(c, k);
+        struct origin o = c->origins[k->id];
+
+        if (!config_key_is_set(c, k->id)) {
+                /* main.c sets the command from the arguments after ROOT directly. */
+                if (k->id == KEY_COMMAND && v)
+                        o.line = PROFILE_LINE_COMMAND_LINE;
+                else {
+                        if (v)
+                                fprintf(f, "; %s=%s  (default)\n", k->key, v);
+                        else
+                                fprintf(f, "; %s=  (not set)\n", k->key);
+                        return;
+                }
+        }
+        print_origin(f, &o);
+        if (v)
+                print_line(f, k->key, v);
+}
+
+static void print_key(FILE *f, const struct config *c, const struct profile_key *k) {
+        const struct origin *o = &c->origins[k->id];
+
+        switch (k->id) {
+        case KEY_INCLUDE:
+        case KEY_BIND_READ_ONLY:
+        case KEY_TMPFS:
+                return; /* includes are already applied; mounts are printed in order under Bind= */
+        case KEY_IDMAP_UID:
+        case KEY_IDMAP_GID: {
+                const struct id_triple *t = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map;
+                size_t n = k->id == KEY_IDMAP_UID ? c->n_uid_map : c->n_gid_map;
+                if (n)
+                        print_list_origin(f, o, n);
+                for (size_t i = 0; i < n; i++)
+                        fprintf(f, "%s=%" PRIu32 ":%" PRIu32 ":%" PRIu32 "\n", k->key, t[i].inside, t[i].outside,
+                                t[i].count);
+                return;
+        }
+        case KEY_BIND:
+                for (size_t i = 0; i < c->n_mounts; i++)
+                        print_mount(f, &c->mounts[i]);
+                return;
+        case KEY_DEVICE:
+                for (size_t i = 0; i < c->n_devices; i++) {
+                        print_origin(f, &c->devices[i].origin);
+                        if (streq(c->devices[i].host_path, c->devices[i].container_path))
+                                fprintf(f, "Bind=%s\n", c->devices[i].host_path);
+                        else
+                                fprintf(f, "Bind=%s:%s\n", c->devices[i].host_path, c->devices[i].container_path);
+                }
+                return;
+        case KEY_ENV_KEEP:
+        case KEY_SECCOMP_DENY:
+        case KEY_SECCOMP_ALLOW: {
+                char **l = k->id == KEY_ENV_KEEP ? c->env_keep : k->id == KEY_SECCOMP_DENY ? c->seccomp_deny
+                                                                                          : c->seccomp_allow;
+                if (l && *l)
+                        print_list_origin(f, o, strv_length(l));
+                print_words(f, k->key, l);
+                return;
+        }
+        case KEY_ENV_SET:
+                if (c->env_set)
+                        print_list_origin(f, o, strv_length(c->env_set));
+                for (char **e = c->env_set; e && *e; e++) {
+                        _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+                        if (name)
+                                print_line(f, name, *e + strlen(name) + 1);
+                }
+                return;
+        case KEY_CAP_DROP:
+                if (c->cap_drop_all || c->cap_drop)
+                        print_list_origin(f, o, c->cap_drop_all + (size_t) __builtin_popcountll(c->cap_drop));
+                if (c->cap_drop_all)
+                        fputs("CapabilityDrop=all\n", f);
+                print_caps(f, k->key, c->cap_drop);
+                return;
+        case KEY_CAP_ADD:
+                if (c->cap_add)
+                        print_list_origin(f, o, (size_t) __builtin_popcountll(c->cap_add));
+                print_caps(f, k->key, c->cap_add);
+                return;
+        case KEY_RLIMIT:
+                /* Every rlimit under the first of their rows. */
+                if (k != &profile_keys[0] && k[-1].id == KEY_RLIMIT)
+                        return;
+                for (size_t i = 0; i < c->n_rlimits; i++) {
+                        const struct rlimit_entry *e = &c->rlimits[i];
+                        print_origin(f, &e->origin);
+                        fprintf(f, "%s=", profile_rlimit_name(e->resource) ?: "?");
+                        print_limit(f, e->soft);
+                        if (e->hard != e->soft) {
+                                fputc(':', f);
+                                print_limit(f, e->hard);
+                        }
+                        fputc('\n', f);
+                }
+                return;
+        default:
+                print_scalar(f, c, k);
+        }
+}
+
+int profile_print(const struct config *c, FILE *f) {
+        fputs("; The merged configuration, as a profile: `userbox config -p FILE` loads it back.\n", f);
+        for (char **p = c->included; p && *p; p++)
+                fprintf(f, "; loaded: %s\n", *p);
+        for (size_t s = 0; s < profile_n_sections; s++) {
+                fprintf(f, "\n[%s]\n", profile_sections[s]);
+                for (size_t i = 0; i < profile_n_keys; i++)
+                        if (streq(profile_keys[i].section, profile_sections[s]))
+                                print_key(f, c, &profile_keys[i]);
+        }
+        return ferror(f) ? -EIO : 0;
+}

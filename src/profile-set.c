@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* profile_set(): one setting, from a file or the command line, through the
+ * key table; where it came from; suggestions for unknown names. */
+#include <limits.h>
+
+#include "profile.h"
+#include "profile-internal.h"
+#include "util.h"
+
+#define OOM(reason) profile_reason(reason, -ENOMEM, "out of memory")
+
+bool profile_section_known(const char *section) {
+        for (size_t i = 0; i < profile_n_sections; i++)
+                if (streq(profile_sections[i], section))
+                        return true;
+        return false;
+}
+
+const struct profile_key *profile_key_find(const char *section, const char *key) {
+        const struct profile_key *any = NULL;
+        for (size_t i = 0; i < profile_n_keys; i++) {
+                if (!streq(profile_keys[i].section, section))
+                        continue;
+                if (!profile_keys[i].key)
+                        any = &profile_keys[i];
+                else if (streq(profile_keys[i].key, key))
+                        return &profile_keys[i];
+        }
+        return any;
+}
+
+/* The closest candidate, when close enough to be a typo. */
+static const char *closest(const char *word, const char *const *candidates, size_t n) {
+        const char *best = NULL;
+        unsigned best_distance = UINT_MAX;
+        for (size_t i = 0; i < n; i++) {
+                unsigned d;
+                if (!candidates[i])
+                        continue;
+                d = string_distance(word, candidates[i]);
+                if (d < best_distance) {
+                        best_distance = d;
+                        best = candidates[i];
+                }
+        }
+        return best && best_distance <= 2 + strlen(word) / 4 ? best : NULL;
+}
+
+char *profile_unknown_section_reason(const char *section) {
+        const char *s = closest(section, profile_sections, profile_n_sections);
+        char *reason = NULL;
+        if (s)
+                profile_reason(&reason, 0, "unknown section, did you mean '%s'?", s);
+        else
+                profile_reason(&reason, 0, "unknown section");
+        return reason;
+}
+
+char *profile_unknown_key_reason(const char *section, const char *key) {
+        _cleanup_free_ const char **keys = calloc(profile_n_keys, sizeof(char *));
+        size_t n = 0;
+        const char *s;
+        char *reason = NULL;
+
+        if (!keys)
+                return NULL;
+        for (size_t i = 0; i < profile_n_keys; i++)
+                if (profile_keys[i].key && streq(profile_keys[i].key, key)) {
+                        profile_reason(&reason, 0, "unknown key in [%s], it belongs in [%s]", section,
+                                       profile_keys[i].section);
+                        return reason;
+                }
+        for (size_t i = 0; i < profile_n_keys; i++)
+                if (streq(profile_keys[i].section, section))
+                        keys[n++] = profile_keys[i].key;
+        s = closest(key, keys, n);
+        if (s)
+                profile_reason(&reason, 0, "unknown key, did you mean '%s'?", s);
+        else
+                profile_reason(&reason, 0, "unknown key");
+        return reason;
+}
+
+bool profile_origin_is_command_line(const struct origin *o) {
+        return !o->file && o->line;
+}
+
+/* Origins point into c->origin_files, one copy per file. */
+static int origin_intern(struct config *c, const struct origin *o, struct origin *ret) {
+        size_t n = strv_length(c->origin_files);
+
+        if (!o || !o->file) {
+                *ret = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
+                return 0;
+        }
+        for (size_t i = n; i > 0; i--)
+                if (c->origin_files[i - 1] == o->file || streq(c->origin_files[i - 1], o->file)) {
+                        *ret = (struct origin) { c->origin_files[i - 1], o->line };
+                        return 0;
+                }
+        if (strv_extend(&c->origin_files, o->file) < 0)
+                return -ENOMEM;
+        *ret = (struct origin) { c->origin_files[n], o->line };
+        return 0;
+}
+
+int profile_set(struct config *c, const char *section, const char *key, const char *value,
+                const struct origin *o, char **reason) {
+        const struct profile_key *k;
+        struct origin origin;
+        int r;
+
+        *reason = NULL;
+        if (!profile_section_known(section)) {
+                *reason = profile_unknown_section_reason(section);
+                return -EINVAL;
+        }
+        k = profile_key_find(section, key);
+        if (!k) {
+                *reason = profile_unknown_key_reason(section, key);
+                return -EINVAL;
+        }
+        if (string_has_cc(value))
+                return profile_reason(reason, -EINVAL, "control character in value");
+        r = origin_intern(c, o, &origin);
+        if (r < 0)
+                return OOM(reason);
+        /* The command line masks the files whatever order they come in. */
+        if (!k->repeatable && k->id != KEY_ENV_SET && k->id != KEY_RLIMIT && origin.file &&
+            profile_origin_is_command_line(&c->origins[k->id]))
+                return 0;
+        r = k->parse(c, k, key, value, &origin, reason);
+        if (r < 0)
+                return r;
+        c->origins[k->id] = origin;
+        return 0;
+}
+
+void profile_keys_print(FILE *f) {
+        for (size_t i = 0; i < profile_n_keys; i++)
+                fprintf(f, "[%s] %s\n", profile_keys[i].section, profile_keys[i].key ?: "NAME");
+}

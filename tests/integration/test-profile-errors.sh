@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Every malformed profile of tests/data/profiles/bad/ fails `userbox config`
+# with exit 125 and exactly the message in its .expected file (@DIR@ stands
+# for the directory), before anything is started. One test per profile.
+
+BAD_PROFILES_DIR=${SRCDIR:?}/tests/data/profiles/bad
+
+# The corpus copied with safe modes (a checkout may be group-writable, which
+# the file checks refuse) into a directory that is also the search path.
+bad_profile_copy() {
+        local dir
+        dir=$(mktemp_dir)
+        cp "$BAD_PROFILES_DIR"/*.ini "$dir"/
+        chmod 644 "$dir"/*.ini
+        chmod 755 "$dir"
+        echo "$dir"
+}
+
+check_bad_profile() { # NAME
+        local dir expected
+        dir=$(bad_profile_copy)
+        expected=$(sed "s|@DIR@|$dir|g" "$BAD_PROFILES_DIR/$1.expected")
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config --no-default-profile -p "$dir/$1.ini"
+        [ "$STATUS" = "$EXIT_USERBOX_FAILED" ] || {
+                _show_run "$USERBOX" config --no-default-profile -p "$dir/$1.ini"
+                fail "expected exit $EXIT_USERBOX_FAILED"
+        }
+        assert_eq "$expected" "$ERR" "stderr"
+        assert_eq "" "$OUT" "stdout"
+}
+
+for _f in "$BAD_PROFILES_DIR"/*.ini; do
+        _n=$(basename "$_f" .ini)
+        eval "test_bad_profile_${_n//[^A-Za-z0-9_]/_}() { check_bad_profile '$_n'; }"
+done
+unset _f _n
+
+test_bad_profile_corpus_has_at_least_40_cases() {
+        local n
+        n=$(find "$BAD_PROFILES_DIR" -name '*.expected' | wc -l)
+        [ "$n" -ge 40 ] || fail "only $n malformed profiles"
+}
+
+# Made at run time: git keeps no group-write bit, no FIFO, no owner.
+unsafe_profile_dir() {
+        local dir
+        dir=$(mktemp_dir)
+        chmod 755 "$dir"
+        printf '[Container]\nHostname=x\n' >"$dir/ok.ini"
+        chmod 644 "$dir/ok.ini"
+        echo "$dir"
+}
+
+test_group_writable_profile_is_refused() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        cp "$dir/ok.ini" "$dir/gw.ini"
+        chmod 664 "$dir/gw.ini"
+        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" config --no-default-profile -p "$dir/gw.ini"
+        assert_eq "userbox: $dir/gw.ini: writable by group or others, refusing it (chmod go-w)" "$ERR"
+}
+
+test_fifo_profile_is_refused_without_hanging() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        mkfifo "$dir/fifo.ini"
+        assert_status "$EXIT_USERBOX_FAILED" timeout 10 "$USERBOX" config --no-default-profile -p "$dir/fifo.ini"
+        assert_eq "userbox: $dir/fifo.ini: not a regular file" "$ERR"
+}
+
+test_symlinked_profile_is_refused() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        ln -s ok.ini "$dir/link.ini"
+        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" config --no-default-profile -p "$dir/link.ini"
+        assert_eq "userbox: $dir/link.ini: is a symbolic link, refusing it" "$ERR"
+}
+
+test_missing_profile_lists_where_it_looked() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        USERBOX_PROFILE_PATH=$dir:$dir/sub run "$USERBOX" config --no-default-profile -p nosuch
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_eq "userbox: profile 'nosuch' not found (looked for $dir/nosuch.ini, $dir/sub/nosuch.ini)" "$ERR"
+}
+
+test_bad_profile_starts_nothing() {
+        local dir
+        dir=$(bad_profile_copy)
+        # A bad key after the command: the container must never start.
+        printf '[Container]\nCommand=/bin/touch /tmp/started\nHostnme=x\n' >"$dir/late.ini"
+        chmod 644 "$dir/late.ini"
+        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" run --no-default-profile -p "$dir/late.ini" "$TEST_ROOT"
+        assert_eq "userbox: $dir/late.ini:3: [Container] Hostnme: unknown key, did you mean 'Hostname'?" "$ERR"
+}
