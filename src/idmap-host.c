@@ -2,6 +2,7 @@
 /* The host side of identity mapping: the user's grant from libsubid, the
  * helpers, and writing the maps into a new user namespace. The pure
  * planning is in idmap.c. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -32,30 +33,59 @@ static const struct {
 
 /* ---- the user's grant and the helpers ---- */
 
+/* libsubid is loaded only when a run needs the user's ranges: it pulls in
+ * PAM, SELinux and audit libraries whose loading would cost every start,
+ * --idmap single included, a millisecond (issue 7). */
+static struct {
+        void *handle;
+        bool (*init)(const char *progname, FILE *logfd);
+        int (*get_uid_ranges)(const char *owner, struct subid_range **ranges);
+        int (*get_gid_ranges)(const char *owner, struct subid_range **ranges);
+        void (*free)(void *ptr); /* subid_free() exists only from shadow 4.16 on */
+} libsubid;
+
+static int subid_load(void) {
+        if (libsubid.handle)
+                return 0;
+        libsubid.handle = dlopen(LIBSUBID_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!libsubid.handle)
+                return -ELIBACC;
+        libsubid.init = (bool (*)(const char *, FILE *)) dlsym(libsubid.handle, "subid_init");
+        libsubid.get_uid_ranges = (int (*)(const char *, struct subid_range **)) dlsym(libsubid.handle, "subid_get_uid_ranges");
+        libsubid.get_gid_ranges = (int (*)(const char *, struct subid_range **)) dlsym(libsubid.handle, "subid_get_gid_ranges");
+        libsubid.free = (void (*)(void *)) dlsym(libsubid.handle, "subid_free");
+        if (!libsubid.free)
+                libsubid.free = free;
+        if (!libsubid.get_uid_ranges || !libsubid.get_gid_ranges) {
+                dlclose(libsubid.handle);
+                libsubid.handle = NULL;
+                return -ELIBBAD;
+        }
+        /* libsubid prints its own complaints (an unreadable /etc/subuid, a
+         * broken NSS module): make them read as ours. */
+        if (libsubid.init)
+                (void) libsubid.init(program_invocation_short_name, stderr);
+        return 0;
+}
+
 static void subid_release(struct subid_range *r) {
-#ifdef HAVE_SUBID_FREE
-        subid_free(r);
-#else
-        free(r);
-#endif
+        if (r)
+                libsubid.free(r);
 }
 
 /* Ranges by user name, not uid: libsubid then asks whatever source
  * nsswitch.conf names for "subid" (files, SSSD, ...). */
 static int subid_lookup(const char *user, bool gid, struct id_triple **ret, size_t *ret_n) {
-        static bool initialised;
         struct subid_range *ranges = NULL;
         struct id_triple *t;
         size_t n = 0;
         int count;
 
-        if (!initialised) {
-                /* libsubid prints its own complaints (an unreadable
-                 * /etc/subuid, a broken NSS module): make them read as ours. */
-                (void) subid_init(program_invocation_short_name, stderr);
-                initialised = true;
-        }
-        count = gid ? subid_get_gid_ranges(user, &ranges) : subid_get_uid_ranges(user, &ranges);
+        int r = subid_load();
+
+        if (r < 0)
+                return r;
+        count = gid ? libsubid.get_gid_ranges(user, &ranges) : libsubid.get_uid_ranges(user, &ranges);
         if (count < 0) {
                 subid_release(ranges);
                 return -EIO;
@@ -157,7 +187,11 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                         if (!user)
                                 r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
                                              "so no subordinate %s range", own[0], kinds[k].name);
-                        else if (subid_lookup(user, k == 1, ranges[k], &n_ranges[k]) < 0)
+                        else if ((r = subid_lookup(user, k == 1, ranges[k], &n_ranges[k])) == -ELIBACC ||
+                                 r == -ELIBBAD)
+                                r = asprintf(why[k], "libsubid (%s) cannot be loaded: %s", LIBSUBID_SONAME,
+                                             r == -ELIBBAD ? "symbols missing" : dlerror());
+                        else if (r < 0)
                                 r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
                                              kinds[k].name, user);
                         else if (n_ranges[k] == 0)
