@@ -49,6 +49,9 @@ struct sync_message {
         char text[1024];
 };
 
+/* BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
+#define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
+
 struct child {
         struct config *config;
         const struct idmap_plan *plan;
@@ -172,6 +175,29 @@ static const char *container_hostname(const struct config *c) {
         return NULL; /* the host sandbox keeps the host's name */
 }
 
+/* The launcher compiles the seccomp filter while we mount (two cores,
+ * two jobs) and sends the program; it must be here before exec. */
+static int receive_seccomp(struct child *child) {
+        _cleanup_free_ char *buf = malloc(SECCOMP_MESSAGE_MAX);
+        ssize_t n;
+        int r;
+
+        if (!buf)
+                return log_errno(-ENOMEM, "receiving the seccomp filter");
+        do
+                n = recv(child->sync_fd, buf, SECCOMP_MESSAGE_MAX, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return log_errno(-errno, "receiving the seccomp filter");
+        if (n == 0)
+                return log_errno(-EPIPE, "receiving the seccomp filter");
+        /* The first byte says whether a program follows. */
+        r = seccomp_filter_from_data(buf + 1, (size_t) n - 1, &child->seccomp_filter);
+        if (r < 0)
+                return log_errno(r, "receiving the seccomp filter");
+        return 0;
+}
+
 /* Allocates the pty in the container's devpts (so `tty` inside names
  * /dev/pts/N of the container, and nothing of the host's devpts is
  * reachable) and hands the master to the launcher. */
@@ -257,6 +283,10 @@ static _Noreturn void container_main(struct child *child) {
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 
+        r = receive_seccomp(child);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+
         if (c->tty) {
                 r = send_pty(child);
                 if (r < 0)
@@ -297,7 +327,6 @@ static _Noreturn void copy_main(struct child *child) {
 /* Runs in the child right after clone. */
 static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
         char go;
-        int r;
 
         log_set_deferred(true);
         /* The container dies with the launcher: kill -9 of userbox must not
@@ -305,13 +334,6 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
          * before this line is noticed below: its end of the socket closes. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        /* Build the filter while newuidmap/newgidmap run in the parent. */
-        if (main_fn == container_main) {
-                r = seccomp_build(child->config, &child->seccomp_filter);
-                if (r < 0)
-                        child_fail(child, r, EXIT_USERBOX_FAILED);
-        }
-
         /* The id map must be written before anything else: until then the
          * child has no uid inside its namespace. */
         if (read(child->sync_fd, &go, 1) != 1)
@@ -354,6 +376,31 @@ static int status_to_exit(int status) {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
         return EXIT_SIGNAL_BASE + WTERMSIG(status);
+}
+
+static int send_seccomp(const struct config *c, int sync_fd) {
+        _cleanup_free_ char *buf = NULL;
+        const void *data;
+        void *filter = NULL;
+        size_t size;
+        int r;
+
+        r = seccomp_build(c, &filter);
+        if (r < 0)
+                return r;
+        (void) seccomp_filter_data(filter, &data, &size);
+        buf = malloc(size + 1);
+        if (!buf) {
+                seccomp_filter_free(filter);
+                return log_errno(-ENOMEM, "sending the seccomp filter");
+        }
+        buf[0] = filter ? 1 : 0;
+        if (size)
+                memcpy(buf + 1, data, size);
+        seccomp_filter_free(filter);
+        if (send(sync_fd, buf, size + 1, MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "sending the seccomp filter");
+        return 0;
 }
 
 static void kill_and_reap(pid_t pid) {
@@ -427,6 +474,14 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
                 r = log_errno(-errno, "starting the container");
                 kill_and_reap(pid);
                 return r;
+        }
+        if (main_fn == container_main) {
+                r = send_seccomp(child->config, sync_fd);
+                if (r < 0) {
+                        kill_and_reap(pid);
+                        return r;
+                }
+                log_step("seccomp filter compiled");
         }
 
         sigfd = signalfd(-1, &mask, SFD_CLOEXEC);

@@ -353,3 +353,31 @@ void seccomp_filter_free(void *filter) {
         free(f->prog.filter);
         free(f);
 }
+
+int seccomp_filter_data(void *filter, const void **ret_data, size_t *ret_size) {
+        struct seccomp_filter *f = filter;
+
+        *ret_data = f ? f->prog.filter : NULL;
+        *ret_size = f ? f->prog.len * sizeof(struct sock_filter) : 0;
+        return 0;
+}
+
+int seccomp_filter_from_data(const void *data, size_t size, void **ret) {
+        _cleanup_free_ struct seccomp_filter *f = NULL;
+
+        *ret = NULL;
+        if (size == 0)
+                return 0; /* unconfined */
+        if (size % sizeof(struct sock_filter) != 0 || size > BPF_MAXINSNS * sizeof(struct sock_filter))
+                return -EINVAL;
+        f = calloc(1, sizeof(*f));
+        if (!f)
+                return -ENOMEM;
+        f->prog.filter = malloc(size);
+        if (!f->prog.filter)
+                return -ENOMEM;
+        memcpy(f->prog.filter, data, size);
+        f->prog.len = (unsigned short) (size / sizeof(struct sock_filter));
+        *ret = TAKE_PTR(f);
+        return 0;
+}

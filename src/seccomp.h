@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stddef.h>
 #include "config.h"
 
 /* True when name is a syscall libseccomp knows on some architecture. */
@@ -13,4 +14,8 @@ int seccomp_errno_from_name(const char *name, int *ret);
  * id map is ready; loading happens last, right before exec. */
 int seccomp_build(const struct config *c, void **ret);
 int seccomp_install(void *filter);
+/* The compiled program as bytes, to hand it to another process (the
+ * launcher builds it while the container mounts), and back. Empty: none. */
+int seccomp_filter_data(void *filter, const void **ret_data, size_t *ret_size);
+int seccomp_filter_from_data(const void *data, size_t size, void **ret);
 void seccomp_filter_free(void *filter);
