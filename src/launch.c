@@ -378,26 +378,18 @@ static int status_to_exit(int status) {
         return EXIT_SIGNAL_BASE + WTERMSIG(status);
 }
 
-static int send_seccomp(const struct config *c, int sync_fd) {
+static int send_seccomp(void *filter, int sync_fd) {
         _cleanup_free_ char *buf = NULL;
         const void *data;
-        void *filter = NULL;
         size_t size;
-        int r;
 
-        r = seccomp_build(c, &filter);
-        if (r < 0)
-                return r;
         (void) seccomp_filter_data(filter, &data, &size);
         buf = malloc(size + 1);
-        if (!buf) {
-                seccomp_filter_free(filter);
+        if (!buf)
                 return log_errno(-ENOMEM, "sending the seccomp filter");
-        }
         buf[0] = filter ? 1 : 0;
         if (size)
                 memcpy(buf + 1, data, size);
-        seccomp_filter_free(filter);
         if (send(sync_fd, buf, size + 1, MSG_NOSIGNAL) < 0)
                 return log_errno(-errno, "sending the seccomp filter");
         return 0;
@@ -418,6 +410,7 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         int sv[2], r;
         _cleanup_close_ int sync_fd = -1, sigfd = -1;
         struct idmap_job job;
+        void *filter = NULL;
         sigset_t mask;
         pid_t pid;
 
@@ -462,35 +455,47 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         close(sv[1]);
         log_step("cloned pid %d", (int) pid);
 
+        /* The seccomp filter (~1 ms of libseccomp) is compiled here, while
+         * something else runs: the helpers writing the map, or else the
+         * child mounting its root. */
         r = idmap_start(plan, pid, &job);
+        if (r >= 0 && main_fn == container_main && plan->use_helpers)
+                r = seccomp_build(child->config, &filter);
         if (r >= 0)
                 r = idmap_finish(&job);
-        if (r < 0) {
-                kill_and_reap(pid);
-                return r;
-        }
+        else
+                (void) idmap_finish(&job);
+        if (r < 0)
+                goto fail;
         log_step("id map written");
         if (write(sync_fd, "1", 1) != 1) {
                 r = log_errno(-errno, "starting the container");
-                kill_and_reap(pid);
-                return r;
+                goto fail;
         }
         if (main_fn == container_main) {
-                r = send_seccomp(child->config, sync_fd);
-                if (r < 0) {
-                        kill_and_reap(pid);
-                        return r;
-                }
-                log_step("seccomp filter compiled");
+                if (!plan->use_helpers)
+                        r = seccomp_build(child->config, &filter);
+                if (r >= 0)
+                        r = send_seccomp(filter, sync_fd);
+                seccomp_filter_free(filter);
+                filter = NULL;
+                if (r < 0)
+                        goto fail;
+                log_step("seccomp filter sent");
         }
 
         sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
         if (sigfd < 0) {
                 r = log_errno(-errno, "signalfd");
-                kill_and_reap(pid);
-                return r;
+                goto fail;
         }
         r = supervise(child, pid, TAKE_FD(sync_fd), sigfd);
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        return r;
+
+fail:
+        seccomp_filter_free(filter);
+        kill_and_reap(pid);
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         return r;
 }
