@@ -1,5 +1,320 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: replaced by the filesystem work. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include "devices.h"
+#include "log.h"
+#include "mounts.h"
+#include "resolve.h"
 #include "util.h"
-int devices_populate(const struct config *c, int rootfd) { return -ENOSYS; }
+
+/* Convenience names for --device: a class stands for a node or, for a
+ * directory, every device node in it. */
+static const struct device_class {
+        const char *name;
+        const char *path;
+        bool directory;
+} device_classes[] = {
+        { "fuse", "/dev/fuse",    false },
+        { "kvm",  "/dev/kvm",     false },
+        { "tun",  "/dev/net/tun", false },
+        { "dri",  "/dev/dri",     true },
+};
+
+/* The nodes every container gets, with the numbers the kernel gives them. */
+static const struct standard_device {
+        const char *name;
+        unsigned major, minor;
+} standard_devices[] = {
+        { "null",    1, 3 },
+        { "zero",    1, 5 },
+        { "full",    1, 7 },
+        { "random",  1, 8 },
+        { "urandom", 1, 9 },
+        { "tty",     5, 0 },
+};
+
+static const struct dev_mount {
+        const char *name;
+        const char *type;
+        unsigned long flags;
+        const char *data;
+        bool needs_ipc;         /* mqueue belongs to the IPC namespace */
+} dev_mounts[] = {
+        /* A new devpts instance: the host's ptys stay invisible. gid=5
+         * (tty) is added when that group is mapped. */
+        { "pts",    "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620", false },
+        { "shm",    "tmpfs",  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", false },
+        { "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true },
+};
+
+static const struct dev_link {
+        const char *name;
+        const char *target;
+} dev_links[] = {
+        { "ptmx",   "pts/ptmx" },
+        { "fd",     "/proc/self/fd" },
+        { "stdin",  "/proc/self/fd/0" },
+        { "stdout", "/proc/self/fd/1" },
+        { "stderr", "/proc/self/fd/2" },
+        { "core",   "/proc/kcore" },
+};
+
+/* ---- parent: checks on the host ----------------------------------------- */
+
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+void devices_free(struct rootfs_device *d, size_t n) {
+        for (size_t i = 0; d && i < n; i++) {
+                free(d[i].host_path);
+                free(d[i].container_path);
+        }
+        free(d);
+}
+
+static int device_add(struct rootfs_device **list, size_t *n, const char *host, const char *container) {
+        _cleanup_free_ char *resolved = realpath(host, NULL);
+        _cleanup_free_ char *inside = NULL;
+        struct rootfs_device *l;
+        struct stat st;
+        int r;
+
+        if (!resolved)
+                return log_errno(-errno, "device '%s'", host);
+        if (stat(resolved, &st) < 0)
+                return log_errno(-errno, "device '%s'", host);
+        if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+                return log_error("device '%s': not a character or block device", host);
+        if (string_has_cc(container))
+                return log_error("device '%s': container path with a control character", host);
+        r = mounts_check_destination(container);
+        if (r < 0)
+                return r;
+        inside = strdup(container);
+        if (!inside)
+                return log_errno(-ENOMEM, "device '%s'", host);
+        path_simplify(inside);
+        if (!streq(resolved, host))
+                log_step("devices: '%s' resolves to '%s'", host, resolved);
+
+        l = reallocarray(*list, *n + 1, sizeof(**list));
+        if (!l)
+                return log_errno(-ENOMEM, "device '%s'", host);
+        *list = l;
+        l[(*n)++] = (struct rootfs_device) {
+                .host_path = TAKE_PTR(resolved),
+                .container_path = TAKE_PTR(inside),
+                .mode = st.st_mode,
+                .rdev = st.st_rdev,
+        };
+        return 0;
+}
+
+static int device_add_directory(struct rootfs_device **list, size_t *n, const char *class, const char *dir) {
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t before = *n;
+
+        if (!d)
+                return log_errno(-errno, "device class '%s': '%s'", class, dir);
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *path = NULL;
+                struct stat st;
+                int r;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                path = path_join(dir, de->d_name);
+                if (!path)
+                        return log_errno(-ENOMEM, "device class '%s'", class);
+                if (lstat(path, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)))
+                        continue;
+                r = device_add(list, n, path, path);
+                if (r < 0)
+                        return r;
+        }
+        if (*n == before)
+                return log_error("device class '%s': no device node in '%s' on this host", class, dir);
+        return 0;
+}
+
+int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *ret_n) {
+        struct rootfs_device *list = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < c->n_devices && r >= 0; i++) {
+                const struct device_entry *d = &c->devices[i];
+                const struct device_class *class = NULL;
+
+                if (!d->host_path || !*d->host_path) {
+                        r = log_error("device: empty path");
+                        break;
+                }
+                if (!strchr(d->host_path, '/')) {
+                        for (size_t j = 0; j < ELEMENTSOF(device_classes); j++)
+                                if (streq(device_classes[j].name, d->host_path))
+                                        class = &device_classes[j];
+                        if (!class) {
+                                r = log_error("device '%s': not a path, nor a class (fuse, kvm, tun, dri)", d->host_path);
+                                break;
+                        }
+                        if (class->directory)
+                                r = device_add_directory(&list, &n, class->name, class->path);
+                        else if (access(class->path, F_OK) < 0)
+                                r = log_errno(-errno, "device class '%s': '%s' is not on this host", class->name, class->path);
+                        else
+                                r = device_add(&list, &n, class->path, d->container_path ? d->container_path : class->path);
+                } else
+                        r = device_add(&list, &n, d->host_path, d->container_path ? d->container_path : d->host_path);
+        }
+        if (r < 0) {
+                devices_free(list, n);
+                return r;
+        }
+        *ret = list;
+        *ret_n = n;
+        return 0;
+}
+
+/* ---- child: the container's /dev --------------------------------------- */
+
+/* mknod is denied in a user namespace (the kernel only lets the initial
+ * one create device nodes), so the host's node is bound onto an empty file
+ * instead: same major/minor, and the host's permission checks still apply
+ * to whoever opens it. */
+static int make_node(int dirfd, const char *name, const char *host, mode_t mode, dev_t rdev, bool *mknod_denied) {
+        char buf[RESOLVE_FD_PATH_MAX];
+        _cleanup_close_ int fd = -1;
+
+        if (!*mknod_denied) {
+                if (mknodat(dirfd, name, mode, rdev) >= 0)
+                        return fchmodat(dirfd, name, mode & 07777, 0) < 0 ? -errno : 0;
+                if (errno != EPERM)
+                        return -errno;
+                *mknod_denied = true;
+        }
+        fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (mount(host, resolve_fd_path(buf, fd), NULL, MS_BIND, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+#define TTY_GID 5
+
+/* devpts refuses a gid= that is not mapped (the single-id map), and a
+ * failed devpts mount costs more than reading the map. */
+static bool gid_is_mapped(gid_t gid) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/gid_map", "re");
+        unsigned long inside, outside, count;
+
+        while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+                if (gid >= inside && gid - inside < count)
+                        return true;
+        return false;
+}
+
+static int mount_dev_subdir(int devfd, const struct dev_mount *m) {
+        char buf[RESOLVE_FD_PATH_MAX], data[128];
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        if (mkdirat(devfd, m->name, 0755) < 0 && errno != EEXIST)
+                return log_errno(-errno, "create '/dev/%s'", m->name);
+        fd = openat(devfd, m->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return log_errno(-errno, "open '/dev/%s'", m->name);
+        if (streq(m->type, "devpts") && gid_is_mapped(TTY_GID))
+                snprintf(data, sizeof(data), "%s,gid=%d", m->data, TTY_GID);
+        else
+                snprintf(data, sizeof(data), "%s", m->data ? m->data : "");
+        r = mount(m->type, resolve_fd_path(buf, fd), m->type, m->flags, data) < 0 ? -errno : 0;
+        if (r < 0)
+                return log_errno(r, "mount %s on '/dev/%s'", m->type, m->name);
+        return 0;
+}
+
+static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mknod_denied) {
+        _cleanup_free_ char *parent = strdup(d->container_path);
+        _cleanup_close_ int dirfd = -1;
+        const char *name = path_basename(d->container_path);
+        char *slash;
+        int r;
+
+        if (!parent)
+                return log_errno(-ENOMEM, "device '%s'", d->host_path);
+        slash = strrchr(parent, '/');
+        if (slash)
+                slash[slash == parent ? 1 : 0] = '\0';
+        dirfd = resolve_in_root(rootfd, parent, true, false);
+        if (dirfd < 0)
+                return log_errno(dirfd, "create the directory of device '%s'", d->container_path);
+        r = make_node(dirfd, name, d->host_path, d->mode, d->rdev, mknod_denied);
+        if (r < 0)
+                return log_errno(r, "device '%s' at '%s'", d->host_path, d->container_path);
+        return 0;
+}
+
+int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd) {
+        bool mknod_denied = false;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(standard_devices); i++) {
+                const struct standard_device *d = &standard_devices[i];
+                char host[32];
+
+                snprintf(host, sizeof(host), "/dev/%s", d->name);
+                r = make_node(devfd, d->name, host, S_IFCHR | 0666, makedev(d->major, d->minor), &mknod_denied);
+                if (r < 0)
+                        return log_errno(r, "create '/dev/%s'", d->name);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(dev_mounts); i++) {
+                if (dev_mounts[i].needs_ipc && c->ipc <= 0)
+                        continue;
+                r = mount_dev_subdir(devfd, &dev_mounts[i]);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
+                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+                        return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
+        for (size_t i = 0; i < p->n_devices; i++) {
+                r = add_extra_device(&p->devices[i], rootfd, &mknod_denied);
+                if (r < 0)
+                        return r;
+        }
+        log_step("devices: /dev populated (%s)", mknod_denied ? "host nodes bound" : "mknod");
+        return 0;
+}
+
+void devices_print(const struct config *c, const struct rootfs_plan *p, FILE *f) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_devices); i++)
+                fprintf(f, "# mount: bind /dev/%s -> /dev/%s (device)\n", standard_devices[i].name,
+                        standard_devices[i].name);
+        for (size_t i = 0; i < ELEMENTSOF(dev_mounts); i++) {
+                const struct dev_mount *m = &dev_mounts[i];
+                if (m->needs_ipc && c->ipc == 0)
+                        continue;
+                fprintf(f, "# mount: %s %s -> /dev/%s (nosuid,%snoexec%s%s)\n", m->type, m->type, m->name,
+                        m->flags & MS_NODEV ? "nodev," : "", m->data ? "," : "", m->data ? m->data : "");
+        }
+        if (p)
+                for (size_t i = 0; i < p->n_devices; i++)
+                        fprintf(f, "# mount: bind %s -> %s (device)\n", p->devices[i].host_path,
+                                p->devices[i].container_path);
+        else
+                for (size_t i = 0; i < c->n_devices; i++) {
+                        const char *host = c->devices[i].host_path ? c->devices[i].host_path : "?";
+                        fprintf(f, "# mount: bind %s -> %s (device)\n", host,
+                                c->devices[i].container_path ? c->devices[i].container_path : host);
+                }
+}

@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdio.h>
 #include "config.h"
+#include "rootfs.h"
+
+/* Parent: expands device classes (fuse, kvm, tun, dri) and checks that each
+ * host path is a character or block device. Prints its errors. */
+int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *ret_n);
+void devices_free(struct rootfs_device *d, size_t n);
 
 /* The container's /dev: a tmpfs with null zero full random urandom tty (by
  * mknod where permitted, else bound from the host onto empty files),
- * devpts + ptmx, shm, mqueue, the fd/std links, and c->devices. */
-int devices_populate(const struct config *c, int rootfd);
+ * devpts + ptmx, shm, mqueue, the fd/std links, and the extra devices.
+ * devfd is the freshly mounted /dev tmpfs. */
+int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd);
+
+void devices_print(const struct config *c, const struct rootfs_plan *p, FILE *f);

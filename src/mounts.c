@@ -1,7 +1,469 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: replaced by the filesystem work. */
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "devices.h"
+#include "log.h"
 #include "mounts.h"
+#include "resolve.h"
+#include "syscalls.h"
 #include "util.h"
-int mounts_open_in_root(int rootfd, const char *path, bool create, bool want_file) { return -ENOSYS; }
-int mounts_setup_standard(const struct config *c, int rootfd) { return -ENOSYS; }
-int mounts_setup_user(const struct config *c, int rootfd) { return -ENOSYS; }
+
+/* True when dest is path or below it (both simplified, absolute). */
+static bool path_is_below(const char *dest, const char *path) {
+        const char *rest = startswith(dest, path);
+        return rest && (!*rest || *rest == '/');
+}
+
+int mounts_check_destination(const char *destination) {
+        static const char *const refused[] = { "/proc", "/sys" };
+
+        if (!path_is_absolute(destination))
+                return log_error("mount destination '%s': not an absolute path", destination);
+        if (path_has_dotdot(destination))
+                return log_error("mount destination '%s': '..' is not allowed", destination);
+        if (streq(destination, "/"))
+                return log_error("mount destination '/': mounting over the root is not allowed");
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++)
+                if (path_is_below(destination, refused[i]))
+                        return log_error("mount destination '%s': mounts into %s are refused", destination, refused[i]);
+        return 0;
+}
+
+int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd) {
+        unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
+                         (path[0] ? 0 : AT_EMPTY_PATH);
+        _cleanup_close_ int tree = sys_open_tree(dirfd, path, flags);
+        int r;
+
+        if (tree < 0)
+                return tree;
+        if (attr) {
+                struct mount_attr a = { .attr_set = attr };
+                r = sys_mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a));
+                if (r < 0)
+                        return r;
+        }
+        return sys_move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int mount_on_fd(const char *source, int fd, const char *type, unsigned long flags, const char *data) {
+        char buf[RESOLVE_FD_PATH_MAX];
+        return mount(source, resolve_fd_path(buf, fd), type, flags, data) < 0 ? -errno : 0;
+}
+
+static const char *attr_hint(int r) {
+        return r == -ENOSYS ? " (the kernel lacks open_tree/mount_setattr, Linux 5.12+: refusing to protect only the top)" : "";
+}
+
+/* ---- the standard mounts ------------------------------------------------ */
+
+enum inner_action { INNER_MASK, INNER_READ_ONLY };
+
+/* Paths inside /proc and /sys that leak host information or allow host
+ * changes (runc's masked and read-only lists): masked ones read as empty,
+ * read-only ones can be read but not written. */
+struct inner_path {
+        const char *path;
+        enum inner_action action;
+        bool directory;         /* for `userbox config`: the mask is chosen by fstat */
+};
+
+static const struct inner_path proc_paths[] = {
+        { "acpi",           INNER_MASK, true },
+        { "asound",         INNER_MASK, true },
+        { "kcore",          INNER_MASK, false },
+        { "keys",           INNER_MASK, false },
+        { "latency_stats",  INNER_MASK, false },
+        { "timer_list",     INNER_MASK, false },
+        { "timer_stats",    INNER_MASK, false },
+        { "sched_debug",    INNER_MASK, false },
+        { "scsi",           INNER_MASK, true },
+        { "bus",            INNER_READ_ONLY, true },
+        { "fs",             INNER_READ_ONLY, true },
+        { "irq",            INNER_READ_ONLY, true },
+        { "sys",            INNER_READ_ONLY, true },
+        { "sysrq-trigger",  INNER_READ_ONLY, false },
+};
+
+static const struct inner_path sys_paths[] = {
+        { "firmware",                 INNER_MASK, true },
+        { "devices/virtual/powercap", INNER_MASK, true },
+};
+
+#define MASK_DIR_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define READ_ONLY_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
+struct standard_mount;
+typedef bool (*standard_wanted_fn)(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m);
+
+struct standard_mount {
+        const char *name;          /* the directory under / */
+        const char *type;          /* file system type; NULL: rbind of the host's source, read-only */
+        const char *source;
+        unsigned long flags;
+        const char *data;
+        unsigned create_bit;       /* ROOTFS_CREATE_* */
+        standard_wanted_fn wanted; /* NULL: always */
+        const struct inner_path *inner;
+        size_t n_inner;
+        bool dev;                  /* populated by devices.c */
+};
+
+static bool user_mounts_on(const struct rootfs_plan *p, const struct config *c, const char *dest) {
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (streq_ptr(p && p->sources ? p->sources[i].destination : c->mounts[i].destination, dest))
+                        return true;
+        return false;
+}
+
+static bool want_unless_user_mount(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
+        char dest[16];
+        snprintf(dest, sizeof(dest), "/%s", m->name);
+        return !user_mounts_on(p, c, dest);
+}
+
+/* /run must stay writable when the root is not: daemons put sockets and
+ * pid files there. */
+static bool want_run(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
+        return c->read_only > 0 && want_unless_user_mount(c, p, m);
+}
+
+static const struct standard_mount standard_mounts[] = {
+        /* /dev first: the /proc masks take their empty file from it. */
+        { "dev",  "tmpfs", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755", ROOTFS_CREATE_DEV, NULL, NULL, 0, true },
+        { "proc", "proc",  "proc",  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, ROOTFS_CREATE_PROC, NULL,
+          proc_paths, ELEMENTSOF(proc_paths), false },
+        /* sysfs cannot be mounted without a network namespace of one's own:
+         * the host's is bound, read-only all the way down. */
+        { "sys",  NULL,    "/sys",  0, NULL, ROOTFS_CREATE_SYS, NULL, sys_paths, ELEMENTSOF(sys_paths), false },
+        { "tmp",  "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", ROOTFS_CREATE_TMP, want_unless_user_mount, NULL, 0, false },
+        { "run",  "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", ROOTFS_CREATE_RUN, want_run, NULL, 0, false },
+};
+
+static bool standard_wanted(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
+        if (p && (p->skip & m->create_bit))
+                return false;
+        return !m->wanted || m->wanted(c, p, m);
+}
+
+/* The standard mount points are single names under the root: a symlink
+ * there (/dev -> /home/u/victim) is refused, never followed. */
+static int open_standard(int rootfd, const char *name) {
+        int fd = openat(rootfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+
+        if (fd >= 0)
+                return fd;
+        if (errno == ENOTDIR && fstatat(rootfd, name, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISLNK(st.st_mode))
+                return -ELOOP;
+        return -errno;
+}
+
+/* Masked files get an empty file, bound read-only: reads give nothing and
+ * opening for write fails with EROFS (a /dev/null bind, runc's choice,
+ * would swallow writes). The file is made in the container's fresh /dev
+ * tmpfs and unlinked once bound: the binds keep it alive, unreachable. */
+#define MASK_FILE_NAME ".userbox-mask"
+
+struct mask_source {
+        int rootfd;
+        int dev;                /* the container's /dev, -1 until first needed */
+        int file;
+};
+
+static int mask_source_open(struct mask_source *ms) {
+        if (ms->file >= 0)
+                return 0;
+        ms->dev = open_standard(ms->rootfd, "dev");
+        if (ms->dev < 0)
+                return ms->dev;
+        ms->file = openat(ms->dev, MASK_FILE_NAME, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+        return ms->file < 0 ? -errno : 0;
+}
+
+static int mask_source_close(struct mask_source *ms) {
+        int r = 0;
+
+        if (ms->file >= 0 && unlinkat(ms->dev, MASK_FILE_NAME, 0) < 0)
+                r = -errno;
+        closep(&ms->file);
+        closep(&ms->dev);
+        return r;
+}
+
+static int mask_inner(int fsfd, const char *mount_name, const struct inner_path *ip, struct mask_source *ms) {
+        _cleanup_close_ int fd = openat(fsfd, ip->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        int r;
+
+        if (fd < 0)
+                return errno == ENOENT ? 0 : log_errno(-errno, "open '/%s/%s'", mount_name, ip->path);
+        if (fstat(fd, &st) < 0)
+                return log_errno(-errno, "stat '/%s/%s'", mount_name, ip->path);
+        if (ip->action == INNER_READ_ONLY) {
+                r = mounts_bind_with_attr(fd, "", true, READ_ONLY_ATTR, fd);
+                if (r < 0)
+                        return log_errno(r, "make '/%s/%s' read-only%s", mount_name, ip->path, attr_hint(r));
+        } else if (S_ISDIR(st.st_mode)) {
+                r = mount_on_fd("tmpfs", fd, "tmpfs", MASK_DIR_FLAGS, "mode=555");
+                if (r < 0)
+                        return log_errno(r, "mask '/%s/%s' with an empty tmpfs", mount_name, ip->path);
+        } else {
+                r = mask_source_open(ms);
+                if (r < 0)
+                        return log_errno(r, "create the empty file that masks '/%s/%s'", mount_name, ip->path);
+                r = mounts_bind_with_attr(ms->file, "", false, READ_ONLY_ATTR, fd);
+                if (r < 0)
+                        return log_errno(r, "mask '/%s/%s' with an empty file", mount_name, ip->path);
+        }
+        return 0;
+}
+
+static int mount_standard(const struct config *c, const struct rootfs_plan *p, int rootfd,
+                          const struct standard_mount *m) {
+        _cleanup_close_ int fd = open_standard(rootfd, m->name);
+        _cleanup_close_ int top = -1;
+        int r;
+
+        if (fd == -ELOOP)
+                return log_errno(fd, "'/%s' in the root is a symbolic link, refusing to follow it", m->name);
+        if (fd < 0)
+                return log_errno(fd, "mount point '/%s'", m->name);
+
+        if (m->type)
+                r = mount_on_fd(m->source, fd, m->type, m->flags, m->data);
+        else
+                r = mounts_bind_with_attr(AT_FDCWD, m->source, true, READ_ONLY_ATTR, fd);
+        if (r < 0)
+                return log_errno(r, "mount %s on '/%s'%s", m->type ? m->type : m->source, m->name,
+                                 m->type ? "" : attr_hint(r));
+
+        if (!m->n_inner && !m->dev)
+                return 0;
+        /* The fd above still names the directory under the new mount. */
+        top = open_standard(rootfd, m->name);
+        if (top < 0)
+                return log_errno(top, "open '/%s'", m->name);
+        if (m->n_inner) {
+                struct mask_source ms = { .rootfd = rootfd, .dev = -1, .file = -1 };
+                int k;
+
+                for (size_t i = 0; i < m->n_inner && r >= 0; i++)
+                        r = mask_inner(top, m->name, &m->inner[i], &ms);
+                k = mask_source_close(&ms);
+                if (k < 0 && r >= 0)
+                        r = log_errno(k, "remove '/dev/%s'", MASK_FILE_NAME);
+                if (r < 0)
+                        return r;
+        }
+        if (m->dev)
+                return devices_populate(c, p, rootfd, top);
+        return 0;
+}
+
+int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
+                const struct standard_mount *m = &standard_mounts[i];
+                int r;
+
+                if (!standard_wanted(c, p, m))
+                        continue;
+                r = mount_standard(c, p, rootfd, m);
+                if (r < 0)
+                        return r;
+        }
+        log_step("mounts: /proc, /sys, /dev, /tmp mounted");
+        return 0;
+}
+
+/* ---- the user's mounts -------------------------------------------------- */
+
+static uint64_t user_attr(const struct mount_entry *m) {
+        return (m->read_only > 0 ? MOUNT_ATTR_RDONLY : 0) | (m->nosuid ? MOUNT_ATTR_NOSUID : 0) |
+               (m->nodev ? MOUNT_ATTR_NODEV : 0) | (m->noexec ? MOUNT_ATTR_NOEXEC : 0);
+}
+
+static unsigned long user_ms_flags(const struct mount_entry *m) {
+        return (m->read_only > 0 ? MS_RDONLY : 0) | (m->nosuid ? MS_NOSUID : 0) |
+               (m->nodev ? MS_NODEV : 0) | (m->noexec ? MS_NOEXEC : 0);
+}
+
+static int check_destination_fd(int fd, const struct stat *root, const char *dest) {
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return log_errno(-errno, "stat mount destination '%s'", dest);
+        if (st.st_dev == root->st_dev) {
+                if (st.st_ino == root->st_ino)
+                        return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
+                /* On the root's own file system: not /proc, not /sys. */
+                return 0;
+        }
+        if (resolve_is_kernel_fs(fd))
+                return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", dest);
+        return 0;
+}
+
+static int mount_user(const struct mount_entry *m, const struct rootfs_source *s, int rootfd, const struct stat *root) {
+        bool bind = m->kind == MOUNT_BIND;
+        _cleanup_close_ int fd = resolve_in_root(rootfd, s->destination, true, bind && !s->is_dir);
+        uint64_t attr = user_attr(m);
+        int r;
+
+        if (fd == -EXDEV)
+                return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
+        if (fd < 0)
+                return log_errno(fd, "mount point '%s'", s->destination);
+        r = check_destination_fd(fd, root, s->destination);
+        if (r < 0)
+                return r;
+
+        if (!bind) {
+                r = mount_on_fd("tmpfs", fd, "tmpfs", user_ms_flags(m), m->data);
+                return r < 0 ? log_errno(r, "mount tmpfs on '%s'", s->destination) : 0;
+        }
+        /* open_tree+move_mount: cheaper than mount(2) onto /proc/self/fd/N,
+         * whose lookup walks procfs for every bind. */
+        r = mounts_bind_with_attr(AT_FDCWD, s->path, m->recursive, attr, fd);
+        if (r < 0)
+                return log_errno(r, "bind '%s' to '%s'%s", s->path, s->destination, attr_hint(r));
+        return 0;
+}
+
+int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+        struct stat root;
+        int r;
+
+        if (fstat(rootfd, &root) < 0)
+                return log_errno(-errno, "stat the new root");
+
+        if (p->cwd) {
+                /* The host sandbox: the current directory stays writable. */
+                _cleanup_close_ int fd = resolve_in_root(rootfd, p->cwd, true, false);
+                if (fd < 0)
+                        return log_errno(fd, "mount point '%s'", p->cwd);
+                r = mount_on_fd(p->cwd, fd, NULL, MS_BIND | MS_REC, NULL);
+                if (r < 0)
+                        return log_errno(r, "bind the current directory '%s'", p->cwd);
+        }
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                r = mount_user(&c->mounts[i], &p->sources[i], rootfd, &root);
+                if (r < 0)
+                        return r;
+        }
+        if (c->n_mounts)
+                log_step("mounts: %zu user mounts", c->n_mounts);
+        return 0;
+}
+
+/* Is dest on a tmpfs that rootfs_setup() mounts after the root is made
+ * read-only? Then its mount point is made there, not in the root. */
+static bool below_later_tmpfs(const struct config *c, const struct rootfs_plan *p, size_t index) {
+        const char *dest = p->sources[index].destination;
+
+        for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
+                const struct standard_mount *m = &standard_mounts[i];
+                char path[16];
+
+                snprintf(path, sizeof(path), "/%s", m->name);
+                if (m->type && streq(m->type, "tmpfs") && standard_wanted(c, p, m) && path_is_below(dest, path))
+                        return true;
+        }
+        for (size_t i = 0; i < index; i++)
+                if (c->mounts[i].kind == MOUNT_TMPFS && path_is_below(dest, p->sources[i].destination))
+                        return true;
+        return false;
+}
+
+int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct rootfs_source *s = &p->sources[i];
+                int fd;
+
+                if (below_later_tmpfs(c, p, i))
+                        continue;
+                /* Failures are reported by mounts_setup_user(), with the step. */
+                fd = resolve_in_root(rootfd, s->destination, true, c->mounts[i].kind == MOUNT_BIND && !s->is_dir);
+                if (fd >= 0)
+                        close(fd);
+        }
+        return 0;
+}
+
+/* ---- `userbox config` --------------------------------------------------- */
+
+static const struct {
+        unsigned long flag;
+        const char *name;
+} ms_names[] = {
+        { MS_RDONLY, "ro" }, { MS_NOSUID, "nosuid" }, { MS_NODEV, "nodev" }, { MS_NOEXEC, "noexec" },
+};
+
+static void print_line(FILE *f, const char *type, const char *source, const char *dest,
+                       const char *prefix, unsigned long flags, const char *data) {
+        const char *sep = "";
+
+        fprintf(f, "# mount: %s %s -> %s (", type, source, dest);
+        if (prefix && *prefix) {
+                fputs(prefix, f);
+                sep = ",";
+        }
+        for (size_t i = 0; i < ELEMENTSOF(ms_names); i++)
+                if (flags & ms_names[i].flag) {
+                        fprintf(f, "%s%s", sep, ms_names[i].name);
+                        sep = ",";
+                }
+        if (data && *data) {
+                fprintf(f, "%s%s", sep, data);
+                sep = ",";
+        }
+        fprintf(f, "%s)\n", *sep ? "" : "rw");
+}
+
+#define READ_ONLY_MS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, FILE *f) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
+                const struct standard_mount *m = &standard_mounts[i];
+                char dest[16];
+
+                if (!standard_wanted(c, p, m))
+                        continue;
+                snprintf(dest, sizeof(dest), "/%s", m->name);
+                if (m->type)
+                        print_line(f, m->type, m->source, dest, NULL, m->flags, m->data);
+                else
+                        print_line(f, "bind", m->source, dest, "rbind", READ_ONLY_MS, NULL);
+                for (size_t j = 0; j < m->n_inner; j++) {
+                        const struct inner_path *ip = &m->inner[j];
+                        char path[64];
+
+                        snprintf(path, sizeof(path), "/%s/%s", m->name, ip->path);
+                        if (ip->action == INNER_READ_ONLY)
+                                print_line(f, "bind", path, path, NULL, READ_ONLY_MS, NULL);
+                        else if (ip->directory)
+                                print_line(f, "tmpfs", "tmpfs", path, "mask", MASK_DIR_FLAGS, "mode=555");
+                        else
+                                print_line(f, "bind", "empty-file", path, "mask", MS_RDONLY, NULL);
+                }
+                if (m->dev)
+                        devices_print(c, p, f);
+        }
+}
+
+void mounts_print_user(const struct config *c, const struct rootfs_plan *p, FILE *f) {
+        if (p && p->cwd)
+                print_line(f, "bind", p->cwd, p->cwd, "rbind", 0, NULL);
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct mount_entry *m = &c->mounts[i];
+                const char *dest = p && p->sources ? p->sources[i].destination : m->destination ? m->destination : "?";
+
+                if (m->kind == MOUNT_TMPFS)
+                        print_line(f, "tmpfs", "tmpfs", dest, NULL, user_ms_flags(m), m->data);
+                else
+                        print_line(f, "bind", p && p->sources ? p->sources[i].path : m->source ? m->source : "?", dest,
+                                   m->recursive ? "rbind" : "bind", user_ms_flags(m), NULL);
+        }
+}

@@ -1,17 +1,33 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* Standard mounts (/proc with masks, /sys, /tmp) from one table, the user's
- * binds and tmpfs, and destination resolution inside the root. */
+/* Standard mounts (/proc with masks, /sys, /tmp, /run, /dev) from one table,
+ * the user's binds and tmpfs (destinations resolved by resolve.h). */
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include "config.h"
+#include "rootfs.h"
 
-/* Opens path inside the root dirfd (openat2 RESOLVE_IN_ROOT |
- * RESOLVE_NO_MAGICLINKS; fallback: component-wise O_NOFOLLOW walk),
- * creating missing components when create is set (directory, or an empty
- * file for the last component when want_file). Returns an O_PATH fd. */
-int mounts_open_in_root(int rootfd, const char *path, bool create, bool want_file);
+/* Makes every user mount point that is missing, while the root is still
+ * writable (before it is made read-only). */
+int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd);
 
-/* Mounts the standard table and the user's mounts below the root fd. */
-int mounts_setup_standard(const struct config *c, int rootfd);
-int mounts_setup_user(const struct config *c, int rootfd);
+/* Mounts the standard table (/proc and its masks, /sys, /tmp, /run, /dev),
+ * then the user's mounts, below the root fd. */
+int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, int rootfd);
+int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd);
+
+/* Checks a user mount destination before clone ("/", "..", /proc, /sys). */
+int mounts_check_destination(const char *destination);
+
+/* The "# mount:" lines of `userbox config`. */
+void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, FILE *f);
+void mounts_print_user(const struct config *c, const struct rootfs_plan *p, FILE *f);
+
+/* Clones the tree at (dirfd, path) — recursively when recursive — applies
+ * the MOUNT_ATTR_* bits in attr to all of it, and attaches it on target_fd.
+ * The attributes are set while the clone is detached, so there is no moment
+ * where the mount is visible without them. Never prints. */
+int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd);

@@ -1,8 +1,560 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* STUB: replaced by the filesystem work. */
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "devices.h"
+#include "log.h"
+#include "mounts.h"
+#include "resolve.h"
 #include "rootfs.h"
+#include "syscalls.h"
 #include "util.h"
-int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) { *ret = NULL; return 0; }
-void rootfs_plan_free(struct rootfs_plan *p) {}
-int rootfs_setup(const struct config *c, const struct rootfs_plan *p) { return -ENOSYS; }
-void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE *f) {}
+
+/* mount(2) copies at most one page of option data: a longer lowerdir list
+ * would be cut, so it is mounted from the layers' parent, relative. */
+#define MOUNT_DATA_MAX 4096
+
+/* The mount points rootfs_setup() needs directly under the root. */
+static const struct standard_dir {
+        const char *name;
+        unsigned bit;
+        bool required;          /* without it there is no container */
+        bool read_only_only;    /* only mounted over a read-only root */
+} standard_dirs[] = {
+        { "proc", ROOTFS_CREATE_PROC, true,  false },
+        { "dev",  ROOTFS_CREATE_DEV,  true,  false },
+        { "sys",  ROOTFS_CREATE_SYS,  false, false },
+        { "tmp",  ROOTFS_CREATE_TMP,  false, false },
+        { "run",  ROOTFS_CREATE_RUN,  false, true },
+};
+
+/* ---- parent: checks on the host ----------------------------------------- */
+
+void rootfs_plan_free(struct rootfs_plan *p) {
+        if (!p)
+                return;
+        free(p->root);
+        free(p->cwd);
+        free(p->overlay_upper);
+        free(p->overlay_work);
+        strv_free(p->layers);
+        for (size_t i = 0; p->sources && i < p->n_sources; i++) {
+                free(p->sources[i].path);
+                free(p->sources[i].destination);
+        }
+        free(p->sources);
+        devices_free(p->devices, p->n_devices);
+        free(p);
+}
+
+static void rootfs_plan_freep(struct rootfs_plan **p) {
+        rootfs_plan_free(*p);
+}
+
+/* Overlay options are comma- and colon-separated: such characters in a path
+ * would change the meaning of the option string. */
+static int check_overlay_path(const char *what, const char *path) {
+        if (strpbrk(path, ",:\\"))
+                return log_error("%s '%s': overlayfs cannot take a path with ',', ':' or '\\'", what, path);
+        return 0;
+}
+
+static int resolve_directory(const char *what, const char *path, char **ret) {
+        _cleanup_free_ char *resolved = realpath(path, NULL);
+        struct stat st;
+
+        if (!resolved)
+                return log_errno(-errno, "%s '%s'", what, path);
+        if (stat(resolved, &st) < 0)
+                return log_errno(-errno, "%s '%s'", what, path);
+        if (!S_ISDIR(st.st_mode))
+                return log_errno(-ENOTDIR, "%s '%s'", what, path);
+        *ret = TAKE_PTR(resolved);
+        return 0;
+}
+
+static bool path_is_below(const char *path, const char *dir) {
+        const char *rest = startswith(path, dir);
+        return rest && (!*rest || *rest == '/' || streq(dir, "/"));
+}
+
+static int prepare_standard_dirs(const struct config *c, struct rootfs_plan *p) {
+        _cleanup_close_ int rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        /* Through an overlay the container writes to the upper layer, so a
+         * missing directory is made there, never in the root directory. */
+        bool writable = p->overlay || access(p->root, W_OK) == 0;
+
+        if (rootfd < 0)
+                return log_errno(-errno, "root '%s'", p->root);
+        for (size_t i = 0; i < ELEMENTSOF(standard_dirs); i++) {
+                const struct standard_dir *d = &standard_dirs[i];
+                struct stat st;
+
+                if (d->read_only_only && c->read_only <= 0)
+                        continue;
+                if (fstatat(rootfd, d->name, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
+                        if (S_ISLNK(st.st_mode))
+                                return log_error("root '%s': '/%s' is a symbolic link, refusing to follow it",
+                                                 p->root, d->name);
+                        if (!S_ISDIR(st.st_mode))
+                                return log_error("root '%s': '/%s' is not a directory", p->root, d->name);
+                        continue;
+                }
+                if (errno != ENOENT)
+                        return log_errno(-errno, "root '%s': '/%s'", p->root, d->name);
+                if (writable)
+                        p->create |= d->bit;
+                else if (d->required)
+                        return log_error("root '%s' has no /%s directory and is not writable "
+                                         "(create it, or use --overlay)", p->root, d->name);
+                else
+                        p->skip |= d->bit;
+        }
+        return 0;
+}
+
+static int prepare_overlay(const struct config *c, struct rootfs_plan *p) {
+        int r;
+
+        p->overlay = c->overlay == OVERLAY_TMPFS || c->overlay == OVERLAY_DIR || strv_length(c->layers) > 0;
+        if (!p->overlay)
+                return 0;
+        if (p->host_sandbox)
+                return log_error("--overlay and --layers need a root directory");
+        r = check_overlay_path("root", p->root);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; c->layers && c->layers[i]; i++) {
+                char *layer;
+
+                r = resolve_directory("layer", c->layers[i], &layer);
+                if (r < 0)
+                        return r;
+                r = strv_push(&p->layers, layer);
+                if (r < 0)
+                        return log_errno(r, "layer '%s'", c->layers[i]);
+                r = check_overlay_path("layer", layer);
+                if (r < 0)
+                        return r;
+        }
+        if (c->overlay == OVERLAY_DIR) {
+                _cleanup_free_ char *dir = NULL;
+
+                if (!c->overlay_dir)
+                        return log_error("overlay: no directory given");
+                r = resolve_directory("overlay directory", c->overlay_dir, &dir);
+                if (r < 0)
+                        return r;
+                r = check_overlay_path("overlay directory", dir);
+                if (r < 0)
+                        return r;
+                /* overlayfs refuses an upper layer inside a lower one (and
+                 * the reverse) with a bare EINVAL: say it here. */
+                if (path_is_below(dir, p->root) || path_is_below(p->root, dir))
+                        return log_error("overlay directory '%s' and root '%s' must not contain each other",
+                                         dir, p->root);
+                p->overlay_upper = path_join(dir, "upper");
+                p->overlay_work = path_join(dir, "work");
+                if (!p->overlay_upper || !p->overlay_work)
+                        return log_errno(-ENOMEM, "overlay directory '%s'", dir);
+                /* upper/ and work/ are made by the child: `userbox config`
+                 * runs this too and must not change anything. */
+        }
+        return 0;
+}
+
+static int prepare_sources(const struct config *c, struct rootfs_plan *p) {
+        p->sources = calloc(c->n_mounts ? c->n_mounts : 1, sizeof(*p->sources));
+        if (!p->sources)
+                return log_errno(-ENOMEM, "mounts");
+        p->n_sources = c->n_mounts;
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct mount_entry *m = &c->mounts[i];
+                struct rootfs_source *s = &p->sources[i];
+                struct stat st;
+                int r;
+
+                if (!m->destination)
+                        return log_error("mount %zu: no destination", i + 1);
+                r = mounts_check_destination(m->destination);
+                if (r < 0)
+                        return r;
+                s->destination = strdup(m->destination);
+                if (!s->destination)
+                        return log_errno(-ENOMEM, "mount destination '%s'", m->destination);
+                path_simplify(s->destination);
+                if (m->kind != MOUNT_BIND)
+                        continue;
+                if (!m->source)
+                        return log_error("bind to '%s': no source", m->destination);
+                if (lstat(m->source, &st) < 0)
+                        return log_errno(-errno, "bind source '%s'", m->source);
+                /* One lstat per source when nothing is a symlink: the cost
+                 * of a bind stays a few microseconds (issue 7). */
+                if (S_ISLNK(st.st_mode) || !path_is_absolute(m->source)) {
+                        s->path = realpath(m->source, NULL);
+                        if (!s->path || stat(s->path, &st) < 0)
+                                return log_errno(-errno, "bind source '%s'", m->source);
+                        log_step("mounts: bind source '%s' resolves to '%s'", m->source, s->path);
+                } else if (!(s->path = strdup(m->source)))
+                        return log_errno(-ENOMEM, "bind source '%s'", m->source);
+                s->is_dir = S_ISDIR(st.st_mode);
+                /* Until the pivot the root's host path shows the container's
+                 * own (unbindable) tree: a source in it cannot be bound. */
+                if (!p->host_sandbox && path_is_below(s->path, p->root))
+                        return log_error("bind source '%s' is inside the root '%s': not supported",
+                                         m->source, p->root);
+        }
+        return 0;
+}
+
+/* The host sandbox keeps the current directory writable, at the same path,
+ * unless it is the whole root or something the sandbox replaces. */
+static int prepare_cwd(struct rootfs_plan *p) {
+        static const char *const replaced[] = { "/proc", "/sys", "/dev" };
+        _cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+        if (!cwd)
+                return log_errno(-errno, "current directory");
+        if (streq(cwd, "/"))
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(replaced); i++)
+                if (path_is_below(cwd, replaced[i]))
+                        return 0;
+        p->cwd = TAKE_PTR(cwd);
+        return 0;
+}
+
+int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) {
+        _cleanup_(rootfs_plan_freep) struct rootfs_plan *p = calloc(1, sizeof(*p));
+        int r;
+
+        if (!p)
+                return log_errno(-ENOMEM, "plan");
+        if (c->root) {
+                r = resolve_directory("root", c->root, &p->root);
+                if (r < 0)
+                        return r;
+        } else {
+                p->host_sandbox = true;
+                p->root = strdup("/");
+                if (!p->root)
+                        return log_errno(-ENOMEM, "plan");
+                r = prepare_cwd(p);
+                if (r < 0)
+                        return r;
+        }
+        if (c->working_directory && !path_is_absolute(c->working_directory))
+                return log_error("working directory '%s': not an absolute path", c->working_directory);
+
+        r = prepare_overlay(c, p);
+        if (r < 0)
+                return r;
+        if (!p->host_sandbox) {
+                r = prepare_standard_dirs(c, p);
+                if (r < 0)
+                        return r;
+        }
+        r = prepare_sources(c, p);
+        if (r < 0)
+                return r;
+        r = devices_prepare(c, &p->devices, &p->n_devices);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+/* ---- child: the root ---------------------------------------------------- */
+
+static int join_layers(const struct rootfs_plan *p, size_t skip, char **ret) {
+        size_t len = 1;
+        char *s, *o;
+
+        for (size_t i = 0; p->layers && p->layers[i]; i++)
+                len += strlen(p->layers[i] + skip) + 1;
+        s = o = malloc(len);
+        if (!s)
+                return -ENOMEM;
+        *o = '\0';
+        for (size_t i = 0; p->layers && p->layers[i]; i++)
+                o = stpcpy(stpcpy(o, p->layers[i] + skip), ":");
+        *ret = s;
+        return 0;
+}
+
+/* The longest directory holding every layer, as the length of its path
+ * (0: "/"); each layer then continues with "/" at that offset. */
+static size_t layers_common_parent(char **layers) {
+        size_t best = 0;
+
+        for (size_t k = 1; layers[0][k]; k++) {
+                bool all = layers[0][k] == '/';
+                for (size_t i = 1; all && layers[i]; i++)
+                        all = strncmp(layers[i], layers[0], k) == 0 && layers[i][k] == '/';
+                if (all)
+                        best = k;
+        }
+        return best;
+}
+
+/* docker's overlay2 does the same with its mountfrom helper: a child that
+ * chdir()s to the layers' parent and mounts with relative paths, so the
+ * launcher's own cwd never changes. */
+static int mount_overlay_from(const char *dir, const char *target, const char *options) {
+        pid_t pid = fork();
+        int status;
+
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                if (chdir(dir) < 0)
+                        _exit(errno);
+                _exit(mount("overlay", target, "overlay", 0, options) < 0 ? errno : 0);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (!WIFEXITED(status))
+                return -EIO;
+        return -WEXITSTATUS(status);
+}
+
+static int overlay_options(const struct rootfs_plan *p, size_t skip, int lowerfd, const char *upper,
+                           const char *work, char **ret) {
+        _cleanup_free_ char *layers = NULL;
+        int r = join_layers(p, skip, &layers);
+
+        if (r < 0)
+                return r;
+        /* The root, the bottom layer, is named through an fd opened before
+         * the tmpfs went over it. userxattr: trusted.* xattrs are out of
+         * reach in a user namespace. */
+        if (asprintf(ret, "lowerdir=%s/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
+                     layers, lowerfd, upper, work) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* The new root sits at its own host path until the pivot: a bind source
+ * that holds that path (--bind ~:/home with the root under ~) would copy the
+ * container's tree into itself, doubling with every bind. An unbindable
+ * mount is left out of every recursive bind. */
+static int make_unbindable(int fd) {
+        struct mount_attr a = { .propagation = MS_UNBINDABLE };
+        return sys_mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a));
+}
+
+/* After a failed mount, only to name the culprit: each layer alone over
+ * the root, as a read-only overlay mounted and dropped at once. */
+static const char *overlay_find_refused_layer(const struct rootfs_plan *p, int lowerfd) {
+        char target[RESOLVE_FD_PATH_MAX];
+
+        resolve_fd_path(target, lowerfd);
+        for (size_t i = 0; p->layers && p->layers[i]; i++) {
+                _cleanup_free_ char *options = NULL;
+
+                if (asprintf(&options, "lowerdir=%s:%s,userxattr", p->layers[i], target) < 0)
+                        return NULL;
+                if (mount("overlay", target, "overlay", MS_RDONLY, options) < 0) {
+                        if (errno != ENOMEM)
+                                return p->layers[i];
+                        continue;
+                }
+                (void) umount2(p->root, MNT_DETACH);
+        }
+        return NULL;
+}
+
+static int overlay_mount(const struct rootfs_plan *p, int *ret_rootfd) {
+        char target[RESOLVE_FD_PATH_MAX], upper[64], work[64];
+        _cleanup_close_ int lower = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int stage = -1;
+        _cleanup_free_ char *options = NULL;
+        const char *up = p->overlay_upper, *wk = p->overlay_work;
+        int r;
+
+        if (lower < 0)
+                return log_errno(-errno, "open root '%s'", p->root);
+        if (up) {
+                if (mkdir(up, 0755) < 0 && errno != EEXIST)
+                        return log_errno(-errno, "create the overlay's upper directory '%s'", up);
+                if (mkdir(wk, 0700) < 0 && errno != EEXIST)
+                        return log_errno(-errno, "create the overlay's work directory '%s'", wk);
+        } else {
+                struct stat st;
+
+                if (mount("tmpfs", resolve_fd_path(target, lower), "tmpfs", 0, "mode=755") < 0)
+                        return log_errno(-errno, "mount the overlay's tmpfs on '%s'", p->root);
+                stage = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (stage < 0)
+                        return log_errno(-errno, "open the overlay's tmpfs");
+                /* The upper directory is the container's "/": same mode as the root. */
+                if (fstat(lower, &st) < 0 || mkdirat(stage, "upper", st.st_mode & 07777) < 0 ||
+                    mkdirat(stage, "work", 0700) < 0)
+                        return log_errno(-errno, "create the overlay's upper layer");
+                snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper", stage);
+                snprintf(work, sizeof(work), "/proc/self/fd/%d/work", stage);
+                up = upper;
+                wk = work;
+        }
+        resolve_fd_path(target, stage >= 0 ? stage : lower);
+
+        r = overlay_options(p, 0, lower, up, wk, &options);
+        if (r < 0)
+                return log_errno(r, "overlay options");
+        if (strlen(options) < MOUNT_DATA_MAX)
+                r = mount("overlay", target, "overlay", 0, options) < 0 ? -errno : 0;
+        else {
+                size_t skip = layers_common_parent(p->layers);
+                _cleanup_free_ char *parent = strndup(p->layers[0], skip ? skip : 1);
+
+                free(options);
+                options = NULL;
+                if (!parent || overlay_options(p, skip + 1, lower, up, wk, &options) < 0)
+                        return log_errno(-ENOMEM, "overlay options");
+                if (strlen(options) >= MOUNT_DATA_MAX)
+                        return log_error("overlay: %zu layers take %zu bytes even relative to '%s', over the "
+                                         "one-page limit of mount options", strv_length(p->layers),
+                                         strlen(options), parent);
+                log_step("rootfs: %zu layers mounted from '%s'", strv_length(p->layers), parent);
+                r = mount_overlay_from(parent, target, options);
+        }
+        if (r < 0) {
+                const char *bad = overlay_find_refused_layer(p, lower);
+                if (bad)
+                        return log_errno(r, "mount overlay on '%s': overlayfs refuses the layer '%s'", p->root, bad);
+                return log_errno(r, "mount overlay on '%s' (%zu layers)", p->root, strv_length(p->layers));
+        }
+
+        *ret_rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (*ret_rootfd < 0)
+                return log_errno(-errno, "open the overlay root");
+        return 0;
+}
+
+static int create_standard_dirs(const struct rootfs_plan *p, int rootfd) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_dirs); i++)
+                if ((p->create & standard_dirs[i].bit) && mkdirat(rootfd, standard_dirs[i].name, 0755) < 0 &&
+                    errno != EEXIST)
+                        return log_errno(-errno, "create '/%s' in root '%s'", standard_dirs[i].name, p->root);
+        return 0;
+}
+
+static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+        const char *wd = c->working_directory ? c->working_directory : p->cwd ? p->cwd : "/";
+        int r;
+
+        if (fchdir(rootfd) < 0)
+                return log_errno(-errno, "enter root '%s'", p->root);
+        /* pivot_root(".", "."): the old root ends up stacked on the new one
+         * and is detached at once, so nothing of the host stays reachable. */
+        r = sys_pivot_root(".", ".");
+        if (r < 0)
+                return log_errno(r, "pivot_root into '%s'", p->root);
+        if (umount2(".", MNT_DETACH) < 0)
+                return log_errno(-errno, "detach the old root");
+        if (chdir("/") < 0)
+                return log_errno(-errno, "chdir to the new root");
+        /* Unbindable was for the build only: a nested container may rbind /. */
+        if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+                return log_errno(-errno, "make the new root private");
+        log_step("rootfs: pivoted into '%s'", p->root);
+        /* Resolved in the new root without magic links: a working directory
+         * of /proc/self/fd/N would otherwise lead to whatever host directory
+         * an inherited fd N names (runc CVE-2024-21626). */
+        {
+                _cleanup_close_ int newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                _cleanup_close_ int fd = -1;
+
+                if (newroot < 0)
+                        return log_errno(-errno, "open the new root");
+                fd = resolve_in_root(newroot, wd, false, false);
+                if (fd < 0)
+                        return log_errno(fd, "working directory '%s'", wd);
+                if (fchdir(fd) < 0)
+                        return log_errno(-errno, "working directory '%s'", wd);
+        }
+        return 0;
+}
+
+int rootfs_setup(const struct config *c, const struct rootfs_plan *p) {
+        _cleanup_close_ int rootfd = -1;
+        bool detached = false;
+        int r;
+
+        /* Slave, not private: host mounts may still arrive, but nothing
+         * done here ever propagates back to the host. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                return log_errno(-errno, "make '/' a recursive slave");
+        log_step("rootfs: propagation to the host cut");
+
+        if (p->overlay) {
+                r = overlay_mount(p, &rootfd);
+                if (r < 0)
+                        return r;
+                log_step("rootfs: overlay on '%s'", p->root);
+        } else {
+                /* A detached clone of the root's tree: pivot_root needs a
+                 * mount point, and the clone can be made read-only before
+                 * anything can see it. */
+                rootfd = sys_open_tree(AT_FDCWD, p->root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (rootfd < 0)
+                        return log_errno(rootfd, "bind root '%s'%s", p->root,
+                                         rootfd == -ENOSYS ? " (open_tree needs Linux 5.2+)" : "");
+                detached = true;
+        }
+
+        r = create_standard_dirs(p, rootfd);
+        if (r < 0)
+                return r;
+        if (c->read_only > 0) {
+                struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+
+                r = mounts_create_user_mount_points(c, p, rootfd);
+                if (r < 0)
+                        return r;
+                r = sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a));
+                if (r < 0)
+                        return log_errno(r, "make root '%s' read-only%s", p->root,
+                                         r == -ENOSYS ? " (mount_setattr needs Linux 5.12+)" : "");
+        }
+        if (detached) {
+                r = sys_move_mount(rootfd, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH);
+                if (r < 0)
+                        return log_errno(r, "bind root '%s'", p->root);
+        }
+        r = make_unbindable(rootfd);
+        if (r < 0)
+                return log_errno(r, "make root '%s' unbindable", p->root);
+        log_step("rootfs: root '%s' bound%s", p->root, c->read_only > 0 ? " read-only" : "");
+
+        r = mounts_setup_standard(c, p, rootfd);
+        if (r < 0)
+                return r;
+        r = mounts_setup_user(c, p, rootfd);
+        if (r < 0)
+                return r;
+        return pivot(c, p, rootfd);
+}
+
+/* ---- `userbox config` --------------------------------------------------- */
+
+void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE *f) {
+        const char *root = p ? p->root : c->root ? c->root : "/";
+        const char *ro = c->read_only > 0 ? ",ro" : "";
+
+        if (p && p->overlay) {
+                _cleanup_free_ char *layers = NULL;
+                if (join_layers(p, 0, &layers) < 0)
+                        return;
+                fprintf(f, "# mount: overlay lowerdir=%s%s,upperdir=%s -> / (userxattr%s)\n", layers, root,
+                        p->overlay_upper ? p->overlay_upper : "tmpfs", ro);
+        } else
+                fprintf(f, "# mount: bind %s -> / (rbind%s)\n", root, ro);
+        mounts_print_standard(c, p, f);
+        mounts_print_user(c, p, f);
+}

@@ -5,10 +5,52 @@
  * host, the root bind (with overlay and layers), the standard mounts, /dev,
  * the user's mounts, pivot_root and the old root detached. */
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "config.h"
 
-struct rootfs_plan;
+/* Standard mount points that rootfs_setup() creates inside the root because
+ * the root lacks them (bit set in rootfs_plan.create). */
+enum {
+        ROOTFS_CREATE_PROC = 1 << 0,
+        ROOTFS_CREATE_DEV  = 1 << 1,
+        ROOTFS_CREATE_SYS  = 1 << 2,
+        ROOTFS_CREATE_TMP  = 1 << 3,
+        ROOTFS_CREATE_RUN  = 1 << 4,
+};
+
+/* A host source checked before clone. */
+struct rootfs_source {
+        char *path;             /* symlinks resolved on the host; NULL for tmpfs */
+        char *destination;      /* simplified, absolute, checked */
+        bool is_dir;            /* the mount point to create: directory or file */
+};
+
+/* A host device node to bring into the container (classes expanded). */
+struct rootfs_device {
+        char *host_path;        /* resolved: a character or block device */
+        char *container_path;   /* absolute, inside the container */
+        mode_t mode;            /* the host node's type and permission bits */
+        dev_t rdev;
+};
+
+/* Everything rootfs_prepare() learnt on the host, read by the child. */
+struct rootfs_plan {
+        char *root;             /* resolved root directory; "/" for the host sandbox */
+        bool host_sandbox;      /* config root == NULL: the host's / read-only */
+        char *cwd;              /* host sandbox: the current directory, bound writable */
+        unsigned create;        /* ROOTFS_CREATE_*: missing, made inside the root */
+        unsigned skip;          /* ROOTFS_CREATE_*: missing, root not writable, not mounted */
+        bool overlay;           /* kernel overlayfs over the root (tmpfs, DIR or layers) */
+        char *overlay_upper;    /* Overlay=DIR: DIR/upper and DIR/work; NULL: tmpfs */
+        char *overlay_work;
+        char **layers;          /* resolved, topmost first */
+        struct rootfs_source *sources; /* one per config mount, same order */
+        size_t n_sources;
+        struct rootfs_device *devices;
+        size_t n_devices;
+};
 
 /* Parent, before clone: checks the root and every mount source (existence,
  * type), resolves symlinked sources on the host, plans /proc and /dev
@@ -19,10 +61,12 @@ void rootfs_plan_free(struct rootfs_plan *p);
 
 /* Child, in the new user+mount namespace, after the id map is written:
  * builds the whole view and pivots into it; on return the cwd is the
- * container's working directory (c->working_directory, else "/") and "/"
- * is the container root. Errors go through log_errno (deferred in the
- * child) with the path and the step. */
+ * container's working directory (c->working_directory, else "/"; the host
+ * sandbox: the current directory) and "/" is the container root. Errors go
+ * through log_errno (deferred in the child) with the path and the step. */
 int rootfs_setup(const struct config *c, const struct rootfs_plan *p);
 
-/* `userbox config`: the mount plan, one line per mount. */
+/* `userbox config`: the mount plan, one "# mount: TYPE SRC -> DST (FLAGS)"
+ * line per mount in the order rootfs_setup() makes them. p may be NULL (the
+ * plan could not be made): sources are then shown as configured. */
 void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE *f);

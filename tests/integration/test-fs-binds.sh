@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# The user's mounts (design §4 step 5, issue 5 "Mounts"): binds and tmpfs
+# in order, flags applied to whole subtrees, destinations resolved inside
+# the root, sources checked on the host before anything starts.
+
+# fs_mounts_inside [RUN OPTIONS...] ROOT: "MOUNTPOINT FSTYPE OPTIONS" per line
+# of the container's /proc/self/mountinfo (per-mount options).
+fs_mounts_inside() {
+        run "$USERBOX" run "$@" -- cat /proc/self/mountinfo
+        [ "$STATUS" = 0 ] || fail "userbox run failed ($STATUS): $ERR"
+        printf '%s\n' "$OUT" | awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $6 }'
+}
+
+# fs_has_option LINE OPTION: the per-mount options of LINE hold OPTION.
+fs_has_option() {
+        case ",$(echo "$1" | cut -d' ' -f3)," in *",$2,"*) return 0 ;; esac
+        return 1
+}
+
+test_bind_destination_symlinks_stay_inside_the_root() {
+        local base root src
+        base=$(mktemp_dir)
+        root=$base/root
+        src=$base/src
+        make_root "$root"
+        mkdir -p "$src"
+        echo marker >"$src/marker"
+        ln -s /etc "$root/mnt/t"
+        ln -s ../../../etc "$root/mnt/u"
+        run "$USERBOX" run -b "$src:/mnt/t/x" --ro-bind "$src:/mnt/u/y" "$root" -- \
+                sh -c 'cat /etc/x/marker /etc/y/marker'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "marker
+marker" "$OUT" "the binds, seen under the container's /etc"
+        [ -e /etc/x ] || [ -e /etc/y ] && fail "a mount point was created in the host's /etc"
+        [ -d "$root/etc/x" ] && [ -d "$root/etc/y" ] || fail "mount points not created in the root's /etc"
+        return 0
+}
+
+test_bind_destination_through_symlink_into_proc_is_refused() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        ln -s /proc/sys/kernel "$root/mnt/p"
+        run "$USERBOX" run -b "$base:/mnt/p" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/mnt/p" "the message names the destination"
+        run "$USERBOX" run -b "$base:/mnt/p/newdir" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a bind below it"
+        assert_contains "$ERR" "/mnt/p/newdir" "the message names the destination"
+}
+
+test_bind_destination_into_proc_or_sys_is_refused() {
+        local dest
+        for dest in /proc /proc/sys/kernel /sys/kernel; do
+                run "$USERBOX" run -b "/etc:$dest" "$TEST_ROOT" -- true
+                assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status for $dest"
+                assert_contains "$ERR" "'$dest'" "the message names $dest"
+        done
+}
+
+test_missing_bind_source_is_an_error_naming_it() {
+        local before
+        before=$(host_mountinfo)
+        run "$USERBOX" run -b "/nonexistent/userbox-source:/mnt" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/nonexistent/userbox-source" "the message names the source"
+        assert_contains "$ERR" "No such file or directory" "the message says why"
+        assert_eq "$before" "$(host_mountinfo)" "the host mount table"
+}
+
+test_symlinked_bind_source_is_resolved_and_shown_with_verbose() {
+        local base
+        base=$(mktemp_dir)
+        mkdir "$base/real"
+        echo through-link >"$base/real/file"
+        ln -s "$base/real" "$base/link"
+        run "$USERBOX" run -v -b "$base/link:/mnt" "$TEST_ROOT" -- cat /mnt/file
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq through-link "$OUT" "content through the symlinked source"
+        assert_contains "$ERR" "$base/real" "the resolved source in -v output"
+}
+
+test_read_only_bind_is_read_only_in_every_submount() {
+        local table line n=0
+        # The host's /dev has submounts (pts, shm): each must turn read-only.
+        table=$(fs_mounts_inside --ro-bind /dev:/mnt "$TEST_ROOT")
+        while read -r line; do
+                case $line in "/mnt "* | "/mnt/"*) ;; *) continue ;; esac
+                n=$((n + 1))
+                fs_has_option "$line" ro || fail "not read-only: $line"
+        done <<<"$table"
+        [ "$n" -ge 2 ] || skip "machine: the host's /dev has no submount to check"
+}
+
+test_nosuid_nodev_noexec_apply_to_every_submount() {
+        local table line opt n=0
+        table=$(fs_mounts_inside -b /dev:/mnt:nosuid,nodev,noexec "$TEST_ROOT")
+        while read -r line; do
+                case $line in "/mnt "* | "/mnt/"*) ;; *) continue ;; esac
+                n=$((n + 1))
+                for opt in nosuid nodev noexec; do
+                        fs_has_option "$line" "$opt" || fail "lacks $opt: $line"
+                done
+                fs_has_option "$line" ro && fail "a rw bind turned read-only: $line"
+        done <<<"$table"
+        [ "$n" -ge 2 ] || skip "machine: the host's /dev has no submount to check"
+}
+
+test_bind_of_a_file_creates_a_file_mount_point_inside_the_root() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        echo file-content >"$base/file"
+        run "$USERBOX" run -b "$base/file:/new/dir/file" "$root" -- cat /new/dir/file
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq file-content "$OUT" "content of the bound file"
+        [ -f "$root/new/dir/file" ] && [ ! -s "$root/new/dir/file" ] ||
+                fail "the mount point is not an empty file in the root"
+}
+
+test_tmpfs_takes_its_options() {
+        local table line
+        table=$(fs_mounts_inside --tmpfs /scratch:size=1M,mode=700,nosuid "$TEST_ROOT")
+        line=$(printf '%s\n' "$table" | awk '$1 == "/scratch"')
+        assert_contains "$line" "/scratch tmpfs" "a tmpfs at /scratch"
+        fs_has_option "$line" nosuid || fail "nosuid missing: $line"
+        run "$USERBOX" run --tmpfs /scratch:size=1M,mode=700 "$TEST_ROOT" -- \
+                sh -c 'stat -c %a /scratch; grep " /scratch " /proc/self/mountinfo'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "700" "mode of the tmpfs"
+        assert_contains "$OUT" "size=1024k" "size of the tmpfs"
+}
+
+test_user_mount_on_tmp_replaces_the_standard_tmpfs() {
+        local src table
+        src=$(mktemp_dir)
+        echo mine >"$src/marker"
+        table=$(fs_mounts_inside -b "$src:/tmp" "$TEST_ROOT")
+        assert_eq 1 "$(printf '%s\n' "$table" | awk '$1 == "/tmp"' | wc -l)" "mounts at /tmp"
+        run "$USERBOX" run -b "$src:/tmp" "$TEST_ROOT" -- cat /tmp/marker
+        assert_eq mine "$OUT" "the user's /tmp"
+}
+
+test_mounts_apply_in_order() {
+        local base
+        base=$(mktemp_dir)
+        mkdir -p "$base/a/sub" "$base/b"
+        echo from-b >"$base/b/file"
+        # The second bind lands inside the first one.
+        run "$USERBOX" run -b "$base/a:/mnt" --ro-bind "$base/b:/mnt/sub" "$TEST_ROOT" -- cat /mnt/sub/file
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq from-b "$OUT" "the later bind on top of the earlier one"
+}
+
+test_rw_bind_stays_writable_in_a_read_only_root() {
+        local src
+        src=$(mktemp_dir)
+        run "$USERBOX" run --read-only -b "$src:/mnt" "$TEST_ROOT" -- sh -c 'echo ok > /mnt/written; touch /probe'
+        assert_ne 0 "$STATUS" "touch /probe in a read-only root succeeded"
+        assert_eq ok "$(cat "$src/written" 2>/dev/null)" "the file written through the bind"
+        [ -e "$TEST_ROOT/probe" ] && fail "the read-only root was written"
+        return 0
+}
+
+test_a_thousand_binds_are_all_mounted() {
+        slow
+        local base args=() i table
+        base=$(mktemp_dir)
+        for i in $(seq 1 1000); do
+                args+=(--ro-bind "$base:/many/b$i")
+        done
+        root=$base/root
+        make_root "$root"
+        run "$USERBOX" run "${args[@]}" "$root" -- sh -c 'grep -c " /many/b" /proc/self/mountinfo'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq 1000 "$OUT" "binds under /many"
+}
+
+test_config_prints_the_mount_plan_in_order_as_comments() {
+        local src plan
+        src=$(mktemp_dir)
+        run "$USERBOX" config --ro-bind "$src:/data" --tmpfs /scratch "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        plan=$(printf '%s\n' "$OUT" | grep '^# mount: ')
+        assert_contains "$plan" "# mount: bind $src -> /data (rbind,ro)" "the --ro-bind line"
+        assert_contains "$plan" "# mount: tmpfs tmpfs -> /scratch" "the --tmpfs line"
+        assert_contains "$plan" "# mount: proc proc -> /proc" "the /proc line"
+        # The root first, then /proc, ..., the user's mounts last, in order.
+        assert_eq "/" "$(printf '%s\n' "$plan" | head -1 | awk '{ print $6 }')" "first mount"
+        assert_eq "/scratch" "$(printf '%s\n' "$plan" | tail -1 | awk '{ print $6 }')" "last mount"
+        assert_eq "/data" "$(printf '%s\n' "$plan" | tail -2 | head -1 | awk '{ print $6 }')" "next to last mount"
+}
+
+test_config_changes_nothing_on_disk() {
+        local base before
+        base=$(mktemp_dir)
+        mkdir "$base/changes"
+        before=$(host_mountinfo)
+        run "$USERBOX" config --overlay="$base/changes" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "" "$(ls -A "$base/changes")" "files created by userbox config"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}

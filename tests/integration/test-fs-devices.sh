@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# Extra devices (issue 5 "Devices"): host nodes brought into /dev with
+# their major/minor, checks before anything starts.
+
+# fs_majmin PATH: "TYPE MAJOR:MINOR" (hex numbers, as stat %t:%T prints them).
+fs_node_host() {
+        stat -L -c '%F %t:%T' "$1"
+}
+
+fs_node_inside() { # [RUN OPTIONS...] -- PATH
+        local opts=()
+        while [ "$1" != -- ]; do
+                opts+=("$1")
+                shift
+        done
+        run "$USERBOX" run "${opts[@]}" "$TEST_ROOT" -- stat -c '%F %t:%T' "$2"
+}
+
+require_char_device() {
+        [ -c "$1" ] || skip "machine: no $1 on this host"
+}
+
+test_device_keeps_its_major_and_minor() {
+        require_char_device /dev/fuse
+        fs_node_inside --device /dev/fuse -- /dev/fuse
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$(fs_node_host /dev/fuse)" "$OUT" "type and numbers of /dev/fuse inside"
+}
+
+test_device_class_name_brings_its_node() {
+        require_char_device /dev/net/tun
+        fs_node_inside --device tun -- /dev/net/tun
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$(fs_node_host /dev/net/tun)" "$OUT" "/dev/net/tun inside, its directory created"
+}
+
+test_device_at_another_path_in_the_container() {
+        fs_node_inside --device /dev/null:/dev/other/null2 -- /dev/other/null2
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$(fs_node_host /dev/null)" "$OUT" "the node at its container path"
+}
+
+test_device_keeps_the_host_permission_checks() {
+        require_char_device /dev/fuse
+        [ -r /dev/fuse ] && skip "machine: /dev/fuse is readable by $(id -un) here"
+        run "$USERBOX" run --device /dev/fuse "$TEST_ROOT" -- sh -c 'cat /dev/fuse'
+        assert_ne 0 "$STATUS" "opening a device the user cannot open on the host"
+}
+
+test_path_that_is_not_a_device_is_refused() {
+        local before
+        before=$(host_mountinfo)
+        run "$USERBOX" run --device /etc/passwd "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/etc/passwd" "the message names the path"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
+
+test_missing_device_is_refused() {
+        run "$USERBOX" run --device /dev/userbox-no-such-device "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/dev/userbox-no-such-device" "the message names the path"
+}
+
+test_device_class_absent_from_the_host_is_a_clear_error() {
+        [ -e /dev/dri ] && skip "machine: /dev/dri exists here"
+        run "$USERBOX" run --device dri "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "dri" "the message names the class"
+}

@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# Read-only and overlay roots, layers (issue 5 "Read-only and overlay
+# roots", design §4 step 2).
+
+# fs_tree_state DIR: one checksum of every path, type, mode, size, mtime,
+# link target and file content under DIR.
+fs_tree_state() {
+        (
+                cd "$1" || exit 1
+                find . -printf '%p %y %m %s %T@ %l\n' | LC_ALL=C sort
+                find . -type f -exec sha256sum {} + | LC_ALL=C sort
+        ) | sha256sum
+}
+
+test_read_only_root_keeps_tmp_dev_and_run_writable() {
+        run "$USERBOX" run --read-only "$TEST_ROOT" -- sh -c '
+                touch /tmp/t && touch /dev/shm/s && mkdir -p /run/r || exit 10
+                if touch /probe 2>/dev/null; then exit 11; fi
+                if touch /etc/probe 2>/dev/null; then exit 12; fi
+                exit 0'
+        assert_eq 0 "$STATUS" "status (10: /tmp /dev/shm /run not writable, 11-12: the root was; $ERR)"
+        [ ! -e "$TEST_ROOT/probe" ] || fail "the read-only root was written"
+}
+
+test_read_only_root_is_read_only_in_the_mount_table() {
+        run "$USERBOX" run --read-only "$TEST_ROOT" -- cat /proc/self/mountinfo
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        local root_opts run_opts
+        root_opts=$(printf '%s\n' "$OUT" | awk '$5 == "/" { print $6 }')
+        run_opts=$(printf '%s\n' "$OUT" | awk '$5 == "/run" { print $6 }')
+        assert_contains ",$root_opts," ",ro," "options of /"
+        assert_contains ",$run_opts," ",rw," "options of /run (a tmpfs when the root is read-only)"
+}
+
+test_overlay_leaves_the_root_byte_for_byte_unchanged() {
+        local root before
+        root=$(mktemp_dir)/root
+        make_root "$root"
+        mkdir -p "$root/data/dir"
+        echo original >"$root/data/file"
+        echo keep >"$root/data/dir/inner"
+        before=$(fs_tree_state "$root")
+        run "$USERBOX" run --overlay "$root" -- sh -c '
+                echo changed > /data/file &&
+                echo new > /data/new &&
+                rm /data/dir/inner && rmdir /data/dir &&
+                mv /etc/passwd /etc/passwd.moved &&
+                mkdir -p /brand/new/tree && echo x > /brand/new/tree/f &&
+                chmod 700 /root && rm -f /bin/ls &&
+                cat /data/file /data/new'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "changed
+new" "$OUT" "writes seen inside"
+        assert_eq "$before" "$(fs_tree_state "$root")" "checksum of the whole root after the run"
+}
+
+test_overlay_root_is_an_overlay_mount_inside() {
+        run "$USERBOX" run --overlay "$TEST_ROOT" -- sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" " - overlay " "the root's file system type"
+}
+
+test_overlay_dir_keeps_changes_across_runs() {
+        local base root before
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/changes"
+        before=$(fs_tree_state "$root")
+        run "$USERBOX" run --overlay="$base/changes" "$root" -- sh -c 'echo persisted > /kept; rm /etc/group'
+        assert_eq 0 "$STATUS" "first run ($ERR)"
+        run "$USERBOX" run --overlay="$base/changes" "$root" -- sh -c 'cat /kept; test -e /etc/group && echo group-back; true'
+        assert_eq 0 "$STATUS" "second run ($ERR)"
+        assert_eq persisted "$OUT" "the second run sees the first one's changes (and the deletion)"
+        [ -d "$base/changes/upper" ] || fail "no upper directory in the overlay directory"
+        assert_eq "$before" "$(fs_tree_state "$root")" "checksum of the root itself"
+        run "$USERBOX" run "$root" -- sh -c 'test -e /kept && echo leaked; true'
+        assert_eq "" "$OUT" "a run without the overlay sees none of its changes"
+}
+
+test_overlay_dir_inside_the_root_is_refused() {
+        local root
+        root=$(mktemp_dir)/root
+        make_root "$root"
+        mkdir "$root/changes"
+        run "$USERBOX" run --overlay="$root/changes" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "$root/changes" "the message names the overlay directory"
+}
+
+test_layers_stack_above_the_root_topmost_first() {
+        local base
+        base=$(mktemp_dir)
+        mkdir -p "$base/top" "$base/bottom"
+        echo top >"$base/top/which"
+        echo bottom >"$base/bottom/which"
+        echo only-bottom >"$base/bottom/other"
+        run "$USERBOX" run --layers "$base/top:$base/bottom" "$TEST_ROOT" -- \
+                sh -c 'cat /which /other; test -x /bin/busybox && echo root-below'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "top
+only-bottom
+root-below" "$OUT" "files seen through the layers"
+}
+
+test_two_hundred_layers_whose_paths_pass_one_page() {
+        slow
+        local base dir i list="" joined
+        base=$(mktemp_dir)
+        dir=$base/layers-with-a-deliberately-long-directory-name-to-pass-one-page
+        mkdir -p "$dir"
+        for i in $(seq 1 200); do
+                mkdir "$dir/layer-$i"
+                echo "$i" >"$dir/layer-$i/only-$i"
+                echo "$i" >"$dir/layer-$i/top"
+                list="$list${list:+:}$dir/layer-$i"
+        done
+        # The absolute list must be over one page, or this tests nothing.
+        joined=${#list}
+        [ "$joined" -gt 4096 ] || fail "the layer list is only $joined bytes"
+        run "$USERBOX" run --layers "$list" "$TEST_ROOT" -- sh -c 'cat /top /only-1 /only-200; ls / | grep -c "^only-"'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "1
+1
+200
+200" "$OUT" "the topmost layer wins, and every layer is there"
+}
+
+test_missing_layer_is_an_error_naming_it() {
+        run "$USERBOX" run --layers /nonexistent/userbox-layer "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/nonexistent/userbox-layer" "the message names the layer"
+}
+
+test_missing_root_is_an_error_naming_it() {
+        run "$USERBOX" run /nonexistent/userbox-root -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/nonexistent/userbox-root" "the message names the root"
+        assert_contains "$ERR" "No such file or directory" "the message says why"
+}
+
+test_root_with_dev_as_a_symlink_is_refused() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/victim"
+        rmdir "$root/dev"
+        ln -s "$base/victim" "$root/dev"
+        run "$USERBOX" run "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/dev" "the message names /dev"
+        assert_eq "" "$(ls -A "$base/victim")" "files created in the symlink's target"
+}
+
+test_missing_working_directory_is_an_error_naming_it() {
+        run "$USERBOX" run -w /nonexistent-workdir "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "/nonexistent-workdir" "the message names the directory"
+}
+
+test_host_mount_table_is_unchanged_after_overlay_and_layer_runs() {
+        local base before i
+        base=$(mktemp_dir)
+        mkdir -p "$base/layer" "$base/changes" "$base/src"
+        before=$(host_mountinfo)
+        for i in 1 2 3; do
+                "$USERBOX" run --overlay "$TEST_ROOT" -- true
+                "$USERBOX" run --overlay="$base/changes" "$TEST_ROOT" -- true
+                "$USERBOX" run --layers "$base/layer" --read-only "$TEST_ROOT" -- true
+                "$USERBOX" run --ro-bind "$base/src:/mnt/a" --tmpfs /mnt/b "$TEST_ROOT" -- true
+                "$USERBOX" run --ro-bind /nonexistent:/mnt "$TEST_ROOT" -- true
+        done >/dev/null 2>&1
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
