@@ -268,7 +268,9 @@ static int parse_mount(struct config *c, const struct profile_key *k, const char
         /* Loading the same mount twice (a printed profile that already holds
          * default.ini's mounts, loaded with default.ini) is one mount. */
         for (size_t i = 0; i < c->n_mounts; i++)
-                if (mount_equal(&c->mounts[i], &m)) {
+                /* Within one file or the command line every line counts:
+                 * comparing only across sources keeps 1000 --bind linear. */
+                if (!streq_ptr(c->mounts[i].origin.file, o->file) && mount_equal(&c->mounts[i], &m)) {
                         profile_mount_entry_done(&m);
                         return 0;
                 }
