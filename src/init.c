@@ -9,7 +9,7 @@
 const int init_forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 const unsigned init_n_forwarded_signals = ELEMENTSOF(init_forwarded_signals);
 
-static int status_to_exit(int status) {
+int init_exit_status(int status) {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
         if (WIFSIGNALED(status))
@@ -48,7 +48,7 @@ _Noreturn void init_run(pid_t child) {
                         if (pid <= 0)
                                 break;
                         if (pid == child)
-                                _exit(status_to_exit(status));
+                                _exit(init_exit_status(status));
                 }
         }
 }

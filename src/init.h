@@ -7,6 +7,9 @@
  * and exits with child's status (128+N for a signal). Never returns. */
 _Noreturn void init_run(pid_t child);
 
+/* A wait status as an exit status: the code, or 128+N for signal N. */
+int init_exit_status(int status);
+
 /* The signals init and the launcher forward to the command. */
 extern const int init_forwarded_signals[];
 extern const unsigned init_n_forwarded_signals;

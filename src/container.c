@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's side of a launch, in the cloned child: see container.h. */
+#include <fcntl.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "container.h"
+#include "env.h"
+#include "exitcodes.h"
+#include "init.h"
+#include "log.h"
+#include "seccomp.h"
+#include "syscalls.h"
+#include "tty.h"
+#include "user.h"
+#include "util.h"
+
+extern char **environ;
+
+_Noreturn void child_fail(struct child *child, int r, int exit_status) {
+        struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
+        const char *text = log_deferred_message();
+
+        snprintf(m.text, sizeof(m.text), "%s", text[0] ? text : strerror(-r));
+        (void) !write(child->sync_fd, &m, sizeof(m));
+        _exit(exit_status);
+}
+
+/* Marks every fd from `first` on close-on-exec: nothing the launcher was
+ * started with reaches the command unless --preserve-fds asked for it
+ * (CVE-2024-21626 leaked a host directory fd that way). */
+static int close_fds_on_exec(unsigned first) {
+        int r = sys_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC);
+        if (r != -ENOSYS && r != -EINVAL)
+                return r;
+        for (int fd = (int) first; fd < 65536; fd++)
+                if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+                        return -errno;
+        return 0;
+}
+
+_Noreturn void exec_failed(struct child *child, int r) {
+        if (r == -ENOENT || r == -ENOTDIR)
+                child_fail(child, log_error("'%s': command not found", child->argv[0]), EXIT_NOT_FOUND);
+        child_fail(child, log_errno(r, "cannot execute '%s'", child->argv[0]), EXIT_CANNOT_EXECUTE);
+}
+
+/* The last steps before exec, in the process that becomes the command. */
+static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, const gid_t *groups,
+                                   size_t n_groups, char **env) {
+        const struct config *c = child->config;
+        int r;
+
+        for (int sig = 1; sig < NSIG; sig++)
+                signal(sig, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+
+        /* Without a terminal of its own, the command gets its own session:
+         * it then has no controlling terminal to push input into
+         * (TIOCSTI, CVE-2017-5226). With -t, that session's terminal is the
+         * container's own pty. */
+        if (child->tty_slave >= 0)
+                r = tty_attach(child->tty_slave);
+        else
+                r = setsid() < 0 ? -errno : 0;
+        if (r < 0)
+                child_fail(child, log_errno(r, "setting up the session and terminal"), EXIT_USERBOX_FAILED);
+
+        r = close_fds_on_exec(3 + c->preserve_fds);
+        if (r < 0)
+                child_fail(child, log_errno(r, "closing inherited file descriptors"), EXIT_USERBOX_FAILED);
+
+        if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_NO_NEW_PRIVS)"), EXIT_USERBOX_FAILED);
+
+        /* The filter goes in while we still hold CAP_SYS_ADMIN in the user
+         * namespace, so it loads with or without no_new_privs; it blocks
+         * nothing that the capability and id changes below need. */
+        r = seccomp_install(child->seccomp_filter);
+        if (r < 0)
+                child_fail(child, log_errno(r, "loading the seccomp filter"), EXIT_USERBOX_FAILED);
+
+        r = caps_apply(config_effective_capabilities(c), uid, gid, groups, n_groups,
+                       !child->plan->setgroups_denied);
+        if (r < 0)
+                child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) uid, (unsigned) gid),
+                           EXIT_USERBOX_FAILED);
+
+        /* execvp() searches the PATH of environ, which must be the
+         * container's, not the host's. */
+        environ = env;
+        execvp(child->argv[0], child->argv);
+        exec_failed(child, -errno);
+}
+
+static int loopback_up(void) {
+        struct ifreq ifr = { .ifr_name = "lo" };
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        if (fd < 0)
+                return -errno;
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return -errno;
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return -errno;
+        return 0;
+}
+
+static int apply_rlimits(const struct config *c) {
+        for (size_t i = 0; i < c->n_rlimits; i++) {
+                struct rlimit rl = { c->rlimits[i].soft, c->rlimits[i].hard };
+                if (setrlimit(c->rlimits[i].resource, &rl) < 0)
+                        return log_errno(-errno, "setting resource limit %d to %llu:%llu",
+                                         c->rlimits[i].resource, (unsigned long long) rl.rlim_cur,
+                                         (unsigned long long) rl.rlim_max);
+        }
+        return 0;
+}
+
+static const char *container_hostname(const struct config *c) {
+        if (c->hostname)
+                return c->hostname;
+        if (c->root)
+                return path_basename(c->root);
+        return NULL; /* the host sandbox keeps the host's name */
+}
+
+/* The launcher compiles the seccomp filter while we mount (two cores,
+ * two jobs) and sends the program; it must be here before exec. */
+static int receive_seccomp(struct child *child) {
+        _cleanup_free_ char *buf = malloc(SECCOMP_MESSAGE_MAX);
+        ssize_t n;
+        int r;
+
+        if (!buf)
+                return log_errno(-ENOMEM, "receiving the seccomp filter");
+        do
+                n = recv(child->sync_fd, buf, SECCOMP_MESSAGE_MAX, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return log_errno(-errno, "receiving the seccomp filter");
+        if (n == 0)
+                return log_errno(-EPIPE, "receiving the seccomp filter");
+        /* The first byte says whether a program follows. */
+        r = seccomp_filter_from_data(buf + 1, (size_t) n - 1, &child->seccomp_filter);
+        if (r < 0)
+                return log_errno(r, "receiving the seccomp filter");
+        return 0;
+}
+
+/* Allocates the pty in the container's devpts (so `tty` inside names
+ * /dev/pts/N of the container, and nothing of the host's devpts is
+ * reachable) and hands the master to the launcher. */
+static int send_pty(struct child *child) {
+        struct sync_message m = { .type = SYNC_PTY };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct iovec iov = { &m, sizeof(m) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        _cleanup_close_ int master = -1;
+        int r;
+
+        r = tty_open_pair(&master, &child->tty_slave);
+        if (r < 0)
+                return log_errno(r, "allocating a pseudo-terminal in '/dev/ptmx'");
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+        if (sendmsg(child->sync_fd, &msg, MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "passing the pseudo-terminal to the launcher");
+        return 0;
+}
+
+_Noreturn void container_main(struct child *child) {
+        struct config *c = child->config;
+        const char *hostname = container_hostname(c);
+        _cleanup_free_ char *home = NULL;
+        _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_close_ int rootfd = -1;
+        char **env = NULL;
+        size_t n_groups = 0;
+        uid_t uid = child->plan->inside_uid;
+        gid_t gid = child->plan->inside_gid;
+        int r;
+
+        if (hostname && c->uts && sethostname(hostname, strlen(hostname)) < 0)
+                child_fail(child, log_errno(-errno, "setting the hostname '%s'", hostname), EXIT_USERBOX_FAILED);
+        if (c->network == NET_NONE) {
+                r = loopback_up();
+                if (r < 0)
+                        child_fail(child, log_errno(r, "bringing up the loopback interface"), EXIT_USERBOX_FAILED);
+        }
+        log_step("namespaces ready");
+
+        r = rootfs_setup(c, child->rootfs);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        log_step("root file system ready");
+
+        rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                child_fail(child, log_errno(-errno, "opening the new root"), EXIT_USERBOX_FAILED);
+        if (c->user) {
+                r = user_resolve(rootfd, c->user, &uid, &gid, &home, &groups, &n_groups);
+                if (r < 0)
+                        child_fail(child, r, EXIT_USERBOX_FAILED);
+        } else {
+                char spec[16];
+                snprintf(spec, sizeof(spec), "%u", (unsigned) uid);
+                /* Only for HOME: a uid with no passwd entry is fine. */
+                if (user_resolve(rootfd, spec, &uid, &gid, &home, &groups, &n_groups) < 0) {
+                        /* Not an error: forget the message it captured. */
+                        log_set_deferred(true);
+                        free(groups);
+                        groups = NULL;
+                        n_groups = 0;
+                }
+                uid = child->plan->inside_uid;
+                gid = child->plan->inside_gid;
+        }
+        if (!home)
+                home = strdup(uid == 0 ? "/root" : "/");
+
+        r = env_build(c, home, hostname, &env);
+        if (r < 0)
+                child_fail(child, log_errno(r, "building the environment"), EXIT_USERBOX_FAILED);
+        r = apply_rlimits(c);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+
+        r = receive_seccomp(child);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+
+        if (c->tty) {
+                r = send_pty(child);
+                if (r < 0)
+                        child_fail(child, r, EXIT_USERBOX_FAILED);
+        }
+
+        if (c->init) {
+                pid_t pid = fork();
+                if (pid < 0)
+                        child_fail(child, log_errno(-errno, "fork of the command"), EXIT_USERBOX_FAILED);
+                if (pid > 0) {
+                        /* Only the command reports on the sync socket; its
+                         * exec closes the last copy. */
+                        close(child->sync_fd);
+                        if (child->tty_slave >= 0)
+                                close(child->tty_slave);
+                        strv_free(env);
+                        init_run(pid);
+                }
+        }
+        log_step("exec %s", child->argv[0]);
+        command_exec(child, uid, gid, groups, n_groups, env);
+}
+

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* The container's side of a launch: what runs in the cloned child after
+ * the id map is written (hostname, network, root file system, user,
+ * environment, limits, terminal, init, exec), and the messages it sends
+ * the launcher on the sync socket. */
+
+#include <signal.h>
+#include <stdint.h>
+#include "config.h"
+#include "idmap.h"
+#include "rootfs.h"
+
+/* What the child sends on the sync socket when it fails: the message is
+ * printed once, by the parent. A successful exec closes the socket
+ * (O_CLOEXEC), which the parent reads as end-of-file. */
+enum sync_type {
+        SYNC_FAILED,            /* setup or exec failed: print text */
+        SYNC_PTY,               /* the pty master comes along (SCM_RIGHTS) */
+};
+
+struct sync_message {
+        int32_t type;           /* enum sync_type */
+        int32_t error;          /* positive errno */
+        int32_t exit_status;    /* 125, or 126/127 for exec failures */
+        char text[1024];
+};
+
+/* BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
+#define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
+
+struct child {
+        struct config *config;
+        const struct idmap_plan *plan;
+        const struct rootfs_plan *rootfs;
+        char **argv;
+        const struct copy_request *copy; /* userbox cp */
+        int sync_fd;
+        int tty_slave;          /* -t: the command's terminal, else -1 */
+        sigset_t saved_mask;
+        void *seccomp_filter;
+};
+
+
+
+/* Reports r (and the captured message) to the launcher, then _exit()s. */
+_Noreturn void child_fail(struct child *child, int r, int exit_status);
+/* An exec that failed: 127 for not found, 126 otherwise. */
+_Noreturn void exec_failed(struct child *child, int r);
+/* The container's PID 1 path: never returns. */
+_Noreturn void container_main(struct child *child);
