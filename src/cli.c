@@ -185,6 +185,14 @@ static const char *command_name(enum cli_command c) {
         return "?";
 }
 
+static int take_command(struct cli *cli, char **argv) {
+        cli->command_argv = strv_copy(argv);
+        if (!cli->command_argv)
+                return -ENOMEM;
+        cli->command_given = true;
+        return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *cli) {
         struct option longopts[ELEMENTSOF(option_table) + 1];
         const struct option_spec *by_index[ELEMENTSOF(option_table)];
@@ -326,27 +334,19 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                         if (optind < argc && streq(argv[optind], "--"))
                                 optind++;
                 }
-                if (optind < argc) {
-                        if (cli->command == CLI_CONFIG) {
-                                fprintf(stderr, "userbox config: unexpected argument '%s'\n", argv[optind]);
-                                return -EINVAL;
-                        }
-                        cli->command_argv = strv_copy(argv + optind);
-                        if (!cli->command_argv)
-                                return -ENOMEM;
-                        cli->command_given = true;
+                if (optind < argc && cli->command == CLI_CONFIG) {
+                        fprintf(stderr, "userbox config: unexpected argument '%s'\n", argv[optind]);
+                        return -EINVAL;
                 }
+                if (optind < argc)
+                        return take_command(cli, argv + optind);
                 break;
         case CLI_UNSHARE:
                 if (optind >= argc) {
                         fprintf(stderr, "userbox unshare: a command is needed\n");
                         return -EINVAL;
                 }
-                cli->command_argv = strv_copy(argv + optind);
-                if (!cli->command_argv)
-                        return -ENOMEM;
-                cli->command_given = true;
-                break;
+                return take_command(cli, argv + optind);
         case CLI_CP:
                 if (argc - optind != 2) {
                         fprintf(stderr, "userbox cp: expected SRC and DST (one of them ROOT:PATH)\n");

@@ -12,19 +12,6 @@
 #include "resolve.h"
 #include "util.h"
 
-/* Convenience names for --device: a class stands for a node or, for a
- * directory, every device node in it. */
-static const struct device_class {
-        const char *name;
-        const char *path;
-        bool directory;
-} device_classes[] = {
-        { "fuse", "/dev/fuse",    false },
-        { "kvm",  "/dev/kvm",     false },
-        { "tun",  "/dev/net/tun", false },
-        { "dri",  "/dev/dri",     true },
-};
-
 /* The nodes every container gets, with the numbers the kernel gives them. */
 static const struct standard_device {
         const char *name;
@@ -65,11 +52,6 @@ static const struct dev_link {
 };
 
 /* ---- parent: checks on the host ----------------------------------------- */
-
-static void closedirp(DIR **d) {
-        if (*d)
-                closedir(*d);
-}
 
 void devices_free(struct rootfs_device *d, size_t n) {
         for (size_t i = 0; d && i < n; i++) {
@@ -117,34 +99,6 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
         return 0;
 }
 
-static int device_add_directory(struct rootfs_device **list, size_t *n, const char *class, const char *dir) {
-        _cleanup_(closedirp) DIR *d = opendir(dir);
-        struct dirent *de;
-        size_t before = *n;
-
-        if (!d)
-                return log_errno(-errno, "device class '%s': '%s'", class, dir);
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *path = NULL;
-                struct stat st;
-                int r;
-
-                if (de->d_name[0] == '.')
-                        continue;
-                path = path_join(dir, de->d_name);
-                if (!path)
-                        return log_errno(-ENOMEM, "device class '%s'", class);
-                if (lstat(path, &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)))
-                        continue;
-                r = device_add(list, n, path, path);
-                if (r < 0)
-                        return r;
-        }
-        if (*n == before)
-                return log_error("device class '%s': no device node in '%s' on this host", class, dir);
-        return 0;
-}
-
 int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *ret_n) {
         struct rootfs_device *list = NULL;
         size_t n = 0;
@@ -152,28 +106,18 @@ int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *
 
         for (size_t i = 0; i < c->n_devices && r >= 0; i++) {
                 const struct device_entry *d = &c->devices[i];
-                const struct device_class *class = NULL;
 
                 if (!d->host_path || !*d->host_path) {
                         r = log_error("device: empty path");
                         break;
                 }
-                if (!strchr(d->host_path, '/')) {
-                        for (size_t j = 0; j < ELEMENTSOF(device_classes); j++)
-                                if (streq(device_classes[j].name, d->host_path))
-                                        class = &device_classes[j];
-                        if (!class) {
-                                r = log_error("device '%s': not a path, nor a class (fuse, kvm, tun, dri)", d->host_path);
-                                break;
-                        }
-                        if (class->directory)
-                                r = device_add_directory(&list, &n, class->name, class->path);
-                        else if (access(class->path, F_OK) < 0)
-                                r = log_errno(-errno, "device class '%s': '%s' is not on this host", class->name, class->path);
-                        else
-                                r = device_add(&list, &n, class->path, d->container_path ? d->container_path : class->path);
-                } else
-                        r = device_add(&list, &n, d->host_path, d->container_path ? d->container_path : d->host_path);
+                /* Classes (fuse, kvm, ...) were expanded when the profile or
+                 * the option was parsed: only paths arrive here. */
+                if (!path_is_absolute(d->host_path)) {
+                        r = log_error("device '%s': not an absolute path", d->host_path);
+                        break;
+                }
+                r = device_add(&list, &n, d->host_path, d->container_path ? d->container_path : d->host_path);
         }
         if (r < 0) {
                 devices_free(list, n);

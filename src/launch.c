@@ -365,38 +365,32 @@ out:
         return r;
 }
 
-int launch_unshare(struct config *c, char **argv) {
-        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .argv = argv };
+/* unshare and cp: one process in a user namespace (and, for cp, a mount
+ * namespace) with the container's id map, nothing else. */
+static int spawn_with_id_map(struct child *child, unsigned long flags, child_main_fn main_fn) {
         struct idmap_plan *plan = calloc(1, sizeof(*plan));
         int r;
 
         if (!plan)
                 return log_errno(-ENOMEM, "id map plan");
-        r = idmap_plan(c, plan);
+        r = idmap_plan(child->config, plan);
         if (r >= 0) {
-                child.plan = plan;
-                r = spawn(&child, CLONE_NEWUSER, plan, unshare_main);
+                child->plan = plan;
+                r = spawn(child, flags, plan, main_fn);
         }
         idmap_plan_done(plan);
         free(plan);
         return r;
 }
 
+int launch_unshare(struct config *c, char **argv) {
+        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .argv = argv };
+        return spawn_with_id_map(&child, CLONE_NEWUSER, unshare_main);
+}
+
 int launch_copy(struct config *c, const struct copy_request *req) {
         struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .copy = req };
-        struct idmap_plan *plan = calloc(1, sizeof(*plan));
-        int r;
-
-        if (!plan)
-                return log_errno(-ENOMEM, "id map plan");
-        r = idmap_plan(c, plan);
-        if (r >= 0) {
-                child.plan = plan;
-                /* A mount namespace of its own: nothing it does can show on
-                 * the host's mount table. */
-                r = spawn(&child, CLONE_NEWUSER | CLONE_NEWNS, plan, copy_main);
-        }
-        idmap_plan_done(plan);
-        free(plan);
-        return r;
+        /* A mount namespace of its own: nothing it does can show on the
+         * host's mount table. */
+        return spawn_with_id_map(&child, CLONE_NEWUSER | CLONE_NEWNS, copy_main);
 }
