@@ -283,20 +283,6 @@ static size_t map_format(const struct id_triple *lines, size_t n, char *buf, siz
         return len;
 }
 
-static int write_at(int dir, const char *name, const char *text) {
-        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        size_t len = strlen(text);
-        ssize_t n;
-
-        if (fd < 0)
-                return -errno;
-        /* One write: the kernel takes a map only whole, on the first write. */
-        n = write(fd, text, len);
-        if (n < 0)
-                return -errno;
-        return (size_t) n == len ? 0 : -EIO;
-}
-
 static int write_maps_directly(const struct idmap_plan *p, pid_t target) {
         char path[64], map[IDMAP_MAX_BYTES + 1];
         _cleanup_close_ int dir = -1;
@@ -309,17 +295,17 @@ static int write_maps_directly(const struct idmap_plan *p, pid_t target) {
         /* An unprivileged writer gets a gid_map only once setgroups is
          * denied (3.19+): otherwise the container could drop a group that
          * the host uses to deny access (CVE-2014-8989). */
-        r = write_at(dir, "setgroups", "deny");
+        r = write_file_at(dir, "setgroups", "deny");
         if (r < 0)
                 return log_errno(r, "cannot write 'deny' to '%s/setgroups'", path);
         if (map_format(p->uid, p->n_uid, map, sizeof(map)) >= sizeof(map))
                 return log_errno(-E2BIG, "cannot write '%s/uid_map'", path);
-        r = write_at(dir, "uid_map", map);
+        r = write_file_at(dir, "uid_map", map);
         if (r < 0)
                 return log_errno(r, "cannot write '%s/uid_map'", path);
         if (map_format(p->gid, p->n_gid, map, sizeof(map)) >= sizeof(map))
                 return log_errno(-E2BIG, "cannot write '%s/gid_map'", path);
-        r = write_at(dir, "gid_map", map);
+        r = write_file_at(dir, "gid_map", map);
         if (r < 0)
                 return log_errno(r, "cannot write '%s/gid_map'", path);
         return 0;

@@ -251,17 +251,22 @@ int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size) {
         return 0;
 }
 
-int write_file(const char *path, const char *s) {
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+int write_file_at(int dir, const char *path, const char *s) {
+        _cleanup_close_ int fd = openat(dir, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         size_t n = strlen(s);
         ssize_t w;
 
         if (fd < 0)
                 return -errno;
+        /* One write: /proc files such as uid_map take their text whole. */
         w = write(fd, s, n);
         if (w < 0)
                 return -errno;
         return (size_t) w == n ? 0 : -EIO;
+}
+
+int write_file(const char *path, const char *s) {
+        return write_file_at(AT_FDCWD, path, s);
 }
 
 bool string_has_cc(const char *s) {

@@ -74,6 +74,7 @@ int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 
 /* Writes a whole string to a path (used for /proc files). */
 int write_file(const char *path, const char *s);
+int write_file_at(int dir, const char *path, const char *s);
 
 /* A string with a control character (other than tab) in it. */
 bool string_has_cc(const char *s);
