@@ -54,6 +54,13 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
          * child has no uid inside its namespace. */
         if (read(child->sync_fd, &go, 1) != 1)
                 _exit(EXIT_USERBOX_FAILED);
+        /* A launcher killed after it sent "go" but before our
+         * PR_SET_PDEATHSIG took effect sends no signal, yet its end of the
+         * socket is closed: ours then reads as hung up. Any later death is
+         * covered by the signal. */
+        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                _exit(EXIT_USERBOX_FAILED);
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         main_fn(child);
         _exit(EXIT_USERBOX_FAILED);
