@@ -2,6 +2,7 @@
 /* The container's side of a launch, in the cloned child: see container.h. */
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -92,6 +93,18 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
         if (r < 0)
                 child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) uid, (unsigned) gid),
                            EXIT_USERBOX_FAILED);
+
+        /* A change of effective uid clears the parent-death signal: without
+         * init this process is the one that must die with the launcher, so
+         * arm it again, and leave if the launcher is already gone (its end
+         * of the socket then reads as hung up). */
+        if (!c->init) {
+                struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                        child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+                if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                        _exit(EXIT_USERBOX_FAILED);
+        }
 
         /* execvp() searches the PATH of environ, which must be the
          * container's, not the host's. */
