@@ -78,6 +78,11 @@ static int read_sync_message(int fd, struct sync_message *m, int *ret_fd) {
                               .msg_controllen = sizeof(control.buf) };
         ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 
+        /* A child that exits leaving our seccomp message unread resets the
+         * connection: the first read reports that, the next one still
+         * returns the message it queued before exiting. */
+        if (n < 0 && errno == ECONNRESET)
+                n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         *ret_fd = -1;
         if (n < 0)
                 return errno == EAGAIN ? 0 : -errno;
@@ -107,7 +112,9 @@ static int send_seccomp(void *filter, int sync_fd) {
         buf[0] = filter ? 1 : 0;
         if (size)
                 memcpy(buf + 1, data, size);
-        if (send(sync_fd, buf, size + 1, MSG_NOSIGNAL) < 0)
+        /* A child that failed before reading it has closed its end: its
+         * own message, already queued, says why; supervise() prints it. */
+        if (send(sync_fd, buf, size + 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET)
                 return log_errno(-errno, "sending the seccomp filter");
         return 0;
 }
@@ -138,6 +145,12 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         sigaddset(&mask, SIGCHLD);
         for (unsigned i = 0; i < init_n_forwarded_signals; i++)
                 sigaddset(&mask, init_forwarded_signals[i]);
+        if (child->config && child->config->tty) {
+                /* Stopped from outside, the launcher first gives the outer
+                 * terminal its modes back (tty_relay_suspend/resume). */
+                sigaddset(&mask, SIGTSTP);
+                sigaddset(&mask, SIGCONT);
+        }
         if (sigprocmask(SIG_BLOCK, &mask, &child->saved_mask) < 0)
                 return log_errno(-errno, "sigprocmask");
 
@@ -289,6 +302,15 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                         if (si.ssi_signo == SIGWINCH && c->tty) {
                                 /* The kernel tells the pty's foreground group. */
                                 tty_relay_resize(&tty);
+                                continue;
+                        }
+                        if (si.ssi_signo == SIGTSTP && c->tty) {
+                                tty_relay_suspend(&tty);
+                                raise(SIGSTOP);
+                                continue;
+                        }
+                        if (si.ssi_signo == SIGCONT && c->tty) {
+                                tty_relay_resume(&tty);
                                 continue;
                         }
                         if (si.ssi_signo != SIGCHLD) {

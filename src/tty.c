@@ -12,12 +12,39 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
+/* One read of the pty gives at most what its line discipline holds (4 KiB);
+ * gathering several before writing keeps stdout writes few and large. */
+#define RELAY_BUFFER_SIZE 65536
+
+/* The outer terminal: stdin when it is one, else stdout, else -1. */
+static int outer_terminal(void) {
+        if (isatty(STDIN_FILENO))
+                return STDIN_FILENO;
+        if (isatty(STDOUT_FILENO))
+                return STDOUT_FILENO;
+        return -1;
+}
+
 int tty_relay_start(struct tty_relay *t, int master, bool read_input) {
-        struct winsize ws;
+        struct sigaction ignore = { .sa_handler = SIG_IGN };
+        int flags;
 
         t->master = master;
         t->input = read_input ? STDIN_FILENO : -1;
         t->raw = false;
+        t->last_byte = -1;
+
+        /* stdout may be a pipe whose reader left: that ends the copy
+         * (-EPIPE), it must not kill the launcher with the outer terminal
+         * still raw. */
+        if (!t->sigpipe_saved && sigaction(SIGPIPE, &ignore, &t->saved_sigpipe) == 0)
+                t->sigpipe_saved = true;
+        /* Never block on the pty: a command writing output while we write
+         * its input would wait for us while we wait for it. */
+        flags = fcntl(master, F_GETFL);
+        if (flags < 0 || fcntl(master, F_SETFL, flags | O_NONBLOCK) < 0)
+                return -errno;
+
         if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &t->saved) == 0) {
                 struct termios raw = t->saved;
                 /* Every key goes to the pty: ^C, ^Z and ^\ become signals of
@@ -27,14 +54,29 @@ int tty_relay_start(struct tty_relay *t, int master, bool read_input) {
                         return -errno;
                 t->raw = true;
         }
-        if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
-                (void) ioctl(master, TIOCSWINSZ, &ws);
+        tty_relay_resize(t);
         return 0;
+}
+
+void tty_relay_suspend(struct tty_relay *t) {
+        if (t->raw)
+                (void) tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+}
+
+void tty_relay_resume(struct tty_relay *t) {
+        if (t->raw) {
+                struct termios raw = t->saved;
+                cfmakeraw(&raw);
+                (void) tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+        }
+        tty_relay_resize(t);
 }
 
 void tty_relay_resize(struct tty_relay *t) {
         struct winsize ws;
-        if (t->master >= 0 && (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0))
+        int outer = outer_terminal();
+
+        if (t->master >= 0 && outer >= 0 && ioctl(outer, TIOCGWINSZ, &ws) == 0)
                 (void) ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
@@ -57,45 +99,123 @@ static int write_all(int fd, const char *buf, size_t n) {
         return 0;
 }
 
+/* Copies what the pty holds to stdout. Returns the number of bytes copied
+ * (0: nothing there now), or < 0 when every slave is closed (-EIO) or
+ * stdout failed. */
+static ssize_t relay_master_once(struct tty_relay *t) {
+        char buf[RELAY_BUFFER_SIZE];
+        size_t len = 0;
+        int r;
+
+        while (len < sizeof(buf)) {
+                ssize_t n = read(t->master, buf + len, sizeof(buf) - len);
+                if (n > 0) {
+                        len += (size_t) n;
+                        continue;
+                }
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EAGAIN)
+                        break;
+                /* EIO (no slave left) only once what it held is out; the
+                 * next call reports it. */
+                if (len == 0)
+                        return n < 0 ? -errno : -EIO;
+                break;
+        }
+        if (len == 0)
+                return 0;
+        r = write_all(STDOUT_FILENO, buf, len);
+        return r < 0 ? r : (ssize_t) len;
+}
+
+int tty_relay_from_master(struct tty_relay *t) {
+        ssize_t n = relay_master_once(t);
+
+        if (n >= 0)
+                return 0;
+        /* The session's terminal is gone: stdin has nowhere to go, and
+         * left in the poll set, pending input would wake it forever. */
+        t->input = -1;
+        return (int) n;
+}
+
+/* Input for the pty; while it is full, its output is copied out, so that a
+ * command that writes before it reads on can go on (else both sides wait). */
+static int write_to_master(struct tty_relay *t, const char *buf, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(t->master, buf, n);
+                if (w < 0) {
+                        struct pollfd p = { .fd = t->master, .events = POLLIN | POLLOUT };
+                        if (errno == EINTR)
+                                continue;
+                        if (errno != EAGAIN)
+                                return -errno;
+                        if (poll(&p, 1, -1) < 0 && errno != EINTR)
+                                return -errno;
+                        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+                                ssize_t r = relay_master_once(t);
+                                if (r < 0)
+                                        return (int) r;
+                        }
+                        continue;
+                }
+                buf += w;
+                n -= (size_t) w;
+        }
+        return 0;
+}
+
+static bool is_special(const struct termios *tio, int cc, int byte) {
+        return tio->c_cc[cc] != _POSIX_VDISABLE && tio->c_cc[cc] == byte;
+}
+
+/* A pty has no half-close: the end of input is the terminal's EOF
+ * character. In canonical mode it ends a read only at the start of a
+ * line; after a partial line, the first one only hands the line over. */
+static int send_end_of_input(struct tty_relay *t) {
+        struct termios tio;
+        char eof[2];
+        size_t n = 1;
+
+        if (tcgetattr(t->master, &tio) < 0)
+                return -errno;
+        eof[0] = eof[1] = (char) tio.c_cc[VEOF];
+        if ((tio.c_lflag & ICANON) && t->last_byte >= 0 && t->last_byte != '\n' &&
+            !is_special(&tio, VEOL, t->last_byte) && !is_special(&tio, VEOL2, t->last_byte) &&
+            !is_special(&tio, VEOF, t->last_byte) &&
+            !(t->last_byte == '\r' && (tio.c_iflag & ICRNL) && !(tio.c_iflag & IGNCR)))
+                n = 2;
+        return write_to_master(t, eof, n);
+}
+
 int tty_relay_from_input(struct tty_relay *t) {
-        char buf[65536];
+        char buf[RELAY_BUFFER_SIZE];
         ssize_t n = read(t->input, buf, sizeof(buf));
+        int r;
 
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 return 0;
         if (n <= 0) {
-                /* A pty has no half-close: end of input is the terminal's
-                 * EOF character, which ends a read in canonical mode. */
-                struct termios tio;
-                char eof = tcgetattr(t->master, &tio) == 0 ? (char) tio.c_cc[VEOF] : 4;
-                (void) write_all(t->master, &eof, 1);
+                /* A read error (EIO: the outer terminal hung up) ends the
+                 * input as end of file does. */
                 t->input = -1;
-                return 0;
+                return send_end_of_input(t);
         }
-        return write_all(t->master, buf, (size_t) n);
-}
-
-int tty_relay_from_master(struct tty_relay *t) {
-        char buf[65536];
-        ssize_t n = read(t->master, buf, sizeof(buf));
-
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                return 0;
-        if (n <= 0)
-                return -EIO; /* every slave closed */
-        return write_all(STDOUT_FILENO, buf, (size_t) n);
+        r = write_to_master(t, buf, (size_t) n);
+        if (r < 0)
+                return r;
+        t->last_byte = (unsigned char) buf[n - 1];
+        return 0;
 }
 
 void tty_relay_stop(struct tty_relay *t) {
         if (t->master >= 0) {
-                int flags = fcntl(t->master, F_GETFL);
-                if (flags >= 0)
-                        (void) fcntl(t->master, F_SETFL, flags | O_NONBLOCK);
-                while (tty_relay_from_master(t) == 0) {
-                        struct pollfd p = { .fd = t->master, .events = POLLIN };
-                        if (poll(&p, 1, 0) <= 0)
-                                break;
-                }
+                /* What the command wrote just before it exited. A read, not
+                 * poll(), pushes the kernel's pending pty buffer through; it
+                 * ends with EIO once every slave is closed. */
+                while (relay_master_once(t) > 0)
+                        ;
                 close(t->master);
                 t->master = -1;
         }
@@ -103,12 +223,18 @@ void tty_relay_stop(struct tty_relay *t) {
                 (void) tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
                 t->raw = false;
         }
+        if (t->sigpipe_saved) {
+                (void) sigaction(SIGPIPE, &t->saved_sigpipe, NULL);
+                t->sigpipe_saved = false;
+        }
         t->input = -1;
 }
 
 int tty_open_pair(int *ret_master, int *ret_slave) {
         _cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-        int slave;
+        struct termios tio;
+        struct winsize ws;
+        int slave, outer;
 
         if (master < 0)
                 return -errno;
@@ -119,6 +245,17 @@ int tty_open_pair(int *ret_master, int *ret_slave) {
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
                 return -errno;
+        /* The user's terminal settings (erase key, UTF-8 input) carry over,
+         * as with script(1) and ssh; the size is there before the command
+         * starts, not only when the launcher gets to it. The launcher makes
+         * the outer terminal raw only after this. */
+        outer = outer_terminal();
+        if (outer >= 0) {
+                if (tcgetattr(outer, &tio) == 0)
+                        (void) tcsetattr(slave, TCSANOW, &tio);
+                if (ioctl(outer, TIOCGWINSZ, &ws) == 0)
+                        (void) ioctl(slave, TIOCSWINSZ, &ws);
+        }
         *ret_master = TAKE_FD(master);
         *ret_slave = slave;
         return 0;

@@ -4,8 +4,10 @@
 /* -t: the launcher's side of the container's pseudo-terminal. The pty
  * itself is allocated inside the container's own devpts instance; the
  * launcher receives its master over the sync socket, puts the outer
- * terminal in raw mode and copies bytes both ways. */
+ * terminal in raw mode and copies bytes both ways. There is no escape key:
+ * every byte typed goes to the container. */
 
+#include <signal.h>
 #include <stdbool.h>
 #include <termios.h>
 
@@ -13,28 +15,43 @@ struct tty_relay {
         int master;             /* the container's pty master, -1 when none */
         int input;              /* stdin while it is read, else -1 */
         bool raw;               /* the outer terminal was put in raw mode */
+        int last_byte;          /* the last byte written into the pty, -1 before any */
+        bool sigpipe_saved;     /* saved_sigpipe holds the launcher's action */
         struct termios saved;   /* the outer terminal's modes, to restore */
+        struct sigaction saved_sigpipe;
 };
 
-#define TTY_RELAY_NULL { .master = -1, .input = -1 }
+#define TTY_RELAY_NULL { .master = -1, .input = -1, .last_byte = -1 }
 
 /* Takes ownership of master. read_input: copy stdin into the pty (a
  * terminal, or -i). Puts stdin in raw mode when it is a terminal and copies
- * its window size. */
+ * its window size. On failure the outer terminal is left as it was and
+ * master is still owned by t (tty_relay_stop closes it). */
 int tty_relay_start(struct tty_relay *t, int master, bool read_input);
 /* SIGWINCH: the outer window size onto the pty (the kernel then signals the
  * pty's foreground process group). */
 void tty_relay_resize(struct tty_relay *t);
-/* One read and write in each direction that poll() said is ready; on end
- * of input the pty gets an end-of-file character. Returns 0, or -EIO when
- * the pty has no more readers. */
+/* One round of copying in the direction that poll() said is ready. At end
+ * of input the pty gets the end-of-file character (twice when a line is
+ * open, so that a reader in canonical mode sees the end). Return 0, or < 0
+ * when that direction is over: every slave of the pty closed (-EIO), or
+ * stdout is gone; tty_relay_from_master then also stops reading input
+ * (t->input = -1), and the caller closes the master. */
 int tty_relay_from_input(struct tty_relay *t);
 int tty_relay_from_master(struct tty_relay *t);
-/* Copies what the pty still holds, restores the outer terminal, closes. */
+/* SIGTSTP from outside (kill -TSTP; ^Z itself goes to the container): the
+ * outer terminal gets its own modes back while the launcher is stopped.
+ * SIGCONT: raw again, and the window may have changed meanwhile. */
+void tty_relay_suspend(struct tty_relay *t);
+void tty_relay_resume(struct tty_relay *t);
+/* Copies what the pty still holds, restores the outer terminal, closes.
+ * Safe to call more than once and on TTY_RELAY_NULL. */
 void tty_relay_stop(struct tty_relay *t);
 
 /* Child side: opens a pty in the container's /dev/ptmx; returns the master
- * and the slave (opened through the master, never by path). */
+ * and the slave (opened through the master, never by path). The slave
+ * starts with the modes and window size of the launcher's terminal, when
+ * stdin or stdout is one. */
 int tty_open_pair(int *ret_master, int *ret_slave);
 /* Makes slave the command's controlling terminal and its stdio. */
 int tty_attach(int slave);

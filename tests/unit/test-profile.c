@@ -225,14 +225,19 @@ TEST(mounts_keep_profile_order_and_origins) {
         config_init(&c);
         CHECK(load_text(&c, "[Mounts]\nBind=/a:/x\nTmpfs=/x/t\nBindReadOnly=/b:/y\nBind=/a:/x\n") == 0);
         CHECK(profile_set(&c, "Mounts", "Bind", "/c:/z", &cli_origin, &reason) == 0);
-        CHECK(c.n_mounts == 4);
-        if (c.n_mounts == 4) {
+        /* A line repeated within one file is the user's own doing and is
+         * kept; only a mount another source already gave is dropped. */
+        CHECK(c.n_mounts == 5);
+        if (c.n_mounts == 5) {
                 CHECK(c.mounts[0].kind == MOUNT_BIND && c.mounts[0].origin.line == 2);
                 CHECK(c.mounts[1].kind == MOUNT_TMPFS && c.mounts[1].origin.line == 3);
                 CHECK(c.mounts[2].read_only == 1 && c.mounts[2].origin.line == 4);
+                CHECK(c.mounts[3].origin.line == 5);
                 CHECK_STREQ(c.mounts[0].origin.file, "test.ini");
-                CHECK(!c.mounts[3].origin.file && c.mounts[3].origin.line);
+                CHECK(!c.mounts[4].origin.file && c.mounts[4].origin.line);
         }
+        CHECK(profile_set(&c, "Mounts", "Bind", "/a:/x", &cli_origin, &reason) == 0);
+        CHECK(c.n_mounts == 5);
         config_free(&c);
 }
 

@@ -1,0 +1,378 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash disable=SC2016 # command lines are typed into shells, expanded there
+#
+# -t/--tty and -i/--interactive: a pseudo-terminal of the container's own,
+# driven from a real terminal (a tmux pane with an interactive dash in it,
+# the "outer shell"): job control, ^C and ^Z, the window size, the outer
+# terminal's modes after every way a session can end, no typing into the
+# outer shell from inside; and the pty without a terminal on stdin (pipes,
+# -i, exit statuses, what comes out at the end).
+#
+# Every check waits for text that only the command's output can produce,
+# never the typed line itself: the typed `printf '%s-%s\n' sync 3` shows
+# as such, its output is `sync-3`.
+
+# shellcheck source-path=SCRIPTDIR source=security/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/security/common.sh"
+
+# ---------------------------------------------------------------- the pane
+
+# outer_start: a detached tmux server of this test's own (its socket in a
+# temp dir), one 120x40 pane running an interactive dash; saves the outer
+# terminal's modes (stty -g) to compare at the end. Not bash: bash puts back
+# the modes itself when a job dies of a signal, which would hide a launcher
+# that leaves the terminal raw.
+outer_start() {
+        require_cmd tmux stty dash
+        OUTER_DIR=$(mktemp_dir) || fail "mktemp_dir"
+        chmod 700 "$OUTER_DIR"
+        TMUX_CMD=(tmux -S "$OUTER_DIR/tmux.sock" -f /dev/null)
+        SYNC=0
+        trap 'outer_stop' EXIT
+        "${TMUX_CMD[@]}" new-session -d -x 120 -y 40 -s outer \
+                env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$OUTER_DIR" TERM=screen PS1='outer$ ' dash -i ||
+                skip "machine: tmux cannot start a session"
+        "${TMUX_CMD[@]}" set-option -t outer history-limit 50000 >/dev/null
+        outer_sync
+        outer_do "stty -g > $OUTER_DIR/modes.before"
+}
+
+outer_stop() {
+        [ -n "${TMUX_CMD+x}" ] && "${TMUX_CMD[@]}" kill-server 2>/dev/null
+        return 0
+}
+
+# pane: all that the pane shows, scrollback included, lines unwrapped.
+pane() {
+        "${TMUX_CMD[@]}" capture-pane -p -J -S - -t outer 2>/dev/null
+}
+
+# type_line TEXT: types TEXT and Enter, into whatever reads the terminal.
+type_line() {
+        "${TMUX_CMD[@]}" send-keys -t outer -l "$1" || fail "tmux send-keys"
+        "${TMUX_CMD[@]}" send-keys -t outer Enter || fail "tmux send-keys"
+}
+
+# press KEY: one key, tmux's name for it (C-c, C-z).
+press() {
+        "${TMUX_CMD[@]}" send-keys -t outer "$1" || fail "tmux send-keys"
+}
+
+# wait_pane TEXT [SECONDS]: until the pane shows TEXT; PANE holds it.
+wait_pane() {
+        local tries=$((${2:-30} * 10))
+        while [ "$tries" -gt 0 ]; do
+                PANE=$(pane)
+                case $PANE in *"$1"*) return 0 ;; esac
+                sleep 0.1
+                tries=$((tries - 1))
+        done
+        fail "the terminal never showed '$1'; it shows:
+$(pane | grep -v '^$' | tail -n 30)"
+}
+
+# wait_pane_line LINE: until a line of the pane is exactly LINE.
+wait_pane_line() {
+        local tries=300
+        while [ "$tries" -gt 0 ]; do
+                pane | grep -qxF "$1" && return 0
+                sleep 0.1
+                tries=$((tries - 1))
+        done
+        fail "the terminal never showed the line '$1'; it shows:
+$(pane | grep -v '^$' | tail -n 30)"
+}
+
+# outer_sync / outer_do CMD: run CMD in whatever shell reads the terminal
+# (the outer one, or the one inside), wait until it has run.
+outer_sync() {
+        SYNC=$((SYNC + 1))
+        type_line "printf '%s-%s\\n' sync $SYNC"
+        wait_pane "sync-$SYNC"
+}
+
+outer_do() {
+        type_line "$1"
+        outer_sync
+}
+
+# box_start OPTIONS_AND_COMMAND: types in the outer shell a userbox run
+# whose launcher pid lands in $OUTER_DIR/pid and whose status is printed
+# when it ends (box_wait).
+box_start() {
+        rm -f "$OUTER_DIR/pid"
+        type_line "sh -c 'echo \$\$ > $OUTER_DIR/pid; exec \"\$0\" \"\$@\"' $USERBOX run $1; printf '%s=%s\\n' box-status \$?"
+        wait_for 10 test -s "$OUTER_DIR/pid" || fail "userbox did not start: $(pane | tail -n 5)"
+        BOX_PID=$(cat "$OUTER_DIR/pid")
+}
+
+# box_wait STATUS: userbox ended with STATUS.
+box_wait() {
+        wait_pane "box-status=" 30
+        local got
+        got=$(printf '%s\n' "$PANE" | sed -n 's/.*box-status=\([0-9]*\).*/\1/p' | tail -n 1)
+        assert_eq "$1" "$got" "exit status of userbox -t; the terminal shows:
+$(printf '%s\n' "$PANE" | grep -v '^$' | tail -n 20)
+ and userbox's status"
+}
+
+# box_shell: an interactive sh in the container, ready for input.
+box_shell() {
+        box_start "-t $TEST_ROOT -- sh"
+        # Typed ahead is kept: the launcher reads it once the pty is up.
+        outer_sync
+}
+
+# assert_outer_modes_restored: the outer terminal's modes are those it had
+# before userbox ran, bit for bit.
+assert_outer_modes_restored() {
+        outer_do "stty -g > $OUTER_DIR/modes.after"
+        assert_eq "$(cat "$OUTER_DIR/modes.before")" "$(cat "$OUTER_DIR/modes.after")" \
+                "outer terminal modes (stty -g) before and after"
+}
+
+# pid_of_command ARGV...: the host pid of the process whose command line is
+# exactly ARGV.
+pid_of_command() {
+        local want f
+        want=$(printf '%s\n' "$@")
+        for f in /proc/[0-9]*/cmdline; do
+                [ "$(tr '\0' '\n' <"$f" 2>/dev/null)" = "$want" ] || continue
+                f=${f#/proc/}
+                printf '%s\n' "${f%/cmdline}"
+                return 0
+        done
+        return 1
+}
+
+# ------------------------------------------------- a terminal of its own
+
+test_tty_inside_is_pts_0_of_the_containers_devpts() {
+        outer_start
+        box_start "-t $TEST_ROOT -- sh -c 'tty; readlink /proc/self/fd/1; test -t 0 && echo stdin-tty-\$((40+2))'"
+        box_wait 0
+        assert_contains "$PANE" "stdin-tty-42" "the command's stdin"
+        assert_eq 2 "$(printf '%s\n' "$PANE" | grep -cx '/dev/pts/0')" "tty and the command's stdout"
+        assert_outer_modes_restored
+}
+
+test_job_control_fg_and_ctrl_c_kill_the_job_not_the_shell() {
+        outer_start
+        box_shell
+        outer_do 'sleep 100 &'
+        outer_do 'jobs'
+        assert_contains "$PANE" "Running" "jobs after sleep &"
+        type_line 'fg'
+        wait_pane_line "sleep 100" # fg names the job it resumes
+        sleep 0.5
+        press C-c
+        # The shell is alive, reads the next line, and saw its job die of SIGINT.
+        outer_do "printf '%s=%s\\n' after-ctrl-c \$?"
+        assert_contains "$PANE" "after-ctrl-c=130" "status of the job killed by ^C"
+        outer_do "jobs >/tmp/jobs; printf '%s=%s\\n' jobs-left \$(wc -l </tmp/jobs)"
+        assert_contains "$PANE" "jobs-left=0" "jobs after ^C"
+        type_line 'exit 5'
+        box_wait 5
+        assert_outer_modes_restored
+}
+
+test_ctrl_z_stops_the_job_and_bg_resumes_it() {
+        outer_start
+        box_shell
+        type_line 'sleep 100'
+        sleep 0.5
+        press C-z
+        wait_pane "Stopped"
+        outer_do 'bg'
+        outer_do "jobs >/tmp/jobs; printf '%s=%s\\n' running \$(grep -c Running </tmp/jobs)"
+        assert_contains "$PANE" "running=1" "the job after bg"
+        outer_do 'kill %1'
+        type_line 'exit'
+        box_wait 0
+        assert_outer_modes_restored
+}
+
+test_window_size_is_copied_at_start_and_on_resize() {
+        outer_start
+        box_shell
+        outer_do "printf '%s=%s\\n' size \"\$(stty size)\""
+        assert_contains "$PANE" "size=40 120" "window size at start"
+        "${TMUX_CMD[@]}" resize-window -t outer -x 100 -y 30 || skip "machine: tmux cannot resize-window"
+        sleep 0.3
+        outer_do "printf '%s=%s\\n' resized \"\$(stty size)\""
+        assert_contains "$PANE" "resized=30 100" "window size after a resize"
+        type_line 'exit'
+        box_wait 0
+        assert_outer_modes_restored
+}
+
+# ------------------------------------------ the outer terminal afterwards
+
+test_outer_terminal_restored_when_the_command_is_killed_from_the_host() {
+        local n=$((200000 + RANDOM)) pid
+        outer_start
+        box_start "-t $TEST_ROOT -- sleep $n"
+        wait_for 10 pid_of_command sleep "$n" >/dev/null || fail "sleep $n never started"
+        pid=$(pid_of_command sleep "$n")
+        kill -9 "$pid"
+        box_wait 137
+        assert_outer_modes_restored
+}
+
+test_outer_terminal_restored_when_userbox_gets_sigterm() {
+        local n=$((200000 + RANDOM))
+        outer_start
+        box_start "-t $TEST_ROOT -- sleep $n"
+        wait_for 10 pid_of_command sleep "$n" >/dev/null || fail "sleep $n never started"
+        kill -TERM "$BOX_PID"
+        box_wait 143 # forwarded: sleep died of it
+        assert_outer_modes_restored
+}
+
+test_outer_terminal_restored_when_userbox_gets_sighup() {
+        outer_start
+        box_shell
+        kill -HUP "$BOX_PID"
+        box_wait 129 # forwarded: the interactive shell died of it
+        assert_outer_modes_restored
+}
+
+test_closing_the_outer_terminal_ends_the_session() {
+        outer_start
+        box_shell
+        # The pane's terminal goes away: its shell gets SIGHUP and passes it
+        # to its jobs, and the launcher's reads and writes fail.
+        "${TMUX_CMD[@]}" kill-session -t outer
+        wait_for 10 sh -c '! kill -0 "$1" 2>/dev/null' _ "$BOX_PID" ||
+                fail "userbox (pid $BOX_PID) still runs after its terminal closed"
+}
+
+test_stdout_closed_early_ends_the_session_and_restores_the_terminal() {
+        outer_start
+        # The launcher's stdout is a pipe whose reader leaves: that ends the
+        # copy and hangs up the pty (its session leader gets SIGHUP); it
+        # must not kill the launcher with SIGPIPE, the terminal left raw.
+        type_line "{ $USERBOX run -t $TEST_ROOT -- sh -c 'while :; do echo flood; done'; printf '%s=%s\\n' box-status \$? >&2; } | head -n 1"
+        box_wait 129
+        assert_outer_modes_restored
+}
+
+# cpu_ticks PID: user + system time of PID so far, in clock ticks.
+cpu_ticks() {
+        awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# The command closes its terminal and ignores the hangup that follows: the
+# launcher has nothing left to copy and must not spin on pending input.
+test_command_closing_its_terminal_leaves_the_launcher_idle() {
+        local before after
+        outer_start
+        box_start "-t $TEST_ROOT -- sh -c 'trap \"\" HUP; exec </dev/null >/dev/null 2>&1; sleep 4'"
+        sleep 1
+        press Space # input waiting on the outer terminal
+        before=$(cpu_ticks "$BOX_PID") || fail "userbox is gone too early"
+        sleep 1.5
+        after=$(cpu_ticks "$BOX_PID") || fail "userbox is gone too early"
+        [ $((after - before)) -lt 30 ] ||
+                fail "userbox used $((after - before)) clock ticks in 1.5 s while its command slept"
+        box_wait 0
+        assert_outer_modes_restored
+}
+
+# --------------------------------------------------------------- security
+
+# Without the seccomp filter, TIOCSTI from inside works, on the inner
+# terminal: what it pushes reaches no shell outside.
+test_tiocsti_from_inside_types_nothing_into_the_outer_shell() {
+        local dir
+        dir=$(probe_dir) || exit $?
+        outer_start
+        box_start "-t --seccomp unconfined --ro-bind $dir:/mnt $TEST_ROOT -- /mnt/probe inject 'echo PWNED-\$((6*7))'"
+        box_wait 0
+        assert_contains "$PANE" "stdin TIOCSTI" "the probe ran"
+        outer_sync
+        outer_sync
+        assert_not_contains "$(pane)" "PWNED-42" "the outer shell's output"
+        assert_outer_modes_restored
+}
+
+# ------------------------------------------- without a terminal on stdin
+
+test_piped_script_into_i_t_runs_and_exits_0() {
+        run sh -c 'printf "echo hi\nexit\n" | timeout 30 "$0" run -i -t "$1" -- sh' "$USERBOX" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq 1 "$(printf '%s\n' "$OUT" | tr -d '\r' | grep -cx hi)" "lines 'hi' in: $OUT"
+}
+
+test_piped_input_without_final_newline_reaches_end_of_file() {
+        run sh -c 'printf "no newline" | timeout 30 "$0" run -i -t "$1" -- sh -c "cat; echo; echo cat-ended"' \
+                "$USERBOX" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "cat-ended" "cat saw the end of its input"
+        assert_contains "$OUT" "no newline" "the input"
+}
+
+# A command that writes as much as it reads: the launcher must go on
+# copying the pty's output while the pty's input is full, or both wait for
+# each other forever.
+test_large_input_through_the_pty_arrives_whole() {
+        local dir
+        dir=$(mktemp_dir)
+        head -c 1500000 /dev/urandom | base64 >"$dir/input" || fail "cannot write the input"
+        run sh -c 'timeout -k 5 60 "$0" run -i -t "$1" -- sh -c "stty raw -echo; head -c $2 | tee /dev/tty | md5sum" <"$3"' \
+                "$USERBOX" "$TEST_ROOT" "$(stat -c %s "$dir/input")" "$dir/input"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "$(md5sum <"$dir/input" | cut -d' ' -f1)" "the checksum of what came through"
+}
+
+test_output_written_just_before_exit_is_all_there() {
+        run timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'i=0; while [ $i -lt 3000 ]; do echo line$i; i=$((i+1)); done' </dev/null
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        OUT=$(printf '%s\n' "$OUT" | tr -d '\r')
+        assert_eq 3000 "$(printf '%s\n' "$OUT" | grep -c '^line[0-9]*$')" "lines that came out"
+        assert_eq line2999 "$(printf '%s\n' "$OUT" | tail -n 1)" "the last line"
+}
+
+test_tty_without_terminal_on_stdin_still_gets_pts_0() {
+        run timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'tty; test -t 1 && echo stdout-is-a-tty' </dev/null
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "/dev/pts/0" "tty"
+        assert_contains "$OUT" "stdout-is-a-tty"
+}
+
+test_tty_yes_in_a_profile_means_t() {
+        local dir
+        dir=$(mktemp_dir)
+        printf '[Container]\nTty=yes\n' >"$dir/tty.ini"
+        chmod 644 "$dir/tty.ini"
+        run timeout 30 "$USERBOX" run -p "$dir/tty.ini" "$TEST_ROOT" -- tty </dev/null
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "/dev/pts/0" "tty with Tty=yes"
+}
+
+test_exit_statuses_with_tty() {
+        assert_status 7 timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'exit 7' </dev/null
+        assert_status 137 timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'kill -9 $$' </dev/null
+        assert_status 143 timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'kill -TERM $$' </dev/null
+        assert_status 129 timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'kill -HUP $$' </dev/null
+        assert_status "$EXIT_NOT_FOUND" timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- /no/such/command </dev/null
+        assert_status "$EXIT_CANNOT_EXECUTE" timeout 30 "$USERBOX" run -t "$TEST_ROOT" -- /etc/passwd </dev/null
+}
+
+# kill -TSTP of the launcher (^Z itself goes to the container): the outer
+# shell gets its terminal back with its own modes; fg resumes the session.
+test_launcher_stopped_from_outside_gives_the_terminal_back() {
+        outer_start
+        box_shell
+        kill -TSTP "$BOX_PID"
+        # The outer shell sees its job stop and goes on with its line.
+        box_wait 147
+        assert_outer_modes_restored
+        type_line "fg; printf '%s=%s\\n' fg-status \$?"
+        sleep 0.5
+        outer_do "printf '%s=%s\\n' resumed \$((40+2))"
+        assert_contains "$PANE" "resumed=42" "the inner shell after fg"
+        type_line 'exit 3'
+        wait_pane "fg-status=3"
+        assert_outer_modes_restored
+}
