@@ -35,6 +35,8 @@ void config_free(struct config *c) {
         strv_free(c->layers);
         free(c->uid_map);
         free(c->gid_map);
+        free(c->uid_map_origins);
+        free(c->gid_map_origins);
         for (size_t i = 0; i < c->n_mounts; i++)
                 mount_entry_done(&c->mounts[i]);
         free(c->mounts);
@@ -47,6 +49,10 @@ void config_free(struct config *c) {
         strv_free(c->env_set);
         strv_free(c->seccomp_deny);
         strv_free(c->seccomp_allow);
+        free(c->env_keep_origins);
+        free(c->env_set_origins);
+        free(c->seccomp_deny_origins);
+        free(c->seccomp_allow_origins);
         free(c->rlimits);
         strv_free(c->origin_files);
         memset(c, 0, sizeof(*c));

@@ -228,21 +228,26 @@ static bool triple_equal(const struct id_triple *a, const struct id_triple *b) {
 }
 
 static int parse_id_triple(struct config *c, const struct profile_key *k, const char *key _unused_,
-                           const char *value, const struct origin *o _unused_, char **reason) {
+                           const char *value, const struct origin *o, char **reason) {
         struct id_triple t, *list = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map, *nl;
         size_t *n = k->id == KEY_IDMAP_UID ? &c->n_uid_map : &c->n_gid_map;
+        struct origin **origins = k->id == KEY_IDMAP_UID ? &c->uid_map_origins : &c->gid_map_origins;
         int r = idmap_parse_triple(value, &t);
 
         if (r < 0)
                 return profile_reason(reason, -EINVAL, "not an INSIDE:OUTSIDE:COUNT id range: '%s'", value);
+        /* A range given twice stays where, and from where, it came first. */
         for (size_t i = 0; i < *n; i++)
                 if (triple_equal(&list[i], &t))
                         return 0;
         if (*n >= 340)
                 return profile_reason(reason, -E2BIG, "more than 340 ranges (the kernel's limit)");
+        if (profile_origins_reserve(origins, *n) < 0)
+                return OOM(reason);
         nl = realloc(list, (*n + 1) * sizeof(*nl));
         if (!nl)
                 return OOM(reason);
+        (*origins)[*n] = *o;
         nl[(*n)++] = t;
         if (k->id == KEY_IDMAP_UID)
                 c->uid_map = nl;
@@ -366,7 +371,7 @@ static int split_words(const char *value, char ***ret, char **reason) {
 }
 
 static int parse_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
-                          const char *value, const struct origin *o _unused_, char **reason) {
+                          const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
         int r = split_words(value, &words, reason);
         if (r < 0)
@@ -374,28 +379,41 @@ static int parse_env_keep(struct config *c, const struct profile_key *k _unused_
         for (char **w = words; w && *w; w++)
                 if (!valid_env_name(*w))
                         return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", *w);
+        /* A name kept twice stays where, and from where, it came first. */
         for (char **w = words; w && *w; w++)
-                if (!strv_contains(c->env_keep, *w) && strv_extend(&c->env_keep, *w) < 0)
+                if (!strv_contains(c->env_keep, *w) &&
+                    profile_list_append(&c->env_keep, &c->env_keep_origins, *w, o) < 0)
                         return OOM(reason);
         return 0;
 }
 
 static int parse_env_set(struct config *c, const struct profile_key *k _unused_, const char *key,
-                         const char *value, const struct origin *o _unused_, char **reason) {
-        size_t n = strlen(key);
+                         const char *value, const struct origin *o, char **reason) {
+        size_t n = strlen(key), i = 0;
         char *entry;
 
         if (!valid_env_name(key))
                 return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", key);
         if (asprintf(&entry, "%s=%s", key, value) < 0)
                 return OOM(reason);
-        for (char **e = c->env_set; e && *e; e++)
-                if (strncmp(*e, key, n) == 0 && (*e)[n] == '=') {
-                        free(*e);
-                        *e = entry;
+        /* A variable set again keeps its place; its value and origin are the
+         * last ones. */
+        for (; c->env_set && c->env_set[i]; i++)
+                if (strncmp(c->env_set[i], key, n) == 0 && c->env_set[i][n] == '=') {
+                        free(c->env_set[i]);
+                        c->env_set[i] = entry;
+                        if (c->env_set_origins)
+                                c->env_set_origins[i] = *o;
                         return 0;
                 }
-        return strv_push(&c->env_set, entry) < 0 ? OOM(reason) : 0;
+        if (profile_origins_reserve(&c->env_set_origins, i) < 0) {
+                free(entry);
+                return OOM(reason);
+        }
+        if (strv_push(&c->env_set, entry) < 0)
+                return OOM(reason);
+        c->env_set_origins[i] = *o;
+        return 0;
 }
 
 static uint64_t all_capabilities(void) {
@@ -406,7 +424,7 @@ static uint64_t all_capabilities(void) {
 /* Later settings win over earlier ones: a drop after an add removes the
  * capability, an add after a drop (or after "all") grants it. */
 static int parse_caps(struct config *c, const struct profile_key *k, const char *key _unused_,
-                      const char *value, const struct origin *o _unused_, char **reason) {
+                      const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
         uint64_t set = 0;
         bool all = false;
@@ -427,25 +445,30 @@ static int parse_caps(struct config *c, const struct profile_key *k, const char 
         if (k->id == KEY_CAP_DROP) {
                 if (all) {
                         c->cap_drop_all = true;
-                        c->cap_add = 0;
-                        c->cap_drop = 0;
+                        c->cap_drop_all_origin = *o;
+                        profile_caps_clear(&c->cap_add, c->cap_add_origin, UINT64_MAX);
+                        profile_caps_clear(&c->cap_drop, c->cap_drop_origin, UINT64_MAX);
                 }
-                c->cap_drop |= c->cap_drop_all ? 0 : set;
-                c->cap_add &= ~set;
+                if (!c->cap_drop_all)
+                        profile_caps_set(&c->cap_drop, c->cap_drop_origin, set, o);
+                profile_caps_clear(&c->cap_add, c->cap_add_origin, set);
         } else {
                 if (all)
                         set = all_capabilities();
-                c->cap_add |= set;
-                c->cap_drop &= ~set;
+                profile_caps_set(&c->cap_add, c->cap_add_origin, set, o);
+                profile_caps_clear(&c->cap_drop, c->cap_drop_origin, set);
         }
         return 0;
 }
 
 static int parse_syscalls(struct config *c, const struct profile_key *k, const char *key _unused_,
-                          const char *value, const struct origin *o _unused_, char **reason) {
+                          const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
-        char ***to = k->id == KEY_SECCOMP_DENY ? &c->seccomp_deny : &c->seccomp_allow;
-        char ***from = k->id == KEY_SECCOMP_DENY ? &c->seccomp_allow : &c->seccomp_deny;
+        bool deny = k->id == KEY_SECCOMP_DENY;
+        char ***to = deny ? &c->seccomp_deny : &c->seccomp_allow;
+        char ***from = deny ? &c->seccomp_allow : &c->seccomp_deny;
+        struct origin **to_origins = deny ? &c->seccomp_deny_origins : &c->seccomp_allow_origins;
+        struct origin *from_origins = deny ? c->seccomp_allow_origins : c->seccomp_deny_origins;
         int r = split_words(value, &words, reason);
 
         if (r < 0)
@@ -453,15 +476,15 @@ static int parse_syscalls(struct config *c, const struct profile_key *k, const c
         for (char **w = words; w && *w; w++)
                 if (!seccomp_syscall_known(*w))
                         return profile_reason(reason, -EINVAL, "unknown system call: '%s'", *w);
+        /* A name moving from one list to the other takes this origin; a name
+         * already in this list keeps its first one. */
         for (char **w = words; w && *w; w++) {
-                for (char **f = *from; f && *f; f++)
-                        if (streq(*f, *w)) {
-                                /* Shift the rest down, keeping the terminator. */
-                                free(*f);
-                                memmove(f, f + 1, (strv_length(f + 1) + 1) * sizeof(char *));
+                for (size_t i = 0; *from && (*from)[i]; i++)
+                        if (streq((*from)[i], *w)) {
+                                profile_list_remove(*from, from_origins, i);
                                 break;
                         }
-                if (!strv_contains(*to, *w) && strv_extend(to, *w) < 0)
+                if (!strv_contains(*to, *w) && profile_list_append(to, to_origins, *w, o) < 0)
                         return OOM(reason);
         }
         return 0;

@@ -28,20 +28,30 @@ static void print_line(FILE *f, const char *key, const char *value) {
         fprintf(f, "%s=%s\n", key, value);
 }
 
-static void print_origin_of(FILE *f, const struct origin *o, const char *what) {
-        if (o->file)
-                fprintf(f, "; %s %s:%u\n", what, o->file, o->line);
-        else if (o->line)
-                fprintf(f, "; %s command line\n", what);
-}
-
 static void print_origin(FILE *f, const struct origin *o) {
-        print_origin_of(f, o, "from");
+        if (o->file)
+                fprintf(f, "; from %s:%u\n", o->file, o->line);
+        else if (o->line)
+                fprintf(f, "; from command line\n");
 }
 
-/* A list key keeps one origin: the place that last added to it. */
-static void print_list_origin(FILE *f, const struct origin *o, size_t n) {
-        print_origin_of(f, o, n > 1 ? "last added to from" : "from");
+static bool origin_equal(const struct origin *a, const struct origin *b) {
+        return streq_ptr(a->file, b->file) && a->line == b->line;
+}
+
+/* The origin of entry i of a list: its own, or the key's when the list was
+ * filled without origins. */
+static const struct origin *entry_origin(const struct origin *origins, size_t i, const struct origin *key_origin) {
+        return origins ? &origins[i] : key_origin;
+}
+
+/* The length of the run of entries from i on that share entry i's origin:
+ * each run is printed under one comment. */
+static size_t origin_run(const struct origin *origins, size_t i, size_t n, const struct origin *key_origin) {
+        size_t j = i + 1;
+        while (j < n && origin_equal(entry_origin(origins, j, key_origin), entry_origin(origins, i, key_origin)))
+                j++;
+        return j - i;
 }
 
 /* Single quotes keep everything but the quote itself; ';' is kept outside
@@ -82,9 +92,9 @@ char *profile_quote_command(char * const *argv) {
         return out;
 }
 
-static void print_words(FILE *f, const char *key, char * const *words) {
+static void print_words(FILE *f, const char *key, char * const *words, size_t n) {
         size_t col = 0;
-        for (size_t i = 0; words && words[i]; i++) {
+        for (size_t i = 0; i < n; i++) {
                 if (col && col + strlen(words[i]) > 72) {
                         fputc('\n', f);
                         col = 0;
@@ -95,22 +105,42 @@ static void print_words(FILE *f, const char *key, char * const *words) {
                 fputc('\n', f);
 }
 
-static void print_caps(FILE *f, const char *key, uint64_t set) {
-        _cleanup_strv_free_ char **names = NULL;
-        for (int cap = 0; cap < 64; cap++) {
-                char buf[16];
-                const char *name;
-                if (!(set & (UINT64_C(1) << cap)))
-                        continue;
-                name = caps_to_name(cap);
-                if (!name) {
-                        snprintf(buf, sizeof(buf), "%d", cap);
-                        name = buf;
-                }
-                if (strv_extend(&names, name) < 0)
-                        return;
+/* A list of words, each run of one origin under its comment. */
+static void print_word_list(FILE *f, const char *key, char * const *words, const struct origin *origins,
+                            const struct origin *key_origin) {
+        size_t n = strv_length(words);
+        for (size_t i = 0, run; i < n; i += run) {
+                run = origin_run(origins, i, n, key_origin);
+                print_origin(f, entry_origin(origins, i, key_origin));
+                print_words(f, key, words + i, run);
         }
-        print_words(f, key, names);
+}
+
+/* The capabilities of set, those of one origin together, in the order of
+ * their lowest capability. */
+static void print_caps(FILE *f, const char *key, uint64_t set, const struct origin origins[64]) {
+        uint64_t printed = 0;
+        for (int first = 0; first < 64; first++) {
+                _cleanup_strv_free_ char **names = NULL;
+                if (!(set & ~printed & (UINT64_C(1) << first)))
+                        continue;
+                for (int cap = first; cap < 64; cap++) {
+                        char buf[16];
+                        const char *name;
+                        if (!(set & ~printed & (UINT64_C(1) << cap)) || !origin_equal(&origins[cap], &origins[first]))
+                                continue;
+                        printed |= UINT64_C(1) << cap;
+                        name = caps_to_name(cap);
+                        if (!name) {
+                                snprintf(buf, sizeof(buf), "%d", cap);
+                                name = buf;
+                        }
+                        if (strv_extend(&names, name) < 0)
+                                return;
+                }
+                print_origin(f, &origins[first]);
+                print_words(f, key, names, strv_length(names));
+        }
 }
 
 static void print_limit(FILE *f, uint64_t v) {
@@ -232,12 +262,13 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
         case KEY_IDMAP_UID:
         case KEY_IDMAP_GID: {
                 const struct id_triple *t = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map;
+                const struct origin *origins = k->id == KEY_IDMAP_UID ? c->uid_map_origins : c->gid_map_origins;
                 size_t n = k->id == KEY_IDMAP_UID ? c->n_uid_map : c->n_gid_map;
-                if (n)
-                        print_list_origin(f, o, n);
-                for (size_t i = 0; i < n; i++)
+                for (size_t i = 0; i < n; i++) {
+                        print_origin(f, entry_origin(origins, i, o));
                         fprintf(f, "%s=%" PRIu32 ":%" PRIu32 ":%" PRIu32 "\n", k->key, t[i].inside, t[i].outside,
                                 t[i].count);
+                }
                 return;
         }
         case KEY_BIND:
@@ -254,35 +285,32 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                 }
                 return;
         case KEY_ENV_KEEP:
-        case KEY_SECCOMP_DENY:
-        case KEY_SECCOMP_ALLOW: {
-                char **l = k->id == KEY_ENV_KEEP ? c->env_keep : k->id == KEY_SECCOMP_DENY ? c->seccomp_deny
-                                                                                          : c->seccomp_allow;
-                if (l && *l)
-                        print_list_origin(f, o, strv_length(l));
-                print_words(f, k->key, l);
+                print_word_list(f, k->key, c->env_keep, c->env_keep_origins, o);
                 return;
-        }
+        case KEY_SECCOMP_DENY:
+                print_word_list(f, k->key, c->seccomp_deny, c->seccomp_deny_origins, o);
+                return;
+        case KEY_SECCOMP_ALLOW:
+                print_word_list(f, k->key, c->seccomp_allow, c->seccomp_allow_origins, o);
+                return;
         case KEY_ENV_SET:
-                if (c->env_set)
-                        print_list_origin(f, o, strv_length(c->env_set));
-                for (char **e = c->env_set; e && *e; e++) {
-                        _cleanup_free_ char *name = strndup(*e, strcspn(*e, "="));
+                for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
+                        const char *e = c->env_set[i];
+                        _cleanup_free_ char *name = strndup(e, strcspn(e, "="));
+                        print_origin(f, entry_origin(c->env_set_origins, i, o));
                         if (name)
-                                print_line(f, name, *e + strlen(name) + 1);
+                                print_line(f, name, e + strlen(name) + 1);
                 }
                 return;
         case KEY_CAP_DROP:
-                if (c->cap_drop_all || c->cap_drop)
-                        print_list_origin(f, o, c->cap_drop_all + (size_t) __builtin_popcountll(c->cap_drop));
-                if (c->cap_drop_all)
+                if (c->cap_drop_all) {
+                        print_origin(f, &c->cap_drop_all_origin);
                         fputs("CapabilityDrop=all\n", f);
-                print_caps(f, k->key, c->cap_drop);
+                }
+                print_caps(f, k->key, c->cap_drop, c->cap_drop_origin);
                 return;
         case KEY_CAP_ADD:
-                if (c->cap_add)
-                        print_list_origin(f, o, (size_t) __builtin_popcountll(c->cap_add));
-                print_caps(f, k->key, c->cap_add);
+                print_caps(f, k->key, c->cap_add, c->cap_add_origin);
                 return;
         case KEY_RLIMIT:
                 /* Every rlimit under the first of their rows. */

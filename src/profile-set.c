@@ -104,6 +104,45 @@ static int origin_intern(struct config *c, const struct origin *o, struct origin
         return 0;
 }
 
+int profile_origins_reserve(struct origin **origins, size_t n) {
+        struct origin *nl = *origins ? realloc(*origins, (n + 1) * sizeof(*nl)) : calloc(n + 1, sizeof(*nl));
+        if (!nl)
+                return -ENOMEM;
+        *origins = nl;
+        return 0;
+}
+
+int profile_list_append(char ***list, struct origin **origins, const char *value, const struct origin *o) {
+        size_t n = strv_length(*list);
+        if (profile_origins_reserve(origins, n) < 0 || strv_extend(list, value) < 0)
+                return -ENOMEM;
+        (*origins)[n] = *o;
+        return 0;
+}
+
+void profile_list_remove(char **list, struct origin *origins, size_t i) {
+        size_t n = strv_length(list);
+        free(list[i]);
+        /* The list's move keeps its NULL terminator. */
+        memmove(list + i, list + i + 1, (n - i) * sizeof(*list));
+        if (origins)
+                memmove(origins + i, origins + i + 1, (n - i - 1) * sizeof(*origins));
+}
+
+void profile_caps_set(uint64_t *mask, struct origin origins[64], uint64_t set, const struct origin *o) {
+        for (int cap = 0; cap < 64; cap++)
+                if ((set & ~*mask) & (UINT64_C(1) << cap))
+                        origins[cap] = *o;
+        *mask |= set;
+}
+
+void profile_caps_clear(uint64_t *mask, struct origin origins[64], uint64_t set) {
+        for (int cap = 0; cap < 64; cap++)
+                if ((set & *mask) & (UINT64_C(1) << cap))
+                        origins[cap] = (struct origin) { NULL, 0 };
+        *mask &= ~set;
+}
+
 int profile_set(struct config *c, const char *section, const char *key, const char *value,
                 const struct origin *o, char **reason) {
         const struct profile_key *k;

@@ -113,3 +113,109 @@ test_command_line_overrides_the_user_profile() {
 /
 cli" "$OUT"
 }
+
+# Two files (one included) and the command line add to the same list keys:
+# `userbox config` names the file and line, or the command line, of each
+# value, and what it prints still loads back to the same settings.
+origins_profiles_setup() {
+        ORIGINS_DIR=$(mktemp_dir)
+        chmod 755 "$ORIGINS_DIR"
+        cat >"$ORIGINS_DIR/base.ini" <<INI
+[Environment]
+Keep=LANG TERM
+EDITOR=vi
+PAGER=less
+
+[Security]
+CapabilityAdd=NET_ADMIN SYS_PTRACE
+SeccompDeny=keyctl add_key
+INI
+        cat >"$ORIGINS_DIR/top.ini" <<INI
+[Profile]
+Include=base
+
+[Environment]
+Keep=LC_ALL
+EDITOR=vim
+
+[Security]
+CapabilityDrop=SYS_PTRACE
+SeccompAllow=keyctl
+INI
+        chmod 644 "$ORIGINS_DIR"/*.ini
+}
+
+test_config_names_the_origin_of_each_list_value() {
+        local dir first out
+        origins_profiles_setup
+        dir=$ORIGINS_DIR
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config -p top --keep-env DISPLAY -e PAGER=more \
+                --cap-add CHOWN "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p top ($ERR)"
+        first=$OUT
+        assert_not_contains "$first" "last added"
+        assert_contains "$first" "; from $dir/base.ini:2
+Keep=LANG TERM
+; from $dir/top.ini:5
+Keep=LC_ALL
+; from command line
+Keep=DISPLAY" "Keep= origins"
+        # Set twice: the last value and its origin win, the place stays.
+        assert_contains "$first" "; from $dir/top.ini:6
+EDITOR=vim
+; from command line
+PAGER=more" "variable origins"
+        # SYS_PTRACE added by base.ini, then dropped by top.ini.
+        assert_contains "$first" "; from $dir/top.ini:9
+CapabilityDrop=SYS_PTRACE
+; from command line
+CapabilityAdd=CHOWN
+; from $dir/base.ini:7
+CapabilityAdd=NET_ADMIN" "capability origins"
+        # keyctl moved from base.ini's deny list to top.ini's allow list.
+        assert_contains "$first" "; from $dir/base.ini:8
+SeccompDeny=add_key
+; from $dir/top.ini:10
+SeccompAllow=keyctl" "system call origins"
+
+        out=$(mktemp_dir)
+        printf '%s\n' "$first" >"$out/y.ini"
+        chmod 644 "$out/y.ini"
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config -p "$out/y.ini" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p y.ini ($ERR)"
+        assert_eq "$(settings_of "$first")" "$(settings_of "$OUT")" "settings"
+        assert_contains "$OUT" "; from $out/y.ini:"
+}
+
+test_config_names_the_origin_of_each_id_range() {
+        local dir first out start count gstart gcount uid gid
+        require_subid
+        read -r start count < <(subid_ranges uid | head -n1)
+        uid=$(id -u)
+        gid=$(id -g)
+        dir=$(mktemp_dir)
+        chmod 755 "$dir"
+        printf '[IDMap]\nMode=subid\nUID=0:%s:1\nGID=0:%s:1\n' "$uid" "$gid" >"$dir/base.ini"
+        printf '[Profile]\nInclude=base\n[IDMap]\nUID=0:%s:1\n' "$uid" >"$dir/top.ini"
+        chmod 644 "$dir"/*.ini
+        read -r gstart gcount < <(subid_ranges gid | head -n1)
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config -p top --uidmap "1:$start:$count" \
+                --gidmap "1:$gstart:$gcount" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p top ($ERR)"
+        first=$OUT
+        # The range top.ini repeats stays from base.ini, where it came first.
+        assert_contains "$first" "; from $dir/base.ini:3
+UID=0:$uid:1
+; from command line
+UID=1:$start:$count
+; from $dir/base.ini:4
+GID=0:$gid:1
+; from command line
+GID=1:$gstart:$gcount" "id range origins"
+        out=$(mktemp_dir)
+        printf '%s\n' "$first" >"$out/y.ini"
+        chmod 644 "$out/y.ini"
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config -p "$out/y.ini" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p y.ini ($ERR)"
+        assert_eq "$(settings_of "$first")" "$(settings_of "$OUT")" "settings"
+}

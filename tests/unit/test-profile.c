@@ -816,6 +816,135 @@ TEST(print_marks_the_command_line_and_defaults) {
 
 /* Every key of the table is in the man page, and every key the man page
  * documents is in the table. Key headings read: .TP, then .BI "Key=" ... */
+/* Two files (one through Include=) and the command line add to the same
+ * list keys: every value keeps the place it came from, through replacing,
+ * duplicates and moves from one list to another. */
+TEST(list_values_keep_their_own_origins) {
+        static const char *const cli[][3] = {
+                { "IDMap", "UID", "65537:300000:1000" },
+                { "IDMap", "GID", "0:1000:1" },          /* already there: stays from the file */
+                { "Environment", "Keep", "DISPLAY LANG" },
+                { "Environment", "PAGER", "more" },      /* set again: the last origin wins */
+                { "Security", "CapabilityAdd", "CHOWN" }, /* undoes the file's drop */
+                { "Security", "SeccompDeny", "add_key" },
+        };
+        _cleanup_free_ char *base = path_join(user_dir, "originbase.ini");
+        _cleanup_free_ char *top = path_join(user_dir, "origins.ini");
+        _cleanup_free_ char *out = NULL, *again = NULL, *s1 = NULL, *s2 = NULL;
+        struct config c, b;
+        char *reason = NULL;
+
+        write_file_in(user_dir, "originbase.ini",
+                      "[IDMap]\nUID=0:1000:1\nGID=0:1000:1\n"                              /* 2-3 */
+                      "[Environment]\nKeep=LANG TERM\nEDITOR=vi\nPAGER=less\n"            /* 5-7 */
+                      "[Security]\nCapabilityAdd=NET_ADMIN SYS_PTRACE\nCapabilityDrop=CHOWN\n"
+                      "SeccompDeny=keyctl add_key\n");                                    /* 9-11 */
+        write_file_in(user_dir, "origins.ini",
+                      "[Profile]\nInclude=originbase\n"
+                      "[IDMap]\nUID=1:100000:65536\n"                                     /* 4 */
+                      "[Environment]\nKeep=LC_ALL LANG\nEDITOR=vim\n"                     /* 6-7 */
+                      "[Security]\nCapabilityDrop=SYS_PTRACE\nSeccompAllow=keyctl\nSeccompDeny=bpf\n"); /* 9-11 */
+        config_init(&c);
+        CHECK(profile_load(&c, "origins", false) == 0);
+        for (size_t i = 0; i < ELEMENTSOF(cli); i++) {
+                CHECK(profile_set(&c, cli[i][0], cli[i][1], cli[i][2], &cli_origin, &reason) == 0);
+                free(reason);
+        }
+
+        CHECK(c.n_uid_map == 3 && c.uid_map_origins);
+        if (c.n_uid_map == 3 && c.uid_map_origins) {
+                CHECK_STREQ(c.uid_map_origins[0].file, base);
+                CHECK(c.uid_map_origins[0].line == 2);
+                CHECK_STREQ(c.uid_map_origins[1].file, top);
+                CHECK(c.uid_map_origins[1].line == 4);
+                CHECK(!c.uid_map_origins[2].file && c.uid_map_origins[2].line == PROFILE_LINE_COMMAND_LINE);
+        }
+        CHECK(c.n_gid_map == 1 && c.gid_map_origins && c.gid_map_origins[0].line == 3);
+        CHECK(strv_length(c.env_keep) == 4 && c.env_keep_origins);
+        CHECK(strv_length(c.env_set) == 2 && c.env_set_origins);
+        if (strv_length(c.env_set) == 2 && c.env_set_origins) {
+                CHECK_STREQ(c.env_set[0], "EDITOR=vim");
+                CHECK_STREQ(c.env_set_origins[0].file, top);
+                CHECK(c.env_set_origins[0].line == 7);
+                CHECK_STREQ(c.env_set[1], "PAGER=more");
+                CHECK(!c.env_set_origins[1].file && c.env_set_origins[1].line == PROFILE_LINE_COMMAND_LINE);
+        }
+        CHECK(strv_length(c.seccomp_deny) == 2 && strv_length(c.seccomp_allow) == 1);
+
+        out = print_config(&c);
+        CHECK(strstr(out, "last added") == NULL);
+#define CHECK_PRINTED(fmt, ...)                                                         \
+        do {                                                                            \
+                char *_e = NULL;                                                        \
+                CHECK(asprintf(&_e, fmt, __VA_ARGS__) > 0);                             \
+                if (_e && !strstr(out, _e))                                             \
+                        fprintf(stderr, "  not printed:\n%s", _e);                      \
+                CHECK(_e && strstr(out, _e));                                           \
+                free(_e);                                                               \
+        } while (0)
+        CHECK_PRINTED("; from %s:2\nUID=0:1000:1\n; from %s:4\nUID=1:100000:65536\n"
+                      "; from command line\nUID=65537:300000:1000\n; from %s:3\nGID=0:1000:1\n", base, top, base);
+        CHECK_PRINTED("; from %s:5\nKeep=LANG TERM\n; from %s:6\nKeep=LC_ALL\n"
+                      "; from command line\nKeep=DISPLAY\n", base, top);
+        CHECK_PRINTED("; from %s:7\nEDITOR=vim\n; from command line\nPAGER=more\n", top);
+        CHECK_PRINTED("; from %s:9\nCapabilityDrop=SYS_PTRACE\n"
+                      "; from command line\nCapabilityAdd=CHOWN\n; from %s:9\nCapabilityAdd=NET_ADMIN\n", top, base);
+        CHECK_PRINTED("; from %s:11\nSeccompDeny=add_key\n; from %s:11\nSeccompDeny=bpf\n"
+                      "; from %s:10\nSeccompAllow=keyctl\n", base, top, top);
+#undef CHECK_PRINTED
+
+        /* What it prints loads back to the same settings. */
+        config_init(&b);
+        CHECK(profile_load_string(&b, "printed.ini", out, strlen(out), false) == 0);
+        again = print_config(&b);
+        s1 = settings_only(out);
+        s2 = settings_only(again);
+        CHECK_STREQ(s1, s2);
+        config_free(&b);
+        config_free(&c);
+}
+
+TEST(capability_origins_follow_adds_and_drops) {
+        struct config c;
+        char *reason = NULL;
+        _cleanup_free_ char *out = NULL;
+
+        config_init(&c);
+        CHECK(load_text(&c, "[Security]\nCapabilityAdd=CHOWN KILL\nCapabilityDrop=all\nCapabilityAdd=SETUID\n"
+                            "CapabilityAdd=SETUID KILL\n") == 0);
+        CHECK(c.cap_drop_all && c.cap_drop_all_origin.line == 3);
+        CHECK(c.cap_add == ((UINT64_C(1) << 5) | (UINT64_C(1) << 7)));  /* KILL, SETUID */
+        CHECK(c.cap_add_origin[7].line == 4);   /* the first add wins over a repeat */
+        CHECK(c.cap_add_origin[5].line == 5);   /* added again after "all" */
+        CHECK(c.cap_add_origin[0].line == 0);   /* CHOWN went with "all" */
+        CHECK(profile_set(&c, "Security", "CapabilityDrop", "SETUID", &cli_origin, &reason) == 0);
+        CHECK(profile_set(&c, "Security", "CapabilityAdd", "CHOWN", &cli_origin, &reason) == 0);
+        CHECK(c.cap_add_origin[7].line == 0);
+        CHECK(c.cap_add_origin[0].line == PROFILE_LINE_COMMAND_LINE);
+        out = print_config(&c);
+        CHECK(strstr(out, "; from test.ini:3\nCapabilityDrop=all\n"
+                          "; from command line\nCapabilityAdd=CHOWN\n; from test.ini:5\nCapabilityAdd=KILL\n") != NULL);
+        CHECK(strstr(out, "SETUID") == NULL);
+        config_free(&c);
+}
+
+/* Layers= is a scalar: one line gives the whole list. */
+TEST(layers_print_under_the_line_that_set_them) {
+        struct config c;
+        char *reason = NULL;
+        _cleanup_free_ char *out = NULL;
+
+        config_init(&c);
+        CHECK(load_text(&c, "[Container]\nLayers=/l/a:/l/b\n") == 0);
+        out = print_config(&c);
+        CHECK(strstr(out, "; from test.ini:2\nLayers=/l/a:/l/b\n") != NULL);
+        free(out);
+        CHECK(profile_set(&c, "Container", "Layers", "/l/c", &cli_origin, &reason) == 0);
+        out = print_config(&c);
+        CHECK(strstr(out, "; from command line\nLayers=/l/c\n") != NULL);
+        config_free(&c);
+}
+
 TEST(man_page_matches_the_key_table) {
         const char *top = getenv("top_srcdir") ?: ".";
         _cleanup_free_ char *man = path_join(top, "man/userbox.ini.5"), *text = NULL, *table = NULL;
@@ -918,6 +1047,9 @@ int main(void) {
                 UNIT(shipped_and_good_profiles_load),
                 UNIT(print_loads_back_to_the_same_settings),
                 UNIT(print_marks_the_command_line_and_defaults),
+                UNIT(list_values_keep_their_own_origins),
+                UNIT(capability_origins_follow_adds_and_drops),
+                UNIT(layers_print_under_the_line_that_set_them),
                 UNIT(man_page_matches_the_key_table),
         };
         int r;
