@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -87,58 +88,145 @@ bool resolve_is_kernel_fs(int fd) {
         return false;
 }
 
-int resolve_in_root(int rootfd, const char *path, bool create, bool want_file) {
-        _cleanup_free_ char *prefix = NULL;
-        _cleanup_close_ int parent = -1;
-        int fd;
+/* As many links as the kernel follows in one lookup (MAXSYMLINKS). */
+#define RESOLVE_LINKS_MAX 40
 
-        fd = open_resolved(rootfd, path);
-        if (fd != -ENOENT || !create)
-                return fd;
+enum {
+        WALK_DONE,
+        WALK_AGAIN, /* the path changed under the walk: start over */
+};
 
-        /* Slow path, only when something is missing: resolve each prefix
-         * inside the root and create the next component in the directory
-         * it resolved to. mkdirat/O_CREAT|O_EXCL act on one name and never
-         * follow a symlink there, so nothing is made outside the root. */
-        prefix = strdup(path);
-        if (!prefix)
+/* The link at path (cut after its name, which starts at name_offset and sits
+ * in dir) dangles: its target is missing. The path that reaches the target
+ * is the link's directory, then the target, then the rest; an absolute
+ * target starts from the root. The new string is only ever resolved by
+ * openat2(RESOLVE_IN_ROOT), so a target full of ".." or pointing at a host
+ * path still lands inside the root: the kernel, not this string, decides
+ * where each component leads. */
+static int splice_link(int dir, const char *name, const char *path, size_t name_offset, const char *rest,
+                       char **ret) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(dir, name, target, sizeof(target));
+        size_t keep;
+
+        if (n < 0)
+                return -errno;
+        if ((size_t) n >= sizeof(target))
+                return -ENAMETOOLONG;
+        target[n] = '\0';
+        keep = target[0] == '/' ? 0 : name_offset;
+        if (keep + (size_t) n + strlen(rest) + 2 > PATH_MAX)
+                return -ENAMETOOLONG;
+        if (asprintf(ret, "%.*s%s%s%s", (int) keep, path, target, *rest ? "/" : "", rest) < 0)
                 return -ENOMEM;
-        for (char *p = prefix;;) {
+        return WALK_AGAIN;
+}
+
+/* Resolve each prefix of path inside the root and create the next component
+ * in the directory it resolved to. mkdirat/O_CREAT|O_EXCL act on one name
+ * and never follow a symlink there, so nothing is made outside the root. A
+ * dangling symlink on the way (Ubuntu's /etc/resolv.conf ->
+ * ../run/systemd/resolve/stub-resolv.conf) is replaced by its target in
+ * *next, and the caller walks again: the target is made where the link
+ * points inside the root, as a runtime that follows the link would. */
+static int create_walk(int rootfd, char *path, bool want_file, int *ret_fd, char **next) {
+        _cleanup_close_ int parent = -1;
+
+        for (char *p = path;;) {
                 char *name, *end, saved;
+                int fd;
 
                 while (*p == '/')
                         p++;
-                if (!*p)
+                if (!*p) {
                         /* Only trailing slashes were left. */
-                        return parent >= 0 ? TAKE_FD(parent) : -ENOENT;
+                        if (parent < 0)
+                                return -ENOENT;
+                        *ret_fd = TAKE_FD(parent);
+                        return WALK_DONE;
+                }
                 name = p;
                 end = strchrnul(p, '/');
                 saved = *end;
                 *end = '\0';
-                fd = open_resolved(rootfd, prefix);
+                fd = open_resolved(rootfd, path);
                 if (fd == -ENOENT) {
                         int dir = parent >= 0 ? parent : rootfd;
-                        bool last = !saved || !end[strspn(end + 1, "/") + 1];
+                        const char *rest = saved ? end + 1 : "";
+                        bool last = !rest[strspn(rest, "/")];
+                        struct stat st;
 
                         if (streq(name, ".") || streq(name, ".."))
                                 return -ENOENT;
+                        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                                if (S_ISLNK(st.st_mode))
+                                        return splice_link(dir, name, path, name - path, rest, next);
+                                /* Made by someone else since the lookup. */
+                                *end = saved;
+                                return WALK_AGAIN;
+                        }
+                        if (errno != ENOENT)
+                                return -errno;
                         if (resolve_is_kernel_fs(dir))
                                 return -EXDEV;
                         if (last && want_file) {
                                 fd = openat(dir, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-                                return fd < 0 ? (errno == EEXIST ? -ENOENT : -errno) : fd;
+                                if (fd >= 0) {
+                                        *ret_fd = fd;
+                                        return WALK_DONE;
+                                }
+                                if (errno != EEXIST)
+                                        return -errno;
+                                *end = saved;
+                                return WALK_AGAIN;
                         }
                         if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
                                 return -errno;
-                        fd = open_resolved(rootfd, prefix);
+                        fd = open_resolved(rootfd, path);
+                        if (fd == -ENOENT) {
+                                /* A dangling link took the name first. */
+                                *end = saved;
+                                return WALK_AGAIN;
+                        }
                 }
                 if (fd < 0)
                         return fd;
                 closep(&parent);
                 parent = fd;
-                if (!saved)
-                        return TAKE_FD(parent);
+                if (!saved) {
+                        *ret_fd = TAKE_FD(parent);
+                        return WALK_DONE;
+                }
                 *end = saved;
                 p = end;
         }
+}
+
+int resolve_in_root(int rootfd, const char *path, bool create, bool want_file) {
+        _cleanup_free_ char *current = NULL;
+        int fd, r;
+
+        fd = open_resolved(rootfd, path);
+        if (fd != -ENOENT || !create)
+                return fd;
+
+        current = strdup(path);
+        if (!current)
+                return -ENOMEM;
+        /* Each pass follows one dangling link more (or looks again after a
+         * race): a chain that never ends stops where the kernel's would. */
+        for (unsigned pass = 0; pass <= RESOLVE_LINKS_MAX; pass++) {
+                char *next = NULL;
+
+                r = create_walk(rootfd, current, want_file, &fd, &next);
+                if (r < 0)
+                        return r;
+                if (r == WALK_DONE)
+                        return fd;
+                if (next) {
+                        free(current);
+                        current = next;
+                }
+        }
+        return -ELOOP;
 }

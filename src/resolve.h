@@ -11,9 +11,12 @@
  * RESOLVE_NO_MAGICLINKS; fallback without openat2: a component-wise
  * O_NOFOLLOW walk that refuses symlinks and ".."), creating missing
  * components when create is set (directories, or an empty file for the last
- * component when want_file). Returns an O_CLOEXEC fd (O_PATH unless just
- * created), or -EXDEV when a component would have to be created inside
- * /proc, /sys or another kernel pseudo file system. Never prints. */
+ * component when want_file). A dangling symlink on the way is followed
+ * inside the root (relative to its directory, absolute from the root) and
+ * its missing target is created there, as for any missing path; at most 40
+ * links, then -ELOOP. Returns an O_CLOEXEC fd (O_PATH unless just created),
+ * or -EXDEV when a component would have to be created inside /proc, /sys or
+ * another kernel pseudo file system. Never prints. */
 int resolve_in_root(int rootfd, const char *path, bool create, bool want_file);
 
 /* True when fd is on procfs, sysfs, cgroupfs or another kernel pseudo file

@@ -53,6 +53,120 @@ test_bind_destination_through_symlink_into_proc_is_refused() {
         assert_contains "$ERR" "/mnt/p/newdir" "the message names the destination"
 }
 
+# fs_root_with_ubuntu_resolv_conf DIR: a root whose /etc/resolv.conf is the
+# link systemd-resolved images ship, dangling (no /run/systemd in the image).
+fs_root_with_ubuntu_resolv_conf() {
+        make_root "$1"
+        rm -f "$1/etc/resolv.conf"
+        ln -s ../run/systemd/resolve/stub-resolv.conf "$1/etc/resolv.conf"
+}
+
+test_bind_onto_a_dangling_symlink_creates_its_target_inside_the_root() {
+        local base root
+        [ -r /etc/resolv.conf ] || skip "machine: no readable /etc/resolv.conf"
+        base=$(mktemp_dir)
+        root=$base/root
+        fs_root_with_ubuntu_resolv_conf "$root"
+        run "$USERBOX" run --ro-bind /etc/resolv.conf:/etc/resolv.conf "$root" -- cat /etc/resolv.conf
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$(cat /etc/resolv.conf)" "$OUT" "/etc/resolv.conf inside"
+        [ -f "$root/run/systemd/resolve/stub-resolv.conf" ] && [ ! -s "$root/run/systemd/resolve/stub-resolv.conf" ] ||
+                fail "the link's target was not created as an empty file under the root's run/systemd/resolve"
+        [ -L "$root/etc/resolv.conf" ] || fail "the link in the image was replaced"
+        # The same run again: the link now leads to a file, nothing changes.
+        run "$USERBOX" run --ro-bind /etc/resolv.conf:/etc/resolv.conf "$root" -- cat /etc/resolv.conf
+        assert_eq 0 "$STATUS" "status of the second run ($ERR)"
+        assert_eq "$(cat /etc/resolv.conf)" "$OUT" "/etc/resolv.conf inside, second run"
+}
+
+test_bind_onto_a_dangling_symlink_works_in_a_read_only_root() {
+        local base root
+        [ -r /etc/resolv.conf ] || skip "machine: no readable /etc/resolv.conf"
+        base=$(mktemp_dir)
+        root=$base/root
+        fs_root_with_ubuntu_resolv_conf "$root"
+        run "$USERBOX" run --read-only --ro-bind /etc/resolv.conf:/etc/resolv.conf "$root" -- \
+                sh -c 'cat /etc/resolv.conf; touch /probe'
+        assert_ne 0 "$STATUS" "touch /probe in a read-only root succeeded"
+        assert_eq "$(cat /etc/resolv.conf)" "$OUT" "/etc/resolv.conf inside"
+        [ -e "$root/probe" ] && fail "the read-only root was written"
+        return 0
+}
+
+test_bind_onto_a_dangling_symlink_in_an_unwritable_root_names_the_path() {
+        local base root su sc gs gc
+        require_subid
+        require_cmd unshare
+        base=$(mktemp_dir)
+        root=$base/root
+        fs_root_with_ubuntu_resolv_conf "$root"
+        rmdir "$root/run"
+        # Owned by a subordinate uid, mode 755, and run with --idmap single,
+        # which leaves that uid unmapped: no DAC override inside.
+        read -r su sc < <(subid_ranges uid)
+        read -r gs gc < <(subid_ranges gid)
+        unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$root" ||
+                skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+        run "$USERBOX" run --idmap single --ro-bind /etc/resolv.conf:/etc/resolv.conf "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "'/etc/resolv.conf'" "the message names the destination"
+        assert_contains "$ERR" "Permission denied" "the message says why"
+        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines of the message ($ERR)"
+        [ ! -e "$root/run" ] || fail "an unwritable root was modified: $root/run created"
+}
+
+test_bind_onto_a_dangling_symlink_leading_out_stays_inside() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/outside" "$base/src"
+        echo marker >"$base/src/marker"
+        # A host path that exists outside (its target inside is under the
+        # container's own /tmp tmpfs), and a relative climb past the top.
+        ln -s "$base/outside/made" "$root/mnt/abs"
+        ln -s ../../../../../../../../climbed "$root/mnt/up"
+        run "$USERBOX" run -b "$base/src:/mnt/abs" -b "$base/src:/mnt/up" "$root" -- \
+                sh -c 'cat /mnt/abs/marker /mnt/up/marker'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "marker
+marker" "$OUT" "the binds, seen through the links"
+        [ -e "$base/outside/made" ] && fail "the absolute link was followed out of the root"
+        [ -d "$root/climbed" ] || fail "the climbing link's target not created at the root's top"
+        [ -e "$base/climbed" ] || [ -e "$(dirname "$base")/climbed" ] || [ -e /climbed ] &&
+                fail "the climbing link was followed out of the root"
+        return 0
+}
+
+test_bind_onto_a_dangling_symlink_into_proc_is_refused() {
+        local base root dest
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        ln -s /proc/sys/kernel/userbox-new "$root/mnt/p"
+        ln -s ../proc/userbox-new/below "$root/mnt/q"
+        for dest in /mnt/p /mnt/q; do
+                run "$USERBOX" run -b "$base:$dest" "$root" -- true
+                assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status for $dest"
+                assert_contains "$ERR" "'$dest'" "the message names $dest"
+                assert_contains "$ERR" "/proc or /sys" "the message for $dest says why"
+        done
+        [ -z "$(ls -A "$root/proc")" ] || fail "something was created in the root's /proc directory"
+}
+
+test_bind_onto_a_symlink_loop_is_an_error_naming_the_path() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        ln -s loop2 "$root/mnt/loop1"
+        ln -s loop1 "$root/mnt/loop2"
+        run "$USERBOX" run -b "$base:/mnt/loop1" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "'/mnt/loop1'" "the message names the destination"
+        assert_contains "$ERR" "Too many levels of symbolic links" "the message says why"
+}
+
 test_bind_destination_into_proc_or_sys_is_refused() {
         local dest
         for dest in /proc /proc/sys/kernel /sys/kernel; do
