@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# The manual pages render cleanly and man/userbox.1 documents exactly the
+# options the binary knows.
+
+man_page() { echo "${SRCDIR:?}/man/$1"; }
+
+assert_renders_cleanly() { # PAGE
+        local page
+        page=$(man_page "$1")
+        [ -s "$page" ] || fail "$page is missing or empty"
+        require_cmd groff
+        run groff -man -ww -z "$page"
+        assert_eq 0 "$STATUS" "groff status"
+        assert_eq "" "$OUT$ERR" "groff -man -ww -z $1 (warnings)"
+}
+
+test_man_userbox_1_renders_without_warnings() {
+        assert_renders_cleanly userbox.1
+}
+
+test_man_userbox_ini_5_renders_without_warnings() {
+        assert_renders_cleanly userbox.ini.5
+}
+
+test_man_userbox_1_renders_with_man_without_warnings() {
+        require_cmd man
+        local page
+        page=$(man_page userbox.1)
+        run env MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings=w -l "$page"
+        assert_eq 0 "$STATUS" "man -l status ($ERR)"
+        assert_eq "" "$ERR" "man -l warnings"
+}
+
+# Long options named in --help output: "--name" tokens, "=VALUE" and "[=..]"
+# dropped, each once.
+help_options() {
+        grep -oE '(^|[^[:alnum:]-])--[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | sort -u
+}
+
+# Long options the man page defines: in the tag lines of .TP/.IP items and
+# in .B/.BR/.BI/.OP request lines, where groff spells them "\-\-name" (a
+# bare "--name" is accepted too). Font escapes are removed first.
+man_options() {
+        awk '
+                tag { print; tag = 0; next }
+                /^\.(TP|TQ)/ { tag = 1; next }
+                /^\.(B|BR|BI|IB|RB|IR|IP|OP)([[:space:]]|$)/ { print }
+        ' "$1" |
+                sed -e 's/\\f[BIRP]//g' -e 's/\\f(..//g' -e 's/\\f\[[^]]*\]//g' -e 's/\\-/-/g' -e 's/\\&//g' |
+                grep -oE '(^|[^[:alnum:]-])--[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | sort -u
+}
+
+# Every subcommand that answers --help.
+all_help() {
+        local sub
+        "$USERBOX" --help
+        for sub in run config profiles unshare cp; do
+                "$USERBOX" "$sub" --help 2>/dev/null
+        done
+}
+
+test_man_userbox_1_documents_every_option_of_help() {
+        local page help man missing
+        page=$(man_page userbox.1)
+        [ -s "$page" ] || fail "$page is missing or empty"
+        help=$(all_help | help_options)
+        [ -n "$help" ] || fail "no option found in the --help output"
+        man=$(man_options "$page")
+        missing=$(comm -23 <(printf '%s\n' "$help") <(printf '%s\n' "$man"))
+        assert_eq "" "$missing" "options in --help but not in man/userbox.1"
+}
+
+test_man_userbox_1_documents_no_option_that_help_lacks() {
+        local page help man extra
+        page=$(man_page userbox.1)
+        [ -s "$page" ] || fail "$page is missing or empty"
+        help=$(all_help | help_options)
+        man=$(man_options "$page")
+        [ -n "$man" ] || fail "no option found in man/userbox.1 (expected \\-\\-name in .B/.BR/.TP lines)"
+        extra=$(comm -13 <(printf '%s\n' "$help") <(printf '%s\n' "$man"))
+        assert_eq "" "$extra" "options in man/userbox.1 but not in any --help"
+}
+
+test_man_userbox_1_lists_the_exit_statuses() {
+        local page
+        page=$(man_page userbox.1)
+        [ -s "$page" ] || fail "$page is missing or empty"
+        local code
+        for code in 125 126 127 128; do
+                grep -q "$code" "$page" || fail "exit status $code is not in man/userbox.1"
+        done
+}

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# The command line itself: help, version, and bad input. Every bad input
+# gets exit 125, one precise message, and leaves nothing behind.
+
+test_version_prints_the_version_and_exits_0() {
+        assert_status 0 "$USERBOX" --version
+        assert_contains "$OUT" "userbox" "--version output"
+        printf '%s\n' "$OUT" | grep -qE '[0-9]+\.[0-9]+' || fail "no version number in: $OUT"
+        assert_status 0 "$USERBOX" version
+}
+
+test_help_exits_0_and_names_the_subcommands() {
+        assert_status 0 "$USERBOX" --help
+        assert_contains "$OUT" "run" "--help"
+        assert_contains "$OUT" "config" "--help"
+        assert_eq "" "$ERR" "stderr of --help"
+}
+
+test_run_help_exits_0_and_names_the_options() {
+        assert_status 0 "$USERBOX" run --help
+        assert_contains "$OUT" "--bind" "run --help"
+        assert_contains "$OUT" "--idmap" "run --help"
+        assert_eq "" "$ERR" "stderr of run --help"
+}
+
+# assert_refused NEEDLE ARGS...: exit 125, exactly one line on stderr that
+# contains NEEDLE, nothing on stdout, the host mount table untouched.
+assert_refused() {
+        local needle=$1 before
+        shift
+        before=$(host_mountinfo)
+        run "$USERBOX" "$@"
+        if [ "$STATUS" != "$EXIT_USERBOX_FAILED" ]; then
+                printf 'expected status %s, got %s\n' "$EXIT_USERBOX_FAILED" "$STATUS" >&2
+                _show_run "$USERBOX" "$@"
+                exit 1
+        fi
+        assert_contains "$ERR" "$needle" "the message"
+        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines on stderr ($ERR)"
+        assert_eq "" "$OUT" "stdout"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
+
+test_missing_root_is_refused() {
+        assert_refused /no/such/root-dir run /no/such/root-dir -- true
+}
+
+test_root_that_is_a_file_is_refused() {
+        assert_refused "$TEST_ROOT/etc/passwd" run "$TEST_ROOT/etc/passwd" -- true
+}
+
+test_unknown_option_is_refused() {
+        assert_refused --no-such-option run --no-such-option "$TEST_ROOT" -- true
+}
+
+test_unknown_subcommand_is_refused() {
+        assert_refused no-such-subcommand no-such-subcommand
+}
+
+test_malformed_bind_is_refused() {
+        local spec
+        for spec in '' ':/mnt' '/etc:' '/etc:relative/path' '/etc:/mnt:no-such-flag'; do
+                assert_refused "" run --bind "$spec" "$TEST_ROOT" -- true
+                # The message must say which option it is about.
+                case $ERR in
+                *--bind* | *Bind* | *"$spec"*) ;;
+                *) fail "message for --bind '$spec' names neither the option nor the value: $ERR" ;;
+                esac
+        done
+}
+
+test_bind_of_a_missing_source_is_refused() {
+        assert_refused /no/such/source run --bind /no/such/source:/mnt "$TEST_ROOT" -- true
+}
+
+test_option_missing_its_argument_is_refused() {
+        # Options come before ROOT: here --bind is the last word and lacks SRC:DST.
+        assert_refused --bind run --bind
+}
+
+test_a_command_named_like_an_option_is_a_command() {
+        # After "--" nothing is an option: userbox must try to run "--bind".
+        run "$USERBOX" run "$TEST_ROOT" -- --bind /etc:/mnt
+        assert_eq "$EXIT_NOT_FOUND" "$STATUS" "status ($ERR)"
+}
+
+test_failed_setup_leaves_no_process() {
+        require_cmd pgrep
+        local marker=userbox-test-bad-$$-$RANDOM
+        run "$USERBOX" run --bind "/no/such/$marker:/mnt" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        wait_for 3 no_process_with "$marker" || fail "a process remained: $(pgrep -a -f -- "$marker")"
+}

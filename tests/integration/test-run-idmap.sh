@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Identity mapping (design §3): the maps a container sees, for each mode.
+
+# A map file's lines as "INSIDE OUTSIDE COUNT".
+normalise_map() { awk 'NF == 3 { print $1, $2, $3 }'; }
+
+# The subid plan computed from /etc/subuid or /etc/subgid: the user to 0,
+# then every subordinate range in order from 1.
+expected_subid_map() { # uid|gid
+        local own next=1 start count
+        if [ "$1" = uid ]; then own=$(id -u); else own=$(id -g); fi
+        echo "0 $own 1"
+        while read -r start count; do
+                echo "$next $start $count"
+                next=$((next + count))
+        done < <(subid_ranges "$1")
+}
+
+# The plan `userbox config` prints for the given options.
+planned_map() { # uid|gid OPTIONS...
+        local kind=$1
+        shift
+        run "$USERBOX" config "$@" "$TEST_ROOT"
+        [ "$STATUS" = 0 ] || fail "userbox config $* failed ($STATUS): $ERR"
+        printf '%s\n' "$OUT" | sed -n "s/^#[[:space:]]*${kind}_map:[[:space:]]*//p" | normalise_map
+}
+
+map_inside() { # uid|gid OPTIONS...
+        local kind=$1
+        shift
+        run "$USERBOX" run "$@" "$TEST_ROOT" -- cat "/proc/self/${kind}_map"
+        [ "$STATUS" = 0 ] || fail "userbox run $* failed ($STATUS): $ERR"
+        printf '%s\n' "$OUT" | normalise_map
+}
+
+test_idmap_subid_maps_the_user_to_root_and_every_subordinate_range() {
+        require_subid
+        local kind
+        for kind in uid gid; do
+                assert_eq "$(expected_subid_map $kind)" "$(map_inside $kind --idmap subid)" "$kind map inside"
+                assert_eq "$(expected_subid_map $kind)" "$(planned_map $kind --idmap subid)" "$kind map in userbox config"
+        done
+}
+
+test_idmap_subid_allows_setgroups() {
+        require_subid
+        run "$USERBOX" run --idmap subid "$TEST_ROOT" -- cat /proc/self/setgroups
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq allow "$OUT" "setgroups"
+}
+
+test_idmap_auto_uses_the_subordinate_ranges_when_granted() {
+        require_subid
+        require_cmd newuidmap newgidmap
+        assert_eq "$(expected_subid_map uid)" "$(map_inside uid)" "uid map inside (default mode)"
+        assert_eq "$(expected_subid_map gid)" "$(map_inside gid --idmap auto)" "gid map inside (--idmap auto)"
+        # auto only speaks when it falls back.
+        run "$USERBOX" run --idmap auto "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status"
+        assert_eq "" "$ERR" "stderr of a run that needs no fallback"
+}
+
+test_idmap_single_maps_only_the_user_to_root_with_setgroups_denied() {
+        assert_eq "0 $(id -u) 1" "$(map_inside uid --idmap single)" "uid map"
+        assert_eq "0 $(id -g) 1" "$(map_inside gid --idmap single)" "gid map"
+        run "$USERBOX" run --idmap single "$TEST_ROOT" -- cat /proc/self/setgroups
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        # setgroups must be denied before an unprivileged gid_map write (user_namespaces(7)).
+        assert_eq deny "$OUT" "setgroups"
+}
+
+test_idmap_single_runs_the_command_as_root_inside() {
+        run "$USERBOX" run --idmap single "$TEST_ROOT" -- id -u
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq 0 "$OUT" "uid inside"
+}
+
+test_idmap_keep_id_keeps_the_users_own_uid() {
+        require_subid
+        local kind own first total expected_total line map
+        for kind in uid gid; do
+                if [ $kind = uid ]; then own=$(id -u); else own=$(id -g); fi
+                first=$(subid_ranges $kind | awk 'NR == 1 { print $1 }')
+                expected_total=$(subid_ranges $kind | awk -v t=1 '{ t += $2 } END { print t }')
+                map=$(map_inside $kind --idmap keep-id)
+                printf '%s\n' "$map" | grep -qx "$own $own 1" || fail "$kind $own does not map to itself: $map"
+                line=$(printf '%s\n' "$map" | awk '$1 <= 0 && 0 < $1 + $3 { print }')
+                [ -n "$line" ] || fail "$kind 0 is not mapped: $map"
+                assert_eq "$first" "$(printf '%s\n' "$line" | awk '{ print $2 - $1 }')" "$kind 0 maps to the first subordinate id"
+                total=$(printf '%s\n' "$map" | awk '{ t += $3 } END { print t }')
+                assert_eq "$expected_total" "$total" "$kind ids mapped (the user and every subordinate id)"
+                assert_eq "$(planned_map $kind --idmap keep-id)" "$map" "$kind map against userbox config's plan"
+        done
+}
+
+test_idmap_maps_never_overlap_inside_or_outside() {
+        require_subid
+        local mode kind map
+        for mode in subid keep-id; do
+                for kind in uid gid; do
+                        map=$(map_inside $kind --idmap $mode)
+                        # Sort each side and check every range ends before the next starts.
+                        printf '%s\n' "$map" | sort -n -k1,1 | awk -v what="$mode $kind inside" '
+                                NR > 1 && $1 < end { print what " overlap: " $0; bad = 1 } { end = $1 + $3 } END { exit bad }' ||
+                                fail "$mode $kind map overlaps: $map"
+                        printf '%s\n' "$map" | sort -n -k2,2 | awk -v what="$mode $kind outside" '
+                                NR > 1 && $2 < end { print what " overlap: " $0; bad = 1 } { end = $2 + $3 } END { exit bad }' ||
+                                fail "$mode $kind map overlaps: $map"
+                done
+        done
+}
+
+test_idmap_explicit_triples_are_the_whole_map() {
+        require_subid
+        local u g su sg
+        u=$(id -u) g=$(id -g)
+        su=$(subid_ranges uid | awk 'NR == 1 { print $1 }')
+        sg=$(subid_ranges gid | awk 'NR == 1 { print $1 }')
+        local opts=(--uidmap "0:$u:1" --uidmap "1:$su:100" --gidmap "0:$g:1" --gidmap "1:$sg:100")
+        assert_eq "0 $u 1
+1 $su 100" "$(map_inside uid "${opts[@]}")" "uid map"
+        assert_eq "0 $g 1
+1 $sg 100" "$(map_inside gid "${opts[@]}")" "gid map"
+}
+
+test_idmap_ungranted_triple_is_refused_before_anything_starts() {
+        require_subid
+        local before
+        before=$(host_mountinfo)
+        # uid 1 belongs to the system, never to a user's grant.
+        run "$USERBOX" run --uidmap 0:1:1 --gidmap "0:$(id -g):1" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "0:1:1" "message names the triple"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
+
+test_idmap_overflowing_triple_is_refused() {
+        run "$USERBOX" run --uidmap 0:4294967295:2 "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status (stderr: $ERR)"
+        [ -n "$ERR" ] || fail "no message"
+}
+
+test_idmap_overlapping_triples_are_refused() {
+        require_subid
+        local su
+        su=$(subid_ranges uid | awk 'NR == 1 { print $1 }')
+        run "$USERBOX" run --uidmap "0:$su:10" --uidmap "5:$((su + 100)):10" \
+                --gidmap "0:$(id -g):1" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status (stderr: $ERR)"
+        [ -n "$ERR" ] || fail "no message"
+}
+
+test_idmap_unknown_mode_is_refused() {
+        run "$USERBOX" run --idmap bogus "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "bogus" "message names the value"
+}
+
+# Without newuidmap/newgidmap. The helpers are looked up at the path
+# configure found, then on PATH: a binary configured with paths that do not
+# exist and run with a PATH that has no helper sees none. .ci/run builds one
+# and names it in USERBOX_NO_HELPERS_BINARY.
+no_helpers_userbox() {
+        [ -n "${USERBOX_NO_HELPERS_BINARY:-}" ] && [ -x "$USERBOX_NO_HELPERS_BINARY" ] ||
+                skip "machine: USERBOX_NO_HELPERS_BINARY is not set (a userbox configured with NEWUIDMAP=/nonexistent/newuidmap NEWGIDMAP=/nonexistent/newgidmap)"
+        local empty
+        empty=$(mktemp_dir)
+        run env PATH="$empty" "$USERBOX_NO_HELPERS_BINARY" "$@"
+}
+
+test_idmap_subid_without_newuidmap_is_refused_before_anything_starts() {
+        require_subid
+        local before
+        before=$(host_mountinfo)
+        no_helpers_userbox run --idmap subid "$TEST_ROOT" -- /bin/true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status (stderr: $ERR)"
+        assert_contains "$ERR" "newuidmap" "message names the missing helper"
+        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines of the message ($ERR)"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
+
+test_idmap_auto_without_newuidmap_falls_back_to_single_saying_why() {
+        require_subid
+        no_helpers_userbox run "$TEST_ROOT" -- /bin/cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status (stderr: $ERR)"
+        assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map after the fallback"
+        # Never silently (crun#346): one line, and it says why.
+        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines on stderr ($ERR)"
+        assert_contains "$ERR" "newuidmap" "the fallback's reason"
+}
