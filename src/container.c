@@ -59,8 +59,9 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
         const struct config *c = child->config;
         int r;
 
-        for (int sig = 1; sig < NSIG; sig++)
-                signal(sig, SIG_DFL);
+        /* Dispositions are the caller's (nohup's ignored SIGHUP stays
+         * ignored, as across any exec); userbox changed none before clone.
+         * Only the mask it blocked for signalfd is given back. */
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
 
         /* Without a terminal of its own, the command gets its own session:
