@@ -88,7 +88,7 @@ static const struct {
         { "config", CLI_CONFIG, "config [OPTIONS] [ROOT]", "Print the effective profile, id map and mount plan" },
         { "profiles", CLI_PROFILES, "profiles", "List the profiles on the search path" },
         { "unshare", CLI_UNSHARE, "unshare [OPTIONS] [--] COMMAND [ARG...]", "Run a host command in a user namespace with the same id map" },
-        { "cp", CLI_CP, "cp [-a] SRC ROOT:DST | ROOT:SRC DST", "Copy into or out of a root, inside the id map" },
+        { "cp", CLI_CP, "cp [-a] SRC ROOT:/DST | ROOT:/SRC DST", "Copy into or out of a root, inside the id map" },
         { "version", CLI_VERSION, "version", "Print the version" },
         { "help", CLI_HELP, "help [COMMAND]", "Show help" },
 };
@@ -349,7 +349,7 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 return take_command(cli, argv + optind);
         case CLI_CP:
                 if (argc - optind != 2) {
-                        fprintf(stderr, "userbox cp: expected SRC and DST (one of them ROOT:PATH)\n");
+                        fprintf(stderr, "userbox cp: expected SRC and DST (one of them ROOT:/PATH)\n");
                         return -EINVAL;
                 }
                 for (; optind < argc; optind++) {

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 
@@ -70,28 +71,59 @@ static int copy_data(int from, int to) {
         }
 }
 
-static int copy_entry(int src_dir, const char *src_name, int dst_dir, const char *dst_name, bool archive);
+struct copy_context {
+        bool archive;
+        /* The top destination directory, once created: a source tree that
+         * contains the destination (cp -a ~ ROOT:/x with ROOT under ~) would
+         * otherwise copy itself forever. */
+        bool have_top;
+        dev_t top_dev;
+        ino_t top_ino;
+};
 
-static int copy_directory_contents(int src_dir, const char *src_name, int dst_dir, const char *dst_name,
-                                   bool archive) {
+static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
+                      const char *dst_name, const char *shown);
+
+static int copy_directory_contents(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
+                                   const char *dst_name, const char *shown) {
         _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         _cleanup_close_ int to = -1;
+        struct stat st;
         DIR *d;
         struct dirent *de;
         int r = 0;
 
         if (from < 0)
-                return log_errno(-errno, "cp: opening '%s'", src_name);
+                return log_errno(-errno, "cp: opening '%s'", shown);
         to = openat(dst_dir, dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (to < 0)
-                return log_errno(-errno, "cp: opening '%s'", dst_name);
+                return log_errno(-errno, "cp: opening the destination of '%s'", shown);
+        if (!ctx->have_top && fstat(to, &st) == 0) {
+                ctx->have_top = true;
+                ctx->top_dev = st.st_dev;
+                ctx->top_ino = st.st_ino;
+        }
         d = fdopendir(TAKE_FD(from));
         if (!d)
-                return log_errno(-errno, "cp: reading '%s'", src_name);
-        while ((de = readdir(d))) {
+                return log_errno(-errno, "cp: reading '%s'", shown);
+        for (;;) {
+                _cleanup_free_ char *child = NULL;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        if (errno != 0)
+                                r = log_errno(-errno, "cp: reading '%s'", shown);
+                        break;
+                }
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                r = copy_entry(dirfd(d), de->d_name, to, de->d_name, archive);
+                child = path_join(shown, de->d_name);
+                if (!child) {
+                        r = log_errno(-ENOMEM, "cp");
+                        break;
+                }
+                r = copy_entry(ctx, dirfd(d), de->d_name, to, de->d_name, child);
                 if (r < 0)
                         break;
         }
@@ -99,98 +131,160 @@ static int copy_directory_contents(int src_dir, const char *src_name, int dst_di
         return r;
 }
 
-static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st) {
+static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, const char *shown) {
         struct timespec times[2] = { st->st_atim, st->st_mtim };
 
         if (fchownat(dst_dir, dst_name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-                return log_errno(-errno, "cp: setting the owner of '%s' to %u:%u", dst_name,
+                return log_errno(-errno, "cp: setting the owner of the copy of '%s' to %u:%u", shown,
                                  (unsigned) st->st_uid, (unsigned) st->st_gid);
         /* chown clears set-id bits: the mode goes after it. */
         if (!S_ISLNK(st->st_mode) && fchmodat(dst_dir, dst_name, st->st_mode & 07777, 0) < 0)
-                return log_errno(-errno, "cp: setting the mode of '%s'", dst_name);
+                return log_errno(-errno, "cp: setting the mode of the copy of '%s'", shown);
         if (utimensat(dst_dir, dst_name, times, AT_SYMLINK_NOFOLLOW) < 0)
-                return log_errno(-errno, "cp: setting the times of '%s'", dst_name);
+                return log_errno(-errno, "cp: setting the times of the copy of '%s'", shown);
         return 0;
 }
 
-static int copy_entry(int src_dir, const char *src_name, int dst_dir, const char *dst_name, bool archive) {
+static int copy_regular(int src_dir, const char *src_name, const struct stat *st, int dst_dir,
+                        const char *dst_name, bool archive, const char *shown) {
+        /* O_NONBLOCK and the fstat below: the entry may have been replaced
+         * by a fifo or a device since it was looked at (a running container
+         * can do that), and opening those blocks or has effects. */
+        _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                                          (archive ? O_NOFOLLOW : 0));
+        _cleanup_close_ int to = -1;
+        struct stat now;
+        int r;
+
+        if (from < 0)
+                return log_errno(-errno, "cp: opening '%s'", shown);
+        if (fstat(from, &now) < 0)
+                return log_errno(-errno, "cp: '%s'", shown);
+        if (!S_ISREG(now.st_mode) || now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+                return log_error("cp: '%s' changed while it was being copied", shown);
+        /* O_NOFOLLOW: a symlink planted at the destination is not written
+         * through. */
+        to = openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                    st->st_mode & 0777);
+        if (to < 0 && errno == ELOOP)
+                return log_error("cp: the destination of '%s' is a symbolic link: not written through", shown);
+        if (to < 0)
+                return log_errno(-errno, "cp: creating the copy of '%s'", shown);
+        r = copy_data(from, to);
+        if (r < 0)
+                return log_errno(r, "cp: copying '%s'", shown);
+        return 0;
+}
+
+static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
+                      const char *dst_name, const char *shown) {
+        bool archive = ctx->archive;
         struct stat st;
         int r;
 
         if (fstatat(src_dir, src_name, &st, archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
-                return log_errno(-errno, "cp: '%s'", src_name);
+                return log_errno(-errno, "cp: '%s'", shown);
 
         if (S_ISDIR(st.st_mode)) {
                 if (!archive)
-                        return log_error("cp: '%s' is a directory (use -a)", src_name);
+                        return log_error("cp: '%s' is a directory (use -a)", shown);
+                if (ctx->have_top && st.st_dev == ctx->top_dev && st.st_ino == ctx->top_ino)
+                        return log_error("cp: cannot copy '%s' into itself", shown);
                 if (mkdirat(dst_dir, dst_name, 0700) < 0 && errno != EEXIST)
-                        return log_errno(-errno, "cp: creating directory '%s'", dst_name);
-                r = copy_directory_contents(src_dir, src_name, dst_dir, dst_name, archive);
+                        return log_errno(-errno, "cp: creating the directory for '%s'", shown);
+                r = copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, shown);
                 if (r < 0)
                         return r;
         } else if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
-                ssize_t n = readlinkat(src_dir, src_name, target, sizeof(target) - 1);
+                ssize_t n = readlinkat(src_dir, src_name, target, sizeof(target));
                 if (n < 0)
-                        return log_errno(-errno, "cp: reading link '%s'", src_name);
+                        return log_errno(-errno, "cp: reading link '%s'", shown);
+                if ((size_t) n >= sizeof(target))
+                        return log_errno(-ENAMETOOLONG, "cp: reading link '%s'", shown);
                 target[n] = '\0';
                 (void) unlinkat(dst_dir, dst_name, 0);
                 if (symlinkat(target, dst_dir, dst_name) < 0)
-                        return log_errno(-errno, "cp: creating link '%s'", dst_name);
+                        return log_errno(-errno, "cp: creating the link for '%s'", shown);
         } else if (S_ISREG(st.st_mode)) {
-                _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-                                                  (archive ? O_NOFOLLOW : 0));
-                _cleanup_close_ int to = -1;
-                if (from < 0)
-                        return log_errno(-errno, "cp: opening '%s'", src_name);
-                /* O_NOFOLLOW: a symlink planted at the destination is not
-                 * written through. */
-                to = openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-                            st.st_mode & 0777);
-                if (to < 0)
-                        return log_errno(-errno, "cp: creating '%s'", dst_name);
-                r = copy_data(from, to);
+                r = copy_regular(src_dir, src_name, &st, dst_dir, dst_name, archive, shown);
                 if (r < 0)
-                        return log_errno(r, "cp: copying '%s'", src_name);
-        } else if (archive && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+                        return r;
+        } else if (archive && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ||
+                               S_ISBLK(st.st_mode))) {
                 if (mknodat(dst_dir, dst_name, st.st_mode, st.st_rdev) < 0)
-                        return log_errno(-errno, "cp: creating special file '%s'", dst_name);
+                        return log_errno(-errno, "cp: creating special file for '%s'", shown);
         } else
-                return log_error("cp: '%s' is not a regular file (use -a)", src_name);
+                return log_error("cp: '%s' is not a regular file (use -a)", shown);
 
-        return archive ? copy_metadata(dst_dir, dst_name, &st) : 0;
+        return archive ? copy_metadata(dst_dir, dst_name, &st, shown) : 0;
 }
 
-/* Opens the directory that holds path and returns the last component. */
+static bool has_trailing_slash(const char *path) {
+        size_t n = strlen(path);
+        return n > 1 && (path[n - 1] == '/' || (path[n - 1] == '.' && path[n - 2] == '/'));
+}
+
+/* The last component of path, which names the copy when the destination is
+ * an existing directory; NULL when there is none ("/", "..", "."): then the
+ * destination is the copy itself and the directory's contents go into it. */
+static int last_component(const char *path, char **ret) {
+        _cleanup_free_ char *copy = strdup(path);
+        const char *name;
+
+        *ret = NULL;
+        if (!copy)
+                return -ENOMEM;
+        path_simplify(copy);
+        name = path_basename(copy);
+        if (name[0] == '\0' || streq(name, ".") || streq(name, ".."))
+                return 0;
+        *ret = strdup(name);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* Opens the directory that holds path and returns the last component, or,
+ * when path has no last component or must be a directory (a trailing
+ * slash), opens path itself and returns ".". */
 static int open_parent(const char *path, char **ret_name) {
         _cleanup_free_ char *copy = strdup(path);
-        char *slash;
+        char *slash, *name;
         int fd;
 
         if (!copy)
                 return -ENOMEM;
         path_simplify(copy);
+        name = (char *) path_basename(copy);
+        if (has_trailing_slash(path) || streq(copy, "/") || streq(name, ".") || streq(name, "..")) {
+                *ret_name = strdup(".");
+                if (!*ret_name)
+                        return -ENOMEM;
+                fd = open(copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                return fd < 0 ? -errno : fd;
+        }
+        *ret_name = strdup(name);
+        if (!*ret_name)
+                return -ENOMEM;
         slash = strrchr(copy, '/');
         if (!slash) {
-                *ret_name = TAKE_PTR(copy);
                 fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
                 return fd < 0 ? -errno : fd;
         }
-        if (slash[1] == '\0')
-                return -EISDIR; /* "/" itself */
-        *ret_name = strdup(slash + 1);
-        if (!*ret_name)
-                return -ENOMEM;
         *slash = '\0';
         fd = open(copy[0] ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
 }
 
-/* When the destination is an existing directory, copy into it. */
-static int resolve_destination(const char *dst, const char *src_name, int *ret_dir, char **ret_name) {
+/* When the destination is an existing directory, copy into it under the
+ * source's name (when it has one). *ret_must_be_dir: the destination names
+ * a directory that does not exist yet (a trailing slash). */
+static int resolve_destination(const char *dst, const char *src_name, int *ret_dir, char **ret_name,
+                               bool *ret_must_be_dir) {
         struct stat st;
+        bool is_dir = stat(dst, &st) == 0 && S_ISDIR(st.st_mode);
 
-        if (stat(dst, &st) == 0 && S_ISDIR(st.st_mode)) {
+        *ret_must_be_dir = false;
+        if (is_dir && src_name) {
                 int fd = open(dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (fd < 0)
                         return -errno;
@@ -202,39 +296,74 @@ static int resolve_destination(const char *dst, const char *src_name, int *ret_d
                 *ret_dir = fd;
                 return 0;
         }
+        if (!is_dir && has_trailing_slash(dst)) {
+                /* "DIR/" that does not exist: created by a directory copy,
+                 * an error for anything else (like cp). */
+                _cleanup_free_ char *trimmed = strdup(dst);
+                if (!trimmed)
+                        return -ENOMEM;
+                path_simplify(trimmed);
+                *ret_must_be_dir = true;
+                *ret_dir = open_parent(trimmed, ret_name);
+                return *ret_dir < 0 ? *ret_dir : 0;
+        }
         *ret_dir = open_parent(dst, ret_name);
         return *ret_dir < 0 ? *ret_dir : 0;
 }
 
+/* "ROOT:PATH", as the user wrote it, for messages. */
+static char *with_root(const char *root, const char *path) {
+        size_t n = strlen(root) + 1 + strlen(path) + 1;
+        char *s = malloc(n);
+
+        if (s)
+                snprintf(s, n, "%s:%s", root, path);
+        return s;
+}
+
 int copy_run(const struct copy_request *req) {
-        _cleanup_free_ char *src_name = NULL, *dst_name = NULL;
+        _cleanup_free_ char *src_name = NULL, *dst_name = NULL, *name = NULL, *shown_src = NULL,
+                            *shown_dst = NULL;
         _cleanup_close_ int src_dir = -1, dst_dir = -1;
+        struct copy_context ctx = { .archive = req->archive };
+        bool must_be_dir = false;
+        struct stat st;
         int r;
+
+        shown_src = req->into_root ? strdup(req->source) : with_root(req->root, req->source);
+        shown_dst = req->into_root ? with_root(req->root, req->destination) : strdup(req->destination);
+        if (!shown_src || !shown_dst || last_component(req->source, &name) < 0)
+                return log_errno(-ENOMEM, "cp");
 
         /* The host side is opened before chroot; the root side after it, so
          * every path of the root resolves inside the root. */
         if (req->into_root) {
                 src_dir = open_parent(req->source, &src_name);
                 if (src_dir < 0)
-                        return log_errno(src_dir, "cp: '%s'", req->source);
+                        return log_errno(src_dir, "cp: '%s'", shown_src);
         } else {
-                /* "x" in the current directory: its name is kept. */
-                r = resolve_destination(req->destination, path_basename(req->source), &dst_dir, &dst_name);
+                r = resolve_destination(req->destination, name, &dst_dir, &dst_name, &must_be_dir);
                 if (r < 0)
-                        return log_errno(r, "cp: '%s'", req->destination);
+                        return log_errno(r, "cp: '%s'", shown_dst);
         }
         if (chroot(req->root) < 0)
                 return log_errno(-errno, "cp: chroot into '%s'", req->root);
         if (chdir("/") < 0)
                 return log_errno(-errno, "cp: chdir into '%s'", req->root);
         if (req->into_root) {
-                r = resolve_destination(req->destination, src_name, &dst_dir, &dst_name);
+                r = resolve_destination(req->destination, name, &dst_dir, &dst_name, &must_be_dir);
                 if (r < 0)
-                        return log_errno(r, "cp: '%s:%s'", req->root, req->destination);
+                        return log_errno(r, "cp: '%s'", shown_dst);
         } else {
                 src_dir = open_parent(req->source, &src_name);
                 if (src_dir < 0)
-                        return log_errno(src_dir, "cp: '%s:%s'", req->root, req->source);
+                        return log_errno(src_dir, "cp: '%s'", shown_src);
         }
-        return copy_entry(src_dir, src_name, dst_dir, dst_name, req->archive);
+        if (must_be_dir) {
+                if (fstatat(src_dir, src_name, &st, req->archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
+                        return log_errno(-errno, "cp: '%s'", shown_src);
+                if (!S_ISDIR(st.st_mode))
+                        return log_errno(-ENOTDIR, "cp: '%s'", shown_dst);
+        }
+        return copy_entry(&ctx, src_dir, src_name, dst_dir, dst_name, shown_src);
 }
