@@ -13,6 +13,9 @@ int seccomp_errno_from_name(const char *name, int *ret);
  * of the machine). *ret is NULL for Seccomp=unconfined. Runs before the
  * id map is ready; loading happens last, right before exec. */
 int seccomp_build(const struct config *c, void **ret);
+/* The same, always through libseccomp (seccomp_build takes the program
+ * compiled at build time when c asks for the default filter). */
+int seccomp_compile(const struct config *c, void **ret);
 int seccomp_install(void *filter);
 /* The compiled program as bytes, to hand it to another process (the
  * launcher builds it while the container mounts), and back. Empty: none. */

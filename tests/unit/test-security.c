@@ -651,6 +651,43 @@ TEST(user_passwd_oversize_is_refused) {
         remove_root(root);
 }
 
+TEST(seccomp_precompiled_default_equals_a_fresh_compile) {
+        struct config c;
+        void *built = NULL, *compiled = NULL;
+        const void *a, *b;
+        size_t na, nb;
+
+        config_init(&c);
+        config_finalize(&c);
+        CHECK(seccomp_build(&c, &built) == 0 && built);
+        CHECK(seccomp_compile(&c, &compiled) == 0 && compiled);
+        seccomp_filter_data(built, &a, &na);
+        seccomp_filter_data(compiled, &b, &nb);
+        CHECK(na > 0 && na == nb && memcmp(a, b, na) == 0);
+        seccomp_filter_free(built);
+        seccomp_filter_free(compiled);
+        config_free(&c);
+}
+
+TEST(seccomp_non_default_configs_are_compiled) {
+        struct config c;
+        void *built = NULL, *compiled = NULL;
+        const void *a, *b;
+        size_t na, nb;
+
+        config_init(&c);
+        CHECK(strv_extend(&c.seccomp_deny, "chmod") == 0);
+        config_finalize(&c);
+        CHECK(seccomp_build(&c, &built) == 0 && built);
+        CHECK(seccomp_compile(&c, &compiled) == 0 && compiled);
+        seccomp_filter_data(built, &a, &na);
+        seccomp_filter_data(compiled, &b, &nb);
+        CHECK(na == nb && memcmp(a, b, na) == 0);
+        seccomp_filter_free(built);
+        seccomp_filter_free(compiled);
+        config_free(&c);
+}
+
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(caps_names_accept_every_spelling),
@@ -673,6 +710,8 @@ int main(void) {
                 UNIT(user_passwd_directory_or_device_is_refused),
                 UNIT(user_passwd_symlink_stays_in_root),
                 UNIT(user_passwd_oversize_is_refused),
+                UNIT(seccomp_precompiled_default_equals_a_fresh_compile),
+                UNIT(seccomp_non_default_configs_are_compiled),
         };
         return unit_main(cases, ELEMENTSOF(cases));
 }
