@@ -136,13 +136,17 @@ finish:
         return 0;
 }
 
-int profile_host_path(const char *value, bool command_line, char **ret, char **reason) {
-        _cleanup_free_ char *p = NULL;
-        int r;
-
+/* A path value: not empty, variables expanded. */
+static int expand_path(const char *value, char **ret, char **reason) {
         if (!*value)
                 return profile_reason(reason, -EINVAL, "empty path");
-        r = profile_expand(value, &p, reason);
+        return profile_expand(value, ret, reason);
+}
+
+int profile_host_path(const char *value, bool command_line, char **ret, char **reason) {
+        _cleanup_free_ char *p = NULL;
+        int r = expand_path(value, &p, reason);
+
         if (r < 0)
                 return r;
         if (!path_is_absolute(p)) {
@@ -164,11 +168,8 @@ int profile_host_path(const char *value, bool command_line, char **ret, char **r
 
 int profile_container_path(const char *value, char **ret, char **reason) {
         _cleanup_free_ char *p = NULL;
-        int r;
+        int r = expand_path(value, &p, reason);
 
-        if (!*value)
-                return profile_reason(reason, -EINVAL, "empty path");
-        r = profile_expand(value, &p, reason);
         if (r < 0)
                 return r;
         if (!path_is_absolute(p))

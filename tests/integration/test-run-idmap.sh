@@ -163,7 +163,7 @@ test_idmap_unknown_mode_is_refused() {
 # and names it in USERBOX_NO_HELPERS_BINARY.
 no_helpers_userbox() {
         [ -n "${USERBOX_NO_HELPERS_BINARY:-}" ] && [ -x "$USERBOX_NO_HELPERS_BINARY" ] ||
-                skip "machine: USERBOX_NO_HELPERS_BINARY is not set (a userbox configured with NEWUIDMAP=/nonexistent/newuidmap NEWGIDMAP=/nonexistent/newgidmap)"
+                skip "USERBOX_NO_HELPERS_BINARY is not set (.ci/run builds it) (a userbox configured with NEWUIDMAP=/nonexistent/newuidmap NEWGIDMAP=/nonexistent/newgidmap)"
         local empty
         empty=$(mktemp_dir)
         run env PATH="$empty" "$USERBOX_NO_HELPERS_BINARY" "$@"
