@@ -137,6 +137,7 @@ int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *
 static int make_node(int dirfd, const char *name, const char *host, mode_t mode, dev_t rdev, bool *mknod_denied) {
         char buf[RESOLVE_FD_PATH_MAX];
         _cleanup_close_ int fd = -1;
+        int r;
 
         if (!*mknod_denied) {
                 if (mknodat(dirfd, name, mode, rdev) >= 0)
@@ -148,9 +149,11 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
         fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        if (mount(host, resolve_fd_path(buf, fd), NULL, MS_BIND, NULL) < 0)
-                return -errno;
-        return 0;
+        /* open_tree + move_mount: no procfs lookup of /proc/self/fd/N. */
+        r = mounts_bind_with_attr(AT_FDCWD, host, false, 0, fd);
+        if (r != -ENOSYS)
+                return r;
+        return mount(host, resolve_fd_path(buf, fd), NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
 #define TTY_GID 5
