@@ -284,7 +284,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                         cli_help(stdout, command_name(cli->command));
                         return 1;
                 case OPT_INTERACTIVE:
-                        cli->interactive = true;
+                        /* Standard input is never closed: -i changes
+                         * nothing, and is accepted for docker's sake. */
                         break;
                 case OPT_VERBOSE:
                         cli->log_level = LOG_VERBOSE;
@@ -383,7 +384,6 @@ int cli_apply(const struct cli *cli, struct config *c) {
                 if (r < 0)
                         return log_error("%s '%s': %s", s->option, s->value, reason ? reason : strerror(-r));
         }
-        c->interactive = cli->interactive;
         c->preserve_fds = cli->preserve_fds;
         return 0;
 }

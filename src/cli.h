@@ -37,7 +37,6 @@ struct cli {
         char **args;                    /* positional: ROOT (run/config) or cp's SRC DST */
         char **command_argv;            /* after ROOT / after "--" */
         bool command_given;
-        bool interactive;
         unsigned preserve_fds;
         enum log_level log_level;
         bool archive;                   /* cp -a */

@@ -171,7 +171,6 @@ struct config {
         uint64_t pids;          /* 0 unset */
 
         /* Run-time options with no profile key. */
-        bool interactive;       /* -i */
         unsigned preserve_fds;  /* --preserve-fds N */
 
         /* Where each key was last set (file NULL + line 0: never set). The

@@ -255,7 +255,6 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
 static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         const struct config *c = child->config;
         struct tty_relay tty = TTY_RELAY_NULL;
-        bool read_input = c->interactive || isatty(STDIN_FILENO);
         int r, status, exit_status = -1, failure = 0;
 
         while (exit_status < 0) {
@@ -277,7 +276,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                         int fd;
                         r = read_sync_message(sync_fd, &m, &fd);
                         if (r > 0) {
-                                r = handle_sync_message(&m, fd, &tty, read_input);
+                                /* With -t, standard input is copied into the
+                                 * pty whatever it is: a terminal, or a pipe
+                                 * or file as with ssh -tt. */
+                                r = handle_sync_message(&m, fd, &tty, true);
                                 if (r < 0 && !failure)
                                         failure = r;
                                 if (r < 0)

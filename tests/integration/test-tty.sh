@@ -376,3 +376,11 @@ test_launcher_stopped_from_outside_gives_the_terminal_back() {
         wait_pane "fg-status=3"
         assert_outer_modes_restored
 }
+
+# -t without -i, stdin a pipe: the pty is fed from it, as ssh -tt does.
+test_tty_without_i_is_fed_from_a_piped_stdin() {
+        run timeout 30 sh -c "printf 'from-the-pipe\n' | \"\$1\" run -t \"\$2\" -- sh -c 'read x; echo got=\$x; tty'" _ "$USERBOX" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "exit status (stderr: $ERR)"
+        assert_contains "$OUT" "got=from-the-pipe" "what the command read from its terminal"
+        assert_contains "$OUT" "/dev/pts/0" "the command's terminal"
+}
