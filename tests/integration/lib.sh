@@ -224,3 +224,17 @@ make_root() {
                 chmod 1777 tmp var/tmp
         ) || fail "make_root: cannot populate $dir"
 }
+
+# unwritable_root DIR: makes the root DIR one the container cannot write
+# under --idmap single: owned by a subordinate uid (chowned from a
+# namespace that maps the ranges), mode 755, a uid the single map leaves
+# unmapped, so nothing inside has DAC override on it.
+unwritable_root() {
+        local su sc gs gc
+        require_subid
+        require_cmd unshare
+        read -r su sc < <(subid_ranges uid)
+        read -r gs gc < <(subid_ranges gid)
+        unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$1" ||
+                skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+}

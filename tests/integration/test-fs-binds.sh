@@ -94,19 +94,12 @@ test_bind_onto_a_dangling_symlink_works_in_a_read_only_root() {
 }
 
 test_bind_onto_a_dangling_symlink_in_an_unwritable_root_names_the_path() {
-        local base root su sc gs gc
-        require_subid
-        require_cmd unshare
+        local base root
         base=$(mktemp_dir)
         root=$base/root
         fs_root_with_ubuntu_resolv_conf "$root"
         rmdir "$root/run"
-        # Owned by a subordinate uid, mode 755, and run with --idmap single,
-        # which leaves that uid unmapped: no DAC override inside.
-        read -r su sc < <(subid_ranges uid)
-        read -r gs gc < <(subid_ranges gid)
-        unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$root" ||
-                skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+        unwritable_root "$root"
         run "$USERBOX" run --idmap single --ro-bind /etc/resolv.conf:/etc/resolv.conf "$root" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
         assert_contains "$ERR" "'/etc/resolv.conf'" "the message names the destination"

@@ -158,20 +158,14 @@ test_host_mount_table_is_unchanged_after_100_runs() {
         assert_eq "$before" "$after" "host mount table"
 }
 
-# A root directory the container cannot write: owned by a subordinate uid
-# (made so from a namespace that maps the ranges), mode 755, and run with
-# --idmap single, which leaves that uid unmapped (no DAC override).
-make_unwritable_root() { # DIR REMOVED-DIR...
-        local root=$1 su sc gs gc
+# make_unwritable_root DIR REMOVED-DIR...: a busybox root without some of
+# its mount points, that the container cannot write (lib.sh).
+make_unwritable_root() {
+        local root=$1
         shift
-        require_subid
-        require_cmd unshare
         make_root "$root"
         [ $# -eq 0 ] || (cd "$root" && rmdir "$@")
-        read -r su sc < <(subid_ranges uid)
-        read -r gs gc < <(subid_ranges gid)
-        unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$root" ||
-                skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+        unwritable_root "$root"
 }
 
 test_unwritable_root_without_proc_is_refused_clearly() {
