@@ -23,8 +23,8 @@ struct tty_relay {
 
 #define TTY_RELAY_NULL { .master = -1, .input = -1, .last_byte = -1 }
 
-/* Takes ownership of master. read_input: copy stdin into the pty (a
- * terminal, or -i). Puts stdin in raw mode when it is a terminal and copies
+/* Takes ownership of master. read_input: copy stdin into the pty
+ * (false only when the command has already exited). Puts stdin in raw mode when it is a terminal and copies
  * its window size. On failure the outer terminal is left as it was and
  * master is still owned by t (tty_relay_stop closes it). */
 int tty_relay_start(struct tty_relay *t, int master, bool read_input);
