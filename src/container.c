@@ -198,6 +198,23 @@ static int send_pty(struct child *child) {
         return 0;
 }
 
+int container_prepare(struct child *child) {
+        const struct config *c = child->config;
+        const char *hostname = container_hostname(c);
+        int r;
+
+        child->rootfs_state.rootfd = -1;
+        if (hostname && c->uts && sethostname(hostname, strlen(hostname)) < 0)
+                return log_errno(-errno, "setting the hostname '%s'", hostname);
+        if (c->network == NET_NONE) {
+                r = loopback_up();
+                if (r < 0)
+                        return log_errno(r, "bringing up the loopback interface");
+        }
+        log_step("namespaces ready");
+        return rootfs_setup_early(c, child->rootfs, &child->rootfs_state);
+}
+
 _Noreturn void container_main(struct child *child) {
         struct config *c = child->config;
         const char *hostname = container_hostname(c);
@@ -210,16 +227,7 @@ _Noreturn void container_main(struct child *child) {
         gid_t gid = child->plan->inside_gid;
         int r;
 
-        if (hostname && c->uts && sethostname(hostname, strlen(hostname)) < 0)
-                child_fail(child, log_errno(-errno, "setting the hostname '%s'", hostname), EXIT_USERBOX_FAILED);
-        if (c->network == NET_NONE) {
-                r = loopback_up();
-                if (r < 0)
-                        child_fail(child, log_errno(r, "bringing up the loopback interface"), EXIT_USERBOX_FAILED);
-        }
-        log_step("namespaces ready");
-
-        r = rootfs_setup(c, child->rootfs);
+        r = rootfs_setup(c, child->rootfs, &child->rootfs_state);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
         log_step("root file system ready");

@@ -2,7 +2,7 @@
 #pragma once
 
 /* The container's side of a launch: what runs in the cloned child after
- * the id map is written (hostname, network, root file system, user,
+ * clone (hostname, network, root file system, user,
  * environment, limits, terminal, init, exec), and the messages it sends
  * the launcher on the sync socket. */
 
@@ -40,6 +40,7 @@ struct child {
         int tty_slave;          /* -t: the command's terminal, else -1 */
         sigset_t saved_mask;
         void *seccomp_filter;
+        struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
 };
 
 
@@ -48,5 +49,9 @@ struct child {
 _Noreturn void child_fail(struct child *child, int r, int exit_status);
 /* An exec that failed: 127 for not found, 126 otherwise. */
 _Noreturn void exec_failed(struct child *child, int r);
-/* The container's PID 1 path: never returns. */
+/* Right after clone, before the id map is written: what needs no mapped
+ * id (hostname, loopback, the mounts of rootfs_setup_early). Returns
+ * -errno with the message captured; the caller reports it after the map. */
+int container_prepare(struct child *child);
+/* The container's PID 1 path, after the id map: never returns. */
 _Noreturn void container_main(struct child *child);

@@ -42,6 +42,7 @@ static _Noreturn void copy_main(struct child *child) {
 
 /* Runs in the child right after clone. */
 static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
+        int r = 0;
         char go;
 
         log_set_deferred(true);
@@ -50,8 +51,13 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
          * before this line is noticed below: its end of the socket closes. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        /* The id map must be written before anything else: until then the
-         * child has no uid inside its namespace. */
+        /* What needs no id map is done while the launcher writes it. A
+         * failure is reported only after "go": the launcher listens then,
+         * and the helpers never see a child that is already gone. */
+        if (main_fn == container_main)
+                r = container_prepare(child);
+        /* Until the map is written the child has no uid inside its
+         * namespace: nothing else can start before it. */
         if (read(child->sync_fd, &go, 1) != 1)
                 _exit(EXIT_USERBOX_FAILED);
         /* A launcher killed after it sent "go" but before our
@@ -62,6 +68,8 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
         if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
                 _exit(EXIT_USERBOX_FAILED);
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
         main_fn(child);
         _exit(EXIT_USERBOX_FAILED);
 }

@@ -142,6 +142,9 @@ static const struct standard_mount standard_mounts[] = {
         { "run",  "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755", ROOTFS_CREATE_RUN, want_run, NULL, 0, false },
 };
 
+_Static_assert(ELEMENTSOF(standard_mounts) == ROOTFS_N_STANDARD, "rootfs_state has a slot per standard mount");
+_Static_assert(ELEMENTSOF(proc_paths) <= 16 && ELEMENTSOF(sys_paths) <= 16, "a pending mask is a bit of a uint16_t");
+
 static bool standard_wanted(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
         if (p && (p->skip & m->create_bit))
                 return false;
@@ -193,11 +196,13 @@ static int mask_source_close(struct mask_source *ms) {
         return r;
 }
 
-static int mask_inner(int fsfd, const char *mount_name, const struct inner_path *ip, struct mask_source *ms) {
+static int mask_inner(int fsfd, const char *mount_name, const struct inner_path *ip, struct mask_source *ms,
+                      bool *ret_pending) {
         _cleanup_close_ int fd = openat(fsfd, ip->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
         int r;
 
+        *ret_pending = false;
         if (fd < 0)
                 return errno == ENOENT ? 0 : log_errno(-errno, "open '/%s/%s'", mount_name, ip->path);
         if (fstat(fd, &st) < 0)
@@ -210,6 +215,9 @@ static int mask_inner(int fsfd, const char *mount_name, const struct inner_path 
                 r = mount_on_fd("tmpfs", fd, "tmpfs", MASK_DIR_FLAGS, "mode=555");
                 if (r < 0)
                         return log_errno(r, "mask '/%s/%s' with an empty tmpfs", mount_name, ip->path);
+        } else if (!ms) {
+                /* The empty file cannot be made yet: second pass. */
+                *ret_pending = true;
         } else {
                 r = mask_source_open(ms);
                 if (r < 0)
@@ -221,8 +229,9 @@ static int mask_inner(int fsfd, const char *mount_name, const struct inner_path 
         return 0;
 }
 
-static int mount_standard(const struct config *c, const struct rootfs_plan *p, int rootfd,
-                          const struct standard_mount *m) {
+/* First pass: the file system itself, read-only paths and masked
+ * directories. Masked files are noted in *pending for the second. */
+static int mount_standard(const struct standard_mount *m, int rootfd, uint16_t *pending) {
         _cleanup_close_ int fd = open_standard(rootfd, m->name);
         _cleanup_close_ int top = -1;
         int r;
@@ -240,41 +249,79 @@ static int mount_standard(const struct config *c, const struct rootfs_plan *p, i
                 return log_errno(r, "mount %s on '/%s'%s", m->type ? m->type : m->source, m->name,
                                  m->type ? "" : attr_hint(r));
 
-        if (!m->n_inner && !m->dev)
+        *pending = 0;
+        if (!m->n_inner)
                 return 0;
         /* The fd above still names the directory under the new mount. */
         top = open_standard(rootfd, m->name);
         if (top < 0)
                 return log_errno(top, "open '/%s'", m->name);
-        if (m->n_inner) {
-                struct mask_source ms = { .rootfd = rootfd, .dev = -1, .file = -1 };
-                int k;
+        for (size_t i = 0; i < m->n_inner; i++) {
+                bool later;
 
-                for (size_t i = 0; i < m->n_inner && r >= 0; i++)
-                        r = mask_inner(top, m->name, &m->inner[i], &ms);
-                k = mask_source_close(&ms);
-                if (k < 0 && r >= 0)
-                        r = log_errno(k, "remove '/dev/%s'", MASK_FILE_NAME);
+                r = mask_inner(top, m->name, &m->inner[i], NULL, &later);
                 if (r < 0)
                         return r;
+                if (later)
+                        *pending |= (uint16_t) (1u << i);
         }
-        if (m->dev)
-                return devices_populate(c, p, rootfd, top);
         return 0;
 }
 
-int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+/* Second pass: /dev's nodes and links, and the empty file over masked files. */
+static int fill_standard(const struct config *c, const struct rootfs_plan *p, int rootfd,
+                         const struct standard_mount *m, uint16_t pending) {
+        _cleanup_close_ int top = -1;
+        int r = 0, k;
+
+        if (!pending && !m->dev)
+                return 0;
+        top = open_standard(rootfd, m->name);
+        if (top < 0)
+                return log_errno(top, "open '/%s'", m->name);
+        if (m->dev)
+                return devices_populate(c, p, rootfd, top);
+
+        struct mask_source ms = { .rootfd = rootfd, .dev = -1, .file = -1 };
+        for (size_t i = 0; i < m->n_inner && r >= 0; i++) {
+                bool again;
+
+                if (pending & (1u << i))
+                        r = mask_inner(top, m->name, &m->inner[i], &ms, &again);
+        }
+        k = mask_source_close(&ms);
+        if (k < 0 && r >= 0)
+                r = log_errno(k, "remove '/dev/%s'", MASK_FILE_NAME);
+        return r;
+}
+
+int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
+                const struct standard_mount *m = &standard_mounts[i];
+                int r;
+
+                s->file_masks[i] = 0;
+                if (!standard_wanted(c, p, m))
+                        continue;
+                r = mount_standard(m, s->rootfd, &s->file_masks[i]);
+                if (r < 0)
+                        return r;
+        }
+        log_step("mounts: /proc, /sys, /dev, /tmp mounted");
+        return 0;
+}
+
+int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, const struct rootfs_state *s) {
         for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
                 const struct standard_mount *m = &standard_mounts[i];
                 int r;
 
                 if (!standard_wanted(c, p, m))
                         continue;
-                r = mount_standard(c, p, rootfd, m);
+                r = fill_standard(c, p, s->rootfd, m, s->file_masks[i]);
                 if (r < 0)
                         return r;
         }
-        log_step("mounts: /proc, /sys, /dev, /tmp mounted");
         return 0;
 }
 

@@ -14,9 +14,15 @@
  * writable (before it is made read-only). */
 int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd);
 
-/* Mounts the standard table (/proc and its masks, /sys, /tmp, /run, /dev),
- * then the user's mounts, below the root fd. */
-int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, int rootfd);
+/* The standard table (/proc and its masks, /sys, /tmp, /run, /dev) is made
+ * in two passes. Until the id map is written the child can mount but cannot
+ * create a file on a file system of its own (no id of its namespace is
+ * mapped: EOVERFLOW), so the first pass mounts every file system and does
+ * what needs no new file, while newuidmap and newgidmap run; the second,
+ * after the map, fills /dev and binds an empty file over masked files. */
+int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
+int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, const struct rootfs_state *s);
+/* The user's mounts, in order, below the root fd (after the id map). */
 int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd);
 
 /* Checks a user mount destination before clone ("/", "..", /proc, /sys). */

@@ -481,19 +481,15 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
         return 0;
 }
 
-int rootfs_setup(const struct config *c, const struct rootfs_plan *p) {
-        _cleanup_close_ int rootfd = -1;
+/* The root's mount: a bind of the root directory or an overlay over it,
+ * made read-only if asked, attached on the root directory; s->rootfd then
+ * names it. */
+static int mount_root(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
         bool detached = false;
         int r;
 
-        /* Slave, not private: host mounts may still arrive, but nothing
-         * done here ever propagates back to the host. */
-        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-                return log_errno(-errno, "make '/' a recursive slave");
-        log_step("rootfs: propagation to the host cut");
-
         if (p->overlay) {
-                r = overlay_mount(p, &rootfd);
+                r = overlay_mount(p, &s->rootfd);
                 if (r < 0)
                         return r;
                 log_step("rootfs: overlay on '%s'", p->root);
@@ -501,44 +497,73 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p) {
                 /* A detached clone of the root's tree: pivot_root needs a
                  * mount point, and the clone can be made read-only before
                  * anything can see it. */
-                rootfd = sys_open_tree(AT_FDCWD, p->root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-                if (rootfd < 0)
-                        return log_errno(rootfd, "bind root '%s'%s", p->root,
-                                         rootfd == -ENOSYS ? " (open_tree needs Linux 5.2+)" : "");
+                s->rootfd = sys_open_tree(AT_FDCWD, p->root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (s->rootfd < 0) {
+                        r = s->rootfd;
+                        s->rootfd = -1;
+                        return log_errno(r, "bind root '%s'%s", p->root,
+                                         r == -ENOSYS ? " (open_tree needs Linux 5.2+)" : "");
+                }
                 detached = true;
         }
 
-        r = create_standard_dirs(p, rootfd);
+        r = create_standard_dirs(p, s->rootfd);
         if (r < 0)
                 return r;
         if (c->read_only > 0) {
                 struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 
-                r = mounts_create_user_mount_points(c, p, rootfd);
+                r = mounts_create_user_mount_points(c, p, s->rootfd);
                 if (r < 0)
                         return r;
-                r = sys_mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a));
+                r = sys_mount_setattr(s->rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a));
                 if (r < 0)
                         return log_errno(r, "make root '%s' read-only%s", p->root,
                                          r == -ENOSYS ? " (mount_setattr needs Linux 5.12+)" : "");
         }
         if (detached) {
-                r = sys_move_mount(rootfd, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH);
+                r = sys_move_mount(s->rootfd, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH);
                 if (r < 0)
                         return log_errno(r, "bind root '%s'", p->root);
         }
-        r = make_unbindable(rootfd);
+        r = make_unbindable(s->rootfd);
         if (r < 0)
                 return log_errno(r, "make root '%s' unbindable", p->root);
         log_step("rootfs: root '%s' bound%s", p->root, c->read_only > 0 ? " read-only" : "");
+        return mounts_setup_standard(c, p, s);
+}
 
-        r = mounts_setup_standard(c, p, rootfd);
+int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
+        s->rootfd = -1;
+        /* Slave, not private: host mounts may still arrive, but nothing
+         * done here ever propagates back to the host. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                return log_errno(-errno, "make '/' a recursive slave");
+        log_step("rootfs: propagation to the host cut");
+        /* An overlay's upper layer is made on a tmpfs of our own: after. */
+        if (p->overlay)
+                return 0;
+        return mount_root(c, p, s);
+}
+
+int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
+        int r;
+
+        if (s->rootfd < 0) {
+                r = mount_root(c, p, s);
+                if (r < 0)
+                        return r;
+        }
+        r = mounts_fill_standard(c, p, s);
         if (r < 0)
                 return r;
-        r = mounts_setup_user(c, p, rootfd);
+        r = mounts_setup_user(c, p, s->rootfd);
         if (r < 0)
                 return r;
-        return pivot(c, p, rootfd);
+        r = pivot(c, p, s->rootfd);
+        close(s->rootfd);
+        s->rootfd = -1;
+        return r;
 }
 
 /* ---- `userbox config` --------------------------------------------------- */

@@ -6,6 +6,7 @@
  * the user's mounts, pivot_root and the old root detached. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include "config.h"
@@ -59,13 +60,25 @@ struct rootfs_plan {
 int rootfs_prepare(const struct config *c, struct rootfs_plan **ret);
 void rootfs_plan_free(struct rootfs_plan *p);
 
-/* Child, in the new user+mount namespace, after the id map is written:
- * builds the whole view and pivots into it; on return the cwd is the
- * container's working directory (c->working_directory, else "/"; the host
- * sandbox: the current directory) and "/" is the container root. Errors go
- * through log_errno (deferred in the child) with the path and the step. */
-int rootfs_setup(const struct config *c, const struct rootfs_plan *p);
-
+/* The child builds the view in two steps. Until the id map is written it
+ * can mount but cannot create a file on a file system of its own (no id of
+ * its namespace is mapped yet: EOVERFLOW); everything else is done first, so
+ * that it overlaps the writing of the map (newuidmap and newgidmap). */
+#define ROOTFS_N_STANDARD 5     /* the standard mounts of mounts.c */
+struct rootfs_state {
+        int rootfd;             /* the root's mount once made, else -1 */
+        uint16_t file_masks[ROOTFS_N_STANDARD]; /* masked files left for after the map (mounts.c) */
+};
+/* Child, right after clone, before the id map: propagation cut from the
+ * host, the root bound, and the standard file systems mounted. With an
+ * overlay root only the first (its upper layer needs the map). */
+int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
+/* Child, after the id map: the rest of the view, then pivot_root into it;
+ * on return the cwd is the container's working directory
+ * (c->working_directory, else "/"; the host sandbox: the current directory)
+ * and "/" is the container root. Errors of both go through log_errno
+ * (deferred in the child) with the path and the step. */
+int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
 /* `userbox config`: the mount plan, one "# mount: TYPE SRC -> DST (FLAGS)"
  * line per mount in the order rootfs_setup() makes them. p may be NULL (the
  * plan could not be made): sources are then shown as configured. */
