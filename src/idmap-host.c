@@ -68,6 +68,15 @@ static int subid_load(void) {
         return 0;
 }
 
+/* Unloaded as soon as the ranges are read: the container's clone then
+ * copies none of its libraries' mappings, and no exit unmaps them twice. */
+static void subid_unload(void) {
+        if (!libsubid.handle)
+                return;
+        dlclose(libsubid.handle);
+        memset(&libsubid, 0, sizeof(libsubid));
+}
+
 static void subid_release(struct subid_range *r) {
         if (r)
                 libsubid.free(r);
@@ -199,9 +208,12 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                                              user, kinds[k].name, kinds[k].file);
                         else
                                 continue;
-                        if (r < 0)
+                        if (r < 0) {
+                                subid_unload();
                                 return log_errno(-ENOMEM, "cannot plan the id map");
+                        }
                 }
+                subid_unload();
                 need_helpers = true;
         }
         if (need_helpers)
