@@ -271,10 +271,13 @@ static int parse_mount(struct config *c, const struct profile_key *k, const char
         if (r < 0)
                 return r;
         /* Loading the same mount twice (a printed profile that already holds
-         * default.ini's mounts, loaded with default.ini) is one mount. */
-        for (size_t i = 0; i < c->n_mounts; i++)
-                /* Within one file or the command line every line counts:
-                 * comparing only across sources keeps 1000 --bind linear. */
+         * default.ini's mounts, loaded with default.ini) is one mount. Within
+         * one file or the command line every line counts, so only mounts of
+         * other sources are compared: those before the run of mounts that
+         * share this one's source, which keeps 1000 --bind linear. */
+        if (c->n_mounts == 0 || !streq_ptr(c->mounts[c->n_mounts - 1].origin.file, o->file))
+                c->mounts_run_start = c->n_mounts;
+        for (size_t i = 0; i < c->mounts_run_start; i++)
                 if (!streq_ptr(c->mounts[i].origin.file, o->file) && mount_equal(&c->mounts[i], &m)) {
                         profile_mount_entry_done(&m);
                         return 0;
