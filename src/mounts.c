@@ -32,19 +32,31 @@ int mounts_check_destination(const char *destination) {
 }
 
 int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd) {
+        /* Whether the kernel has open_tree_attr: learnt on the first bind. */
+        static bool no_open_tree_attr;
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                          (path[0] ? 0 : AT_EMPTY_PATH);
-        _cleanup_close_ int tree = sys_open_tree(dirfd, path, flags);
+        struct mount_attr a = { .attr_set = attr };
+        _cleanup_close_ int tree = -ENOSYS;
         int r;
 
+        if (attr && !no_open_tree_attr) {
+                tree = sys_open_tree_attr(dirfd, path, flags, &a, sizeof(a));
+                no_open_tree_attr = tree == -ENOSYS;
+        }
+        if (tree == -ENOSYS) {
+                tree = sys_open_tree(dirfd, path, flags);
+                if (tree < 0)
+                        return tree;
+                if (attr) {
+                        r = sys_mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a,
+                                              sizeof(a));
+                        if (r < 0)
+                                return r;
+                }
+        }
         if (tree < 0)
                 return tree;
-        if (attr) {
-                struct mount_attr a = { .attr_set = attr };
-                r = sys_mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a));
-                if (r < 0)
-                        return r;
-        }
         return sys_move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
