@@ -2,15 +2,12 @@
 /* The host side of identity mapping: the user's grant from libsubid, the
  * helpers, and writing the maps into a new user namespace. The pure
  * planning is in idmap.c. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <shadow/subid.h>
 
 #include "idmap.h"
 #include "log.h"
@@ -33,88 +30,176 @@ static const struct {
 
 /* ---- the user's grant and the helpers ---- */
 
-/* libsubid is loaded only when a run needs the user's ranges: it pulls in
- * PAM, SELinux and audit libraries whose loading would cost every start,
- * --idmap single included, a millisecond (issue 7). */
-static struct {
-        void *handle;
-        bool (*init)(const char *progname, FILE *logfd);
-        int (*get_uid_ranges)(const char *owner, struct subid_range **ranges);
-        int (*get_gid_ranges)(const char *owner, struct subid_range **ranges);
-        void (*free)(void *ptr); /* subid_free() exists only from shadow 4.16 on */
-} libsubid;
+/* Starts path with its standard output (and with_stderr, its standard
+ * error) on a pipe whose read end is *ret_fd. */
+static int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid,
+                             int *ret_fd) {
+        _cleanup_close_ int out_read = -1, out_write = -1;
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attr;
+        sigset_t none, all;
+        pid_t pid;
+        int fds[2], r;
 
-static int subid_load(void) {
-        if (libsubid.handle)
-                return 0;
-        libsubid.handle = dlopen(LIBSUBID_SONAME, RTLD_NOW | RTLD_LOCAL);
-        if (!libsubid.handle)
-                return -ELIBACC;
-        libsubid.init = (bool (*)(const char *, FILE *)) dlsym(libsubid.handle, "subid_init");
-        libsubid.get_uid_ranges = (int (*)(const char *, struct subid_range **)) dlsym(libsubid.handle, "subid_get_uid_ranges");
-        libsubid.get_gid_ranges = (int (*)(const char *, struct subid_range **)) dlsym(libsubid.handle, "subid_get_gid_ranges");
-        libsubid.free = (void (*)(void *)) dlsym(libsubid.handle, "subid_free");
-        if (!libsubid.free)
-                libsubid.free = free;
-        if (!libsubid.get_uid_ranges || !libsubid.get_gid_ranges) {
-                dlclose(libsubid.handle);
-                libsubid.handle = NULL;
-                return -ELIBBAD;
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        out_read = fds[0];
+        out_write = fds[1];
+
+        r = posix_spawn_file_actions_init(&actions);
+        if (r != 0)
+                return -r;
+        r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
+        if (r == 0 && with_stderr)
+                r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
+        if (r == 0)
+                r = posix_spawnattr_init(&attr);
+        if (r != 0) {
+                posix_spawn_file_actions_destroy(&actions);
+                return -r;
         }
-        /* libsubid prints its own complaints (an unreadable /etc/subuid, a
-         * broken NSS module): make them read as ours. */
-        if (libsubid.init)
-                (void) libsubid.init(program_invocation_short_name, stderr);
+        /* The launcher may block or ignore signals for its own wait loop;
+         * the helper starts clean. */
+        sigemptyset(&none);
+        sigfillset(&all);
+        (void) posix_spawnattr_setsigmask(&attr, &none);
+        (void) posix_spawnattr_setsigdefault(&attr, &all);
+        (void) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        /* glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: no
+         * copy of the launcher, and it returns the exec error itself. */
+        r = posix_spawn(&pid, path, &actions, &attr, argv, environ);
+        posix_spawnattr_destroy(&attr);
+        posix_spawn_file_actions_destroy(&actions);
+        if (r != 0)
+                return -r;
+        *ret_pid = pid;
+        *ret_fd = TAKE_FD(out_read);
         return 0;
 }
 
-/* Unloaded as soon as the ranges are read: the container's clone then
- * copies none of its libraries' mappings, and no exit unmaps them twice. */
-static void subid_unload(void) {
-        if (!libsubid.handle)
-                return;
-        dlclose(libsubid.handle);
-        memset(&libsubid, 0, sizeof(libsubid));
+
+/* What userbox-subid answered (the protocol is in subid-helper.c). */
+struct subid_answer {
+        char *helper;                   /* the userbox-subid that was run (or looked for) */
+        char *user;                     /* NULL: no name in the user database */
+        char *dlerror;                  /* why libsubid could not be loaded */
+        int result[2];                  /* uid, gid: 0 or -errno */
+        struct id_triple *ranges[2];
+        size_t n[2];
+};
+
+static void subid_answer_done(struct subid_answer *a) {
+        free(a->helper);
+        free(a->user);
+        free(a->dlerror);
+        free(a->ranges[0]);
+        free(a->ranges[1]);
 }
 
-static void subid_release(struct subid_range *r) {
-        if (r)
-                libsubid.free(r);
+static void reap_helperp(pid_t *pid) {
+        if (*pid > 0)
+                while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        *pid = 0;
 }
 
-/* Ranges by user name, not uid: libsubid then asks whatever source
- * nsswitch.conf names for "subid" (files, SSSD, ...). */
-static int subid_lookup(const char *user, bool gid, struct id_triple **ret, size_t *ret_n) {
-        struct subid_range *ranges = NULL;
-        struct id_triple *t;
-        size_t n = 0;
-        int count;
+/* Next to our own executable first (the build tree, a relocated install),
+ * then where configure put it. */
+static int subid_helper_find(char **ret) {
+        _cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
+        char *slash = self ? strrchr(self, '/') : NULL;
 
-        int r = subid_load();
+        if (slash) {
+                *slash = '\0';
+                *ret = path_join(self, "userbox-subid");
+                if (!*ret)
+                        return -ENOMEM;
+                if (access(*ret, X_OK) == 0)
+                        return 0;
+                free(*ret);
+        }
+        *ret = strdup(USERBOX_SUBID_PATH);
+        if (!*ret)
+                return -ENOMEM;
+        return access(*ret, X_OK) == 0 ? 0 : -errno;
+}
 
+/* "uid R START COUNT ...": ranges past the id space are clipped or
+ * dropped, as the kernel has no ids there. */
+static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
+        unsigned long long start, count;
+        const char *p = text;
+        int n, result;
+
+        if (sscanf(p, "%d%n", &result, &n) != 1)
+                return -EBADMSG;
+        p += n;
+        a->result[k] = result > 0 ? -result : result;
+        while (sscanf(p, "%llu %llu%n", &start, &count, &n) == 2) {
+                struct id_triple *t;
+
+                p += n;
+                if (start >= ID_LIMIT || count == 0)
+                        continue;
+                t = reallocarray(a->ranges[k], a->n[k] + 1, sizeof(*t));
+                if (!t)
+                        return -ENOMEM;
+                a->ranges[k] = t;
+                t[a->n[k]++] = (struct id_triple) { .outside = (uint32_t) start,
+                                                    .count = (uint32_t) MIN(count, ID_LIMIT - start) };
+        }
+        return 0;
+}
+
+static int subid_parse(char *text, struct subid_answer *a) {
+        bool end = false;
+        char *save = NULL;
+        int r;
+
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                const char *v;
+
+                if ((v = startswith(line, "user ")) && !a->user) {
+                        if (!(a->user = strdup(v)))
+                                return -ENOMEM;
+                } else if ((v = startswith(line, "dlerror ")) && !a->dlerror) {
+                        if (!(a->dlerror = strdup(v)))
+                                return -ENOMEM;
+                } else if ((v = startswith(line, "uid ")) || (v = startswith(line, "gid "))) {
+                        r = subid_parse_ranges(v, a, line[0] == 'g');
+                        if (r < 0)
+                                return r;
+                } else if (streq(line, "end"))
+                        end = true;
+                else if (!streq(line, "nouser"))
+                        return -EBADMSG;
+        }
+        return end ? 0 : -EBADMSG;
+}
+
+/* Runs userbox-subid and reads its answer. It closes its output before it
+ * exits: *ret_pid is left to reap once its exit no longer delays a start. */
+static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_close_ int fd = -1;
+        char *argv[2];
+        size_t size;
+        int r;
+
+        memset(a, 0, sizeof(*a));
+        a->result[0] = a->result[1] = -ENOENT;
+        r = subid_helper_find(&a->helper);
         if (r < 0)
                 return r;
-        count = gid ? libsubid.get_gid_ranges(user, &ranges) : libsubid.get_uid_ranges(user, &ranges);
-        if (count < 0) {
-                subid_release(ranges);
-                return -EIO;
-        }
-        t = calloc((size_t) count + 1, sizeof(*t));
-        if (!t) {
-                subid_release(ranges);
-                return -ENOMEM;
-        }
-        for (int i = 0; i < count; i++) {
-                if (ranges[i].start >= ID_LIMIT || ranges[i].count == 0)
-                        continue;
-                t[n].outside = (uint32_t) ranges[i].start;
-                t[n].count = (uint32_t) MIN(ranges[i].count, ID_LIMIT - ranges[i].start);
-                n++;
-        }
-        subid_release(ranges);
-        *ret = t;
-        *ret_n = n;
-        return 0;
+        argv[0] = a->helper;
+        argv[1] = NULL;
+        r = spawn_with_output(a->helper, argv, false, ret_pid, &fd);
+        if (r < 0)
+                return r;
+        r = read_full_fd(fd, 64 * 1024, &text, &size);
+        if (r < 0)
+                return r;
+        return subid_parse(text, a);
 }
 
 /* The configured path first, then PATH: a distribution may keep the
@@ -163,17 +248,16 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         const struct id_triple *explicit[2] = { c->uid_map, c->gid_map };
         const size_t n_explicit[2] = { c->n_uid_map, c->n_gid_map };
         const uint32_t own[2] = { (uint32_t) getuid(), (uint32_t) getgid() };
-        _cleanup_free_ struct id_triple *ranges0 = NULL, *ranges1 = NULL;
-        struct id_triple **ranges[2] = { &ranges0, &ranges1 };
-        size_t n_ranges[2] = { 0, 0 };
-        _cleanup_free_ char *user = NULL, *helper0 = NULL, *helper1 = NULL;
+        _cleanup_(subid_answer_done) struct subid_answer grant = { .result = { -ENOENT, -ENOENT } };
+        _cleanup_(reap_helperp) pid_t asked = 0;
+        _cleanup_free_ char *helper0 = NULL, *helper1 = NULL;
         _cleanup_free_ char *why0 = NULL, *why1 = NULL, *reason = NULL;
         char **helper[2] = { &helper0, &helper1 };
         char **why[2] = { &why0, &why1 };     /* why this side cannot use its ranges */
         _cleanup_free_ char *missing0 = NULL, *missing1 = NULL;
         char **missing[2] = { &missing0, &missing1 };   /* why a helper cannot run */
         bool need_ranges, need_helpers = false;
-        const char *fallback = NULL;
+        const char *fallback = NULL, *user = NULL;
         int r;
 
         memset(ret, 0, sizeof(*ret));
@@ -183,37 +267,35 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                       !explicit_is_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
                       !explicit_is_own_id_only(c->gid_map, c->n_gid_map, own[1]);
         if (need_ranges) {
-                struct passwd *pw;
+                int asking = subid_ask(&grant, &asked);
 
-                errno = 0;
-                pw = getpwuid((uid_t) own[0]);
-                if (pw) {
-                        user = strdup(pw->pw_name);
-                        if (!user)
-                                return log_errno(-ENOMEM, "cannot plan the id map");
-                }
+                if (asking == -ENOMEM)
+                        return log_errno(asking, "cannot plan the id map");
+                user = grant.user;
                 for (int k = 0; k < 2; k++) {
-                        if (!user)
+                        r = grant.result[k];
+                        if (asking < 0)
+                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', %s%s",
+                                             grant.helper ? grant.helper : "userbox-subid",
+                                             asking == -EBADMSG ? "gave no answer" : "cannot run: ",
+                                             asking == -EBADMSG ? "" : strerror(-asking));
+                        else if (!user)
                                 r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
                                              "so no subordinate %s range", own[0], kinds[k].name);
-                        else if ((r = subid_lookup(user, k == 1, ranges[k], &n_ranges[k])) == -ELIBACC ||
-                                 r == -ELIBBAD)
+                        else if (r == -ELIBACC || r == -ELIBBAD)
                                 r = asprintf(why[k], "libsubid (%s) cannot be loaded: %s", LIBSUBID_SONAME,
-                                             r == -ELIBBAD ? "symbols missing" : dlerror());
+                                             r == -ELIBBAD ? "symbols missing" : grant.dlerror ? grant.dlerror : "?");
                         else if (r < 0)
                                 r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
                                              kinds[k].name, user);
-                        else if (n_ranges[k] == 0)
+                        else if (grant.n[k] == 0)
                                 r = asprintf(why[k], "user '%s' has no subordinate %s range in %s",
                                              user, kinds[k].name, kinds[k].file);
                         else
                                 continue;
-                        if (r < 0) {
-                                subid_unload();
+                        if (r < 0)
                                 return log_errno(-ENOMEM, "cannot plan the id map");
-                        }
                 }
-                subid_unload();
                 need_helpers = true;
         }
         if (need_helpers)
@@ -237,14 +319,18 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                         log_warning("idmap auto: %s; mapping only uid %" PRIu32 " and gid %" PRIu32
                                     " (to 0) as with --idmap single", fallback, own[0], own[1]);
         } else if (mode != IDMAP_SINGLE) {
-                for (int k = 0; k < 2; k++)
-                        if (*why[k] && n_explicit[k] == 0)
+                for (int k = 0; k < 2; k++) {
+                        if (!*why[k] || n_explicit[k] > 0)
+                                continue;
+                        if (user && grant.result[k] == 0 && grant.n[k] == 0)
                                 return log_error("--idmap %s: %s (an administrator grants one with: usermod --add-sub%ss FIRST-LAST %s)",
-                                                 idmap_mode_to_string(mode), *why[k], kinds[k].name, user ? user : "USER");
+                                                 idmap_mode_to_string(mode), *why[k], kinds[k].name, user);
+                        return log_error("--idmap %s: %s", idmap_mode_to_string(mode), *why[k]);
+                }
         }
 
         r = idmap_plan_from_ranges(mode, (uid_t) own[0], (gid_t) own[1],
-                                   ranges0, n_ranges[0], ranges1, n_ranges[1],
+                                   grant.ranges[0], grant.n[0], grant.ranges[1], grant.n[1],
                                    explicit[0], n_explicit[0], explicit[1], n_explicit[1], ret, &reason);
         if (r < 0)
                 return reason ? log_error("%s", reason) : log_errno(r, "cannot plan the id map");
@@ -264,6 +350,9 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                 ret->gid_helper = TAKE_PTR(helper1);
         }
         ret->from_auto = c->idmap_mode == IDMAP_AUTO || c->idmap_mode == IDMAP_UNSET;
+        /* Reaped by idmap_plan_done(): its exit need not delay the start. */
+        ret->subid_helper = asked;
+        asked = 0;
         if (fallback) {
                 ret->fallback_reason = strdup(fallback);
                 if (!ret->fallback_reason) {
@@ -277,6 +366,7 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
 void idmap_plan_done(struct idmap_plan *p) {
         if (!p)
                 return;
+        reap_helperp(&p->subid_helper);
         free(p->uid_helper);
         free(p->gid_helper);
         free(p->fallback_reason);
@@ -323,19 +413,15 @@ static int write_maps_directly(const struct idmap_plan *p, pid_t target) {
         return 0;
 }
 
-/* argv: HELPER PID INSIDE OUTSIDE COUNT ... */
+/* argv: HELPER PID INSIDE OUTSIDE COUNT ... The helper's own words are
+ * the best error message there is: its stdout and stderr go to the pipe
+ * that idmap_finish reads. */
 static int helper_spawn(const char *path, pid_t target, const struct id_triple *lines, size_t n,
                         pid_t *ret_pid, int *ret_fd) {
         _cleanup_free_ char *text = malloc((3 * n + 1) * 12);
         _cleanup_free_ char **argv = calloc(3 * n + 3, sizeof(char *));
-        _cleanup_close_ int out_read = -1, out_write = -1;
-        posix_spawn_file_actions_t actions;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
         size_t k = 0;
         char *p;
-        pid_t pid;
-        int fds[2], r;
 
         if (!text || !argv)
                 return -ENOMEM;
@@ -351,43 +437,7 @@ static int helper_spawn(const char *path, pid_t target, const struct id_triple *
                 }
         }
         argv[k] = NULL;
-
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        out_read = fds[0];
-        out_write = fds[1];
-
-        /* The helper's own words are the best error message there is:
-         * its stdout and stderr go to a pipe that idmap_finish reads. */
-        r = posix_spawn_file_actions_init(&actions);
-        if (r != 0)
-                return -r;
-        r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
-        if (r == 0)
-                r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
-        if (r == 0)
-                r = posix_spawnattr_init(&attr);
-        if (r != 0) {
-                posix_spawn_file_actions_destroy(&actions);
-                return -r;
-        }
-        /* The launcher may block or ignore signals for its own wait loop;
-         * the helper starts clean. */
-        sigemptyset(&none);
-        sigfillset(&all);
-        (void) posix_spawnattr_setsigmask(&attr, &none);
-        (void) posix_spawnattr_setsigdefault(&attr, &all);
-        (void) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        /* glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: no
-         * copy of the launcher, and it returns the exec error itself. */
-        r = posix_spawn(&pid, path, &actions, &attr, argv, environ);
-        posix_spawnattr_destroy(&attr);
-        posix_spawn_file_actions_destroy(&actions);
-        if (r != 0)
-                return -r;
-        *ret_pid = pid;
-        *ret_fd = TAKE_FD(out_read);
-        return 0;
+        return spawn_with_output(path, argv, true, ret_pid, ret_fd);
 }
 
 /* Reads what the helper said (the first bytes; the rest is drained so it

@@ -35,6 +35,7 @@ struct idmap_plan {
         char *uid_helper;               /* use_helpers: paths of newuidmap/newgidmap */
         char *gid_helper;
         char *fallback_reason;          /* auto -> single: why (already printed) */
+        pid_t subid_helper;             /* userbox-subid, to reap (idmap_plan_done) */
 };
 
 /* A running map write. Zero-initialised (or after idmap_finish) it holds
@@ -67,8 +68,8 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
  * -ERANGE when INSIDE+COUNT or OUTSIDE+COUNT passes 2^32-1. */
 int idmap_parse_triple(const char *s, struct id_triple *ret);
 
-/* Parent, before clone: looks up the ranges (libsubid, by user name) and
- * the helpers, resolves auto (one warning line when it falls back), checks
+/* Parent, before clone: looks up the ranges (libsubid, by user name, in
+ * the userbox-subid helper) and newuidmap/newgidmap, resolves auto (one warning line when it falls back), checks
  * everything. Prints errors. */
 int idmap_plan(const struct config *c, struct idmap_plan *ret);
 void idmap_plan_done(struct idmap_plan *p);

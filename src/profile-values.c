@@ -3,13 +3,13 @@
  * expansion, the [Mounts] specs, rlimit values and [Devices] classes. */
 #include <dirent.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "profile.h"
 #include "profile-internal.h"
+#include "user.h"
 #include "util.h"
 
 int profile_reason(char **reason, int r, const char *fmt, ...) {
@@ -23,9 +23,12 @@ int profile_reason(char **reason, int r, const char *fmt, ...) {
 
 static int expand_home(char **ret) {
         const char *home = getenv("HOME");
+        _cleanup_free_ char *db_home = NULL;
+
         if (!home || !path_is_absolute(home)) {
-                struct passwd *pw = getpwuid(getuid());
-                home = pw ? pw->pw_dir : NULL;
+                if (user_host_lookup(getuid(), NULL, &db_home) == -ENOMEM)
+                        return -ENOMEM;
+                home = db_home;
         }
         if (!home || !path_is_absolute(home))
                 return -ENOENT;
@@ -33,9 +36,14 @@ static int expand_home(char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* The name in /etc/passwd, else $USER (a user known only to LDAP or SSSD:
+ * user_host_lookup() does not use NSS). */
 static int expand_user(char **ret) {
-        struct passwd *pw = getpwuid(getuid());
-        const char *name = pw ? pw->pw_name : getenv("USER");
+        const char *name = getenv("USER");
+        int r = user_host_lookup(getuid(), ret, NULL);
+
+        if (r == 0 || r == -ENOMEM)
+                return r;
         if (!name || !*name)
                 return -ENOENT;
         *ret = strdup(name);

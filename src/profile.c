@@ -4,13 +4,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ini.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 
 #include "log.h"
 #include "profile.h"
 #include "profile-internal.h"
+#include "user.h"
 #include "util.h"
 
 #ifndef PROFILEDIR
@@ -365,9 +365,11 @@ int profile_search_path(char ***ret) {
                 const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
                 char *user = NULL;
                 bool have_user = true;
+                _cleanup_free_ char *db_home = NULL;
                 if (!home || !path_is_absolute(home)) {
-                        struct passwd *pw = getpwuid(getuid());
-                        home = pw ? pw->pw_dir : NULL;
+                        if (user_host_lookup(getuid(), NULL, &db_home) == -ENOMEM)
+                                return -ENOMEM;
+                        home = db_home;
                 }
                 /* A relative XDG_CONFIG_HOME is invalid and ignored (XDG base directory spec). */
                 if (config && path_is_absolute(config))

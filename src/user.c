@@ -262,3 +262,28 @@ int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **ho
                 *n_groups = n;
         return 0;
 }
+
+int user_host_lookup(uid_t uid, char **ret_name, char **ret_home) {
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_free_ char *db = NULL;
+        struct passwd_entry e;
+        int r;
+
+        if (rootfd < 0)
+                return -errno;
+        r = user_db_read(rootfd, "passwd", &db);
+        if (r < 0)
+                return r;
+        if (!passwd_find(db, NULL, uid, &e))
+                return -ENOENT;
+        if (ret_name && !(*ret_name = strdup(e.name)))
+                return -ENOMEM;
+        if (ret_home && !(*ret_home = strdup(e.home))) {
+                if (ret_name) {
+                        free(*ret_name);
+                        *ret_name = NULL;
+                }
+                return -ENOMEM;
+        }
+        return 0;
+}

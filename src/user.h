@@ -10,3 +10,11 @@
  * groups (malloc'd). */
 int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **home,
                  gid_t **groups, size_t *n_groups);
+
+/* The host's own /etc/passwd entry for uid: its name and home (malloc'd;
+ * either pointer may be NULL). -ENOENT when uid has no line there. userbox
+ * is linked statically and does not use NSS, whose modules a static binary
+ * cannot load reliably: users known only to LDAP or SSSD are not found here
+ * (the caller falls back to $USER and $HOME; userbox-subid, a dynamic
+ * program, looks names up with NSS for libsubid). */
+int user_host_lookup(uid_t uid, char **ret_name, char **ret_home);
