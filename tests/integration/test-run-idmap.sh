@@ -189,3 +189,56 @@ test_idmap_auto_without_newuidmap_falls_back_to_single_saying_why() {
         assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines on stderr ($ERR)"
         assert_contains "$ERR" "newuidmap" "the fallback's reason"
 }
+
+# userbox-subid: the dynamic helper that reads the ranges with libsubid
+# for the (static) launcher. Its answer is the protocol of subid-helper.c.
+subid_helper() { printf '%s\n' "$(dirname "$USERBOX")/userbox-subid"; }
+
+test_idmap_subid_helper_answers_with_the_ranges_of_etc_subuid() {
+        require_subid
+        local helper want_uid want_gid
+        helper=$(subid_helper)
+        [ -x "$helper" ] || fail "no userbox-subid beside $USERBOX"
+        run "$helper"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        want_uid="uid 0$(subid_ranges uid | while read -r s c; do printf ' %s %s' "$s" "$c"; done)"
+        want_gid="gid 0$(subid_ranges gid | while read -r s c; do printf ' %s %s' "$s" "$c"; done)"
+        assert_eq "user $(id -un)
+$want_uid
+$want_gid
+end" "$OUT" "answer"
+        run "$helper" extra
+        assert_eq 2 "$STATUS" "status with an argument"
+        assert_contains "$ERR" "takes no arguments" "message"
+}
+
+test_idmap_without_the_subid_helper_auto_falls_back_and_subid_names_its_path() {
+        require_subid
+        local dir
+        dir=$(mktemp_dir)
+        # A userbox with no userbox-subid beside it looks where it is installed.
+        cp "$USERBOX" "$dir/userbox"
+        local installed
+        installed=$(strings "$USERBOX" | grep -m1 '/userbox-subid$' || true)
+        [ -n "$installed" ] || fail "no installed helper path in $USERBOX"
+        [ ! -e "$installed" ] || skip "an installed userbox-subid exists at $installed"
+        run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_eq "userbox: --idmap subid: the helper that reads the ranges with libsubid, '$installed', cannot run: No such file or directory" "$ERR" "message"
+        run "$dir/userbox" run "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status of auto ($ERR)"
+        assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map after the fallback"
+        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "lines on stderr ($ERR)"
+        assert_contains "$ERR" "$installed" "the fallback names the helper"
+}
+
+test_idmap_single_runs_no_subid_helper() {
+        local dir
+        dir=$(mktemp_dir)
+        # Without the helper anywhere, single mode does not notice.
+        cp "$USERBOX" "$dir/userbox"
+        run "$dir/userbox" run --idmap single "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "" "$ERR" "stderr"
+        assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map"
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <dirent.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include "unit.h"
 #include "config.h"
 #include "profile.h"
+#include "user.h"
 #include "util.h"
 
 static const struct origin file_origin = { "test.ini", 7 };
@@ -71,6 +73,44 @@ static char *try_set(const char *section, const char *key, const char *value) {
 
 static int load_text(struct config *c, const char *text) {
         return profile_load_string(c, "test.ini", text, strlen(text), false);
+}
+
+/* userbox is static and reads the host's /etc/passwd itself, never NSS:
+ * for a user listed there, ${USER} and a missing $HOME agree with NSS. */
+TEST(user_and_home_come_from_etc_passwd_without_nss) {
+        struct passwd *pw = getpwuid(getuid());
+        _cleanup_free_ char *name = NULL, *home = NULL, *saved_home = NULL, *saved_user = NULL;
+        struct config c;
+        char *reason = NULL;
+        const struct origin o = { "test.ini", 1 };
+
+        if (!pw) {
+                fprintf(stderr, "  SKIP: uid %u has no passwd entry\n", (unsigned) getuid());
+                return;
+        }
+        CHECK(user_host_lookup(getuid(), &name, &home) == 0);
+        CHECK_STREQ(name, pw->pw_name);
+        CHECK_STREQ(home, pw->pw_dir);
+        CHECK(user_host_lookup((uid_t) 4000000000U, NULL, NULL) == -ENOENT);
+
+        saved_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+        saved_user = getenv("USER") ? strdup(getenv("USER")) : NULL;
+        unsetenv("HOME");
+        setenv("USER", "someone-else", 1);
+        config_init(&c);
+        CHECK(profile_set(&c, "Container", "Root", "~/r/${USER}", &o, &reason) == 0);
+        {
+                _cleanup_free_ char *want = NULL;
+                CHECK(asprintf(&want, "%s/r/%s", pw->pw_dir, pw->pw_name) > 0);
+                CHECK_STREQ(c.root, want);
+        }
+        config_free(&c);
+        if (saved_home)
+                setenv("HOME", saved_home, 1);
+        if (saved_user)
+                setenv("USER", saved_user, 1);
+        else
+                unsetenv("USER");
 }
 
 TEST(booleans_take_every_spelling) {
@@ -1022,6 +1062,7 @@ static void remove_tree(const char *path) {
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(booleans_take_every_spelling),
+                UNIT(user_and_home_come_from_etc_passwd_without_nss),
                 UNIT(container_values),
                 UNIT(idmap_and_namespace_values),
                 UNIT(idmap_triples_accumulate),
