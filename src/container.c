@@ -89,6 +89,7 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
         if (r < 0)
                 child_fail(child, log_errno(r, "loading the seccomp filter"), EXIT_USERBOX_FAILED);
 
+        log_step("seccomp filter loaded");
         r = caps_apply(config_effective_capabilities(c), uid, gid, groups, n_groups,
                        !child->plan->setgroups_denied);
         if (r < 0)
@@ -107,6 +108,7 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
                         _exit(EXIT_USERBOX_FAILED);
         }
 
+        log_step("capabilities and ids set");
         /* execvp() searches the PATH of environ, which must be the
          * container's, not the host's. */
         environ = env;

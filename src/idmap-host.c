@@ -271,6 +271,7 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
 
                 if (asking == -ENOMEM)
                         return log_errno(asking, "cannot plan the id map");
+                log_step("subordinate ranges read (userbox-subid)");
                 user = grant.user;
                 for (int k = 0; k < 2; k++) {
                         r = grant.result[k];
