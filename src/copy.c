@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "copy.h"
 #include "log.h"
@@ -71,6 +72,15 @@ static int copy_data(int from, int to) {
         }
 }
 
+/* cp -a keeps hard links: the first copy of an inode that has more than
+ * one link is remembered by its path under the destination's top
+ * directory, and its other names are linked to that copy. */
+struct copied_inode {
+        dev_t dev;
+        ino_t ino;
+        char *path;             /* relative to copy_context.dst_top */
+};
+
 struct copy_context {
         bool archive;
         /* The top destination directory, once created: a source tree that
@@ -79,13 +89,79 @@ struct copy_context {
         bool have_top;
         dev_t top_dev;
         ino_t top_ino;
+        int dst_top;            /* the directory the copy's top entry is made in */
+        struct copied_inode *inodes;
+        size_t n_inodes;
 };
 
+static void copy_context_done(struct copy_context *ctx) {
+        for (size_t i = 0; i < ctx->n_inodes; i++)
+                free(ctx->inodes[i].path);
+        free(ctx->inodes);
+}
+
+static const struct copied_inode *copied_find(const struct copy_context *ctx, const struct stat *st) {
+        for (size_t i = 0; i < ctx->n_inodes; i++)
+                if (ctx->inodes[i].dev == st->st_dev && ctx->inodes[i].ino == st->st_ino)
+                        return &ctx->inodes[i];
+        return NULL;
+}
+
+static int copied_add(struct copy_context *ctx, const struct stat *st, const char *dst_rel) {
+        struct copied_inode *l = reallocarray(ctx->inodes, ctx->n_inodes + 1, sizeof(*l));
+        char *path = strdup(dst_rel);
+
+        if (!l || !path) {
+                free(path);
+                if (l)
+                        ctx->inodes = l;
+                return -ENOMEM;
+        }
+        ctx->inodes = l;
+        l[ctx->n_inodes++] = (struct copied_inode) { st->st_dev, st->st_ino, path };
+        return 0;
+}
+
+/* Extended attributes (user.*, ACLs, file capabilities), as cp -a keeps
+ * them. Like cp -a, an attribute the destination or the user namespace
+ * does not allow (trusted.*, a file system without xattrs) is skipped
+ * without a word; only running out of memory is an error. */
+static int copy_xattrs(int from, int to) {
+        _cleanup_free_ char *names = NULL, *value = NULL;
+        ssize_t size = flistxattr(from, NULL, 0), vsize = 0;
+
+        if (size <= 0)
+                return 0;
+        names = malloc((size_t) size);
+        if (!names)
+                return -ENOMEM;
+        size = flistxattr(from, names, (size_t) size);
+        if (size <= 0)
+                return 0;
+        for (char *name = names; name < names + size; name += strlen(name) + 1) {
+                ssize_t n = fgetxattr(from, name, NULL, 0);
+
+                if (n < 0)
+                        continue;
+                if (n > vsize) {
+                        char *v = realloc(value, (size_t) n);
+                        if (!v)
+                                return -ENOMEM;
+                        value = v;
+                        vsize = n;
+                }
+                n = fgetxattr(from, name, value, (size_t) n);
+                if (n >= 0)
+                        (void) fsetxattr(to, name, value, (size_t) n, 0);
+        }
+        return 0;
+}
+
 static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
-                      const char *dst_name, const char *shown);
+                      const char *dst_name, const char *dst_rel, const char *shown);
 
 static int copy_directory_contents(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
-                                   const char *dst_name, const char *shown) {
+                                   const char *dst_name, const char *dst_rel, const char *shown) {
         _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         _cleanup_close_ int to = -1;
         struct stat st;
@@ -107,7 +183,7 @@ static int copy_directory_contents(struct copy_context *ctx, int src_dir, const 
         if (!d)
                 return log_errno(-errno, "cp: reading '%s'", shown);
         for (;;) {
-                _cleanup_free_ char *child = NULL;
+                _cleanup_free_ char *child = NULL, *child_rel = NULL;
 
                 errno = 0;
                 de = readdir(d);
@@ -119,11 +195,12 @@ static int copy_directory_contents(struct copy_context *ctx, int src_dir, const 
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
                 child = path_join(shown, de->d_name);
-                if (!child) {
+                child_rel = path_join(dst_rel, de->d_name);
+                if (!child || !child_rel) {
                         r = log_errno(-ENOMEM, "cp");
                         break;
                 }
-                r = copy_entry(ctx, dirfd(d), de->d_name, to, de->d_name, child);
+                r = copy_entry(ctx, dirfd(d), de->d_name, to, de->d_name, child_rel, child);
                 if (r < 0)
                         break;
         }
@@ -131,15 +208,20 @@ static int copy_directory_contents(struct copy_context *ctx, int src_dir, const 
         return r;
 }
 
-static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, const char *shown) {
+/* Owner, mode, extended attributes (when both fds are given: regular
+ * files and directories) and times, in that order: chown clears set-id
+ * bits and file capabilities, which come back after it. */
+static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, int from, int to,
+                         const char *shown) {
         struct timespec times[2] = { st->st_atim, st->st_mtim };
 
         if (fchownat(dst_dir, dst_name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return log_errno(-errno, "cp: setting the owner of the copy of '%s' to %u:%u", shown,
                                  (unsigned) st->st_uid, (unsigned) st->st_gid);
-        /* chown clears set-id bits: the mode goes after it. */
         if (!S_ISLNK(st->st_mode) && fchmodat(dst_dir, dst_name, st->st_mode & 07777, 0) < 0)
                 return log_errno(-errno, "cp: setting the mode of the copy of '%s'", shown);
+        if (from >= 0 && to >= 0 && copy_xattrs(from, to) < 0)
+                return log_errno(-ENOMEM, "cp: copying the extended attributes of '%s'", shown);
         if (utimensat(dst_dir, dst_name, times, AT_SYMLINK_NOFOLLOW) < 0)
                 return log_errno(-errno, "cp: setting the times of the copy of '%s'", shown);
         return 0;
@@ -173,17 +255,45 @@ static int copy_regular(int src_dir, const char *src_name, const struct stat *st
         r = copy_data(from, to);
         if (r < 0)
                 return log_errno(r, "cp: copying '%s'", shown);
-        return 0;
+        return archive ? copy_metadata(dst_dir, dst_name, st, from, to, shown) : 0;
+}
+
+/* Directories get their metadata once their contents are in: the times
+ * would change otherwise, and a read-only mode would stop the copy. */
+static int copy_directory_metadata(int src_dir, const char *src_name, int dst_dir, const char *dst_name,
+                                   const struct stat *st, const char *shown) {
+        _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int to = openat(dst_dir, dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        return copy_metadata(dst_dir, dst_name, st, from, to, shown);
+}
+
+/* Another name of an inode already copied: a link to its copy. */
+static int link_copy(const struct copy_context *ctx, const struct copied_inode *first, int dst_dir,
+                     const char *dst_name, const char *shown) {
+        if (linkat(ctx->dst_top, first->path, dst_dir, dst_name, 0) == 0)
+                return 0;
+        if (errno == EEXIST && unlinkat(dst_dir, dst_name, 0) == 0 &&
+            linkat(ctx->dst_top, first->path, dst_dir, dst_name, 0) == 0)
+                return 0;
+        return log_errno(-errno, "cp: linking the copy of '%s' to '%s'", shown, first->path);
 }
 
 static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
-                      const char *dst_name, const char *shown) {
+                      const char *dst_name, const char *dst_rel, const char *shown) {
         bool archive = ctx->archive;
         struct stat st;
         int r;
 
         if (fstatat(src_dir, src_name, &st, archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
                 return log_errno(-errno, "cp: '%s'", shown);
+        if (archive && !S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+                const struct copied_inode *first = copied_find(ctx, &st);
+                if (first)
+                        return link_copy(ctx, first, dst_dir, dst_name, shown);
+                if (copied_add(ctx, &st, dst_rel) < 0)
+                        return log_errno(-ENOMEM, "cp");
+        }
 
         if (S_ISDIR(st.st_mode)) {
                 if (!archive)
@@ -192,9 +302,10 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                         return log_error("cp: cannot copy '%s' into itself", shown);
                 if (mkdirat(dst_dir, dst_name, 0700) < 0 && errno != EEXIST)
                         return log_errno(-errno, "cp: creating the directory for '%s'", shown);
-                r = copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, shown);
+                r = copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, dst_rel, shown);
                 if (r < 0)
                         return r;
+                return copy_directory_metadata(src_dir, src_name, dst_dir, dst_name, &st, shown);
         } else if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
                 ssize_t n = readlinkat(src_dir, src_name, target, sizeof(target));
@@ -207,9 +318,7 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                 if (symlinkat(target, dst_dir, dst_name) < 0)
                         return log_errno(-errno, "cp: creating the link for '%s'", shown);
         } else if (S_ISREG(st.st_mode)) {
-                r = copy_regular(src_dir, src_name, &st, dst_dir, dst_name, archive, shown);
-                if (r < 0)
-                        return r;
+                return copy_regular(src_dir, src_name, &st, dst_dir, dst_name, archive, shown);
         } else if (archive && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ||
                                S_ISBLK(st.st_mode))) {
                 if (mknodat(dst_dir, dst_name, st.st_mode, st.st_rdev) < 0)
@@ -217,7 +326,7 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
         } else
                 return log_error("cp: '%s' is not a regular file (use -a)", shown);
 
-        return archive ? copy_metadata(dst_dir, dst_name, &st, shown) : 0;
+        return archive ? copy_metadata(dst_dir, dst_name, &st, -1, -1, shown) : 0;
 }
 
 static bool has_trailing_slash(const char *path) {
@@ -325,7 +434,7 @@ int copy_run(const struct copy_request *req) {
         _cleanup_free_ char *src_name = NULL, *dst_name = NULL, *name = NULL, *shown_src = NULL,
                             *shown_dst = NULL;
         _cleanup_close_ int src_dir = -1, dst_dir = -1;
-        struct copy_context ctx = { .archive = req->archive };
+        _cleanup_(copy_context_done) struct copy_context ctx = { .archive = req->archive, .dst_top = -1 };
         bool must_be_dir = false;
         struct stat st;
         int r;
@@ -365,5 +474,6 @@ int copy_run(const struct copy_request *req) {
                 if (!S_ISDIR(st.st_mode))
                         return log_errno(-ENOTDIR, "cp: '%s'", shown_dst);
         }
-        return copy_entry(&ctx, src_dir, src_name, dst_dir, dst_name, shown_src);
+        ctx.dst_top = dst_dir;
+        return copy_entry(&ctx, src_dir, src_name, dst_dir, dst_name, dst_name, shown_src);
 }

@@ -436,3 +436,61 @@ test_cp_a_tree_into_itself_is_refused() {
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a root exported into itself ($ERR)"
         assert_contains "$ERR" "into itself" "the message"
 }
+
+# cp -a keeps what cp -a keeps: hard links stay links, extended attributes
+# (user.*, and the file capabilities a container set) come along.
+test_cp_archive_keeps_hard_links_both_ways() {
+        require_subid
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir -p "$base/t/sub"
+        echo shared >"$base/t/a"
+        ln "$base/t/a" "$base/t/sub/b"
+        ln "$base/t/a" "$base/t/c"
+        echo alone >"$base/t/d"
+        assert_status 0 "$USERBOX" cp -a "$base/t" "$root:/t"
+        run "$USERBOX" run --idmap subid "$root" -- sh -c \
+                'stat -c %i /t/a /t/sub/b /t/c /t/d; stat -c %h /t/a; cat /t/sub/b'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        local inodes
+        inodes=$(printf '%s\n' "$OUT" | head -n 4)
+        assert_eq 1 "$(printf '%s\n' "$inodes" | head -n 3 | sort -u | wc -l)" "a, sub/b and c are one inode inside ($OUT)"
+        assert_ne "$(printf '%s\n' "$inodes" | head -n 1)" "$(printf '%s\n' "$inodes" | sed -n 4p)" "d is its own file"
+        assert_eq "3
+shared" "$(printf '%s\n' "$OUT" | tail -n 2)" "link count and content inside"
+        # And out again.
+        assert_status 0 "$USERBOX" cp -a "$root:/t" "$base/back"
+        assert_eq "$(stat -c %i "$base/back/a")" "$(stat -c %i "$base/back/sub/b")" "a and sub/b out of the root"
+        assert_eq "$(stat -c %i "$base/back/a")" "$(stat -c %i "$base/back/c")" "a and c out of the root"
+        assert_eq 3 "$(stat -c %h "$base/back/a")" "link count out of the root"
+}
+
+test_cp_archive_keeps_extended_attributes_and_file_capabilities() {
+        require_subid
+        require_cmd setfattr getfattr setcap getcap
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/x"
+        echo data >"$base/x/f"
+        setfattr -n user.colour -v blue "$base/x/f" 2>/dev/null ||
+                skip "$base does not take user.* extended attributes"
+        setfattr -n user.kind -v dir "$base/x"
+        # A file capability set from inside the user namespace: the kernel
+        # stores it for this namespace's root (a v3 capability).
+        cp /bin/true "$base/x/ping"
+        assert_status 0 "$USERBOX" unshare -- setcap cap_net_raw+ep "$base/x/ping"
+        assert_status 0 "$USERBOX" cp -a "$base/x" "$root:/x"
+        assert_status 0 "$USERBOX" unshare -- getfattr --only-values -n user.colour "$root/x/f"
+        assert_eq blue "$OUT" "user.colour of the copied file"
+        assert_status 0 "$USERBOX" unshare -- getfattr --only-values -n user.kind "$root/x"
+        assert_eq dir "$OUT" "user.kind of the copied directory"
+        assert_status 0 "$USERBOX" unshare -- getcap "$root/x/ping"
+        assert_contains "$OUT" "cap_net_raw" "file capability of the copy, seen in the user namespace"
+        # Out again: the attributes survive the round trip.
+        assert_status 0 "$USERBOX" cp -a "$root:/x" "$base/back"
+        assert_eq blue "$(getfattr --only-values -n user.colour "$base/back/f" 2>/dev/null)" "user.colour out of the root"
+}
