@@ -468,6 +468,8 @@ shared" "$(printf '%s\n' "$OUT" | tail -n 2)" "link count and content inside"
 }
 
 test_cp_archive_keeps_extended_attributes_and_file_capabilities() {
+        # setcap and getcap live in /usr/sbin, off a normal user's PATH.
+        local -x PATH="$PATH:/usr/sbin:/sbin"
         require_subid
         require_cmd setfattr getfattr setcap getcap
         local base root
