@@ -30,10 +30,9 @@ static const struct {
 
 /* ---- the user's grant and the helpers ---- */
 
-/* Starts path with its standard output (and with_stderr, its standard
- * error) on a pipe whose read end is *ret_fd. */
-static int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid,
-                             int *ret_fd) {
+/* Starts path with its standard output and error on a pipe whose read end
+ * is *ret_fd. */
+static int spawn_with_output(const char *path, char *const *argv, pid_t *ret_pid, int *ret_fd) {
         _cleanup_close_ int out_read = -1, out_write = -1;
         posix_spawn_file_actions_t actions;
         posix_spawnattr_t attr;
@@ -50,7 +49,7 @@ static int spawn_with_output(const char *path, char *const *argv, bool with_stde
         if (r != 0)
                 return -r;
         r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
-        if (r == 0 && with_stderr)
+        if (r == 0)
                 r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
         if (r == 0)
                 r = posix_spawnattr_init(&attr);
@@ -82,7 +81,7 @@ static int spawn_with_output(const char *path, char *const *argv, bool with_stde
 struct subid_answer {
         char *helper;                   /* the userbox-subid that was run (or looked for) */
         char *user;                     /* NULL: no name in the user database */
-        char *dlerror;                  /* why libsubid could not be loaded */
+        char *messages;                 /* what else it said: libsubid's or the loader's complaints */
         int result[2];                  /* uid, gid: 0 or -errno */
         struct id_triple *ranges[2];
         size_t n[2];
@@ -91,7 +90,7 @@ struct subid_answer {
 static void subid_answer_done(struct subid_answer *a) {
         free(a->helper);
         free(a->user);
-        free(a->dlerror);
+        free(a->messages);
         free(a->ranges[0]);
         free(a->ranges[1]);
 }
@@ -162,17 +161,22 @@ static int subid_parse(char *text, struct subid_answer *a) {
                 if ((v = startswith(line, "user ")) && !a->user) {
                         if (!(a->user = strdup(v)))
                                 return -ENOMEM;
-                } else if ((v = startswith(line, "dlerror ")) && !a->dlerror) {
-                        if (!(a->dlerror = strdup(v)))
-                                return -ENOMEM;
                 } else if ((v = startswith(line, "uid ")) || (v = startswith(line, "gid "))) {
                         r = subid_parse_ranges(v, a, line[0] == 'g');
                         if (r < 0)
                                 return r;
                 } else if (streq(line, "end"))
                         end = true;
-                else if (!streq(line, "nouser"))
-                        return -EBADMSG;
+                else if (!streq(line, "nouser") && !a->messages) {
+                        if (!(a->messages = strdup(line)))
+                                return -ENOMEM;
+                } else if (!streq(line, "nouser")) {
+                        char *m = NULL;
+                        if (asprintf(&m, "%s\n%s", a->messages, line) < 0)
+                                return -ENOMEM;
+                        free(a->messages);
+                        a->messages = m;
+                }
         }
         return end ? 0 : -EBADMSG;
 }
@@ -193,13 +197,18 @@ static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
                 return r;
         argv[0] = a->helper;
         argv[1] = NULL;
-        r = spawn_with_output(a->helper, argv, false, ret_pid, &fd);
+        r = spawn_with_output(a->helper, argv, ret_pid, &fd);
         if (r < 0)
                 return r;
         r = read_full_fd(fd, 64 * 1024, &text, &size);
         if (r < 0)
                 return r;
-        return subid_parse(text, a);
+        r = subid_parse(text, a);
+        /* An answer with complaints (an unreadable /etc/subuid): shown as
+         * libsubid wrote them. Without an answer they are the reason. */
+        if (r == 0 && a->messages)
+                fprintf(stderr, "%s\n", a->messages);
+        return r;
 }
 
 /* The configured path first, then PATH: a distribution may keep the
@@ -275,17 +284,18 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                 user = grant.user;
                 for (int k = 0; k < 2; k++) {
                         r = grant.result[k];
-                        if (asking < 0)
-                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', %s%s",
+                        if (asking < 0) {
+                                /* The first line of what it said: the loader's or libsubid's reason. */
+                                const char *said = asking != -EBADMSG ? strerror(-asking)
+                                                 : grant.messages ? grant.messages : "no answer";
+                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', %s%.*s",
                                              grant.helper ? grant.helper : "userbox-subid",
-                                             asking == -EBADMSG ? "gave no answer" : "cannot run: ",
-                                             asking == -EBADMSG ? "" : strerror(-asking));
+                                             asking == -EBADMSG ? "failed: " : "cannot run: ",
+                                             (int) strcspn(said, "\n"), said);
+                        }
                         else if (!user)
                                 r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
                                              "so no subordinate %s range", own[0], kinds[k].name);
-                        else if (r == -ELIBACC || r == -ELIBBAD)
-                                r = asprintf(why[k], "libsubid (%s) cannot be loaded: %s", LIBSUBID_SONAME,
-                                             r == -ELIBBAD ? "symbols missing" : grant.dlerror ? grant.dlerror : "?");
                         else if (r < 0)
                                 r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
                                              kinds[k].name, user);
@@ -438,7 +448,7 @@ static int helper_spawn(const char *path, pid_t target, const struct id_triple *
                 }
         }
         argv[k] = NULL;
-        return spawn_with_output(path, argv, true, ret_pid, ret_fd);
+        return spawn_with_output(path, argv, ret_pid, ret_fd);
 }
 
 /* Reads what the helper said (the first bytes; the rest is drained so it
