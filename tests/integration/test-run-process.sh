@@ -195,3 +195,33 @@ test_the_launcher_and_the_command_are_not_left_running_after_a_normal_exit() {
         wait_for 5 no_process_with "$marker" ||
                 fail "a background process outlived the container: $(pgrep -a -f -- "$marker")"
 }
+
+# Out of file descriptors at every step in turn: the limit is raised one by
+# one from where nothing can start to where everything does, so each setup
+# step, before the id map (while newuidmap runs) and after it, fails once.
+# Every run either works or fails with one message and 125, and nothing is
+# left: no process, no mount on the host.
+test_running_out_of_fds_at_any_step_fails_cleanly() {
+        require_subid
+        local before n mode failed=0 worked=0 marker
+        before=$(host_mountinfo)
+        for mode in single subid; do
+                for n in 5 6 7 8 9 10 11 12 13 14 16 20; do
+                        marker="fds-$mode-$n-$$"
+                        run bash -c "ulimit -n $n; exec \"\$0\" run --idmap $mode -e M=$marker \"\$1\" -- true" \
+                                "$USERBOX" "$TEST_ROOT"
+                        if [ "$STATUS" = 0 ]; then
+                                worked=$((worked + 1))
+                                continue
+                        fi
+                        failed=$((failed + 1))
+                        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status with $n fds, $mode ($ERR)"
+                        assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "one line of message with $n fds, $mode ($ERR)"
+                        assert_contains "$ERR" "userbox: " "message with $n fds, $mode"
+                        no_process_with "$marker" || fail "a process is left with $n fds, $mode"
+                done
+        done
+        [ "$failed" -gt 0 ] || fail "no limit was low enough to fail"
+        [ "$worked" -gt 0 ] || fail "no limit was high enough to run"
+        assert_eq "$before" "$(host_mountinfo)" "host mount table"
+}
