@@ -273,11 +273,17 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                         { .fd = tty.master, .events = POLLIN },
                         { .fd = tty.input, .events = POLLIN },
                 };
-                if (poll(fds, ELEMENTSOF(fds), -1) < 0) {
+                int ready = poll(fds, ELEMENTSOF(fds), tty_relay_timeout(&tty));
+
+                if (ready < 0) {
                         if (errno == EINTR)
                                 continue;
                         failure = log_errno(-errno, "poll");
                         kill(pid, SIGKILL);
+                }
+                if (ready == 0) {
+                        (void) tty_relay_tick(&tty);
+                        continue;
                 }
                 if (fds[1].revents) {
                         struct sync_message m;

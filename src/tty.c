@@ -15,6 +15,8 @@
 /* One read of the pty gives at most what its line discipline holds (4 KiB);
  * gathering several before writing keeps stdout writes few and large. */
 #define RELAY_BUFFER_SIZE 65536
+/* How often the pty's mode is looked at after the end of input. */
+#define EOF_WATCH_MS 20
 
 /* The outer terminal: stdin when it is one, else stdout, else -1. */
 static int outer_terminal(void) {
@@ -197,16 +199,43 @@ int tty_relay_from_input(struct tty_relay *t) {
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 return 0;
         if (n <= 0) {
+                struct termios tio;
+
                 /* A read error (EIO: the outer terminal hung up) ends the
                  * input as end of file does. */
                 t->input = -1;
-                return send_end_of_input(t);
+                r = send_end_of_input(t);
+                /* Sent in canonical mode: watch (about 10 s, in ticks of
+                 * EOF_WATCH_MS) for a switch to raw mode that drops it. */
+                if (r >= 0 && tcgetattr(t->master, &tio) == 0 && (tio.c_lflag & ICANON))
+                        t->eof_watch = 10000 / EOF_WATCH_MS;
+                return r;
         }
         r = write_to_master(t, buf, (size_t) n);
         if (r < 0)
                 return r;
         t->last_byte = (unsigned char) buf[n - 1];
         return 0;
+}
+
+int tty_relay_timeout(const struct tty_relay *t) {
+        return t->eof_watch > 0 && t->master >= 0 ? EOF_WATCH_MS : -1;
+}
+
+int tty_relay_tick(struct tty_relay *t) {
+        struct termios tio;
+
+        if (t->eof_watch <= 0 || t->master < 0)
+                return 0;
+        t->eof_watch--;
+        if (tcgetattr(t->master, &tio) < 0 || (tio.c_lflag & ICANON))
+                return 0;
+        /* Raw now: the end sent in canonical mode reached it as a NUL
+         * byte. A line editor takes the EOF character on an empty line as
+         * the end of input. Once only. */
+        t->eof_watch = 0;
+        t->last_byte = -1;
+        return send_end_of_input(t);
 }
 
 void tty_relay_stop(struct tty_relay *t) {

@@ -17,6 +17,7 @@ struct tty_relay {
         bool raw;               /* the outer terminal was put in raw mode */
         int last_byte;          /* the last byte written into the pty, -1 before any */
         bool sigpipe_saved;     /* saved_sigpipe holds the launcher's action */
+        int eof_watch;          /* ticks left to watch for a switch to raw mode after EOF */
         struct termios saved;   /* the outer terminal's modes, to restore */
         struct sigaction saved_sigpipe;
 };
@@ -42,6 +43,13 @@ int tty_relay_from_master(struct tty_relay *t);
 /* SIGTSTP from outside (kill -TSTP; ^Z itself goes to the container): the
  * outer terminal gets its own modes back while the launcher is stopped.
  * SIGCONT: raw again, and the window may have changed meanwhile. */
+/* A program that puts its terminal in raw mode after the end of input was
+ * sent in canonical mode (a shell starting its line editor) reads that end
+ * as a NUL byte and would wait for input forever: tty_relay_timeout() is
+ * how long poll() may then wait (-1: forever), and tty_relay_tick() sends
+ * the end-of-file character once more when the switch has happened. */
+int tty_relay_timeout(const struct tty_relay *t);
+int tty_relay_tick(struct tty_relay *t);
 void tty_relay_suspend(struct tty_relay *t);
 void tty_relay_resume(struct tty_relay *t);
 /* Copies what the pty still holds, restores the outer terminal, closes.

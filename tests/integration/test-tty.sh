@@ -384,3 +384,17 @@ test_tty_without_i_is_fed_from_a_piped_stdin() {
         assert_contains "$OUT" "got=from-the-pipe" "what the command read from its terminal"
         assert_contains "$OUT" "/dev/pts/0" "the command's terminal"
 }
+
+# An interactive shell on the pty with no input at all (-t </dev/null, as
+# in a script): the end of input is sent while the pty is still canonical,
+# and the shell's line editor then switches it to raw mode, which turns
+# that end into a NUL byte. The launcher notices the switch and sends the
+# end once more; the shell must exit instead of waiting forever.
+test_interactive_shell_with_empty_input_exits() {
+        run timeout -s KILL 20 "$USERBOX" run -t "$TEST_ROOT" -- sh </dev/null
+        assert_eq 0 "$STATUS" "exit status (stderr: $ERR)"
+        # Piped commands, no exit at the end: the shell runs them, then ends.
+        run timeout -s KILL 20 sh -c "printf 'echo ran-\$((6*7))\n' | \"\$1\" run -t \"\$2\" -- sh" _ "$USERBOX" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "exit status with piped commands (stderr: $ERR)"
+        assert_contains "$OUT" "ran-42" "the piped command ran"
+}
