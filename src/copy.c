@@ -14,6 +14,7 @@
 
 #include "copy.h"
 #include "log.h"
+#include "syscalls.h"
 #include "util.h"
 
 void copy_request_done(struct copy_request *r) {
@@ -74,11 +75,12 @@ static int copy_data(int from, int to) {
 
 /* cp -a keeps hard links: the first copy of an inode that has more than
  * one link is remembered by its path under the destination's top
- * directory, and its other names are linked to that copy. */
+ * directory, and its other names are linked to that copy. A hash table:
+ * a tree can hold hundreds of thousands of them (a pnpm store). */
 struct copied_inode {
         dev_t dev;
         ino_t ino;
-        char *path;             /* relative to copy_context.dst_top */
+        char *path;             /* relative to copy_context.dst_top; NULL: a free slot */
 };
 
 struct copy_context {
@@ -91,34 +93,58 @@ struct copy_context {
         ino_t top_ino;
         int dst_top;            /* the directory the copy's top entry is made in */
         struct copied_inode *inodes;
-        size_t n_inodes;
+        size_t n_inodes, n_slots; /* n_slots: a power of two, or 0 */
 };
 
 static void copy_context_done(struct copy_context *ctx) {
-        for (size_t i = 0; i < ctx->n_inodes; i++)
+        for (size_t i = 0; i < ctx->n_slots; i++)
                 free(ctx->inodes[i].path);
         free(ctx->inodes);
 }
 
+static size_t copied_slot(const struct copy_context *ctx, dev_t dev, ino_t ino) {
+        uint64_t h = ((uint64_t) dev * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t) ino * 0xc2b2ae3d27d4eb4fULL);
+        size_t i = (size_t) (h ^ (h >> 29)) & (ctx->n_slots - 1);
+
+        while (ctx->inodes[i].path && (ctx->inodes[i].dev != dev || ctx->inodes[i].ino != ino))
+                i = (i + 1) & (ctx->n_slots - 1);
+        return i;
+}
+
 static const struct copied_inode *copied_find(const struct copy_context *ctx, const struct stat *st) {
-        for (size_t i = 0; i < ctx->n_inodes; i++)
-                if (ctx->inodes[i].dev == st->st_dev && ctx->inodes[i].ino == st->st_ino)
-                        return &ctx->inodes[i];
-        return NULL;
+        size_t i;
+
+        if (ctx->n_slots == 0)
+                return NULL;
+        i = copied_slot(ctx, st->st_dev, st->st_ino);
+        return ctx->inodes[i].path ? &ctx->inodes[i] : NULL;
 }
 
 static int copied_add(struct copy_context *ctx, const struct stat *st, const char *dst_rel) {
-        struct copied_inode *l = reallocarray(ctx->inodes, ctx->n_inodes + 1, sizeof(*l));
-        char *path = strdup(dst_rel);
+        char *path;
 
-        if (!l || !path) {
-                free(path);
-                if (l)
-                        ctx->inodes = l;
-                return -ENOMEM;
+        /* Kept at most half full. */
+        if (2 * (ctx->n_inodes + 1) > ctx->n_slots) {
+                struct copy_context grown = *ctx;
+
+                grown.n_slots = ctx->n_slots ? 2 * ctx->n_slots : 64;
+                grown.inodes = calloc(grown.n_slots, sizeof(*grown.inodes));
+                if (!grown.inodes)
+                        return -ENOMEM;
+                for (size_t i = 0; i < ctx->n_slots; i++)
+                        if (ctx->inodes[i].path)
+                                grown.inodes[copied_slot(&grown, ctx->inodes[i].dev, ctx->inodes[i].ino)] =
+                                        ctx->inodes[i];
+                free(ctx->inodes);
+                ctx->inodes = grown.inodes;
+                ctx->n_slots = grown.n_slots;
         }
-        ctx->inodes = l;
-        l[ctx->n_inodes++] = (struct copied_inode) { st->st_dev, st->st_ino, path };
+        path = strdup(dst_rel);
+        if (!path)
+                return -ENOMEM;
+        ctx->inodes[copied_slot(ctx, st->st_dev, st->st_ino)] =
+                (struct copied_inode) { st->st_dev, st->st_ino, path };
+        ctx->n_inodes++;
         return 0;
 }
 
@@ -159,9 +185,15 @@ static int copy_xattrs(int from, int to) {
 
 static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
                       const char *dst_name, const char *dst_rel, const char *shown);
+static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, int from, int to,
+                         const char *shown);
 
+/* The directory's entries, then its own metadata (archive), with the
+ * directories already open: its times would change while entries go in,
+ * and a read-only mode would stop the copy. */
 static int copy_directory_contents(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
-                                   const char *dst_name, const char *dst_rel, const char *shown) {
+                                   const char *dst_name, const char *dst_rel, const struct stat *dir_st,
+                                   const char *shown) {
         _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         _cleanup_close_ int to = -1;
         struct stat st;
@@ -204,6 +236,8 @@ static int copy_directory_contents(struct copy_context *ctx, int src_dir, const 
                 if (r < 0)
                         break;
         }
+        if (r >= 0 && ctx->archive)
+                r = copy_metadata(dst_dir, dst_name, dir_st, dirfd(d), to, shown);
         closedir(d);
         return r;
 }
@@ -258,23 +292,41 @@ static int copy_regular(int src_dir, const char *src_name, const struct stat *st
         return archive ? copy_metadata(dst_dir, dst_name, st, from, to, shown) : 0;
 }
 
-/* Directories get their metadata once their contents are in: the times
- * would change otherwise, and a read-only mode would stop the copy. */
-static int copy_directory_metadata(int src_dir, const char *src_name, int dst_dir, const char *dst_name,
-                                   const struct stat *st, const char *shown) {
-        _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        _cleanup_close_ int to = openat(dst_dir, dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-        return copy_metadata(dst_dir, dst_name, st, from, to, shown);
-}
-
-/* Another name of an inode already copied: a link to its copy. */
+/* Another name of an inode already copied: a link to its copy. The copy's
+ * directory is opened again beneath the top without following any
+ * symlink: a process of a running container could have put one in place
+ * of a directory since. */
 static int link_copy(const struct copy_context *ctx, const struct copied_inode *first, int dst_dir,
                      const char *dst_name, const char *shown) {
-        if (linkat(ctx->dst_top, first->path, dst_dir, dst_name, 0) == 0)
+        _cleanup_free_ char *dir = strdup(first->path);
+        _cleanup_close_ int dirfd = -1;
+        const char *name;
+        char *slash;
+
+        if (!dir)
+                return log_errno(-ENOMEM, "cp");
+        slash = strrchr(dir, '/');
+        if (slash) {
+                struct open_how how = {
+                        .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+                };
+                *slash = '\0';
+                name = slash + 1;
+                dirfd = sys_openat2(ctx->dst_top, dir, &how, sizeof(how));
+                if (dirfd == -ENOSYS) { /* before Linux 5.6: the plain walk */
+                        dirfd = openat(ctx->dst_top, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (dirfd < 0)
+                                dirfd = -errno;
+                }
+                if (dirfd < 0)
+                        return log_errno(dirfd, "cp: linking the copy of '%s' to '%s'", shown, first->path);
+        } else
+                name = dir;
+        if (linkat(slash ? dirfd : ctx->dst_top, name, dst_dir, dst_name, 0) == 0)
                 return 0;
         if (errno == EEXIST && unlinkat(dst_dir, dst_name, 0) == 0 &&
-            linkat(ctx->dst_top, first->path, dst_dir, dst_name, 0) == 0)
+            linkat(slash ? dirfd : ctx->dst_top, name, dst_dir, dst_name, 0) == 0)
                 return 0;
         return log_errno(-errno, "cp: linking the copy of '%s' to '%s'", shown, first->path);
 }
@@ -283,7 +335,6 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                       const char *dst_name, const char *dst_rel, const char *shown) {
         bool archive = ctx->archive;
         struct stat st;
-        int r;
 
         if (fstatat(src_dir, src_name, &st, archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
                 return log_errno(-errno, "cp: '%s'", shown);
@@ -302,10 +353,7 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                         return log_error("cp: cannot copy '%s' into itself", shown);
                 if (mkdirat(dst_dir, dst_name, 0700) < 0 && errno != EEXIST)
                         return log_errno(-errno, "cp: creating the directory for '%s'", shown);
-                r = copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, dst_rel, shown);
-                if (r < 0)
-                        return r;
-                return copy_directory_metadata(src_dir, src_name, dst_dir, dst_name, &st, shown);
+                return copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, dst_rel, &st, shown);
         } else if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
                 ssize_t n = readlinkat(src_dir, src_name, target, sizeof(target));

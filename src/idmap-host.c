@@ -30,9 +30,10 @@ static const struct {
 
 /* ---- the user's grant and the helpers ---- */
 
-/* Starts path with its standard output and error on a pipe whose read end
- * is *ret_fd. */
-static int spawn_with_output(const char *path, char *const *argv, pid_t *ret_pid, int *ret_fd) {
+/* Starts path with its standard output (and with_stderr, its standard
+ * error) on a pipe whose read end is *ret_fd. */
+static int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid,
+                             int *ret_fd) {
         _cleanup_close_ int out_read = -1, out_write = -1;
         posix_spawn_file_actions_t actions;
         posix_spawnattr_t attr;
@@ -49,7 +50,7 @@ static int spawn_with_output(const char *path, char *const *argv, pid_t *ret_pid
         if (r != 0)
                 return -r;
         r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
-        if (r == 0)
+        if (r == 0 && with_stderr)
                 r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
         if (r == 0)
                 r = posix_spawnattr_init(&attr);
@@ -81,7 +82,7 @@ static int spawn_with_output(const char *path, char *const *argv, pid_t *ret_pid
 struct subid_answer {
         char *helper;                   /* the userbox-subid that was run (or looked for) */
         char *user;                     /* NULL: no name in the user database */
-        char *messages;                 /* what else it said: libsubid's or the loader's complaints */
+        int status;                     /* its wait status, when it gave no answer */
         int result[2];                  /* uid, gid: 0 or -errno */
         struct id_triple *ranges[2];
         size_t n[2];
@@ -90,7 +91,6 @@ struct subid_answer {
 static void subid_answer_done(struct subid_answer *a) {
         free(a->helper);
         free(a->user);
-        free(a->messages);
         free(a->ranges[0]);
         free(a->ranges[1]);
 }
@@ -124,7 +124,8 @@ static int subid_helper_find(char **ret) {
 }
 
 /* "uid R START COUNT ...": ranges past the id space are clipped or
- * dropped, as the kernel has no ids there. */
+ * dropped, as the kernel has no ids there. Anything else on the line is
+ * not an answer. */
 static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
         unsigned long long start, count;
         const char *p = text;
@@ -134,7 +135,7 @@ static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
                 return -EBADMSG;
         p += n;
         a->result[k] = result > 0 ? -result : result;
-        while (sscanf(p, "%llu %llu%n", &start, &count, &n) == 2) {
+        while (sscanf(p, " %llu %llu%n", &start, &count, &n) == 2) {
                 struct id_triple *t;
 
                 p += n;
@@ -147,7 +148,7 @@ static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
                 t[a->n[k]++] = (struct id_triple) { .outside = (uint32_t) start,
                                                     .count = (uint32_t) MIN(count, ID_LIMIT - start) };
         }
-        return 0;
+        return p[strspn(p, " ")] == '\0' ? 0 : -EBADMSG;
 }
 
 static int subid_parse(char *text, struct subid_answer *a) {
@@ -158,6 +159,8 @@ static int subid_parse(char *text, struct subid_answer *a) {
         for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 const char *v;
 
+                if (end)
+                        return -EBADMSG;
                 if ((v = startswith(line, "user ")) && !a->user) {
                         if (!(a->user = strdup(v)))
                                 return -ENOMEM;
@@ -167,22 +170,16 @@ static int subid_parse(char *text, struct subid_answer *a) {
                                 return r;
                 } else if (streq(line, "end"))
                         end = true;
-                else if (!streq(line, "nouser") && !a->messages) {
-                        if (!(a->messages = strdup(line)))
-                                return -ENOMEM;
-                } else if (!streq(line, "nouser")) {
-                        char *m = NULL;
-                        if (asprintf(&m, "%s\n%s", a->messages, line) < 0)
-                                return -ENOMEM;
-                        free(a->messages);
-                        a->messages = m;
-                }
+                else if (!streq(line, "nouser"))
+                        return -EBADMSG;
         }
         return end ? 0 : -EBADMSG;
 }
 
-/* Runs userbox-subid and reads its answer. It closes its output before it
- * exits: *ret_pid is left to reap once its exit no longer delays a start. */
+/* Runs userbox-subid and reads its answer; its standard error is ours
+ * (libsubid's complaints, or the loader's). It closes its output before it
+ * exits: *ret_pid is left to reap once its exit no longer delays a start
+ * (idmap_reap_helper). */
 static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
         _cleanup_free_ char *text = NULL;
         _cleanup_close_ int fd = -1;
@@ -197,17 +194,18 @@ static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
                 return r;
         argv[0] = a->helper;
         argv[1] = NULL;
-        r = spawn_with_output(a->helper, argv, ret_pid, &fd);
+        r = spawn_with_output(a->helper, argv, false, ret_pid, &fd);
         if (r < 0)
                 return r;
         r = read_full_fd(fd, 64 * 1024, &text, &size);
-        if (r < 0)
-                return r;
-        r = subid_parse(text, a);
-        /* An answer with complaints (an unreadable /etc/subuid): shown as
-         * libsubid wrote them. Without an answer they are the reason. */
-        if (r == 0 && a->messages)
-                fprintf(stderr, "%s\n", a->messages);
+        if (r >= 0)
+                r = subid_parse(text, a);
+        if (r == -EBADMSG) {
+                /* No answer: how it ended says why. */
+                while (waitpid(*ret_pid, &a->status, 0) < 0 && errno == EINTR)
+                        ;
+                *ret_pid = 0;
+        }
         return r;
 }
 
@@ -284,15 +282,16 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                 user = grant.user;
                 for (int k = 0; k < 2; k++) {
                         r = grant.result[k];
-                        if (asking < 0) {
-                                /* The first line of what it said: the loader's or libsubid's reason. */
-                                const char *said = asking != -EBADMSG ? strerror(-asking)
-                                                 : grant.messages ? grant.messages : "no answer";
-                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', %s%.*s",
-                                             grant.helper ? grant.helper : "userbox-subid",
-                                             asking == -EBADMSG ? "failed: " : "cannot run: ",
-                                             (int) strcspn(said, "\n"), said);
-                        }
+                        if (asking == -EBADMSG)
+                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', "
+                                             "gave no answer (%s %d)", grant.helper,
+                                             WIFSIGNALED(grant.status) ? "killed by signal" : "exit status",
+                                             WIFSIGNALED(grant.status) ? WTERMSIG(grant.status)
+                                                                       : WEXITSTATUS(grant.status));
+                        else if (asking < 0)
+                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', "
+                                             "cannot run: %s", grant.helper ? grant.helper : "userbox-subid",
+                                             strerror(-asking));
                         else if (!user)
                                 r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
                                              "so no subordinate %s range", own[0], kinds[k].name);
@@ -374,6 +373,10 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         return 0;
 }
 
+void idmap_reap_helper(struct idmap_plan *p) {
+        reap_helperp(&p->subid_helper);
+}
+
 void idmap_plan_done(struct idmap_plan *p) {
         if (!p)
                 return;
@@ -448,7 +451,7 @@ static int helper_spawn(const char *path, pid_t target, const struct id_triple *
                 }
         }
         argv[k] = NULL;
-        return spawn_with_output(path, argv, ret_pid, ret_fd);
+        return spawn_with_output(path, argv, true, ret_pid, ret_fd);
 }
 
 /* Reads what the helper said (the first bytes; the rest is drained so it

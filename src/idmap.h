@@ -35,7 +35,7 @@ struct idmap_plan {
         char *uid_helper;               /* use_helpers: paths of newuidmap/newgidmap */
         char *gid_helper;
         char *fallback_reason;          /* auto -> single: why (already printed) */
-        pid_t subid_helper;             /* userbox-subid, to reap (idmap_plan_done) */
+        pid_t subid_helper;             /* userbox-subid, to reap (idmap_reap_helper) */
 };
 
 /* A running map write. Zero-initialised (or after idmap_finish) it holds
@@ -73,6 +73,9 @@ int idmap_parse_triple(const char *s, struct id_triple *ret);
  * everything. Prints errors. */
 int idmap_plan(const struct config *c, struct idmap_plan *ret);
 void idmap_plan_done(struct idmap_plan *p);
+/* Reaps userbox-subid, which closed its answer before exiting: called once
+ * the map is written, when it is long gone (idmap_plan_done does it too). */
+void idmap_reap_helper(struct idmap_plan *p);
 
 /* Parent, after clone: starts both helpers at once (posix_spawn) or writes
  * the single-id map directly (setgroups "deny" first). idmap_finish waits

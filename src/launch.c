@@ -137,7 +137,7 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
 /* Clones the child with `flags`, writes its id map, lets it go, forwards
  * signals until it exits. Returns its exit status, or -errno when setup
  * failed (the child's message printed once). */
-static int spawn(struct child *child, unsigned long flags, const struct idmap_plan *plan,
+static int spawn(struct child *child, unsigned long flags, struct idmap_plan *plan,
                  child_main_fn main_fn) {
         int sv[2], r;
         _cleanup_close_ int sync_fd = -1, sigfd = -1;
@@ -206,6 +206,7 @@ static int spawn(struct child *child, unsigned long flags, const struct idmap_pl
         if (r < 0)
                 goto fail;
         log_step("id map written");
+        idmap_reap_helper(plan);
         if (write(sync_fd, "1", 1) != 1) {
                 r = log_errno(-errno, "starting the container");
                 goto fail;

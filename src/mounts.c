@@ -42,7 +42,11 @@ int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t 
 
         if (attr && !no_open_tree_attr) {
                 tree = sys_open_tree_attr(dirfd, path, flags, &a, sizeof(a));
-                no_open_tree_attr = tree == -ENOSYS;
+                /* EPERM as well: a seccomp policy that does not know the
+                 * call (userbox inside another container) refuses it so. */
+                no_open_tree_attr = tree == -ENOSYS || tree == -EPERM;
+                if (no_open_tree_attr)
+                        tree = -ENOSYS;
         }
         if (tree == -ENOSYS) {
                 tree = sys_open_tree(dirfd, path, flags);

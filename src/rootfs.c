@@ -540,8 +540,14 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 return log_errno(-errno, "make '/' a recursive slave");
         log_step("rootfs: propagation to the host cut");
-        /* An overlay's upper layer is made on a tmpfs of our own: after. */
-        if (p->overlay)
+        /* Left to after the map: an overlay, whose upper layer is made on
+         * a tmpfs of our own; and the user's mount points that a read-only
+         * root needs made first, which may be in directories of
+         * subordinate ids: until the map no id is mapped, so no capability
+         * lets the child write there. (The missing standard mount points
+         * are made only when the user may write the root: see
+         * prepare_standard_dirs.) */
+        if (p->overlay || (c->read_only > 0 && c->n_mounts > 0))
                 return 0;
         return mount_root(c, p, s);
 }

@@ -71,7 +71,8 @@ struct rootfs_state {
 };
 /* Child, right after clone, before the id map: propagation cut from the
  * host, the root bound, and the standard file systems mounted. With an
- * overlay root only the first (its upper layer needs the map). */
+ * overlay root, or a read-only root with user mount points to make first,
+ * only the first (they may need to create files as the container's root). */
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
 /* Child, after the id map: the rest of the view, then pivot_root into it;
  * on return the cwd is the container's working directory

@@ -175,3 +175,23 @@ test_host_mount_table_is_unchanged_after_overlay_and_layer_runs() {
         done >/dev/null 2>&1
         assert_eq "$before" "$(host_mountinfo)" "host mount table"
 }
+
+# A read-only root makes the user's missing mount points before it turns
+# read-only. In a directory that a subid container owns (a subordinate id
+# on the host), only the container's root may create them, and only once
+# the id map is written: these are not made before it.
+test_read_only_root_makes_mount_points_in_directories_of_subordinate_ids() {
+        require_subid
+        local base root src
+        base=$(mktemp_dir)
+        root=$base/root
+        src=$base/src
+        make_root "$root"
+        mkdir "$src"
+        echo bound >"$src/file"
+        run "$USERBOX" run --idmap subid "$root" -- sh -c 'mkdir -p /srv/data && chown 4:4 /srv/data && chmod 755 /srv/data'
+        assert_eq 0 "$STATUS" "preparing /srv/data owned by 4:4 ($ERR)"
+        run "$USERBOX" run --idmap subid --read-only -b "$src:/srv/data/z" "$root" -- cat /srv/data/z/file
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq bound "$OUT" "the bound file"
+}

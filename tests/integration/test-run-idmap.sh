@@ -242,3 +242,34 @@ test_idmap_single_runs_no_subid_helper() {
         assert_eq "" "$ERR" "stderr"
         assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map"
 }
+
+# The launcher reads only the helper's standard output, strictly: what it
+# writes to standard error passes through, and a malformed answer is no
+# answer (auto falls back, saying so) rather than a wrong map.
+test_idmap_subid_helper_answer_is_read_strictly() {
+        require_subid
+        local dir
+        dir=$(mktemp_dir)
+        cp "$USERBOX" "$dir/userbox"
+        cat >"$dir/userbox-subid" <<HELPER
+#!/bin/sh
+printf 'noise without a newline' >&2
+printf 'user %s\nuid 0 %s\ngid 0 %s\nend\n' "$(id -un)" "$(subid_ranges uid | head -n 1 | tr '\n' ' ')" "$(subid_ranges gid | head -n 1)"
+HELPER
+        chmod 755 "$dir/userbox-subid"
+        run "$dir/userbox" run "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status with a well-formed answer and noise on stderr ($ERR)"
+        assert_contains "$ERR" "noise without a newline" "the helper's stderr is shown"
+        assert_contains "$OUT" "$(subid_ranges uid | head -n 1 | awk '{print $1}')" "the ranges were used"
+        # An odd number of values: not an answer.
+        cat >"$dir/userbox-subid" <<HELPER
+#!/bin/sh
+printf 'user %s\nuid 0 100000\ngid 0 100000 65536\nend\n' "$(id -un)"
+HELPER
+        run "$dir/userbox" run "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status of auto with a malformed answer ($ERR)"
+        assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map after the fallback"
+        assert_contains "$ERR" "gave no answer (exit status 0)" "the fallback's reason"
+        run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "subid with a malformed answer"
+}
