@@ -134,7 +134,7 @@ struct config {
         /* [Mounts] */
         struct mount_entry *mounts;
         size_t n_mounts;
-        size_t mounts_run_start;        /* mounts[this..] come from the last mount's file (profile-keys.c) */
+        size_t mounts_run_start;        /* mounts[this..] come from the last mount's file (profile-lists.c) */
 
         /* [Devices] */
         struct device_entry *devices;

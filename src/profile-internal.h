@@ -2,9 +2,11 @@
 #pragma once
 
 /* Shared by profile.c (loading), profile-keys.c (the key table and value
- * parsers), profile-values.c (paths, mounts, limits) and profile-print.c.
+ * parsers), profile-lists.c (the keys that add to a list), profile-values.c
+ * (paths, mounts, limits) and profile-print.c.
  * Not a public interface: everything else goes through profile.h. */
 
+#include <errno.h>
 #include <stdbool.h>
 #include "config.h"
 
@@ -60,6 +62,26 @@ void profile_caps_clear(uint64_t *mask, struct origin origins[64], uint64_t set)
 
 /* Sets *reason to a formatted sentence and returns r. */
 int profile_reason(char **reason, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define OOM(reason) profile_reason(reason, -ENOMEM, "out of memory")
+
+/* The parsers of the keys that add to a list (profile-lists.c), named in
+ * the key table. */
+int profile_add_id_range(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                         const struct origin *o, char **reason);
+int profile_add_mount(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                      const struct origin *o, char **reason);
+int profile_add_device(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                       const struct origin *o, char **reason);
+int profile_add_env_keep(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                         const struct origin *o, char **reason);
+int profile_add_env_set(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                        const struct origin *o, char **reason);
+int profile_add_caps(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                     const struct origin *o, char **reason);
+int profile_add_syscalls(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                         const struct origin *o, char **reason);
+int profile_add_rlimit(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                       const struct origin *o, char **reason);
 
 /* ~, ${HOME}, ${USER}, ${UID}, ${XDG_RUNTIME_DIR}, ${PWD}. */
 int profile_expand(const char *value, char **ret, char **reason);

@@ -7,7 +7,6 @@
 #include "profile-internal.h"
 #include "util.h"
 
-#define OOM(reason) profile_reason(reason, -ENOMEM, "out of memory")
 
 bool profile_section_known(const char *section) {
         for (size_t i = 0; i < profile_n_sections; i++)

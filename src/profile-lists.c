@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The keys whose lines add to a list: id-map ranges, mounts, devices, the
+ * environment, capabilities, system calls and limits. Each entry keeps the
+ * origin of the line that made it, and each list has its rule for a
+ * repeated entry (kept where it came first, or replaced in place). */
+#include <ctype.h>
+
+#include "caps.h"
+#include "idmap.h"
+#include "profile.h"
+#include "profile-internal.h"
+#include "seccomp.h"
+#include "util.h"
+
+static bool triple_equal(const struct id_triple *a, const struct id_triple *b) {
+        return a->inside == b->inside && a->outside == b->outside && a->count == b->count;
+}
+
+int profile_add_id_range(struct config *c, const struct profile_key *k, const char *key _unused_,
+                         const char *value, const struct origin *o, char **reason) {
+        struct id_triple t, *list = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map, *nl;
+        size_t *n = k->id == KEY_IDMAP_UID ? &c->n_uid_map : &c->n_gid_map;
+        struct origin **origins = k->id == KEY_IDMAP_UID ? &c->uid_map_origins : &c->gid_map_origins;
+        int r = idmap_parse_triple(value, &t);
+
+        if (r < 0)
+                return profile_reason(reason, -EINVAL, "not an INSIDE:OUTSIDE:COUNT id range: '%s'", value);
+        /* A range given twice stays where, and from where, it came first. */
+        for (size_t i = 0; i < *n; i++)
+                if (triple_equal(&list[i], &t))
+                        return 0;
+        if (*n >= IDMAP_MAX_LINES)
+                return profile_reason(reason, -E2BIG, "more than %d ranges (the kernel's limit)", IDMAP_MAX_LINES);
+        if (profile_origins_reserve(origins, *n) < 0)
+                return OOM(reason);
+        nl = realloc(list, (*n + 1) * sizeof(*nl));
+        if (!nl)
+                return OOM(reason);
+        (*origins)[*n] = *o;
+        nl[(*n)++] = t;
+        if (k->id == KEY_IDMAP_UID)
+                c->uid_map = nl;
+        else
+                c->gid_map = nl;
+        return 0;
+}
+
+static bool mount_equal(const struct mount_entry *a, const struct mount_entry *b) {
+        return a->kind == b->kind && streq_ptr(a->source, b->source) && streq(a->destination, b->destination) &&
+               a->read_only == b->read_only && a->nosuid == b->nosuid && a->nodev == b->nodev &&
+               a->noexec == b->noexec && a->recursive == b->recursive && streq_ptr(a->data, b->data);
+}
+
+int profile_add_mount(struct config *c, const struct profile_key *k, const char *key _unused_,
+                      const char *value, const struct origin *o, char **reason) {
+        struct mount_entry m, *nl;
+        int r = k->id == KEY_TMPFS ? profile_parse_tmpfs(value, &m, reason)
+                                   : profile_parse_bind(value, k->id == KEY_BIND_READ_ONLY,
+                                                        profile_origin_is_command_line(o), &m, reason);
+        if (r < 0)
+                return r;
+        /* Loading the same mount twice (a printed profile that already holds
+         * default.ini's mounts, loaded with default.ini) is one mount. Within
+         * one file or the command line every line counts, so only mounts of
+         * other sources are compared: those before the run of mounts that
+         * share this one's source, which keeps 1000 --bind linear. */
+        if (c->n_mounts == 0 || !streq_ptr(c->mounts[c->n_mounts - 1].origin.file, o->file))
+                c->mounts_run_start = c->n_mounts;
+        for (size_t i = 0; i < c->mounts_run_start; i++)
+                if (!streq_ptr(c->mounts[i].origin.file, o->file) && mount_equal(&c->mounts[i], &m)) {
+                        profile_mount_entry_done(&m);
+                        return 0;
+                }
+        nl = realloc(c->mounts, (c->n_mounts + 1) * sizeof(*nl));
+        if (!nl) {
+                profile_mount_entry_done(&m);
+                return OOM(reason);
+        }
+        m.origin = *o;
+        nl[c->n_mounts++] = m;
+        c->mounts = nl;
+        return 0;
+}
+
+static int add_device(struct config *c, const char *host, const char *inside, const struct origin *o,
+                      char **reason) {
+        struct device_entry d, *nl;
+
+        for (size_t i = 0; i < c->n_devices; i++)
+                if (streq(c->devices[i].host_path, host) && streq(c->devices[i].container_path, inside))
+                        return 0;
+        d = (struct device_entry) { strdup(host), strdup(inside), *o };
+        nl = d.host_path && d.container_path ? realloc(c->devices, (c->n_devices + 1) * sizeof(*nl)) : NULL;
+        if (!nl) {
+                free(d.host_path);
+                free(d.container_path);
+                return OOM(reason);
+        }
+        nl[c->n_devices++] = d;
+        c->devices = nl;
+        return 0;
+}
+
+int profile_add_device(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                       const char *value, const struct origin *o, char **reason) {
+        _cleanup_free_ char *host = NULL, *inside = NULL;
+        const char *colon = strchr(value, ':');
+        int r;
+
+        if (!strchr(value, '/') && !colon && *value) {
+                _cleanup_strv_free_ char **nodes = NULL;
+                r = profile_device_class(value, &nodes, reason);
+                if (r < 0)
+                        return r;
+                for (char **n = nodes; *n; n++) {
+                        r = add_device(c, *n, *n, o, reason);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        if (colon && strchr(colon + 1, ':'))
+                return profile_reason(reason, -EINVAL, "too many ':' in '%s' (PATH[:PATH_IN_CONTAINER])", value);
+        host = colon ? strndup(value, (size_t) (colon - value)) : strdup(value);
+        if (!host)
+                return OOM(reason);
+        r = profile_host_path(host, profile_origin_is_command_line(o), &inside, reason);
+        if (r < 0)
+                return r;
+        free(host);
+        host = TAKE_PTR(inside);
+        if (colon)
+                r = profile_container_path(colon + 1, &inside, reason);
+        else
+                r = (inside = strdup(host)) ? 0 : OOM(reason);
+        if (r < 0)
+                return r;
+        return add_device(c, host, inside, o, reason);
+}
+
+static bool valid_env_name(const char *s) {
+        if (!(isalpha((unsigned char) s[0]) || s[0] == '_'))
+                return false;
+        for (; *s; s++)
+                if (!(isalnum((unsigned char) *s) || *s == '_'))
+                        return false;
+        return true;
+}
+
+/* The whitespace-separated words of a list value: callers check them all
+ * before applying any, so that a bad word changes nothing. */
+static int split_words(const char *value, char ***ret, char **reason) {
+        _cleanup_free_ char *copy = strdup(value);
+        char *save = NULL;
+
+        *ret = NULL;
+        if (!copy)
+                return OOM(reason);
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+                if (strv_extend(ret, w) < 0)
+                        return OOM(reason);
+        return 0;
+}
+
+int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                         const char *value, const struct origin *o, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r = split_words(value, &words, reason);
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++)
+                if (!valid_env_name(*w))
+                        return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", *w);
+        /* A name kept twice stays where, and from where, it came first. */
+        for (char **w = words; w && *w; w++)
+                if (!strv_contains(c->env_keep, *w) &&
+                    profile_list_append(&c->env_keep, &c->env_keep_origins, *w, o) < 0)
+                        return OOM(reason);
+        return 0;
+}
+
+int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, const char *key,
+                        const char *value, const struct origin *o, char **reason) {
+        size_t n = strlen(key), i = 0;
+        char *entry;
+
+        if (!valid_env_name(key))
+                return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", key);
+        if (asprintf(&entry, "%s=%s", key, value) < 0)
+                return OOM(reason);
+        /* A variable set again keeps its place; its value and origin are the
+         * last ones. */
+        for (; c->env_set && c->env_set[i]; i++)
+                if (strncmp(c->env_set[i], key, n) == 0 && c->env_set[i][n] == '=') {
+                        free(c->env_set[i]);
+                        c->env_set[i] = entry;
+                        if (c->env_set_origins)
+                                c->env_set_origins[i] = *o;
+                        return 0;
+                }
+        if (profile_origins_reserve(&c->env_set_origins, i) < 0) {
+                free(entry);
+                return OOM(reason);
+        }
+        if (strv_push(&c->env_set, entry) < 0)
+                return OOM(reason);
+        c->env_set_origins[i] = *o;
+        return 0;
+}
+
+static uint64_t all_capabilities(void) {
+        int last = caps_last_cap();
+        return last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+}
+
+/* Later settings win over earlier ones: a drop after an add removes the
+ * capability, an add after a drop (or after "all") grants it. */
+int profile_add_caps(struct config *c, const struct profile_key *k, const char *key _unused_,
+                     const char *value, const struct origin *o, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        uint64_t set = 0;
+        bool all = false;
+        int r = split_words(value, &words, reason);
+
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++) {
+                int cap;
+                if (streq(*w, "all")) {
+                        all = true;
+                        continue;
+                }
+                if (caps_from_name(*w, &cap) < 0 || cap < 0 || cap > 63)
+                        return profile_reason(reason, -EINVAL, "unknown capability: '%s'", *w);
+                set |= UINT64_C(1) << cap;
+        }
+        if (k->id == KEY_CAP_DROP) {
+                if (all) {
+                        c->cap_drop_all = true;
+                        c->cap_drop_all_origin = *o;
+                        profile_caps_clear(&c->cap_add, c->cap_add_origin, UINT64_MAX);
+                        profile_caps_clear(&c->cap_drop, c->cap_drop_origin, UINT64_MAX);
+                }
+                if (!c->cap_drop_all)
+                        profile_caps_set(&c->cap_drop, c->cap_drop_origin, set, o);
+                profile_caps_clear(&c->cap_add, c->cap_add_origin, set);
+        } else {
+                if (all)
+                        set = all_capabilities();
+                profile_caps_set(&c->cap_add, c->cap_add_origin, set, o);
+                profile_caps_clear(&c->cap_drop, c->cap_drop_origin, set);
+        }
+        return 0;
+}
+
+int profile_add_syscalls(struct config *c, const struct profile_key *k, const char *key _unused_,
+                         const char *value, const struct origin *o, char **reason) {
+        _cleanup_strv_free_ char **words = NULL;
+        bool deny = k->id == KEY_SECCOMP_DENY;
+        char ***to = deny ? &c->seccomp_deny : &c->seccomp_allow;
+        char ***from = deny ? &c->seccomp_allow : &c->seccomp_deny;
+        struct origin **to_origins = deny ? &c->seccomp_deny_origins : &c->seccomp_allow_origins;
+        struct origin *from_origins = deny ? c->seccomp_allow_origins : c->seccomp_deny_origins;
+        int r = split_words(value, &words, reason);
+
+        if (r < 0)
+                return r;
+        for (char **w = words; w && *w; w++)
+                if (!seccomp_syscall_known(*w))
+                        return profile_reason(reason, -EINVAL, "unknown system call: '%s'", *w);
+        /* A name moving from one list to the other takes this origin; a name
+         * already in this list keeps its first one. */
+        for (char **w = words; w && *w; w++) {
+                for (size_t i = 0; *from && (*from)[i]; i++)
+                        if (streq((*from)[i], *w)) {
+                                profile_list_remove(*from, from_origins, i);
+                                break;
+                        }
+                if (!strv_contains(*to, *w) && profile_list_append(to, to_origins, *w, o) < 0)
+                        return OOM(reason);
+        }
+        return 0;
+}
+
+int profile_add_rlimit(struct config *c, const struct profile_key *k, const char *key _unused_,
+                       const char *value, const struct origin *o, char **reason) {
+        struct rlimit_entry e = { .resource = k->arg, .origin = *o }, *nl;
+        int r = profile_parse_rlimit_value(k->arg, value, &e.soft, &e.hard, reason);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < c->n_rlimits; i++)
+                if (c->rlimits[i].resource == e.resource) {
+                        c->rlimits[i] = e;
+                        return 0;
+                }
+        nl = realloc(c->rlimits, (c->n_rlimits + 1) * sizeof(*nl));
+        if (!nl)
+                return OOM(reason);
+        nl[c->n_rlimits++] = e;
+        c->rlimits = nl;
+        return 0;
+}
