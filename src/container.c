@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "container.h"
+#include "devices.h"
 #include "env.h"
 #include "exitcodes.h"
 #include "init.h"
@@ -206,6 +207,7 @@ int container_prepare(struct child *child) {
         int r;
 
         child->rootfs_state.rootfd = -1;
+        child->rootfs_state.tty_gid_mapped = devices_tty_gid_mapped(child->plan);
         if (hostname && c->uts && sethostname(hostname, strlen(hostname)) < 0)
                 return log_errno(-errno, "setting the hostname '%s'", hostname);
         if (c->network == NET_NONE) {

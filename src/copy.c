@@ -302,6 +302,7 @@ static int link_copy(const struct copy_context *ctx, const struct copied_inode *
         _cleanup_close_ int dirfd = -1;
         const char *name;
         char *slash;
+        int from;
 
         if (!dir)
                 return log_errno(-ENOMEM, "cp");
@@ -323,10 +324,10 @@ static int link_copy(const struct copy_context *ctx, const struct copied_inode *
                         return log_errno(dirfd, "cp: linking the copy of '%s' to '%s'", shown, first->path);
         } else
                 name = dir;
-        if (linkat(slash ? dirfd : ctx->dst_top, name, dst_dir, dst_name, 0) == 0)
+        from = slash ? dirfd : ctx->dst_top;
+        if (linkat(from, name, dst_dir, dst_name, 0) == 0)
                 return 0;
-        if (errno == EEXIST && unlinkat(dst_dir, dst_name, 0) == 0 &&
-            linkat(slash ? dirfd : ctx->dst_top, name, dst_dir, dst_name, 0) == 0)
+        if (errno == EEXIST && unlinkat(dst_dir, dst_name, 0) == 0 && linkat(from, name, dst_dir, dst_name, 0) == 0)
                 return 0;
         return log_errno(-errno, "cp: linking the copy of '%s' to '%s'", shown, first->path);
 }

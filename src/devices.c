@@ -158,19 +158,14 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
 
 #define TTY_GID 5
 
-/* devpts refuses a gid= that is not mapped (the single-id map), and a
- * failed devpts mount costs more than reading the map. */
-static bool gid_is_mapped(gid_t gid) {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/gid_map", "re");
-        unsigned long inside, outside, count;
-
-        while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
-                if (gid >= inside && gid - inside < count)
+bool devices_tty_gid_mapped(const struct idmap_plan *plan) {
+        for (size_t i = 0; i < plan->n_gid; i++)
+                if (TTY_GID >= plan->gid[i].inside && TTY_GID - plan->gid[i].inside < plan->gid[i].count)
                         return true;
         return false;
 }
 
-static int mount_dev_subdir(int devfd, const struct dev_mount *m) {
+static int mount_dev_subdir(int devfd, const struct dev_mount *m, bool tty_gid_mapped) {
         char buf[RESOLVE_FD_PATH_MAX], data[128];
         _cleanup_close_ int fd = -1;
         int r;
@@ -180,7 +175,7 @@ static int mount_dev_subdir(int devfd, const struct dev_mount *m) {
         fd = openat(devfd, m->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return log_errno(-errno, "open '/dev/%s'", m->name);
-        if (streq(m->type, "devpts") && gid_is_mapped(TTY_GID))
+        if (streq(m->type, "devpts") && tty_gid_mapped)
                 snprintf(data, sizeof(data), "%s,gid=%d", m->data, TTY_GID);
         else
                 snprintf(data, sizeof(data), "%s", m->data ? m->data : "");
@@ -211,7 +206,8 @@ static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mkn
         return 0;
 }
 
-int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd) {
+int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd,
+                     bool tty_gid_mapped) {
         bool mknod_denied = false;
         int r;
 
@@ -227,7 +223,7 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
         for (size_t i = 0; i < ELEMENTSOF(dev_mounts); i++) {
                 if (dev_mounts[i].needs_ipc && c->ipc <= 0)
                         continue;
-                r = mount_dev_subdir(devfd, &dev_mounts[i]);
+                r = mount_dev_subdir(devfd, &dev_mounts[i], tty_gid_mapped);
                 if (r < 0)
                         return r;
         }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include "config.h"
+#include "idmap.h"
 #include "rootfs.h"
 
 /* Parent: expands device classes (fuse, kvm, tun, dri) and checks that each
@@ -14,6 +15,10 @@ void devices_free(struct rootfs_device *d, size_t n);
  * mknod where permitted, else bound from the host onto empty files),
  * devpts + ptmx, shm, mqueue, the fd/std links, and the extra devices.
  * devfd is the freshly mounted /dev tmpfs. */
-int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd);
+int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd,
+                     bool tty_gid_mapped);
+/* Whether the id map gives the container the tty group (gid 5): devpts
+ * refuses a gid= that is not mapped (the single-id map). */
+bool devices_tty_gid_mapped(const struct idmap_plan *plan);
 
 void devices_print(const struct config *c, const struct rootfs_plan *p, FILE *f);

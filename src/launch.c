@@ -193,11 +193,12 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
         close(sv[1]);
         log_step("cloned pid %d", (int) pid);
 
-        /* The seccomp filter (~1 ms of libseccomp) is compiled here, while
-         * something else runs: the helpers writing the map, or else the
-         * child mounting its root. */
+        /* The seccomp filter is made here (a copy of the one compiled at
+         * build time, or ~1 ms of libseccomp for a profile's own), while
+         * the child makes the mounts that need no map and, with
+         * --idmap subid, while the helpers write it. */
         r = idmap_start(plan, pid, &job);
-        if (r >= 0 && main_fn == container_main && plan->use_helpers)
+        if (r >= 0 && main_fn == container_main)
                 r = seccomp_build(child->config, &filter);
         if (r >= 0)
                 r = idmap_finish(&job);
@@ -212,10 +213,7 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
                 goto fail;
         }
         if (main_fn == container_main) {
-                if (!plan->use_helpers)
-                        r = seccomp_build(child->config, &filter);
-                if (r >= 0)
-                        r = send_seccomp(filter, sync_fd);
+                r = send_seccomp(filter, sync_fd);
                 seccomp_filter_free(filter);
                 filter = NULL;
                 if (r < 0)

@@ -285,20 +285,20 @@ static int mount_standard(const struct standard_mount *m, int rootfd, uint16_t *
 }
 
 /* Second pass: /dev's nodes and links, and the empty file over masked files. */
-static int fill_standard(const struct config *c, const struct rootfs_plan *p, int rootfd,
+static int fill_standard(const struct config *c, const struct rootfs_plan *p, const struct rootfs_state *s,
                          const struct standard_mount *m, uint16_t pending) {
         _cleanup_close_ int top = -1;
         int r = 0, k;
 
         if (!pending && !m->dev)
                 return 0;
-        top = open_standard(rootfd, m->name);
+        top = open_standard(s->rootfd, m->name);
         if (top < 0)
                 return log_errno(top, "open '/%s'", m->name);
         if (m->dev)
-                return devices_populate(c, p, rootfd, top);
+                return devices_populate(c, p, s->rootfd, top, s->tty_gid_mapped);
 
-        struct mask_source ms = { .rootfd = rootfd, .dev = -1, .file = -1 };
+        struct mask_source ms = { .rootfd = s->rootfd, .dev = -1, .file = -1 };
         for (size_t i = 0; i < m->n_inner && r >= 0; i++) {
                 bool again;
 
@@ -334,7 +334,7 @@ int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, co
 
                 if (!standard_wanted(c, p, m))
                         continue;
-                r = fill_standard(c, p, s->rootfd, m, s->file_masks[i]);
+                r = fill_standard(c, p, s, m, s->file_masks[i]);
                 if (r < 0)
                         return r;
         }

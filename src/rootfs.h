@@ -68,6 +68,7 @@ void rootfs_plan_free(struct rootfs_plan *p);
 struct rootfs_state {
         int rootfd;             /* the root's mount once made, else -1 */
         uint16_t file_masks[ROOTFS_N_STANDARD]; /* masked files left for after the map (mounts.c) */
+        bool tty_gid_mapped;    /* the map gives gid 5 (tty): devpts gets gid=5 */
 };
 /* Child, right after clone, before the id map: propagation cut from the
  * host, the root bound, and the standard file systems mounted. With an
