@@ -265,12 +265,17 @@ int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **ho
 
 int user_host_lookup(uid_t uid, char **ret_name, char **ret_home) {
         _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        if (rootfd < 0)
+                return -errno;
+        return user_passwd_lookup(rootfd, uid, ret_name, ret_home);
+}
+
+int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home) {
         _cleanup_free_ char *db = NULL;
         struct passwd_entry e;
         int r;
 
-        if (rootfd < 0)
-                return -errno;
         r = user_db_read(rootfd, "passwd", &db);
         if (r < 0)
                 return r;

@@ -166,13 +166,20 @@ test_host_mount_table_is_unchanged_after_overlay_and_layer_runs() {
         base=$(mktemp_dir)
         mkdir -p "$base/layer" "$base/changes" "$base/src"
         before=$(host_mountinfo)
+        # Each run must do what it says too: a launcher that crashed on
+        # --overlay would leave the table unchanged as well.
         for i in 1 2 3; do
-                "$USERBOX" run --overlay "$TEST_ROOT" -- true
-                "$USERBOX" run --overlay="$base/changes" "$TEST_ROOT" -- true
-                "$USERBOX" run --layers "$base/layer" --read-only "$TEST_ROOT" -- true
-                "$USERBOX" run --ro-bind "$base/src:/mnt/a" --tmpfs /mnt/b "$TEST_ROOT" -- true
-                "$USERBOX" run --ro-bind /nonexistent:/mnt "$TEST_ROOT" -- true
-        done >/dev/null 2>&1
+                run "$USERBOX" run --overlay "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "--overlay ($ERR)"
+                run "$USERBOX" run --overlay="$base/changes" "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "--overlay=DIR ($ERR)"
+                run "$USERBOX" run --layers "$base/layer" --read-only "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "--layers --read-only ($ERR)"
+                run "$USERBOX" run --ro-bind "$base/src:/mnt/a" --tmpfs /mnt/b "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "--ro-bind --tmpfs ($ERR)"
+                run "$USERBOX" run --ro-bind /nonexistent:/mnt "$TEST_ROOT" -- true
+                assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "a missing bind source"
+        done
         assert_eq "$before" "$(host_mountinfo)" "host mount table"
 }
 

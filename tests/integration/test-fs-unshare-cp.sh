@@ -479,7 +479,7 @@ test_cp_archive_keeps_extended_attributes_and_file_capabilities() {
         mkdir "$base/x"
         echo data >"$base/x/f"
         setfattr -n user.colour -v blue "$base/x/f" 2>/dev/null ||
-                skip "$base does not take user.* extended attributes"
+                skip "machine: $base does not take user.* extended attributes"
         setfattr -n user.kind -v dir "$base/x"
         # A file capability set from inside the user namespace: the kernel
         # stores it for this namespace's root (a v3 capability).
@@ -495,4 +495,7 @@ test_cp_archive_keeps_extended_attributes_and_file_capabilities() {
         # Out again: the attributes survive the round trip.
         assert_status 0 "$USERBOX" cp -a "$root:/x" "$base/back"
         assert_eq blue "$(getfattr --only-values -n user.colour "$base/back/f" 2>/dev/null)" "user.colour out of the root"
+        assert_eq dir "$(getfattr --only-values -n user.kind "$base/back" 2>/dev/null)" "user.kind out of the root"
+        assert_status 0 "$USERBOX" unshare -- getcap "$base/back/ping"
+        assert_contains "$OUT" "cap_net_raw" "file capability out of the root"
 }

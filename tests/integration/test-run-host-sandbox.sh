@@ -58,4 +58,8 @@ test_host_sandbox_has_private_proc_and_dev() {
         [ "$pid" -lt 10 ] 2>/dev/null || fail "the command's pid $pid is not from a pid namespace of its own"
         assert_not_contains "$OUT" "vda" "host block devices in /dev"
         assert_not_contains "$OUT" "sda" "host block devices in /dev"
+        # Whatever the host's disks are called: no block device at all.
+        run "$USERBOX" run -- /bin/sh -c 'find /dev -xdev -type b'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "" "$OUT" "block devices in the sandbox's /dev"
 }

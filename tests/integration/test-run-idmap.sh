@@ -221,7 +221,7 @@ test_idmap_without_the_subid_helper_auto_falls_back_and_subid_names_its_path() {
         local installed
         installed=$(strings "$USERBOX" | grep -m1 '/userbox-subid$' || true)
         [ -n "$installed" ] || fail "no installed helper path in $USERBOX"
-        [ ! -e "$installed" ] || skip "an installed userbox-subid exists at $installed"
+        [ ! -e "$installed" ] || skip "machine: an installed userbox-subid exists at $installed"
         run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
         assert_eq "userbox: --idmap subid: the helper that reads the ranges with libsubid, '$installed', cannot run: No such file or directory" "$ERR" "message"
@@ -241,6 +241,12 @@ test_idmap_single_runs_no_subid_helper() {
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_eq "" "$ERR" "stderr"
         assert_eq "0 $(id -u) 1" "$(printf '%s\n' "$OUT" | normalise_map)" "uid map"
+        # And with a helper beside it, single mode does not run it.
+        printf '#!/bin/sh\ntouch "%s/ran"\nexit 1\n' "$dir" >"$dir/userbox-subid"
+        chmod 755 "$dir/userbox-subid"
+        run "$dir/userbox" run --idmap single "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status with a helper beside it ($ERR)"
+        [ ! -e "$dir/ran" ] || fail "single mode ran userbox-subid"
 }
 
 # The launcher reads only the helper's standard output, strictly: what it
@@ -261,6 +267,9 @@ HELPER
         assert_eq 0 "$STATUS" "status with a well-formed answer and noise on stderr ($ERR)"
         assert_contains "$ERR" "noise without a newline" "the helper's stderr is shown"
         assert_contains "$OUT" "$(subid_ranges uid | head -n 1 | awk '{print $1}')" "the ranges were used"
+        # Exactly the answer's one range, not the whole of /etc/subuid.
+        assert_eq "0 $(id -u) 1
+1 $(subid_ranges uid | head -n 1)" "$(printf '%s\n' "$OUT" | normalise_map)" "the map made from the answer"
         # An odd number of values: not an answer.
         cat >"$dir/userbox-subid" <<HELPER
 #!/bin/sh
@@ -272,4 +281,13 @@ HELPER
         assert_contains "$ERR" "gave no answer (exit status 0)" "the fallback's reason"
         run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "subid with a malformed answer"
+        assert_contains "$ERR" "gave no answer" "subid's reason"
+        # A line after "end", and an answer without "end", are no answers.
+        local bad
+        for bad in "user x\\nuid 0\\ngid 0\\nend\\nuid 0 1 2\\n" "user x\\nuid 0\\ngid 0\\n"; do
+                printf '#!/bin/sh\nprintf "%s"\n' "$bad" >"$dir/userbox-subid"
+                run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+                assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "subid with the answer '$bad'"
+                assert_contains "$ERR" "gave no answer" "the reason for '$bad'"
+        done
 }

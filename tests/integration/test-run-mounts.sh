@@ -144,15 +144,17 @@ test_dev_has_a_private_devpts_instance() {
 
 test_host_mount_table_is_unchanged_after_100_runs() {
         slow
-        local before after i
+        local before after i want
         before=$(host_mountinfo)
         for i in $(seq 1 100); do
                 case $((i % 4)) in
-                0) "$USERBOX" run "$TEST_ROOT" -- true ;;
-                1) "$USERBOX" run --idmap single "$TEST_ROOT" -- sh -c 'exit 3' ;;
-                2) "$USERBOX" run "$TEST_ROOT" -- /nonexistent-command ;;
-                3) "$USERBOX" run --ro-bind /etc:/mnt "$TEST_ROOT" -- true ;;
-                esac >/dev/null 2>&1
+                0) run "$USERBOX" run "$TEST_ROOT" -- true; want=0 ;;
+                1) run "$USERBOX" run --idmap single "$TEST_ROOT" -- sh -c 'exit 3'; want=3 ;;
+                2) run "$USERBOX" run "$TEST_ROOT" -- /nonexistent-command; want=$EXIT_NOT_FOUND ;;
+                3) run "$USERBOX" run --ro-bind /etc:/mnt "$TEST_ROOT" -- true; want=0 ;;
+                esac
+                # A crashing launcher would leave the table unchanged too.
+                [ "$STATUS" = "$want" ] || fail "run $i: status $STATUS, not $want ($ERR)"
         done
         after=$(host_mountinfo)
         assert_eq "$before" "$after" "host mount table"

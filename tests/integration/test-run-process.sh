@@ -203,10 +203,11 @@ test_the_launcher_and_the_command_are_not_left_running_after_a_normal_exit() {
 # left: no process, no mount on the host.
 test_running_out_of_fds_at_any_step_fails_cleanly() {
         require_subid
-        local before n mode failed=0 worked=0 marker
+        local before n mode failed=0 worked=0 marker messages
         before=$(host_mountinfo)
         for mode in single subid; do
-                for n in 5 6 7 8 9 10 11 12 13 14 16 20; do
+                messages=""
+                for n in 3 4 5 6 7 8 9 10 11 12 13 14 16 20; do
                         marker="fds-$mode-$n-$$"
                         run bash -c "ulimit -n $n; exec \"\$0\" run --idmap $mode -e M=$marker \"\$1\" -- true" \
                                 "$USERBOX" "$TEST_ROOT"
@@ -219,7 +220,12 @@ test_running_out_of_fds_at_any_step_fails_cleanly() {
                         assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "one line of message with $n fds, $mode ($ERR)"
                         assert_contains "$ERR" "userbox: " "message with $n fds, $mode"
                         no_process_with "$marker" || fail "a process is left with $n fds, $mode"
+                        messages+="${ERR%%:*}|${ERR#*: }"$'\n'
                 done
+                # Several steps failed in turn, not one step at every limit:
+                # the launcher's, before the map and after it.
+                [ "$(printf '%s' "$messages" | sort -u | wc -l)" -ge 3 ] ||
+                        fail "fewer than 3 different failures with --idmap $mode: $messages"
         done
         [ "$failed" -gt 0 ] || fail "no limit was low enough to fail"
         [ "$worked" -gt 0 ] || fail "no limit was high enough to run"

@@ -113,6 +113,43 @@ TEST(user_and_home_come_from_etc_passwd_without_nss) {
                 unsetenv("USER");
 }
 
+/* The lookup reads the tree's etc/passwd, not NSS: a tree whose passwd
+ * gives the caller's uid another name and home returns those. */
+TEST(passwd_lookup_reads_the_file_not_nss) {
+        char dir[] = "/tmp/userbox-unit-passwd.XXXXXX";
+        _cleanup_free_ char *etc = NULL, *file = NULL, *name = NULL, *home = NULL;
+        _cleanup_close_ int rootfd = -1;
+        FILE *f;
+
+        CHECK(mkdtemp(dir) != NULL);
+        etc = path_join(dir, "etc");
+        file = path_join(dir, "etc/passwd");
+        CHECK(etc && file && mkdir(etc, 0755) == 0);
+        f = file ? fopen(file, "we") : NULL;
+        CHECK(f != NULL);
+        if (f) {
+                fprintf(f, "root:x:0:0::/root:/bin/sh\nnot-in-nss-%u:x:%u:%u::/nowhere/%u:/bin/sh\n",
+                        (unsigned) getuid(), (unsigned) getuid(), (unsigned) getgid(), (unsigned) getuid());
+                fclose(f);
+        }
+        rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        CHECK(rootfd >= 0);
+        CHECK(user_passwd_lookup(rootfd, getuid(), &name, &home) == 0);
+        {
+                _cleanup_free_ char *want_name = NULL, *want_home = NULL;
+                CHECK(asprintf(&want_name, "not-in-nss-%u", (unsigned) getuid()) > 0);
+                CHECK(asprintf(&want_home, "/nowhere/%u", (unsigned) getuid()) > 0);
+                CHECK_STREQ(name, want_name);
+                CHECK_STREQ(home, want_home);
+        }
+        CHECK(user_passwd_lookup(rootfd, (uid_t) 4000000000U, NULL, NULL) == -ENOENT);
+        if (file)
+                unlink(file);
+        if (etc)
+                rmdir(etc);
+        rmdir(dir);
+}
+
 TEST(booleans_take_every_spelling) {
         static const char *const yes[] = { "yes", "true", "1", "on", "YES", "On" };
         static const char *const no[] = { "no", "false", "0", "off", "No" };
@@ -1063,6 +1100,7 @@ int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(booleans_take_every_spelling),
                 UNIT(user_and_home_come_from_etc_passwd_without_nss),
+                UNIT(passwd_lookup_reads_the_file_not_nss),
                 UNIT(container_values),
                 UNIT(idmap_and_namespace_values),
                 UNIT(idmap_triples_accumulate),
