@@ -235,10 +235,8 @@ _Noreturn void container_main(struct child *child) {
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
         log_step("root file system ready");
-
-        rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (rootfd < 0)
-                child_fail(child, log_errno(-errno, "opening the new root"), EXIT_USERBOX_FAILED);
+        /* The mount pivoted into: the container's "/" (close-on-exec). */
+        rootfd = TAKE_FD(child->rootfs_state.rootfd);
         if (c->user) {
                 r = user_resolve(rootfd, c->user, &uid, &gid, &home, &groups, &n_groups);
                 if (r < 0)

@@ -463,16 +463,13 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
         if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
                 return log_errno(-errno, "make the new root private");
         log_step("rootfs: pivoted into '%s'", p->root);
-        /* Resolved in the new root without magic links: a working directory
-         * of /proc/self/fd/N would otherwise lead to whatever host directory
+        /* Resolved in the new root (rootfd names it: the mount pivoted
+         * into) without magic links: a working directory of
+         * /proc/self/fd/N would otherwise lead to whatever host directory
          * an inherited fd N names (runc CVE-2024-21626). */
         {
-                _cleanup_close_ int newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                _cleanup_close_ int fd = -1;
+                _cleanup_close_ int fd = resolve_in_root(rootfd, wd, false, false);
 
-                if (newroot < 0)
-                        return log_errno(-errno, "open the new root");
-                fd = resolve_in_root(newroot, wd, false, false);
                 if (fd < 0)
                         return log_errno(fd, "working directory '%s'", wd);
                 if (fchdir(fd) < 0)
@@ -566,10 +563,7 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         r = mounts_setup_user(c, p, s->rootfd);
         if (r < 0)
                 return r;
-        r = pivot(c, p, s->rootfd);
-        close(s->rootfd);
-        s->rootfd = -1;
-        return r;
+        return pivot(c, p, s->rootfd);
 }
 
 /* ---- `userbox config` --------------------------------------------------- */

@@ -77,8 +77,8 @@ struct rootfs_state {
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
 /* Child, after the id map: the rest of the view, then pivot_root into it;
  * on return the cwd is the container's working directory
- * (c->working_directory, else "/"; the host sandbox: the current directory)
- * and "/" is the container root. Errors of both go through log_errno
+ * (c->working_directory, else "/"; the host sandbox: the current directory),
+ * "/" is the container root and s->rootfd (close-on-exec) names it. Errors of both go through log_errno
  * (deferred in the child) with the path and the step. */
 int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
 /* `userbox config`: the mount plan, one "# mount: TYPE SRC -> DST (FLAGS)"
