@@ -215,6 +215,9 @@ test_running_out_of_fds_at_any_step_fails_cleanly() {
                                 worked=$((worked + 1))
                                 continue
                         fi
+                        # A dynamic build (the sanitizer one) cannot even be
+                        # loaded with so few fds: no userbox step ran.
+                        [[ $STATUS = 127 && $ERR == *"error while loading shared libraries"* ]] && continue
                         failed=$((failed + 1))
                         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status with $n fds, $mode ($ERR)"
                         assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l)" "one line of message with $n fds, $mode ($ERR)"
