@@ -7,10 +7,13 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "idmap.h"
 #include "log.h"
+#include "user.h"
 #include "util.h"
 
 extern char **environ;
@@ -95,6 +98,16 @@ static void subid_answer_done(struct subid_answer *a) {
         free(a->ranges[1]);
 }
 
+/* Empties *a but for the helper's path. */
+static void subid_answer_reset(struct subid_answer *a) {
+        char *helper = TAKE_PTR(a->helper);
+
+        subid_answer_done(a);
+        memset(a, 0, sizeof(*a));
+        a->helper = helper;
+        a->result[0] = a->result[1] = -ENOENT;
+}
+
 static void reap_helperp(pid_t *pid) {
         if (*pid > 0)
                 while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
@@ -176,12 +189,136 @@ static int subid_parse(char *text, struct subid_answer *a) {
         return end ? 0 : -EBADMSG;
 }
 
-/* Runs userbox-subid and reads its answer; its standard error is ours
- * (libsubid's complaints, or the loader's). It closes its output before it
- * exits: *ret_pid is left to reap once its exit no longer delays a start
- * (idmap_reap_helper). */
-static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
+/* ---- the answer, remembered ----
+ *
+ * userbox-subid costs a fork, an exec and a dynamic load (1.4 ms on the
+ * benchmark's machine, a quarter of a start) for an answer that changes
+ * only when what it is made of changes. So the answer is kept in the
+ * user's cache (~/.cache/userbox/subid-HOST), under a key of everything it
+ * depends on: the uid, the helper, /etc/subuid, /etc/subgid, /etc/passwd
+ * and /etc/nsswitch.conf (device, inode, size, modification and change
+ * times of each). A subid service in nsswitch.conf (sss, ...) answers from
+ * elsewhere, with nothing to stamp: then nothing is cached. The file is
+ * trusted no more than its owner: it only chooses the ranges newuidmap and
+ * newgidmap are asked for, and they check them against the real grant. */
+
+static const char *const subid_inputs[] = { "/etc/subuid", "/etc/subgid", "/etc/passwd", "/etc/nsswitch.conf" };
+
+struct subid_cache {
+        char *path;             /* NULL: nothing is cached */
+        char key[1024];
+};
+
+static void subid_cache_done(struct subid_cache *c) {
+        free(c->path);
+}
+
+static size_t stamp(char *buf, size_t size, const char *path) {
+        struct stat st;
+        int n;
+
+        if (stat(path, &st) < 0)
+                n = snprintf(buf, size, " %s:-", path);
+        else
+                n = snprintf(buf, size, " %s:%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", path, (uintmax_t) st.st_dev,
+                             (uintmax_t) st.st_ino, (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec,
+                             st.st_mtim.tv_nsec, (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+        return n < 0 || (size_t) n >= size ? size : (size_t) n;
+}
+
+/* Leaves c->path NULL when nothing can be cached: no home, a subid service,
+ * or a key too long for its buffer. */
+static int subid_cache_setup(struct subid_cache *c, const char *helper) {
+        _cleanup_free_ char *dir = NULL, *nsswitch = NULL;
+        _cleanup_close_ int fd = -1;
+        struct utsname u;
+        size_t len, size;
+        int r;
+
+        r = user_xdg_dir("XDG_CACHE_HOME", ".cache", &dir);
+        if (r < 0 || !dir)
+                return r;
+        fd = open("/etc/nsswitch.conf", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) {
+                r = read_full_fd(fd, 64 * 1024, &nsswitch, &size);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 || idmap_nsswitch_names_subid_service(nsswitch))
+                        return 0;
+        }
+        len = (size_t) snprintf(c->key, sizeof(c->key), "userbox subid cache 1 uid:%u", (unsigned) getuid());
+        len += stamp(c->key + len, sizeof(c->key) - len, helper);
+        for (size_t i = 0; i < ELEMENTSOF(subid_inputs) && len < sizeof(c->key); i++)
+                len += stamp(c->key + len, sizeof(c->key) - len, subid_inputs[i]);
+        if (len >= sizeof(c->key))
+                return 0;
+        /* One file per machine: a home shared by a cluster's nodes. */
+        if (uname(&u) < 0 || strchr(u.nodename, '/') || asprintf(&c->path, "%s/subid-%s", dir, u.nodename) < 0)
+                c->path = NULL;
+        return 0;
+}
+
+static bool subid_cache_read(const struct subid_cache *c, struct subid_answer *a) {
+        /* Not through a symlink, and never blocked by a FIFO. */
+        _cleanup_close_ int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         _cleanup_free_ char *text = NULL;
+        size_t size, len = strlen(c->key);
+
+        if (fd < 0 || read_full_fd(fd, 64 * 1024, &text, &size) < 0)
+                return false;
+        if (strncmp(text, c->key, len) != 0 || text[len] != '\n')
+                return false;
+        if (subid_parse(text + len + 1, a) == 0)
+                return true;
+        subid_answer_reset(a);
+        return false;
+}
+
+/* Best effort: a cache that cannot be written is only slower. */
+static void subid_cache_write(const struct subid_cache *c, const char *answer) {
+        _cleanup_free_ char *dir = strdup(c->path), *tmp = NULL;
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        _cleanup_close_ int fd = -1;
+        int r = -ENOMEM;
+
+        if (!slash || asprintf(&tmp, "%s.XXXXXX", c->path) < 0) {
+                tmp = NULL;
+                goto fail;
+        }
+        *slash = '\0';
+        if (mkdir(dir, 0700) < 0 && errno == ENOENT) {
+                /* ~/.cache itself may not exist yet: one level, no more. */
+                slash = strrchr(dir, '/');
+                *slash = '\0';
+                (void) mkdir(dir, 0700);
+                *slash = '/';
+                (void) mkdir(dir, 0700);
+        }
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                free(TAKE_PTR(tmp));
+                goto fail;
+        }
+        if (dprintf(fd, "%s\n%s", c->key, answer) < 0 || close(TAKE_FD(fd)) < 0 || rename(tmp, c->path) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        log_step("subordinate ranges cached in '%s'", c->path);
+        return;
+fail:
+        if (tmp)
+                (void) unlink(tmp);
+        log_step("subordinate ranges not cached in '%s': %s", c->path, strerror(-r));
+}
+
+/* Runs userbox-subid and reads its answer, or takes it from the cache; the
+ * helper's standard error is ours (libsubid's complaints, or the
+ * loader's). It closes its output before it exits: *ret_pid is left to
+ * reap once its exit no longer delays a start (idmap_reap_helper). */
+static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
+        _cleanup_(subid_cache_done) struct subid_cache cache = { 0 };
+        _cleanup_free_ char *text = NULL, *copy = NULL;
         _cleanup_close_ int fd = -1;
         char *argv[2];
         size_t size;
@@ -192,20 +329,32 @@ static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
         r = subid_helper_find(&a->helper);
         if (r < 0)
                 return r;
+        r = subid_cache_setup(&cache, a->helper);
+        if (r < 0)
+                return r;
+        if (cache.path && subid_cache_read(&cache, a)) {
+                log_step("subordinate ranges read (cached in '%s')", cache.path);
+                return 0;
+        }
         argv[0] = a->helper;
         argv[1] = NULL;
         r = spawn_with_output(a->helper, argv, false, ret_pid, &fd);
         if (r < 0)
                 return r;
         r = read_full_fd(fd, 64 * 1024, &text, &size);
+        if (r >= 0 && cache.path && !(copy = strdup(text)))
+                r = -ENOMEM;
         if (r >= 0)
                 r = subid_parse(text, a);
+        log_step("subordinate ranges read (userbox-subid)");
         if (r == -EBADMSG) {
                 /* No answer: how it ended says why. */
                 while (waitpid(*ret_pid, &a->status, 0) < 0 && errno == EINTR)
                         ;
                 *ret_pid = 0;
         }
+        if (r == 0 && copy)
+                subid_cache_write(&cache, copy);
         return r;
 }
 
@@ -278,7 +427,6 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
 
                 if (asking == -ENOMEM)
                         return log_errno(asking, "cannot plan the id map");
-                log_step("subordinate ranges read (userbox-subid)");
                 user = grant.user;
                 for (int k = 0; k < 2; k++) {
                         r = grant.result[k];

@@ -24,6 +24,34 @@ static const char *const mode_names[] = {
         [IDMAP_SINGLE] = "single",
 };
 
+bool idmap_nsswitch_names_subid_service(const char *text) {
+        while (*text) {
+                size_t len = strcspn(text, "\n");
+                const char *line = text + strspn(text, " \t"), *p;
+
+                text += len + (text[len] == '\n');
+                p = startswith(line, "subid");
+                if (!p)
+                        continue;
+                p += strspn(p, " \t");
+                if (*p != ':')
+                        continue;
+                /* Every word up to a comment or the end of the line. */
+                for (p++;;) {
+                        size_t word;
+
+                        p += strspn(p, " \t");
+                        word = strcspn(p, " \t\n#");
+                        if (word == 0)
+                                break;
+                        if (word != strlen("files") || strncmp(p, "files", word) != 0)
+                                return true;
+                        p += word;
+                }
+        }
+        return false;
+}
+
 const char *idmap_mode_to_string(enum idmap_mode mode) {
         return (unsigned) mode < ELEMENTSOF(mode_names) ? mode_names[mode] : NULL;
 }

@@ -85,6 +85,12 @@ void idmap_reap_helper(struct idmap_plan *p);
 int idmap_start(const struct idmap_plan *p, pid_t target, struct idmap_job *job);
 int idmap_finish(struct idmap_job *job);
 
+/* Does the text of an nsswitch.conf give "subid" a service (a module
+ * libsubid loads, such as sss) rather than its files /etc/subuid and
+ * /etc/subgid? Then the answer depends on more than files, and is not
+ * cached. */
+bool idmap_nsswitch_names_subid_service(const char *text);
+
 /* "auto", "subid", "keep-id", "single"; NULL when out of range. */
 const char *idmap_mode_to_string(enum idmap_mode mode);
 

@@ -362,23 +362,9 @@ int profile_search_path(char ***ret) {
                         if (strv_extend(&l, d) < 0)
                                 return -ENOMEM;
         } else {
-                const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
                 char *user = NULL;
-                bool have_user = true;
-                _cleanup_free_ char *db_home = NULL;
-                if (!home || !path_is_absolute(home)) {
-                        if (user_host_lookup(getuid(), NULL, &db_home) == -ENOMEM)
-                                return -ENOMEM;
-                        home = db_home;
-                }
-                /* A relative XDG_CONFIG_HOME is invalid and ignored (XDG base directory spec). */
-                if (config && path_is_absolute(config))
-                        user = path_join(config, "userbox");
-                else if (home && path_is_absolute(home))
-                        user = path_join(home, ".config/userbox");
-                else
-                        have_user = false;
-                if (have_user && (!user || strv_push(&l, user) < 0))
+
+                if (user_xdg_dir("XDG_CONFIG_HOME", ".config", &user) < 0 || (user && strv_push(&l, user) < 0))
                         return -ENOMEM;
                 if (strv_extend(&l, SYSCONFPROFILEDIR) < 0 || strv_extend(&l, PROFILEDIR) < 0)
                         return -ENOMEM;

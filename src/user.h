@@ -20,3 +20,10 @@ int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **ho
 int user_host_lookup(uid_t uid, char **ret_name, char **ret_home);
 /* The same in the etc/passwd of the tree at rootfd. */
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home);
+
+/* The user's own directory of a kind for userbox: $VARIABLE/userbox when
+ * VARIABLE (XDG_CONFIG_HOME, XDG_CACHE_HOME) is an absolute path (the XDG
+ * base directory spec ignores a relative one), else HOME/FALLBACK/userbox,
+ * with HOME from the environment or the host's /etc/passwd. *ret is NULL
+ * when there is no home either; -ENOMEM is the only error. */
+int user_xdg_dir(const char *variable, const char *fallback, char **ret);

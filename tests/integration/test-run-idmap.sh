@@ -291,3 +291,122 @@ HELPER
                 assert_contains "$ERR" "gave no answer" "the reason for '$bad'"
         done
 }
+
+# The answer of userbox-subid is remembered in the user's cache
+# (~/.cache/userbox/subid-HOST), keyed by the uid, the helper and the files
+# libsubid reads; the helper runs again when any of them changes.
+# A helper that says when it ran, and answers with the user's first ranges.
+counting_subid_helper() { # DIR
+        cat >"$1/userbox-subid" <<HELPER
+#!/bin/sh
+echo ran >>"$1/runs"
+printf 'user %s\nuid 0 %s\ngid 0 %s\nend\n' "$(id -un)" "$(subid_ranges uid | head -n 1 | tr '\n' ' ')" "$(subid_ranges gid | head -n 1)"
+HELPER
+        chmod 755 "$1/userbox-subid"
+}
+
+# Sets the caller's dir (a userbox with that helper), cache (its
+# XDG_CACHE_HOME) and file (the cache file it will write).
+counting_subid_setup() {
+        dir=$(mktemp_dir)
+        cache=$(mktemp_dir)
+        file=$cache/userbox/subid-$(uname -n)
+        cp "$USERBOX" "$dir/userbox"
+        counting_subid_helper "$dir"
+}
+
+helper_runs() { # DIR
+        if [ -e "$1/runs" ]; then wc -l <"$1/runs"; else echo 0; fi
+}
+
+test_idmap_subid_answer_is_cached_until_the_helper_changes() {
+        require_subid
+        local dir cache file first
+        counting_subid_setup
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run -v --idmap subid "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status of the first run ($ERR)"
+        assert_eq 1 "$(helper_runs "$dir")" "the helper ran once"
+        assert_contains "$ERR" "subordinate ranges read (userbox-subid)" "the first run asks the helper"
+        assert_contains "$ERR" "subordinate ranges cached in '$file'" "the first run caches the answer"
+        first=$(printf '%s\n' "$OUT" | normalise_map)
+        assert_eq "0 $(id -u) 1
+1 $(subid_ranges uid | head -n 1)" "$first" "the map made from the helper's answer"
+        [ -f "$file" ] && [ ! -L "$file" ] || fail "no cache file at $file"
+        assert_eq 600 "$(stat -c %a "$file")" "mode of the cache file"
+        assert_eq 700 "$(stat -c %a "$cache/userbox")" "mode of the cache directory"
+        assert_eq "userbox subid cache 1 uid:$(id -u) $dir/userbox-subid:" "$(head -n 1 "$file" | cut -d: -f1-2):" \
+                "the key names the uid and the helper"
+        # ... and stamps every file libsubid reads: a change to one is a new key.
+        local input
+        for input in /etc/subuid /etc/subgid /etc/passwd /etc/nsswitch.conf; do
+                if [ -e "$input" ]; then
+                        assert_contains "$(head -n 1 "$file")" " $input:$(stat -c '%d:%i:%s' "$input"):" "the key's stamp of $input"
+                else
+                        assert_contains "$(head -n 1 "$file")" " $input:-" "the key's stamp of the missing $input"
+                fi
+        done
+
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run -v --idmap subid "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status of the second run ($ERR)"
+        assert_eq 1 "$(helper_runs "$dir")" "the second run did not run the helper"
+        assert_contains "$ERR" "subordinate ranges read (cached in '$file')" "the second run says where from"
+        assert_eq "$first" "$(printf '%s\n' "$OUT" | normalise_map)" "the same map from the cache"
+
+        # A new helper (here: one more line of script) is asked again.
+        counting_subid_helper "$dir"
+        echo "# changed" >>"$dir/userbox-subid"
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status after the helper changed ($ERR)"
+        assert_eq 2 "$(helper_runs "$dir")" "a changed helper runs again"
+}
+
+# The cache is a convenience, never an authority: a damaged, foreign or
+# unreachable cache file only means the helper runs.
+test_idmap_subid_cache_damaged_or_unusable_is_ignored() {
+        require_subid
+        local dir cache file key
+        counting_subid_setup
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        key=$(head -n 1 "$file")
+
+        # The right key, then no answer: the helper runs, the file is mended.
+        printf '%s\nuid 0 1 2 3\n' "$key" >"$file"
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- cat /proc/self/uid_map
+        assert_eq 0 "$STATUS" "status with a damaged cache ($ERR)"
+        assert_eq 2 "$(helper_runs "$dir")" "a damaged cache runs the helper"
+        assert_eq "0 $(id -u) 1
+1 $(subid_ranges uid | head -n 1)" "$(printf '%s\n' "$OUT" | normalise_map)" "the map ignores the damaged file"
+        assert_eq "$key" "$(head -n 1 "$file")" "the mended file's key"
+        assert_contains "$(cat "$file")" "end" "the mended file holds a whole answer"
+
+        # Another machine's or another uid's key: stale, asked again.
+        sed -i '1s/uid:[0-9]*/uid:4242/' "$file"
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status with another uid's key ($ERR)"
+        assert_eq 3 "$(helper_runs "$dir")" "another uid's answer is not used"
+
+        # A symlink is not followed, and is replaced by a file.
+        printf '%s\nuser %s\nuid 0 1 1\ngid 0 1 1\nend\n' "$key" "$(id -un)" >"$cache/elsewhere"
+        rm -f "$file"
+        ln -s ../elsewhere "$file"
+        XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status with a symlinked cache ($ERR)"
+        assert_eq 4 "$(helper_runs "$dir")" "a symlinked cache runs the helper"
+        [ -f "$file" ] && [ ! -L "$file" ] || fail "the symlink was not replaced by a file"
+        assert_contains "$(cat "$cache/elsewhere")" "uid 0 1 1" "the symlink's target is untouched"
+
+        # A FIFO does not block the start.
+        rm -f "$file"
+        mkfifo "$file"
+        XDG_CACHE_HOME=$cache run timeout 20 "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status with a FIFO as the cache ($ERR)"
+        assert_eq 5 "$(helper_runs "$dir")" "a FIFO as the cache runs the helper"
+
+        # Nowhere to write: every start asks, and says nothing about it.
+        XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status without a writable cache ($ERR)"
+        assert_eq "" "$ERR" "stderr without a writable cache"
+        XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 7 "$(helper_runs "$dir")" "each start without a cache runs the helper"
+}

@@ -459,6 +459,23 @@ TEST(print_names_the_fallback_reason) {
         idmap_plan_done(&p);
 }
 
+/* The cache of the grant holds only while libsubid reads files. */
+TEST(nsswitch_without_a_subid_line_is_files_only) {
+        CHECK(!idmap_nsswitch_names_subid_service(""));
+        CHECK(!idmap_nsswitch_names_subid_service("passwd: files systemd\ngroup: files sss\n"));
+        CHECK(!idmap_nsswitch_names_subid_service("# subid: sss\nsubidx: sss\n"));
+        CHECK(!idmap_nsswitch_names_subid_service("subid: files\n"));
+        CHECK(!idmap_nsswitch_names_subid_service("  subid :\tfiles # sss later\n"));
+        CHECK(!idmap_nsswitch_names_subid_service("subid:"));
+}
+
+TEST(nsswitch_subid_service_is_seen) {
+        CHECK(idmap_nsswitch_names_subid_service("subid: sss\n"));
+        CHECK(idmap_nsswitch_names_subid_service("passwd: files\n\tsubid:   files sss"));
+        CHECK(idmap_nsswitch_names_subid_service("subid: filesx\n"));
+        CHECK(idmap_nsswitch_names_subid_service("group: files\nsubid:ldap"));
+}
+
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(parse_triple_accepts_three_numbers),
@@ -495,6 +512,8 @@ int main(void) {
                 UNIT(explicit_map_longer_than_a_page_is_refused),
                 UNIT(print_is_ini_comments),
                 UNIT(print_names_the_fallback_reason),
+                UNIT(nsswitch_without_a_subid_line_is_files_only),
+                UNIT(nsswitch_subid_service_is_seen),
         };
         return unit_main(cases, sizeof(cases) / sizeof(cases[0]));
 }
