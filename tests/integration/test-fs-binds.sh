@@ -288,6 +288,47 @@ test_a_thousand_binds_are_all_mounted() {
         assert_eq 1000 "$OUT" "binds under /many"
 }
 
+# Binds into one directory resolve it once (mounts.c, bind_by_name); each
+# still lands where a lookup of its own destination would: through a
+# symlink, onto a file, on a new mount point, and on top of a mount that
+# covered the directory in between.
+test_binds_into_one_directory_land_where_each_destination_leads() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir -p "$root/mnt/d1" "$root/mnt/d2" "$base/a" "$base/b" "$base/c" "$base/cover/d2"
+        echo file >"$base/f"
+        : >"$root/mnt/f"
+        ln -s d2 "$root/mnt/lnk"
+        ln -s /mnt "$root/mnt/up"
+        touch "$base/a/a" "$base/b/b" "$base/c/c" "$base/cover/d2/covered"
+        run "$USERBOX" run --ro-bind "$base/a:/mnt/d1" -b "$base/b:/mnt/lnk" --ro-bind "$base/f:/mnt/f" \
+                --ro-bind "$base/c:/mnt/new" "$root" -- \
+                sh -c 'ls /mnt/d1 /mnt/d2 /mnt/new; cat /mnt/f; readlink /mnt/lnk; touch /mnt/d2/w && echo d2-writable; touch /mnt/d1/w || echo d1-read-only'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "/mnt/d1:
+a
+
+/mnt/d2:
+b
+
+/mnt/new:
+c
+file
+d2
+d2-writable
+d1-read-only" "$OUT" "what each bind shows"
+        [ -L "$root/mnt/lnk" ] && [ -d "$root/mnt/new" ] || fail "the link was replaced, or /mnt/new not made in the root"
+        # A bind over the directory itself (through /mnt/up): the next bind
+        # into it lands on the new top, not on the covered directory.
+        run "$USERBOX" run --ro-bind "$base/a:/mnt/d1" -b "$base/cover:/mnt/up" --ro-bind "$base/c:/mnt/d2" "$root" -- \
+                sh -c 'ls /mnt; ls /mnt/d2'
+        assert_eq 0 "$STATUS" "status with the directory covered ($ERR)"
+        assert_eq "d2
+c" "$OUT" "the last bind, on the mount that covers /mnt"
+}
+
 test_config_prints_the_mount_plan_in_order_as_comments() {
         local src plan
         src=$(mktemp_dir)
