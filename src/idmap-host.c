@@ -193,20 +193,27 @@ static int subid_parse(char *text, struct subid_answer *a) {
  *
  * userbox-subid costs a fork, an exec and a dynamic load (1.4 ms on the
  * benchmark's machine, a quarter of a start) for an answer that changes
- * only when what it is made of changes. So the answer is kept in the
- * user's cache (~/.cache/userbox/subid-HOST), under a key of everything it
- * depends on: the uid, the helper, /etc/subuid, /etc/subgid, /etc/passwd
- * and /etc/nsswitch.conf (device, inode, size, modification and change
- * times of each). A subid service in nsswitch.conf (sss, ...) answers from
- * elsewhere, with nothing to stamp: then nothing is cached. The file is
- * trusted no more than its owner: it only chooses the ranges newuidmap and
- * newgidmap are asked for, and they check them against the real grant. */
+ * only when what it is made of changes. So a complete answer is kept in
+ * the user's cache (~/.cache/userbox/subid-HOST), under a key of the uid,
+ * the helper and every file libsubid reads for it: /etc/subuid,
+ * /etc/subgid, and /etc/passwd and /etc/group, where it looks the owner up
+ * to match numeric lines, and /etc/nsswitch.conf (device, inode, size,
+ * modification and change times of each). It is kept only while those
+ * files are all there is: not when nsswitch.conf gives subid a service
+ * (sss, ...), nor when the user or the group of the user's name could come
+ * from somewhere else than /etc/passwd and /etc/group. The file is trusted
+ * no more than its owner, who must be us: it only chooses the ranges
+ * newuidmap and newgidmap are asked for, and they check them against the
+ * real grant. */
 
-static const char *const subid_inputs[] = { "/etc/subuid", "/etc/subgid", "/etc/passwd", "/etc/nsswitch.conf" };
+static const char *const subid_inputs[] = {
+        "/etc/subuid", "/etc/subgid", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
+};
 
 struct subid_cache {
         char *path;             /* NULL: nothing is cached */
-        char key[1024];
+        struct idmap_nss_sources nss;
+        char key[1280];
 };
 
 static void subid_cache_done(struct subid_cache *c) {
@@ -226,8 +233,27 @@ static size_t stamp(char *buf, size_t size, const char *path) {
         return n < 0 || (size_t) n >= size ? size : (size_t) n;
 }
 
-/* Leaves c->path NULL when nothing can be cached: no home, a subid service,
- * or a key too long for its buffer. */
+/* The nearest of path and its two parents that exists is a directory of
+ * ours: root running with a user's HOME (sudo -E) neither reads that
+ * user's cache nor leaves a root-owned ~/.cache behind. */
+static bool cache_dir_is_ours(const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+
+        for (int up = 0; p && up < 3; up++) {
+                struct stat st;
+                char *slash;
+
+                if (lstat(p, &st) == 0)
+                        return S_ISDIR(st.st_mode) && st.st_uid == geteuid();
+                if (errno != ENOENT || !(slash = strrchr(p, '/')) || slash == p)
+                        return false;
+                *slash = '\0';
+        }
+        return false;
+}
+
+/* Leaves c->path NULL when nothing can be cached: no home of ours, a subid
+ * service, or a key too long for its buffer. */
 static int subid_cache_setup(struct subid_cache *c, const char *helper) {
         _cleanup_free_ char *dir = NULL, *nsswitch = NULL;
         _cleanup_close_ int fd = -1;
@@ -236,16 +262,19 @@ static int subid_cache_setup(struct subid_cache *c, const char *helper) {
         int r;
 
         r = user_xdg_dir("XDG_CACHE_HOME", ".cache", &dir);
-        if (r < 0 || !dir)
+        if (r < 0 || !dir || !cache_dir_is_ours(dir))
                 return r;
         fd = open("/etc/nsswitch.conf", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) {
-                r = read_full_fd(fd, 64 * 1024, &nsswitch, &size);
+        if (fd >= 0 || errno != ENOENT) {
+                r = fd < 0 ? -errno : read_full_fd(fd, 64 * 1024, &nsswitch, &size);
                 if (r == -ENOMEM)
                         return r;
-                if (r < 0 || idmap_nsswitch_names_subid_service(nsswitch))
+                if (r < 0)
                         return 0;
         }
+        idmap_nss_sources(nsswitch ? nsswitch : "", &c->nss);
+        if (c->nss.subid_service || !c->nss.passwd_files_first || !c->nss.group_files_first)
+                return 0;
         len = (size_t) snprintf(c->key, sizeof(c->key), "userbox subid cache 1 uid:%u", (unsigned) getuid());
         len += stamp(c->key + len, sizeof(c->key) - len, helper);
         for (size_t i = 0; i < ELEMENTSOF(subid_inputs) && len < sizeof(c->key); i++)
@@ -263,8 +292,10 @@ static bool subid_cache_read(const struct subid_cache *c, struct subid_answer *a
         _cleanup_close_ int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         _cleanup_free_ char *text = NULL;
         size_t size, len = strlen(c->key);
+        struct stat st;
 
-        if (fd < 0 || read_full_fd(fd, 64 * 1024, &text, &size) < 0)
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+            read_full_fd(fd, 64 * 1024, &text, &size) < 0)
                 return false;
         if (strncmp(text, c->key, len) != 0 || text[len] != '\n')
                 return false;
@@ -272,6 +303,20 @@ static bool subid_cache_read(const struct subid_cache *c, struct subid_answer *a
                 return true;
         subid_answer_reset(a);
         return false;
+}
+
+/* Is this answer made only of what the key stamps? A complete one (a user,
+ * both sides read), whose user is the one in /etc/passwd, and whose
+ * owner's group, when other sources follow "files", is in /etc/group. */
+static bool subid_answer_cacheable(const struct subid_cache *c, const struct subid_answer *a) {
+        _cleanup_free_ char *name = NULL;
+        gid_t gid;
+
+        if (!a->user || a->result[0] < 0 || a->result[1] < 0)
+                return false;
+        if (user_host_lookup(getuid(), &name, NULL) < 0 || !streq(name, a->user))
+                return false;
+        return c->nss.group_files_only || user_host_group_lookup(a->user, &gid) == 0;
 }
 
 /* Best effort: a cache that cannot be written is only slower. */
@@ -346,16 +391,18 @@ static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
                 r = -ENOMEM;
         if (r >= 0)
                 r = subid_parse(text, a);
-        log_step("subordinate ranges read (userbox-subid)");
         if (r == -EBADMSG) {
                 /* No answer: how it ended says why. */
                 while (waitpid(*ret_pid, &a->status, 0) < 0 && errno == EINTR)
                         ;
                 *ret_pid = 0;
         }
-        if (r == 0 && copy)
+        if (r < 0)
+                return r;
+        log_step("subordinate ranges read (userbox-subid)");
+        if (copy && subid_answer_cacheable(&cache, a))
                 subid_cache_write(&cache, copy);
-        return r;
+        return 0;
 }
 
 /* The configured path first, then PATH: a distribution may keep the

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <strings.h>
 
 #include "idmap.h"
 #include "log.h"
@@ -24,32 +25,61 @@ static const char *const mode_names[] = {
         [IDMAP_SINGLE] = "single",
 };
 
-bool idmap_nsswitch_names_subid_service(const char *text) {
+/* The services of one nsswitch.conf line: whether the first is "files"
+ * and whether it is the only one ("[NOTFOUND=return]"-style actions are
+ * not services). An empty list is glibc's default, "files". */
+static void nss_services(const char *p, bool *files_first, bool *files_only) {
+        size_t n = 0;
+
+        *files_first = *files_only = true;
+        for (;;) {
+                size_t word;
+                bool files;
+
+                p += strspn(p, " \t");
+                word = strcspn(p, " \t\n#");
+                if (word == 0)
+                        break;
+                files = word == strlen("files") && strncmp(p, "files", word) == 0;
+                if (*p != '[') {
+                        if (n++ == 0)
+                                *files_first = files;
+                        if (!files)
+                                *files_only = false;
+                }
+                p += word;
+        }
+}
+
+static bool nss_database_is(const char *line, size_t len, const char *name) {
+        return len == strlen(name) && strncasecmp(line, name, len) == 0;
+}
+
+void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret) {
+        *ret = (struct idmap_nss_sources) {
+                .passwd_files_first = true,
+                .group_files_first = true, .group_files_only = true,
+        };
         while (*text) {
-                size_t len = strcspn(text, "\n");
+                size_t len = strcspn(text, "\n"), name;
                 const char *line = text + strspn(text, " \t"), *p;
+                bool first, only;
 
                 text += len + (text[len] == '\n');
-                p = startswith(line, "subid");
-                if (!p)
-                        continue;
-                p += strspn(p, " \t");
+                name = strcspn(line, " \t:\n#");
+                p = line + name + strspn(line + name, " \t");
                 if (*p != ':')
                         continue;
-                /* Every word up to a comment or the end of the line. */
-                for (p++;;) {
-                        size_t word;
-
-                        p += strspn(p, " \t");
-                        word = strcspn(p, " \t\n#");
-                        if (word == 0)
-                                break;
-                        if (word != strlen("files") || strncmp(p, "files", word) != 0)
-                                return true;
-                        p += word;
+                nss_services(p + 1, &first, &only);
+                if (nss_database_is(line, name, "subid"))
+                        ret->subid_service = !only;
+                else if (nss_database_is(line, name, "passwd"))
+                        ret->passwd_files_first = first;
+                else if (nss_database_is(line, name, "group")) {
+                        ret->group_files_first = first;
+                        ret->group_files_only = only;
                 }
         }
-        return false;
 }
 
 const char *idmap_mode_to_string(enum idmap_mode mode) {

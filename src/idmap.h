@@ -85,11 +85,19 @@ void idmap_reap_helper(struct idmap_plan *p);
 int idmap_start(const struct idmap_plan *p, pid_t target, struct idmap_job *job);
 int idmap_finish(struct idmap_job *job);
 
-/* Does the text of an nsswitch.conf give "subid" a service (a module
- * libsubid loads, such as sss) rather than its files /etc/subuid and
- * /etc/subgid? Then the answer depends on more than files, and is not
- * cached. */
-bool idmap_nsswitch_names_subid_service(const char *text);
+/* What the text of an nsswitch.conf says of the sources libsubid consults
+ * for a user's ranges (a missing line, or a missing file, means "files",
+ * as in glibc): whether "subid" names a service (sss, ...) that libsubid
+ * asks instead of /etc/subuid and /etc/subgid, and for passwd and group,
+ * which libsubid uses to match numeric owners, whether "files" comes first
+ * (and for group, whether it is alone). Read conservatively: a line libsubid or glibc
+ * would skip (indented, say) still counts. */
+struct idmap_nss_sources {
+        bool subid_service;
+        bool passwd_files_first;
+        bool group_files_first, group_files_only;
+};
+void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret);
 
 /* "auto", "subid", "keep-id", "single"; NULL when out of range. */
 const char *idmap_mode_to_string(enum idmap_mode mode);

@@ -271,6 +271,26 @@ int user_host_lookup(uid_t uid, char **ret_name, char **ret_home) {
         return user_passwd_lookup(rootfd, uid, ret_name, ret_home);
 }
 
+int user_host_group_lookup(const char *name, gid_t *ret) {
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_free_ char *db = NULL;
+        gid_t gid = (gid_t) -1;
+        int r;
+
+        if (rootfd < 0)
+                return -errno;
+        r = user_db_read(rootfd, "group", &db);
+        if (r < 0)
+                return r;
+        r = group_scan(db, NULL, name, &gid, NULL, NULL);
+        if (r < 0)
+                return r;
+        if (gid == (gid_t) -1)
+                return -ENOENT;
+        *ret = gid;
+        return 0;
+}
+
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home) {
         _cleanup_free_ char *db = NULL;
         struct passwd_entry e;

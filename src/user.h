@@ -18,7 +18,10 @@ int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **ho
  * (the caller falls back to $USER and $HOME; userbox-subid, a dynamic
  * program, looks names up with NSS for libsubid). */
 int user_host_lookup(uid_t uid, char **ret_name, char **ret_home);
-/* The same in the etc/passwd of the tree at rootfd. */
+/* The gid of the group called name in the host's own /etc/group; -ENOENT
+ * when it has no line there. */
+int user_host_group_lookup(const char *name, gid_t *ret);
+/* The same as user_host_lookup in the etc/passwd of the tree at rootfd. */
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home);
 
 /* The user's own directory of a kind for userbox: $VARIABLE/userbox when

@@ -334,11 +334,11 @@ test_idmap_subid_answer_is_cached_until_the_helper_changes() {
         [ -f "$file" ] && [ ! -L "$file" ] || fail "no cache file at $file"
         assert_eq 600 "$(stat -c %a "$file")" "mode of the cache file"
         assert_eq 700 "$(stat -c %a "$cache/userbox")" "mode of the cache directory"
-        assert_eq "userbox subid cache 1 uid:$(id -u) $dir/userbox-subid:" "$(head -n 1 "$file" | cut -d: -f1-2):" \
-                "the key names the uid and the helper"
+        assert_eq "userbox subid cache 1 uid:$(id -u) $(cd "$dir" && pwd -P)/userbox-subid:" \
+                "$(head -n 1 "$file" | cut -d: -f1-2):" "the key names the uid and the helper"
         # ... and stamps every file libsubid reads: a change to one is a new key.
         local input
-        for input in /etc/subuid /etc/subgid /etc/passwd /etc/nsswitch.conf; do
+        for input in /etc/subuid /etc/subgid /etc/passwd /etc/group /etc/nsswitch.conf; do
                 if [ -e "$input" ]; then
                         assert_contains "$(head -n 1 "$file")" " $input:$(stat -c '%d:%i:%s' "$input"):" "the key's stamp of $input"
                 else
@@ -380,7 +380,7 @@ test_idmap_subid_cache_damaged_or_unusable_is_ignored() {
         assert_eq "$key" "$(head -n 1 "$file")" "the mended file's key"
         assert_contains "$(cat "$file")" "end" "the mended file holds a whole answer"
 
-        # Another machine's or another uid's key: stale, asked again.
+        # Another uid's key: stale, asked again.
         sed -i '1s/uid:[0-9]*/uid:4242/' "$file"
         XDG_CACHE_HOME=$cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
         assert_eq 0 "$STATUS" "status with another uid's key ($ERR)"
@@ -403,10 +403,41 @@ test_idmap_subid_cache_damaged_or_unusable_is_ignored() {
         assert_eq 0 "$STATUS" "status with a FIFO as the cache ($ERR)"
         assert_eq 5 "$(helper_runs "$dir")" "a FIFO as the cache runs the helper"
 
+        # A cache directory that is not ours (root with a user's HOME, the
+        # other way round) is neither read nor made.
+        if [ ! -e /var/tmp/userbox ]; then
+                XDG_CACHE_HOME=/var/tmp run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "status with a cache directory of root's ($ERR)"
+                [ ! -e /var/tmp/userbox ] || fail "userbox made a cache in /var/tmp, a directory not its user's"
+                assert_eq 6 "$(helper_runs "$dir")" "the helper runs without a cache of ours"
+        else
+                echo ran >>"$dir/runs"
+        fi
+
         # Nowhere to write: every start asks, and says nothing about it.
         XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
         assert_eq 0 "$STATUS" "status without a writable cache ($ERR)"
         assert_eq "" "$ERR" "stderr without a writable cache"
         XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
-        assert_eq 7 "$(helper_runs "$dir")" "each start without a cache runs the helper"
+        assert_eq 8 "$(helper_runs "$dir")" "each start without a cache runs the helper"
+}
+
+# Only a whole answer is remembered: "no such user" or a side libsubid
+# could not read may be a passing failure (an SSSD restart), and a cached
+# one would outlive it.
+test_idmap_subid_incomplete_answers_are_not_cached() {
+        require_subid
+        local dir cache file answer n=0
+        counting_subid_setup
+        for answer in 'nouser\nuid -2\ngid -2\nend\n' \
+                "user $(id -un)\\nuid -5\\ngid 0 $(subid_ranges gid | head -n 1)\\nend\\n"; do
+                printf '#!/bin/sh\necho ran >>"%s/runs"\nprintf "%s"\n' "$dir" "$answer" >"$dir/userbox-subid"
+                XDG_CACHE_HOME=$cache run "$dir/userbox" run "$TEST_ROOT" -- true
+                assert_eq 0 "$STATUS" "status of auto with the answer '$answer' ($ERR)"
+                assert_contains "$ERR" "mapping only uid" "auto falls back with the answer '$answer'"
+                XDG_CACHE_HOME=$cache run "$dir/userbox" run "$TEST_ROOT" -- true
+                n=$((n + 2))
+                assert_eq "$n" "$(helper_runs "$dir")" "the helper ran at each start with the answer '$answer'"
+                [ ! -e "$file" ] || fail "the answer '$answer' was cached"
+        done
 }

@@ -460,20 +460,45 @@ TEST(print_names_the_fallback_reason) {
 }
 
 /* The cache of the grant holds only while libsubid reads files. */
-TEST(nsswitch_without_a_subid_line_is_files_only) {
-        CHECK(!idmap_nsswitch_names_subid_service(""));
-        CHECK(!idmap_nsswitch_names_subid_service("passwd: files systemd\ngroup: files sss\n"));
-        CHECK(!idmap_nsswitch_names_subid_service("# subid: sss\nsubidx: sss\n"));
-        CHECK(!idmap_nsswitch_names_subid_service("subid: files\n"));
-        CHECK(!idmap_nsswitch_names_subid_service("  subid :\tfiles # sss later\n"));
-        CHECK(!idmap_nsswitch_names_subid_service("subid:"));
+static struct idmap_nss_sources nss(const char *text) {
+        struct idmap_nss_sources n;
+        idmap_nss_sources(text, &n);
+        return n;
+}
+
+TEST(nsswitch_missing_lines_mean_files) {
+        struct idmap_nss_sources n = nss("");
+
+        CHECK(!n.subid_service && n.passwd_files_first && n.group_files_first && n.group_files_only);
+        n = nss("hosts: files dns\n# subid: sss\nsubidx: sss\nsubid:\n");
+        CHECK(!n.subid_service && n.passwd_files_first && n.group_files_first && n.group_files_only);
+}
+
+TEST(nsswitch_subid_files_is_no_service) {
+        CHECK(!nss("subid: files\n").subid_service);
+        CHECK(!nss("  subid :\tfiles # sss later\n").subid_service);
+        CHECK(!nss("subid: files [NOTFOUND=return]\n").subid_service);
 }
 
 TEST(nsswitch_subid_service_is_seen) {
-        CHECK(idmap_nsswitch_names_subid_service("subid: sss\n"));
-        CHECK(idmap_nsswitch_names_subid_service("passwd: files\n\tsubid:   files sss"));
-        CHECK(idmap_nsswitch_names_subid_service("subid: filesx\n"));
-        CHECK(idmap_nsswitch_names_subid_service("group: files\nsubid:ldap"));
+        CHECK(nss("subid: sss\n").subid_service);
+        CHECK(nss("SUBID: sss\n").subid_service);
+        CHECK(nss("subid: filesx\n").subid_service);
+        CHECK(nss("group: files\nsubid:ldap").subid_service);
+        /* libsubid reads only the first word and skips indented lines;
+         * counting more is only over-cautious. */
+        CHECK(nss("subid: files sss\n").subid_service);
+        CHECK(nss("\tsubid: sss\n").subid_service);
+}
+
+TEST(nsswitch_passwd_and_group_order) {
+        struct idmap_nss_sources n = nss("passwd: files systemd\ngroup: files systemd\n");
+
+        CHECK(n.passwd_files_first && n.group_files_first && !n.group_files_only);
+        n = nss("passwd: sss files\ngroup:\tfiles\n");
+        CHECK(!n.passwd_files_first && n.group_files_first && n.group_files_only);
+        n = nss("passwd: compat\nGroup: ldap [NOTFOUND=return] files\n");
+        CHECK(!n.passwd_files_first && !n.group_files_first && !n.group_files_only);
 }
 
 int main(void) {
@@ -512,8 +537,10 @@ int main(void) {
                 UNIT(explicit_map_longer_than_a_page_is_refused),
                 UNIT(print_is_ini_comments),
                 UNIT(print_names_the_fallback_reason),
-                UNIT(nsswitch_without_a_subid_line_is_files_only),
+                UNIT(nsswitch_missing_lines_mean_files),
+                UNIT(nsswitch_subid_files_is_no_service),
                 UNIT(nsswitch_subid_service_is_seen),
+                UNIT(nsswitch_passwd_and_group_order),
         };
         return unit_main(cases, sizeof(cases) / sizeof(cases[0]));
 }
