@@ -380,17 +380,19 @@ static int check_destination_fd(int fd, const struct stat *root, const char *des
 /* The directory of the last bind, kept open while binds go into it: 1000
  * binds into /mnt resolve /mnt once (openat2 in the root, as every
  * destination), and each costs 4 system calls instead of 7. A bind onto a
- * plain name there (not a symlink, not a mount point of another file
- * system, of the type of its source) is moved there by name; move_mount
- * follows no symlink in that name, so a link swapped in after the check
- * gets a file mounted on the link itself, inside the root. Anything else
+ * plain name there (on the directory's own mount, so neither a mount point
+ * nor a kernel file system, not a symlink, of the type of its source) is
+ * moved there by name; a missing name is made there first, as
+ * resolve_in_root() would. move_mount follows no symlink in that name, so
+ * a link swapped in after the check gets a file mounted on the link itself,
+ * inside the root, or fails and the bind goes the whole way. Anything else
  * goes the whole way and drops the directory, as a mount made through a
  * symlink could cover it. */
 struct bind_dir {
         char *path;             /* NULL: none */
         int fd;
-        struct stat st;
-        bool usable;            /* not a kernel file system */
+        uint64_t mnt_id;        /* the mount it is on */
+        bool usable;            /* a directory, not on a kernel file system */
 };
 
 static void bind_dir_drop(struct bind_dir *d) {
@@ -400,29 +402,58 @@ static void bind_dir_drop(struct bind_dir *d) {
         d->fd = -1;
 }
 
+static int bind_dir_open(struct bind_dir *d, int rootfd, const char *path, size_t len) {
+        struct statx stx;
+
+        bind_dir_drop(d);
+        d->path = strndup(path, len);
+        if (!d->path)
+                return -ENOMEM;
+        d->fd = resolve_in_root(rootfd, d->path, false, false);
+        /* Without STATX_MNT_ID (Linux < 5.8) every bind goes the whole way. */
+        d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0 &&
+                    (stx.stx_mask & STATX_MNT_ID) && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd);
+        d->mnt_id = d->usable ? stx.stx_mnt_id : 0;
+        return 0;
+}
+
+static bool bind_dir_name_is_plain(const struct bind_dir *d, const char *name, bool is_dir) {
+        struct statx stx;
+        int fd;
+
+        if (statx(d->fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &stx) == 0)
+                return (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == d->mnt_id && !S_ISLNK(stx.stx_mode) &&
+                       !!S_ISDIR(stx.stx_mode) == is_dir;
+        if (errno != ENOENT)
+                return false;
+        /* Neither follows a symlink that appeared meanwhile. */
+        if (is_dir)
+                return mkdirat(d->fd, name, 0755) == 0;
+        fd = openat(d->fd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return false;
+        close(fd);
+        return true;
+}
+
 /* 0 when bound, -EAGAIN when this bind must go the whole way (which then
- * reports what is wrong), or the error of the bind itself. */
+ * reports what is wrong, or binds through a symlink). */
 static int bind_by_name(const struct mount_entry *m, const struct rootfs_source *s, int rootfd,
-                        const struct stat *root, struct bind_dir *d) {
+                        struct bind_dir *d) {
         const char *slash = strrchr(s->destination, '/');
         const char *name = slash + 1;
         size_t dir_len = slash == s->destination ? 1 : (size_t) (slash - s->destination);
-        struct stat st;
+        int r;
 
         if (!d->path || strlen(d->path) != dir_len || strncmp(d->path, s->destination, dir_len) != 0) {
-                bind_dir_drop(d);
-                d->path = strndup(s->destination, dir_len);
-                if (!d->path)
-                        return -ENOMEM;
-                d->fd = resolve_in_root(rootfd, d->path, false, false);
-                d->usable = d->fd >= 0 && fstat(d->fd, &d->st) == 0 && S_ISDIR(d->st.st_mode) &&
-                            (d->st.st_dev == root->st_dev || !resolve_is_kernel_fs(d->fd));
+                r = bind_dir_open(d, rootfd, s->destination, dir_len);
+                if (r < 0)
+                        return r;
         }
-        if (!d->usable || fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISLNK(st.st_mode) ||
-            st.st_dev != d->st.st_dev || (st.st_dev == root->st_dev && st.st_ino == root->st_ino) ||
-            !!S_ISDIR(st.st_mode) != s->is_dir)
+        if (!d->usable || !*name || !bind_dir_name_is_plain(d, name, s->is_dir))
                 return -EAGAIN;
-        return bind_tree(AT_FDCWD, s->path, m->recursive, user_attr(m), d->fd, name);
+        r = bind_tree(AT_FDCWD, s->path, m->recursive, user_attr(m), d->fd, name);
+        return r == -ENOMEM ? r : r < 0 ? -EAGAIN : 0;
 }
 
 static int mount_user(const struct mount_entry *m, const struct rootfs_source *s, int rootfd, const struct stat *root,
@@ -433,7 +464,7 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
         int r;
 
         if (bind) {
-                r = bind_by_name(m, s, rootfd, root, d);
+                r = bind_by_name(m, s, rootfd, d);
                 if (r == 0)
                         return 0;
                 if (r != -EAGAIN)

@@ -303,9 +303,13 @@ test_binds_into_one_directory_land_where_each_destination_leads() {
         ln -s d2 "$root/mnt/lnk"
         ln -s /mnt "$root/mnt/up"
         touch "$base/a/a" "$base/b/b" "$base/c/c" "$base/cover/d2/covered"
-        run "$USERBOX" run --ro-bind "$base/a:/mnt/d1" -b "$base/b:/mnt/lnk" --ro-bind "$base/f:/mnt/f" \
-                --ro-bind "$base/c:/mnt/new" "$root" -- \
-                sh -c 'ls /mnt/d1 /mnt/d2 /mnt/new; cat /mnt/f; readlink /mnt/lnk; touch /mnt/d2/w && echo d2-writable; touch /mnt/d1/w || echo d1-read-only'
+        run "$USERBOX" run --ro-bind "$base/a:/mnt/d1" -b "$base/b:/mnt/lnk" \
+                --ro-bind "$base/f:/mnt/f" --ro-bind "$base/c:/mnt/new" -b "$base/b:/mnt/stacked" \
+                --ro-bind "$base/c:/mnt/stacked" "$root" -- \
+                sh -c 'ls /mnt/d1 /mnt/d2 /mnt/new /mnt/stacked; cat /mnt/f; readlink /mnt/lnk
+                       touch /mnt/d2/w && echo d2-writable; touch /mnt/d1/w || echo d1-read-only
+                       touch /mnt/f || echo f-read-only
+                       touch /mnt/stacked/w || echo stacked-read-only'
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_eq "/mnt/d1:
 a
@@ -315,11 +319,17 @@ b
 
 /mnt/new:
 c
+
+/mnt/stacked:
+c
 file
 d2
 d2-writable
-d1-read-only" "$OUT" "what each bind shows"
-        [ -L "$root/mnt/lnk" ] && [ -d "$root/mnt/new" ] || fail "the link was replaced, or /mnt/new not made in the root"
+d1-read-only
+f-read-only
+stacked-read-only" "$(printf '%s\n' "$OUT" | grep -v 'Read-only file system')" "what each bind shows"
+        [ -L "$root/mnt/lnk" ] && [ -d "$root/mnt/new" ] && [ -d "$root/mnt/stacked" ] ||
+                fail "the link was replaced, or /mnt/new or /mnt/stacked not made in the root"
         # A bind over the directory itself (through /mnt/up): the next bind
         # into it lands on the new top, not on the covered directory.
         run "$USERBOX" run --ro-bind "$base/a:/mnt/d1" -b "$base/cover:/mnt/up" --ro-bind "$base/c:/mnt/d2" "$root" -- \
