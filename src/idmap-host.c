@@ -234,7 +234,8 @@ static size_t stamp(char *buf, size_t size, const char *path) {
 }
 
 /* The nearest of path and its two parents that exists is a directory of
- * ours: root running with a user's HOME (sudo -E) neither reads that
+ * ours (symlinks followed: ~/.cache is often a link to scratch space on
+ * clusters): root running with a user's HOME (sudo -E) neither reads that
  * user's cache nor leaves a root-owned ~/.cache behind. */
 static bool cache_dir_is_ours(const char *path) {
         _cleanup_free_ char *p = strdup(path);
@@ -243,7 +244,7 @@ static bool cache_dir_is_ours(const char *path) {
                 struct stat st;
                 char *slash;
 
-                if (lstat(p, &st) == 0)
+                if (stat(p, &st) == 0)
                         return S_ISDIR(st.st_mode) && st.st_uid == geteuid();
                 if (errno != ENOENT || !(slash = strrchr(p, '/')) || slash == p)
                         return false;
@@ -264,15 +265,15 @@ static int subid_cache_setup(struct subid_cache *c, const char *helper) {
         r = user_xdg_dir("XDG_CACHE_HOME", ".cache", &dir);
         if (r < 0 || !dir || !cache_dir_is_ours(dir))
                 return r;
+        /* Unreadable or missing (some distributions keep theirs in /usr/etc,
+         * unstamped): nothing is cached. */
         fd = open("/etc/nsswitch.conf", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0 || errno != ENOENT) {
-                r = fd < 0 ? -errno : read_full_fd(fd, 64 * 1024, &nsswitch, &size);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return 0;
-        }
-        idmap_nss_sources(nsswitch ? nsswitch : "", &c->nss);
+        if (fd < 0)
+                return 0;
+        r = read_full_fd(fd, 64 * 1024, &nsswitch, &size);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
+        idmap_nss_sources(nsswitch, &c->nss);
         if (c->nss.subid_service || !c->nss.passwd_files_first || !c->nss.group_files_first)
                 return 0;
         len = (size_t) snprintf(c->key, sizeof(c->key), "userbox subid cache 1 uid:%u", (unsigned) getuid());

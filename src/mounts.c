@@ -388,6 +388,9 @@ static int check_destination_fd(int fd, const struct stat *root, const char *des
  * inside the root, or fails and the bind goes the whole way. Anything else
  * goes the whole way and drops the directory, as a mount made through a
  * symlink could cover it. */
+/* Learnt on the first directory: the kernel gives no mount id (< 5.8). */
+static bool no_mnt_id;
+
 struct bind_dir {
         char *path;             /* NULL: none */
         int fd;
@@ -410,9 +413,11 @@ static int bind_dir_open(struct bind_dir *d, int rootfd, const char *path, size_
         if (!d->path)
                 return -ENOMEM;
         d->fd = resolve_in_root(rootfd, d->path, false, false);
-        /* Without STATX_MNT_ID (Linux < 5.8) every bind goes the whole way. */
-        d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0 &&
-                    (stx.stx_mask & STATX_MNT_ID) && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd);
+        d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0;
+        /* Without a mount id (statx refused, or Linux < 5.8) every bind goes
+         * the whole way, as before this path existed. */
+        no_mnt_id = d->usable && !(stx.stx_mask & STATX_MNT_ID);
+        d->usable = d->usable && !no_mnt_id && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd);
         d->mnt_id = d->usable ? stx.stx_mnt_id : 0;
         return 0;
 }
@@ -445,6 +450,8 @@ static int bind_by_name(const struct mount_entry *m, const struct rootfs_source 
         size_t dir_len = slash == s->destination ? 1 : (size_t) (slash - s->destination);
         int r;
 
+        if (no_mnt_id)
+                return -EAGAIN;
         if (!d->path || strlen(d->path) != dir_len || strncmp(d->path, s->destination, dir_len) != 0) {
                 r = bind_dir_open(d, rootfd, s->destination, dir_len);
                 if (r < 0)

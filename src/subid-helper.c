@@ -7,7 +7,8 @@
  * configure links libsubid's static archive into it when there is one,
  * and those of libaudit and libselinux (with theirs) when they are there
  * too: of libsubid.so's eleven shared dependencies only libc is then
- * loaded (NSS needs it shared), about 1 ms less per run.
+ * loaded (NSS needs it shared). Each step saves time per run: ~0.8 ms
+ * with libsubid.a, ~0.25 ms more with the others static.
  *
  * It answers on standard output, one line each (idmap-host.c reads it):
  *   user NAME | nouser

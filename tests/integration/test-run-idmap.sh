@@ -441,3 +441,17 @@ test_idmap_subid_incomplete_answers_are_not_cached() {
                 [ ! -e "$file" ] || fail "the answer '$answer' was cached"
         done
 }
+
+# ~/.cache is often a symlink to scratch space on clusters: still ours.
+test_idmap_subid_cache_through_a_symlinked_cache_directory() {
+        require_subid
+        local dir cache file
+        counting_subid_setup
+        ln -s "$cache" "$dir/cache-link"
+        XDG_CACHE_HOME=$dir/cache-link run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status of the first run ($ERR)"
+        [ -f "$file" ] || fail "no cache made through the link at $file"
+        XDG_CACHE_HOME=$dir/cache-link run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status of the second run ($ERR)"
+        assert_eq 1 "$(helper_runs "$dir")" "the second run used the cache through the link"
+}
