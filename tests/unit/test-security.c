@@ -154,10 +154,8 @@ static char *caps_apply_in_userns(uint64_t keep) {
 TEST(caps_apply_leaves_exactly_the_kept_set) {
         const char *r = caps_apply_in_userns(config_default_capabilities());
 
-        if (!r) {
-                fprintf(stderr, "  (no user namespace here: not checked)\n");
-                return;
-        }
+        if (!r)
+                SKIP("machine: no unprivileged user namespace here");
         if (*r)
                 fprintf(stderr, "  default set: %s\n", r);
         CHECK(*r == 0);
