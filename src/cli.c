@@ -130,7 +130,8 @@ void cli_help(FILE *f, const char *subcommand) {
 
 static int add_setting(struct cli *cli, const char *section, const char *key, const char *value,
                        const char *option) {
-        struct cli_setting *n = realloc(cli->settings, (cli->n_settings + 1) * sizeof(*n));
+        struct cli_setting *n = array_reserve_one(cli->settings, cli->n_settings, &cli->n_settings_allocated,
+                                                  sizeof(*n));
         if (!n)
                 return -ENOMEM;
         cli->settings = n;

@@ -33,7 +33,7 @@ struct cli {
         char *profile;                  /* -p NAME */
         bool no_default_profile;
         struct cli_setting *settings;
-        size_t n_settings;
+        size_t n_settings, n_settings_allocated;
         char **args;                    /* positional: ROOT (run/config) or cp's SRC DST */
         char **command_argv;            /* after ROOT / after "--" */
         bool command_given;

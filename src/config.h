@@ -133,7 +133,7 @@ struct config {
 
         /* [Mounts] */
         struct mount_entry *mounts;
-        size_t n_mounts;
+        size_t n_mounts, n_mounts_allocated;
         size_t mounts_run_start;        /* mounts[this..] come from the last mount's file (profile-lists.c) */
 
         /* [Devices] */

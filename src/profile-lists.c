@@ -71,7 +71,7 @@ int profile_add_mount(struct config *c, const struct profile_key *k, const char 
                         profile_mount_entry_done(&m);
                         return 0;
                 }
-        nl = realloc(c->mounts, (c->n_mounts + 1) * sizeof(*nl));
+        nl = array_reserve_one(c->mounts, c->n_mounts, &c->n_mounts_allocated, sizeof(*nl));
         if (!nl) {
                 profile_mount_entry_done(&m);
                 return OOM(reason);

@@ -16,14 +16,19 @@ bool profile_section_known(const char *section) {
 }
 
 const struct profile_key *profile_key_find(const char *section, const char *key) {
+        /* The same key often comes many times in a row (1000 --bind). */
+        static const struct profile_key *last;
         const struct profile_key *any = NULL;
+
+        if (last && last->key && streq(last->key, key) && streq(last->section, section))
+                return last;
         for (size_t i = 0; i < profile_n_keys; i++) {
                 if (!streq(profile_keys[i].section, section))
                         continue;
                 if (!profile_keys[i].key)
                         any = &profile_keys[i];
                 else if (streq(profile_keys[i].key, key))
-                        return &profile_keys[i];
+                        return last = &profile_keys[i];
         }
         return any;
 }

@@ -276,6 +276,19 @@ bool string_has_cc(const char *s) {
         return false;
 }
 
+void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size) {
+        size_t want;
+        void *p;
+
+        if (n < *allocated)
+                return array;
+        want = n < 8 ? 8 : n * 2;
+        p = reallocarray(array, want, size);
+        if (p)
+                *allocated = want;
+        return p;
+}
+
 unsigned string_distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
         unsigned row[64];

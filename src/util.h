@@ -72,6 +72,12 @@ const char *path_basename(const char *p);
 /* Reads a whole small file (at most max bytes, else -EFBIG). */
 int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 
+/* Room for one more element after the n of array, whose slots are counted
+ * in *allocated: grown by doubling, so n appends cost log(n) reallocs, not
+ * n (1000 --bind options). Returns the array, moved or not, or NULL when
+ * out of memory (the array is then untouched). */
+void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size);
+
 /* Writes a whole string to a path (used for /proc files). */
 int write_file(const char *path, const char *s);
 int write_file_at(int dir, const char *path, const char *s);
