@@ -1,25 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The host side of identity mapping: the user's grant from libsubid, the
- * helpers, and writing the maps into a new user namespace. The pure
- * planning is in idmap.c. */
+/* The host side of identity mapping: the plan from the user's grant
+ * (idmap-grant.c), the newuidmap/newgidmap helpers, and writing the maps
+ * into a new user namespace. The pure planning is in idmap.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "idmap.h"
+#include "idmap-grant.h"
 #include "log.h"
-#include "user.h"
 #include "util.h"
-
-extern char **environ;
-
-#define ID_LIMIT ((uint64_t) UINT32_MAX)
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static const struct {
         const char *name;
@@ -30,381 +21,6 @@ static const struct {
         { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH },
         { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH },
 };
-
-/* ---- the user's grant and the helpers ---- */
-
-/* Starts path with its standard output (and with_stderr, its standard
- * error) on a pipe whose read end is *ret_fd. */
-static int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid,
-                             int *ret_fd) {
-        _cleanup_close_ int out_read = -1, out_write = -1;
-        posix_spawn_file_actions_t actions;
-        posix_spawnattr_t attr;
-        sigset_t none, all;
-        pid_t pid;
-        int fds[2], r;
-
-        if (pipe2(fds, O_CLOEXEC) < 0)
-                return -errno;
-        out_read = fds[0];
-        out_write = fds[1];
-
-        r = posix_spawn_file_actions_init(&actions);
-        if (r != 0)
-                return -r;
-        r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
-        if (r == 0 && with_stderr)
-                r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
-        if (r == 0)
-                r = posix_spawnattr_init(&attr);
-        if (r != 0) {
-                posix_spawn_file_actions_destroy(&actions);
-                return -r;
-        }
-        /* The launcher may block or ignore signals for its own wait loop;
-         * the helper starts clean. */
-        sigemptyset(&none);
-        sigfillset(&all);
-        (void) posix_spawnattr_setsigmask(&attr, &none);
-        (void) posix_spawnattr_setsigdefault(&attr, &all);
-        (void) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-        /* glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: no
-         * copy of the launcher, and it returns the exec error itself. */
-        r = posix_spawn(&pid, path, &actions, &attr, argv, environ);
-        posix_spawnattr_destroy(&attr);
-        posix_spawn_file_actions_destroy(&actions);
-        if (r != 0)
-                return -r;
-        *ret_pid = pid;
-        *ret_fd = TAKE_FD(out_read);
-        return 0;
-}
-
-
-/* What userbox-subid answered (the protocol is in subid-helper.c). */
-struct subid_answer {
-        char *helper;                   /* the userbox-subid that was run (or looked for) */
-        char *user;                     /* NULL: no name in the user database */
-        int status;                     /* its wait status, when it gave no answer */
-        int result[2];                  /* uid, gid: 0 or -errno */
-        struct id_triple *ranges[2];
-        size_t n[2];
-};
-
-static void subid_answer_done(struct subid_answer *a) {
-        free(a->helper);
-        free(a->user);
-        free(a->ranges[0]);
-        free(a->ranges[1]);
-}
-
-/* Empties *a but for the helper's path. */
-static void subid_answer_reset(struct subid_answer *a) {
-        char *helper = TAKE_PTR(a->helper);
-
-        subid_answer_done(a);
-        memset(a, 0, sizeof(*a));
-        a->helper = helper;
-        a->result[0] = a->result[1] = -ENOENT;
-}
-
-static void reap_helperp(pid_t *pid) {
-        if (*pid > 0)
-                while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-                        ;
-        *pid = 0;
-}
-
-/* Next to our own executable first (the build tree, a relocated install),
- * then where configure put it. */
-static int subid_helper_find(char **ret) {
-        _cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
-        char *slash = self ? strrchr(self, '/') : NULL;
-
-        if (slash) {
-                *slash = '\0';
-                *ret = path_join(self, "userbox-subid");
-                if (!*ret)
-                        return -ENOMEM;
-                if (access(*ret, X_OK) == 0)
-                        return 0;
-                free(*ret);
-        }
-        *ret = strdup(USERBOX_SUBID_PATH);
-        if (!*ret)
-                return -ENOMEM;
-        return access(*ret, X_OK) == 0 ? 0 : -errno;
-}
-
-/* "uid R START COUNT ...": ranges past the id space are clipped or
- * dropped, as the kernel has no ids there. Anything else on the line is
- * not an answer. */
-static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
-        unsigned long long start, count;
-        const char *p = text;
-        int n, result;
-
-        if (sscanf(p, "%d%n", &result, &n) != 1)
-                return -EBADMSG;
-        p += n;
-        a->result[k] = result > 0 ? -result : result;
-        while (sscanf(p, " %llu %llu%n", &start, &count, &n) == 2) {
-                struct id_triple *t;
-
-                p += n;
-                if (start >= ID_LIMIT || count == 0)
-                        continue;
-                t = reallocarray(a->ranges[k], a->n[k] + 1, sizeof(*t));
-                if (!t)
-                        return -ENOMEM;
-                a->ranges[k] = t;
-                t[a->n[k]++] = (struct id_triple) { .outside = (uint32_t) start,
-                                                    .count = (uint32_t) MIN(count, ID_LIMIT - start) };
-        }
-        return p[strspn(p, " ")] == '\0' ? 0 : -EBADMSG;
-}
-
-static int subid_parse(char *text, struct subid_answer *a) {
-        bool end = false;
-        char *save = NULL;
-        int r;
-
-        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                const char *v;
-
-                if (end)
-                        return -EBADMSG;
-                if ((v = startswith(line, "user ")) && !a->user) {
-                        if (!(a->user = strdup(v)))
-                                return -ENOMEM;
-                } else if ((v = startswith(line, "uid ")) || (v = startswith(line, "gid "))) {
-                        r = subid_parse_ranges(v, a, line[0] == 'g');
-                        if (r < 0)
-                                return r;
-                } else if (streq(line, "end"))
-                        end = true;
-                else if (!streq(line, "nouser"))
-                        return -EBADMSG;
-        }
-        return end ? 0 : -EBADMSG;
-}
-
-/* ---- the answer, remembered ----
- *
- * userbox-subid costs a fork, an exec and a dynamic load (1.4 ms on the
- * benchmark's machine, a quarter of a start) for an answer that changes
- * only when what it is made of changes. So a complete answer is kept in
- * the user's cache (~/.cache/userbox/subid-HOST), under a key of the uid,
- * the helper and every file libsubid reads for it: /etc/subuid,
- * /etc/subgid, and /etc/passwd and /etc/group, where it looks the owner up
- * to match numeric lines, and /etc/nsswitch.conf (device, inode, size,
- * modification and change times of each). It is kept only while those
- * files are all there is: not when nsswitch.conf gives subid a service
- * (sss, ...), nor when the user or the group of the user's name could come
- * from somewhere else than /etc/passwd and /etc/group. The file is trusted
- * no more than its owner, who must be us: it only chooses the ranges
- * newuidmap and newgidmap are asked for, and they check them against the
- * real grant. */
-
-static const char *const subid_inputs[] = {
-        "/etc/subuid", "/etc/subgid", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
-};
-
-struct subid_cache {
-        char *path;             /* NULL: nothing is cached */
-        struct idmap_nss_sources nss;
-        char key[1280];
-};
-
-static void subid_cache_done(struct subid_cache *c) {
-        free(c->path);
-}
-
-static size_t stamp(char *buf, size_t size, const char *path) {
-        struct stat st;
-        int n;
-
-        if (stat(path, &st) < 0)
-                n = snprintf(buf, size, " %s:-", path);
-        else
-                n = snprintf(buf, size, " %s:%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", path, (uintmax_t) st.st_dev,
-                             (uintmax_t) st.st_ino, (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec,
-                             st.st_mtim.tv_nsec, (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-        return n < 0 || (size_t) n >= size ? size : (size_t) n;
-}
-
-/* The nearest of path and its two parents that exists is a directory of
- * ours (symlinks followed: ~/.cache is often a link to scratch space on
- * clusters): root running with a user's HOME (sudo -E) neither reads that
- * user's cache nor leaves a root-owned ~/.cache behind. */
-static bool cache_dir_is_ours(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        for (int up = 0; p && up < 3; up++) {
-                struct stat st;
-                char *slash;
-
-                if (stat(p, &st) == 0)
-                        return S_ISDIR(st.st_mode) && st.st_uid == geteuid();
-                if (errno != ENOENT || !(slash = strrchr(p, '/')) || slash == p)
-                        return false;
-                *slash = '\0';
-        }
-        return false;
-}
-
-/* Leaves c->path NULL when nothing can be cached: no home of ours, a subid
- * service, or a key too long for its buffer. */
-static int subid_cache_setup(struct subid_cache *c, const char *helper) {
-        _cleanup_free_ char *dir = NULL, *nsswitch = NULL;
-        _cleanup_close_ int fd = -1;
-        struct utsname u;
-        size_t len, size;
-        int r;
-
-        r = user_xdg_dir("XDG_CACHE_HOME", ".cache", &dir);
-        if (r < 0 || !dir || !cache_dir_is_ours(dir))
-                return r;
-        /* Unreadable or missing (some distributions keep theirs in /usr/etc,
-         * unstamped): nothing is cached. */
-        fd = open("/etc/nsswitch.conf", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-                return 0;
-        r = read_full_fd(fd, 64 * 1024, &nsswitch, &size);
-        if (r < 0)
-                return r == -ENOMEM ? r : 0;
-        idmap_nss_sources(nsswitch, &c->nss);
-        if (c->nss.subid_service || !c->nss.passwd_files_first || !c->nss.group_files_first)
-                return 0;
-        len = (size_t) snprintf(c->key, sizeof(c->key), "userbox subid cache 1 uid:%u", (unsigned) getuid());
-        len += stamp(c->key + len, sizeof(c->key) - len, helper);
-        for (size_t i = 0; i < ELEMENTSOF(subid_inputs) && len < sizeof(c->key); i++)
-                len += stamp(c->key + len, sizeof(c->key) - len, subid_inputs[i]);
-        if (len >= sizeof(c->key))
-                return 0;
-        /* One file per machine: a home shared by a cluster's nodes. */
-        if (uname(&u) < 0 || strchr(u.nodename, '/') || asprintf(&c->path, "%s/subid-%s", dir, u.nodename) < 0)
-                c->path = NULL;
-        return 0;
-}
-
-static bool subid_cache_read(const struct subid_cache *c, struct subid_answer *a) {
-        /* Not through a symlink, and never blocked by a FIFO. */
-        _cleanup_close_ int fd = open(c->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        _cleanup_free_ char *text = NULL;
-        size_t size, len = strlen(c->key);
-        struct stat st;
-
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-            read_full_fd(fd, 64 * 1024, &text, &size) < 0)
-                return false;
-        if (strncmp(text, c->key, len) != 0 || text[len] != '\n')
-                return false;
-        if (subid_parse(text + len + 1, a) == 0)
-                return true;
-        subid_answer_reset(a);
-        return false;
-}
-
-/* Is this answer made only of what the key stamps? A complete one (a user,
- * both sides read), whose user is the one in /etc/passwd, and whose
- * owner's group, when other sources follow "files", is in /etc/group. */
-static bool subid_answer_cacheable(const struct subid_cache *c, const struct subid_answer *a) {
-        _cleanup_free_ char *name = NULL;
-        gid_t gid;
-
-        if (!a->user || a->result[0] < 0 || a->result[1] < 0)
-                return false;
-        if (user_host_lookup(getuid(), &name, NULL) < 0 || !streq(name, a->user))
-                return false;
-        return c->nss.group_files_only || user_host_group_lookup(a->user, &gid) == 0;
-}
-
-/* Best effort: a cache that cannot be written is only slower. */
-static void subid_cache_write(const struct subid_cache *c, const char *answer) {
-        _cleanup_free_ char *dir = strdup(c->path), *tmp = NULL;
-        char *slash = dir ? strrchr(dir, '/') : NULL;
-        _cleanup_close_ int fd = -1;
-        int r = -ENOMEM;
-
-        if (!slash || asprintf(&tmp, "%s.XXXXXX", c->path) < 0) {
-                tmp = NULL;
-                goto fail;
-        }
-        *slash = '\0';
-        if (mkdir(dir, 0700) < 0 && errno == ENOENT) {
-                /* ~/.cache itself may not exist yet: one level, no more. */
-                slash = strrchr(dir, '/');
-                *slash = '\0';
-                (void) mkdir(dir, 0700);
-                *slash = '/';
-                (void) mkdir(dir, 0700);
-        }
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0) {
-                r = -errno;
-                free(TAKE_PTR(tmp));
-                goto fail;
-        }
-        if (dprintf(fd, "%s\n%s", c->key, answer) < 0 || close(TAKE_FD(fd)) < 0 || rename(tmp, c->path) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        log_step("subordinate ranges cached in '%s'", c->path);
-        return;
-fail:
-        if (tmp)
-                (void) unlink(tmp);
-        log_step("subordinate ranges not cached in '%s': %s", c->path, strerror(-r));
-}
-
-/* Runs userbox-subid and reads its answer, or takes it from the cache; the
- * helper's standard error is ours (libsubid's complaints, or the
- * loader's). It closes its output before it exits: *ret_pid is left to
- * reap once its exit no longer delays a start (idmap_reap_helper). */
-static int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
-        _cleanup_(subid_cache_done) struct subid_cache cache = { 0 };
-        _cleanup_free_ char *text = NULL, *copy = NULL;
-        _cleanup_close_ int fd = -1;
-        char *argv[2];
-        size_t size;
-        int r;
-
-        memset(a, 0, sizeof(*a));
-        a->result[0] = a->result[1] = -ENOENT;
-        r = subid_helper_find(&a->helper);
-        if (r < 0)
-                return r;
-        r = subid_cache_setup(&cache, a->helper);
-        if (r < 0)
-                return r;
-        if (cache.path && subid_cache_read(&cache, a)) {
-                log_step("subordinate ranges read (cached in '%s')", cache.path);
-                return 0;
-        }
-        argv[0] = a->helper;
-        argv[1] = NULL;
-        r = spawn_with_output(a->helper, argv, false, ret_pid, &fd);
-        if (r < 0)
-                return r;
-        r = read_full_fd(fd, 64 * 1024, &text, &size);
-        if (r >= 0 && cache.path && !(copy = strdup(text)))
-                r = -ENOMEM;
-        if (r >= 0)
-                r = subid_parse(text, a);
-        if (r == -EBADMSG) {
-                /* No answer: how it ended says why. */
-                while (waitpid(*ret_pid, &a->status, 0) < 0 && errno == EINTR)
-                        ;
-                *ret_pid = 0;
-        }
-        if (r < 0)
-                return r;
-        log_step("subordinate ranges read (userbox-subid)");
-        if (copy && subid_answer_cacheable(&cache, a))
-                subid_cache_write(&cache, copy);
-        return 0;
-}
 
 /* The configured path first, then PATH: a distribution may keep the
  * helpers elsewhere than where configure saw them. */
@@ -453,7 +69,7 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         const size_t n_explicit[2] = { c->n_uid_map, c->n_gid_map };
         const uint32_t own[2] = { (uint32_t) getuid(), (uint32_t) getgid() };
         _cleanup_(subid_answer_done) struct subid_answer grant = { .result = { -ENOENT, -ENOENT } };
-        _cleanup_(reap_helperp) pid_t asked = 0;
+        _cleanup_(reap_pidp) pid_t asked = 0;
         _cleanup_free_ char *helper0 = NULL, *helper1 = NULL;
         _cleanup_free_ char *why0 = NULL, *why1 = NULL, *reason = NULL;
         char **helper[2] = { &helper0, &helper1 };
@@ -570,13 +186,13 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
 }
 
 void idmap_reap_helper(struct idmap_plan *p) {
-        reap_helperp(&p->subid_helper);
+        reap_pidp(&p->subid_helper);
 }
 
 void idmap_plan_done(struct idmap_plan *p) {
         if (!p)
                 return;
-        reap_helperp(&p->subid_helper);
+        reap_pidp(&p->subid_helper);
         free(p->uid_helper);
         free(p->gid_helper);
         free(p->fallback_reason);

@@ -5,16 +5,10 @@
 
 #include "devices.h"
 #include "log.h"
-#include "mounts.h"
+#include "mounts-internal.h"
 #include "resolve.h"
 #include "syscalls.h"
 #include "util.h"
-
-/* True when dest is path or below it (both simplified, absolute). */
-static bool path_is_below(const char *dest, const char *path) {
-        const char *rest = startswith(dest, path);
-        return rest && (!*rest || *rest == '/');
-}
 
 int mounts_check_destination(const char *destination) {
         static const char *const refused[] = { "/proc", "/sys" };
@@ -31,9 +25,7 @@ int mounts_check_destination(const char *destination) {
         return 0;
 }
 
-/* Attaches on target_fd itself (target_name "") or on the name in it,
- * without following a symlink there. */
-static int bind_tree(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd,
+int mounts_bind_with_attr_at(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd,
                      const char *target_name) {
         /* Whether the kernel has open_tree_attr: learnt on the first bind. */
         static bool no_open_tree_attr;
@@ -69,15 +61,15 @@ static int bind_tree(int dirfd, const char *path, bool recursive, uint64_t attr,
 }
 
 int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd) {
-        return bind_tree(dirfd, path, recursive, attr, target_fd, "");
+        return mounts_bind_with_attr_at(dirfd, path, recursive, attr, target_fd, "");
 }
 
-static int mount_on_fd(const char *source, int fd, const char *type, unsigned long flags, const char *data) {
+int mounts_mount_on_fd(const char *source, int fd, const char *type, unsigned long flags, const char *data) {
         char buf[RESOLVE_FD_PATH_MAX];
         return mount(source, resolve_fd_path(buf, fd), type, flags, data) < 0 ? -errno : 0;
 }
 
-static const char *attr_hint(int r) {
+const char *mounts_attr_hint(int r) {
         return r == -ENOSYS ? " (the kernel lacks open_tree/mount_setattr, Linux 5.12+: refusing to protect only the top)" : "";
 }
 
@@ -234,9 +226,9 @@ static int mask_inner(int fsfd, const char *mount_name, const struct inner_path 
         if (ip->action == INNER_READ_ONLY) {
                 r = mounts_bind_with_attr(fd, "", true, READ_ONLY_ATTR, fd);
                 if (r < 0)
-                        return log_errno(r, "make '/%s/%s' read-only%s", mount_name, ip->path, attr_hint(r));
+                        return log_errno(r, "make '/%s/%s' read-only%s", mount_name, ip->path, mounts_attr_hint(r));
         } else if (S_ISDIR(st.st_mode)) {
-                r = mount_on_fd("tmpfs", fd, "tmpfs", MASK_DIR_FLAGS, "mode=555");
+                r = mounts_mount_on_fd("tmpfs", fd, "tmpfs", MASK_DIR_FLAGS, "mode=555");
                 if (r < 0)
                         return log_errno(r, "mask '/%s/%s' with an empty tmpfs", mount_name, ip->path);
         } else if (!ms) {
@@ -266,12 +258,12 @@ static int mount_standard(const struct standard_mount *m, int rootfd, uint16_t *
                 return log_errno(fd, "mount point '/%s'", m->name);
 
         if (m->type)
-                r = mount_on_fd(m->source, fd, m->type, m->flags, m->data);
+                r = mounts_mount_on_fd(m->source, fd, m->type, m->flags, m->data);
         else
                 r = mounts_bind_with_attr(AT_FDCWD, m->source, true, READ_ONLY_ATTR, fd);
         if (r < 0)
                 return log_errno(r, "mount %s on '/%s'%s", m->type ? m->type : m->source, m->name,
-                                 m->type ? "" : attr_hint(r));
+                                 m->type ? "" : mounts_attr_hint(r));
 
         *pending = 0;
         if (!m->n_inner)
@@ -349,188 +341,7 @@ int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, co
         return 0;
 }
 
-/* ---- the user's mounts -------------------------------------------------- */
-
-static uint64_t user_attr(const struct mount_entry *m) {
-        return (m->read_only > 0 ? MOUNT_ATTR_RDONLY : 0) | (m->nosuid ? MOUNT_ATTR_NOSUID : 0) |
-               (m->nodev ? MOUNT_ATTR_NODEV : 0) | (m->noexec ? MOUNT_ATTR_NOEXEC : 0);
-}
-
-static unsigned long user_ms_flags(const struct mount_entry *m) {
-        return (m->read_only > 0 ? MS_RDONLY : 0) | (m->nosuid ? MS_NOSUID : 0) |
-               (m->nodev ? MS_NODEV : 0) | (m->noexec ? MS_NOEXEC : 0);
-}
-
-static int check_destination_fd(int fd, const struct stat *root, const char *dest) {
-        struct stat st;
-
-        if (fstat(fd, &st) < 0)
-                return log_errno(-errno, "stat mount destination '%s'", dest);
-        if (st.st_dev == root->st_dev) {
-                if (st.st_ino == root->st_ino)
-                        return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
-                /* On the root's own file system: not /proc, not /sys. */
-                return 0;
-        }
-        if (resolve_is_kernel_fs(fd))
-                return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", dest);
-        return 0;
-}
-
-/* The directory of the last bind, kept open while binds go into it: 1000
- * binds into /mnt resolve /mnt once (openat2 in the root, as every
- * destination), and each costs 4 system calls instead of 7. A bind onto a
- * plain name there (on the directory's own mount, so neither a mount point
- * nor a kernel file system, not a symlink, of the type of its source) is
- * moved there by name; a missing name is made there first, as
- * resolve_in_root() would. move_mount follows no symlink in that name, so
- * a link swapped in after the check gets a file mounted on the link itself,
- * inside the root, or fails and the bind goes the whole way. Anything else
- * goes the whole way and drops the directory, as a mount made through a
- * symlink could cover it. */
-/* Learnt on the first directory: the kernel gives no mount id (< 5.8). */
-static bool no_mnt_id;
-
-struct bind_dir {
-        char *path;             /* NULL: none */
-        int fd;
-        uint64_t mnt_id;        /* the mount it is on */
-        bool usable;            /* a directory, not on a kernel file system */
-};
-
-static void bind_dir_drop(struct bind_dir *d) {
-        free(d->path);
-        d->path = NULL;
-        closep(&d->fd);
-        d->fd = -1;
-}
-
-static int bind_dir_open(struct bind_dir *d, int rootfd, const char *path, size_t len) {
-        struct statx stx;
-
-        bind_dir_drop(d);
-        d->path = strndup(path, len);
-        if (!d->path)
-                return -ENOMEM;
-        d->fd = resolve_in_root(rootfd, d->path, false, false);
-        d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0;
-        /* Without a mount id (statx refused, or Linux < 5.8) every bind goes
-         * the whole way, as before this path existed. */
-        no_mnt_id = d->usable && !(stx.stx_mask & STATX_MNT_ID);
-        d->usable = d->usable && !no_mnt_id && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd);
-        d->mnt_id = d->usable ? stx.stx_mnt_id : 0;
-        return 0;
-}
-
-static bool bind_dir_name_is_plain(const struct bind_dir *d, const char *name, bool is_dir) {
-        struct statx stx;
-        int fd;
-
-        if (statx(d->fd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &stx) == 0)
-                return (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == d->mnt_id && !S_ISLNK(stx.stx_mode) &&
-                       !!S_ISDIR(stx.stx_mode) == is_dir;
-        if (errno != ENOENT)
-                return false;
-        /* Neither follows a symlink that appeared meanwhile. */
-        if (is_dir)
-                return mkdirat(d->fd, name, 0755) == 0;
-        fd = openat(d->fd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return false;
-        close(fd);
-        return true;
-}
-
-/* 0 when bound, -EAGAIN when this bind must go the whole way (which then
- * reports what is wrong, or binds through a symlink). */
-static int bind_by_name(const struct mount_entry *m, const struct rootfs_source *s, int rootfd,
-                        struct bind_dir *d) {
-        const char *slash = strrchr(s->destination, '/');
-        const char *name = slash + 1;
-        size_t dir_len = slash == s->destination ? 1 : (size_t) (slash - s->destination);
-        int r;
-
-        if (no_mnt_id)
-                return -EAGAIN;
-        if (!d->path || strlen(d->path) != dir_len || strncmp(d->path, s->destination, dir_len) != 0) {
-                r = bind_dir_open(d, rootfd, s->destination, dir_len);
-                if (r < 0)
-                        return r;
-        }
-        if (!d->usable || !*name || !bind_dir_name_is_plain(d, name, s->is_dir))
-                return -EAGAIN;
-        r = bind_tree(AT_FDCWD, s->path, m->recursive, user_attr(m), d->fd, name);
-        return r == -ENOMEM ? r : r < 0 ? -EAGAIN : 0;
-}
-
-static int mount_user(const struct mount_entry *m, const struct rootfs_source *s, int rootfd, const struct stat *root,
-                      struct bind_dir *d) {
-        bool bind = m->kind == MOUNT_BIND;
-        _cleanup_close_ int fd = -1;
-        uint64_t attr = user_attr(m);
-        int r;
-
-        if (bind) {
-                r = bind_by_name(m, s, rootfd, d);
-                if (r == 0)
-                        return 0;
-                if (r != -EAGAIN)
-                        return log_errno(r, "bind '%s' to '%s'%s", s->path, s->destination, attr_hint(r));
-        }
-        bind_dir_drop(d);
-        fd = resolve_in_root(rootfd, s->destination, true, bind && !s->is_dir);
-        if (fd == -EXDEV)
-                return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
-        if (fd < 0)
-                return log_errno(fd, "mount point '%s'", s->destination);
-        r = check_destination_fd(fd, root, s->destination);
-        if (r < 0)
-                return r;
-
-        if (!bind) {
-                r = mount_on_fd("tmpfs", fd, "tmpfs", user_ms_flags(m), m->data);
-                return r < 0 ? log_errno(r, "mount tmpfs on '%s'", s->destination) : 0;
-        }
-        /* open_tree+move_mount: cheaper than mount(2) onto /proc/self/fd/N,
-         * whose lookup walks procfs for every bind. */
-        r = bind_tree(AT_FDCWD, s->path, m->recursive, attr, fd, "");
-        if (r < 0)
-                return log_errno(r, "bind '%s' to '%s'%s", s->path, s->destination, attr_hint(r));
-        return 0;
-}
-
-int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd) {
-        struct bind_dir dir = { .fd = -1 };
-        struct stat root;
-        int r = 0;
-
-        if (fstat(rootfd, &root) < 0)
-                return log_errno(-errno, "stat the new root");
-
-        if (p->cwd) {
-                /* The host sandbox: the current directory stays writable. */
-                _cleanup_close_ int fd = resolve_in_root(rootfd, p->cwd, true, false);
-                if (fd < 0)
-                        return log_errno(fd, "mount point '%s'", p->cwd);
-                r = mount_on_fd(p->cwd, fd, NULL, MS_BIND | MS_REC, NULL);
-                if (r < 0)
-                        return log_errno(r, "bind the current directory '%s'", p->cwd);
-        }
-        for (size_t i = 0; i < c->n_mounts && r >= 0; i++)
-                r = mount_user(&c->mounts[i], &p->sources[i], rootfd, &root, &dir);
-        bind_dir_drop(&dir);
-        if (r < 0)
-                return r;
-        if (c->n_mounts)
-                log_step("mounts: %zu user mounts", c->n_mounts);
-        return 0;
-}
-
-/* Is dest on a tmpfs that rootfs_setup() mounts after the root is made
- * read-only? Then its mount point is made there, not in the root. */
-static bool below_later_tmpfs(const struct config *c, const struct rootfs_plan *p, size_t index) {
-        const char *dest = p->sources[index].destination;
-
+bool mounts_below_standard_tmpfs(const struct config *c, const struct rootfs_plan *p, const char *dest) {
         for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
                 const struct standard_mount *m = &standard_mounts[i];
                 char path[16];
@@ -539,25 +350,7 @@ static bool below_later_tmpfs(const struct config *c, const struct rootfs_plan *
                 if (m->type && streq(m->type, "tmpfs") && standard_wanted(c, p, m) && path_is_below(dest, path))
                         return true;
         }
-        for (size_t i = 0; i < index; i++)
-                if (c->mounts[i].kind == MOUNT_TMPFS && path_is_below(dest, p->sources[i].destination))
-                        return true;
         return false;
-}
-
-int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd) {
-        for (size_t i = 0; i < c->n_mounts; i++) {
-                const struct rootfs_source *s = &p->sources[i];
-                int fd;
-
-                if (below_later_tmpfs(c, p, i))
-                        continue;
-                /* Failures are reported by mounts_setup_user(), with the step. */
-                fd = resolve_in_root(rootfd, s->destination, true, c->mounts[i].kind == MOUNT_BIND && !s->is_dir);
-                if (fd >= 0)
-                        close(fd);
-        }
-        return 0;
 }
 
 /* ---- `userbox config` --------------------------------------------------- */
@@ -569,7 +362,7 @@ static const struct {
         { MS_RDONLY, "ro" }, { MS_NOSUID, "nosuid" }, { MS_NODEV, "nodev" }, { MS_NOEXEC, "noexec" },
 };
 
-static void print_line(FILE *f, const char *type, const char *source, const char *dest,
+void mounts_print_line(FILE *f, const char *type, const char *source, const char *dest,
                        const char *prefix, unsigned long flags, const char *data) {
         const char *sep = "";
 
@@ -601,37 +394,22 @@ void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, 
                         continue;
                 snprintf(dest, sizeof(dest), "/%s", m->name);
                 if (m->type)
-                        print_line(f, m->type, m->source, dest, NULL, m->flags, m->data);
+                        mounts_print_line(f, m->type, m->source, dest, NULL, m->flags, m->data);
                 else
-                        print_line(f, "bind", m->source, dest, "rbind", READ_ONLY_MS, NULL);
+                        mounts_print_line(f, "bind", m->source, dest, "rbind", READ_ONLY_MS, NULL);
                 for (size_t j = 0; j < m->n_inner; j++) {
                         const struct inner_path *ip = &m->inner[j];
                         char path[64];
 
                         snprintf(path, sizeof(path), "/%s/%s", m->name, ip->path);
                         if (ip->action == INNER_READ_ONLY)
-                                print_line(f, "bind", path, path, NULL, READ_ONLY_MS, NULL);
+                                mounts_print_line(f, "bind", path, path, NULL, READ_ONLY_MS, NULL);
                         else if (ip->directory)
-                                print_line(f, "tmpfs", "tmpfs", path, "mask", MASK_DIR_FLAGS, "mode=555");
+                                mounts_print_line(f, "tmpfs", "tmpfs", path, "mask", MASK_DIR_FLAGS, "mode=555");
                         else
-                                print_line(f, "bind", "empty-file", path, "mask", MS_RDONLY, NULL);
+                                mounts_print_line(f, "bind", "empty-file", path, "mask", MS_RDONLY, NULL);
                 }
                 if (m->dev)
                         devices_print(c, p, f);
-        }
-}
-
-void mounts_print_user(const struct config *c, const struct rootfs_plan *p, FILE *f) {
-        if (p && p->cwd)
-                print_line(f, "bind", p->cwd, p->cwd, "rbind", 0, NULL);
-        for (size_t i = 0; i < c->n_mounts; i++) {
-                const struct mount_entry *m = &c->mounts[i];
-                const char *dest = p && p->sources ? p->sources[i].destination : m->destination ? m->destination : "?";
-
-                if (m->kind == MOUNT_TMPFS)
-                        print_line(f, "tmpfs", "tmpfs", dest, NULL, user_ms_flags(m), m->data);
-                else
-                        print_line(f, "bind", p && p->sources ? p->sources[i].path : m->source ? m->source : "?", dest,
-                                   m->recursive ? "rbind" : "bind", user_ms_flags(m), NULL);
         }
 }

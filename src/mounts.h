@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* Standard mounts (/proc with masks, /sys, /tmp, /run, /dev) from one table,
- * the user's binds and tmpfs (destinations resolved by resolve.h). */
+/* Standard mounts (/proc with masks, /sys, /tmp, /run, /dev) from one table
+ * (mounts.c), the user's binds and tmpfs (mounts-user.c; destinations
+ * resolved by resolve.h). */
 
 #include <stdbool.h>
 #include <stdint.h>

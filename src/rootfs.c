@@ -76,11 +76,6 @@ static int resolve_directory(const char *what, const char *path, char **ret) {
         return 0;
 }
 
-static bool path_is_below(const char *path, const char *dir) {
-        const char *rest = startswith(path, dir);
-        return rest && (!*rest || *rest == '/' || streq(dir, "/"));
-}
-
 static int prepare_standard_dirs(const struct config *c, struct rootfs_plan *p) {
         _cleanup_close_ int rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         /* Through an overlay the container writes to the upper layer, so a

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <strings.h>
+#include <sys/wait.h>
 
 #include "util.h"
 
@@ -182,6 +186,11 @@ char *path_simplify(char *p) {
                 *out++ = absolute ? '/' : '.';
         *out = '\0';
         return p;
+}
+
+bool path_is_below(const char *path, const char *dir) {
+        const char *rest = startswith(path, dir);
+        return rest && (!*rest || *rest == '/' || streq(dir, "/"));
 }
 
 char *path_join(const char *a, const char *b) {
@@ -375,4 +384,60 @@ int split_command_line(const char *s, char ***ret) {
         }
         *ret = TAKE_PTR(argv);
         return 0;
+}
+
+extern char **environ;
+
+/* Starts path with its standard output (and with_stderr, its standard
+ * error) on a pipe whose read end is *ret_fd. */
+int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid,
+                             int *ret_fd) {
+        _cleanup_close_ int out_read = -1, out_write = -1;
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attr;
+        sigset_t none, all;
+        pid_t pid;
+        int fds[2], r;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        out_read = fds[0];
+        out_write = fds[1];
+
+        r = posix_spawn_file_actions_init(&actions);
+        if (r != 0)
+                return -r;
+        r = posix_spawn_file_actions_adddup2(&actions, out_write, STDOUT_FILENO);
+        if (r == 0 && with_stderr)
+                r = posix_spawn_file_actions_adddup2(&actions, out_write, STDERR_FILENO);
+        if (r == 0)
+                r = posix_spawnattr_init(&attr);
+        if (r != 0) {
+                posix_spawn_file_actions_destroy(&actions);
+                return -r;
+        }
+        /* The launcher may block or ignore signals for its own wait loop;
+         * the helper starts clean. */
+        sigemptyset(&none);
+        sigfillset(&all);
+        (void) posix_spawnattr_setsigmask(&attr, &none);
+        (void) posix_spawnattr_setsigdefault(&attr, &all);
+        (void) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        /* glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: no
+         * copy of the launcher, and it returns the exec error itself. */
+        r = posix_spawn(&pid, path, &actions, &attr, argv, environ);
+        posix_spawnattr_destroy(&attr);
+        posix_spawn_file_actions_destroy(&actions);
+        if (r != 0)
+                return -r;
+        *ret_pid = pid;
+        *ret_fd = TAKE_FD(out_read);
+        return 0;
+}
+
+void reap_pidp(pid_t *pid) {
+        if (*pid > 0)
+                while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        *pid = 0;
 }

@@ -63,6 +63,8 @@ bool path_is_absolute(const char *p);
  * inside the root by the kernel, never by string games. */
 char *path_simplify(char *p);
 /* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
+/* Is path dir itself or below it (both simplified, absolute)? */
+bool path_is_below(const char *path, const char *dir);
 char *path_join(const char *a, const char *b);
 /* True when one of the path's components is "..". */
 bool path_has_dotdot(const char *p);
@@ -92,3 +94,10 @@ unsigned string_distance(const char *a, const char *b);
  * 'single' and "double" quotes group, backslash escapes. No expansion.
  * -EINVAL on an unterminated quote. */
 int split_command_line(const char *s, char ***ret);
+
+/* Starts path (posix_spawn, environ, a clean signal mask) with its standard
+ * output (and with_stderr, its standard error) on a pipe whose read end is
+ * *ret_fd. Returns 0 or -errno; the exec's own error comes back too. */
+int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid, int *ret_fd);
+/* Waits for *pid when it is set (a cleanup helper), then clears it. */
+void reap_pidp(pid_t *pid);

@@ -288,7 +288,7 @@ test_a_thousand_binds_are_all_mounted() {
         assert_eq 1000 "$OUT" "binds under /many"
 }
 
-# Binds into one directory resolve it once (mounts.c, bind_by_name); each
+# Binds into one directory resolve it once (mounts-user.c, bind_by_name); each
 # still lands where a lookup of its own destination would: through a
 # symlink, onto a file, on a new mount point, and on top of a mount that
 # covered the directory in between.

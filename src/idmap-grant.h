@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* The user's grant, for idmap-host.c: what userbox-subid answers (the user
+ * name and the subordinate ranges libsubid reads), or its answer as
+ * remembered in the user's cache. */
+
+#include <sys/types.h>
+#include "idmap.h"
+
+/* What userbox-subid answered (the protocol is in subid-helper.c). */
+struct subid_answer {
+        char *helper;                   /* the userbox-subid that was run (or looked for) */
+        char *user;                     /* NULL: no name in the user database */
+        int status;                     /* its wait status, when it gave no answer */
+        int result[2];                  /* uid, gid: 0 or -errno */
+        struct id_triple *ranges[2];
+        size_t n[2];
+};
+
+void subid_answer_done(struct subid_answer *a);
+
+/* Fills *a (zeroed first) from the cache, or by running userbox-subid,
+ * whose standard error is ours. It closes its output before it exits:
+ * *ret_pid is left to reap once its exit no longer delays a start
+ * (reap_pidp). Returns 0, -EBADMSG when the helper gave no answer (a->status
+ * says how it ended), or another -errno when it cannot run (a->helper names
+ * it when it was found). */
+int subid_ask(struct subid_answer *a, pid_t *ret_pid);
