@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Identity-map planning: pure functions from the user's grant to the
  * uid/gid maps of each mode, and the checks on explicit lines. The host
- * side (libsubid, the helpers, writing the maps) is in idmap-host.c. */
+ * side (libsubid through idmap-grant.c, the helpers, writing the maps) is in
+ * idmap-host.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>

@@ -10,7 +10,7 @@
  * loaded (NSS needs it shared). Each step saves time per run: ~0.8 ms
  * with libsubid.a, ~0.25 ms more with the others static.
  *
- * It answers on standard output, one line each (idmap-host.c reads it):
+ * It answers on standard output, one line each (idmap-grant.c reads it):
  *   user NAME | nouser
  *   uid R [START COUNT]...      R: 0, or a negative errno
  *   gid R [START COUNT]...
