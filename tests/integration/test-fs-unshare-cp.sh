@@ -56,6 +56,15 @@ uc_container_root() {
         [ "$STATUS" = 0 ] || fail "preparing the root in a container failed ($STATUS): $ERR"
 }
 
+# Sets the caller's base (a scratch directory) and root (uc_container_root
+# in it); needs subordinate ranges.
+uc_setup() {
+        require_subid
+        base=$(mktemp_dir)
+        root=$base/root
+        uc_container_root "$root"
+}
+
 # ------------------------------------------------------------------ unshare
 
 test_unshare_maps_root_to_the_user_and_every_subordinate_range() {
@@ -153,11 +162,8 @@ test_unshare_without_a_command_is_refused() {
 # ----------------------------------------------------------------------- cp
 
 test_cp_file_into_and_out_of_a_root_takes_the_callers_ownership() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         echo "from the host" >"$base/in"
         assert_status 0 "$USERBOX" cp "$base/in" "$root:/home/user/in"
         assert_eq "from the host" "$(cat "$root/home/user/in")" "content copied in"
@@ -169,11 +175,8 @@ test_cp_file_into_and_out_of_a_root_takes_the_callers_ownership() {
 }
 
 test_cp_archive_keeps_mode_times_and_mapped_owners() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         # Out: the container's 1234 is its subordinate id on the host.
         assert_status 0 "$USERBOX" cp -a "$root:/data/f" "$base/out"
         assert_eq "from the container" "$(cat "$base/out")" "content"
@@ -190,11 +193,8 @@ test_cp_archive_keeps_mode_times_and_mapped_owners() {
 }
 
 test_cp_archive_copies_symlinks_as_symlinks() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         assert_status 0 "$USERBOX" cp -a "$root:/data/l" "$base/l"
         [ -L "$base/l" ] || fail "the symlink was not copied as a symlink"
         assert_eq "../etc/passwd" "$(readlink "$base/l")" "link target"
@@ -209,11 +209,8 @@ test_cp_archive_copies_symlinks_as_symlinks() {
 }
 
 test_cp_archive_copies_a_directory_tree() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         assert_status 0 "$USERBOX" cp -a "$root:/data" "$base/data"
         assert_eq "from the container" "$(cat "$base/data/f" 2>/dev/null || true)" "data/f"
         [ -L "$base/data/l" ] || fail "data/l is not a symlink"
@@ -232,11 +229,8 @@ x" "$OUT" "the tree copied back, seen inside ($ERR)"
 }
 
 test_cp_directory_without_archive_is_refused() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         run "$USERBOX" cp "$root:/data" "$base/data"
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
         assert_contains "$ERR" "-a" "the message suggests -a"
@@ -249,11 +243,8 @@ test_cp_directory_without_archive_is_refused() {
 }
 
 test_cp_existing_directory_destination_copies_into_it() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         mkdir "$base/out"
         assert_status 0 "$USERBOX" cp "$root:/data/f" "$base/out"
         assert_eq "from the container" "$(cat "$base/out/f")" "out/f"
@@ -267,11 +258,8 @@ test_cp_existing_directory_destination_copies_into_it() {
 }
 
 test_cp_trailing_slash_on_a_file_is_refused() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         echo in >"$base/in"
         assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" cp "$base/in" "$root:/home/user/nodir/"
         [ -e "$root/home/user/nodir" ] && fail "a file was created for a destination that names a directory"
@@ -281,11 +269,8 @@ test_cp_trailing_slash_on_a_file_is_refused() {
 }
 
 test_cp_whole_root_out() {
-        require_subid
         local base root
-        base=$(mktemp_dir)
-        root=$base/root
-        uc_container_root "$root"
+        uc_setup
         assert_status 0 "$USERBOX" cp -a "$root:/" "$base/export"
         assert_eq "from the container" "$(cat "$base/export/data/f")" "export/data/f"
         [ -x "$base/export/bin/busybox" ] || fail "bin/busybox missing from the export"
