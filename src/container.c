@@ -278,9 +278,13 @@ _Noreturn void container_main(struct child *child) {
         if (c->init) {
                 /* vfork: the command borrows init's memory until its exec
                  * instead of copying it, which saves a third of the start-up
-                 * on a VM (fork ~210 us, vfork ~60 us). init waits, suspended,
-                 * and the command only makes system calls and execs, or
-                 * reports a failure and _exit()s. */
+                 * on a VM (fork ~210 us, vfork ~60 us). Until it execs (or
+                 * reports a failure and _exit()s) the command's side
+                 * allocates (libcap, the environment) and sets environ in
+                 * that shared memory. That holds because init is single-
+                 * threaded and suspended meanwhile, holds no lock across the
+                 * vfork, and never reads environ or those allocations after
+                 * it. */
                 pid_t pid = vfork();
                 if (pid < 0)
                         child_fail(child, log_errno(-errno, "starting the command"), EXIT_USERBOX_FAILED);

@@ -135,9 +135,7 @@ int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *
  * instead: same major/minor, and the host's permission checks still apply
  * to whoever opens it. */
 static int make_node(int dirfd, const char *name, const char *host, mode_t mode, dev_t rdev, bool *mknod_denied) {
-        char buf[RESOLVE_FD_PATH_MAX];
         _cleanup_close_ int fd = -1;
-        int r;
 
         if (!*mknod_denied) {
                 if (mknodat(dirfd, name, mode, rdev) >= 0)
@@ -149,11 +147,10 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
         fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        /* open_tree + move_mount: no procfs lookup of /proc/self/fd/N. */
-        r = mounts_bind_with_attr(AT_FDCWD, host, false, 0, fd);
-        if (r != -ENOSYS)
-                return r;
-        return mount(host, resolve_fd_path(buf, fd), NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+        /* open_tree + move_mount: no procfs lookup of /proc/self/fd/N. A
+         * kernel without them (< 5.2) never gets here: the read-only paths
+         * of /proc, mounted first, are refused there. */
+        return mounts_bind_with_attr(AT_FDCWD, host, false, 0, fd);
 }
 
 #define TTY_GID 5

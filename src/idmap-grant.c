@@ -5,6 +5,7 @@
  * newuidmap/newgidmap helpers, are in idmap-host.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -37,9 +38,14 @@ static void subid_answer_reset(struct subid_answer *a) {
 /* Next to our own executable first (the build tree, a relocated install),
  * then where configure put it. */
 static int subid_helper_find(char **ret) {
-        _cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
-        char *slash = self ? strrchr(self, '/') : NULL;
+        /* The kernel's link is the canonical path already: no realpath(). */
+        char self[PATH_MAX], *slash = NULL;
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
+        if (n > 0) {
+                self[n] = '\0';
+                slash = strrchr(self, '/');
+        }
         if (slash) {
                 *slash = '\0';
                 *ret = path_join(self, "userbox-subid");
@@ -139,11 +145,12 @@ static void subid_cache_done(struct subid_cache *c) {
         free(c->path);
 }
 
-static size_t stamp(char *buf, size_t size, const char *path) {
+/* fd, when not -1, is path already open. */
+static size_t stamp(char *buf, size_t size, const char *path, int fd) {
         struct stat st;
         int n;
 
-        if (stat(path, &st) < 0)
+        if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) < 0)
                 n = snprintf(buf, size, " %s:-", path);
         else
                 n = snprintf(buf, size, " %s:%ju:%ju:%jd:%jd.%09ld:%jd.%09ld", path, (uintmax_t) st.st_dev,
@@ -196,9 +203,10 @@ static int subid_cache_setup(struct subid_cache *c, const char *helper) {
         if (c->nss.subid_service || !c->nss.passwd_files_first || !c->nss.group_files_first)
                 return 0;
         len = (size_t) snprintf(c->key, sizeof(c->key), "userbox subid cache 1 uid:%u", (unsigned) getuid());
-        len += stamp(c->key + len, sizeof(c->key) - len, helper);
+        len += stamp(c->key + len, sizeof(c->key) - len, helper, -1);
         for (size_t i = 0; i < ELEMENTSOF(subid_inputs) && len < sizeof(c->key); i++)
-                len += stamp(c->key + len, sizeof(c->key) - len, subid_inputs[i]);
+                len += stamp(c->key + len, sizeof(c->key) - len, subid_inputs[i],
+                             streq(subid_inputs[i], "/etc/nsswitch.conf") ? fd : -1);
         if (len >= sizeof(c->key))
                 return 0;
         /* One file per machine: a home shared by a cluster's nodes. */

@@ -212,13 +212,14 @@ static int mask_source_close(struct mask_source *ms) {
         return r;
 }
 
+/* Without ms (the first pass) a masked file is left for later: *ret_pending
+ * is then set. */
 static int mask_inner(int fsfd, const char *mount_name, const struct inner_path *ip, struct mask_source *ms,
                       bool *ret_pending) {
         _cleanup_close_ int fd = openat(fsfd, ip->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
         int r;
 
-        *ret_pending = false;
         if (fd < 0)
                 return errno == ENOENT ? 0 : log_errno(-errno, "open '/%s/%s'", mount_name, ip->path);
         if (fstat(fd, &st) < 0)
@@ -265,7 +266,6 @@ static int mount_standard(const struct standard_mount *m, int rootfd, uint16_t *
                 return log_errno(r, "mount %s on '/%s'%s", m->type ? m->type : m->source, m->name,
                                  m->type ? "" : mounts_attr_hint(r));
 
-        *pending = 0;
         if (!m->n_inner)
                 return 0;
         /* The fd above still names the directory under the new mount. */
@@ -273,7 +273,7 @@ static int mount_standard(const struct standard_mount *m, int rootfd, uint16_t *
         if (top < 0)
                 return log_errno(top, "open '/%s'", m->name);
         for (size_t i = 0; i < m->n_inner; i++) {
-                bool later;
+                bool later = false;
 
                 r = mask_inner(top, m->name, &m->inner[i], NULL, &later);
                 if (r < 0)
@@ -299,12 +299,9 @@ static int fill_standard(const struct config *c, const struct rootfs_plan *p, co
                 return devices_populate(c, p, s->rootfd, top, s->tty_gid_mapped);
 
         struct mask_source ms = { .rootfd = s->rootfd, .dev = -1, .file = -1 };
-        for (size_t i = 0; i < m->n_inner && r >= 0; i++) {
-                bool again;
-
+        for (size_t i = 0; i < m->n_inner && r >= 0; i++)
                 if (pending & (1u << i))
-                        r = mask_inner(top, m->name, &m->inner[i], &ms, &again);
-        }
+                        r = mask_inner(top, m->name, &m->inner[i], &ms, NULL);
         k = mask_source_close(&ms);
         if (k < 0 && r >= 0)
                 r = log_errno(k, "remove '/dev/%s'", MASK_FILE_NAME);

@@ -21,21 +21,6 @@ int profile_reason(char **reason, int r, const char *fmt, ...) {
         return r;
 }
 
-static int expand_home(char **ret) {
-        const char *home = getenv("HOME");
-        _cleanup_free_ char *db_home = NULL;
-
-        if (!home || !path_is_absolute(home)) {
-                if (user_host_lookup(getuid(), NULL, &db_home) == -ENOMEM)
-                        return -ENOMEM;
-                home = db_home;
-        }
-        if (!home || !path_is_absolute(home))
-                return -ENOENT;
-        *ret = strdup(home);
-        return *ret ? 0 : -ENOMEM;
-}
-
 /* The name in /etc/passwd, else $USER (a user known only to LDAP or SSSD:
  * user_host_lookup() does not use NSS). */
 static int expand_user(char **ret) {
@@ -73,7 +58,7 @@ static const struct {
         const char *name;
         int (*get)(char **ret);
 } expansions[] = {
-        { "HOME", expand_home },
+        { "HOME", user_home },
         { "USER", expand_user },
         { "UID", expand_uid },
         { "XDG_RUNTIME_DIR", expand_runtime_dir },

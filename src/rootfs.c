@@ -526,7 +526,6 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
 }
 
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
-        s->rootfd = -1;
         /* Slave, not private: host mounts may still arrive, but nothing
          * done here ever propagates back to the host. */
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)

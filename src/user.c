@@ -313,20 +313,32 @@ int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home) 
         return 0;
 }
 
-int user_xdg_dir(const char *variable, const char *fallback, char **ret) {
-        const char *base = getenv(variable), *home = getenv("HOME");
-        _cleanup_free_ char *db_home = NULL, *dir = NULL;
+int user_home(char **ret) {
+        const char *home = getenv("HOME");
+        _cleanup_free_ char *db_home = NULL;
 
-        *ret = NULL;
-        if (base && path_is_absolute(base))
-                return (*ret = path_join(base, "userbox")) ? 0 : -ENOMEM;
         if (!home || !path_is_absolute(home)) {
                 if (user_host_lookup(getuid(), NULL, &db_home) == -ENOMEM)
                         return -ENOMEM;
                 home = db_home;
         }
         if (!home || !path_is_absolute(home))
-                return 0;
+                return -ENOENT;
+        *ret = strdup(home);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int user_xdg_dir(const char *variable, const char *fallback, char **ret) {
+        const char *base = getenv(variable);
+        _cleanup_free_ char *home = NULL, *dir = NULL;
+        int r;
+
+        *ret = NULL;
+        if (base && path_is_absolute(base))
+                return (*ret = path_join(base, "userbox")) ? 0 : -ENOMEM;
+        r = user_home(&home);
+        if (r < 0)
+                return r == -ENOMEM ? r : 0;
         dir = path_join(home, fallback);
         if (!dir)
                 return -ENOMEM;

@@ -24,6 +24,10 @@ int user_host_group_lookup(const char *name, gid_t *ret);
 /* The same as user_host_lookup in the etc/passwd of the tree at rootfd. */
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home);
 
+/* The user's home: $HOME when it is an absolute path, else the host's
+ * /etc/passwd (no NSS, as above). -ENOENT when neither gives one. */
+int user_home(char **ret);
+
 /* The user's own directory of a kind for userbox: $VARIABLE/userbox when
  * VARIABLE (XDG_CONFIG_HOME, XDG_CACHE_HOME) is an absolute path (the XDG
  * base directory spec ignores a relative one), else HOME/FALLBACK/userbox,
