@@ -405,21 +405,25 @@ test_idmap_subid_cache_damaged_or_unusable_is_ignored() {
 
         # A cache directory that is not ours (root with a user's HOME, the
         # other way round) is neither read nor made.
-        if [ ! -e /var/tmp/userbox ]; then
-                XDG_CACHE_HOME=/var/tmp run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
-                assert_eq 0 "$STATUS" "status with a cache directory of root's ($ERR)"
-                [ ! -e /var/tmp/userbox ] || fail "userbox made a cache in /var/tmp, a directory not its user's"
-                assert_eq 6 "$(helper_runs "$dir")" "the helper runs without a cache of ours"
-        else
-                echo ran >>"$dir/runs"
-        fi
+        # (/dev/shm is root's, and writable by all: only the check keeps the
+        # cache out.)
+        [ ! -e /dev/shm/userbox ] || fail "/dev/shm/userbox exists already: remove it"
+        XDG_CACHE_HOME=/dev/shm run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status with a cache directory of root's ($ERR)"
+        [ ! -e /dev/shm/userbox ] || fail "userbox made a cache in /dev/shm, a directory not its user's"
+        XDG_CACHE_HOME=/dev/shm run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 7 "$(helper_runs "$dir")" "the helper runs without a cache of ours"
 
-        # Nowhere to write: every start asks, and says nothing about it.
-        XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        # Nowhere to write (a cache directory of ours that we cannot write):
+        # every start asks, and says nothing about it.
+        local locked
+        locked=$(mktemp_dir)
+        chmod 500 "$locked"
+        XDG_CACHE_HOME=$locked run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
         assert_eq 0 "$STATUS" "status without a writable cache ($ERR)"
         assert_eq "" "$ERR" "stderr without a writable cache"
-        XDG_CACHE_HOME=/nonexistent/cache run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
-        assert_eq 8 "$(helper_runs "$dir")" "each start without a cache runs the helper"
+        XDG_CACHE_HOME=$locked run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
+        assert_eq 9 "$(helper_runs "$dir")" "each start without a cache runs the helper"
 }
 
 # Only a whole answer is remembered: "no such user" or a side libsubid
