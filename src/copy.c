@@ -471,12 +471,9 @@ static int resolve_destination(const char *dst, const char *src_name, int *ret_d
 
 /* "ROOT:PATH", as the user wrote it, for messages. */
 static char *with_root(const char *root, const char *path) {
-        size_t n = strlen(root) + 1 + strlen(path) + 1;
-        char *s = malloc(n);
+        char *s;
 
-        if (s)
-                snprintf(s, n, "%s:%s", root, path);
-        return s;
+        return asprintf(&s, "%s:%s", root, path) < 0 ? NULL : s;
 }
 
 int copy_run(const struct copy_request *req) {
