@@ -23,18 +23,25 @@ static unsigned long user_ms_flags(const struct mount_entry *m) {
                (m->nodev ? MS_NODEV : 0) | (m->noexec ? MS_NOEXEC : 0);
 }
 
-static int check_destination_fd(int fd, const struct stat *root, const char *dest) {
+/* The new root as the user's mounts see it before the pivot. */
+struct user_root {
+        int fd;
         struct stat st;
+        char *path;     /* the kernel's path of fd */
+};
+
+static int check_destination_fd(int fd, const struct user_root *root, const char *dest) {
+        struct stat st;
+        int r;
 
         if (fstat(fd, &st) < 0)
                 return log_errno(-errno, "stat mount destination '%s'", dest);
-        if (st.st_dev == root->st_dev) {
-                if (st.st_ino == root->st_ino)
-                        return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
-                /* On the root's own file system: not /proc, not /sys. */
-                return 0;
-        }
-        if (resolve_is_kernel_fs(fd))
+        if (st.st_dev == root->st.st_dev && st.st_ino == root->st.st_ino)
+                return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
+        r = resolve_is_in_kernel_dirs(fd, root->path);
+        if (r < 0)
+                return log_errno(r, "mount destination '%s': where it resolves", dest);
+        if (r > 0 || (st.st_dev != root->st.st_dev && resolve_is_kernel_fs(fd)))
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", dest);
         return 0;
 }
@@ -67,19 +74,20 @@ static void bind_dir_drop(struct bind_dir *d) {
         d->fd = -1;
 }
 
-static int bind_dir_open(struct bind_dir *d, int rootfd, const char *path, size_t len) {
+static int bind_dir_open(struct bind_dir *d, const struct user_root *root, const char *path, size_t len) {
         struct statx stx;
 
         bind_dir_drop(d);
         d->path = strndup(path, len);
         if (!d->path)
                 return -ENOMEM;
-        d->fd = resolve_in_root(rootfd, d->path, false, false);
+        d->fd = resolve_in_root(root->fd, d->path, false, false);
         d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0;
         /* Without a mount id (statx refused, or Linux < 5.8) every bind goes
          * the whole way, as before this path existed. */
         no_mnt_id = d->usable && !(stx.stx_mask & STATX_MNT_ID);
-        d->usable = d->usable && !no_mnt_id && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd);
+        d->usable = d->usable && !no_mnt_id && S_ISDIR(stx.stx_mode) && !resolve_is_kernel_fs(d->fd) &&
+                    resolve_is_in_kernel_dirs(d->fd, root->path) == 0;
         d->mnt_id = d->usable ? stx.stx_mnt_id : 0;
         return 0;
 }
@@ -105,7 +113,7 @@ static bool bind_dir_name_is_plain(const struct bind_dir *d, const char *name, b
 
 /* 0 when bound, -EAGAIN when this bind must go the whole way (which then
  * reports what is wrong, or binds through a symlink). */
-static int bind_by_name(const struct mount_entry *m, const struct rootfs_source *s, int rootfd,
+static int bind_by_name(const struct mount_entry *m, const struct rootfs_source *s, const struct user_root *root,
                         struct bind_dir *d) {
         const char *slash = strrchr(s->destination, '/');
         const char *name = slash + 1;
@@ -115,7 +123,7 @@ static int bind_by_name(const struct mount_entry *m, const struct rootfs_source 
         if (no_mnt_id)
                 return -EAGAIN;
         if (!d->path || strlen(d->path) != dir_len || strncmp(d->path, s->destination, dir_len) != 0) {
-                r = bind_dir_open(d, rootfd, s->destination, dir_len);
+                r = bind_dir_open(d, root, s->destination, dir_len);
                 if (r < 0)
                         return r;
         }
@@ -125,7 +133,7 @@ static int bind_by_name(const struct mount_entry *m, const struct rootfs_source 
         return r == -ENOMEM ? r : r < 0 ? -EAGAIN : 0;
 }
 
-static int mount_user(const struct mount_entry *m, const struct rootfs_source *s, int rootfd, const struct stat *root,
+static int mount_user(const struct mount_entry *m, const struct rootfs_source *s, const struct user_root *root,
                       struct bind_dir *d) {
         bool bind = m->kind == MOUNT_BIND;
         _cleanup_close_ int fd = -1;
@@ -133,14 +141,14 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
         int r;
 
         if (bind) {
-                r = bind_by_name(m, s, rootfd, d);
+                r = bind_by_name(m, s, root, d);
                 if (r == 0)
                         return 0;
                 if (r != -EAGAIN)
                         return log_errno(r, "bind '%s' to '%s'%s", s->path, s->destination, mounts_attr_hint(r));
         }
         bind_dir_drop(d);
-        fd = resolve_in_root(rootfd, s->destination, true, bind && !s->is_dir);
+        fd = resolve_in_root(root->fd, s->destination, true, bind && !s->is_dir);
         if (fd == -EXDEV)
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
         if (fd < 0)
@@ -163,12 +171,18 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
 
 int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd) {
         struct bind_dir dir = { .fd = -1 };
-        struct stat root;
+        _cleanup_free_ char *root_path = NULL;
+        struct user_root root = { .fd = rootfd };
         int r = 0;
 
-        if (fstat(rootfd, &root) < 0)
-                return log_errno(-errno, "stat the new root");
-
+        if (c->n_mounts) {
+                if (fstat(rootfd, &root.st) < 0)
+                        return log_errno(-errno, "stat the new root");
+                r = resolve_kernel_path(rootfd, &root_path);
+                if (r < 0)
+                        return log_errno(r, "the new root's path");
+                root.path = root_path;
+        }
         if (p->cwd) {
                 /* The host sandbox: the current directory stays writable. */
                 _cleanup_close_ int fd = resolve_in_root(rootfd, p->cwd, true, false);
@@ -179,7 +193,7 @@ int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int r
                         return log_errno(r, "bind the current directory '%s'", p->cwd);
         }
         for (size_t i = 0; i < c->n_mounts && r >= 0; i++)
-                r = mount_user(&c->mounts[i], &p->sources[i], rootfd, &root, &dir);
+                r = mount_user(&c->mounts[i], &p->sources[i], &root, &dir);
         bind_dir_drop(&dir);
         if (r < 0)
                 return r;

@@ -88,6 +88,36 @@ bool resolve_is_kernel_fs(int fd) {
         return false;
 }
 
+int resolve_kernel_path(int fd, char **ret) {
+        char link[RESOLVE_FD_PATH_MAX], buf[PATH_MAX];
+        ssize_t n = readlink(resolve_fd_path(link, fd), buf, sizeof(buf));
+
+        if (n < 0)
+                return -errno;
+        if ((size_t) n >= sizeof(buf))
+                return -ENAMETOOLONG;
+        buf[n] = '\0';
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int resolve_is_in_kernel_dirs(int fd, const char *root_path) {
+        static const char *const dirs[] = { "proc", "sys" };
+        _cleanup_free_ char *path = NULL;
+        int r = resolve_kernel_path(fd, &path);
+
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *dir = path_join(root_path, dirs[i]);
+                if (!dir)
+                        return -ENOMEM;
+                if (path_is_below(path, dir))
+                        return 1;
+        }
+        return 0;
+}
+
 /* As many links as the kernel follows in one lookup (MAXSYMLINKS). */
 #define RESOLVE_LINKS_MAX 40
 

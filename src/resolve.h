@@ -23,6 +23,16 @@ int resolve_in_root(int rootfd, const char *path, bool create, bool want_file);
  * system that no mount of the user may land on. */
 bool resolve_is_kernel_fs(int fd);
 
+/* The kernel's path of what fd refers to, in this mount namespace (the
+ * /proc/self/fd/N link). Returns 0 or -errno; never prints. */
+int resolve_kernel_path(int fd, char **ret);
+
+/* 1 when fd is the root's /proc or /sys or below them, 0 when not, -errno
+ * when its path cannot be read; root_path is resolve_kernel_path() of the
+ * root. The file system type alone misses the tmpfs mounts there: the masks
+ * inside /proc, /sys/fs/cgroup on a cgroup v1 host. */
+int resolve_is_in_kernel_dirs(int fd, const char *root_path);
+
 /* "/proc/self/fd/N": how mount(2) and overlayfs are pointed at an fd that
  * was resolved inside the root, instead of at a path string. */
 #define RESOLVE_FD_PATH_MAX 32

@@ -169,6 +169,32 @@ test_bind_destination_into_proc_or_sys_is_refused() {
         done
 }
 
+# /proc/acpi is masked with an empty tmpfs and, on a cgroup v1 or hybrid
+# host, /sys/fs/cgroup is a tmpfs: their file system type is not a kernel
+# one, yet they are inside /proc and /sys.
+test_tmpfs_mounts_inside_proc_and_sys_are_refused_as_destinations() {
+        local base root dest how
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/src"
+        ln -s /proc/acpi "$root/mnt/acpi"
+        ln -s /sys/fs/cgroup "$root/mnt/cg"
+        for dest in /proc/acpi /sys/fs/cgroup /mnt/acpi /mnt/cg; do
+                for how in "--tmpfs $dest" "-b $base/src:$dest"; do
+                        # shellcheck disable=SC2086 # the option and its value
+                        run "$USERBOX" run $how "$root" -- true
+                        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of $how ($ERR)"
+                        assert_contains "$ERR" "'$dest'" "the message for $how names it"
+                        assert_contains "$ERR" "refus" "the message for $how says why"
+                done
+        done
+        # Into /mnt first (the bind into one directory), then the link.
+        run "$USERBOX" run -b "$base/src:/mnt/x" -b "$base/src:/mnt/cg" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status after a bind into /mnt"
+        assert_contains "$ERR" "'/mnt/cg' resolves into /proc or /sys" "the message after a bind into /mnt"
+}
+
 test_missing_bind_source_is_an_error_naming_it() {
         local before
         before=$(host_mountinfo)
