@@ -30,12 +30,16 @@ struct user_root {
         char *path;     /* the kernel's path of fd */
 };
 
-static int check_destination_fd(int fd, const struct user_root *root, const char *dest) {
+static int check_destination_fd(int fd, const struct user_root *root, const char *dest, bool want_dir) {
         struct stat st;
         int r;
 
         if (fstat(fd, &st) < 0)
                 return log_errno(-errno, "stat mount destination '%s'", dest);
+        if (!!S_ISDIR(st.st_mode) != want_dir)
+                return log_errno(want_dir ? -ENOTDIR : -EISDIR, "mount destination '%s' is %s", dest,
+                                 want_dir ? "not a directory: only a file can be bound there"
+                                          : "a directory: only a directory can be bound there");
         if (st.st_dev == root->st.st_dev && st.st_ino == root->st.st_ino)
                 return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
         r = resolve_is_in_kernel_dirs(fd, root->path);
@@ -153,7 +157,7 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
         if (fd < 0)
                 return log_errno(fd, "mount point '%s'", s->destination);
-        r = check_destination_fd(fd, root, s->destination);
+        r = check_destination_fd(fd, root, s->destination, !bind || s->is_dir);
         if (r < 0)
                 return r;
 

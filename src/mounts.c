@@ -70,6 +70,10 @@ int mounts_mount_on_fd(const char *source, int fd, const char *type, unsigned lo
 }
 
 const char *mounts_attr_hint(int r) {
+        if (r == -EINVAL)
+                /* open_tree refuses an unbindable mount: the root is one
+                 * until the pivot, whatever path (or link) leads there. */
+                return " (is the source inside the root? Its files cannot be bound into it)";
         return r == -ENOSYS ? " (the kernel lacks open_tree/mount_setattr, Linux 5.12+: refusing to protect only the top)" : "";
 }
 

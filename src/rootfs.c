@@ -188,8 +188,13 @@ static int prepare_sources(const struct config *c, struct rootfs_plan *p) {
                 if (lstat(m->source, &st) < 0)
                         return log_errno(-errno, "bind source '%s'", m->source);
                 /* One lstat per source when nothing is a symlink: the cost
-                 * of a bind stays a few microseconds (issue 7). */
-                if (S_ISLNK(st.st_mode) || !path_is_absolute(m->source)) {
+                 * of a bind stays a few microseconds (issue 7). A source
+                 * that reaches the root through a symlinked directory is
+                 * still caught when bound: the root is unbindable, and a
+                 * recursive bind of its /proc or /sys keeps their masks.
+                 * Not so with norbind, which would show them unmasked: such
+                 * a source is always resolved. */
+                if (S_ISLNK(st.st_mode) || !path_is_absolute(m->source) || !m->recursive) {
                         s->path = realpath(m->source, NULL);
                         if (!s->path || stat(s->path, &st) < 0)
                                 return log_errno(-errno, "bind source '%s'", m->source);

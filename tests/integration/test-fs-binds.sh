@@ -195,6 +195,37 @@ test_tmpfs_mounts_inside_proc_and_sys_are_refused_as_destinations() {
         assert_contains "$ERR" "'/mnt/cg' resolves into /proc or /sys" "the message after a bind into /mnt"
 }
 
+test_bind_source_inside_the_root_through_a_symlink_is_refused() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        ln -s root "$base/link"
+        run "$USERBOX" run -b "$base/link/etc:/mnt/x" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a bind of the root's /etc"
+        assert_contains "$ERR" "'$base/link/etc'" "the message names the source"
+        assert_contains "$ERR" "inside the root" "the message says why"
+        # Without its submounts the container's /proc would be unmasked.
+        run "$USERBOX" run -b "$base/link/proc:/mnt/p:norbind" "$root" -- ls /mnt/p/sys
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a norbind bind of the root's /proc"
+        assert_contains "$ERR" "bind source '$base/link/proc' is inside the root" "the message"
+}
+
+test_bind_of_a_directory_onto_a_file_says_so() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$base/dir"
+        echo x >"$base/file"
+        run "$USERBOX" run -b "$base/dir:/etc/passwd" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a directory onto a file"
+        assert_contains "$ERR" "'/etc/passwd' is not a directory" "the message"
+        run "$USERBOX" run -b "$base/file:/etc" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a file onto a directory"
+        assert_contains "$ERR" "'/etc' is a directory" "the message"
+}
+
 test_missing_bind_source_is_an_error_naming_it() {
         local before
         before=$(host_mountinfo)
