@@ -52,7 +52,8 @@ static int check_destination_fd(int fd, const struct user_root *root, const char
 
 /* The directory of the last bind, kept open while binds go into it: 1000
  * binds into /mnt resolve /mnt once (openat2 in the root, as every
- * destination), and each costs 4 system calls instead of 7. A bind onto a
+ * destination, and through no symlink), and each costs 4 system calls
+ * instead of 7. A bind onto a
  * plain name there (on the directory's own mount, so neither a mount point
  * nor a kernel file system, not a symlink, of the type of its source) is
  * moved there by name; a missing name is made there first, as
@@ -79,13 +80,20 @@ static void bind_dir_drop(struct bind_dir *d) {
 }
 
 static int bind_dir_open(struct bind_dir *d, const struct user_root *root, const char *path, size_t len) {
+        struct open_how how = {
+                .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
         struct statx stx;
 
         bind_dir_drop(d);
         d->path = strndup(path, len);
         if (!d->path)
                 return -ENOMEM;
-        d->fd = resolve_in_root(root->fd, d->path, false, false);
+        /* Only a directory reached through no symlink: a bind onto a name
+         * in it can then never change where its path leads, while through
+         * a link (d -> t/n/l) it may cover a directory on the way. */
+        d->fd = sys_openat2(root->fd, d->path, &how, sizeof(how));
         d->usable = d->fd >= 0 && statx(d->fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MNT_ID, &stx) == 0;
         /* Without a mount id (statx refused, or Linux < 5.8) every bind goes
          * the whole way, as before this path existed. */

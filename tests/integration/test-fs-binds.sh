@@ -396,6 +396,31 @@ stacked-read-only" "$(printf '%s\n' "$OUT" | grep -v 'Read-only file system')" "
 c" "$OUT" "the last bind, on the mount that covers /mnt"
 }
 
+# d -> /t/n/l and /t/n/l -> /t: /d is /t until a bind covers /t/n, then it
+# leads into the bind. Binds into /d land where the slow path puts them
+# whether or not another mount comes between (the kept directory of binds
+# into one directory is only kept when no symlink leads to it).
+test_binds_into_a_directory_reached_through_links_follow_earlier_binds() {
+        local base root out_plain out_between
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir -p "$root/t/n" "$base/s1" "$base/s2"
+        ln -s /t "$root/t/n/l"
+        ln -s /t/n/l "$root/d"
+        echo two >"$base/s2/marker"
+        run "$USERBOX" run -b "$base/s1:/d/n" -b "$base/s2:/d/m" "$root" -- \
+                sh -c 'cat /t/m/marker 2>/dev/null; echo -; cat /t/n/l/m/marker 2>/dev/null; true'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        out_plain=$OUT
+        rm -rf "${base:?}/s1/l" "$root/t/m"
+        run "$USERBOX" run -b "$base/s1:/d/n" --tmpfs /zzz -b "$base/s2:/d/m" "$root" -- \
+                sh -c 'cat /t/m/marker 2>/dev/null; echo -; cat /t/n/l/m/marker 2>/dev/null; true'
+        assert_eq 0 "$STATUS" "status with a tmpfs between ($ERR)"
+        out_between=$OUT
+        assert_eq "$out_between" "$out_plain" "where the second bind landed, with and without a mount between"
+}
+
 test_config_prints_the_mount_plan_in_order_as_comments() {
         local src plan
         src=$(mktemp_dir)
