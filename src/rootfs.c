@@ -369,40 +369,95 @@ static const char *overlay_find_refused_layer(const struct rootfs_plan *p, int l
         return NULL;
 }
 
-static int overlay_mount(const struct rootfs_plan *p, int *ret_rootfd) {
-        char target[RESOLVE_FD_PATH_MAX], upper[64], work[64];
-        _cleanup_close_ int lower = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int stage = -1;
-        _cleanup_free_ char *options = NULL;
-        const char *up = p->overlay_upper, *wk = p->overlay_work;
+/* A fresh tmpfs, detached: no path names it (fsopen, Linux 5.2+). */
+static int tmpfs_detached(void) {
+        _cleanup_close_ int fs = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
         int r;
 
-        if (lower < 0)
-                return log_errno(-errno, "open root '%s'", p->root);
-        if (up) {
-                if (mkdir(up, 0755) < 0 && errno != EEXIST)
-                        return log_errno(-errno, "create the overlay's upper directory '%s'", up);
-                if (mkdir(wk, 0700) < 0 && errno != EEXIST)
-                        return log_errno(-errno, "create the overlay's work directory '%s'", wk);
-        } else {
-                struct stat st;
+        if (fs < 0)
+                return fs;
+        r = sys_fsconfig(fs, FSCONFIG_SET_STRING, "mode", "755", 0);
+        if (r >= 0)
+                r = sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+        return r < 0 ? r : sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
+}
 
-                if (mount("tmpfs", resolve_fd_path(target, lower), "tmpfs", 0, "mode=755") < 0)
-                        return log_errno(-errno, "mount the overlay's tmpfs on '%s'", p->root);
-                stage = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (stage < 0)
-                        return log_errno(-errno, "open the overlay's tmpfs");
-                /* The upper directory is the container's "/": same mode as the root. */
-                if (fstat(lower, &st) < 0 || mkdirat(stage, "upper", st.st_mode & 07777) < 0 ||
-                    mkdirat(stage, "work", 0700) < 0)
-                        return log_errno(-errno, "create the overlay's upper layer");
-                snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper", stage);
-                snprintf(work, sizeof(work), "/proc/self/fd/%d/work", stage);
-                up = upper;
-                wk = work;
+/* The last message the kernel left in a file system context ("e overlay:
+ * ..."), for an error that would otherwise be a bare errno. */
+static void fs_context_message(int fs, char *buf, size_t size) {
+        ssize_t n;
+
+        buf[0] = '\0';
+        while ((n = read(fs, buf, size - 1)) > 0) {
+                buf[n] = '\0';
+                if (n > 2 && buf[1] == ' ')
+                        memmove(buf, buf + 2, (size_t) n - 1);
         }
-        resolve_fd_path(target, stage >= 0 ? stage : lower);
+}
 
+/* The overlay made from fds alone (overlayfs takes its layers as fds from
+ * Linux 6.13): once the root is open, nothing is looked up by its path, so a
+ * root path swapped for a symlink meanwhile changes nothing, and there is no
+ * limit on the layers' paths. Returns the detached overlay's fd, -EOPNOTSUPP
+ * when the kernel cannot (the caller then mounts by path), or -errno,
+ * reported here. */
+static int overlay_from_fds(const struct rootfs_plan *p, int lower, int upper, int work) {
+        _cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+        char msg[256];
+        int r;
+
+        if (fs < 0)
+                return -EOPNOTSUPP;
+        /* The upper layer first: a kernel that takes no fd refuses it. */
+        if (sys_fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper) < 0)
+                return -EOPNOTSUPP;
+        for (size_t i = 0; p->layers && p->layers[i]; i++) {
+                _cleanup_close_ int fd = open(p->layers[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+                if (fd < 0)
+                        return log_errno(-errno, "layer '%s'", p->layers[i]);
+                r = sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fd);
+                if (r < 0) {
+                        fs_context_message(fs, msg, sizeof(msg));
+                        return log_errno(r, "overlayfs refuses the layer '%s'%s%s", p->layers[i],
+                                         msg[0] ? ": " : "", msg);
+                }
+        }
+        /* The root: the bottom layer. userxattr: trusted.* xattrs are out
+         * of reach in a user namespace. */
+        r = sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower);
+        if (r >= 0)
+                r = sys_fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work);
+        if (r >= 0)
+                r = sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
+        if (r >= 0)
+                r = sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+        if (r >= 0)
+                r = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
+        if (r < 0) {
+                const char *bad = overlay_find_refused_layer(p, lower);
+
+                fs_context_message(fs, msg, sizeof(msg));
+                if (bad)
+                        return log_errno(r, "mount overlay on '%s': overlayfs refuses the layer '%s'%s%s", p->root,
+                                         bad, msg[0] ? ": " : "", msg);
+                return log_errno(r, "mount overlay on '%s' (%zu layers)%s%s", p->root, strv_length(p->layers),
+                                 msg[0] ? ": " : "", msg);
+        }
+        return r;
+}
+
+/* Without overlayfs's fds (Linux < 6.13): the overlay mounted by its
+ * options string onto the root directory's tmpfs, or onto the root itself
+ * with an upper directory of the user's. Only the last step, opening the
+ * result, goes by the root's path. */
+static int overlay_mount_by_options(const struct rootfs_plan *p, int lower, int stage, const char *up,
+                                    const char *wk, int *ret_rootfd) {
+        char target[RESOLVE_FD_PATH_MAX];
+        _cleanup_free_ char *options = NULL;
+        int r;
+
+        resolve_fd_path(target, stage >= 0 ? stage : lower);
         r = overlay_options(p, 0, lower, up, wk, &options);
         if (r < 0)
                 return log_errno(r, "overlay options");
@@ -429,11 +484,64 @@ static int overlay_mount(const struct rootfs_plan *p, int *ret_rootfd) {
                         return log_errno(r, "mount overlay on '%s': overlayfs refuses the layer '%s'", p->root, bad);
                 return log_errno(r, "mount overlay on '%s' (%zu layers)", p->root, strv_length(p->layers));
         }
-
         *ret_rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (*ret_rootfd < 0)
                 return log_errno(-errno, "open the overlay root");
         return 0;
+}
+
+/* The root's overlay over the root directory lower. *ret_detached: it is
+ * not attached anywhere yet. */
+static int overlay_mount(const struct rootfs_plan *p, int lower, int *ret_rootfd, bool *ret_detached) {
+        char upper[RESOLVE_FD_PATH_MAX], work[RESOLVE_FD_PATH_MAX];
+        _cleanup_close_ int stage = -1, upfd = -1, wkfd = -1;
+        const char *up = p->overlay_upper, *wk = p->overlay_work;
+        int r;
+
+        if (up) {
+                if (mkdir(up, 0755) < 0 && errno != EEXIST)
+                        return log_errno(-errno, "create the overlay's upper directory '%s'", up);
+                if (mkdir(wk, 0700) < 0 && errno != EEXIST)
+                        return log_errno(-errno, "create the overlay's work directory '%s'", wk);
+                upfd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                wkfd = open(wk, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (upfd < 0 || wkfd < 0)
+                        return log_errno(-errno, "open the overlay's directory '%s'", upfd < 0 ? up : wk);
+        } else {
+                struct stat st;
+
+                stage = tmpfs_detached();
+                if (stage < 0)
+                        return log_errno(stage, "make the overlay's tmpfs%s",
+                                         stage == -ENOSYS ? " (fsopen needs Linux 5.2+)" : "");
+                /* The upper directory is the container's "/": same mode as the root. */
+                if (fstat(lower, &st) < 0 || mkdirat(stage, "upper", st.st_mode & 07777) < 0 ||
+                    mkdirat(stage, "work", 0700) < 0)
+                        return log_errno(-errno, "create the overlay's upper layer");
+                upfd = openat(stage, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                wkfd = openat(stage, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (upfd < 0 || wkfd < 0)
+                        return log_errno(-errno, "open the overlay's upper layer");
+        }
+        r = overlay_from_fds(p, lower, upfd, wkfd);
+        if (r >= 0) {
+                *ret_rootfd = r;
+                *ret_detached = true;
+                return 0;
+        }
+        if (r != -EOPNOTSUPP)
+                return r;
+        *ret_detached = false;
+        if (stage >= 0) {
+                /* mount(2) needs the tmpfs attached: onto the root
+                 * directory itself, which the fd names exactly. */
+                r = sys_move_mount(stage, "", lower, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+                if (r < 0)
+                        return log_errno(r, "mount the overlay's tmpfs on '%s'", p->root);
+                up = resolve_fd_path(upper, upfd);
+                wk = resolve_fd_path(work, wkfd);
+        }
+        return overlay_mount_by_options(p, lower, stage, up, wk, ret_rootfd);
 }
 
 static int create_standard_dirs(const struct rootfs_plan *p, int rootfd) {
@@ -482,11 +590,23 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
  * made read-only if asked, attached on the root directory; s->rootfd then
  * names it. */
 static int mount_root(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
+        /* The root directory is looked up by its path once: what is built
+         * is attached onto this very directory even if the path is swapped
+         * for a symlink meanwhile. */
+        struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+        _cleanup_close_ int dir = sys_openat2(AT_FDCWD, p->root, &how, sizeof(how));
         bool detached = false;
         int r;
 
+        /* The plan resolved every link in the root's path. */
+        if (dir == -ENOSYS)
+                dir = sys_result(open(p->root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (dir == -ELOOP || dir == -ENOTDIR)
+                return log_errno(dir, "root '%s' changed since it was checked: a symlink leads to it now", p->root);
+        if (dir < 0)
+                return log_errno(dir, "open root '%s'", p->root);
         if (p->overlay) {
-                r = overlay_mount(p, &s->rootfd);
+                r = overlay_mount(p, dir, &s->rootfd, &detached);
                 if (r < 0)
                         return r;
                 log_step("rootfs: overlay on '%s'", p->root);
@@ -494,7 +614,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                 /* A detached clone of the root's tree: pivot_root needs a
                  * mount point, and the clone can be made read-only before
                  * anything can see it. */
-                s->rootfd = sys_open_tree(AT_FDCWD, p->root, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                s->rootfd = sys_open_tree(dir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
                 if (s->rootfd < 0) {
                         r = s->rootfd;
                         s->rootfd = -1;
@@ -519,7 +639,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                                          r == -ENOSYS ? " (mount_setattr needs Linux 5.12+)" : "");
         }
         if (detached) {
-                r = sys_move_mount(s->rootfd, "", AT_FDCWD, p->root, MOVE_MOUNT_F_EMPTY_PATH);
+                r = sys_move_mount(s->rootfd, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
                 if (r < 0)
                         return log_errno(r, "bind root '%s'", p->root);
         }

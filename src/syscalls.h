@@ -74,6 +74,30 @@ static inline int sys_mount_setattr(int dirfd, const char *path, unsigned flags,
 #endif
 }
 
+static inline int sys_fsopen(const char *fs_name, unsigned flags) {
+#ifdef __NR_fsopen
+        return sys_result(syscall(__NR_fsopen, fs_name, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux) {
+#ifdef __NR_fsconfig
+        return sys_result(syscall(__NR_fsconfig, fd, cmd, key, value, aux));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_fsmount(int fd, unsigned flags, unsigned attr_flags) {
+#ifdef __NR_fsmount
+        return sys_result(syscall(__NR_fsmount, fd, flags, attr_flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags) {
 #ifdef __NR_close_range
         return sys_result(syscall(__NR_close_range, first, last, flags));

@@ -80,6 +80,15 @@ test_overlay_dir_keeps_changes_across_runs() {
         assert_eq "" "$OUT" "a run without the overlay sees none of its changes"
 }
 
+test_a_layer_overlayfs_refuses_is_named() {
+        local base
+        base=$(mktemp_dir)
+        mkdir "$base/layer"
+        run "$USERBOX" run --layers "$base/layer:/proc" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "overlayfs refuses the layer '/proc'" "the message names the layer"
+}
+
 test_overlay_dir_inside_the_root_is_refused() {
         local root
         root=$(mktemp_dir)/root

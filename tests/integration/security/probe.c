@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *err_name(int e) {
@@ -220,9 +221,23 @@ static int cmd_session(void) {
         return 0;
 }
 
+/* exchange A B SECONDS: swap two paths atomically, over and over, for a
+ * while: a root directory and a symlink, to race userbox's setup. */
+static int cmd_exchange(int argc, char **argv) {
+        time_t end = time(NULL) + (argc > 3 ? atoi(argv[3]) : 5);
+
+        while (time(NULL) < end)
+                for (int i = 0; i < 1000; i++)
+                        if (syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD, argv[2], 2 /* RENAME_EXCHANGE */) < 0) {
+                                perror("renameat2");
+                                return 1;
+                        }
+        return 0;
+}
+
 int main(int argc, char **argv) {
         if (argc < 2) {
-                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session ...\n");
+                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session|exchange ...\n");
                 return 2;
         }
         argv++, argc--;
@@ -244,6 +259,8 @@ int main(int argc, char **argv) {
                 return cmd_setgroups();
         if (strcmp(argv[0], "session") == 0)
                 return cmd_session();
+        if (strcmp(argv[0], "exchange") == 0 && argc >= 3)
+                return cmd_exchange(argc, argv);
         fprintf(stderr, "probe: unknown command '%s'\n", argv[0]);
         return 2;
 }

@@ -107,3 +107,26 @@ test_proc_as_symlink_in_the_root_is_refused() {
         assert_contains "$ERR" "/proc" "the error message"
         assert_victim_untouched
 }
+
+# Another process of the user swaps the root directory with a symlink to
+# another directory of theirs while containers start over it with a
+# tmpfs overlay: whichever directory a start gets, the overlay's upper
+# layer stays on its tmpfs, so neither directory ever gains a file.
+test_root_swapped_for_a_symlink_during_start_changes_no_directory() {
+        local base dir before_root before_else i swapper
+        dir=$(probe_dir) || exit $?
+        base=$(mktemp_dir)
+        make_root "$base/root"
+        mkdir "$base/elsewhere"
+        ln -s "$base/elsewhere" "$base/alt"
+        before_root=$(cd "$base/root" && find . -printf '%p %y %s\n' | sort)
+        "$dir/probe" exchange "$base/root" "$base/alt" 3 &
+        swapper=$!
+        for i in $(seq 1 60); do
+                "$USERBOX" run --overlay "$base/root" -- sh -c 'echo pwned >/marker; mkdir /made' >/dev/null 2>&1
+        done
+        wait "$swapper" || fail "the swapper failed"
+        [ -L "$base/root" ] && { mv -T "$base/root" "$base/link" && mv -T "$base/alt" "$base/root" && mv -T "$base/link" "$base/alt"; }
+        assert_eq "$before_root" "$(cd "$base/root" && find . -printf '%p %y %s\n' | sort)" "the root directory"
+        assert_eq "" "$(find "$base/elsewhere" -mindepth 1)" "the directory the symlink leads to"
+}
