@@ -493,7 +493,17 @@ int copy_run(const struct copy_request *req) {
         /* The host side is opened before chroot; the root side after it, so
          * every path of the root resolves inside the root. */
         if (req->into_root) {
-                src_dir = open_parent(req->source, &src_name);
+                _cleanup_free_ char *resolved = NULL;
+
+                /* Without -a a symlink given as the source is followed, and
+                 * here, on the host: after the chroot its target would
+                 * resolve in the root. */
+                if (!req->archive && lstat(req->source, &st) == 0 && S_ISLNK(st.st_mode)) {
+                        resolved = realpath(req->source, NULL);
+                        if (!resolved)
+                                return log_errno(-errno, "cp: '%s'", shown_src);
+                }
+                src_dir = open_parent(resolved ? resolved : req->source, &src_name);
                 if (src_dir < 0)
                         return log_errno(src_dir, "cp: '%s'", shown_src);
         } else {

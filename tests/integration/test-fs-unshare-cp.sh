@@ -302,6 +302,26 @@ test_cp_absolute_symlink_in_the_root_resolves_inside_it() {
         assert_eq "container passwd" "$(cat "$base/out3")" "content through a directory link, -a"
 }
 
+# The host side of a copy in is the host's: a symlink given as the source
+# is followed on the host (without -a), not in the root after the chroot.
+test_cp_host_symlink_source_copies_the_hosts_file() {
+        require_subid
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        echo host >"$base/hostfile"
+        mkdir -p "$root/$base"
+        echo container >"$root/$base/hostfile"
+        ln -s "$base/hostfile" "$base/link"
+        assert_status 0 "$USERBOX" cp "$base/link" "$root:/copied"
+        assert_eq host "$(cat "$root/copied")" "content copied through the host's link"
+        assert_status 0 "$USERBOX" cp "$base/link" "$root:/tmp/"
+        assert_eq host "$(cat "$root/tmp/link")" "copied into a directory, under the link's name"
+        assert_status 0 "$USERBOX" cp -a "$base/link" "$root:/kept"
+        assert_eq "$base/hostfile" "$(readlink "$root/kept")" "with -a the link itself"
+}
+
 test_cp_relative_symlink_climbing_out_of_the_root_stays_inside() {
         require_subid
         local base root
