@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,17 @@ int config_finalize(struct config *c) {
 
 bool config_key_is_set(const struct config *c, enum config_key key) {
         return c->origins[key].file || c->origins[key].line;
+}
+
+const char *config_origin_name(const struct origin *o, const char *section, const char *key,
+                               const char *option, char *buf, size_t size) {
+        if (o && o->file)
+                snprintf(buf, size, "%s:%u: [%s] %s", o->file, o->line, section, key);
+        else if (o && o->line && option)
+                snprintf(buf, size, "%s", option);
+        else
+                snprintf(buf, size, "[%s] %s", section, key);
+        return buf;
 }
 
 #define CAP_BIT(n) (UINT64_C(1) << (n))

@@ -190,6 +190,15 @@ int config_finalize(struct config *c);
 /* True when key was set by a profile or the command line. */
 bool config_key_is_set(const struct config *c, enum config_key key);
 
+/* Room for config_origin_name(): a path and a section/key or option. */
+#define CONFIG_ORIGIN_NAME_MAX 4352
+/* Names a setting by where it came from, for a message that follows
+ * ": reason": "FILE:LINE: [Section] Key" for a profile line, option for the
+ * command line ("--hostname", "--limit NOFILE"), "[Section] Key" when it
+ * was never set or has no option. Writes into buf and returns it. */
+const char *config_origin_name(const struct origin *o, const char *section, const char *key,
+                               const char *option, char *buf, size_t size);
+
 /* The capabilities kept by default (docker/podman's list). */
 uint64_t config_default_capabilities(void);
 /* The capability set the container ends up with. */

@@ -26,6 +26,9 @@
 
 extern char **environ;
 
+/* The hostname of a container whose root's name is no hostname. */
+#define CONTAINER_DEFAULT_HOSTNAME "userbox"
+
 _Noreturn void child_fail(struct child *child, int r, int exit_status) {
         struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
         const char *text = log_deferred_message();
@@ -142,12 +145,32 @@ static int apply_rlimits(const struct config *c) {
         return 0;
 }
 
+/* The hostname asked for; else the root directory's name (as
+ * systemd-nspawn names a machine), or "userbox" when that name is no
+ * hostname (a root of "/", a name too long or with other characters).
+ * NULL when the host's name stays: the host's UTS namespace, or the host
+ * sandbox. */
 static const char *container_hostname(const struct config *c) {
+        if (!c->uts)
+                return NULL;
         if (c->hostname)
                 return c->hostname;
-        if (c->root)
-                return path_basename(c->root);
-        return NULL; /* the host sandbox keeps the host's name */
+        if (!c->root)
+                return NULL;
+        return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
+}
+
+int container_check(const struct config *c, const struct idmap_plan *plan _unused_) {
+        char where[CONFIG_ORIGIN_NAME_MAX];
+
+        /* Without a UTS namespace of its own the container has the host's
+         * name, which it may not change: the name asked for would only
+         * reach $HOSTNAME, a lie to every program that asks the kernel. */
+        if (c->hostname && !c->uts)
+                return log_error("%s: needs [Namespaces] UTS=yes",
+                                 config_origin_name(&c->origins[KEY_HOSTNAME], "Container", "Hostname",
+                                                    "--hostname", where, sizeof(where)));
+        return 0;
 }
 
 /* The launcher compiles the seccomp filter while we mount (two cores,

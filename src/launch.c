@@ -384,6 +384,9 @@ int launch_run(struct config *c) {
         if (r < 0)
                 goto out;
         log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
+        r = container_check(c, plan);
+        if (r < 0)
+                goto out;
         r = rootfs_prepare(c, &rootfs);
         if (r < 0)
                 goto out;

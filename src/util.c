@@ -298,6 +298,15 @@ void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size) {
         return p;
 }
 
+bool hostname_is_valid(const char *s) {
+        size_t n = strlen(s);
+        bool ok = n > 0 && n <= 64 && s[0] != '-' && s[0] != '.' && s[n - 1] != '-';
+
+        for (const char *p = s; ok && *p; p++)
+                ok = isalnum((unsigned char) *p) || *p == '-' || *p == '.';
+        return ok;
+}
+
 unsigned string_distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
         unsigned row[64];

@@ -87,6 +87,10 @@ int write_file_at(int dir, const char *path, const char *s);
 /* A string with a control character (other than tab) in it. */
 bool string_has_cc(const char *s);
 
+/* A name sethostname() takes and a resolver would: 1 to 64 of A-Z a-z 0-9
+ * '.' '-', not starting with '-' or '.', not ending with '-'. */
+bool hostname_is_valid(const char *s);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 unsigned string_distance(const char *a, const char *b);
 

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Settings the container could only fail on after clone are refused before
+# it (design §2): exit 125, one message naming the key and its line, or the
+# option, and no namespace created. Also what the hostname falls back to.
+
+# checks_profile TEXT: a profile file holding TEXT (printf format), as
+# userbox accepts it (mode 600 in a directory of the user's own).
+checks_profile() {
+        local dir
+        dir=$(mktemp_dir)
+        chmod 700 "$dir"
+        # shellcheck disable=SC2059
+        printf "$1" >"$dir/p.ini"
+        chmod 600 "$dir/p.ini"
+        printf '%s\n' "$dir/p.ini"
+}
+
+# checks_refused MESSAGE OPTIONS... ROOT [-- CMD]: userbox run must exit 125
+# with "userbox: MESSAGE" as its only line, and with -v show no clone step
+# (-v prints "cloned pid N" once the namespaces exist).
+checks_refused() {
+        local message=$1
+        shift
+        run "$USERBOX" run "$@"
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of userbox run $* (stderr: $ERR)"
+        assert_eq "userbox: $message" "$ERR" "the one message"
+        run "$USERBOX" run -v "$@"
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of userbox run -v $*"
+        assert_not_contains "$ERR" "cloned pid" "the -v steps (refused after clone)"
+}
+
+test_hostname_without_a_uts_namespace_is_refused_before_clone() {
+        local p
+        p=$(checks_profile '[Namespaces]\nUTS=no\n[Container]\nHostname=foo\n')
+        checks_refused "$p:4: [Container] Hostname: needs [Namespaces] UTS=yes" \
+                --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- hostname
+        p=$(checks_profile '[Namespaces]\nUTS=no\n')
+        checks_refused "--hostname: needs [Namespaces] UTS=yes" \
+                --no-default-profile --profile "$p" --idmap single -H foo "$TEST_ROOT" -- hostname
+}
+
+test_without_a_uts_namespace_the_hostname_and_HOSTNAME_are_the_hosts() {
+        local p
+        p=$(checks_profile '[Namespaces]\nUTS=no\n')
+        # env, not a shell: a shell may set $HOSTNAME itself.
+        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- \
+                sh -c 'hostname; env | grep "^HOSTNAME=" || true'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        local name
+        name=$(hostname)
+        case $OUT in
+        "$name" | "$name
+HOSTNAME=$name") ;;
+        *) fail "expected the host's name '$name' (and \$HOSTNAME unset or the same), got: $OUT" ;;
+        esac
+}
+
+test_root_whose_name_is_no_hostname_gets_the_default_hostname() {
+        local dir root
+        dir=$(mktemp_dir)
+        root=$dir/$(printf 'r%.0s' $(seq 70))
+        make_root "$root"
+        run "$USERBOX" run --idmap single "$root" -- sh -c 'hostname; env | grep "^HOSTNAME="'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "userbox
+HOSTNAME=userbox" "$OUT" "hostname and \$HOSTNAME of a root named with 70 r's"
+        run "$USERBOX" run --idmap single --read-only / -- hostname
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq userbox "$OUT" "hostname with / as the root"
+}
+
+test_invalid_explicit_hostname_is_refused_before_clone() {
+        local p long
+        long=$(printf 'r%.0s' $(seq 70))
+        p=$(checks_profile "[Container]\nHostname=$long\n")
+        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_eq "userbox: $p:2: [Container] Hostname: not a valid hostname (1-64 of A-Z a-z 0-9 . -): '$long'" \
+                "$ERR" "message"
+        run "$USERBOX" run -v --idmap single -H 'bad_name' "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status with -H bad_name ($ERR)"
+        assert_contains "$ERR" "'bad_name': not a valid hostname" "message"
+        assert_not_contains "$ERR" "cloned pid" "the -v steps"
+}
