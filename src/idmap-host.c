@@ -17,9 +17,12 @@ static const struct {
         const char *file;
         const char *helper;
         const char *configured;
+        enum config_key key;    /* the explicit lines: [IDMap] UID= or --uidmap */
+        const char *key_name;
+        const char *option;
 } kinds[2] = {
-        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH },
-        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH },
+        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH, KEY_IDMAP_UID, "UID", "--uidmap" },
+        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
 };
 
 /* The configured path first, then PATH: a distribution may keep the
@@ -156,6 +159,21 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                                    explicit[0], n_explicit[0], explicit[1], n_explicit[1], ret, &reason);
         if (r < 0)
                 return reason ? log_error("%s", reason) : log_errno(r, "cannot plan the id map");
+        /* The container is set up as the launcher's own ids (the child
+         * creates /dev's nodes, the mount points, ...): left unmapped, it
+         * would be the overflow id, and every file it creates EOVERFLOW. */
+        for (int k = 0; k < 2; k++) {
+                const uint32_t inside = k == 0 ? (uint32_t) ret->inside_uid : (uint32_t) ret->inside_gid;
+                char where[CONFIG_ORIGIN_NAME_MAX];
+
+                if (inside != UINT32_MAX)
+                        continue;
+                idmap_plan_done(ret);
+                config_origin_name(&c->origins[kinds[k].key], "IDMap", kinds[k].key_name, kinds[k].option,
+                                   where, sizeof(where));
+                return log_error("%s: the %s map must include your own %s %" PRIu32 " (a line INSIDE:%" PRIu32 ":1)",
+                                 where, kinds[k].name, kinds[k].name, own[k], own[k]);
+        }
 
         if (ret->use_helpers)
                 for (int k = 0; k < 2; k++)

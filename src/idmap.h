@@ -31,7 +31,8 @@ struct idmap_plan {
         uid_t host_uid;
         gid_t host_gid;
         uid_t inside_uid;               /* what the launcher's uid is inside; */
-        gid_t inside_gid;               /* (uid_t) -1 when an explicit map leaves it out */
+        gid_t inside_gid;               /* (uid_t) -1 when an explicit map leaves it out
+                                         * (idmap_plan() refuses such a map) */
         char *uid_helper;               /* use_helpers: paths of newuidmap/newgidmap */
         char *gid_helper;
         char *fallback_reason;          /* auto -> single: why (already printed) */

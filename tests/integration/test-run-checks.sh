@@ -83,3 +83,18 @@ test_invalid_explicit_hostname_is_refused_before_clone() {
         assert_contains "$ERR" "'bad_name': not a valid hostname" "message"
         assert_not_contains "$ERR" "cloned pid" "the -v steps"
 }
+
+test_uid_map_without_the_users_own_uid_is_refused_before_clone() {
+        require_subid
+        local su sg u g p
+        u=$(id -u) g=$(id -g)
+        read -r su _ < <(subid_ranges uid)
+        read -r sg _ < <(subid_ranges gid)
+        checks_refused "--uidmap: the uid map must include your own uid $u (a line INSIDE:$u:1)" \
+                --uidmap "0:$su:10" "$TEST_ROOT" -- id
+        checks_refused "--gidmap: the gid map must include your own gid $g (a line INSIDE:$g:1)" \
+                --uidmap "0:$u:1" --gidmap "0:$sg:10" "$TEST_ROOT" -- id
+        p=$(checks_profile "[IDMap]\nUID=1:$su:10\nUID=20:$((su + 10)):5\n")
+        checks_refused "$p:3: [IDMap] UID: the uid map must include your own uid $u (a line INSIDE:$u:1)" \
+                --no-default-profile --profile "$p" "$TEST_ROOT" -- id
+}
