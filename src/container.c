@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The container's side of a launch, in the cloned child: see container.h. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
@@ -160,7 +161,47 @@ static const char *container_hostname(const struct config *c) {
         return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
 }
 
-int container_check(const struct config *c, const struct idmap_plan *plan _unused_) {
+/* The user's ids must be in the map: setresuid/setresgid to an unmapped
+ * id fails with EINVAL, which says nothing of why. named: the spec was a
+ * name, whose ids came from the container's /etc/passwd. */
+static int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid_t uid, gid_t gid,
+                             bool named) {
+        _cleanup_free_ char *reason = NULL;
+        char where[CONFIG_ORIGIN_NAME_MAX];
+        int r = idmap_check_inside(plan, uid, gid, &reason);
+
+        if (r >= 0)
+                return 0;
+        config_origin_name(&c->origins[KEY_USER], "Container", "User", "--user", where, sizeof(where));
+        if (named)
+                return log_error("%s: '%s' in the container's /etc/passwd: %s", where, c->user,
+                                 reason ?: strerror(-r));
+        return log_error("%s: %s", where, reason ?: strerror(-r));
+}
+
+/* A numeric User= is checked before clone; a name only can be, after the
+ * root's /etc/passwd is read in container_main(). */
+static int check_numeric_user(const struct config *c, const struct idmap_plan *plan) {
+        _cleanup_free_ char *user = NULL;
+        uint32_t uid, gid = UINT32_MAX;
+        char *colon;
+
+        if (!c->user || !isdigit((unsigned char) c->user[0]))
+                return 0;
+        user = strdup(c->user);
+        if (!user)
+                return log_errno(-ENOMEM, "checking the user");
+        colon = strchr(user, ':');
+        if (colon)
+                *colon++ = '\0';
+        if (parse_uint32(user, &uid) < 0)
+                return 0; /* user_resolve() says what is wrong with it */
+        if (colon && parse_uint32(colon, &gid) < 0)
+                gid = UINT32_MAX;
+        return check_user_mapped(c, plan, (uid_t) uid, (gid_t) gid, false);
+}
+
+int container_check(const struct config *c, const struct idmap_plan *plan) {
         char where[CONFIG_ORIGIN_NAME_MAX];
 
         /* Without a UTS namespace of its own the container has the host's
@@ -170,7 +211,7 @@ int container_check(const struct config *c, const struct idmap_plan *plan _unuse
                 return log_error("%s: needs [Namespaces] UTS=yes",
                                  config_origin_name(&c->origins[KEY_HOSTNAME], "Container", "Hostname",
                                                     "--hostname", where, sizeof(where)));
-        return 0;
+        return check_numeric_user(c, plan);
 }
 
 /* The launcher compiles the seccomp filter while we mount (two cores,
@@ -262,6 +303,8 @@ _Noreturn void container_main(struct child *child) {
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         if (c->user) {
                 r = user_resolve(rootfd, c->user, &uid, &gid, &home, &groups, &n_groups);
+                if (r >= 0)
+                        r = check_user_mapped(c, child->plan, uid, gid, !isdigit((unsigned char) c->user[0]));
                 if (r < 0)
                         child_fail(child, r, EXIT_USERBOX_FAILED);
         } else {

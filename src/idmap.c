@@ -283,19 +283,35 @@ static bool ranges_cover(const struct id_triple *ranges, size_t n, uint64_t star
         return true;
 }
 
-static void ranges_describe(const struct id_triple *ranges, size_t n, char *buf, size_t size) {
-        size_t len = 0;
+/* "100000-165535, 300000-300999": the host ids of ranges (or with inside,
+ * the container ids of map lines), runs that continue each other merged. */
+static void ranges_describe(const struct id_triple *ranges, size_t n, bool inside, char *buf, size_t size) {
+        size_t len = 0, shown = 0;
+        uint64_t start = 0, end = 0;    /* the run being gathered: [start, end) */
 
         buf[0] = '\0';
-        for (size_t i = 0; i < n && len < size; i++) {
-                if (ranges[i].count == 0)
+        for (size_t i = 0; i <= n && len < size; i++) {
+                uint64_t first = i < n ? (inside ? ranges[i].inside : ranges[i].outside) : 0;
+
+                if (i < n && ranges[i].count == 0)
                         continue;
-                if (i >= 8) {
-                        snprintf(buf + len, size - len, ", ...");
-                        return;
+                if (i < n && end > start && first == end) {
+                        end += ranges[i].count;
+                        continue;
                 }
-                len += (size_t) snprintf(buf + len, size - len, "%s%" PRIu32 "-%" PRIu64, len ? ", " : "",
-                                         ranges[i].outside, (uint64_t) ranges[i].outside + ranges[i].count - 1);
+                if (end > start) {
+                        if (shown++ == 8) {
+                                snprintf(buf + len, size - len, ", ...");
+                                return;
+                        }
+                        len += (size_t) snprintf(buf + len, size - len, "%s%" PRIu64, len ? ", " : "", start);
+                        if (end - 1 > start && len < size)
+                                len += (size_t) snprintf(buf + len, size - len, "-%" PRIu64, end - 1);
+                }
+                if (i < n) {
+                        start = first;
+                        end = first + ranges[i].count;
+                }
         }
 }
 
@@ -336,7 +352,7 @@ static int check_explicit(const struct id_kind *kind, uint32_t own, const struct
                 if (!(t->outside == own && t->count == 1) &&
                     !ranges_cover(ranges, n_ranges, t->outside, (uint64_t) t->outside + t->count)) {
                         char granted[256], ids[64];
-                        ranges_describe(ranges, n_ranges, granted, sizeof(granted));
+                        ranges_describe(ranges, n_ranges, false, granted, sizeof(granted));
                         if (t->count == 1)
                                 snprintf(ids, sizeof(ids), "host %s %" PRIu32 " is", kind->name, t->outside);
                         else
@@ -468,6 +484,35 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
                              map_is_own_id_only(ret->gid, ret->n_gid, (uint32_t) gid));
         ret->setgroups_denied = !ret->use_helpers || !map_uses_grant(ret->gid, ret->n_gid, gid_ranges, n_gid_ranges);
         ret->fallback_reason = TAKE_PTR(fallback);
+        return 0;
+}
+
+static bool map_has_inside(const struct id_triple *lines, size_t n, uint32_t inside) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].inside <= inside && inside - lines[i].inside < lines[i].count)
+                        return true;
+        return false;
+}
+
+int idmap_check_inside(const struct idmap_plan *p, uid_t uid, gid_t gid, char **reason) {
+        const struct id_triple *lines[2] = { p->uid, p->gid };
+        const size_t n[2] = { p->n_uid, p->n_gid };
+        const uint32_t id[2] = { (uint32_t) uid, (uint32_t) gid };
+
+        if (reason)
+                *reason = NULL;
+        for (int k = 0; k < 2; k++) {
+                bool explicit = k == 0 ? p->explicit_uid : p->explicit_gid;
+                char mapped[256];
+
+                if (id[k] == UINT32_MAX || map_has_inside(lines[k], n[k], id[k]))
+                        continue;
+                ranges_describe(lines[k], n[k], true, mapped, sizeof(mapped));
+                return fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
+                            "its %s map holds %ss %s only (%s%s)", kinds[k].name, id[k], kinds[k].name,
+                            kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
+                            explicit ? "" : mode_names[p->mode]);
+        }
         return 0;
 }
 

@@ -65,6 +65,11 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
                            const struct id_triple *explicit_gid, size_t n_explicit_gid,
                            struct idmap_plan *ret, char **reason);
 
+/* Pure: 0 when the container ids uid and gid are in the plan's maps
+ * ((uid_t) -1 or (gid_t) -1: not checked), else -ERANGE with *reason
+ * naming the id and the container ids the map holds. */
+int idmap_check_inside(const struct idmap_plan *p, uid_t uid, gid_t gid, char **reason);
+
 /* Parses "INSIDE:OUTSIDE:COUNT": -EINVAL on garbage or a zero count,
  * -ERANGE when INSIDE+COUNT or OUTSIDE+COUNT passes 2^32-1. */
 int idmap_parse_triple(const char *s, struct id_triple *ret);

@@ -98,3 +98,37 @@ test_uid_map_without_the_users_own_uid_is_refused_before_clone() {
         checks_refused "$p:3: [IDMap] UID: the uid map must include your own uid $u (a line INSIDE:$u:1)" \
                 --no-default-profile --profile "$p" "$TEST_ROOT" -- id
 }
+
+test_user_outside_the_id_map_is_refused_before_clone() {
+        local p
+        checks_refused "--user: uid 5 is not mapped in the container: its uid map holds uids 0 only (idmap single)" \
+                --idmap single -u 5 "$TEST_ROOT" -- id
+        checks_refused "--user: gid 5 is not mapped in the container: its gid map holds gids 0 only (idmap single)" \
+                --idmap single -u 0:5 "$TEST_ROOT" -- id
+        p=$(checks_profile '[Container]\nUser=70000\n')
+        checks_refused "$p:2: [Container] User: uid 70000 is not mapped in the container: its uid map holds uids 0 only (idmap single)" \
+                --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- id
+}
+
+test_user_outside_the_subid_map_names_the_mapped_range() {
+        require_subid
+        local total=0 start count
+        while read -r start count; do
+                total=$((total + count))
+        done < <(subid_ranges uid)
+        checks_refused "--user: uid $((total + 1)) is not mapped in the container: its uid map holds uids 0-$total only (idmap subid)" \
+                --idmap subid -u $((total + 1)) "$TEST_ROOT" -- id
+        # The last mapped uid is fine.
+        run "$USERBOX" run --idmap subid -u "$total" "$TEST_ROOT" -- id -u
+        assert_eq 0 "$STATUS" "status with -u $total ($ERR)"
+        assert_eq "$total" "$OUT" "uid inside"
+}
+
+test_user_name_outside_the_id_map_says_which_user() {
+        # A name is looked up in the root's /etc/passwd, which is read
+        # inside the container: after clone, but as precisely.
+        run "$USERBOX" run --idmap single -u user "$TEST_ROOT" -- id
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_eq "userbox: --user: 'user' in the container's /etc/passwd: uid 1000 is not mapped in the container: its uid map holds uids 0 only (idmap single)" \
+                "$ERR" "message"
+}

@@ -358,6 +358,45 @@ TEST(explicit_lines_leaving_the_user_out_say_so) {
         idmap_plan_done(&p);
 }
 
+TEST(inside_ids_outside_the_map_are_named_with_the_mapped_range) {
+        struct idmap_plan p;
+        char *reason = NULL;
+
+        CHECK(plan(IDMAP_SINGLE, NULL, 0, NULL, 0, NULL, 0, &p, NULL) == 0);
+        CHECK(idmap_check_inside(&p, 0, 0, &reason) == 0 && !reason);
+        CHECK(idmap_check_inside(&p, 5, 0, &reason) == -ERANGE);
+        CHECK_STREQ(reason, "uid 5 is not mapped in the container: its uid map holds uids 0 only (idmap single)");
+        free(reason);
+        CHECK(idmap_check_inside(&p, 0, 5, &reason) == -ERANGE);
+        CHECK_STREQ(reason, "gid 5 is not mapped in the container: its gid map holds gids 0 only (idmap single)");
+        free(reason);
+        /* (gid_t) -1: the gid is not known yet, only the uid is checked. */
+        CHECK(idmap_check_inside(&p, 0, (gid_t) -1, NULL) == 0);
+        idmap_plan_done(&p);
+
+        /* Lines that continue each other inside read as one range. */
+        CHECK(plan(IDMAP_SUBID, two_ranges, 2, NULL, 0, NULL, 0, &p, NULL) == 0);
+        CHECK(idmap_check_inside(&p, 66536, 66536, NULL) == 0);
+        CHECK(idmap_check_inside(&p, 66537, 0, &reason) == -ERANGE);
+        CHECK_STREQ(reason, "uid 66537 is not mapped in the container: its uid map holds uids 0-66536 only (idmap subid)");
+        free(reason);
+        idmap_plan_done(&p);
+}
+
+TEST(inside_ids_outside_explicit_lines_list_each_range) {
+        static const struct id_triple xu[] = { { 0, U, 1 }, { 10, 100000, 5 }, { 15, 100005, 5 } };
+        struct idmap_plan p;
+        char *reason = NULL;
+
+        CHECK(plan(IDMAP_SUBID, one_range, 1, xu, 3, NULL, 0, &p, NULL) == 0);
+        CHECK(idmap_check_inside(&p, 19, 0, NULL) == 0);
+        CHECK(idmap_check_inside(&p, 5, 0, &reason) == -ERANGE);
+        CHECK_STREQ(reason, "uid 5 is not mapped in the container: its uid map holds uids 0, 10-19 only "
+                            "(explicit lines)");
+        free(reason);
+        idmap_plan_done(&p);
+}
+
 TEST(explicit_overflow_is_refused) {
         static const struct id_triple inside[] = { { 4294967290u, 100000, 10 } };
         static const struct id_triple outside[] = { { 0, 4294967290u, 10 } };
@@ -530,6 +569,8 @@ int main(void) {
                 UNIT(explicit_own_id_alone_needs_no_helper),
                 UNIT(own_gid_alone_through_newgidmap_denies_setgroups),
                 UNIT(explicit_lines_leaving_the_user_out_say_so),
+                UNIT(inside_ids_outside_the_map_are_named_with_the_mapped_range),
+                UNIT(inside_ids_outside_explicit_lines_list_each_range),
                 UNIT(explicit_overflow_is_refused),
                 UNIT(explicit_overlap_is_refused),
                 UNIT(explicit_zero_count_is_refused),
