@@ -2,6 +2,7 @@
 /* The container's side of a launch, in the cloned child: see container.h. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -135,13 +136,55 @@ static int loopback_up(void) {
         return 0;
 }
 
+/* "FILE:LINE: [Limits] NOFILE" or "--limit NOFILE", for messages. */
+static const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t size) {
+        const char *name = profile_rlimit_name(e->resource) ?: "?";
+        char option[64];
+
+        snprintf(option, sizeof(option), "--limit %s", name);
+        return config_origin_name(&e->origin, "Limits", name, option, buf, size);
+}
+
+static const char *rlimit_value_text(uint64_t value, char *buf, size_t size) {
+        if (value == RLIM_INFINITY)
+                snprintf(buf, size, "infinity");
+        else
+                snprintf(buf, size, "%" PRIu64, value);
+        return buf;
+}
+
 static int apply_rlimits(const struct config *c) {
         for (size_t i = 0; i < c->n_rlimits; i++) {
-                struct rlimit rl = { c->rlimits[i].soft, c->rlimits[i].hard };
-                if (setrlimit(c->rlimits[i].resource, &rl) < 0)
-                        return log_errno(-errno, "setting resource limit %d to %llu:%llu",
-                                         c->rlimits[i].resource, (unsigned long long) rl.rlim_cur,
-                                         (unsigned long long) rl.rlim_max);
+                const struct rlimit_entry *e = &c->rlimits[i];
+                struct rlimit rl = { e->soft, e->hard };
+                char where[CONFIG_ORIGIN_NAME_MAX], soft[32], hard[32];
+
+                if (setrlimit(e->resource, &rl) < 0)
+                        return log_errno(-errno, "%s: setting the limit to %s:%s",
+                                         rlimit_origin_name(e, where, sizeof(where)),
+                                         rlimit_value_text(e->soft, soft, sizeof(soft)),
+                                         rlimit_value_text(e->hard, hard, sizeof(hard)));
+        }
+        return 0;
+}
+
+/* Raising a hard limit needs CAP_SYS_RESOURCE in the initial user
+ * namespace, which no container has: a limit above the launcher's own hard
+ * limit would fail after clone, so it is refused here. */
+static int check_rlimits(const struct config *c) {
+        for (size_t i = 0; i < c->n_rlimits; i++) {
+                const struct rlimit_entry *e = &c->rlimits[i];
+                char where[CONFIG_ORIGIN_NAME_MAX], wanted[32], allowed[32];
+                struct rlimit now;
+
+                if (getrlimit(e->resource, &now) < 0)
+                        return log_errno(-errno, "%s: reading the current limit",
+                                         rlimit_origin_name(e, where, sizeof(where)));
+                if (e->hard > (uint64_t) now.rlim_max)
+                        return log_error("%s: %s is above the hard limit of this session, %s, which only "
+                                         "root can raise", rlimit_origin_name(e, where, sizeof(where)),
+                                         rlimit_value_text(e->hard, wanted, sizeof(wanted)),
+                                         rlimit_value_text(now.rlim_max, allowed, sizeof(allowed)));
         }
         return 0;
 }
@@ -203,6 +246,7 @@ static int check_numeric_user(const struct config *c, const struct idmap_plan *p
 
 int container_check(const struct config *c, const struct idmap_plan *plan) {
         char where[CONFIG_ORIGIN_NAME_MAX];
+        int r;
 
         /* Without a UTS namespace of its own the container has the host's
          * name, which it may not change: the name asked for would only
@@ -211,7 +255,10 @@ int container_check(const struct config *c, const struct idmap_plan *plan) {
                 return log_error("%s: needs [Namespaces] UTS=yes",
                                  config_origin_name(&c->origins[KEY_HOSTNAME], "Container", "Hostname",
                                                     "--hostname", where, sizeof(where)));
-        return check_numeric_user(c, plan);
+        r = check_numeric_user(c, plan);
+        if (r < 0)
+                return r;
+        return check_rlimits(c);
 }
 
 /* The launcher compiles the seccomp filter while we mount (two cores,

@@ -132,3 +132,21 @@ test_user_name_outside_the_id_map_says_which_user() {
         assert_eq "userbox: --user: 'user' in the container's /etc/passwd: uid 1000 is not mapped in the container: its uid map holds uids 0 only (idmap single)" \
                 "$ERR" "message"
 }
+
+test_resource_limit_above_the_hard_limit_is_refused_before_clone() {
+        local hard p
+        hard=$(ulimit -Hn)
+        [ "$hard" = unlimited ] && skip "machine: the hard limit of open files is unlimited"
+        checks_refused "--limit NOFILE: $((hard + 1)) is above the hard limit of this session, $hard, which only root can raise" \
+                --idmap single --limit "NOFILE=$((hard + 1))" "$TEST_ROOT" -- true
+        checks_refused "--limit NOFILE: infinity is above the hard limit of this session, $hard, which only root can raise" \
+                --idmap single --limit "NOFILE=16:infinity" "$TEST_ROOT" -- true
+        p=$(checks_profile "[Limits]\nNOFILE=$((hard + 1))\n")
+        checks_refused "$p:2: [Limits] NOFILE: $((hard + 1)) is above the hard limit of this session, $hard, which only root can raise" \
+                --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
+        # The hard limit itself, and anything below it, is allowed.
+        run "$USERBOX" run --idmap single --limit "NOFILE=64:$hard" "$TEST_ROOT" -- sh -c 'ulimit -n; ulimit -Hn'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "64
+$hard" "$OUT" "soft and hard limit inside"
+}
