@@ -353,14 +353,18 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
 
 /* Memory= and PIDs= need a cgroup v2 subtree the user may write. */
 static int check_cgroup_limits(const struct config *c) {
+        bool memory = c->memory != 0;
+        char where[CONFIG_ORIGIN_NAME_MAX];
+
         if (!c->memory && !c->pids)
                 return 0;
+        config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits", memory ? "Memory" : "PIDs",
+                           memory ? "--limit Memory" : "--limit PIDs", where, sizeof(where));
         if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) < 0)
-                return log_error("[Limits] %s needs cgroup v2, but /sys/fs/cgroup is a cgroup v1 or hybrid "
-                                 "hierarchy on this machine", c->memory ? "Memory=" : "PIDs=");
-        return log_error("[Limits] %s needs a cgroup v2 subtree delegated to you; none is writable here "
-                         "(limits by cgroup are not implemented yet for delegated subtrees either)",
-                         c->memory ? "Memory=" : "PIDs=");
+                return log_error("%s: needs cgroup v2, but /sys/fs/cgroup is a cgroup v1 or hybrid "
+                                 "hierarchy on this machine", where);
+        return log_error("%s: needs a cgroup v2 subtree delegated to you; none is writable here "
+                         "(limits by cgroup are not implemented yet for delegated subtrees either)", where);
 }
 
 int launch_run(struct config *c) {

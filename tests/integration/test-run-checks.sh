@@ -150,3 +150,18 @@ test_resource_limit_above_the_hard_limit_is_refused_before_clone() {
         assert_eq "64
 $hard" "$OUT" "soft and hard limit inside"
 }
+
+test_cgroup_limits_name_their_line_or_option() {
+        local p
+        p=$(checks_profile '[Limits]\nNOFILE=64\nMemory=64M\n')
+        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "userbox: $p:3: [Limits] Memory: needs cgroup v2" "message"
+        p=$(checks_profile '[Limits]\nPIDs=64\n')
+        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "userbox: $p:2: [Limits] PIDs: needs cgroup v2" "message"
+        run "$USERBOX" run --idmap single --limit PIDs=64 "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "userbox: --limit PIDs: needs cgroup v2" "message"
+}
