@@ -112,8 +112,8 @@ test_user_outside_the_id_map_is_refused_before_clone() {
 
 test_user_outside_the_subid_map_names_the_mapped_range() {
         require_subid
-        local total=0 start count
-        while read -r start count; do
+        local total=0 count
+        while read -r _ count; do
                 total=$((total + count))
         done < <(subid_ranges uid)
         checks_refused "--user: uid $((total + 1)) is not mapped in the container: its uid map holds uids 0-$total only (idmap subid)" \
