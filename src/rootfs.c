@@ -134,6 +134,9 @@ static int prepare_overlay(const struct config *c, struct rootfs_plan *p) {
                 r = check_overlay_path("layer", layer);
                 if (r < 0)
                         return r;
+                /* overlayfs refuses overlapping layers with a bare ELOOP. */
+                if (path_is_below(layer, p->root) || path_is_below(p->root, layer))
+                        return log_error("layer '%s' and root '%s' must not contain each other", layer, p->root);
         }
         if (c->overlay == OVERLAY_DIR) {
                 _cleanup_free_ char *dir = NULL;

@@ -89,6 +89,19 @@ test_a_layer_overlayfs_refuses_is_named() {
         assert_contains "$ERR" "overlayfs refuses the layer '/proc'" "the message names the layer"
 }
 
+test_a_layer_inside_or_around_the_root_is_refused_before_start() {
+        local base
+        base=$(mktemp_dir)
+        make_root "$base/root"
+        run "$USERBOX" run -v --layers "$base/root/etc" "$base/root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a layer inside the root"
+        assert_contains "$ERR" "layer '$base/root/etc' and root '$base/root' must not contain each other" "the message"
+        assert_not_contains "$ERR" "cloned pid" "nothing was started"
+        run "$USERBOX" run --layers "$base" "$base/root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a layer holding the root"
+        assert_contains "$ERR" "layer '$base' and root '$base/root' must not contain each other" "the message"
+}
+
 test_overlay_dir_inside_the_root_is_refused() {
         local root
         root=$(mktemp_dir)/root
