@@ -145,6 +145,17 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
                 *mknod_denied = true;
         }
         fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0 && errno == EEXIST) {
+                /* Outside /dev: a file of the image, or the empty file made
+                 * before a read-only root was sealed. Never a symlink's
+                 * target, never a directory. */
+                struct stat st;
+
+                fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) &&
+                    !S_ISBLK(st.st_mode))
+                        return S_ISDIR(st.st_mode) ? -EISDIR : -EEXIST;
+        }
         if (fd < 0)
                 return -errno;
         /* open_tree + move_mount: no procfs lookup of /proc/self/fd/N. A
@@ -195,8 +206,23 @@ static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mkn
         if (slash)
                 slash[slash == parent ? 1 : 0] = '\0';
         dirfd = resolve_in_root(rootfd, parent, true, false);
+        if (dirfd == -EXDEV)
+                return log_errno(-EPERM, "device '%s' at '%s': resolves into /proc or /sys, refusing", d->host_path,
+                                 d->container_path);
         if (dirfd < 0)
                 return log_errno(dirfd, "create the directory of device '%s'", d->container_path);
+        if (!path_is_below(d->container_path, "/dev")) {
+                _cleanup_free_ char *root_path = NULL;
+
+                r = resolve_kernel_path(rootfd, &root_path);
+                if (r >= 0)
+                        r = resolve_is_in_kernel_dirs(dirfd, root_path);
+                if (r < 0)
+                        return log_errno(r, "device '%s' at '%s': where it resolves", d->host_path, d->container_path);
+                if (r > 0 || resolve_is_kernel_fs(dirfd))
+                        return log_errno(-EPERM, "device '%s' at '%s': resolves into /proc or /sys, refusing",
+                                         d->host_path, d->container_path);
+        }
         r = make_node(dirfd, name, d->host_path, d->mode, d->rdev, mknod_denied);
         if (r < 0)
                 return log_errno(r, "device '%s' at '%s'", d->host_path, d->container_path);

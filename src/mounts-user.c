@@ -228,6 +228,18 @@ static bool below_later_tmpfs(const struct config *c, const struct rootfs_plan *
 }
 
 int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd) {
+        /* Devices outside /dev (a tmpfs mounted later) are bound onto an
+         * empty file too. */
+        for (size_t i = 0; i < p->n_devices; i++) {
+                const char *dest = p->devices[i].container_path;
+                int fd;
+
+                if (path_is_below(dest, "/dev") || mounts_below_standard_tmpfs(c, p, dest))
+                        continue;
+                fd = resolve_in_root(rootfd, dest, true, true);
+                if (fd >= 0)
+                        close(fd);
+        }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct rootfs_source *s = &p->sources[i];
                 int fd;

@@ -42,6 +42,25 @@ test_device_at_another_path_in_the_container() {
         assert_eq "$(fs_node_host /dev/null)" "$OUT" "the node at its container path"
 }
 
+test_device_outside_dev_works_in_a_read_only_root_and_over_a_file() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        run "$USERBOX" run --read-only --device /dev/full:/mnt/full "$root" -- stat -c '%F %t:%T' /mnt/full
+        assert_eq 0 "$STATUS" "status in a read-only root ($ERR)"
+        assert_eq "$(fs_node_host /dev/full)" "$OUT" "the node outside /dev"
+        echo image >"$root/mnt/file"
+        run "$USERBOX" run --device /dev/full:/mnt/file "$root" -- stat -c '%F %t:%T' /mnt/file
+        assert_eq 0 "$STATUS" "status over a file of the image ($ERR)"
+        assert_eq "$(fs_node_host /dev/full)" "$OUT" "the node over the file"
+        assert_eq image "$(cat "$root/mnt/file")" "the image's file, unchanged"
+        ln -s /proc "$root/mnt/p"
+        run "$USERBOX" run --device /dev/full:/mnt/p/kcore "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a node through a link into /proc"
+        assert_contains "$ERR" "resolves into /proc or /sys" "the message"
+}
+
 test_device_keeps_the_host_permission_checks() {
         require_char_device /dev/fuse
         [ -r /dev/fuse ] && skip "machine: /dev/fuse is readable by $(id -un) here"
