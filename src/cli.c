@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -128,14 +129,41 @@ void cli_help(FILE *f, const char *subcommand) {
                            "failed; 126 the command cannot be executed; 127 not found.\n");
 }
 
+/* Every message of the command line goes through here: it quotes what was
+ * typed, and a control character typed (or pasted) must not reach the
+ * terminal. Returns -EINVAL. */
+static int cli_error(const char *fmt, ...) _printf_(1, 2);
+static int cli_error(const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        msg = string_format_escaped(fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "%s\n", msg ?: "userbox: out of memory");
+        return -EINVAL;
+}
+
+/* "-b" or "--bind", as the user wrote it. */
+static const char *typed_option(char buf[static 64], const char *name, char short_name) {
+        if (short_name)
+                snprintf(buf, 64, "-%c", short_name);
+        else
+                snprintf(buf, 64, "--%s", name);
+        return buf;
+}
+
 static int add_setting(struct cli *cli, const char *section, const char *key, const char *value,
-                       const char *option) {
+                       const struct option_spec *o, char short_name) {
         struct cli_setting *n = array_reserve_one(cli->settings, cli->n_settings, &cli->n_settings_allocated,
                                                   sizeof(*n));
         if (!n)
                 return -ENOMEM;
         cli->settings = n;
-        n[cli->n_settings] = (struct cli_setting) { section, key, strdup(value), option, NULL };
+        n[cli->n_settings] = (struct cli_setting) {
+                .section = section, .key = key, .value = strdup(value), .option = o->name,
+                .short_option = short_name, .value_implied = value == o->fixed,
+        };
         if (!n[cli->n_settings].value)
                 return -ENOMEM;
         cli->n_settings++;
@@ -143,25 +171,24 @@ static int add_setting(struct cli *cli, const char *section, const char *key, co
 }
 
 /* -e NAME=VALUE and --limit NAME=VALUE carry their key in the value. */
-static int add_keyed_setting(struct cli *cli, const char *section, const char *arg, const char *option) {
+static int add_keyed_setting(struct cli *cli, const char *section, const char *arg, const struct option_spec *o,
+                             char short_name) {
         const char *eq = strchr(arg, '=');
+        char option[64];
         char *key;
         int r;
 
-        if (!eq || eq == arg) {
-                fprintf(stderr, "userbox: %s '%s': expected NAME=VALUE\n", option, arg);
-                return -EINVAL;
-        }
+        if (!eq || eq == arg)
+                return cli_error("userbox: %s '%s': expected NAME=VALUE", typed_option(option, o->name, short_name),
+                                 arg);
         /* [Environment] Clear= and Keep= are settings, not variables. */
-        if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep="))) {
-                fprintf(stderr, "userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)\n",
-                        option, arg, (int) (eq - arg), arg);
-                return -EINVAL;
-        }
+        if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep=")))
+                return cli_error("userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)",
+                                 typed_option(option, o->name, short_name), arg, (int) (eq - arg), arg);
         key = strndup(arg, (size_t) (eq - arg));
         if (!key)
                 return -ENOMEM;
-        r = add_setting(cli, section, key, eq + 1, option);
+        r = add_setting(cli, section, key, eq + 1, o, short_name);
         if (r < 0) {
                 free(key);
                 return r;
@@ -184,6 +211,44 @@ static const char *command_name(enum cli_command c) {
                 if (command_table[i].command == c)
                         return command_table[i].name;
         return "?";
+}
+
+/* getopt_long says only "bad option" ('?') or "value missing" (':'), with
+ * optopt; word is the argument it stopped at when the option was a long
+ * one. Say which option, as it was typed, and what is wrong with it. */
+static int report_bad_option(enum cli_command command, int opt, const char *word, const struct option *longopts,
+                             const struct option_spec *const *by_index, size_t n_long) {
+        const char *cmd = command_name(command), *name = startswith(word, "--");
+        const struct option_spec *known = NULL;
+        _cleanup_free_ char *candidates = NULL;
+        size_t len = 0, n_candidates = 0;
+        FILE *f;
+
+        for (size_t i = 0; optopt && i < n_long; i++)
+                if (longopts[i].val == optopt)
+                        known = by_index[i];
+        /* A short option's letter is in optopt; only a long one can be
+         * missing its value with a "--" word, or be given one it refuses. */
+        if (opt == ':')
+                return name ? cli_error("userbox %s: option '--%s' needs a value", cmd, known ? known->name : name)
+                            : cli_error("userbox %s: option '-%c' needs a value", cmd, optopt);
+        if (known)
+                return cli_error("userbox %s: option '--%s' takes no value", cmd, known->name);
+        if (optopt || !name)
+                return cli_error("userbox %s: unknown option '-%c' (see 'userbox %s --help')", cmd, optopt, cmd);
+
+        len = strcspn(name, "=");
+        f = open_memstream(&candidates, &(size_t) { 0 });
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_long; i++)
+                if (strncmp(longopts[i].name, name, len) == 0)
+                        fprintf(f, "%s--%s", n_candidates++ ? ", " : "", longopts[i].name);
+        fclose(f);
+        if (n_candidates > 1)
+                return cli_error("userbox %s: option '--%.*s' is ambiguous (%s)", cmd, (int) len, name,
+                                 candidates ?: "");
+        return cli_error("userbox %s: unknown option '--%.*s' (see 'userbox %s --help')", cmd, (int) len, name, cmd);
 }
 
 static int take_command(struct cli *cli, char **argv) {
@@ -217,10 +282,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 cli_help(stdout, NULL);
                 return 1;
         }
-        if (parse_command(argv[1], &cli->command) < 0) {
-                fprintf(stderr, "userbox: unknown command '%s' (see 'userbox --help')\n", argv[1]);
-                return -EINVAL;
-        }
+        if (parse_command(argv[1], &cli->command) < 0)
+                return cli_error("userbox: unknown command '%s' (see 'userbox --help')", argv[1]);
         if (cli->command == CLI_HELP) {
                 cli_help(stdout, argc > 2 ? argv[2] : NULL);
                 return 1;
@@ -248,28 +311,19 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
         optind = 1;
         argc--, argv++;
         opterr = 0;
-        while ((opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
+        while (index = -1, (opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
                 const struct option_spec *o = NULL;
-                const char *optname;
+                char short_name;
 
-                if (opt == '?' || opt == ':') {
-                        const char *bad = argv[optind - 1];
-                        if (opt == ':')
-                                fprintf(stderr, "userbox %s: option '%s' needs a value\n", command_name(cli->command), bad);
-                        else if (optopt)
-                                fprintf(stderr, "userbox %s: unknown option '-%c' (see 'userbox %s --help')\n",
-                                        command_name(cli->command), optopt, command_name(cli->command));
-                        else
-                                fprintf(stderr, "userbox %s: unknown option '%s' (see 'userbox %s --help')\n",
-                                        command_name(cli->command), bad, command_name(cli->command));
-                        return -EINVAL;
-                }
+                if (opt == '?' || opt == ':')
+                        return report_bad_option(cli->command, opt, argv[optind - 1], longopts, by_index, n_long);
                 for (size_t i = 0; i < n_long; i++)
                         if (longopts[i].val == opt)
                                 o = by_index[i];
                 if (!o)
                         return -EINVAL;
-                optname = o->name;
+                /* getopt_long sets index only for the long form. */
+                short_name = index < 0 ? o->short_name : 0;
 
                 switch (o->id) {
                 case OPT_PROFILE:
@@ -298,24 +352,23 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                         cli->archive = true;
                         break;
                 case OPT_PRESERVE_FDS:
-                        if (parse_uint32(optarg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024) {
-                                fprintf(stderr, "userbox: --preserve-fds '%s': expected a number from 0 to 1024\n", optarg);
-                                return -EINVAL;
-                        }
+                        if (parse_uint32(optarg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024)
+                                return cli_error("userbox: --preserve-fds '%s': expected a number from 0 to 1024",
+                                                 optarg);
                         break;
                 case OPT_ENV:
-                        r = add_keyed_setting(cli, "Environment", optarg, "--env");
+                        r = add_keyed_setting(cli, "Environment", optarg, o, short_name);
                         if (r < 0)
                                 return r;
                         break;
                 case OPT_LIMIT:
-                        r = add_keyed_setting(cli, "Limits", optarg, "--limit");
+                        r = add_keyed_setting(cli, "Limits", optarg, o, short_name);
                         if (r < 0)
                                 return r;
                         break;
                 case OPT_KEY: {
                         const char *value = optarg ? optarg : o->fixed;
-                        r = add_setting(cli, o->section, o->key, value, optname);
+                        r = add_setting(cli, o->section, o->key, value, o, short_name);
                         if (r < 0)
                                 return r;
                         break;
@@ -336,24 +389,18 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                         if (optind < argc && streq(argv[optind], "--"))
                                 optind++;
                 }
-                if (optind < argc && cli->command == CLI_CONFIG) {
-                        fprintf(stderr, "userbox config: unexpected argument '%s'\n", argv[optind]);
-                        return -EINVAL;
-                }
+                if (optind < argc && cli->command == CLI_CONFIG)
+                        return cli_error("userbox config: unexpected argument '%s'", argv[optind]);
                 if (optind < argc)
                         return take_command(cli, argv + optind);
                 break;
         case CLI_UNSHARE:
-                if (optind >= argc) {
-                        fprintf(stderr, "userbox unshare: a command is needed\n");
-                        return -EINVAL;
-                }
+                if (optind >= argc)
+                        return cli_error("userbox unshare: a command is needed");
                 return take_command(cli, argv + optind);
         case CLI_CP:
-                if (argc - optind != 2) {
-                        fprintf(stderr, "userbox cp: expected SRC and DST (one of them ROOT:/PATH)\n");
-                        return -EINVAL;
-                }
+                if (argc - optind != 2)
+                        return cli_error("userbox cp: expected SRC and DST (one of them ROOT:/PATH)");
                 for (; optind < argc; optind++) {
                         r = strv_extend(&cli->args, argv[optind]);
                         if (r < 0)
@@ -361,10 +408,9 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 }
                 break;
         default:
-                if (optind < argc) {
-                        fprintf(stderr, "userbox %s: unexpected argument '%s'\n", command_name(cli->command), argv[optind]);
-                        return -EINVAL;
-                }
+                if (optind < argc)
+                        return cli_error("userbox %s: unexpected argument '%s'", command_name(cli->command),
+                                         argv[optind]);
         }
         return 0;
 }
@@ -375,15 +421,23 @@ int cli_apply(const struct cli *cli, struct config *c) {
         /* ROOT given as an argument is --root. */
         if (cli->args && (cli->command == CLI_RUN || cli->command == CLI_CONFIG)) {
                 _cleanup_free_ char *reason = NULL;
-                if (profile_set(c, "Container", "Root", cli->args[0], &command_line, &reason) < 0)
-                        return log_error("ROOT '%s': %s", cli->args[0], reason ? reason : "invalid");
+                int r = profile_set(c, "Container", "Root", cli->args[0], &command_line, &reason);
+                if (r < 0)
+                        return cli_error("userbox: ROOT '%s': %s", cli->args[0], reason ?: strerror(-r));
         }
         for (size_t i = 0; i < cli->n_settings; i++) {
                 const struct cli_setting *s = &cli->settings[i];
                 _cleanup_free_ char *reason = NULL;
+                char option[64];
                 int r = profile_set(c, s->section, s->key, s->value, &command_line, &reason);
+                if (r < 0 && s->value_implied)
+                        return cli_error("userbox: %s: %s", typed_option(option, s->option, s->short_option),
+                                         reason ?: strerror(-r));
+                /* -e and --limit: the value typed was KEY=VALUE. */
                 if (r < 0)
-                        return log_error("%s '%s': %s", s->option, s->value, reason ? reason : strerror(-r));
+                        return cli_error("userbox: %s '%s%s%s': %s", typed_option(option, s->option, s->short_option),
+                                         s->key_storage ?: "", s->key_storage ? "=" : "", s->value,
+                                         reason ?: strerror(-r));
         }
         c->preserve_fds = cli->preserve_fds;
         return 0;

@@ -24,7 +24,11 @@ struct cli_setting {
         const char *section;
         const char *key;
         char *value;
-        const char *option;     /* "--bind", for error messages */
+        /* The option as typed, for error messages: its long name ("bind"),
+         * and its letter when the short form was used ('b'), else 0. */
+        const char *option;
+        char short_option;
+        bool value_implied;     /* --read-only: the value is the option's own */
         char *key_storage;      /* -e/--limit: the key, owned here */
 };
 

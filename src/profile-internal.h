@@ -35,9 +35,10 @@ extern const size_t profile_n_sections;
 bool profile_section_known(const char *section);
 /* The row for section/key, or NULL. */
 const struct profile_key *profile_key_find(const char *section, const char *key);
-/* Reason text for an unknown section or key (with "did you mean"). */
+/* Reason text for an unknown section or key (with "did you mean"); the
+ * key is quoted in it when name_key. */
 char *profile_unknown_section_reason(const char *section);
-char *profile_unknown_key_reason(const char *section, const char *key);
+char *profile_unknown_key_reason(const char *section, const char *key, bool name_key);
 
 /* A value set in a file never overrides the same scalar set on the command
  * line: the command line is applied last anyway, this only guards the

@@ -60,17 +60,18 @@ char *profile_unknown_section_reason(const char *section) {
         return reason;
 }
 
-char *profile_unknown_key_reason(const char *section, const char *key) {
+char *profile_unknown_key_reason(const char *section, const char *key, bool name_key) {
         _cleanup_free_ const char **keys = calloc(profile_n_keys, sizeof(char *));
+        _cleanup_free_ char *what = NULL;
         size_t n = 0;
         const char *s;
         char *reason = NULL;
 
-        if (!keys)
+        if (!keys || asprintf(&what, name_key ? "unknown key '%s'" : "unknown key", key) < 0)
                 return NULL;
         for (size_t i = 0; i < profile_n_keys; i++)
                 if (profile_keys[i].key && streq(profile_keys[i].key, key)) {
-                        profile_reason(&reason, 0, "unknown key in [%s], it belongs in [%s]", section,
+                        profile_reason(&reason, 0, "%s in [%s], it belongs in [%s]", what, section,
                                        profile_keys[i].section);
                         return reason;
                 }
@@ -79,9 +80,9 @@ char *profile_unknown_key_reason(const char *section, const char *key) {
                         keys[n++] = profile_keys[i].key;
         s = closest(key, keys, n);
         if (s)
-                profile_reason(&reason, 0, "unknown key, did you mean '%s'?", s);
+                profile_reason(&reason, 0, "%s, did you mean '%s'?", what, s);
         else
-                profile_reason(&reason, 0, "unknown key");
+                profile_reason(&reason, 0, "%s", what);
         return reason;
 }
 
@@ -160,7 +161,9 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
         }
         k = profile_key_find(section, key);
         if (!k) {
-                *reason = profile_unknown_key_reason(section, key);
+                /* The command line's --limit NAME=VALUE has no "[Section] Key:"
+                 * prefix to name the key. */
+                *reason = profile_unknown_key_reason(section, key, !o || !o->file);
                 return -EINVAL;
         }
         if (string_has_cc(value))

@@ -267,7 +267,7 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         k = profile_key_find(section, name);
         if (!k) {
-                reason = profile_unknown_key_reason(section, name);
+                reason = profile_unknown_key_reason(section, name, false);
                 state_error(s, -EINVAL, "[%s] %s: %s", section, name, reason ?: "unknown key");
                 return 1;
         }

@@ -285,6 +285,28 @@ bool string_has_cc(const char *s) {
         return false;
 }
 
+char *string_escape_cc(const char *s) {
+        char *ret = malloc(4 * strlen(s) + 1), *p = ret;
+
+        if (!ret)
+                return NULL;
+        for (; *s; s++)
+                if (iscntrl((unsigned char) *s) || (unsigned char) *s == 0x7f)
+                        p += sprintf(p, "\\x%02x", (unsigned char) *s);
+                else
+                        *p++ = *s;
+        *p = '\0';
+        return ret;
+}
+
+char *string_format_escaped(const char *fmt, va_list ap) {
+        _cleanup_free_ char *msg = NULL;
+
+        if (vasprintf(&msg, fmt, ap) < 0)
+                return NULL;
+        return string_escape_cc(msg);
+}
+
 void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size) {
         size_t want;
         void *p;

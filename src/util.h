@@ -2,6 +2,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,6 +87,12 @@ int write_file_at(int dir, const char *path, const char *s);
 
 /* A string with a control character (other than tab) in it. */
 bool string_has_cc(const char *s);
+/* A copy of s with every control character and DEL written as \xNN, to be
+ * printed: an ESC from a file or the command line would otherwise reach the
+ * terminal and could rewrite its title or what is on screen. NULL on ENOMEM. */
+char *string_escape_cc(const char *s);
+/* vasprintf(), then string_escape_cc(): a message to print. NULL on ENOMEM. */
+char *string_format_escaped(const char *fmt, va_list ap) _printf_(1, 0);
 
 /* A name sethostname() takes and a resolver would: 1 to 64 of A-Z a-z 0-9
  * '.' '-', not starting with '-' or '.', not ending with '-'. */

@@ -92,3 +92,57 @@ test_failed_setup_leaves_no_process() {
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
         wait_for 3 no_process_with "$marker" || fail "a process remained: $(pgrep -a -f -- "$marker")"
 }
+
+# assert_no_control_characters TEXT WHAT: a message must never carry a raw
+# control byte to the terminal (ESC starts an escape sequence there).
+assert_no_control_characters() {
+        if printf '%s' "$1" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+                fail "$2 has a raw control character: $(printf '%s' "$1" | cat -v)"
+        fi
+}
+
+test_long_option_given_a_value_it_does_not_take_is_named() {
+        local option
+        for option in no-init read-only tty clear-env; do
+                assert_refused "userbox run: option '--$option' takes no value" \
+                        run "--$option=1" "$TEST_ROOT" -- true
+                assert_no_control_characters "$ERR" "the message for --$option=1"
+        done
+        # An abbreviation is named in full.
+        assert_refused "userbox run: option '--no-init' takes no value" run --no-i=yes "$TEST_ROOT" -- true
+}
+
+test_ambiguous_option_prefix_lists_the_candidates() {
+        assert_refused "userbox run: option '--ro' is ambiguous (" run --ro "$TEST_ROOT" -- true
+        assert_contains "$ERR" "--ro-bind" "the candidates"
+        assert_contains "$ERR" "--root" "the candidates"
+        assert_not_contains "$ERR" "unknown option" "the message"
+}
+
+test_unknown_option_is_named_as_typed_and_escaped() {
+        assert_refused "userbox run: unknown option '--no-such' (" run --no-such=1 "$TEST_ROOT" -- true
+        assert_refused "userbox run: unknown option '-Z' (" run -Z "$TEST_ROOT" -- true
+        assert_refused "userbox run: unknown option '-\\x1b' (" run $'-\e' "$TEST_ROOT" -- true
+        assert_refused "unknown option '--\\x1b]0;pwned\\x07'" run $'--\e]0;pwned\a' "$TEST_ROOT" -- true
+        assert_no_control_characters "$ERR" "the message"
+}
+
+test_option_missing_its_value_is_named_as_typed() {
+        assert_refused "userbox run: option '--hostname' needs a value" run --hostname
+        assert_refused "userbox run: option '-H' needs a value" run -vH
+}
+
+test_bad_value_message_names_the_option_as_typed() {
+        assert_refused "userbox: --limit 'FOO=abc': unknown key 'FOO'" run --limit FOO=abc "$TEST_ROOT" -- true
+        assert_refused "userbox: --cap-add 'FOO': unknown capability: 'FOO'" \
+                run --cap-add FOO "$TEST_ROOT" -- true
+        assert_refused "userbox: -H 'a b': not a valid hostname" run -H 'a b' "$TEST_ROOT" -- true
+        assert_refused "userbox: --hostname 'a b': not a valid hostname" run --hostname='a b' "$TEST_ROOT" -- true
+        assert_refused "userbox: -e '1X=y': not a valid variable name" run -e 1X=y "$TEST_ROOT" -- true
+}
+
+test_bad_value_with_a_control_character_is_escaped() {
+        assert_refused "userbox: -H 'a\\x1b]0;pwned\\x07b': control character in value" \
+                run -H $'a\e]0;pwned\ab' "$TEST_ROOT" -- true
+        assert_no_control_characters "$ERR" "the message"
+}
