@@ -57,6 +57,24 @@ struct parse_state {
 
 static int parse_text(struct loader *l, const char *file, const char *text, size_t size);
 
+/* Prints a profile message with every control character escaped: the
+ * text comes from a file or a path the user typed, and an ESC reaching the
+ * terminal could retitle it or rewrite what is on screen. Returns r. */
+static int log_escaped(int r, bool warning, const char *fmt, ...) _printf_(3, 4);
+static int log_escaped(int r, bool warning, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        msg = string_format_escaped(fmt, ap);
+        va_end(ap);
+        if (warning)
+                log_warning("%s", msg ?: "out of memory");
+        else
+                log_error("%s", msg ?: "out of memory");
+        return r;
+}
+
 static int state_error(struct parse_state *s, int r, const char *fmt, ...) _printf_(3, 4);
 static int state_error(struct parse_state *s, int r, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
@@ -66,9 +84,25 @@ static int state_error(struct parse_state *s, int r, const char *fmt, ...) {
         if (vasprintf(&msg, fmt, ap) < 0)
                 msg = NULL;
         va_end(ap);
-        log_error("%s:%u: %s", s->file, s->line, msg ?: "out of memory");
         s->error = r < 0 ? r : -EINVAL;
-        return s->error;
+        return log_escaped(s->error, false, "%s:%u: %s", s->file, s->line, msg ?: "out of memory");
+}
+
+/* Refuses a control character (a tab is a blank) in a section name or a
+ * key before the line is parsed: the messages about either quote it.
+ * Values are checked with their key ("[Container] Hostname: control
+ * character in value"), and never quoted. */
+static void check_control_characters(struct parse_state *s, const char *line, size_t n) {
+        bool section = line[0] == '[';
+        const char *stop = memchr(line, section ? ']' : '=', n);
+        size_t end = stop ? (size_t) (stop - line) + section : n;
+
+        for (size_t i = 0; i < end; i++)
+                if (((unsigned char) line[i] < ' ' && line[i] != '\t') || line[i] == 0x7f) {
+                        state_error(s, -EINVAL, "control character in %s: '%.*s'", section ? "section name" : "key",
+                                    (int) end, line);
+                        return;
+                }
 }
 
 /* A section header: "[Name]", optionally followed by a comment. */
@@ -157,6 +191,9 @@ static char *reader(char *str, int num, void *stream) {
                 state_error(s, -EINVAL, "line longer than %zu characters", max);
                 return NULL;
         }
+        check_control_characters(s, start, n);
+        if (s->error)
+                return NULL;
         if (*start == '[')
                 check_section_header(s, start, n);
         else
@@ -178,8 +215,8 @@ static void check_duplicate(struct parse_state *s, const struct profile_key *k, 
                 return;
         for (size_t i = 0; i < s->n_seen; i++)
                 if (streq(s->seen[i].section, k->section) && streq(s->seen[i].key, key)) {
-                        log_warning("%s:%u: [%s] %s: also set on line %u, the last one wins", s->file, s->line,
-                                    k->section, key, s->seen[i].line);
+                        log_escaped(0, true, "%s:%u: [%s] %s: also set on line %u, the last one wins", s->file,
+                                    s->line, k->section, key, s->seen[i].line);
                         s->seen[i].line = s->line;
                         return;
                 }
@@ -299,7 +336,7 @@ static int parse_text(struct loader *l, const char *file, const char *text, size
         /* The reader refuses every line inih could not parse: this is only
          * a safety net. */
         if (r != 0)
-                return log_error("%s:%d: syntax error", file, r);
+                return log_escaped(-EINVAL, false, "%s:%d: syntax error", file, r);
         return 0;
 }
 
@@ -442,17 +479,13 @@ static int load_top(struct config *c, const char *name, bool optional, const cha
         r = resolve_profile(name, NULL, &path, &reason);
         if (r == -ENOENT && optional)
                 return 0;
-        if (r < 0) {
-                log_error("%s", reason ?: "out of memory");
-                return r;
-        }
+        if (r < 0)
+                return log_escaped(r, false, "%s", reason ?: "out of memory");
         if (streq_ptr(path, skip_path))
                 return 0;
         r = open_profile(path, &text, &size, &l.devs[0], &l.inos[0], &reason);
-        if (r < 0) {
-                log_error("%s", reason ?: "out of memory");
-                return r;
-        }
+        if (r < 0)
+                return log_escaped(r, false, "%s", reason ?: "out of memory");
         l.names[0] = path;
         l.depth = 1;
         r = parse_text(&l, path, text, size);

@@ -94,3 +94,37 @@ test_bad_profile_starts_nothing() {
         assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" run --no-default-profile -p "$dir/late.ini" "$TEST_ROOT"
         assert_eq "userbox: $dir/late.ini:3: [Container] Hostnme: unknown key, did you mean 'Hostname'?" "$ERR"
 }
+
+# assert_profile_refused TEXT MESSAGE: a profile made of TEXT (a printf
+# format) fails `userbox config` with exit 125, nothing on standard output,
+# and "userbox: FILE:MESSAGE" on standard error.
+assert_profile_refused() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        # shellcheck disable=SC2059
+        printf "$1" >"$dir/p.ini"
+        chmod 644 "$dir/p.ini"
+        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" config --no-default-profile -p "$dir/p.ini"
+        assert_eq "userbox: $dir/p.ini:$2" "$ERR"
+        assert_eq "" "$OUT" "stdout"
+}
+
+# A profile that would retitle the terminal ("ESC ] 0 ; TEXT BEL") if its
+# key were echoed: refused with FILE:LINE and the key escaped.
+test_control_character_in_a_key_is_refused_and_escaped() {
+        assert_profile_refused '[Container]\nFoo\033]0;pwned\007=x\n' \
+                "2: control character in key: 'Foo\\x1b]0;pwned\\x07'"
+}
+
+test_control_character_in_a_section_name_is_refused_and_escaped() {
+        assert_profile_refused '[Con\033[2Jtainer]\nHostname=x\n' \
+                "1: control character in section name: '[Con\\x1b[2Jtainer]'"
+}
+
+test_control_character_in_a_profile_name_is_escaped() {
+        local dir
+        dir=$(unsafe_profile_dir)
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config --no-default-profile -p $'no\033]0;pwned\007such'
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_eq "userbox: profile 'no\\x1b]0;pwned\\x07such' not found (looked for $dir/no\\x1b]0;pwned\\x07such.ini)" "$ERR"
+}

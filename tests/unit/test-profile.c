@@ -477,6 +477,45 @@ TEST(scalars_last_wins_and_duplicates_warn) {
         config_free(&c);
 }
 
+/* A control character in a section name, a key or a value is refused with
+ * FILE:LINE, and never reaches the terminal raw: "\e]0;...\a" in a
+ * message would set the terminal's title. */
+TEST(control_characters_are_refused_and_never_echoed) {
+        static const struct {
+                const char *text, *message;
+        } cases[] = {
+                { "[Container]\nFoo\x1b]0;pwned\x07=x\n",
+                  "userbox: test.ini:2: control character in key: 'Foo\\x1b]0;pwned\\x07'\n" },
+                { "[Cont\x1b[2Jainer]\nHostname=x\n",
+                  "userbox: test.ini:1: control character in section name: '[Cont\\x1b[2Jainer]'\n" },
+                { "[Container]\nHostname=a\x1b]0;pwned\x07\n",
+                  "userbox: test.ini:2: [Container] Hostname: control character in value\n" },
+                { "[Environment]\nFOO=a\x7f\n",
+                  "userbox: test.ini:2: [Environment] FOO: control character in value\n" },
+                { "[Container]\nHost\x01name\n",
+                  "userbox: test.ini:2: control character in key: 'Host\\x01name'\n" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct config c;
+                _cleanup_free_ char *err = NULL;
+                config_init(&c);
+                capture_begin();
+                CHECK(load_text(&c, cases[i].text) == -EINVAL);
+                err = capture_end();
+                CHECK_STREQ(err, cases[i].message);
+                config_free(&c);
+        }
+}
+
+/* A tab is a blank, and an inline comment is not part of the line. */
+TEST(tabs_and_control_characters_in_comments_are_accepted) {
+        struct config c;
+        config_init(&c);
+        CHECK(load_text(&c, "[Container]\n\tHostname\t=\tbox ; \x1b[31m red\n# \x07 bell\n") == 0);
+        CHECK_STREQ(c.hostname, "box");
+        config_free(&c);
+}
+
 TEST(command_line_masks_files) {
         struct config c;
         char *reason = NULL;
@@ -1112,6 +1151,8 @@ int main(void) {
                 UNIT(limits),
                 UNIT(expansion),
                 UNIT(scalars_last_wins_and_duplicates_warn),
+                UNIT(control_characters_are_refused_and_never_echoed),
+                UNIT(tabs_and_control_characters_in_comments_are_accepted),
                 UNIT(command_line_masks_files),
                 UNIT(comments_and_blank_lines),
                 UNIT(include_refused_in_strings_and_on_the_command_line),
