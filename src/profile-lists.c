@@ -147,16 +147,18 @@ static bool valid_env_name(const char *s) {
         return true;
 }
 
-/* The whitespace-separated words of a list value: callers check them all
- * before applying any, so that a bad word changes nothing. */
-static int split_words(const char *value, char ***ret, char **reason) {
+#define BLANKS " \t"
+
+/* The words of a list value, separated by any of separators: callers check
+ * them all before applying any, so that a bad word changes nothing. */
+static int split_words(const char *value, const char *separators, char ***ret, char **reason) {
         _cleanup_free_ char *copy = strdup(value);
         char *save = NULL;
 
         *ret = NULL;
         if (!copy)
                 return OOM(reason);
-        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+        for (char *w = strtok_r(copy, separators, &save); w; w = strtok_r(NULL, separators, &save))
                 if (strv_extend(ret, w) < 0)
                         return OOM(reason);
         return 0;
@@ -165,7 +167,7 @@ static int split_words(const char *value, char ***ret, char **reason) {
 int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                          const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
-        int r = split_words(value, &words, reason);
+        int r = split_words(value, BLANKS, &words, reason);
         if (r < 0)
                 return r;
         for (char **w = words; w && *w; w++)
@@ -214,13 +216,15 @@ static uint64_t all_capabilities(void) {
 }
 
 /* Later settings win over earlier ones: a drop after an add removes the
- * capability, an add after a drop (or after "all") grants it. */
+ * capability, an add after a drop (or after "all") grants it. Names are
+ * separated by blanks or commas (--cap-add CHOWN,SETUID, as docker takes
+ * them). */
 int profile_add_caps(struct config *c, const struct profile_key *k, const char *key _unused_,
                      const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
         uint64_t set = 0;
         bool all = false;
-        int r = split_words(value, &words, reason);
+        int r = split_words(value, BLANKS ",", &words, reason);
 
         if (r < 0)
                 return r;
@@ -261,7 +265,7 @@ int profile_add_syscalls(struct config *c, const struct profile_key *k, const ch
         char ***from = deny ? &c->seccomp_allow : &c->seccomp_deny;
         struct origin **to_origins = deny ? &c->seccomp_deny_origins : &c->seccomp_allow_origins;
         struct origin *from_origins = deny ? c->seccomp_allow_origins : c->seccomp_deny_origins;
-        int r = split_words(value, &words, reason);
+        int r = split_words(value, BLANKS, &words, reason);
 
         if (r < 0)
                 return r;

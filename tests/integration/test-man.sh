@@ -91,3 +91,29 @@ test_man_userbox_1_lists_the_exit_statuses() {
                 grep -q "$code" "$page" || fail "exit status $code is not in man/userbox.1"
         done
 }
+
+# man_item PAGE TAG: the .TP item of man/PAGE whose tag line holds TAG (as
+# "--cap-add" or "CapabilityAdd="), on one line, without requests and font
+# escapes.
+man_item() {
+        sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\&//g' "$(man_page "$1")" | awk -v tag="$2" '
+                /^\.(TP|SH|SS)/ { if (on) exit; tagline = ($1 == ".TP"); next }
+                tagline { tagline = 0; if (index($0, tag)) on = 1 }
+                on { sub(/^\.[A-Z]+ */, ""); gsub(/"/, ""); printf "%s ", $0 }
+        '
+}
+
+test_man_pages_say_capability_names_take_blanks_or_commas() {
+        local page tag page_tag
+        for page_tag in "userbox.1 --cap-add" "userbox.ini.5 CapabilityDrop=" "userbox.ini.5 CapabilityAdd="; do
+                read -r page tag <<<"$page_tag"
+                assert_contains "$(man_item "$page" "$tag")" "separated by blanks or commas" "$page, $tag"
+        done
+}
+
+test_man_userbox_1_says_the_later_capability_setting_wins() {
+        local item
+        item=$(man_item userbox.1 --cap-add)
+        assert_contains "$item" "for each capability the later one wins" "userbox.1, --cap-add"
+        assert_not_contains "$item" "Drops apply first" "userbox.1, --cap-add"
+}

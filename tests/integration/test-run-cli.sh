@@ -146,3 +146,44 @@ test_bad_value_with_a_control_character_is_escaped() {
                 run -H $'a\e]0;pwned\ab' "$TEST_ROOT" -- true
         assert_no_control_characters "$ERR" "the message"
 }
+
+# bounding_set [OPTIONS]: the CapBnd mask of a command run with OPTIONS.
+bounding_set() {
+        run "$USERBOX" run "$@" "$TEST_ROOT" -- cat /proc/self/status
+        [ "$STATUS" = 0 ] || { _show_run "$USERBOX" run "$@"; fail "the container did not run"; }
+        printf '%s\n' "$OUT" | awk '$1 == "CapBnd:" { print $2 }'
+}
+
+# cap_bits MASK: the numbers of the capabilities set in MASK, in order.
+cap_bits() {
+        local b bits=
+        for ((b = 0; b < 64; b++)); do
+                (((0x$1 >> b) & 1)) && bits+=" $b"
+        done
+        echo "${bits# }"
+}
+
+# CHOWN 0, KILL 5, NET_RAW 13, SYS_PTRACE 19: the default set is
+# 0 1 3 4 5 6 7 8 10 18 31.
+test_capability_lists_take_commas() {
+        assert_eq "0 1 3 4 5 6 7 8 10 13 18 19 31" "$(cap_bits "$(bounding_set --cap-add NET_RAW,CAP_SYS_PTRACE)")" \
+                "--cap-add NET_RAW,CAP_SYS_PTRACE"
+        assert_eq "1 3 4 6 7 8 10 18 31" "$(cap_bits "$(bounding_set --cap-drop CHOWN,KILL)")" \
+                "--cap-drop CHOWN,KILL"
+        local dir
+        dir=$(mktemp_dir)
+        printf '[Security]\nCapabilityDrop=all\nCapabilityAdd=CHOWN, KILL,NET_RAW\n' >"$dir/caps.ini"
+        chmod 644 "$dir/caps.ini"
+        assert_eq "0 5 13" "$(cap_bits "$(bounding_set --no-default-profile -p "$dir/caps.ini")")" \
+                "CapabilityAdd=CHOWN, KILL,NET_RAW"
+}
+
+# What userbox(1) says: for each capability the later setting wins.
+test_later_capability_setting_wins() {
+        assert_eq "0 1 3 4 5 6 7 8 10 18 31" \
+                "$(cap_bits "$(bounding_set --cap-add NET_RAW --cap-drop NET_RAW)")" "add, then drop NET_RAW"
+        assert_eq "0 1 3 4 5 6 7 8 10 13 18 31" \
+                "$(cap_bits "$(bounding_set --cap-drop NET_RAW --cap-add NET_RAW)")" "drop, then add NET_RAW"
+        assert_eq "0" "$(cap_bits "$(bounding_set --cap-drop all --cap-add CHOWN)")" "drop all, then add CHOWN"
+        assert_eq "" "$(cap_bits "$(bounding_set --cap-add CHOWN --cap-drop all)")" "add CHOWN, then drop all"
+}
