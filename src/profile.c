@@ -23,15 +23,25 @@
 #define PROFILE_MAX_SIZE (1024 * 1024)
 #define PROFILE_MAX_DEPTH 8
 
+/* A file, whatever path names it: two spellings of one file ("./x.ini",
+ * "sa/x.ini", a path through a bind mount) are one file. */
+struct file_id {
+        dev_t dev;
+        ino_t ino;
+};
+
+static bool file_id_equal(const struct file_id *a, const struct file_id *b) {
+        return a && b && a->dev == b->dev && a->ino == b->ino;
+}
+
 /* The files being loaded, outermost first: includes are checked against it
- * for cycles, by inode so that two spellings of one file are one file. */
+ * for cycles. */
 struct loader {
         struct config *c;
         bool allow_include;
         size_t depth;
         const char *names[PROFILE_MAX_DEPTH + 1];
-        dev_t devs[PROFILE_MAX_DEPTH + 1];
-        ino_t inos[PROFILE_MAX_DEPTH + 1];
+        struct file_id ids[PROFILE_MAX_DEPTH + 1];
 };
 
 struct seen_key {
@@ -229,31 +239,31 @@ static void check_duplicate(struct parse_state *s, const struct profile_key *k, 
                 s->n_seen++;
 }
 
-static int open_profile(const char *path, char **ret_text, size_t *ret_size, dev_t *dev, ino_t *ino, char **reason);
-static int resolve_profile(const char *name, const char *including_file, char **ret, char **reason);
+static int open_profile(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason);
+static int resolve_profile(const char *name, const char *including_file, const struct file_id *including_id,
+                           char **ret, char **reason);
 
 static int include_profile(struct parse_state *s, const char *value, char **reason) {
         struct loader *l = s->l;
         _cleanup_free_ char *path = NULL, *text = NULL, *chain = NULL;
         size_t size = 0;
-        dev_t dev;
-        ino_t ino;
+        struct file_id id;
         int r;
 
         if (!l->allow_include)
                 return profile_reason(reason, -EINVAL, "not allowed here");
         if (string_has_cc(value))
                 return profile_reason(reason, -EINVAL, "control character in value");
-        r = resolve_profile(value, s->file, &path, reason);
+        r = resolve_profile(value, s->file, &l->ids[l->depth - 1], &path, reason);
         if (r < 0)
                 return r;
-        r = open_profile(path, &text, &size, &dev, &ino, reason);
+        r = open_profile(path, &text, &size, &id, reason);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < l->depth; i++) {
                 size_t len = 0;
                 FILE *f;
-                if (l->devs[i] != dev || l->inos[i] != ino)
+                if (!file_id_equal(&l->ids[i], &id))
                         continue;
                 /* The chain from the first load of this file to here. */
                 f = open_memstream(&chain, &len);
@@ -268,8 +278,7 @@ static int include_profile(struct parse_state *s, const char *value, char **reas
         if (l->depth >= PROFILE_MAX_DEPTH)
                 return profile_reason(reason, -ELOOP, "includes nested deeper than %d files", PROFILE_MAX_DEPTH);
         l->names[l->depth] = path;
-        l->devs[l->depth] = dev;
-        l->inos[l->depth] = ino;
+        l->ids[l->depth] = id;
         l->depth++;
         r = parse_text(l, path, text, size);
         l->depth--;
@@ -352,7 +361,7 @@ static bool path_needs_root_owner(const char *path) {
 
 /* The checks ssh applies to its configuration: a profile decides what a
  * container may see, so nobody but its owner (or root) may have written it. */
-static int open_profile(const char *path, char **ret_text, size_t *ret_size, dev_t *dev, ino_t *ino, char **reason) {
+static int open_profile(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason) {
         _cleanup_close_ int fd = -1;
         struct stat st;
         int r;
@@ -381,8 +390,7 @@ static int open_profile(const char *path, char **ret_text, size_t *ret_size, dev
                 return profile_reason(reason, r, "%s: larger than %d bytes", path, PROFILE_MAX_SIZE);
         if (r < 0)
                 return profile_reason(reason, r, "%s: %s", path, strerror(-r));
-        *dev = st.st_dev;
-        *ino = st.st_ino;
+        *ret_id = (struct file_id) { st.st_dev, st.st_ino };
         return 0;
 }
 
@@ -416,7 +424,8 @@ int profile_search_path(char ***ret) {
  * relative to the including file's directory (or the working directory).
  * A profile including its own name gets the next one on the path, so that
  * ~/.config/userbox/debian.ini can extend the shipped debian.ini. */
-static int resolve_profile(const char *name, const char *including_file, char **ret, char **reason) {
+static int resolve_profile(const char *name, const char *including_file, const struct file_id *including_id,
+                           char **ret, char **reason) {
         _cleanup_strv_free_ char **path = NULL;
         _cleanup_free_ char *file = NULL, *looked = NULL;
         size_t looked_size = 0;
@@ -457,7 +466,8 @@ static int resolve_profile(const char *name, const char *including_file, char **
                         return profile_reason(reason, -ENOMEM, "out of memory");
                 }
                 fprintf(f, "%s%s", d == path ? "" : ", ", candidate);
-                if (!streq_ptr(candidate, including_file) && lstat(candidate, &st) == 0) {
+                if (lstat(candidate, &st) == 0 &&
+                    !file_id_equal(&(struct file_id) { st.st_dev, st.st_ino }, including_id)) {
                         fclose(f);
                         *ret = candidate;
                         return 0;
@@ -468,46 +478,48 @@ static int resolve_profile(const char *name, const char *including_file, char **
         return profile_reason(reason, -ENOENT, "profile '%s' not found (looked for %s)", name, looked ?: "");
 }
 
-/* Loads a profile named on the command line (or default.ini). *ret_path
- * is the file loaded, NULL when an optional one was not found. */
-static int load_top(struct config *c, const char *name, bool optional, const char *skip_path, char **ret_path) {
+/* Loads a profile named on the command line (or default.ini), unless it is
+ * the file skip (default.ini named again with -p). *ret_id is the file
+ * loaded; it stays as it was when an optional one was not found. */
+static int load_top(struct config *c, const char *name, bool optional, const struct file_id *skip,
+                    struct file_id *ret_id) {
         struct loader l = { .c = c, .allow_include = true };
         _cleanup_free_ char *path = NULL, *text = NULL, *reason = NULL;
         size_t size = 0;
         int r;
 
-        r = resolve_profile(name, NULL, &path, &reason);
+        r = resolve_profile(name, NULL, NULL, &path, &reason);
         if (r == -ENOENT && optional)
                 return 0;
         if (r < 0)
                 return log_escaped(r, false, "%s", reason ?: "out of memory");
-        if (streq_ptr(path, skip_path))
-                return 0;
-        r = open_profile(path, &text, &size, &l.devs[0], &l.inos[0], &reason);
+        r = open_profile(path, &text, &size, &l.ids[0], &reason);
         if (r < 0)
                 return log_escaped(r, false, "%s", reason ?: "out of memory");
+        if (file_id_equal(&l.ids[0], skip))
+                return 0;
         l.names[0] = path;
         l.depth = 1;
         r = parse_text(&l, path, text, size);
         if (r < 0)
                 return r;
-        if (ret_path)
-                *ret_path = TAKE_PTR(path);
+        if (ret_id)
+                *ret_id = l.ids[0];
         return 0;
 }
 
 int profile_load(struct config *c, const char *name, bool load_default) {
-        _cleanup_free_ char *default_path = NULL;
+        struct file_id default_id = { 0, 0 };   /* no file has inode 0 */
         int r;
 
         if (load_default) {
-                r = load_top(c, "default", true, NULL, &default_path);
+                r = load_top(c, "default", true, NULL, &default_id);
                 if (r < 0)
                         return r;
         }
         if (!name)
                 return 0;
-        return load_top(c, name, false, default_path, NULL);
+        return load_top(c, name, false, default_id.ino ? &default_id : NULL, NULL);
 }
 
 static int compare_strings(const void *a, const void *b) {
@@ -561,8 +573,7 @@ int profile_list(FILE *f) {
                         _cleanup_free_ char *file = NULL, *p = NULL, *text = NULL, *reason = NULL, *desc = NULL;
                         const char *shadow = NULL;
                         size_t size;
-                        dev_t dev;
-                        ino_t ino;
+                        struct file_id id;
 
                         if (asprintf(&file, "%s.ini", *n) < 0 || !(p = path_join(path[i], file)))
                                 return -ENOMEM;
@@ -572,7 +583,7 @@ int profile_list(FILE *f) {
                                 if (q && lstat(q, &st) == 0)
                                         shadow = path[j];
                         }
-                        if (open_profile(p, &text, &size, &dev, &ino, &reason) >= 0)
+                        if (open_profile(p, &text, &size, &id, &reason) >= 0)
                                 ini_parse_string(text, description_handler, &desc);
                         fprintf(f, "%-14s %s", *n, p);
                         if (desc && *desc)

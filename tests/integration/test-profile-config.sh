@@ -219,3 +219,26 @@ GID=1:$gstart:$gcount" "id range origins"
         assert_eq 0 "$STATUS" "config -p y.ini ($ERR)"
         assert_eq "$(settings_of "$first")" "$(settings_of "$OUT")" "settings"
 }
+
+# sa/x.ini says Include=x: "the next x.ini on the path", sb/x.ini, even
+# when sa/x.ini was named by another spelling (./x.ini, from inside sa,
+# with a relative search path): the same file is the same inode.
+test_include_of_its_own_name_takes_the_next_one_whatever_the_spelling() {
+        local dir
+        dir=$(mktemp_dir)
+        mkdir "$dir/sa" "$dir/sb"
+        printf '[Profile]\nInclude=x\n[Container]\nHostname=from-sa\n' >"$dir/sa/x.ini"
+        printf '[Container]\nHostname=from-sb\nUser=1000\n' >"$dir/sb/x.ini"
+        chmod 644 "$dir"/s?/x.ini
+        chmod 755 "$dir" "$dir/sa" "$dir/sb"
+        cd "$dir/sa" || fail "cd $dir/sa"
+        # The search path is relative to the working directory: ../sa, ../sb.
+        USERBOX_PROFILE_PATH=../sa:../sb run "$USERBOX" config --no-default-profile -p ./x.ini "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p ./x.ini from inside sa ($ERR)"
+        assert_eq "Hostname=from-sa
+User=1000" "$(settings_of "$OUT" | grep -E '^(Hostname|User)=')" "the settings"
+        cd "$dir" || fail "cd $dir"
+        USERBOX_PROFILE_PATH=sa:sb run "$USERBOX" config --no-default-profile -p sa/x.ini "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config -p sa/x.ini ($ERR)"
+        assert_contains "$OUT" "User=1000" "config -p sa/x.ini"
+}
