@@ -35,24 +35,31 @@ static int load_config(const struct cli *cli, struct config *c) {
         return config_finalize(c);
 }
 
+/* Every check run would make before starting anything comes first: a
+ * profile whose root does not exist prints its one error, not half a
+ * configuration followed by it. */
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
         int r;
 
-        r = profile_print(c, stdout);
-        if (r < 0)
-                return log_errno(r, "printing the configuration");
         r = idmap_plan(c, &plan);
         if (r < 0)
                 return r;
-        idmap_print(&plan, stdout);
-        idmap_plan_done(&plan);
         r = rootfs_prepare(c, &rplan);
-        if (r < 0)
+        if (r < 0) {
+                idmap_plan_done(&plan);
                 return r;
-        rootfs_print_plan(c, rplan, stdout);
+        }
+        r = profile_print(c, stdout);
+        if (r >= 0) {
+                idmap_print(&plan, stdout);
+                rootfs_print_plan(c, rplan, stdout);
+        }
+        idmap_plan_done(&plan);
         rootfs_plan_free(rplan);
+        if (r < 0)
+                return log_errno(r, "printing the configuration");
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
 }
 

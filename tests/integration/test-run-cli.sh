@@ -187,3 +187,13 @@ test_later_capability_setting_wins() {
         assert_eq "0" "$(cap_bits "$(bounding_set --cap-drop all --cap-add CHOWN)")" "drop all, then add CHOWN"
         assert_eq "" "$(cap_bits "$(bounding_set --cap-add CHOWN --cap-drop all)")" "add CHOWN, then drop all"
 }
+
+# config checks what run would before it prints anything: the one error
+# (assert_refused also wants an empty standard output).
+test_config_of_a_missing_root_prints_only_the_error() {
+        assert_refused "root '/no/such/root-dir'" config /no/such/root-dir
+}
+
+test_config_with_a_missing_bind_source_prints_only_the_error() {
+        assert_refused /no/such/source config --bind /no/such/source:/mnt "$TEST_ROOT"
+}
