@@ -226,7 +226,7 @@ static const struct {
         bool bind, tmpfs;
 } mount_options[] = {
         { "ro", OPT_RO, OPT_RW, true, true },
-        { "rw", OPT_RW, OPT_RO, true, false },
+        { "rw", OPT_RW, OPT_RO, true, true },   /* a tmpfs is read-write anyway */
         { "nosuid", OPT_NOSUID, 0, true, true },
         { "nodev", OPT_NODEV, 0, true, true },
         { "noexec", OPT_NOEXEC, 0, true, true },

@@ -117,3 +117,31 @@ test_man_userbox_1_says_the_later_capability_setting_wins() {
         assert_contains "$item" "for each capability the later one wins" "userbox.1, --cap-add"
         assert_not_contains "$item" "Drops apply first" "userbox.1, --cap-add"
 }
+
+# The options a tmpfs takes: each is accepted by the binary and listed by
+# both pages; the bind-only ones are refused.
+TMPFS_OPTIONS="size= mode= nr_inodes= ro rw nosuid nodev noexec"
+
+test_man_pages_list_the_tmpfs_options_the_binary_takes() {
+        local option value page tag page_tag item
+        for option in $TMPFS_OPTIONS rbind norbind; do
+                case $option in
+                *=) value=${option}64 ;;
+                *) value=$option ;;
+                esac
+                run "$USERBOX" config --no-default-profile --tmpfs "/t:$value" "$TEST_ROOT"
+                case " $TMPFS_OPTIONS " in
+                *" $option "*) assert_eq 0 "$STATUS" "--tmpfs /t:$value ($ERR)" ;;
+                *) assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "--tmpfs /t:$value"
+                   assert_eq "userbox: --tmpfs '/t:$value': unknown tmpfs option '$option'" "$ERR" ;;
+                esac
+        done
+        for page_tag in "userbox.1 --tmpfs" "userbox.ini.5 Tmpfs="; do
+                read -r page tag <<<"$page_tag"
+                item=$(man_item "$page" "$tag")
+                for option in $TMPFS_OPTIONS; do
+                        grep -Eq "(^|[^a-z_])$option([^a-z_]|$)" <<<"$item" ||
+                                fail "$page, $tag: '$option' is not listed in: $item"
+                done
+        done
+}
