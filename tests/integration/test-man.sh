@@ -145,3 +145,27 @@ test_man_pages_list_the_tmpfs_options_the_binary_takes() {
                 done
         done
 }
+
+test_man_pages_give_the_host_sandbox_working_directory() {
+        local page tag page_tag
+        for page_tag in "userbox.1 --workdir" "userbox.ini.5 WorkingDirectory="; do
+                read -r page tag <<<"$page_tag"
+                assert_contains "$(man_item "$page" "$tag")" "the host sandbox (no" "$page, $tag"
+                assert_contains "$(man_item "$page" "$tag")" "starts in the current directory" "$page, $tag"
+        done
+}
+
+# Every command `userbox --help` lists is in the SYNOPSIS and the COMMANDS
+# of userbox.1.
+test_man_userbox_1_has_every_command_of_help() {
+        local command commands section
+        commands=$("$USERBOX" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }')
+        [ -n "$commands" ] || fail "no command in userbox --help"
+        for command in $commands; do
+                for section in SYNOPSIS COMMANDS; do
+                        awk -v s="$section" '$1 == ".SH" { on = ($2 == s); next } on' "$(man_page userbox.1)" |
+                                grep -Eq "^\.BR? (userbox )?$command( |\$)" ||
+                                fail "'$command' is not in the $section of userbox.1"
+                done
+        done
+}
