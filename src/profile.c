@@ -21,6 +21,8 @@
 #endif
 
 #define PROFILE_MAX_SIZE (1024 * 1024)
+/* The most files in one chain of includes, the profile named counted:
+ * userbox.ini(5) gives the same number. */
 #define PROFILE_MAX_DEPTH 8
 
 /* A file, whatever path names it: two spellings of one file ("./x.ini",

@@ -242,3 +242,30 @@ User=1000" "$(settings_of "$OUT" | grep -E '^(Hostname|User)=')" "the settings"
         assert_eq 0 "$STATUS" "config -p sa/x.ini ($ERR)"
         assert_contains "$OUT" "User=1000" "config -p sa/x.ini"
 }
+
+# make_include_chain DIR PREFIX N: PREFIX1.ini includes PREFIX2 ... up to
+# PREFIXN.ini, which sets the hostname "deepest".
+make_include_chain() {
+        local i
+        for ((i = 1; i < $3; i++)); do
+                printf '[Profile]\nInclude=%s%d\n' "$2" $((i + 1)) >"$1/$2$i.ini"
+        done
+        printf '[Container]\nHostname=deepest\n' >"$1/$2$3.ini"
+        chmod 644 "$1"/"$2"*.ini
+}
+
+test_include_chain_limit_is_the_one_userbox_ini_5_gives() {
+        local max dir
+        max=$(sed -n 's/^A chain of includes holds at most \([0-9]*\) files$/\1/p' "${SRCDIR:?}/man/userbox.ini.5")
+        [ -n "$max" ] || fail "userbox.ini.5 gives no limit ('A chain of includes holds at most N files')"
+        dir=$(mktemp_dir)
+        chmod 755 "$dir"
+        make_include_chain "$dir" a "$max"
+        make_include_chain "$dir" b $((max + 1))
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config --no-default-profile -p a1 "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "a chain of $max files ($ERR)"
+        assert_contains "$OUT" "Hostname=deepest" "a chain of $max files"
+        USERBOX_PROFILE_PATH=$dir run "$USERBOX" config --no-default-profile -p b1 "$TEST_ROOT"
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "a chain of $((max + 1)) files"
+        assert_eq "userbox: $dir/b$max.ini:2: [Profile] Include: includes nested deeper than $max files" "$ERR"
+}
