@@ -172,7 +172,7 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
         if (r < 0)
                 return OOM(reason);
         /* The command line masks the files whatever order they come in. */
-        if (!k->repeatable && k->id != KEY_ENV_SET && k->id != KEY_RLIMIT && origin.file &&
+        if (!k->repeatable && k->id != KEY_RLIMIT && origin.file &&
             profile_origin_is_command_line(&c->origins[k->id]))
                 return 0;
         r = k->parse(c, k, key, value, &origin, reason);

@@ -75,6 +75,15 @@ static int load_text(struct config *c, const char *text) {
         return profile_load_string(c, "test.ini", text, strlen(text), false);
 }
 
+/* load_text(), with *err set to what it printed on standard error. */
+static int load_text_capturing(struct config *c, const char *text, char **err) {
+        int r;
+        capture_begin();
+        r = load_text(c, text);
+        *err = capture_end();
+        return r;
+}
+
 /* userbox is static and reads the host's /etc/passwd itself, never NSS:
  * for a user listed there, ${USER} and a missing $HOME agree with NSS. */
 TEST(user_and_home_come_from_etc_passwd_without_nss) {
@@ -466,9 +475,8 @@ TEST(scalars_last_wins_and_duplicates_warn) {
         struct config c;
         _cleanup_free_ char *err = NULL;
         config_init(&c);
-        capture_begin();
-        CHECK(load_text(&c, "[Container]\nHostname=one\nInit=no\n[Namespaces]\nIPC=no\n[Container]\nHostname=two\n") == 0);
-        err = capture_end();
+        CHECK(load_text_capturing(&c, "[Container]\nHostname=one\nInit=no\n[Namespaces]\nIPC=no\n[Container]\nHostname=two\n",
+                                  &err) == 0);
         CHECK_STREQ(c.hostname, "two");
         CHECK(c.origins[KEY_HOSTNAME].line == 7);
         CHECK_STREQ(err, "userbox: warning: test.ini:7: [Container] Hostname: also set on line 2, the last one wins\n");
@@ -499,9 +507,7 @@ TEST(control_characters_are_refused_and_never_echoed) {
                 struct config c;
                 _cleanup_free_ char *err = NULL;
                 config_init(&c);
-                capture_begin();
-                CHECK(load_text(&c, cases[i].text) == -EINVAL);
-                err = capture_end();
+                CHECK(load_text_capturing(&c, cases[i].text, &err) == -EINVAL);
                 CHECK_STREQ(err, cases[i].message);
                 config_free(&c);
         }
@@ -513,6 +519,20 @@ TEST(tabs_and_control_characters_in_comments_are_accepted) {
         config_init(&c);
         CHECK(load_text(&c, "[Container]\n\tHostname\t=\tbox ; \x1b[31m red\n# \x07 bell\n") == 0);
         CHECK_STREQ(c.hostname, "box");
+        config_free(&c);
+}
+
+/* userbox.ini(5): [Environment] NAME= is repeatable, the last value wins,
+ * and (unlike a scalar set twice) draws no warning. */
+TEST(environment_variable_set_twice_takes_the_last_value_silently) {
+        struct config c;
+        _cleanup_free_ char *err = NULL;
+        config_init(&c);
+        CHECK(load_text_capturing(&c, "[Environment]\nPAGER=less\nEDITOR=vi\nPAGER=more\n", &err) == 0);
+        CHECK_STREQ(err, "");
+        CHECK(strv_length(c.env_set) == 2);
+        CHECK(strv_contains(c.env_set, "PAGER=more") && !strv_contains(c.env_set, "PAGER=less"));
+        CHECK(c.env_set_origins && c.env_set_origins[0].line == 4);
         config_free(&c);
 }
 
@@ -545,9 +565,7 @@ TEST(include_refused_in_strings_and_on_the_command_line) {
         char *reason = NULL;
         _cleanup_free_ char *err = NULL;
         config_init(&c);
-        capture_begin();
-        CHECK(load_text(&c, "[Profile]\nInclude=base\n") < 0);
-        err = capture_end();
+        CHECK(load_text_capturing(&c, "[Profile]\nInclude=base\n", &err) < 0);
         CHECK_STREQ(err, "userbox: test.ini:2: [Profile] Include: not allowed here\n");
         CHECK(profile_set(&c, "Profile", "Include", "base", &cli_origin, &reason) < 0);
         CHECK_STREQ(reason, "only allowed in a profile file");
@@ -1152,6 +1170,7 @@ int main(void) {
                 UNIT(expansion),
                 UNIT(scalars_last_wins_and_duplicates_warn),
                 UNIT(control_characters_are_refused_and_never_echoed),
+                UNIT(environment_variable_set_twice_takes_the_last_value_silently),
                 UNIT(tabs_and_control_characters_in_comments_are_accepted),
                 UNIT(command_line_masks_files),
                 UNIT(comments_and_blank_lines),
