@@ -311,8 +311,12 @@ int profile_parse_bind(const char *spec, bool read_only, bool command_line,
                 goto out;
         if (fields[1])
                 r = profile_container_path(fields[1], &m.destination, reason);
+        else if ((m.destination = strdup(m.source)))
+                /* "At the same path": --bind ../data from a build directory
+                 * lands where the words lead, not refused for its "..". */
+                path_drop_dotdot(m.destination);
         else
-                r = (m.destination = strdup(m.source)) ? 0 : profile_reason(reason, -ENOMEM, "out of memory");
+                r = profile_reason(reason, -ENOMEM, "out of memory");
         if (r < 0)
                 goto out;
         if (fields[2]) {

@@ -188,6 +188,30 @@ char *path_simplify(char *p) {
         return p;
 }
 
+char *path_drop_dotdot(char *p) {
+        char *out = p;
+        const char *in = p;
+
+        while (*in) {
+                const char *start = in + 1, *end = strchrnul(start, '/');
+                size_t len = (size_t) (end - start);
+
+                if (len == 2 && start[0] == '.' && start[1] == '.') {
+                        while (out > p && *--out != '/')
+                                ;
+                } else {
+                        *out++ = '/';
+                        memmove(out, start, len);
+                        out += len;
+                }
+                in = end;
+        }
+        if (out == p)
+                *out++ = '/';
+        *out = '\0';
+        return p;
+}
+
 bool path_is_below(const char *path, const char *dir) {
         const char *rest = startswith(path, dir);
         return rest && (!*rest || *rest == '/' || streq(dir, "/"));

@@ -63,6 +63,10 @@ bool path_is_absolute(const char *p);
 /* Collapses "//", "/./" and trailing "/"; keeps "..": resolution is done
  * inside the root by the kernel, never by string games. */
 char *path_simplify(char *p);
+/* An absolute path simplified by path_simplify, with each ".." taking away
+ * the component before it, as the words say (not as symlinks would). In
+ * place; returns p. */
+char *path_drop_dotdot(char *p);
 /* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
 /* Is path dir itself or below it (both simplified, absolute)? */
 bool path_is_below(const char *path, const char *dir);

@@ -226,6 +226,18 @@ test_bind_of_a_directory_onto_a_file_says_so() {
         assert_contains "$ERR" "'/etc' is a directory" "the message"
 }
 
+test_bind_without_destination_of_a_relative_source_with_dotdot() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir -p "$base/build" "$base/data"
+        echo data >"$base/data/marker"
+        (cd "$base/build" && run "$USERBOX" run -b ../data "$root" -- cat "$base/data/marker"
+         assert_eq 0 "$STATUS" "status ($ERR)"
+         assert_eq data "$OUT" "the source at its own path inside")
+}
+
 test_missing_bind_source_is_an_error_naming_it() {
         local before
         before=$(host_mountinfo)

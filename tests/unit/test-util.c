@@ -55,6 +55,19 @@ TEST(path_simplify_folds_slashes_and_dots_but_keeps_dotdot) {
         CHECK_STREQ(path_simplify(e), "a/b");
 }
 
+TEST(path_drop_dotdot_takes_away_the_component_before) {
+        char a[] = "/a/b/../c";
+        char b[] = "/a/..";
+        char c[] = "/../../x";
+        char d[] = "/a/b/c/../../d/..";
+        char e[] = "/plain/path";
+        CHECK_STREQ(path_drop_dotdot(a), "/a/c");
+        CHECK_STREQ(path_drop_dotdot(b), "/");
+        CHECK_STREQ(path_drop_dotdot(c), "/x");
+        CHECK_STREQ(path_drop_dotdot(d), "/a");
+        CHECK_STREQ(path_drop_dotdot(e), "/plain/path");
+}
+
 TEST(path_join_and_dotdot_detection) {
         char *j = path_join("/root/", "/etc/passwd");
         CHECK_STREQ(j, "/root/etc/passwd");
