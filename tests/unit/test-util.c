@@ -142,6 +142,7 @@ int main(void) {
                 UNIT(parse_boolean_accepts_the_documented_words),
                 UNIT(parse_size_units_and_overflow),
                 UNIT(path_simplify_folds_slashes_and_dots_but_keeps_dotdot),
+                UNIT(path_drop_dotdot_takes_away_the_component_before),
                 UNIT(path_join_and_dotdot_detection),
                 UNIT(split_command_line_quotes_like_a_shell),
                 UNIT(strv_helpers),
