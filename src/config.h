@@ -199,11 +199,6 @@ bool config_key_is_set(const struct config *c, enum config_key key);
 const char *config_origin_name(const struct origin *o, const char *section, const char *key,
                                const char *option, char *buf, size_t size);
 
-/* The [Limits] name of an RLIMIT_* resource ("NOFILE"), NULL when it has
- * none. Defined in profile-values.c from the profile key table, the one
- * list of these names (declared in profile-internal.h too). */
-const char *profile_rlimit_name(int resource);
-
 /* The capabilities kept by default (docker/podman's list). */
 uint64_t config_default_capabilities(void);
 /* The capability set the container ends up with. */

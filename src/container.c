@@ -20,6 +20,7 @@
 #include "exitcodes.h"
 #include "init.h"
 #include "log.h"
+#include "profile.h"
 #include "seccomp.h"
 #include "syscalls.h"
 #include "tty.h"

@@ -97,7 +97,6 @@ int profile_container_path(const char *value, char **ret, char **reason);
 int profile_parse_rlimit_value(int resource, const char *value, uint64_t *soft, uint64_t *hard,
                                char **reason);
 bool profile_rlimit_is_bytes(int resource);
-const char *profile_rlimit_name(int resource);
 int profile_device_class(const char *name, char ***ret_paths, char **reason);
 
 /* "auto" for (KEY_IDMAP_MODE, IDMAP_AUTO); NULL when unknown. */

@@ -135,11 +135,7 @@ static int parse_command(struct config *c, const struct profile_key *k _unused_,
 
 static int parse_hostname(struct config *c, const struct profile_key *k, const char *key,
                           const char *value, const struct origin *o, char **reason) {
-        size_t n = strlen(value);
-        bool ok = n > 0 && n <= 64 && value[0] != '-' && value[0] != '.' && value[n - 1] != '-';
-        for (const char *p = value; ok && *p; p++)
-                ok = isalnum((unsigned char) *p) || *p == '-' || *p == '.';
-        if (!ok)
+        if (!hostname_is_valid(value))
                 return profile_reason(reason, -EINVAL,
                                       "not a valid hostname (1-64 of A-Z a-z 0-9 . -): '%s'", value);
         return parse_string(c, k, key, value, o, reason);

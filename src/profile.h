@@ -49,6 +49,10 @@ int profile_load_string(struct config *c, const char *file, const char *text, si
 int profile_parse_bind(const char *spec, bool read_only, bool command_line,
                        struct mount_entry *ret, char **reason);
 int profile_parse_tmpfs(const char *spec, struct mount_entry *ret, char **reason);
+
+/* The [Limits] name of an RLIMIT_* resource ("NOFILE"), NULL when it has
+ * none: from the profile key table, the one list of these names. */
+const char *profile_rlimit_name(int resource);
 void profile_mount_entry_done(struct mount_entry *m);
 
 /* One "[Section] Key" line per row of the key table ("[Environment] NAME"
