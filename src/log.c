@@ -32,12 +32,29 @@ double log_elapsed_ms(void) {
         return (double) (now.tv_sec - start.tv_sec) * 1e3 + (double) (now.tv_nsec - start.tv_nsec) / 1e6;
 }
 
+/* Messages quote paths, names and values from the user, the image and
+ * profile files: a control character among them (an ESC that retitles the
+ * terminal or rewrites the screen) is written as \xNN. Truncates to size. */
+static void escape_control_characters(char *msg, size_t size) {
+        char copy[1024];
+        size_t o = 0;
+
+        snprintf(copy, sizeof(copy), "%s", msg);
+        for (const unsigned char *c = (const unsigned char *) copy; *c && o + 5 < size; c++)
+                if (*c < 0x20 || *c == 0x7f)
+                        o += (size_t) snprintf(msg + o, size - o, "\\x%02x", *c);
+                else
+                        msg[o++] = (char) *c;
+        msg[o] = '\0';
+}
+
 static void emit(const char *prefix, const char *fmt, va_list ap, int r) {
         char msg[sizeof(deferred_message)];
         int n = vsnprintf(msg, sizeof(msg), fmt, ap);
 
         if (r < 0 && n >= 0 && (size_t) n < sizeof(msg))
                 snprintf(msg + n, sizeof(msg) - (size_t) n, ": %s", strerror(-r));
+        escape_control_characters(msg, sizeof(msg));
         if (deferred) {
                 /* Keep the first error: it names the step that failed. */
                 if (!deferred_message[0])
@@ -80,6 +97,7 @@ void log_step(const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
+        escape_control_characters(msg, sizeof(msg));
         /* Steps are progress, not errors: the child prints them too, so a
          * slow step is visible wherever it runs. */
         fprintf(stderr, "userbox: [%8.3f ms] %s\n", log_elapsed_ms(), msg);

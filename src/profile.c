@@ -69,24 +69,6 @@ struct parse_state {
 
 static int parse_text(struct loader *l, const char *file, const char *text, size_t size);
 
-/* Prints a profile message with every control character escaped: the
- * text comes from a file or a path the user typed, and an ESC reaching the
- * terminal could retitle it or rewrite what is on screen. Returns r. */
-static int log_escaped(int r, bool warning, const char *fmt, ...) _printf_(3, 4);
-static int log_escaped(int r, bool warning, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        msg = string_format_escaped(fmt, ap);
-        va_end(ap);
-        if (warning)
-                log_warning("%s", msg ?: "out of memory");
-        else
-                log_error("%s", msg ?: "out of memory");
-        return r;
-}
-
 static int state_error(struct parse_state *s, int r, const char *fmt, ...) _printf_(3, 4);
 static int state_error(struct parse_state *s, int r, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
@@ -97,7 +79,9 @@ static int state_error(struct parse_state *s, int r, const char *fmt, ...) {
                 msg = NULL;
         va_end(ap);
         s->error = r < 0 ? r : -EINVAL;
-        return log_escaped(s->error, false, "%s:%u: %s", s->file, s->line, msg ?: "out of memory");
+        /* log.c writes control characters from the file as \xNN. */
+        log_error("%s:%u: %s", s->file, s->line, msg ?: "out of memory");
+        return s->error;
 }
 
 /* Refuses a control character (a tab is a blank) in a section name or a
@@ -227,7 +211,7 @@ static void check_duplicate(struct parse_state *s, const struct profile_key *k, 
                 return;
         for (size_t i = 0; i < s->n_seen; i++)
                 if (streq(s->seen[i].section, k->section) && streq(s->seen[i].key, key)) {
-                        log_escaped(0, true, "%s:%u: [%s] %s: also set on line %u, the last one wins", s->file,
+                        log_warning("%s:%u: [%s] %s: also set on line %u, the last one wins", s->file,
                                     s->line, k->section, key, s->seen[i].line);
                         s->seen[i].line = s->line;
                         return;
@@ -347,7 +331,7 @@ static int parse_text(struct loader *l, const char *file, const char *text, size
         /* The reader refuses every line inih could not parse: this is only
          * a safety net. */
         if (r != 0)
-                return log_escaped(-EINVAL, false, "%s:%d: syntax error", file, r);
+                return log_error("%s:%d: syntax error", file, r);
         return 0;
 }
 
@@ -493,11 +477,15 @@ static int load_top(struct config *c, const char *name, bool optional, const str
         r = resolve_profile(name, NULL, NULL, &path, &reason);
         if (r == -ENOENT && optional)
                 return 0;
-        if (r < 0)
-                return log_escaped(r, false, "%s", reason ?: "out of memory");
+        if (r < 0) {
+                log_error("%s", reason ?: "out of memory");
+                return r;
+        }
         r = open_profile(path, &text, &size, &l.ids[0], &reason);
-        if (r < 0)
-                return log_escaped(r, false, "%s", reason ?: "out of memory");
+        if (r < 0) {
+                log_error("%s", reason ?: "out of memory");
+                return r;
+        }
         if (file_id_equal(&l.ids[0], skip))
                 return 0;
         l.names[0] = path;
@@ -559,6 +547,18 @@ static int list_directory(const char *dir, char ***ret) {
         return 0;
 }
 
+/* File names and descriptions may hold control characters: \xNN. */
+static void print_escaped(FILE *f, const char *fmt, ...) _printf_(2, 3);
+static void print_escaped(FILE *f, const char *fmt, ...) {
+        _cleanup_free_ char *text = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        text = string_format_escaped(fmt, ap);
+        va_end(ap);
+        fputs(text ?: "?", f);
+}
+
 int profile_list(FILE *f) {
         _cleanup_strv_free_ char **path = NULL;
         unsigned found = 0;
@@ -587,13 +587,13 @@ int profile_list(FILE *f) {
                         }
                         if (open_profile(p, &text, &size, &id, &reason) >= 0)
                                 ini_parse_string(text, description_handler, &desc);
-                        fprintf(f, "%-14s %s", *n, p);
+                        print_escaped(f, "%-14s %s", *n, p);
                         if (desc && *desc)
-                                fprintf(f, "  %s", desc);
+                                print_escaped(f, "  %s", desc);
                         if (reason)
-                                fprintf(f, "  (unusable: %s)", reason);
+                                print_escaped(f, "  (unusable: %s)", reason);
                         if (shadow)
-                                fprintf(f, "  (shadowed by %s/%s)", shadow, file);
+                                print_escaped(f, "  (shadowed by %s/%s)", shadow, file);
                         fputc('\n', f);
                         found++;
                 }
@@ -601,7 +601,7 @@ int profile_list(FILE *f) {
         if (!found) {
                 fputs("no profiles in:", f);
                 for (size_t i = 0; path[i]; i++)
-                        fprintf(f, " %s", path[i]);
+                        print_escaped(f, " %s", path[i]);
                 fputc('\n', f);
         }
         return 0;

@@ -197,3 +197,18 @@ test_config_of_a_missing_root_prints_only_the_error() {
 test_config_with_a_missing_bind_source_prints_only_the_error() {
         assert_refused /no/such/source config --bind /no/such/source:/mnt "$TEST_ROOT"
 }
+
+# A name found on disk (here the target of a symlinked bind source) may
+# hold control characters: userbox writes them as \xNN, never raw.
+test_control_characters_in_printed_paths_are_escaped() {
+        local base dir
+        base=$(mktemp_dir)
+        dir="$base/esc"$'\033'"]0;title"$'\007'
+        mkdir "$dir"
+        ln -s "$dir" "$base/link"
+        run "$USERBOX" run -v --bind "$base/link:/mnt/x" "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "resolves to '$base/esc\\x1b]0;title\\x07'" "the resolved path, escaped"
+        case $ERR in *$'\033'* | *$'\007'*) fail "a raw control character reached the terminal" ;; esac
+        return 0
+}
