@@ -278,9 +278,12 @@ static int parse_mount_options(const char *list, bool tmpfs, struct parsed_optio
                                 break;
                         }
                 }
-                if (i == ELEMENTSOF(mount_options) || !(tmpfs ? mount_options[i].tmpfs : mount_options[i].bind))
+                if (i == ELEMENTSOF(mount_options))
                         return profile_reason(reason, -EINVAL, "unknown %s option '%s'",
                                               tmpfs ? "tmpfs" : "bind", o);
+                if (!(tmpfs ? mount_options[i].tmpfs : mount_options[i].bind))
+                        return profile_reason(reason, -EINVAL, "option '%s' is for %s, not for a %s", o,
+                                              tmpfs ? "binds" : "tmpfs", tmpfs ? "tmpfs" : "bind");
                 if (ret->set & mount_options[i].bit)
                         return profile_reason(reason, -EINVAL, "option '%s' given twice", o);
                 if (ret->set & mount_options[i].conflicts)

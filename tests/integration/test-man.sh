@@ -133,7 +133,7 @@ test_man_pages_list_the_tmpfs_options_the_binary_takes() {
                 case " $TMPFS_OPTIONS " in
                 *" $option "*) assert_eq 0 "$STATUS" "--tmpfs /t:$value ($ERR)" ;;
                 *) assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "--tmpfs /t:$value"
-                   assert_eq "userbox: --tmpfs '/t:$value': unknown tmpfs option '$option'" "$ERR" ;;
+                   assert_eq "userbox: --tmpfs '/t:$value': option '$option' is for binds, not for a tmpfs" "$ERR" ;;
                 esac
         done
         for page_tag in "userbox.1 --tmpfs" "userbox.ini.5 Tmpfs="; do

@@ -276,7 +276,7 @@ TEST(mount_specs) {
         free(reason);
 
         CHECK(profile_parse_bind("/a:/b:size=1M", false, false, &m, &reason) < 0);
-        CHECK_STREQ(reason, "unknown bind option 'size=1M'");
+        CHECK_STREQ(reason, "option 'size=1M' is for tmpfs, not for a bind");
         free(reason);
 
         CHECK(profile_parse_tmpfs("/run:size=64M,mode=755,nr_inodes=1k,nosuid", &m, &reason) == 0);
