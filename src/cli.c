@@ -275,6 +275,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 return -EINVAL;
         }
         if (streq(argv[1], "--version") || streq(argv[1], "version")) {
+                if (argc > 2)
+                        return cli_error("userbox %s: unexpected argument '%s'", argv[1], argv[2]);
                 cli->command = CLI_VERSION;
                 return 1;
         }
@@ -285,6 +287,12 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
         if (parse_command(argv[1], &cli->command) < 0)
                 return cli_error("userbox: unknown command '%s' (see 'userbox --help')", argv[1]);
         if (cli->command == CLI_HELP) {
+                enum cli_command about;
+
+                if (argc > 3)
+                        return cli_error("userbox help: unexpected argument '%s'", argv[3]);
+                if (argc > 2 && parse_command(argv[2], &about) < 0)
+                        return cli_error("userbox help: unknown command '%s' (see 'userbox --help')", argv[2]);
                 cli_help(stdout, argc > 2 ? argv[2] : NULL);
                 return 1;
         }

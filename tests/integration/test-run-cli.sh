@@ -212,3 +212,11 @@ test_control_characters_in_printed_paths_are_escaped() {
         case $ERR in *$'\033'* | *$'\007'*) fail "a raw control character reached the terminal" ;; esac
         return 0
 }
+
+test_help_and_version_refuse_what_they_do_not_take() {
+        assert_refused "unknown command 'nosuch'" help nosuch
+        assert_refused "unexpected argument 'extra'" help run extra
+        assert_refused "unexpected argument 'extra'" version extra
+        assert_status 0 "$USERBOX" help run
+        assert_contains "$OUT" "--bind" "help run"
+}
