@@ -140,9 +140,10 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
         if (!*mknod_denied) {
                 if (mknodat(dirfd, name, mode, rdev) >= 0)
                         return fchmodat(dirfd, name, mode & 07777, 0) < 0 ? -errno : 0;
-                if (errno != EPERM)
+                /* EEXIST: a file to bind over, below. */
+                if (errno != EPERM && errno != EEXIST)
                         return -errno;
-                *mknod_denied = true;
+                *mknod_denied = errno == EPERM;
         }
         fd = openat(dirfd, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
         if (fd < 0 && errno == EEXIST) {
@@ -254,11 +255,27 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
                 if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
                         return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
         for (size_t i = 0; i < p->n_devices; i++) {
+                if (!path_is_below(p->devices[i].container_path, "/dev"))
+                        continue;
                 r = add_extra_device(&p->devices[i], rootfd, &mknod_denied);
                 if (r < 0)
                         return r;
         }
         log_step("devices: /dev populated (%s)", mknod_denied ? "host nodes bound" : "mknod");
+        return 0;
+}
+
+int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd) {
+        bool mknod_denied = false;
+        int r;
+
+        for (size_t i = 0; i < p->n_devices; i++) {
+                if (path_is_below(p->devices[i].container_path, "/dev"))
+                        continue;
+                r = add_extra_device(&p->devices[i], rootfd, &mknod_denied);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 

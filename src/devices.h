@@ -17,6 +17,9 @@ void devices_free(struct rootfs_device *d, size_t n);
  * devfd is the freshly mounted /dev tmpfs. */
 int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd,
                      bool tty_gid_mapped);
+/* The extra devices outside /dev, after the user's mounts: one below a
+ * user's --tmpfs or --bind lands on it, not under it. */
+int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd);
 /* Whether the id map gives the container the tty group (gid 5): devpts
  * refuses a gid= that is not mapped (the single-id map). */
 bool devices_tty_gid_mapped(const struct idmap_plan *plan);

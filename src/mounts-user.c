@@ -30,7 +30,7 @@ struct user_root {
         char *path;     /* the kernel's path of fd */
 };
 
-static int check_destination_fd(int fd, const struct user_root *root, const char *dest, bool want_dir) {
+static int check_destination_fd(int fd, const struct user_root *root, const char *dest, bool tmpfs, bool want_dir) {
         struct stat st;
         int r;
 
@@ -38,8 +38,9 @@ static int check_destination_fd(int fd, const struct user_root *root, const char
                 return log_errno(-errno, "stat mount destination '%s'", dest);
         if (!!S_ISDIR(st.st_mode) != want_dir)
                 return log_errno(want_dir ? -ENOTDIR : -EISDIR, "mount destination '%s' is %s", dest,
-                                 want_dir ? "not a directory: only a file can be bound there"
-                                          : "a directory: only a directory can be bound there");
+                                 !tmpfs ? (want_dir ? "not a directory: only a file can be bound there"
+                                                    : "a directory: only a directory can be bound there")
+                                        : "not a directory: a tmpfs needs one");
         if (st.st_dev == root->st.st_dev && st.st_ino == root->st.st_ino)
                 return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
         r = resolve_is_in_kernel_dirs(fd, root->path);
@@ -165,7 +166,7 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
         if (fd < 0)
                 return log_errno(fd, "mount point '%s'", s->destination);
-        r = check_destination_fd(fd, root, s->destination, !bind || s->is_dir);
+        r = check_destination_fd(fd, root, s->destination, !bind, !bind || s->is_dir);
         if (r < 0)
                 return r;
 
@@ -227,6 +228,15 @@ static bool below_later_tmpfs(const struct config *c, const struct rootfs_plan *
         return false;
 }
 
+/* Is dest on one of the user's mounts? Then what goes there is made on it,
+ * after it is mounted. */
+static bool below_user_mount(const struct config *c, const struct rootfs_plan *p, const char *dest) {
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (path_is_below(dest, p->sources[i].destination))
+                        return true;
+        return false;
+}
+
 int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd) {
         /* Devices outside /dev (a tmpfs mounted later) are bound onto an
          * empty file too. */
@@ -234,7 +244,8 @@ int mounts_create_user_mount_points(const struct config *c, const struct rootfs_
                 const char *dest = p->devices[i].container_path;
                 int fd;
 
-                if (path_is_below(dest, "/dev") || mounts_below_standard_tmpfs(c, p, dest))
+                if (path_is_below(dest, "/dev") || mounts_below_standard_tmpfs(c, p, dest) ||
+                    below_user_mount(c, p, dest))
                         continue;
                 fd = resolve_in_root(rootfd, dest, true, true);
                 if (fd >= 0)

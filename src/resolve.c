@@ -118,6 +118,16 @@ int resolve_is_in_kernel_dirs(int fd, const char *root_path) {
         return 0;
 }
 
+/* Creating below the root's /proc or /sys: before they are mounted (a
+ * read-only root gets its mount points made first) they are plain
+ * directories of the image, and nothing may be made there either. A path
+ * that cannot be read counts as inside. */
+static bool in_kernel_dirs_of_root(int dir, int rootfd) {
+        _cleanup_free_ char *root_path = NULL;
+
+        return resolve_kernel_path(rootfd, &root_path) < 0 || resolve_is_in_kernel_dirs(dir, root_path) != 0;
+}
+
 /* As many links as the kernel follows in one lookup (MAXSYMLINKS). */
 #define RESOLVE_LINKS_MAX 40
 
@@ -197,7 +207,7 @@ static int create_walk(int rootfd, char *path, bool want_file, int *ret_fd, char
                         }
                         if (errno != ENOENT)
                                 return -errno;
-                        if (resolve_is_kernel_fs(dir))
+                        if (resolve_is_kernel_fs(dir) || in_kernel_dirs_of_root(dir, rootfd))
                                 return -EXDEV;
                         if (last && want_file) {
                                 fd = openat(dir, name, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "devices.h"
@@ -398,8 +400,8 @@ static void fs_context_message(int fs, char *buf, size_t size) {
         }
 }
 
-/* The overlay made from fds alone (overlayfs takes its layers as fds from
- * Linux 6.13): once the root is open, nothing is looked up by its path, so a
+/* The overlay made from fds alone (where overlayfs takes its layers as
+ * fds, Linux 6.15 here): once the root is open, nothing is looked up by its path, so a
  * root path swapped for a symlink meanwhile changes nothing, and there is no
  * limit on the layers' paths. Returns the detached overlay's fd, -EOPNOTSUPP
  * when the kernel cannot (the caller then mounts by path), or -errno,
@@ -433,31 +435,29 @@ static int overlay_from_fds(const struct rootfs_plan *p, int lower, int upper, i
                 r = sys_fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work);
         if (r >= 0)
                 r = sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0);
-        if (r >= 0)
-                r = sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
-        if (r >= 0)
-                r = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
         if (r < 0) {
-                const char *bad = overlay_find_refused_layer(p, lower);
-
                 fs_context_message(fs, msg, sizeof(msg));
-                if (bad)
-                        return log_errno(r, "mount overlay on '%s': overlayfs refuses the layer '%s'%s%s", p->root,
-                                         bad, msg[0] ? ": " : "", msg);
                 return log_errno(r, "mount overlay on '%s' (%zu layers)%s%s", p->root, strv_length(p->layers),
                                  msg[0] ? ": " : "", msg);
         }
-        return r;
+        /* A kernel may take the fds and still refuse the overlay they
+         * make (a detached upper layer, before Linux 6.15): the mount by
+         * options then decides, and names a refused layer if that is it. */
+        r = sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+        if (r >= 0)
+                r = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
+        return r < 0 ? -EOPNOTSUPP : r;
 }
 
-/* Without overlayfs's fds (Linux < 6.13): the overlay mounted by its
+/* Without overlayfs's fds (older kernels): the overlay mounted by its
  * options string onto the root directory's tmpfs, or onto the root itself
  * with an upper directory of the user's. Only the last step, opening the
- * result, goes by the root's path. */
+ * result, goes by the root's path, and checks what it finds. */
 static int overlay_mount_by_options(const struct rootfs_plan *p, int lower, int stage, const char *up,
                                     const char *wk, int *ret_rootfd) {
         char target[RESOLVE_FD_PATH_MAX];
         _cleanup_free_ char *options = NULL;
+        struct statfs sf;
         int r;
 
         resolve_fd_path(target, stage >= 0 ? stage : lower);
@@ -487,9 +487,13 @@ static int overlay_mount_by_options(const struct rootfs_plan *p, int lower, int 
                         return log_errno(r, "mount overlay on '%s': overlayfs refuses the layer '%s'", p->root, bad);
                 return log_errno(r, "mount overlay on '%s' (%zu layers)", p->root, strv_length(p->layers));
         }
-        *ret_rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        /* No link (the plan's path has none), and the overlay itself: a
+         * directory swapped in meanwhile is refused, never built on. */
+        *ret_rootfd = open(p->root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (*ret_rootfd < 0)
                 return log_errno(-errno, "open the overlay root");
+        if (fstatfs(*ret_rootfd, &sf) < 0 || sf.f_type != OVERLAYFS_SUPER_MAGIC)
+                return log_error("root '%s' changed while its overlay was mounted", p->root);
         return 0;
 }
 
@@ -506,8 +510,9 @@ static int overlay_mount(const struct rootfs_plan *p, int lower, int *ret_rootfd
                         return log_errno(-errno, "create the overlay's upper directory '%s'", up);
                 if (mkdir(wk, 0700) < 0 && errno != EEXIST)
                         return log_errno(-errno, "create the overlay's work directory '%s'", wk);
-                upfd = open(up, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                wkfd = open(wk, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                /* The user's own directories: a link there is theirs to make. */
+                upfd = open(up, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                wkfd = open(wk, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (upfd < 0 || wkfd < 0)
                         return log_errno(-errno, "open the overlay's directory '%s'", upfd < 0 ? up : wk);
         } else {
@@ -666,7 +671,7 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * lets the child write there. (The missing standard mount points
          * are made only when the user may write the root: see
          * prepare_standard_dirs.) */
-        if (p->overlay || (c->read_only > 0 && c->n_mounts > 0))
+        if (p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || p->n_devices > 0)))
                 return 0;
         return mount_root(c, p, s);
 }
@@ -683,6 +688,9 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         if (r < 0)
                 return r;
         r = mounts_setup_user(c, p, s->rootfd);
+        if (r < 0)
+                return r;
+        r = devices_populate_outside_dev(p, s->rootfd);
         if (r < 0)
                 return r;
         return pivot(c, p, s->rootfd);

@@ -224,6 +224,9 @@ test_bind_of_a_directory_onto_a_file_says_so() {
         run "$USERBOX" run -b "$base/file:/etc" "$root" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a file onto a directory"
         assert_contains "$ERR" "'/etc' is a directory" "the message"
+        run "$USERBOX" run --tmpfs /etc/passwd "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a tmpfs onto a file"
+        assert_contains "$ERR" "'/etc/passwd' is not a directory: a tmpfs needs one" "the message"
 }
 
 test_bind_without_destination_of_a_relative_source_with_dotdot() {

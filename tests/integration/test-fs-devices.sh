@@ -61,6 +61,56 @@ test_device_outside_dev_works_in_a_read_only_root_and_over_a_file() {
         assert_contains "$ERR" "resolves into /proc or /sys" "the message"
 }
 
+# As for the user's mount points: in a directory of a subordinate id the
+# node's file is made only once the id map is written.
+test_device_outside_dev_in_a_read_only_root_in_a_directory_of_subordinate_ids() {
+        require_subid
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        run "$USERBOX" run --idmap subid "$root" -- sh -c 'mkdir -p /srv && chown 4:4 /srv && chmod 755 /srv'
+        assert_eq 0 "$STATUS" "preparing /srv owned by 4:4 ($ERR)"
+        run "$USERBOX" run --idmap subid --read-only --device /dev/full:/srv/full "$root" -- stat -c '%F %t:%T' /srv/full
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$(fs_node_host /dev/full)" "$OUT" "the node"
+}
+
+# A node below a user's --tmpfs lands on the tmpfs, made after it.
+test_device_below_a_user_tmpfs_is_on_the_tmpfs() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        mkdir "$root/srv"
+        for ro in "" --read-only; do
+                # shellcheck disable=SC2086 # empty or one option
+                run "$USERBOX" run $ro --tmpfs /srv --device /dev/full:/srv/full "$root" -- stat -c '%F %t:%T' /srv/full
+                assert_eq 0 "$STATUS" "status ${ro:-(writable root)} ($ERR)"
+                assert_eq "$(fs_node_host /dev/full)" "$OUT" "the node on the tmpfs ${ro}"
+                [ -e "$root/srv/full" ] && fail "a file was made in the image under the tmpfs ${ro}"
+        done
+        return 0
+}
+
+# Refused through a link into /sys, and nothing made in the image's /sys
+# first (a read-only root makes mount points before /sys is mounted).
+test_device_refused_into_sys_leaves_the_image_unchanged() {
+        local base root
+        base=$(mktemp_dir)
+        root=$base/root
+        make_root "$root"
+        ln -s /sys/fs/cgroup "$root/mnt/cg"
+        run "$USERBOX" run --read-only --device /dev/full:/mnt/cg/x "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "resolves into /proc or /sys" "the message"
+        [ -e "$root/sys/fs" ] && fail "made in the image's /sys: $(find "$root/sys")"
+        run "$USERBOX" run --read-only -b "$base:/mnt/cg/y" "$root" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a bind"
+        [ -e "$root/sys/fs" ] && fail "made in the image's /sys by a bind: $(find "$root/sys")"
+        return 0
+}
+
 test_device_keeps_the_host_permission_checks() {
         require_char_device /dev/fuse
         [ -r /dev/fuse ] && skip "machine: /dev/fuse is readable by $(id -un) here"

@@ -102,6 +102,18 @@ test_a_layer_inside_or_around_the_root_is_refused_before_start() {
         assert_contains "$ERR" "layer '$base' and root '$base/root' must not contain each other" "the message"
 }
 
+# The overlay directory is the user's own: upper/ may be a link of theirs.
+test_overlay_dir_whose_upper_is_a_symlink_is_used() {
+        local base
+        base=$(mktemp_dir)
+        make_root "$base/root"
+        mkdir -p "$base/ovl/real-upper"
+        ln -s real-upper "$base/ovl/upper"
+        run "$USERBOX" run --overlay="$base/ovl" "$base/root" -- sh -c 'echo kept >/kept'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq kept "$(cat "$base/ovl/real-upper/kept")" "the write, in the link's target"
+}
+
 test_overlay_dir_inside_the_root_is_refused() {
         local root
         root=$(mktemp_dir)/root
