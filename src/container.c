@@ -408,6 +408,11 @@ _Noreturn void container_main(struct child *child) {
                         close(child->sync_fd);
                         if (child->tty_slave >= 0)
                                 close(child->tty_slave);
+                        /* Out of the launcher's process group: a ^C from
+                         * the terminal reaches that group, and the launcher
+                         * passes it on; init getting its own copy as well
+                         * would deliver it twice. */
+                        (void) setpgid(0, 0);
                         init_run(pid);
                 }
         }

@@ -27,7 +27,34 @@
 
 typedef void (*child_main_fn)(struct child *child);
 
+/* With -t, the signals whose default action ends the launcher and that it
+ * does not forward: it restores the outer terminal, then dies of them
+ * (faults such as SIGSEGV are left alone: blocking them is undefined;
+ * SIGPIPE is ignored while the relay runs, see tty.c). */
+static const int tty_fatal_signals[] = {
+        SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGSYS,
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+};
+
+static bool is_tty_fatal_signal(int sig) {
+        for (unsigned i = 0; i < ELEMENTSOF(tty_fatal_signals); i++)
+                if (tty_fatal_signals[i] == sig)
+                        return true;
+        return sig >= SIGRTMIN && sig <= SIGRTMAX;
+}
+
 static _Noreturn void unshare_main(struct child *child) {
+        /* Not a terminal's job: a group of its own, so that a signal to
+         * the launcher's group (kill -- -PGID from a script) reaches the
+         * command once, forwarded. On a terminal the command stays in the
+         * foreground group, to read it. */
+        if (!isatty(STDIN_FILENO))
+                (void) setpgid(0, 0);
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
@@ -158,6 +185,12 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
                  * terminal its modes back (tty_relay_suspend/resume). */
                 sigaddset(&mask, SIGTSTP);
                 sigaddset(&mask, SIGCONT);
+                /* And killed by any catchable signal, too (SIGKILL alone
+                 * leaves the terminal raw): see supervise(). */
+                for (unsigned i = 0; i < ELEMENTSOF(tty_fatal_signals); i++)
+                        sigaddset(&mask, tty_fatal_signals[i]);
+                for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+                        sigaddset(&mask, sig);
         }
         if (sigprocmask(SIG_BLOCK, &mask, &child->saved_mask) < 0)
                 return log_errno(-errno, "sigprocmask");
@@ -328,7 +361,26 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                 tty_relay_resume(&tty);
                                 continue;
                         }
+                        if (c->tty && is_tty_fatal_signal((int) si.ssi_signo)) {
+                                sigset_t one;
+
+                                /* The terminal back first; the container
+                                 * then dies with us (PDEATHSIG). */
+                                tty_relay_stop(&tty);
+                                signal((int) si.ssi_signo, SIG_DFL);
+                                sigemptyset(&one);
+                                sigaddset(&one, (int) si.ssi_signo);
+                                raise((int) si.ssi_signo);
+                                sigprocmask(SIG_UNBLOCK, &one, NULL);
+                                _exit(EXIT_SIGNAL_BASE + (int) si.ssi_signo);
+                        }
                         if (si.ssi_signo != SIGCHLD) {
+                                /* From the terminal (^C, ^\, a hangup) to
+                                 * the whole foreground group: a child in
+                                 * ours (userbox unshare on a terminal) got
+                                 * its own copy. */
+                                if (si.ssi_code == SI_KERNEL && getpgid(pid) == getpgrp())
+                                        continue;
                                 kill(pid, (int) si.ssi_signo);
                                 continue;
                         }

@@ -3,6 +3,8 @@
 # The container's processes: PID 1, exit statuses, signals, the launcher's
 # death, and what the command inherits.
 
+. "$(dirname "${BASH_SOURCE[0]}")/security/common.sh" # probe_dir
+
 test_pid_1_is_the_init_and_the_command_is_its_child() {
         run "$USERBOX" run "$TEST_ROOT" -- sh -c 'echo $$; grep ^PPid: /proc/$$/status; cat /proc/1/comm /proc/$$/comm'
         assert_eq 0 "$STATUS" "status ($ERR)"
@@ -101,6 +103,31 @@ test_signals_to_the_launcher_reach_the_command() {
 test_signals_reach_the_command_without_init() {
         assert_eq 42 "$(signal_round_trip TERM 42 --no-init)" "exit status after SIGTERM with --no-init"
         assert_eq 43 "$(signal_round_trip INT 43 --no-init)" "exit status after SIGINT with --no-init"
+}
+
+# A ^C from the terminal goes to the launcher's whole process group (here
+# the same, sent with kill to the group): the command must get it once,
+# from the launcher, not a second time from an init in that group (run) or
+# as a member of it (unshare, when not a terminal's job).
+test_a_signal_to_the_launchers_process_group_reaches_the_command_once() {
+        local dir out pid round count
+        dir=$(probe_dir) || exit $?
+        for round in 1 2 3 4; do
+                out=$(mktemp_dir)/out
+                set -m
+                if [ "$round" -le 2 ]; then
+                        "$USERBOX" run --ro-bind "$dir:/mnt" "$TEST_ROOT" -- /mnt/probe sigcount 2 >"$out" 2>&1 </dev/null &
+                else
+                        "$USERBOX" unshare -- "$dir/probe" sigcount 2 >"$out" 2>&1 </dev/null &
+                fi
+                pid=$!
+                set +m
+                wait_for 10 grep -q ready "$out" || { kill -9 "$pid"; fail "the command never started: $(cat "$out")"; }
+                kill -INT -- "-$pid"
+                wait "$pid" || fail "the launcher failed: $(cat "$out")"
+                count=$(sed -n 's/^count=//p' "$out")
+                assert_eq 1 "$count" "SIGINTs the command got, round $round"
+        done
 }
 
 # kill -9 of the launcher must take the whole container with it.

@@ -229,6 +229,23 @@ test_outer_terminal_restored_when_userbox_gets_sigterm() {
         assert_outer_modes_restored
 }
 
+# Signals the launcher does not forward but dies of: it gives the outer
+# terminal back first. Only SIGKILL cannot be caught.
+test_outer_terminal_restored_when_userbox_dies_of_an_unforwarded_signal() {
+        local n sig status
+        for sig in ALRM:142 XCPU:152 RTMIN+3:165; do
+                status=${sig#*:}
+                sig=${sig%%:*}
+                n=$((200000 + RANDOM))
+                outer_start
+                box_start "-t $TEST_ROOT -- sleep $n"
+                wait_for 10 pid_of_command sleep "$n" >/dev/null || fail "sleep $n never started"
+                kill -s "$sig" "$BOX_PID"
+                box_wait "$status"
+                assert_outer_modes_restored
+        done
+}
+
 test_outer_terminal_restored_when_userbox_gets_sighup() {
         outer_start
         box_shell

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,34 @@ static int cmd_session(void) {
         return 0;
 }
 
+static volatile sig_atomic_t signals_counted;
+
+static void count_signal(int sig) {
+        (void) sig;
+        signals_counted++;
+}
+
+/* sigcount SIGNO: counts deliveries of SIGNO for 2 s after printing
+ * "ready", then prints "count=N". A handler runs once per delivery, where
+ * a shell's trap may fold two into one. */
+static int cmd_sigcount(int argc, char **argv) {
+        struct sigaction sa = { .sa_handler = count_signal };
+        struct timespec left = { 2, 0 };
+
+        (void) argc;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(atoi(argv[1]), &sa, NULL) < 0) {
+                perror("sigaction");
+                return 1;
+        }
+        printf("ready\n");
+        fflush(stdout);
+        while (nanosleep(&left, &left) < 0 && errno == EINTR)
+                ;
+        printf("count=%d\n", (int) signals_counted);
+        return 0;
+}
+
 /* exchange A B SECONDS: swap two paths atomically, over and over, for a
  * while: a root directory and a symlink, to race userbox's setup. */
 static int cmd_exchange(int argc, char **argv) {
@@ -237,7 +266,7 @@ static int cmd_exchange(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         if (argc < 2) {
-                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session|exchange ...\n");
+                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session|sigcount|exchange ...\n");
                 return 2;
         }
         argv++, argc--;
@@ -259,6 +288,8 @@ int main(int argc, char **argv) {
                 return cmd_setgroups();
         if (strcmp(argv[0], "session") == 0)
                 return cmd_session();
+        if (strcmp(argv[0], "sigcount") == 0 && argc >= 2)
+                return cmd_sigcount(argc, argv);
         if (strcmp(argv[0], "exchange") == 0 && argc >= 3)
                 return cmd_exchange(argc, argv);
         fprintf(stderr, "probe: unknown command '%s'\n", argv[0]);
