@@ -296,16 +296,18 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         const struct config *c = child->config;
         struct tty_relay tty = TTY_RELAY_NULL;
         int r, status, exit_status = -1, failure = 0;
+        bool told_to_end = false;
 
         while (exit_status < 0) {
                 /* A closed fd is -1, which poll() skips. */
-                struct pollfd fds[4] = {
+                struct pollfd fds[5] = {
                         { .fd = sigfd, .events = POLLIN },
                         { .fd = sync_fd, .events = POLLIN },
-                        { .fd = tty.master, .events = POLLIN },
-                        { .fd = tty.input, .events = POLLIN },
                 };
-                int ready = poll(fds, ELEMENTSOF(fds), tty_relay_timeout(&tty));
+                int ready;
+
+                tty_relay_poll_set(&tty, &fds[2], &fds[3], &fds[4]);
+                ready = poll(fds, ELEMENTSOF(fds), tty_relay_timeout(&tty));
 
                 if (ready < 0) {
                         if (errno == EINTR)
@@ -336,8 +338,17 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                 log_step("command started");
                         }
                 }
-                if (fds[2].revents && tty_relay_from_master(&tty) < 0) {
-                        /* No slave left: the command is going; wait for it. */
+                /* A pty that takes no more input only ends the input. */
+                if (fds[2].revents & POLLOUT)
+                        (void) tty_relay_to_master(&tty);
+                r = 0;
+                if (fds[4].revents)
+                        r = tty_relay_to_stdout(&tty);
+                if (r >= 0 && (fds[2].revents & (POLLIN | POLLHUP | POLLERR)))
+                        r = tty_relay_from_master(&tty);
+                if (r < 0) {
+                        /* No slave left (the command is going: wait for
+                         * it), or stdout is gone (hang up its terminal). */
                         close(tty.master);
                         tty.master = -1;
                 }
@@ -366,7 +377,7 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
 
                                 /* The terminal back first; the container
                                  * then dies with us (PDEATHSIG). */
-                                tty_relay_stop(&tty);
+                                tty_relay_stop(&tty, false);
                                 signal((int) si.ssi_signo, SIG_DFL);
                                 sigemptyset(&one);
                                 sigaddset(&one, (int) si.ssi_signo);
@@ -381,6 +392,8 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                  * its own copy. */
                                 if (si.ssi_code == SI_KERNEL && getpgid(pid) == getpgrp())
                                         continue;
+                                told_to_end = told_to_end || si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
+                                              si.ssi_signo == SIGHUP || si.ssi_signo == SIGQUIT;
                                 kill(pid, (int) si.ssi_signo);
                                 continue;
                         }
@@ -399,7 +412,7 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 }
                 close(sync_fd);
         }
-        tty_relay_stop(&tty);
+        tty_relay_stop(&tty, !told_to_end);
         return failure < 0 ? failure : exit_status;
 }
 

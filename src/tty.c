@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tty.h"
@@ -31,10 +34,17 @@ int tty_relay_start(struct tty_relay *t, int master, bool read_input) {
         struct sigaction ignore = { .sa_handler = SIG_IGN };
         int flags;
 
+        struct stat st;
+
         t->master = master;
         t->input = read_input ? STDIN_FILENO : -1;
         t->raw = false;
         t->last_byte = -1;
+        t->stdout_is_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+        t->out = malloc(RELAY_BUFFER_SIZE);
+        t->in = malloc(RELAY_BUFFER_SIZE);
+        if (!t->out || !t->in)
+                return -ENOMEM;
 
         /* stdout may be a pipe whose reader left: that ends the copy
          * (-EPIPE), it must not kill the launcher with the outer terminal
@@ -82,15 +92,23 @@ void tty_relay_resize(struct tty_relay *t) {
                 (void) ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
-static int write_all(int fd, const char *buf, size_t n) {
+/* Only for what is left when the command is gone: waits for stdout, or,
+ * with wait false, writes only while it takes bytes at once. */
+static int write_all(int fd, const char *buf, size_t n, bool wait) {
         while (n > 0) {
-                ssize_t w = write(fd, buf, n);
+                struct pollfd p = { .fd = fd, .events = POLLOUT };
+                ssize_t w;
+
+                if (!wait && poll(&p, 1, 0) != 1)
+                        return -EAGAIN;
+                w = write(fd, buf, wait || n < 4096 ? n : 4096);
                 if (w < 0) {
                         if (errno == EINTR)
                                 continue;
                         if (errno == EAGAIN) {
-                                struct pollfd p = { .fd = fd, .events = POLLOUT };
-                                (void) poll(&p, 1, -1);
+                                (void) poll(&p, 1, wait ? -1 : 0);
+                                if (!wait)
+                                        return -EAGAIN;
                                 continue;
                         }
                         return -errno;
@@ -101,16 +119,14 @@ static int write_all(int fd, const char *buf, size_t n) {
         return 0;
 }
 
-/* Copies what the pty holds to stdout. Returns the number of bytes copied
- * (0: nothing there now), or < 0 when every slave is closed (-EIO) or
- * stdout failed. */
-static ssize_t relay_master_once(struct tty_relay *t) {
-        char buf[RELAY_BUFFER_SIZE];
+/* Reads what the pty holds into the (empty) output buffer. Returns the
+ * number of bytes read (0: nothing there now), or < 0 when every slave is
+ * closed (-EIO). */
+static ssize_t read_master(struct tty_relay *t) {
         size_t len = 0;
-        int r;
 
-        while (len < sizeof(buf)) {
-                ssize_t n = read(t->master, buf + len, sizeof(buf) - len);
+        while (len < RELAY_BUFFER_SIZE) {
+                ssize_t n = read(t->master, t->out + len, RELAY_BUFFER_SIZE - len);
                 if (n > 0) {
                         len += (size_t) n;
                         continue;
@@ -125,47 +141,74 @@ static ssize_t relay_master_once(struct tty_relay *t) {
                         return n < 0 ? -errno : -EIO;
                 break;
         }
-        if (len == 0)
-                return 0;
-        r = write_all(STDOUT_FILENO, buf, len);
-        return r < 0 ? r : (ssize_t) len;
+        t->out_len = len;
+        t->out_off = 0;
+        return (ssize_t) len;
 }
 
-int tty_relay_from_master(struct tty_relay *t) {
-        ssize_t n = relay_master_once(t);
+void tty_relay_poll_set(const struct tty_relay *t, struct pollfd *master, struct pollfd *input,
+                        struct pollfd *out) {
+        bool want_output = t->out_len == 0, want_room = t->in_len > 0;
 
-        if (n >= 0)
-                return 0;
+        *master = (struct pollfd) { .fd = want_output || want_room ? t->master : -1,
+                                    .events = (short) ((want_output ? POLLIN : 0) | (want_room ? POLLOUT : 0)) };
+        *input = (struct pollfd) { .fd = t->master >= 0 && t->in_len == 0 ? t->input : -1, .events = POLLIN };
+        *out = (struct pollfd) { .fd = t->out_len > 0 ? STDOUT_FILENO : -1, .events = POLLOUT };
+}
+
+static int stop_input(struct tty_relay *t, int r) {
         /* The session's terminal is gone: stdin has nowhere to go, and
          * left in the poll set, pending input would wake it forever. */
         t->input = -1;
-        return (int) n;
+        t->in_len = t->in_off = 0;
+        return r;
 }
 
-/* Input for the pty; while it is full, its output is copied out, so that a
- * command that writes before it reads on can go on (else both sides wait). */
-static int write_to_master(struct tty_relay *t, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t w = write(t->master, buf, n);
-                if (w < 0) {
-                        struct pollfd p = { .fd = t->master, .events = POLLIN | POLLOUT };
-                        if (errno == EINTR)
-                                continue;
-                        if (errno != EAGAIN)
-                                return -errno;
-                        if (poll(&p, 1, -1) < 0 && errno != EINTR)
-                                return -errno;
-                        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-                                ssize_t r = relay_master_once(t);
-                                if (r < 0)
-                                        return (int) r;
-                        }
-                        continue;
-                }
-                buf += w;
-                n -= (size_t) w;
-        }
+int tty_relay_from_master(struct tty_relay *t) {
+        ssize_t n;
+
+        if (t->out_len > 0)
+                return 0;
+        n = read_master(t);
+        return n < 0 ? stop_input(t, (int) n) : 0;
+}
+
+/* One write of what is pending in buf[*off..*len), at most max bytes. */
+static int write_pending(struct tty_relay *t, int fd, const char *buf, size_t *off, size_t *len, size_t max) {
+        size_t n = *len - *off;
+        ssize_t w;
+
+        if (n == 0)
+                return 0;
+        w = write(fd, buf + *off, n < max ? n : max);
+        if (w < 0)
+                return errno == EINTR || errno == EAGAIN ? 0 : stop_input(t, -errno);
+        *off += (size_t) w;
+        if (*off == *len)
+                *len = *off = 0;
         return 0;
+}
+
+int tty_relay_to_stdout(struct tty_relay *t) {
+        /* poll() promises room for a page in a pipe, less on a terminal:
+         * a write that large does not hold the launcher for long. */
+        return write_pending(t, STDOUT_FILENO, t->out, &t->out_off, &t->out_len,
+                             t->stdout_is_file ? SIZE_MAX : 4096);
+}
+
+int tty_relay_to_master(struct tty_relay *t) {
+        return write_pending(t, t->master, t->in, &t->in_off, &t->in_len, SIZE_MAX);
+}
+
+/* Input for the pty, written as far as it takes now; the rest waits for
+ * room (tty_relay_to_master), while the pty's output keeps being copied out,
+ * so a command that writes before it reads on can go on. */
+static int queue_for_master(struct tty_relay *t, const char *buf, size_t n) {
+        if (t->in_len + n > RELAY_BUFFER_SIZE)
+                return -ENOBUFS;
+        memcpy(t->in + t->in_len, buf, n);
+        t->in_len += n;
+        return tty_relay_to_master(t);
 }
 
 static bool is_special(const struct termios *tio, int cc, int byte) {
@@ -188,13 +231,17 @@ static int send_end_of_input(struct tty_relay *t) {
             !is_special(&tio, VEOF, t->last_byte) &&
             !(t->last_byte == '\r' && (tio.c_iflag & ICRNL) && !(tio.c_iflag & IGNCR)))
                 n = 2;
-        return write_to_master(t, eof, n);
+        return queue_for_master(t, eof, n);
 }
 
 int tty_relay_from_input(struct tty_relay *t) {
-        char buf[RELAY_BUFFER_SIZE];
-        ssize_t n = read(t->input, buf, sizeof(buf));
+        char *buf = t->in;
+        ssize_t n;
         int r;
+
+        if (t->in_len > 0)
+                return 0;
+        n = read(t->input, buf, RELAY_BUFFER_SIZE);
 
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
                 return 0;
@@ -211,11 +258,10 @@ int tty_relay_from_input(struct tty_relay *t) {
                         t->eof_watch = 10000 / EOF_WATCH_MS;
                 return r;
         }
-        r = write_to_master(t, buf, (size_t) n);
-        if (r < 0)
-                return r;
         t->last_byte = (unsigned char) buf[n - 1];
-        return 0;
+        t->in_len = (size_t) n;
+        t->in_off = 0;
+        return tty_relay_to_master(t);
 }
 
 int tty_relay_timeout(const struct tty_relay *t) {
@@ -238,16 +284,22 @@ int tty_relay_tick(struct tty_relay *t) {
         return send_end_of_input(t);
 }
 
-void tty_relay_stop(struct tty_relay *t) {
+void tty_relay_stop(struct tty_relay *t, bool wait_for_stdout) {
         if (t->master >= 0) {
                 /* What the command wrote just before it exited. A read, not
                  * poll(), pushes the kernel's pending pty buffer through; it
                  * ends with EIO once every slave is closed. */
-                while (relay_master_once(t) > 0)
+                while (t->out &&
+                       write_all(STDOUT_FILENO, t->out + t->out_off, t->out_len - t->out_off, wait_for_stdout) >= 0 &&
+                       read_master(t) > 0)
                         ;
                 close(t->master);
                 t->master = -1;
         }
+        free(t->out);
+        free(t->in);
+        t->out = t->in = NULL;
+        t->out_len = t->out_off = t->in_len = t->in_off = 0;
         if (t->raw) {
                 (void) tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
                 t->raw = false;

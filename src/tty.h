@@ -7,6 +7,7 @@
  * terminal in raw mode and copies bytes both ways. There is no escape key:
  * every byte typed goes to the container. */
 
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <termios.h>
@@ -14,6 +15,13 @@
 struct tty_relay {
         int master;             /* the container's pty master, -1 when none */
         int input;              /* stdin while it is read, else -1 */
+        /* Bytes read and not yet written: the relay never waits for a
+         * full pty or a blocked stdout, so the launcher's loop goes on
+         * forwarding signals meanwhile. out: from the pty to stdout; in:
+         * from stdin (or the end-of-file characters) to the pty. */
+        char *out, *in;
+        size_t out_len, out_off, in_len, in_off;
+        bool stdout_is_file;    /* a regular file: any write completes */
         bool raw;               /* the outer terminal was put in raw mode */
         int last_byte;          /* the last byte written into the pty, -1 before any */
         bool sigpipe_saved;     /* saved_sigpipe holds the launcher's action */
@@ -32,14 +40,21 @@ int tty_relay_start(struct tty_relay *t, int master, bool read_input);
 /* SIGWINCH: the outer window size onto the pty (the kernel then signals the
  * pty's foreground process group). */
 void tty_relay_resize(struct tty_relay *t);
-/* One round of copying in the direction that poll() said is ready. At end
- * of input the pty gets the end-of-file character (twice when a line is
+/* What to poll: the pty (its output while none is waiting for stdout, and
+ * room for pending input), stdin (while no input is pending), stdout
+ * (while output is pending). An fd of -1 is not polled. */
+void tty_relay_poll_set(const struct tty_relay *t, struct pollfd *master, struct pollfd *input,
+                        struct pollfd *out);
+/* One round of copying for what poll() said is ready, never waiting. At
+ * end of input the pty gets the end-of-file character (twice when a line is
  * open, so that a reader in canonical mode sees the end). Return 0, or < 0
  * when that direction is over: every slave of the pty closed (-EIO), or
- * stdout is gone; tty_relay_from_master then also stops reading input
- * (t->input = -1), and the caller closes the master. */
+ * stdout is gone; then input is no longer read (t->input = -1), and the
+ * caller closes the master. */
 int tty_relay_from_input(struct tty_relay *t);
+int tty_relay_to_master(struct tty_relay *t);
 int tty_relay_from_master(struct tty_relay *t);
+int tty_relay_to_stdout(struct tty_relay *t);
 /* SIGTSTP from outside (kill -TSTP; ^Z itself goes to the container): the
  * outer terminal gets its own modes back while the launcher is stopped.
  * SIGCONT: raw again, and the window may have changed meanwhile. */
@@ -53,8 +68,10 @@ int tty_relay_tick(struct tty_relay *t);
 void tty_relay_suspend(struct tty_relay *t);
 void tty_relay_resume(struct tty_relay *t);
 /* Copies what the pty still holds, restores the outer terminal, closes.
+ * wait_for_stdout false: only as much as stdout takes at once (the
+ * launcher was told to end; a reader that stopped reading must not hold it).
  * Safe to call more than once and on TTY_RELAY_NULL. */
-void tty_relay_stop(struct tty_relay *t);
+void tty_relay_stop(struct tty_relay *t, bool wait_for_stdout);
 
 /* Child side: opens a pty in the container's /dev/ptmx; returns the master
  * and the slave (opened through the master, never by path). The slave

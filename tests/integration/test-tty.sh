@@ -415,3 +415,37 @@ test_interactive_shell_with_empty_input_exits() {
         assert_eq 0 "$STATUS" "exit status with piped commands (stderr: $ERR)"
         assert_contains "$OUT" "ran-42" "the piped command ran"
 }
+
+# gone PID: the process has exited (or is a zombie waiting for its parent).
+tty_gone() {
+        ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+# The relay never waits inside: with the pty's input full (a flood on stdin
+# that the command never reads) or stdout blocked (a reader that stopped),
+# the launcher still forwards SIGTERM and ends.
+test_signals_are_forwarded_while_the_pty_or_stdout_is_full() {
+        local dir pid reader status
+        dir=$(mktemp_dir)
+        yes | "$USERBOX" run -t "$TEST_ROOT" -- sleep 60 >/dev/null 2>"$dir/err1" &
+        pid=$!
+        sleep 1
+        kill -TERM "$pid"
+        wait_for 5 tty_gone "$pid" || { kill -9 "$pid"; fail "still running 5 s after SIGTERM, stdin flooding"; }
+        status=0
+        wait "$pid" || status=$?
+        assert_eq 143 "$status" "exit status, stdin flooding ($(cat "$dir/err1"))"
+
+        mkfifo "$dir/out"
+        (exec 3<"$dir/out"; sleep 60) &
+        reader=$!
+        "$USERBOX" run -t "$TEST_ROOT" -- yes </dev/null >"$dir/out" 2>"$dir/err2" &
+        pid=$!
+        sleep 1
+        kill -TERM "$pid"
+        wait_for 5 tty_gone "$pid" || { kill -9 "$pid" "$reader"; fail "still running 5 s after SIGTERM, stdout blocked"; }
+        kill "$reader" 2>/dev/null
+        status=0
+        wait "$pid" || status=$?
+        assert_eq 143 "$status" "exit status, stdout blocked ($(cat "$dir/err2"))"
+}
