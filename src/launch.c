@@ -270,6 +270,59 @@ fail:
         return r;
 }
 
+static bool is_end_signal(int sig) {
+        return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* The outer terminal back first; the container then dies with us
+ * (PDEATHSIG). */
+static _Noreturn void die_of_signal(struct tty_relay *tty, int sig) {
+        sigset_t one;
+
+        tty_relay_stop(tty);
+        signal(sig, SIG_DFL);
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        raise(sig);
+        sigprocmask(SIG_UNBLOCK, &one, NULL);
+        _exit(EXIT_SIGNAL_BASE + sig);
+}
+
+/* With -t, once the command is gone: what it wrote just before, out of the
+ * pty to stdout. A read, not poll(), pushes the kernel's pending pty
+ * buffer through; it ends with EIO once every slave is closed. While
+ * stdout is full the signals are still read: told to end, userbox stops
+ * waiting; a fatal one ends it with the terminal restored. wait false:
+ * only what stdout takes at once. */
+static void drain_after_exit(struct tty_relay *tty, int sigfd, bool wait) {
+        while (tty->master >= 0) {
+                struct pollfd fds[2] = {
+                        { .fd = sigfd, .events = POLLIN },
+                        { .fd = STDOUT_FILENO, .events = POLLOUT },
+                };
+                struct signalfd_siginfo si;
+
+                if (tty->out_len == 0) {
+                        if (tty_relay_from_master(tty) < 0 || tty->out_len == 0)
+                                return;
+                        continue;
+                }
+                if (poll(fds, ELEMENTSOF(fds), wait ? -1 : 0) <= 0)
+                        return;
+                if (fds[0].revents & POLLIN) {
+                        if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+                                continue;
+                        if (is_end_signal((int) si.ssi_signo))
+                                wait = false;
+                        else if (is_tty_fatal_signal((int) si.ssi_signo))
+                                die_of_signal(tty, (int) si.ssi_signo);
+                        continue;
+                }
+                if (tty_relay_to_stdout(tty) < 0)
+                        return;
+        }
+}
+
 /* Handles one message from the child. Returns -errno for a setup failure
  * (already printed), else 0. */
 static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input) {
@@ -295,8 +348,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
 static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         const struct config *c = child->config;
         struct tty_relay tty = TTY_RELAY_NULL;
-        int r, status, exit_status = -1, failure = 0;
-        bool told_to_end = false;
+        int r, status, exit_status = -1, failure = 0, end_signal = 0;
 
         while (exit_status < 0) {
                 /* A closed fd is -1, which poll() skips. */
@@ -372,28 +424,18 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                 tty_relay_resume(&tty);
                                 continue;
                         }
-                        if (c->tty && is_tty_fatal_signal((int) si.ssi_signo)) {
-                                sigset_t one;
-
-                                /* The terminal back first; the container
-                                 * then dies with us (PDEATHSIG). */
-                                tty_relay_stop(&tty, false);
-                                signal((int) si.ssi_signo, SIG_DFL);
-                                sigemptyset(&one);
-                                sigaddset(&one, (int) si.ssi_signo);
-                                raise((int) si.ssi_signo);
-                                sigprocmask(SIG_UNBLOCK, &one, NULL);
-                                _exit(EXIT_SIGNAL_BASE + (int) si.ssi_signo);
-                        }
+                        if (c->tty && is_tty_fatal_signal((int) si.ssi_signo))
+                                die_of_signal(&tty, (int) si.ssi_signo);
                         if (si.ssi_signo != SIGCHLD) {
-                                /* From the terminal (^C, ^\, a hangup) to
-                                 * the whole foreground group: a child in
-                                 * ours (userbox unshare on a terminal) got
-                                 * its own copy. */
-                                if (si.ssi_code == SI_KERNEL && getpgid(pid) == getpgrp())
+                                /* From the terminal's keys (^C, ^\) or a
+                                 * resize, to the whole foreground group: a
+                                 * child in ours (userbox unshare on a
+                                 * terminal) got its own copy. A hangup goes
+                                 * to the session leader alone: passed on. */
+                                if (si.ssi_code == SI_KERNEL && si.ssi_signo != SIGHUP && getpgid(pid) == getpgrp())
                                         continue;
-                                told_to_end = told_to_end || si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT ||
-                                              si.ssi_signo == SIGHUP || si.ssi_signo == SIGQUIT;
+                                if (is_end_signal((int) si.ssi_signo))
+                                        end_signal = (int) si.ssi_signo;
                                 kill(pid, (int) si.ssi_signo);
                                 continue;
                         }
@@ -412,7 +454,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 }
                 close(sync_fd);
         }
-        tty_relay_stop(&tty, !told_to_end);
+        /* Told to end, and the command died of it: stdout is not waited
+         * for (a reader that stopped reading must not hold us). */
+        drain_after_exit(&tty, sigfd, !(end_signal && exit_status == EXIT_SIGNAL_BASE + end_signal));
+        tty_relay_stop(&tty);
         return failure < 0 ? failure : exit_status;
 }
 

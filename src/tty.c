@@ -36,8 +36,9 @@ int tty_relay_start(struct tty_relay *t, int master, bool read_input) {
 
         struct stat st;
 
+        /* Input is read only once all of this has worked. */
         t->master = master;
-        t->input = read_input ? STDIN_FILENO : -1;
+        t->input = -1;
         t->raw = false;
         t->last_byte = -1;
         t->stdout_is_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
@@ -67,6 +68,7 @@ int tty_relay_start(struct tty_relay *t, int master, bool read_input) {
                 t->raw = true;
         }
         tty_relay_resize(t);
+        t->input = read_input ? STDIN_FILENO : -1;
         return 0;
 }
 
@@ -90,33 +92,6 @@ void tty_relay_resize(struct tty_relay *t) {
 
         if (t->master >= 0 && outer >= 0 && ioctl(outer, TIOCGWINSZ, &ws) == 0)
                 (void) ioctl(t->master, TIOCSWINSZ, &ws);
-}
-
-/* Only for what is left when the command is gone: waits for stdout, or,
- * with wait false, writes only while it takes bytes at once. */
-static int write_all(int fd, const char *buf, size_t n, bool wait) {
-        while (n > 0) {
-                struct pollfd p = { .fd = fd, .events = POLLOUT };
-                ssize_t w;
-
-                if (!wait && poll(&p, 1, 0) != 1)
-                        return -EAGAIN;
-                w = write(fd, buf, wait || n < 4096 ? n : 4096);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        if (errno == EAGAIN) {
-                                (void) poll(&p, 1, wait ? -1 : 0);
-                                if (!wait)
-                                        return -EAGAIN;
-                                continue;
-                        }
-                        return -errno;
-                }
-                buf += w;
-                n -= (size_t) w;
-        }
-        return 0;
 }
 
 /* Reads what the pty holds into the (empty) output buffer. Returns the
@@ -181,8 +156,14 @@ static int write_pending(struct tty_relay *t, int fd, const char *buf, size_t *o
         if (n == 0)
                 return 0;
         w = write(fd, buf + *off, n < max ? n : max);
-        if (w < 0)
-                return errno == EINTR || errno == EAGAIN ? 0 : stop_input(t, -errno);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN))
+                return 0;
+        if (w < 0) {
+                /* Nowhere to go: what waits is dropped, or poll() would
+                 * report the failed side again and again. */
+                *len = *off = 0;
+                return stop_input(t, -errno);
+        }
         *off += (size_t) w;
         if (*off == *len)
                 *len = *off = 0;
@@ -284,15 +265,8 @@ int tty_relay_tick(struct tty_relay *t) {
         return send_end_of_input(t);
 }
 
-void tty_relay_stop(struct tty_relay *t, bool wait_for_stdout) {
+void tty_relay_stop(struct tty_relay *t) {
         if (t->master >= 0) {
-                /* What the command wrote just before it exited. A read, not
-                 * poll(), pushes the kernel's pending pty buffer through; it
-                 * ends with EIO once every slave is closed. */
-                while (t->out &&
-                       write_all(STDOUT_FILENO, t->out + t->out_off, t->out_len - t->out_off, wait_for_stdout) >= 0 &&
-                       read_master(t) > 0)
-                        ;
                 close(t->master);
                 t->master = -1;
         }

@@ -67,11 +67,10 @@ int tty_relay_timeout(const struct tty_relay *t);
 int tty_relay_tick(struct tty_relay *t);
 void tty_relay_suspend(struct tty_relay *t);
 void tty_relay_resume(struct tty_relay *t);
-/* Copies what the pty still holds, restores the outer terminal, closes.
- * wait_for_stdout false: only as much as stdout takes at once (the
- * launcher was told to end; a reader that stopped reading must not hold it).
- * Safe to call more than once and on TTY_RELAY_NULL. */
-void tty_relay_stop(struct tty_relay *t, bool wait_for_stdout);
+/* Restores the outer terminal and closes the pty (what it still holds is
+ * the caller's to copy first, with tty_relay_from_master/to_stdout). Safe
+ * to call more than once and on TTY_RELAY_NULL. */
+void tty_relay_stop(struct tty_relay *t);
 
 /* Child side: opens a pty in the container's /dev/ptmx; returns the master
  * and the slave (opened through the master, never by path). The slave

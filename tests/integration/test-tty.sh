@@ -237,6 +237,7 @@ test_outer_terminal_restored_when_userbox_dies_of_an_unforwarded_signal() {
                 status=${sig#*:}
                 sig=${sig%%:*}
                 n=$((200000 + RANDOM))
+                outer_stop # the previous round's terminal
                 outer_start
                 box_start "-t $TEST_ROOT -- sleep $n"
                 wait_for 10 pid_of_command sleep "$n" >/dev/null || fail "sleep $n never started"
@@ -425,7 +426,7 @@ tty_gone() {
 # that the command never reads) or stdout blocked (a reader that stopped),
 # the launcher still forwards SIGTERM and ends.
 test_signals_are_forwarded_while_the_pty_or_stdout_is_full() {
-        local dir pid reader status
+        local dir pid status
         dir=$(mktemp_dir)
         yes | "$USERBOX" run -t "$TEST_ROOT" -- sleep 60 >/dev/null 2>"$dir/err1" &
         pid=$!
@@ -436,16 +437,88 @@ test_signals_are_forwarded_while_the_pty_or_stdout_is_full() {
         wait "$pid" || status=$?
         assert_eq 143 "$status" "exit status, stdin flooding ($(cat "$dir/err1"))"
 
+        assert_eq 143 "$(term_with_stdout_blocked 1 yes)" "exit status, stdout blocked"
+}
+
+# term_with_stdout_blocked SECONDS COMMAND...: runs COMMAND with -t, its
+# output into a fifo that is opened and never read, sends SIGTERM to the
+# launcher after SECONDS, and prints the launcher's exit status once it
+# has ended (fails when it has not 5 s later).
+term_with_stdout_blocked() {
+        local delay=$1 dir pid reader status=0
+        shift
+        dir=$(mktemp_dir)
         mkfifo "$dir/out"
         (exec 3<"$dir/out"; sleep 60) &
         reader=$!
-        "$USERBOX" run -t "$TEST_ROOT" -- yes </dev/null >"$dir/out" 2>"$dir/err2" &
+        "$USERBOX" run -t "$TEST_ROOT" -- "$@" </dev/null >"$dir/out" 2>"$dir/err" &
         pid=$!
-        sleep 1
+        sleep "$delay"
         kill -TERM "$pid"
         wait_for 5 tty_gone "$pid" || { kill -9 "$pid" "$reader"; fail "still running 5 s after SIGTERM, stdout blocked"; }
         kill "$reader" 2>/dev/null
+        wait "$pid" || status=$?
+        [ -s "$dir/err" ] && echo "stderr: $(cat "$dir/err")" >&2
+        echo "$status"
+}
+
+# stdout fails (/dev/full) while the command lives on: the launcher drops
+# what it cannot write and waits, it does not spin.
+test_a_failed_stdout_does_not_make_the_launcher_spin() {
+        local pid before after
+        "$USERBOX" run -t "$TEST_ROOT" -- sh -c 'trap "" HUP; head -c 300000 /dev/zero; sleep 5' </dev/null >/dev/full 2>/dev/null &
+        pid=$!
+        sleep 1.5
+        before=$(cpu_ticks "$pid")
+        sleep 2
+        after=$(cpu_ticks "$pid")
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        [ $((after - before)) -le 20 ] || fail "the launcher used $((after - before)) clock ticks in 2 s with stdout failing"
+}
+
+# A SIGTERM the command catches does not end the session: what it writes
+# afterwards reaches a reader that is slow, in full.
+test_output_after_a_caught_sigterm_is_all_there() {
+        local dir pid status
+        dir=$(mktemp_dir)
+        mkfifo "$dir/out"
+        # The reader opens the fifo at once (so the launcher's open does
+        # not wait), and reads only later.
+        { sleep 3; wc -c >"$dir/count"; } <"$dir/out" &
+        "$USERBOX" run -t "$TEST_ROOT" -- sh -c "trap 'echo caught' TERM; sleep 1.5; head -c 68000 /dev/zero; exit 7" \
+                </dev/null >"$dir/out" 2>"$dir/err" &
+        pid=$!
+        sleep 0.7
+        kill -TERM "$pid"
         status=0
         wait "$pid" || status=$?
-        assert_eq 143 "$status" "exit status, stdout blocked ($(cat "$dir/err2"))"
+        wait
+        assert_eq 7 "$status" "exit status ($(cat "$dir/err"))"
+        assert_eq 68008 "$(tr -d ' ' <"$dir/count")" "bytes that reached the reader ('caught' and the 68000)"
+}
+
+# The command has exited with output the reader does not take: a SIGTERM
+# ends the launcher's wait for stdout.
+test_sigterm_ends_the_wait_for_a_blocked_stdout_after_the_command() {
+        # 70000 bytes: the fifo takes 64 KiB, the launcher holds the rest,
+        # and the command is gone before the signal.
+        assert_eq 3 "$(term_with_stdout_blocked 2 sh -c 'head -c 70000 /dev/zero; exit 3')" \
+                "exit status, the command's"
+}
+
+# userbox unshare as the session leader of a terminal (script, ssh): a
+# hangup goes to the leader alone, and is passed on to the command.
+test_unshare_passes_a_terminal_hangup_on() {
+        local n=$((300000 + RANDOM)) sp
+        require_cmd script
+        script -qc "$USERBOX unshare -- sleep $n" /dev/null </dev/null >/dev/null 2>&1 &
+        sp=$!
+        wait_for 10 pid_of_command sleep "$n" >/dev/null || { kill -9 "$sp"; fail "sleep $n never started"; }
+        kill -9 "$sp"
+        wait "$sp" 2>/dev/null
+        if ! wait_for 5 eval '! pid_of_command sleep "$n" >/dev/null'; then
+                kill -9 "$(pid_of_command sleep "$n")" 2>/dev/null
+                fail "the command outlived the terminal's hangup"
+        fi
 }
