@@ -38,6 +38,9 @@ struct child {
         const struct copy_request *copy; /* userbox cp */
         int sync_fd;
         int tty_slave;          /* -t: the command's terminal, else -1 */
+        bool job;               /* unshare on a terminal: the command is a
+                                 * job of its own there ... */
+        bool foreground;        /* ... which starts in the foreground */
         sigset_t saved_mask;
         void *seccomp_filter;
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */

@@ -49,12 +49,14 @@ static bool is_tty_fatal_signal(int sig) {
 }
 
 static _Noreturn void unshare_main(struct child *child) {
-        /* Not a terminal's job: a group of its own, so that a signal to
-         * the launcher's group (kill -- -PGID from a script) reaches the
-         * command once, forwarded. On a terminal the command stays in the
-         * foreground group, to read it. */
-        if (!isatty(STDIN_FILENO))
-                (void) setpgid(0, 0);
+        /* A process group of its own, so that a signal to the launcher's
+         * group (kill %1, kill -- -PGID) reaches the command once, passed
+         * on. In a terminal's foreground the command is made the
+         * foreground job, as a shell does (SIGTTOU is blocked here): the
+         * terminal's keys then signal it alone, and it may read. */
+        (void) setpgid(0, 0);
+        if (child->foreground)
+                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
@@ -192,6 +194,13 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
                 for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
                         sigaddset(&mask, sig);
         }
+        if (child->job) {
+                /* Stopped (^Z) and continued as a shell's job: see
+                 * job_stopped(). SIGTTOU: the terminal is handed over from
+                 * the background. */
+                sigaddset(&mask, SIGCONT);
+                sigaddset(&mask, SIGTTOU);
+        }
         if (sigprocmask(SIG_BLOCK, &mask, &child->saved_mask) < 0)
                 return log_errno(-errno, "sigprocmask");
 
@@ -221,6 +230,12 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
         if (pid == 0) {
                 close(sync_fd);
                 child_start(child, main_fn);
+        }
+        if (main_fn == unshare_main) {
+                /* Here too, as a shell does: either side may go first. */
+                (void) setpgid(pid, pid);
+                if (child->foreground)
+                        (void) tcsetpgrp(STDIN_FILENO, pid);
         }
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         close(sv[1]);
@@ -268,6 +283,20 @@ fail:
         kill_and_reap(pid);
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         return r;
+}
+
+/* userbox unshare's command, a job on a terminal, was stopped (^Z, or
+ * reading the terminal from the background): the terminal goes back to
+ * the launcher's group if the command had it, and the launcher stops in
+ * turn, so that the shell sees its job stopped. Continued by fg, the
+ * command gets the terminal; by bg, it runs on without it. */
+static void job_stopped(pid_t pid) {
+        if (tcgetpgrp(STDIN_FILENO) == pid)
+                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
+        raise(SIGSTOP);
+        if (tcgetpgrp(STDIN_FILENO) == getpgrp())
+                (void) tcsetpgrp(STDIN_FILENO, pid);
+        kill(-pid, SIGCONT);
 }
 
 static bool is_end_signal(int sig) {
@@ -439,7 +468,11 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                 kill(pid, (int) si.ssi_signo);
                                 continue;
                         }
-                        if (waitpid(pid, &status, WNOHANG) == pid)
+                        if (waitpid(pid, &status, WNOHANG | (child->job ? WUNTRACED : 0)) != pid)
+                                continue;
+                        if (WIFSTOPPED(status))
+                                job_stopped(pid);
+                        else
                                 exit_status = init_exit_status(status);
                 }
         }
@@ -454,6 +487,8 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 }
                 close(sync_fd);
         }
+        if (child->job && tcgetpgrp(STDIN_FILENO) == pid)
+                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
         /* Told to end, and the command died of it: stdout is not waited
          * for (a reader that stopped reading must not hold us). */
         drain_after_exit(&tty, sigfd, !(end_signal && exit_status == EXIT_SIGNAL_BASE + end_signal));
@@ -545,7 +580,10 @@ static int spawn_with_id_map(struct child *child, unsigned long flags, child_mai
 }
 
 int launch_unshare(struct config *c, char **argv) {
-        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .argv = argv };
+        struct child child = { .config = c, .sync_fd = -1, .tty_slave = -1, .argv = argv,
+                               .job = isatty(STDIN_FILENO) };
+
+        child.foreground = child.job && tcgetpgrp(STDIN_FILENO) == getpgrp();
         return spawn_with_id_map(&child, CLONE_NEWUSER, unshare_main);
 }
 

@@ -522,3 +522,47 @@ test_unshare_passes_a_terminal_hangup_on() {
                 fail "the command outlived the terminal's hangup"
         fi
 }
+
+# proc_state PID: the state letter of PID (S, R, T for stopped, ...).
+proc_state() {
+        awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null
+}
+
+# userbox unshare on a terminal makes its command a job of its own, as a
+# shell does: ^Z stops it and the shell sees the job stopped, fg gives it
+# the terminal again, ^C reaches it once.
+test_unshare_command_is_a_job_ctrl_z_fg_and_ctrl_c() {
+        local n=$((300000 + RANDOM)) pid
+        outer_start
+        type_line "$USERBOX unshare -- sleep $n"
+        wait_for 10 pid_of_command sleep "$n" >/dev/null || fail "sleep $n never started: $(pane | tail -n 5)"
+        pid=$(pid_of_command sleep "$n")
+        press C-z
+        wait_pane "Stopped" 10 || fail "the shell did not see the job stopped: $(pane | tail -n 5)"
+        wait_for 5 eval '[ "$(proc_state "$pid")" = T ]' || fail "the command is not stopped: $(proc_state "$pid")"
+        type_line fg
+        wait_for 5 eval '[ "$(proc_state "$pid")" = S ]' || fail "the command did not go on: $(proc_state "$pid")"
+        press C-c
+        # fg's status is the job's: userbox's, after ^C.
+        outer_do "printf '%s=%s\\n' ub-status \$?"
+        assert_contains "$PANE" "ub-status=130" "userbox's status after fg and ^C"
+        assert_outer_modes_restored
+}
+
+# On a terminal too (script's, userbox its session leader), a signal to the
+# launcher's whole group (the shell's kill %1) reaches userbox unshare's
+# command once, passed on.
+test_unshare_on_a_terminal_gets_a_group_signal_once() {
+        local dir out pid pgid
+        require_cmd script
+        dir=$(probe_dir) || exit $?
+        out=$(mktemp_dir)/out
+        script -qc "$USERBOX unshare -- $dir/probe sigcount 2" /dev/null </dev/null >"$out" 2>&1 &
+        wait_for 10 grep -q ready "$out" || fail "the probe did not start: $(cat "$out")"
+        pid=$(pid_of_command "$USERBOX" unshare -- "$dir/probe" sigcount 2) || fail "no launcher found"
+        pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
+        kill -INT -- "-$pgid"
+        wait_for 10 grep -q count= "$out" || fail "the probe did not end: $(cat "$out")"
+        assert_contains "$(cat "$out")" "count=1" "SIGINTs the command got"
+        wait
+}
