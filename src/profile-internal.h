@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include "config.h"
 
 struct profile_key;
@@ -104,3 +105,24 @@ const char *profile_enum_name(enum config_key id, int value);
 
 /* Printing helpers (profile-print.c). */
 char *profile_quote_command(char * const *argv);
+
+/* A file, whatever path names it: two spellings of one file ("./x.ini",
+ * "sa/x.ini", a path through a bind mount) are one file. */
+struct file_id {
+        dev_t dev;
+        ino_t ino;
+};
+
+static inline bool profile_file_id_equal(const struct file_id *a, const struct file_id *b) {
+        return a && b && a->dev == b->dev && a->ino == b->ino;
+}
+
+/* Profile files (profile-files.c). profile_open_file: reads path after the
+ * checks ssh applies to its configuration (regular, not too large, written
+ * by nobody but its owner or root); ret_id names the file. profile_resolve:
+ * a name on the search path, or a path relative to the including file;
+ * including its own name gets the next one. Both return -errno with
+ * *reason set (a sentence for the user), never print. */
+int profile_open_file(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason);
+int profile_resolve(const char *name, const char *including_file, const struct file_id *including_id,
+                    char **ret, char **reason);

@@ -1,40 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Loading profiles: the search path, the file checks, Include=, and the
- * line reader that keeps inih strict. */
-#include <dirent.h>
-#include <fcntl.h>
+/* Loading profiles: Include=, and the line reader that keeps inih strict.
+ * Finding and opening the files is profile-files.c. */
 #include <ini.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 
 #include "log.h"
 #include "profile.h"
 #include "profile-internal.h"
-#include "user.h"
 #include "util.h"
 
-#ifndef PROFILEDIR
-#define PROFILEDIR "/usr/share/userbox/profiles"
-#endif
-#ifndef SYSCONFPROFILEDIR
-#define SYSCONFPROFILEDIR "/etc/userbox"
-#endif
-
-#define PROFILE_MAX_SIZE (1024 * 1024)
 /* The most files in one chain of includes, the profile named counted:
  * userbox.ini(5) gives the same number. */
 #define PROFILE_MAX_DEPTH 8
-
-/* A file, whatever path names it: two spellings of one file ("./x.ini",
- * "sa/x.ini", a path through a bind mount) are one file. */
-struct file_id {
-        dev_t dev;
-        ino_t ino;
-};
-
-static bool file_id_equal(const struct file_id *a, const struct file_id *b) {
-        return a && b && a->dev == b->dev && a->ino == b->ino;
-}
 
 /* The files being loaded, outermost first: includes are checked against it
  * for cycles. */
@@ -225,10 +202,6 @@ static void check_duplicate(struct parse_state *s, const struct profile_key *k, 
                 s->n_seen++;
 }
 
-static int open_profile(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason);
-static int resolve_profile(const char *name, const char *including_file, const struct file_id *including_id,
-                           char **ret, char **reason);
-
 static int include_profile(struct parse_state *s, const char *value, char **reason) {
         struct loader *l = s->l;
         _cleanup_free_ char *path = NULL, *text = NULL, *chain = NULL;
@@ -240,16 +213,16 @@ static int include_profile(struct parse_state *s, const char *value, char **reas
                 return profile_reason(reason, -EINVAL, "not allowed here");
         if (string_has_cc(value))
                 return profile_reason(reason, -EINVAL, "control character in value");
-        r = resolve_profile(value, s->file, &l->ids[l->depth - 1], &path, reason);
+        r = profile_resolve(value, s->file, &l->ids[l->depth - 1], &path, reason);
         if (r < 0)
                 return r;
-        r = open_profile(path, &text, &size, &id, reason);
+        r = profile_open_file(path, &text, &size, &id, reason);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < l->depth; i++) {
                 size_t len = 0;
                 FILE *f;
-                if (!file_id_equal(&l->ids[i], &id))
+                if (!profile_file_id_equal(&l->ids[i], &id))
                         continue;
                 /* The chain from the first load of this file to here. */
                 f = open_memstream(&chain, &len);
@@ -340,130 +313,6 @@ int profile_load_string(struct config *c, const char *file, const char *text, si
         return parse_text(&l, file, text, size);
 }
 
-static bool path_needs_root_owner(const char *path) {
-        return startswith(path, "/etc/") || startswith(path, SYSCONFPROFILEDIR "/") ||
-               startswith(path, PROFILEDIR "/");
-}
-
-/* The checks ssh applies to its configuration: a profile decides what a
- * container may see, so nobody but its owner (or root) may have written it. */
-static int open_profile(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason) {
-        _cleanup_close_ int fd = -1;
-        struct stat st;
-        int r;
-
-        /* O_NONBLOCK: opening a FIFO must not hang; it is refused below. */
-        fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        if (fd < 0) {
-                if (errno == ELOOP)
-                        return profile_reason(reason, -ELOOP, "%s: is a symbolic link, refusing it", path);
-                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
-        }
-        if (fstat(fd, &st) < 0)
-                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
-        if (!S_ISREG(st.st_mode))
-                return profile_reason(reason, -EINVAL, "%s: not a regular file", path);
-        if (st.st_mode & (S_IWGRP | S_IWOTH))
-                return profile_reason(reason, -EPERM, "%s: writable by group or others, refusing it (chmod go-w)", path);
-        if (st.st_uid != 0 && st.st_uid != getuid())
-                return profile_reason(reason, -EPERM, "%s: owned by uid %u, neither you nor root, refusing it",
-                                      path, (unsigned) st.st_uid);
-        if (st.st_uid != 0 && path_needs_root_owner(path))
-                return profile_reason(reason, -EPERM, "%s: in a system directory but not owned by root, refusing it",
-                                      path);
-        r = read_full_fd(fd, PROFILE_MAX_SIZE, ret_text, ret_size);
-        if (r == -EFBIG)
-                return profile_reason(reason, r, "%s: larger than %d bytes", path, PROFILE_MAX_SIZE);
-        if (r < 0)
-                return profile_reason(reason, r, "%s: %s", path, strerror(-r));
-        *ret_id = (struct file_id) { st.st_dev, st.st_ino };
-        return 0;
-}
-
-int profile_search_path(char ***ret) {
-        _cleanup_strv_free_ char **l = NULL;
-        const char *override = getenv("USERBOX_PROFILE_PATH");
-
-        if (override) {
-                _cleanup_free_ char *copy = strdup(override);
-                char *save = NULL;
-                if (!copy)
-                        return -ENOMEM;
-                for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
-                        if (strv_extend(&l, d) < 0)
-                                return -ENOMEM;
-        } else {
-                char *user = NULL;
-
-                if (user_xdg_dir("XDG_CONFIG_HOME", ".config", &user) < 0 || (user && strv_push(&l, user) < 0))
-                        return -ENOMEM;
-                if (strv_extend(&l, SYSCONFPROFILEDIR) < 0 || strv_extend(&l, PROFILEDIR) < 0)
-                        return -ENOMEM;
-        }
-        if (!l && !(l = calloc(1, sizeof(char *))))
-                return -ENOMEM;
-        *ret = TAKE_PTR(l);
-        return 0;
-}
-
-/* A name is looked up on the search path; a value with a '/' is a path,
- * relative to the including file's directory (or the working directory).
- * A profile including its own name gets the next one on the path, so that
- * ~/.config/userbox/debian.ini can extend the shipped debian.ini. */
-static int resolve_profile(const char *name, const char *including_file, const struct file_id *including_id,
-                           char **ret, char **reason) {
-        _cleanup_strv_free_ char **path = NULL;
-        _cleanup_free_ char *file = NULL, *looked = NULL;
-        size_t looked_size = 0;
-        FILE *f;
-        int r;
-
-        if (!*name)
-                return profile_reason(reason, -EINVAL, "empty profile name");
-        if (strchr(name, '/')) {
-                _cleanup_free_ char *p = NULL;
-                r = profile_expand(name, &p, reason);
-                if (r < 0)
-                        return r;
-                if (!path_is_absolute(p) && including_file && strchr(including_file, '/')) {
-                        _cleanup_free_ char *dir = strndup(including_file,
-                                                           (size_t) (strrchr(including_file, '/') - including_file));
-                        char *joined = dir ? path_join(*dir ? dir : "/", p) : NULL;
-                        if (!joined)
-                                return profile_reason(reason, -ENOMEM, "out of memory");
-                        free(p);
-                        p = joined;
-                }
-                *ret = path_simplify(TAKE_PTR(p));
-                return 0;
-        }
-        if (name[0] == '.')
-                return profile_reason(reason, -EINVAL, "not a profile name: '%s'", name);
-        size_t n = strlen(name);
-        r = n > 4 && streq(name + n - 4, ".ini") ? ((file = strdup(name)) ? 0 : -ENOMEM)
-                                                  : asprintf(&file, "%s.ini", name) < 0 ? -ENOMEM : 0;
-        if (r < 0 || profile_search_path(&path) < 0 || !(f = open_memstream(&looked, &looked_size)))
-                return profile_reason(reason, -ENOMEM, "out of memory");
-        for (char **d = path; *d; d++) {
-                struct stat st;
-                char *candidate = path_join(*d, file);
-                if (!candidate) {
-                        fclose(f);
-                        return profile_reason(reason, -ENOMEM, "out of memory");
-                }
-                fprintf(f, "%s%s", d == path ? "" : ", ", candidate);
-                if (lstat(candidate, &st) == 0 &&
-                    !file_id_equal(&(struct file_id) { st.st_dev, st.st_ino }, including_id)) {
-                        fclose(f);
-                        *ret = candidate;
-                        return 0;
-                }
-                free(candidate);
-        }
-        fclose(f);
-        return profile_reason(reason, -ENOENT, "profile '%s' not found (looked for %s)", name, looked ?: "");
-}
-
 /* Loads a profile named on the command line (or default.ini), unless it is
  * the file skip (default.ini named again with -p). *ret_id is the file
  * loaded; it stays as it was when an optional one was not found. */
@@ -474,19 +323,19 @@ static int load_top(struct config *c, const char *name, bool optional, const str
         size_t size = 0;
         int r;
 
-        r = resolve_profile(name, NULL, NULL, &path, &reason);
+        r = profile_resolve(name, NULL, NULL, &path, &reason);
         if (r == -ENOENT && optional)
                 return 0;
         if (r < 0) {
                 log_error("%s", reason ?: "out of memory");
                 return r;
         }
-        r = open_profile(path, &text, &size, &l.ids[0], &reason);
+        r = profile_open_file(path, &text, &size, &l.ids[0], &reason);
         if (r < 0) {
                 log_error("%s", reason ?: "out of memory");
                 return r;
         }
-        if (file_id_equal(&l.ids[0], skip))
+        if (profile_file_id_equal(&l.ids[0], skip))
                 return 0;
         l.names[0] = path;
         l.depth = 1;
@@ -510,99 +359,4 @@ int profile_load(struct config *c, const char *name, bool load_default) {
         if (!name)
                 return 0;
         return load_top(c, name, false, default_id.ino ? &default_id : NULL, NULL);
-}
-
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
-static int description_handler(void *user, const char *section, const char *name, const char *value) {
-        char **d = user;
-        if (streq(section, "Profile") && streq(name, "Description") && !string_has_cc(value)) {
-                free(*d);
-                *d = strdup(value);
-        }
-        return 1;
-}
-
-static int list_directory(const char *dir, char ***ret) {
-        DIR *d = opendir(dir);
-        struct dirent *de;
-
-        *ret = NULL;
-        if (!d)
-                return 0;
-        while ((de = readdir(d))) {
-                size_t n = strlen(de->d_name);
-                if (de->d_name[0] == '.' || n <= 4 || !streq(de->d_name + n - 4, ".ini"))
-                        continue;
-                if (strv_push(ret, strndup(de->d_name, n - 4)) < 0 || !(*ret)[strv_length(*ret) - 1]) {
-                        closedir(d);
-                        return -ENOMEM;
-                }
-        }
-        closedir(d);
-        if (*ret)
-                qsort(*ret, strv_length(*ret), sizeof(char *), compare_strings);
-        return 0;
-}
-
-/* File names and descriptions may hold control characters: \xNN. */
-static void print_escaped(FILE *f, const char *fmt, ...) _printf_(2, 3);
-static void print_escaped(FILE *f, const char *fmt, ...) {
-        _cleanup_free_ char *text = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        text = string_format_escaped(fmt, ap);
-        va_end(ap);
-        fputs(text ?: "?", f);
-}
-
-int profile_list(FILE *f) {
-        _cleanup_strv_free_ char **path = NULL;
-        unsigned found = 0;
-        int r = profile_search_path(&path);
-
-        if (r < 0)
-                return r;
-        for (size_t i = 0; path[i]; i++) {
-                _cleanup_strv_free_ char **names = NULL;
-                r = list_directory(path[i], &names);
-                if (r < 0)
-                        return r;
-                for (char **n = names; n && *n; n++) {
-                        _cleanup_free_ char *file = NULL, *p = NULL, *text = NULL, *reason = NULL, *desc = NULL;
-                        const char *shadow = NULL;
-                        size_t size;
-                        struct file_id id;
-
-                        if (asprintf(&file, "%s.ini", *n) < 0 || !(p = path_join(path[i], file)))
-                                return -ENOMEM;
-                        for (size_t j = 0; j < i && !shadow; j++) {
-                                _cleanup_free_ char *q = path_join(path[j], file);
-                                struct stat st;
-                                if (q && lstat(q, &st) == 0)
-                                        shadow = path[j];
-                        }
-                        if (open_profile(p, &text, &size, &id, &reason) >= 0)
-                                ini_parse_string(text, description_handler, &desc);
-                        print_escaped(f, "%-14s %s", *n, p);
-                        if (desc && *desc)
-                                print_escaped(f, "  %s", desc);
-                        if (reason)
-                                print_escaped(f, "  (unusable: %s)", reason);
-                        if (shadow)
-                                print_escaped(f, "  (shadowed by %s/%s)", shadow, file);
-                        fputc('\n', f);
-                        found++;
-                }
-        }
-        if (!found) {
-                fputs("no profiles in:", f);
-                for (size_t i = 0; path[i]; i++)
-                        print_escaped(f, " %s", path[i]);
-                fputc('\n', f);
-        }
-        return 0;
 }
