@@ -4,14 +4,14 @@
 /* struct config describes one container: everything a profile or the command
  * line can say. Every field starts "unset" (NULL, 0 count, -1, or the *_UNSET
  * enum value); profiles and the command line fill it through the key table in
- * profile.c, each setting remembering where it came from; config_finalize()
+ * profile-keys.c, each setting remembering where it came from; config_finalize()
  * applies the built-in defaults last. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Every profile key, one row each in profile.c's key table. */
+/* Every profile key, one row each in profile-keys.c's key table. */
 enum config_key {
         KEY_INCLUDE,            /* [Profile] Include= (repeatable) */
         KEY_DESCRIPTION,        /* [Profile] Description= */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* Shared by profile.c (loading), profile-keys.c (the key table and value
+/* Shared by profile.c (loading), profile-files.c (finding and opening the
+ * files), profile-keys.c (the key table and value
  * parsers), profile-lists.c (the keys that add to a list), profile-values.c
  * (paths, mounts, limits) and profile-print.c.
  * Not a public interface: everything else goes through profile.h. */
