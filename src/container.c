@@ -320,7 +320,7 @@ int container_prepare(struct child *child) {
 
         child->rootfs_state.rootfd = -1;
         child->rootfs_state.tty_gid_mapped = devices_tty_gid_mapped(child->plan);
-        if (hostname && c->uts && sethostname(hostname, strlen(hostname)) < 0)
+        if (hostname && sethostname(hostname, strlen(hostname)) < 0)
                 return log_errno(-errno, "setting the hostname '%s'", hostname);
         if (c->network == NET_NONE) {
                 r = loopback_up();

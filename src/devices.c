@@ -65,6 +65,7 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
         _cleanup_free_ char *resolved = realpath(host, NULL);
         _cleanup_free_ char *inside = NULL;
         struct rootfs_device *l;
+        bool outside_dev;
         struct stat st;
         int r;
 
@@ -85,6 +86,7 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
         path_simplify(inside);
         if (!streq(resolved, host))
                 log_step("devices: '%s' resolves to '%s'", host, resolved);
+        outside_dev = !path_is_below(inside, "/dev");
 
         l = reallocarray(*list, *n + 1, sizeof(**list));
         if (!l)
@@ -92,6 +94,7 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
         *list = l;
         l[(*n)++] = (struct rootfs_device) {
                 .host_path = TAKE_PTR(resolved),
+                .outside_dev = outside_dev,
                 .container_path = TAKE_PTR(inside),
                 .mode = st.st_mode,
                 .rdev = st.st_rdev,
@@ -194,7 +197,7 @@ static int mount_dev_subdir(int devfd, const struct dev_mount *m, bool tty_gid_m
         return 0;
 }
 
-static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mknod_denied) {
+static int add_extra_device(const struct rootfs_device *d, int rootfd, const char *root_path, bool *mknod_denied) {
         _cleanup_free_ char *parent = strdup(d->container_path);
         _cleanup_close_ int dirfd = -1;
         const char *name = path_basename(d->container_path);
@@ -212,12 +215,8 @@ static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mkn
                                  d->container_path);
         if (dirfd < 0)
                 return log_errno(dirfd, "create the directory of device '%s'", d->container_path);
-        if (!path_is_below(d->container_path, "/dev")) {
-                _cleanup_free_ char *root_path = NULL;
-
-                r = resolve_kernel_path(rootfd, &root_path);
-                if (r >= 0)
-                        r = resolve_is_in_kernel_dirs(dirfd, root_path);
+        if (d->outside_dev) {
+                r = resolve_is_in_kernel_dirs(dirfd, root_path);
                 if (r < 0)
                         return log_errno(r, "device '%s' at '%s': where it resolves", d->host_path, d->container_path);
                 if (r > 0 || resolve_is_kernel_fs(dirfd))
@@ -227,6 +226,29 @@ static int add_extra_device(const struct rootfs_device *d, int rootfd, bool *mkn
         r = make_node(dirfd, name, d->host_path, d->mode, d->rdev, mknod_denied);
         if (r < 0)
                 return log_errno(r, "device '%s' at '%s'", d->host_path, d->container_path);
+        return 0;
+}
+
+/* The extra devices in /dev, or those outside it (their directory checked
+ * against the root's /proc and /sys, by the root's path read once). */
+static int add_extra_devices(const struct rootfs_plan *p, int rootfd, bool outside_dev, bool *mknod_denied) {
+        _cleanup_free_ char *root_path = NULL;
+        int r;
+
+        if (outside_dev && !devices_any_outside_dev(p))
+                return 0;
+        if (outside_dev) {
+                r = resolve_kernel_path(rootfd, &root_path);
+                if (r < 0)
+                        return log_errno(r, "the new root's path");
+        }
+        for (size_t i = 0; i < p->n_devices; i++) {
+                if (p->devices[i].outside_dev != outside_dev)
+                        continue;
+                r = add_extra_device(&p->devices[i], rootfd, root_path, mknod_denied);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -254,29 +276,23 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
         for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
                 if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
                         return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
-        for (size_t i = 0; i < p->n_devices; i++) {
-                if (!path_is_below(p->devices[i].container_path, "/dev"))
-                        continue;
-                r = add_extra_device(&p->devices[i], rootfd, &mknod_denied);
-                if (r < 0)
-                        return r;
-        }
+        r = add_extra_devices(p, rootfd, false, &mknod_denied);
+        if (r < 0)
+                return r;
         log_step("devices: /dev populated (%s)", mknod_denied ? "host nodes bound" : "mknod");
         return 0;
 }
 
 int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd) {
         bool mknod_denied = false;
-        int r;
+        return add_extra_devices(p, rootfd, true, &mknod_denied);
+}
 
-        for (size_t i = 0; i < p->n_devices; i++) {
-                if (path_is_below(p->devices[i].container_path, "/dev"))
-                        continue;
-                r = add_extra_device(&p->devices[i], rootfd, &mknod_denied);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+bool devices_any_outside_dev(const struct rootfs_plan *p) {
+        for (size_t i = 0; i < p->n_devices; i++)
+                if (p->devices[i].outside_dev)
+                        return true;
+        return false;
 }
 
 void devices_print(const struct config *c, const struct rootfs_plan *p, FILE *f) {

@@ -20,6 +20,9 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
 /* The extra devices outside /dev, after the user's mounts: one below a
  * user's --tmpfs or --bind lands on it, not under it. */
 int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd);
+/* Whether a --device goes outside /dev (a read-only root then waits for
+ * the id map to make its file). */
+bool devices_any_outside_dev(const struct rootfs_plan *p);
 /* Whether the id map gives the container the tty group (gid 5): devpts
  * refuses a gid= that is not mapped (the single-id map). */
 bool devices_tty_gid_mapped(const struct idmap_plan *plan);

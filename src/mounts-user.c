@@ -43,10 +43,14 @@ static int check_destination_fd(int fd, const struct user_root *root, const char
                                         : "not a directory: a tmpfs needs one");
         if (st.st_dev == root->st.st_dev && st.st_ino == root->st.st_ino)
                 return log_errno(-EPERM, "mount destination '%s' resolves to the root itself, refusing", dest);
+        /* On the root's own file system: not /proc, not /sys (mounted
+         * already, and nothing of the root's may be bound into them). */
+        if (st.st_dev == root->st.st_dev)
+                return 0;
         r = resolve_is_in_kernel_dirs(fd, root->path);
         if (r < 0)
                 return log_errno(r, "mount destination '%s': where it resolves", dest);
-        if (r > 0 || (st.st_dev != root->st.st_dev && resolve_is_kernel_fs(fd)))
+        if (r > 0 || resolve_is_kernel_fs(fd))
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", dest);
         return 0;
 }
@@ -160,7 +164,12 @@ static int mount_user(const struct mount_entry *m, const struct rootfs_source *s
                 if (r != -EAGAIN)
                         return log_errno(r, "bind '%s' to '%s'%s", s->path, s->destination, mounts_attr_hint(r));
         }
-        bind_dir_drop(d);
+        /* A directory kept for the fast path may be covered by what goes
+         * the whole way, and a missing one is made by it: both are looked
+         * at again. One that is there and cannot take the fast path stays
+         * known as such, not opened again for the next bind into it. */
+        if (d->usable || d->fd < 0)
+                bind_dir_drop(d);
         fd = resolve_in_root(root->fd, s->destination, true, bind && !s->is_dir);
         if (fd == -EXDEV)
                 return log_errno(-EPERM, "mount destination '%s' resolves into /proc or /sys, refusing", s->destination);
@@ -244,7 +253,7 @@ int mounts_create_user_mount_points(const struct config *c, const struct rootfs_
                 const char *dest = p->devices[i].container_path;
                 int fd;
 
-                if (path_is_below(dest, "/dev") || mounts_below_standard_tmpfs(c, p, dest) ||
+                if (!p->devices[i].outside_dev || mounts_below_standard_tmpfs(c, p, dest) ||
                     below_user_mount(c, p, dest))
                         continue;
                 fd = resolve_in_root(rootfd, dest, true, true);

@@ -177,8 +177,8 @@ static int overlay_from_fds(const struct rootfs_plan *p, int lower, int upper, i
                                  msg[0] ? ": " : "", msg);
         }
         /* A kernel may take the fds and still refuse the overlay they
-         * make (a detached upper layer, before Linux 6.15): the mount by
-         * options then decides, and names a refused layer if that is it. */
+         * make: the mount by options then decides, and names a refused
+         * layer if that is it. */
         r = sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
         if (r >= 0)
                 r = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
@@ -264,6 +264,15 @@ int rootfs_overlay_mount(const struct rootfs_plan *p, int lower, int *ret_rootfd
                 wkfd = openat(stage, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (upfd < 0 || wkfd < 0)
                         return log_errno(-errno, "open the overlay's upper layer");
+                /* Attached before either way of mounting: onto the root
+                 * directory itself, which the fd names exactly. Kernels
+                 * before 6.15 take no detached upper layer, and mount(2)
+                 * needs an attached target. */
+                r = sys_move_mount(stage, "", lower, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+                if (r < 0)
+                        return log_errno(r, "mount the overlay's tmpfs on '%s'", p->root);
+                up = resolve_fd_path(upper, upfd);
+                wk = resolve_fd_path(work, wkfd);
         }
         r = overlay_from_fds(p, lower, upfd, wkfd);
         if (r >= 0) {
@@ -274,14 +283,5 @@ int rootfs_overlay_mount(const struct rootfs_plan *p, int lower, int *ret_rootfd
         if (r != -EOPNOTSUPP)
                 return r;
         *ret_detached = false;
-        if (stage >= 0) {
-                /* mount(2) needs the tmpfs attached: onto the root
-                 * directory itself, which the fd names exactly. */
-                r = sys_move_mount(stage, "", lower, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-                if (r < 0)
-                        return log_errno(r, "mount the overlay's tmpfs on '%s'", p->root);
-                up = resolve_fd_path(upper, upfd);
-                wk = resolve_fd_path(work, wkfd);
-        }
         return overlay_mount_by_options(p, lower, stage, up, wk, ret_rootfd);
 }

@@ -397,7 +397,7 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * lets the child write there. (The missing standard mount points
          * are made only when the user may write the root: see
          * prepare_standard_dirs.) */
-        if (p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || p->n_devices > 0)))
+        if (p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
                 return 0;
         return mount_root(c, p, s);
 }

@@ -34,6 +34,7 @@ struct rootfs_device {
         char *container_path;   /* absolute, inside the container */
         mode_t mode;            /* the host node's type and permission bits */
         dev_t rdev;
+        bool outside_dev;       /* made after the user's mounts, not in /dev */
 };
 
 /* Everything rootfs_prepare() learnt on the host, read by the child. */
