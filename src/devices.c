@@ -171,10 +171,7 @@ static int make_node(int dirfd, const char *name, const char *host, mode_t mode,
 #define TTY_GID 5
 
 bool devices_tty_gid_mapped(const struct idmap_plan *plan) {
-        for (size_t i = 0; i < plan->n_gid; i++)
-                if (TTY_GID >= plan->gid[i].inside && TTY_GID - plan->gid[i].inside < plan->gid[i].count)
-                        return true;
-        return false;
+        return idmap_check_inside(plan, (uid_t) -1, TTY_GID, NULL) == 0;
 }
 
 static int mount_dev_subdir(int devfd, const struct dev_mount *m, bool tty_gid_mapped) {

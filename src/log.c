@@ -37,15 +37,9 @@ double log_elapsed_ms(void) {
  * terminal or rewrites the screen) is written as \xNN. Truncates to size. */
 static void escape_control_characters(char *msg, size_t size) {
         char copy[1024];
-        size_t o = 0;
 
         snprintf(copy, sizeof(copy), "%s", msg);
-        for (const unsigned char *c = (const unsigned char *) copy; *c && o + 5 < size; c++)
-                if (*c < 0x20 || *c == 0x7f)
-                        o += (size_t) snprintf(msg + o, size - o, "\\x%02x", *c);
-                else
-                        msg[o++] = (char) *c;
-        msg[o] = '\0';
+        string_escape_cc_into(msg, size, copy);
 }
 
 static void emit(const char *prefix, const char *fmt, va_list ap, int r) {

@@ -309,17 +309,23 @@ bool string_has_cc(const char *s) {
         return false;
 }
 
-char *string_escape_cc(const char *s) {
-        char *ret = malloc(4 * strlen(s) + 1), *p = ret;
+void string_escape_cc_into(char *dst, size_t size, const char *s) {
+        size_t o = 0;
 
-        if (!ret)
-                return NULL;
-        for (; *s; s++)
+        for (; *s && o + 5 < size; s++)
                 if (iscntrl((unsigned char) *s) || (unsigned char) *s == 0x7f)
-                        p += sprintf(p, "\\x%02x", (unsigned char) *s);
+                        o += (size_t) snprintf(dst + o, size - o, "\\x%02x", (unsigned char) *s);
                 else
-                        *p++ = *s;
-        *p = '\0';
+                        dst[o++] = *s;
+        dst[o] = '\0';
+}
+
+char *string_escape_cc(const char *s) {
+        size_t size = 4 * strlen(s) + 6;
+        char *ret = malloc(size);
+
+        if (ret)
+                string_escape_cc_into(ret, size, s);
         return ret;
 }
 

@@ -95,6 +95,8 @@ bool string_has_cc(const char *s);
  * printed: an ESC from a file or the command line would otherwise reach the
  * terminal and could rewrite its title or what is on screen. NULL on ENOMEM. */
 char *string_escape_cc(const char *s);
+/* The same into dst (size > 5), cut before an escape that would not fit. */
+void string_escape_cc_into(char *dst, size_t size, const char *s);
 /* vasprintf(), then string_escape_cc(): a message to print. NULL on ENOMEM. */
 char *string_format_escaped(const char *fmt, va_list ap) _printf_(1, 0);
 
