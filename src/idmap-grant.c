@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include "exe-seal.h"
 #include "idmap-grant.h"
 #include "log.h"
 #include "user.h"
@@ -36,16 +37,13 @@ static void subid_answer_reset(struct subid_answer *a) {
 }
 
 /* Next to our own executable first (the build tree, a relocated install),
- * then where configure put it. */
+ * then where configure put it. Our path is the host's, from before a
+ * sealed re-exec (exe-seal.c): never one a container chose. */
 static int subid_helper_find(char **ret) {
-        /* The kernel's link is the canonical path already: no realpath(). */
-        char self[PATH_MAX], *slash = NULL;
-        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        char self[PATH_MAX], *slash;
 
-        if (n > 0) {
-                self[n] = '\0';
-                slash = strrchr(self, '/');
-        }
+        snprintf(self, sizeof(self), "%s", exe_seal_real_path());
+        slash = strrchr(self, '/');
         if (slash) {
                 *slash = '\0';
                 *ret = path_join(self, "userbox-subid");

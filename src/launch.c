@@ -75,6 +75,13 @@ static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
         char go;
 
         log_set_deferred(true);
+        /* The id map is written from outside (newuidmap checks that it
+         * owns /proc/PID, the single-id write opens /proc/PID/uid_map),
+         * which needs this process dumpable; only this process, which
+         * nothing of a container can see yet, and only until "go". The
+         * launcher itself stays non-dumpable throughout. */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0 || write(child->sync_fd, "d", 1) != 1)
+                _exit(EXIT_USERBOX_FAILED);
         /* The container dies with the launcher: kill -9 of userbox must not
          * leave a namespace full of processes behind. A launcher that died
          * before this line is noticed below: its end of the socket closes. */
@@ -156,6 +163,19 @@ static int send_seccomp(void *filter, int sync_fd) {
         return 0;
 }
 
+/* The child's first word: it is dumpable (child_start). */
+static int read_dumpable(int sync_fd) {
+        char c;
+        ssize_t n;
+
+        do
+                n = read(sync_fd, &c, 1);
+        while (n < 0 && errno == EINTR);
+        if (n == 1 && c == 'd')
+                return 0;
+        return log_errno(n < 0 ? -errno : -EPIPE, "starting the container's first process");
+}
+
 static void kill_and_reap(pid_t pid) {
         kill(pid, SIGKILL);
         (void) waitpid(pid, NULL, 0);
@@ -210,17 +230,11 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
         child->sync_fd = sv[1];
 
         fflush(NULL);
-        /* /proc/PID/uid_map of a non-dumpable task belongs to root, so the
-         * launcher could not write a single-id map: the child starts
-         * dumpable and turns non-dumpable once the map is in, before
-         * anything of the container runs. */
-        (void) prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         /* A fork-like clone (no new stack): the child continues here with a
          * copy of our memory, so it needs no re-exec. */
         pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid < 0) {
                 r = -errno;
-                (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
                 close(sv[1]);
                 if (r == -EPERM || r == -ENOSPC)
                         return log_errno(r, "creating the namespaces (are unprivileged user namespaces "
@@ -237,9 +251,13 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
                 if (child->foreground)
                         (void) tcsetpgrp(STDIN_FILENO, pid);
         }
-        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         close(sv[1]);
         log_step("cloned pid %d", (int) pid);
+        /* /proc/PID of a non-dumpable task belongs to root: the map can be
+         * written once the child said it made itself dumpable. */
+        r = read_dumpable(sync_fd);
+        if (r < 0)
+                goto fail;
 
         /* The seccomp filter is made here (a copy of the one compiled at
          * build time, or ~1 ms of libseccomp for a profile's own), while

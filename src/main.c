@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "config.h"
 #include "copy.h"
+#include "exe-seal.h"
 #include "exitcodes.h"
 #include "idmap.h"
 #include "launch.h"
@@ -131,7 +132,11 @@ int main(int argc, char **argv) {
                 return r > 0 ? 0 : EXIT_USERBOX_FAILED;
         }
         log_set_level(cli.log_level);
-        r = dispatch(&cli);
+        /* Only run starts a container whose processes could reach our
+         * binary; the other commands run nothing of a root. */
+        r = cli.command == CLI_RUN ? exe_seal(argv) : 0;
+        if (r >= 0)
+                r = dispatch(&cli);
         cli_free(&cli);
         if (fflush(stdout) != 0 && r >= 0)
                 r = -EIO;

@@ -37,3 +37,60 @@ test_proc_exe_never_reaches_the_launcher_binary() {
 test_proc_exe_without_init_never_reaches_the_launcher_binary() {
         exe_attack --no-init
 }
+
+# An image can make its command "/proc/self/exe" (a link to it, or a
+# script's interpreter): the kernel then runs the image of the process that
+# executes the command. That must not be the user's launcher file, or a
+# process inside holds the host binary (CVE-2019-5736). The launcher run
+# that way (here: unshare, which waits for its own command) is seen from
+# the host, which owns the container's user namespace.
+test_exec_of_proc_self_exe_inside_runs_no_host_file() {
+        local dir copy devino pid p seen=0 reached=
+        dir=$(mktemp_dir)
+        copy=$dir/userbox
+        cp "$USERBOX" "$copy" && chmod 755 "$copy" || fail "copy userbox"
+        devino=$(stat -c '%d %i' "$copy")
+        local root=$dir/root
+        make_root "$root"
+        ln -s /proc/self/exe "$root/bin/ubx"
+        # Unconfined: the default filter refuses the nested user namespace.
+        "$copy" run --idmap single --seccomp unconfined "$root" -- /bin/ubx unshare --idmap single -- sleep 30 \
+                2>"$dir/err" &
+        pid=$!
+        for _ in $(seq 100); do
+                for p in $(pgrep -u "$(id -u)"); do
+                        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "/memfd:userbox (deleted)" ] && seen=1
+                        [ "$(stat -L -c '%d %i' "/proc/$p/exe" 2>/dev/null)" = "$devino" ] && reached="$reached $p"
+                done
+                [ -n "$reached" ] || [ "$seen" = 1 ] && break
+                sleep 0.1
+        done
+        kill "$pid"
+        wait "$pid"
+        [ -z "$reached" ] || fail "processes executing the host's launcher file:$reached"
+        [ "$seen" = 1 ] || cat "$dir/err" >&2
+        assert_eq 1 "$seen" "a launcher run from /proc/self/exe inside, seen from the host as the sealed copy"
+}
+
+# Whatever runs inside from /proc/self/exe must not take the host's view of
+# where the launcher lives and run a helper the image planted there.
+test_exec_of_proc_self_exe_runs_no_helper_of_the_image() {
+        require_subid
+        local dir copy root plant
+        dir=$(mktemp_dir)
+        copy=$dir/userbox
+        cp "$USERBOX" "$copy" && chmod 755 "$copy" || fail "copy userbox"
+        root=$dir/root
+        make_root "$root"
+        ln -s /proc/self/exe "$root/bin/ubx"
+        # What the image has at the launcher's host directory (bound
+        # there: /tmp inside is a tmpfs of its own).
+        plant=$dir/plant
+        mkdir -p "$plant"
+        printf '#!/bin/sh\ntouch /planted-helper-ran\nexit 1\n' >"$plant/userbox-subid"
+        chmod 755 "$plant/userbox-subid"
+        run env XDG_CACHE_HOME="$dir/cache" "$copy" run --idmap single --ro-bind "$plant:$dir" "$root" -- \
+                /bin/ubx unshare --idmap subid -- true
+        [ -e "$root/planted-helper-ran" ] && fail "the image's $dir/userbox-subid was run (status $STATUS: $ERR)"
+        return 0
+}
