@@ -12,6 +12,7 @@
 #include "log.h"
 #include "profile.h"
 #include "rootfs.h"
+#include "seccomp.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -35,31 +36,33 @@ static int load_config(const struct cli *cli, struct config *c) {
         return config_finalize(c);
 }
 
-/* Every check run would make before starting anything comes first: a
- * profile whose root does not exist prints its one error, not half a
- * configuration followed by it. */
+/* Every check run would make comes first, through the same function: a
+ * profile whose root does not exist, or a limit run would refuse, prints
+ * its one error, not half a configuration followed by it. The seccomp
+ * filter, which run builds while the container starts, is built too. */
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
+        void *filter = NULL;
         int r;
 
-        r = idmap_plan(c, &plan);
+        r = launch_check(c, &plan, &rplan);
         if (r < 0)
                 return r;
-        r = rootfs_prepare(c, &rplan);
-        if (r < 0) {
-                idmap_plan_done(&plan);
-                return r;
-        }
-        r = profile_print(c, stdout);
+        r = seccomp_build(c, &filter);
+        seccomp_filter_free(filter);
         if (r >= 0) {
-                idmap_print(&plan, stdout);
-                rootfs_print_plan(c, rplan, stdout);
+                r = profile_print(c, stdout);
+                if (r >= 0) {
+                        idmap_print(&plan, stdout);
+                        rootfs_print_plan(c, rplan, stdout);
+                } else
+                        r = log_errno(r, "printing the configuration");
         }
         idmap_plan_done(&plan);
         rootfs_plan_free(rplan);
         if (r < 0)
-                return log_errno(r, "printing the configuration");
+                return r;
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
 }
 
