@@ -386,6 +386,10 @@ _Noreturn void container_main(struct child *child) {
                 uid = child->plan->inside_uid;
                 gid = child->plan->inside_gid;
         }
+        if (!c->user && child->rootfs->host_sandbox) {
+                free(home);
+                home = strdup(child->rootfs->home ?: "/");
+        }
         if (!home)
                 home = strdup(uid == 0 ? "/root" : "/");
 
