@@ -33,6 +33,15 @@ static int load_config(const struct cli *cli, struct config *c) {
                 c->command = argv;
                 c->origins[KEY_COMMAND] = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
         }
+        /* As ssh does for a login: no command on the command line, and a
+         * terminal on both sides, is an interactive session, whose shell
+         * needs a terminal of its own for job control and ^C. An explicit
+         * Tty= or --tty=no decides otherwise. */
+        if (!cli->command_given && c->tty < 0 && (cli->command == CLI_RUN || cli->command == CLI_CONFIG) &&
+            isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+                c->tty = 1;
+                log_step("-t implied: no command given, standard input and output are terminals");
+        }
         return config_finalize(c);
 }
 
