@@ -147,5 +147,7 @@ int main(int argc, char **argv) {
         cli_free(&cli);
         if (fflush(stdout) != 0 && r >= 0)
                 r = -EIO;
-        return r < 0 ? EXIT_USERBOX_FAILED : r;
+        r = r < 0 ? EXIT_USERBOX_FAILED : r;
+        log_step("exit status %d, total time %.3f ms", r, log_elapsed_ms());
+        return r;
 }

@@ -246,3 +246,16 @@ test_root_given_both_ways_is_refused_naming_both() {
         assert_refused "userbox config: two roots, --root '$TEST_ROOT' and ROOT '$other'" \
                 config --root "$TEST_ROOT" "$other"
 }
+
+# -v: the last line gives the exit status and the total time, whether the
+# command ran or userbox failed.
+test_verbose_ends_with_the_exit_status_and_the_total_time() {
+        run "$USERBOX" run -v "$TEST_ROOT" -- sh -c 'exit 3'
+        assert_eq 3 "$STATUS" "status ($ERR)"
+        printf '%s\n' "$ERR" | tail -n 1 | grep -Eq '^userbox: \[ *[0-9.]+ ms\] exit status 3, total time [0-9]+\.[0-9]{3} ms$' ||
+                fail "the last line of -v is not the exit status and total time: $(printf '%s\n' "$ERR" | tail -n 1)"
+        run "$USERBOX" run -v /no/such/root-dir -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a missing root"
+        printf '%s\n' "$ERR" | tail -n 1 | grep -Eq "exit status $EXIT_USERBOX_FAILED, total time [0-9.]+ ms\$" ||
+                fail "the last line of -v is not the exit status and total time: $(printf '%s\n' "$ERR" | tail -n 1)"
+}
