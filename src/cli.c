@@ -2,8 +2,11 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cli-internal.h"
 #include "profile.h"
 #include "util.h"
 
@@ -50,7 +53,7 @@ static const struct option_spec option_table[] = {
         { "ro-bind", required_argument, 0, OPT_KEY, "Mounts", "BindReadOnly", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST read-only" },
         { "tmpfs", required_argument, 0, OPT_KEY, "Mounts", "Tmpfs", NULL, FOR_CONTAINER, "DST[:OPTS]", "a tmpfs at DST (OPTS: size=,mode=,nr_inodes=,ro,rw,nosuid,nodev,noexec)" },
         { "device", required_argument, 0, OPT_KEY, "Devices", "Bind", NULL, FOR_CONTAINER, "PATH[:PATH]", "a host device node (or fuse, kvm, tun, dri)" },
-        { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "set a variable in the container" },
+        { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER, "NAME[=VALUE]", "set a variable in the container (NAME alone: the host's)" },
         { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER, "NAME", "pass the host's variable NAME through" },
         { "clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "yes", FOR_CONTAINER, NULL, "start from a clean environment (default)" },
         { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
@@ -68,7 +71,7 @@ static const struct option_spec option_table[] = {
         { "read-only", no_argument, 0, OPT_KEY, "Container", "ReadOnly", "yes", FOR_CONTAINER, NULL, "make the root read-only" },
         { "overlay", optional_argument, 0, OPT_KEY, "Container", "Overlay", "tmpfs", FOR_CONTAINER, "[=DIR]", "an overlay over the root (changes kept in DIR)" },
         { "layers", required_argument, 0, OPT_KEY, "Container", "Layers", NULL, FOR_CONTAINER, "DIR[:DIR...]", "read-only layers above the root, topmost first" },
-        { "tty", no_argument, 't', OPT_KEY, "Container", "Tty", "yes", FOR_CONTAINER, NULL, "a pseudo-terminal inside" },
+        { "tty", optional_argument, 't', OPT_KEY, "Container", "Tty", "yes", FOR_CONTAINER, "[=BOOL]", "a pseudo-terminal inside (implied for a shell on a terminal)" },
         { "interactive", no_argument, 'i', OPT_INTERACTIVE, NULL, NULL, NULL, FOR_CONTAINER, NULL, "keep stdin open" },
         { "no-init", no_argument, 0, OPT_KEY, "Container", "Init", "no", FOR_CONTAINER, NULL, "run the command as PID 1" },
         { "limit", required_argument, 0, OPT_LIMIT, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "a resource limit (NOFILE=1024, ...)" },
@@ -124,7 +127,8 @@ void cli_help(FILE *f, const char *subcommand) {
         if (command_table[which].command == CLI_RUN)
                 fprintf(f, "\nWith no ROOT (and no profile giving one) the host's / is used read-only,\n"
                            "with private /tmp, /dev and /proc. Options come before ROOT; use '--'\n"
-                           "before a command when a profile gives the root.\n"
+                           "before a command when a profile gives the root. After -r, every word\n"
+                           "is the command. With no command, on a terminal, -t is implied.\n"
                            "Exit status: the command's; 128+N if killed by signal N; 125 userbox\n"
                            "failed; 126 the command cannot be executed; 127 not found.\n");
 }
@@ -178,9 +182,12 @@ static int add_keyed_setting(struct cli *cli, const char *section, const char *a
         char *key;
         int r;
 
+        /* -e NAME passes the host's NAME through, as docker's -e does. */
+        if (!eq && *arg && streq(section, "Environment"))
+                return add_setting(cli, section, "Keep", arg, o, short_name);
         if (!eq || eq == arg)
-                return cli_error("userbox: %s '%s': expected NAME=VALUE", typed_option(option, o->name, short_name),
-                                 arg);
+                return cli_error("userbox: %s '%s': expected NAME=VALUE%s", typed_option(option, o->name, short_name),
+                                 arg, streq(section, "Environment") ? " or NAME" : "");
         /* [Environment] Clear= and Keep= are settings, not variables. */
         if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep=")))
                 return cli_error("userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)",
@@ -206,6 +213,19 @@ static int parse_command(const char *word, enum cli_command *ret) {
         return -EINVAL;
 }
 
+/* "unknown command" with the closest name, for "rnu". */
+static int unknown_command(const char *prefix, const char *word) {
+        const char *names[ELEMENTSOF(command_table)], *closest;
+
+        for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
+                names[i] = command_table[i].name;
+        closest = string_closest(word, names, ELEMENTSOF(names));
+        if (closest)
+                return cli_error("%s: unknown command '%s', did you mean '%s'? (see 'userbox --help')", prefix, word,
+                                 closest);
+        return cli_error("%s: unknown command '%s' (see 'userbox --help')", prefix, word);
+}
+
 static const char *command_name(enum cli_command c) {
         for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
                 if (command_table[i].command == c)
@@ -218,9 +238,10 @@ static const char *command_name(enum cli_command c) {
  * one. Say which option, as it was typed, and what is wrong with it. */
 static int report_bad_option(enum cli_command command, int opt, const char *word, const struct option *longopts,
                              const struct option_spec *const *by_index, size_t n_long) {
-        const char *cmd = command_name(command), *name = startswith(word, "--");
+        const char *cmd = command_name(command), *name = startswith(word, "--"), *hint, *closest;
         const struct option_spec *known = NULL;
-        _cleanup_free_ char *candidates = NULL;
+        _cleanup_free_ char *candidates = NULL, *typed = NULL;
+        const char *names[ELEMENTSOF(option_table)];
         size_t len = 0, n_candidates = 0;
         FILE *f;
 
@@ -234,10 +255,20 @@ static int report_bad_option(enum cli_command command, int opt, const char *word
                             : cli_error("userbox %s: option '-%c' needs a value", cmd, optopt);
         if (known)
                 return cli_error("userbox %s: option '--%s' takes no value", cmd, known->name);
-        if (optopt || !name)
+        if (optopt || !name) {
+                char letter[3] = { '-', (char) optopt, '\0' };
+                hint = cli_docker_hint(letter);
+                if (hint)
+                        return cli_error("userbox %s: unknown option '%s': %s", cmd, letter, hint);
                 return cli_error("userbox %s: unknown option '-%c' (see 'userbox %s --help')", cmd, optopt, cmd);
+        }
 
         len = strcspn(name, "=");
+        if (asprintf(&typed, "--%.*s", (int) len, name) < 0)
+                return -ENOMEM;
+        hint = cli_docker_hint(typed);
+        if (hint)
+                return cli_error("userbox %s: unknown option '%s': %s", cmd, typed, hint);
         f = open_memstream(&candidates, &(size_t) { 0 });
         if (!f)
                 return -ENOMEM;
@@ -246,9 +277,14 @@ static int report_bad_option(enum cli_command command, int opt, const char *word
                         fprintf(f, "%s--%s", n_candidates++ ? ", " : "", longopts[i].name);
         fclose(f);
         if (n_candidates > 1)
-                return cli_error("userbox %s: option '--%.*s' is ambiguous (%s)", cmd, (int) len, name,
-                                 candidates ?: "");
-        return cli_error("userbox %s: unknown option '--%.*s' (see 'userbox %s --help')", cmd, (int) len, name, cmd);
+                return cli_error("userbox %s: option '%s' is ambiguous (%s)", cmd, typed, candidates ?: "");
+        for (size_t i = 0; i < n_long; i++)
+                names[i] = longopts[i].name;
+        closest = string_closest(typed + 2, names, n_long);
+        if (closest)
+                return cli_error("userbox %s: unknown option '%s', did you mean '--%s'? (see 'userbox %s --help')",
+                                 cmd, typed, closest, cmd);
+        return cli_error("userbox %s: unknown option '%s' (see 'userbox %s --help')", cmd, typed, cmd);
 }
 
 static int take_command(struct cli *cli, char **argv) {
@@ -259,16 +295,47 @@ static int take_command(struct cli *cli, char **argv) {
         return 0;
 }
 
-int cli_parse(int argc, char **argv, struct cli *cli) {
-        struct option longopts[ELEMENTSOF(option_table) + 1];
-        const struct option_spec *by_index[ELEMENTSOF(option_table)];
-        char shortopts[2 * ELEMENTSOF(option_table) + 3] = "+:";
-        size_t n_long = 0, n_short = 2;
-        bool dashdash;
-        int r, opt, index;
+/* The last -r/--root, or NULL. */
+static const struct cli_setting *root_option(const struct cli *cli) {
+        for (size_t i = cli->n_settings; i > 0; i--)
+                if (streq(cli->settings[i - 1].key, "Root"))
+                        return &cli->settings[i - 1];
+        return NULL;
+}
 
-        memset(cli, 0, sizeof(*cli));
-        cli->log_level = LOG_NORMAL;
+/* run and config: [ROOT] [--] [COMMAND...]. A "--" before any positional
+ * means there is no ROOT; after -r every word is the command, and a second
+ * root ("-r A B -- CMD", B a directory) is refused rather than run as a
+ * command. */
+static int take_root_and_command(struct cli *cli, char **words, bool dashdash) {
+        const struct cli_setting *root = root_option(cli);
+        const char *cmd = command_name(cli->command);
+        struct stat st;
+        char option[64];
+        int r;
+
+        if (root && words[0] && !dashdash &&
+            (cli->command == CLI_CONFIG ||
+             (words[1] && streq(words[1], "--") && stat(words[0], &st) == 0 && S_ISDIR(st.st_mode))))
+                return cli_error("userbox %s: two roots, %s '%s' and ROOT '%s' (after %s, every word is the command)",
+                                 cmd, typed_option(option, root->option, root->short_option), root->value, words[0],
+                                 option);
+        if (!root && !dashdash && words[0]) {
+                r = strv_extend(&cli->args, *words++);
+                if (r < 0)
+                        return r;
+                if (words[0] && streq(words[0], "--"))
+                        words++;
+        }
+        if (words[0] && cli->command == CLI_CONFIG)
+                return cli_error("userbox config: unexpected argument '%s'", words[0]);
+        return words[0] ? take_command(cli, words) : 0;
+}
+
+/* argv[1]: --version, --help, help [COMMAND], or the subcommand. Returns
+ * 0 to go on with its options, 1 when done (printed), or -EINVAL. */
+static int parse_subcommand(int argc, char **argv, struct cli *cli) {
+        enum cli_command about;
 
         if (argc < 2) {
                 cli_help(stderr, NULL);
@@ -285,142 +352,164 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 return 1;
         }
         if (parse_command(argv[1], &cli->command) < 0)
-                return cli_error("userbox: unknown command '%s' (see 'userbox --help')", argv[1]);
-        if (cli->command == CLI_HELP) {
-                enum cli_command about;
+                return unknown_command("userbox", argv[1]);
+        if (cli->command != CLI_HELP)
+                return 0;
+        if (argc > 3)
+                return cli_error("userbox help: unexpected argument '%s'", argv[3]);
+        if (argc > 2 && parse_command(argv[2], &about) < 0)
+                return unknown_command("userbox help", argv[2]);
+        cli_help(stdout, argc > 2 ? argv[2] : NULL);
+        return 1;
+}
 
-                if (argc > 3)
-                        return cli_error("userbox help: unexpected argument '%s'", argv[3]);
-                if (argc > 2 && parse_command(argv[2], &about) < 0)
-                        return cli_error("userbox help: unknown command '%s' (see 'userbox --help')", argv[2]);
-                cli_help(stdout, argc > 2 ? argv[2] : NULL);
-                return 1;
-        }
+/* One subcommand's getopt_long tables, built from the rows that apply. */
+struct getopt_tables {
+        struct option longopts[ELEMENTSOF(option_table) + 1];
+        const struct option_spec *by_index[ELEMENTSOF(option_table)];
+        char shortopts[2 * ELEMENTSOF(option_table) + 3];
+        size_t n_long;
+};
 
-        /* Build this subcommand's getopt table from the rows that apply. */
+static void build_getopt_tables(enum cli_command command, struct getopt_tables *t) {
+        /* "+": stop at the first non-option, so ROOT and the command's own
+         * options are never taken for ours. ":": report a missing value. */
+        size_t n_short = 2;
+
+        memcpy(t->shortopts, "+:", 2);
+        t->n_long = 0;
         for (size_t i = 0; i < ELEMENTSOF(option_table); i++) {
                 const struct option_spec *o = &option_table[i];
-                if (!(o->commands & (1u << cli->command)))
+                if (!(o->commands & (1u << command)))
                         continue;
-                by_index[n_long] = o;
-                longopts[n_long] = (struct option) { o->name, o->has_arg, NULL, o->short_name ? o->short_name : 0x1000 + (int) i };
-                n_long++;
+                t->by_index[t->n_long] = o;
+                t->longopts[t->n_long++] = (struct option) { o->name, o->has_arg, NULL,
+                                                             o->short_name ? o->short_name : 0x1000 + (int) i };
+                /* A short option never takes an optional value: -ti is
+                 * -t -i, not -t with "i". */
                 if (o->short_name) {
-                        shortopts[n_short++] = o->short_name;
+                        t->shortopts[n_short++] = o->short_name;
                         if (o->has_arg == required_argument)
-                                shortopts[n_short++] = ':';
+                                t->shortopts[n_short++] = ':';
                 }
         }
-        longopts[n_long] = (struct option) { 0 };
-        shortopts[n_short] = '\0';
+        t->longopts[t->n_long] = (struct option) { 0 };
+        t->shortopts[n_short] = '\0';
+}
 
-        /* "+": stop at the first non-option, so ROOT and the command's own
-         * options are never taken for ours. */
-        optind = 1;
-        argc--, argv++;
-        opterr = 0;
-        while (index = -1, (opt = getopt_long(argc, argv, shortopts, longopts, &index)) != -1) {
-                const struct option_spec *o = NULL;
-                char short_name;
+/* One option as getopt_long found it, with its value (NULL for none).
+ * Returns 0, 1 when --help was printed, or -errno. */
+static int take_option(struct cli *cli, const struct option_spec *o, char short_name, const char *arg) {
+        char option[64];
 
-                if (opt == '?' || opt == ':')
-                        return report_bad_option(cli->command, opt, argv[optind - 1], longopts, by_index, n_long);
-                for (size_t i = 0; i < n_long; i++)
-                        if (longopts[i].val == opt)
-                                o = by_index[i];
-                if (!o)
-                        return -EINVAL;
-                /* getopt_long sets index only for the long form. */
-                short_name = index < 0 ? o->short_name : 0;
-
-                switch (o->id) {
-                case OPT_PROFILE:
-                        free(cli->profile);
-                        cli->profile = strdup(optarg);
-                        if (!cli->profile)
-                                return -ENOMEM;
-                        break;
-                case OPT_NO_DEFAULT_PROFILE:
-                        cli->no_default_profile = true;
-                        break;
-                case OPT_HELP:
-                        cli_help(stdout, command_name(cli->command));
-                        return 1;
-                case OPT_INTERACTIVE:
-                        /* Standard input is never closed: -i changes
-                         * nothing, and is accepted for docker's sake. */
-                        break;
-                case OPT_VERBOSE:
-                        cli->log_level = LOG_VERBOSE;
-                        break;
-                case OPT_QUIET:
-                        cli->log_level = LOG_QUIET;
-                        break;
-                case OPT_ARCHIVE:
-                        cli->archive = true;
-                        break;
-                case OPT_PRESERVE_FDS:
-                        if (parse_uint32(optarg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024)
-                                return cli_error("userbox: --preserve-fds '%s': expected a number from 0 to 1024",
-                                                 optarg);
-                        break;
-                case OPT_ENV:
-                        r = add_keyed_setting(cli, "Environment", optarg, o, short_name);
-                        if (r < 0)
-                                return r;
-                        break;
-                case OPT_LIMIT:
-                        r = add_keyed_setting(cli, "Limits", optarg, o, short_name);
-                        if (r < 0)
-                                return r;
-                        break;
-                case OPT_KEY: {
-                        const char *value = optarg ? optarg : o->fixed;
-                        r = add_setting(cli, o->section, o->key, value, o, short_name);
-                        if (r < 0)
-                                return r;
-                        break;
-                }
-                }
+        switch (o->id) {
+        case OPT_PROFILE:
+                /* docker's -p 8080:80: a port mapping, no profile. */
+                if (cli_looks_like_ports(arg))
+                        return cli_error("userbox %s: %s '%s': -p is --profile; ports are --publish, which comes "
+                                         "with networking (not implemented yet)", command_name(cli->command),
+                                         typed_option(option, o->name, short_name), arg);
+                free(cli->profile);
+                cli->profile = strdup(arg);
+                return cli->profile ? 0 : -ENOMEM;
+        case OPT_NO_DEFAULT_PROFILE:
+                cli->no_default_profile = true;
+                return 0;
+        case OPT_HELP:
+                cli_help(stdout, command_name(cli->command));
+                return 1;
+        case OPT_INTERACTIVE:
+                /* Standard input is never closed: -i changes nothing, and
+                 * is accepted for docker's sake. */
+                return 0;
+        case OPT_VERBOSE:
+                cli->log_level = LOG_VERBOSE;
+                return 0;
+        case OPT_QUIET:
+                cli->log_level = LOG_QUIET;
+                return 0;
+        case OPT_ARCHIVE:
+                cli->archive = true;
+                return 0;
+        case OPT_PRESERVE_FDS:
+                if (parse_uint32(arg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024)
+                        return cli_error("userbox: --preserve-fds '%s': expected a number from 0 to 1024", arg);
+                return 0;
+        case OPT_ENV:
+                return add_keyed_setting(cli, "Environment", arg, o, short_name);
+        case OPT_LIMIT:
+                return add_keyed_setting(cli, "Limits", arg, o, short_name);
+        case OPT_KEY:
+                return add_setting(cli, o->section, o->key, arg ? arg : o->fixed, o, short_name);
         }
+        return -EINVAL;
+}
 
-        dashdash = optind > 1 && streq(argv[optind - 1], "--");
+/* What follows the options. after_short_v: the last option was -v. */
+static int take_positionals(struct cli *cli, char **words, bool dashdash, bool after_short_v) {
+        const char *cmd = command_name(cli->command);
+        size_t n = strv_length(words);
+
+        /* docker's -v SRC:DST: here -v is --verbose, and SRC:DST would be
+         * taken for the root or the command, and not be found (cp's
+         * ROOT:/PATH has the same shape, and is no mistake). */
+        if (after_short_v && !dashdash && cli->command != CLI_CP && n > 0 && cli_looks_like_volume(words[0]) &&
+            access(words[0], F_OK) < 0)
+                return cli_error("userbox %s: -v is --verbose, and '%s' is no root or command: bind a directory "
+                                 "with -b/--bind SRC:DST", cmd, words[0]);
         switch (cli->command) {
         case CLI_RUN:
         case CLI_CONFIG:
-                /* [ROOT] [--] [COMMAND...]: a "--" before any positional
-                 * means there is no ROOT. */
-                if (!dashdash && optind < argc) {
-                        r = strv_extend(&cli->args, argv[optind++]);
-                        if (r < 0)
-                                return r;
-                        if (optind < argc && streq(argv[optind], "--"))
-                                optind++;
-                }
-                if (optind < argc && cli->command == CLI_CONFIG)
-                        return cli_error("userbox config: unexpected argument '%s'", argv[optind]);
-                if (optind < argc)
-                        return take_command(cli, argv + optind);
-                break;
+                return take_root_and_command(cli, words, dashdash);
         case CLI_UNSHARE:
-                if (optind >= argc)
+                if (n == 0)
                         return cli_error("userbox unshare: a command is needed");
-                return take_command(cli, argv + optind);
+                return take_command(cli, words);
         case CLI_CP:
-                if (argc - optind != 2)
+                if (n != 2)
                         return cli_error("userbox cp: expected SRC and DST (one of them ROOT:/PATH)");
-                for (; optind < argc; optind++) {
-                        r = strv_extend(&cli->args, argv[optind]);
-                        if (r < 0)
-                                return r;
-                }
-                break;
+                cli->args = strv_copy(words);
+                return cli->args ? 0 : -ENOMEM;
         default:
-                if (optind < argc)
-                        return cli_error("userbox %s: unexpected argument '%s'", command_name(cli->command),
-                                         argv[optind]);
+                if (n > 0)
+                        return cli_error("userbox %s: unexpected argument '%s'", cmd, words[0]);
+                return 0;
         }
-        return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *cli) {
+        struct getopt_tables t;
+        bool after_short_v = false;
+        int r, opt, index;
+
+        memset(cli, 0, sizeof(*cli));
+        cli->log_level = LOG_NORMAL;
+        r = parse_subcommand(argc, argv, cli);
+        if (r != 0)
+                return r;
+        build_getopt_tables(cli->command, &t);
+
+        optind = 1;
+        argc--, argv++;
+        opterr = 0;
+        while (index = -1, (opt = getopt_long(argc, argv, t.shortopts, t.longopts, &index)) != -1) {
+                const struct option_spec *o = NULL;
+
+                if (opt == '?' || opt == ':')
+                        return report_bad_option(cli->command, opt, argv[optind - 1], t.longopts, t.by_index,
+                                                 t.n_long);
+                for (size_t i = 0; i < t.n_long; i++)
+                        if (t.longopts[i].val == opt)
+                                o = t.by_index[i];
+                if (!o)
+                        return -EINVAL;
+                /* getopt_long sets index only for the long form. */
+                after_short_v = o->id == OPT_VERBOSE && index < 0;
+                r = take_option(cli, o, index < 0 ? o->short_name : 0, optarg);
+                if (r != 0)
+                        return r;
+        }
+        return take_positionals(cli, argv + optind, optind > 1 && streq(argv[optind - 1], "--"), after_short_v);
 }
 
 int cli_apply(const struct cli *cli, struct config *c) {

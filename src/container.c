@@ -245,6 +245,21 @@ static int check_numeric_user(const struct config *c, const struct idmap_plan *p
         return check_user_mapped(c, plan, (uid_t) uid, (gid_t) gid, false);
 }
 
+/* Memory= and PIDs= would need a cgroup of the container's own, which
+ * userbox does not make yet: refused, never silently ignored. */
+static int check_cgroup_limits(const struct config *c) {
+        bool memory = c->memory != 0;
+        char where[CONFIG_ORIGIN_NAME_MAX];
+
+        if (!c->memory && !c->pids)
+                return 0;
+        return log_error("%s: limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as "
+                         "NOFILE= and NPROC= are)",
+                         config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits",
+                                            memory ? "Memory" : "PIDs", memory ? "--limit Memory" : "--limit PIDs",
+                                            where, sizeof(where)));
+}
+
 int container_check(const struct config *c, const struct idmap_plan *plan) {
         char where[CONFIG_ORIGIN_NAME_MAX];
         int r;
@@ -257,9 +272,11 @@ int container_check(const struct config *c, const struct idmap_plan *plan) {
                                  config_origin_name(&c->origins[KEY_HOSTNAME], "Container", "Hostname",
                                                     "--hostname", where, sizeof(where)));
         r = check_numeric_user(c, plan);
-        if (r < 0)
-                return r;
-        return check_rlimits(c);
+        if (r >= 0)
+                r = check_rlimits(c);
+        if (r >= 0)
+                r = check_cgroup_limits(c);
+        return r;
 }
 
 /* The launcher compiles the seccomp filter while we mount (two cores,
@@ -368,6 +385,10 @@ _Noreturn void container_main(struct child *child) {
                 }
                 uid = child->plan->inside_uid;
                 gid = child->plan->inside_gid;
+        }
+        if (!c->user && child->rootfs->host_sandbox) {
+                free(home);
+                home = strdup(child->rootfs->home ?: "/");
         }
         if (!home)
                 home = strdup(uid == 0 ? "/root" : "/");

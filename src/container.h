@@ -50,8 +50,8 @@ struct child {
 
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id
- * map, a resource limit above the launcher's hard limit. Prints the error
- * with where the setting came from. */
+ * map, a resource limit above the launcher's hard limit, a limit by cgroup
+ * (not implemented). Prints the error with where the setting came from. */
 int container_check(const struct config *c, const struct idmap_plan *plan);
 /* Reports r (and the captured message) to the launcher, then _exit()s. */
 _Noreturn void child_fail(struct child *child, int r, int exit_status);

@@ -514,20 +514,21 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         return failure < 0 ? failure : exit_status;
 }
 
-/* Memory= and PIDs= need a cgroup v2 subtree the user may write. */
-static int check_cgroup_limits(const struct config *c) {
-        bool memory = c->memory != 0;
-        char where[CONFIG_ORIGIN_NAME_MAX];
+int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs) {
+        int r = idmap_plan(c, plan);
 
-        if (!c->memory && !c->pids)
-                return 0;
-        config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits", memory ? "Memory" : "PIDs",
-                           memory ? "--limit Memory" : "--limit PIDs", where, sizeof(where));
-        if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) < 0)
-                return log_error("%s: needs cgroup v2, but /sys/fs/cgroup is a cgroup v1 or hybrid "
-                                 "hierarchy on this machine", where);
-        return log_error("%s: needs a cgroup v2 subtree delegated to you; none is writable here "
-                         "(limits by cgroup are not implemented yet for delegated subtrees either)", where);
+        if (r >= 0) {
+                log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
+                r = container_check(c, plan);
+        }
+        if (r >= 0)
+                r = rootfs_prepare(c, ret_rootfs);
+        if (r < 0) {
+                idmap_plan_done(plan);
+                return r;
+        }
+        log_step("root checked");
+        return 0;
 }
 
 int launch_run(struct config *c) {
@@ -538,26 +539,16 @@ int launch_run(struct config *c) {
         unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID;
         int r;
 
-        r = check_cgroup_limits(c);
-        if (r < 0)
-                return r;
-
         /* Every check that can run before clone runs before clone: a bad
          * profile or a missing root never creates a namespace. */
         plan = calloc(1, sizeof(*plan));
         if (!plan)
                 return log_errno(-ENOMEM, "id map plan");
-        r = idmap_plan(c, plan);
-        if (r < 0)
-                goto out;
-        log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
-        r = container_check(c, plan);
-        if (r < 0)
-                goto out;
-        r = rootfs_prepare(c, &rootfs);
-        if (r < 0)
-                goto out;
-        log_step("root checked");
+        r = launch_check(c, plan, &rootfs);
+        if (r < 0) {
+                free(plan);
+                return r;
+        }
 
         if (c->uts)
                 flags |= CLONE_NEWUTS;
@@ -572,7 +563,6 @@ int launch_run(struct config *c) {
         child.rootfs = rootfs;
         child.argv = c->command ? c->command : default_command;
         r = spawn(&child, flags, plan, container_main);
-out:
         rootfs_plan_free(rootfs);
         idmap_plan_done(plan);
         free(plan);

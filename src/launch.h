@@ -3,6 +3,15 @@
 
 #include "config.h"
 
+struct idmap_plan;
+struct rootfs_plan;
+
+/* Every check of c that can be made before anything starts, as run and
+ * config both make them: plans the id map into *plan and the root into
+ * *ret_rootfs (for the caller to free), or prints the first error and
+ * returns -errno with nothing to free. */
+int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs);
+
 /* Runs the container described by c. Returns the exit status for the
  * launcher (the command's status, 128+N, 126, 127), or -errno when userbox
  * itself failed (the message already printed). */

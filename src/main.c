@@ -13,6 +13,7 @@
 #include "log.h"
 #include "profile.h"
 #include "rootfs.h"
+#include "seccomp.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -33,34 +34,45 @@ static int load_config(const struct cli *cli, struct config *c) {
                 c->command = argv;
                 c->origins[KEY_COMMAND] = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
         }
+        /* As ssh does for a login: no command on the command line, and a
+         * terminal on both sides, is an interactive session, whose shell
+         * needs a terminal of its own for job control and ^C. An explicit
+         * Tty= or --tty=no decides otherwise. */
+        if (!cli->command_given && c->tty < 0 && (cli->command == CLI_RUN || cli->command == CLI_CONFIG) &&
+            isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+                c->tty = 1;
+                log_step("-t implied: no command given, standard input and output are terminals");
+        }
         return config_finalize(c);
 }
 
-/* Every check run would make before starting anything comes first: a
- * profile whose root does not exist prints its one error, not half a
- * configuration followed by it. */
+/* Every check run would make comes first, through the same function: a
+ * profile whose root does not exist, or a limit run would refuse, prints
+ * its one error, not half a configuration followed by it. The seccomp
+ * filter, which run builds while the container starts, is built too. */
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
+        void *filter = NULL;
         int r;
 
-        r = idmap_plan(c, &plan);
+        r = launch_check(c, &plan, &rplan);
         if (r < 0)
                 return r;
-        r = rootfs_prepare(c, &rplan);
-        if (r < 0) {
-                idmap_plan_done(&plan);
-                return r;
-        }
-        r = profile_print(c, stdout);
+        r = seccomp_build(c, &filter);
+        seccomp_filter_free(filter);
         if (r >= 0) {
-                idmap_print(&plan, stdout);
-                rootfs_print_plan(c, rplan, stdout);
+                r = profile_print(c, stdout);
+                if (r >= 0) {
+                        idmap_print(&plan, stdout);
+                        rootfs_print_plan(c, rplan, stdout);
+                } else
+                        r = log_errno(r, "printing the configuration");
         }
         idmap_plan_done(&plan);
         rootfs_plan_free(rplan);
         if (r < 0)
-                return log_errno(r, "printing the configuration");
+                return r;
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
 }
 
@@ -140,5 +152,7 @@ int main(int argc, char **argv) {
         cli_free(&cli);
         if (fflush(stdout) != 0 && r >= 0)
                 r = -EIO;
-        return r < 0 ? EXIT_USERBOX_FAILED : r;
+        r = r < 0 ? EXIT_USERBOX_FAILED : r;
+        log_step("exit status %d, total time %.3f ms", r, log_elapsed_ms());
+        return r;
 }

@@ -88,6 +88,27 @@ int profile_search_path(char ***ret) {
         return 0;
 }
 
+static int list_directory(const char *dir, char ***ret);
+
+/* The profile on the search path whose name is closest to file's ("debain.ini"
+ * -> "debian"), or NULL. */
+static char *closest_profile_name(char **path, const char *file) {
+        _cleanup_strv_free_ char **all = NULL;
+        _cleanup_free_ char *word = strndup(file, strlen(file) - 4);
+        const char *best;
+
+        for (char **d = path; word && *d; d++) {
+                _cleanup_strv_free_ char **names = NULL;
+                if (list_directory(*d, &names) < 0)
+                        return NULL;
+                for (char **n = names; n && *n; n++)
+                        if (strv_extend(&all, *n) < 0)
+                                return NULL;
+        }
+        best = word ? string_closest(word, (const char *const *) all, strv_length(all)) : NULL;
+        return best ? strdup(best) : NULL;
+}
+
 /* A name is looked up on the search path; a value with a '/' is a path,
  * relative to the including file's directory (or the working directory).
  * A profile including its own name gets the next one on the path, so that
@@ -143,6 +164,10 @@ int profile_resolve(const char *name, const char *including_file, const struct f
                 free(candidate);
         }
         fclose(f);
+        _cleanup_free_ char *suggestion = closest_profile_name(path, file);
+        if (suggestion)
+                return profile_reason(reason, -ENOENT, "profile '%s' not found, did you mean '%s'? (looked for %s)",
+                                      name, suggestion, looked ?: "");
         return profile_reason(reason, -ENOENT, "profile '%s' not found (looked for %s)", name, looked ?: "");
 }
 

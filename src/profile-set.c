@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* profile_set(): one setting, from a file or the command line, through the
  * key table; where it came from; suggestions for unknown names. */
-#include <limits.h>
 
 #include "profile.h"
 #include "profile-internal.h"
@@ -33,25 +32,8 @@ const struct profile_key *profile_key_find(const char *section, const char *key)
         return any;
 }
 
-/* The closest candidate, when close enough to be a typo. */
-static const char *closest(const char *word, const char *const *candidates, size_t n) {
-        const char *best = NULL;
-        unsigned best_distance = UINT_MAX;
-        for (size_t i = 0; i < n; i++) {
-                unsigned d;
-                if (!candidates[i])
-                        continue;
-                d = string_distance(word, candidates[i]);
-                if (d < best_distance) {
-                        best_distance = d;
-                        best = candidates[i];
-                }
-        }
-        return best && best_distance <= 2 + strlen(word) / 4 ? best : NULL;
-}
-
 char *profile_unknown_section_reason(const char *section) {
-        const char *s = closest(section, profile_sections, profile_n_sections);
+        const char *s = string_closest(section, profile_sections, profile_n_sections);
         char *reason = NULL;
         if (s)
                 profile_reason(&reason, 0, "unknown section, did you mean '%s'?", s);
@@ -78,7 +60,7 @@ char *profile_unknown_key_reason(const char *section, const char *key, bool name
         for (size_t i = 0; i < profile_n_keys; i++)
                 if (streq(profile_keys[i].section, section))
                         keys[n++] = profile_keys[i].key;
-        s = closest(key, keys, n);
+        s = string_closest(key, keys, n);
         if (s)
                 profile_reason(&reason, 0, "%s, did you mean '%s'?", what, s);
         else

@@ -10,6 +10,7 @@
 #include "rootfs.h"
 #include "rootfs-internal.h"
 #include "syscalls.h"
+#include "user.h"
 #include "util.h"
 
 /* The mount points rootfs_setup() needs directly under the root. */
@@ -33,6 +34,7 @@ void rootfs_plan_free(struct rootfs_plan *p) {
                 return;
         free(p->root);
         free(p->cwd);
+        free(p->home);
         free(p->overlay_upper);
         free(p->overlay_work);
         strv_free(p->layers);
@@ -226,6 +228,23 @@ static int prepare_cwd(struct rootfs_plan *p) {
         return 0;
 }
 
+/* The host sandbox's HOME: the user's own home, seen read-only like the
+ * rest of the host. The root's passwd is the host's, whose entry for uid 0
+ * inside is root's, and /root is not the user's to read. NULL (HOME=/)
+ * when the user has no home directory to read. */
+static int prepare_home(struct rootfs_plan *p) {
+        _cleanup_free_ char *home = NULL;
+        struct stat st;
+        int r = user_home(&home);
+
+        if (r == -ENOMEM)
+                return log_errno(r, "home directory");
+        if (r < 0 || stat(home, &st) < 0 || !S_ISDIR(st.st_mode) || access(home, R_OK | X_OK) < 0)
+                return 0;
+        p->home = TAKE_PTR(home);
+        return 0;
+}
+
 int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) {
         _cleanup_(rootfs_plan_freep) struct rootfs_plan *p = calloc(1, sizeof(*p));
         int r;
@@ -242,6 +261,8 @@ int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) {
                 if (!p->root)
                         return log_errno(-ENOMEM, "plan");
                 r = prepare_cwd(p);
+                if (r >= 0)
+                        r = prepare_home(p);
                 if (r < 0)
                         return r;
         }

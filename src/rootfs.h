@@ -42,6 +42,7 @@ struct rootfs_plan {
         char *root;             /* resolved root directory; "/" for the host sandbox */
         bool host_sandbox;      /* config root == NULL: the host's / read-only */
         char *cwd;              /* host sandbox: the current directory, bound writable */
+        char *home;             /* host sandbox: the user's home, HOME without User= */
         unsigned create;        /* ROOTFS_CREATE_*: missing, made inside the root */
         unsigned skip;          /* ROOTFS_CREATE_*: missing, root not writable, not mounted */
         bool overlay;           /* kernel overlayfs over the root (tmpfs, DIR or layers) */

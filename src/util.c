@@ -361,28 +361,49 @@ bool hostname_is_valid(const char *s) {
 
 unsigned string_distance(const char *a, const char *b) {
         size_t la = strlen(a), lb = strlen(b);
-        unsigned row[64];
+        /* Three rows of the matrix: a transposition looks two back. */
+        unsigned rows[3][64], *before = rows[0], *prev = rows[1], *row = rows[2];
 
-        if (lb >= ELEMENTSOF(row))
+        if (lb >= ELEMENTSOF(rows[0]))
                 return UINT_MAX;
         for (size_t j = 0; j <= lb; j++)
-                row[j] = (unsigned) j;
+                prev[j] = (unsigned) j;
         for (size_t i = 1; i <= la; i++) {
-                unsigned diag = row[0];
+                unsigned *t;
                 row[0] = (unsigned) i;
                 for (size_t j = 1; j <= lb; j++) {
-                        unsigned up = row[j];
-                        unsigned cost = tolower((unsigned char) a[i - 1]) == tolower((unsigned char) b[j - 1]) ? 0 : 1;
-                        unsigned best = diag + cost;
-                        if (up + 1 < best)
-                                best = up + 1;
+                        int ca = tolower((unsigned char) a[i - 1]), cb = tolower((unsigned char) b[j - 1]);
+                        unsigned best = prev[j - 1] + (ca == cb ? 0 : 1);
+                        if (prev[j] + 1 < best)
+                                best = prev[j] + 1;
                         if (row[j - 1] + 1 < best)
                                 best = row[j - 1] + 1;
+                        /* "rnu" for "run": one typo, not two. */
+                        if (i > 1 && j > 1 && ca == tolower((unsigned char) b[j - 2]) &&
+                            tolower((unsigned char) a[i - 2]) == cb && before[j - 2] + 1 < best)
+                                best = before[j - 2] + 1;
                         row[j] = best;
-                        diag = up;
+                }
+                t = before, before = prev, prev = row, row = t;
+        }
+        return prev[lb];
+}
+
+const char *string_closest(const char *word, const char *const *candidates, size_t n) {
+        const char *best = NULL;
+        unsigned best_distance = UINT_MAX;
+
+        for (size_t i = 0; i < n; i++) {
+                unsigned d;
+                if (!candidates[i])
+                        continue;
+                d = string_distance(word, candidates[i]);
+                if (d < best_distance) {
+                        best_distance = d;
+                        best = candidates[i];
                 }
         }
-        return row[lb];
+        return best && best_distance <= 1 + strlen(word) / 4 ? best : NULL;
 }
 
 int split_command_line(const char *s, char ***ret) {

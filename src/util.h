@@ -104,8 +104,13 @@ char *string_format_escaped(const char *fmt, va_list ap) _printf_(1, 0);
  * '.' '-', not starting with '-' or '.', not ending with '-'. */
 bool hostname_is_valid(const char *s);
 
-/* Levenshtein distance, for "did you mean" suggestions. */
+/* Edit distance ignoring case, a swap of two neighbours one edit (optimal
+ * string alignment), for "did you mean" suggestions. */
 unsigned string_distance(const char *a, const char *b);
+/* The candidate closest to word, when it is close enough to be a typo of
+ * it (profile sections and keys, options, commands, profile names); NULL
+ * entries are skipped. NULL when none is. */
+const char *string_closest(const char *word, const char *const *candidates, size_t n);
 
 /* Splits a command line like a shell does: whitespace separates words,
  * 'single' and "double" quotes group, backslash escapes. No expansion.

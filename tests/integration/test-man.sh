@@ -169,3 +169,26 @@ test_man_userbox_1_has_every_command_of_help() {
                 done
         done
 }
+
+# man_section PAGE NAME: the text of section NAME of man/PAGE, on one line,
+# without requests and font escapes.
+man_section() {
+        sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\&//g' "$(man_page "$1")" | awk -v name="$2" '
+                /^\.SH/ { on = (substr($0, 5) == name || substr($0, 5) == "\"" name "\""); next }
+                on && /^\./ { sub(/^\.[A-Z]+ */, ""); gsub(/"/, "") }
+                on { printf "%s ", $0 }
+        '
+}
+
+# What -t does on its own, and what the host sandbox lets a command write
+# and where its HOME is (issue 15).
+test_man_pages_say_when_tty_is_implied_and_what_the_host_sandbox_writes() {
+        assert_contains "$(man_item userbox.1 --tty)" "when no command is given on the command line (so that the profile's Command= or /bin/sh runs) and standard input and output are both terminals" \
+                "userbox.1, --tty"
+        assert_contains "$(man_item userbox.ini.5 Tty=)" "when no command is given on the command line" "userbox.ini.5, Tty="
+        local sandbox
+        sandbox=$(man_section userbox.1 "HOST SANDBOX")
+        assert_contains "$sandbox" "Writable are only: the current directory" "userbox.1, HOST SANDBOX"
+        assert_contains "$sandbox" "HOME is the user's own home directory" "userbox.1, HOST SANDBOX"
+        assert_contains "$(man_section userbox.1 "DOCKER AND PODMAN")" "-v is --verbose." "userbox.1, DOCKER AND PODMAN"
+}

@@ -18,9 +18,12 @@ checks_profile() {
 
 # checks_refused MESSAGE OPTIONS... ROOT [-- CMD]: userbox run must exit 125
 # with "userbox: MESSAGE" as its only line, and with -v show no clone step
-# (-v prints "cloned pid N" once the namespaces exist).
+# (-v prints "cloned pid N" once the namespaces exist). userbox config,
+# given the same OPTIONS and ROOT, makes the same check: the same one
+# message, nothing printed, 125.
 checks_refused() {
-        local message=$1
+        local message=$1 word
+        local -a config_args=()
         shift
         run "$USERBOX" run "$@"
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of userbox run $* (stderr: $ERR)"
@@ -28,6 +31,14 @@ checks_refused() {
         run "$USERBOX" run -v "$@"
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of userbox run -v $*"
         assert_not_contains "$ERR" "cloned pid" "the -v steps (refused after clone)"
+        for word in "$@"; do
+                [ "$word" = -- ] && break
+                config_args+=("$word")
+        done
+        run "$USERBOX" config "${config_args[@]}"
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of userbox config ${config_args[*]} (stdout: $OUT)"
+        assert_eq "userbox: $message" "$ERR" "the one message of userbox config"
+        assert_eq "" "$OUT" "standard output of userbox config"
 }
 
 test_hostname_without_a_uts_namespace_is_refused_before_clone() {
@@ -151,17 +162,18 @@ test_resource_limit_above_the_hard_limit_is_refused_before_clone() {
 $hard" "$OUT" "soft and hard limit inside"
 }
 
+# Limits by cgroup are not built yet: refused as such, whatever the
+# machine's cgroup hierarchy (not blamed on cgroup v1).
+CGROUP_REFUSAL="limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as NOFILE= and NPROC= are)"
+
 test_cgroup_limits_name_their_line_or_option() {
         local p
         p=$(checks_profile '[Limits]\nNOFILE=64\nMemory=64M\n')
-        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
-        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
-        assert_contains "$ERR" "userbox: $p:3: [Limits] Memory: needs cgroup v2" "message"
+        checks_refused "$p:3: [Limits] Memory: $CGROUP_REFUSAL" \
+                --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
         p=$(checks_profile '[Limits]\nPIDs=64\n')
-        run "$USERBOX" run --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
-        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
-        assert_contains "$ERR" "userbox: $p:2: [Limits] PIDs: needs cgroup v2" "message"
-        run "$USERBOX" run --idmap single --limit PIDs=64 "$TEST_ROOT" -- true
-        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
-        assert_contains "$ERR" "userbox: --limit PIDs: needs cgroup v2" "message"
+        checks_refused "$p:2: [Limits] PIDs: $CGROUP_REFUSAL" \
+                --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
+        checks_refused "--limit PIDs: $CGROUP_REFUSAL" --idmap single --limit PIDs=64 "$TEST_ROOT" -- true
+        checks_refused "--limit Memory: $CGROUP_REFUSAL" --idmap single --limit Memory=512M "$TEST_ROOT" -- true
 }

@@ -103,7 +103,7 @@ assert_no_control_characters() {
 
 test_long_option_given_a_value_it_does_not_take_is_named() {
         local option
-        for option in no-init read-only tty clear-env; do
+        for option in no-init read-only clear-env; do
                 assert_refused "userbox run: option '--$option' takes no value" \
                         run "--$option=1" "$TEST_ROOT" -- true
                 assert_no_control_characters "$ERR" "the message for --$option=1"
@@ -219,4 +219,43 @@ test_help_and_version_refuse_what_they_do_not_take() {
         assert_refused "unexpected argument 'extra'" version extra
         assert_status 0 "$USERBOX" help run
         assert_contains "$OUT" "--bind" "help run"
+}
+
+# After -r every word is the command: none is taken for a second root
+# (the root's name is its hostname).
+test_root_option_leaves_every_word_to_the_command() {
+        run "$USERBOX" run -r "$TEST_ROOT" hostname
+        assert_eq 0 "$STATUS" "status of run -r ROOT hostname ($ERR)"
+        assert_eq "$(basename "$TEST_ROOT")" "$OUT" "run -r ROOT hostname"
+        run "$USERBOX" run --root "$TEST_ROOT" sh -c 'echo hi; echo "$0"' zero
+        assert_eq 0 "$STATUS" "status of run --root ROOT sh -c ... ($ERR)"
+        assert_eq "hi
+zero" "$OUT" "run --root ROOT sh -c 'echo hi; echo \$0' zero"
+        run "$USERBOX" run --root="$TEST_ROOT" -- sh -c 'echo hi'
+        assert_eq hi "$OUT" "run --root=ROOT -- sh -c 'echo hi' ($ERR)"
+        # A "--" after the command's first word is the command's own.
+        run "$USERBOX" run -r "$TEST_ROOT" echo -- x
+        assert_eq "-- x" "$OUT" "run -r ROOT echo -- x ($ERR)"
+}
+
+test_root_given_both_ways_is_refused_naming_both() {
+        local other
+        other=$(mktemp_dir)
+        assert_refused "userbox run: two roots, -r '$TEST_ROOT' and ROOT '$other' (after -r, every word is the command)" \
+                run -r "$TEST_ROOT" "$other" -- true
+        assert_refused "userbox config: two roots, --root '$TEST_ROOT' and ROOT '$other'" \
+                config --root "$TEST_ROOT" "$other"
+}
+
+# -v: the last line gives the exit status and the total time, whether the
+# command ran or userbox failed.
+test_verbose_ends_with_the_exit_status_and_the_total_time() {
+        run "$USERBOX" run -v "$TEST_ROOT" -- sh -c 'exit 3'
+        assert_eq 3 "$STATUS" "status ($ERR)"
+        printf '%s\n' "$ERR" | tail -n 1 | grep -Eq '^userbox: \[ *[0-9.]+ ms\] exit status 3, total time [0-9]+\.[0-9]{3} ms$' ||
+                fail "the last line of -v is not the exit status and total time: $(printf '%s\n' "$ERR" | tail -n 1)"
+        run "$USERBOX" run -v /no/such/root-dir -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a missing root"
+        printf '%s\n' "$ERR" | tail -n 1 | grep -Eq "exit status $EXIT_USERBOX_FAILED, total time [0-9.]+ ms\$" ||
+                fail "the last line of -v is not the exit status and total time: $(printf '%s\n' "$ERR" | tail -n 1)"
 }

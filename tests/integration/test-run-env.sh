@@ -68,9 +68,21 @@ test_keep_env_passes_only_the_named_host_variables() {
 }
 
 test_env_option_rejects_a_malformed_assignment() {
-        run "$USERBOX" run -e NOEQUALS "$TEST_ROOT" -- true
+        run "$USERBOX" run -e =novalue "$TEST_ROOT" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
-        assert_contains "$ERR" "NOEQUALS" "message names the value"
+        assert_eq "userbox: -e '=novalue': expected NAME=VALUE or NAME" "$ERR" "message"
+        run "$USERBOX" run -e 'NO-NAME' "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_eq "userbox: -e 'NO-NAME': not a valid variable name: 'NO-NAME'" "$ERR" "message"
+}
+
+# -e NAME without a value passes the host's NAME through, as docker's -e
+# does; a NAME the host does not have stays unset.
+test_env_option_with_a_name_alone_passes_the_hosts_variable() {
+        run env PASSED=from-host "$USERBOX" run -e PASSED --env NOT_ON_HOST "$TEST_ROOT" -- env
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        printf '%s\n' "$OUT" | grep -qx 'PASSED=from-host' || fail "PASSED not passed through: $OUT"
+        assert_not_contains "$OUT" "NOT_ON_HOST" "a variable the host does not have"
 }
 
 test_workdir_option_sets_the_working_directory() {

@@ -63,3 +63,32 @@ test_host_sandbox_has_private_proc_and_dev() {
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_eq "" "$OUT" "block devices in the sandbox's /dev"
 }
+
+# HOME is the user's own home, readable (so that git, ssh and friends find
+# their settings), and read-only like the rest of the host: the current
+# directory here is a temporary one, not the home.
+test_host_sandbox_home_is_the_users_own_home_readable_and_read_only() {
+        [ -d "$HOME" ] && [ -r "$HOME" ] || skip "machine: \$HOME is not a readable directory"
+        run "$USERBOX" run -- /bin/sh -c \
+                'echo "$HOME"; cd && pwd; ls -a . >/dev/null && echo readable; [ -w . ] && echo writable || echo read-only'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "$HOME
+$HOME
+readable
+read-only" "$OUT" "HOME inside, cd to it, read and write it"
+        # git's per-user settings are found there.
+        if command -v git >/dev/null 2>&1; then
+                run "$USERBOX" run -- git config --global --list
+                assert_not_contains "$ERR" "Permission denied" "git config --global --list"
+        fi
+}
+
+# A home that does not exist (a service account's) leaves HOME at /.
+test_host_sandbox_home_falls_back_to_the_root_directory() {
+        run env HOME=/no/such/home "$USERBOX" run --no-clear-env -- /bin/sh -c 'echo "$HOME"'
+        assert_eq /no/such/home "$OUT" "HOME with --no-clear-env is the host's, as it was ($ERR)"
+        run env HOME=/no/such/home "$USERBOX" run -- /bin/sh -c 'echo "$HOME"; cd && pwd'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "/
+/" "$OUT" "HOME for a home that does not exist"
+}

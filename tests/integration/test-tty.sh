@@ -566,3 +566,70 @@ test_unshare_on_a_terminal_gets_a_group_signal_once() {
         assert_contains "$(cat "$out")" "count=1" "SIGINTs the command got"
         wait
 }
+
+# ------------------------------------- a shell with no command, implied -t
+
+# Typed into a shell, prints ctty-yes when it has a controlling terminal
+# (/dev/tty opens), else ctty-no. In a child shell: a failed redirection
+# of a special built-in would abort the whole line of an interactive one.
+HAS_CTTY="sh -c ': </dev/tty' 2>/dev/null && echo ctty-yes || echo ctty-no"
+
+# No command on the command line, standard input and output a terminal:
+# the shell (here /bin/sh, the default) gets a terminal of its own as with
+# -t, and with it job control.
+test_shell_without_a_command_on_a_terminal_gets_a_terminal() {
+        outer_start
+        box_start "$TEST_ROOT"
+        outer_sync
+        outer_do 'tty'
+        wait_pane_line "/dev/pts/0"
+        outer_do "$HAS_CTTY"
+        wait_pane_line "ctty-yes"
+        outer_do 'sleep 100 &'
+        type_line 'fg'
+        wait_pane_line "sleep 100"
+        sleep 0.5
+        press C-c
+        outer_do "printf '%s=%s\\n' after-ctrl-c \$?"
+        assert_contains "$PANE" "after-ctrl-c=130" "status of the job killed by ^C"
+        type_line 'exit 4'
+        box_wait 4
+        assert_outer_modes_restored
+}
+
+# A profile's Command= is no command on the command line: its shell gets
+# the terminal too.
+test_profile_command_without_a_command_on_a_terminal_gets_a_terminal() {
+        local dir
+        dir=$(mktemp_dir)
+        printf '[Container]\nCommand=/bin/sh -i\n' >"$dir/shell.ini"
+        chmod 644 "$dir/shell.ini"
+        outer_start
+        box_start "-p $dir/shell.ini $TEST_ROOT"
+        outer_sync
+        outer_do "$HAS_CTTY"
+        wait_pane_line "ctty-yes"
+        type_line 'exit'
+        box_wait 0
+}
+
+# --tty=no, a profile's Tty=no, a command on the command line, or an
+# output that is no terminal: no terminal of its own.
+test_no_implied_tty_when_told_or_given_a_command() {
+        local dir how
+        dir=$(mktemp_dir)
+        printf '[Container]\nTty=no\n' >"$dir/notty.ini"
+        chmod 644 "$dir/notty.ini"
+        outer_start
+        for how in "--tty=no $TEST_ROOT" "-p $dir/notty.ini $TEST_ROOT" "$TEST_ROOT -- sh" \
+                   "$TEST_ROOT | cat"; do
+                box_start "$how"
+                outer_sync
+                type_line "$HAS_CTTY; exit"
+                box_wait 0
+                printf '%s\n' "$PANE" | grep -qx ctty-no ||
+                        fail "userbox run $how: the shell has a controlling terminal: $(pane | grep -v '^$' | tail -n 5)"
+                # A clean pane for the next one: box_wait reads the last status.
+                "${TMUX_CMD[@]}" send-keys -t outer -R \; clear-history -t outer
+        done
+}

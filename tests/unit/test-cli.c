@@ -7,6 +7,14 @@ static int parse(struct cli *cli, char **argv) {
         return cli_parse((int) strv_length(argv), argv, cli);
 }
 
+/* The command line is refused (and leaves nothing to free). */
+static bool refused(char **argv) {
+        struct cli cli;
+        int r = parse(&cli, argv);
+        cli_free(&cli);
+        return r == -EINVAL;
+}
+
 static const struct cli_setting *find(const struct cli *cli, const char *key) {
         for (size_t i = 0; i < cli->n_settings; i++)
                 if (streq(cli->settings[i].key, key))
@@ -53,19 +61,14 @@ TEST(options_after_root_belong_to_the_command) {
 }
 
 TEST(unknown_option_and_missing_value_fail) {
-        struct cli cli;
         char *a[] = { "userbox", "run", "--frobnicate", "/r", NULL };
         char *b[] = { "userbox", "run", "--bind", NULL };
         char *c[] = { "userbox", "frob", NULL };
-        char *d[] = { "userbox", "run", "-e", "NOEQUALS", "/r", NULL };
-        CHECK(parse(&cli, a) == -EINVAL);
-        cli_free(&cli);
-        CHECK(parse(&cli, b) == -EINVAL);
-        cli_free(&cli);
-        CHECK(parse(&cli, c) == -EINVAL);
-        cli_free(&cli);
-        CHECK(parse(&cli, d) == -EINVAL);
-        cli_free(&cli);
+        char *d[] = { "userbox", "run", "-e", "=NONAME", "/r", NULL };
+        CHECK(refused(a));
+        CHECK(refused(b));
+        CHECK(refused(c));
+        CHECK(refused(d));
 }
 
 TEST(options_map_to_profile_keys) {
@@ -98,17 +101,65 @@ TEST(preserve_fds_is_checked) {
         char *b[] = { "userbox", "run", "--preserve-fds", "-1", "/r", NULL };
         CHECK(parse(&cli, a) == 0 && cli.preserve_fds == 2);
         cli_free(&cli);
-        CHECK(parse(&cli, b) == -EINVAL);
-        cli_free(&cli);
+        CHECK(refused(b));
 }
 
 TEST(options_of_another_command_are_refused) {
         struct cli cli;
         char *a[] = { "userbox", "profiles", "--bind", "/a:/b", NULL };
         char *b[] = { "userbox", "cp", "-a", "x", "r:/y", NULL };
-        CHECK(parse(&cli, a) == -EINVAL);
-        cli_free(&cli);
+        CHECK(refused(a));
         CHECK(parse(&cli, b) == 0 && cli.archive && strv_length(cli.args) == 2);
+        cli_free(&cli);
+}
+
+TEST(after_root_option_every_word_is_the_command) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "-r", "/r", "hostname", NULL };
+        char *b[] = { "userbox", "run", "--root=/r", "bash", "-c", "echo hi", NULL };
+        char *c[] = { "userbox", "config", "-r", "/r", "/", NULL };
+        char *d[] = { "userbox", "run", "-r", "/r", "/", "--", "true", NULL };
+        CHECK(parse(&cli, a) == 0 && cli.args == NULL && strv_length(cli.command_argv) == 1 &&
+              streq(cli.command_argv[0], "hostname"));
+        cli_free(&cli);
+        CHECK(parse(&cli, b) == 0 && cli.args == NULL && strv_length(cli.command_argv) == 3 &&
+              streq(cli.command_argv[0], "bash") && streq(cli.command_argv[1], "-c"));
+        cli_free(&cli);
+        /* A second root, positional: refused. */
+        CHECK(refused(c));
+        CHECK(refused(d));
+}
+
+TEST(env_name_alone_keeps_the_hosts_variable) {
+        struct cli cli;
+        char *argv[] = { "userbox", "run", "-e", "LANG", "/r", NULL };
+        CHECK(parse(&cli, argv) == 0);
+        CHECK(find(&cli, "Keep") && streq(find(&cli, "Keep")->value, "LANG") &&
+              streq(find(&cli, "Keep")->section, "Environment"));
+        cli_free(&cli);
+}
+
+TEST(tty_takes_an_optional_value_but_t_none) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "--tty=no", "/r", NULL };
+        char *b[] = { "userbox", "run", "-ti", "/r", NULL };
+        CHECK(parse(&cli, a) == 0 && find(&cli, "Tty") && streq(find(&cli, "Tty")->value, "no"));
+        cli_free(&cli);
+        CHECK(parse(&cli, b) == 0 && find(&cli, "Tty") && streq(find(&cli, "Tty")->value, "yes") &&
+              streq(cli.args[0], "/r"));
+        cli_free(&cli);
+}
+
+TEST(docker_words_are_refused) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "-p", "8080:80", "/r", NULL };
+        char *b[] = { "userbox", "run", "--rm", "/r", NULL };
+        char *c[] = { "userbox", "run", "-v", "/no/such:/mnt", "/r", NULL };
+        char *d[] = { "userbox", "run", "-p", "my-profile", "-v", "/r", NULL };
+        CHECK(refused(a));
+        CHECK(refused(b));
+        CHECK(refused(c));
+        CHECK(parse(&cli, d) == 0 && streq(cli.profile, "my-profile") && cli.log_level == LOG_VERBOSE);
         cli_free(&cli);
 }
 
@@ -123,6 +174,10 @@ int main(void) {
                 UNIT(overlay_with_a_directory),
                 UNIT(preserve_fds_is_checked),
                 UNIT(options_of_another_command_are_refused),
+                UNIT(after_root_option_every_word_is_the_command),
+                UNIT(env_name_alone_keeps_the_hosts_variable),
+                UNIT(tty_takes_an_optional_value_but_t_none),
+                UNIT(docker_words_are_refused),
         };
         return unit_main(cases, ELEMENTSOF(cases));
 }

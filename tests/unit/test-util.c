@@ -134,6 +134,16 @@ TEST(control_characters_and_distance) {
         CHECK(string_distance("Hostnme", "Hostname") == 1);
         CHECK(string_distance("hostname", "Hostname") == 0);
         CHECK(string_distance("abc", "xyz") == 3);
+        CHECK(string_distance("rnu", "run") == 1);
+        CHECK(string_distance("debain", "debian") == 1);
+        CHECK(string_distance("", "run") == 3);
+        {
+                const char *const names[] = { "run", "config", NULL, "profiles" };
+                CHECK(streq_ptr(string_closest("rnu", names, 4), "run"));
+                CHECK(streq_ptr(string_closest("profils", names, 4), "profiles"));
+                CHECK(string_closest("frobnicate", names, 4) == NULL);
+                CHECK(string_closest("nope", (const char *const[]) { "base" }, 1) == NULL);
+        }
 }
 
 int main(void) {

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Words a docker or podman user types that userbox does not take, each
+ * with what userbox offers instead, or that it does not yet: the user
+ * learns the spelling from the error instead of from the manual. Only
+ * words userbox refuses anyway get a hint, so none changes what a valid
+ * command line does. */
+#include <ctype.h>
+
+#include "cli-internal.h"
+#include "util.h"
+
+#define HINT_PUBLISH "publishing ports is not implemented yet (it comes with networking, as --publish); " \
+                     "--net host, the default, shares the host's ports"
+#define HINT_DETACH  "detached containers are not implemented yet: userbox runs in the foreground " \
+                     "(use nohup, setsid or a terminal multiplexer)"
+
+static const struct {
+        const char *option;
+        const char *hint;
+} docker_options[] = {
+        { "--volume", "bind a directory with -b/--bind SRC:DST[:ro] (-v is --verbose)" },
+        { "--mount", "use -b/--bind SRC:DST, --ro-bind SRC:DST or --tmpfs DST" },
+        { "--publish", HINT_PUBLISH },
+        { "--publish-all", HINT_PUBLISH },
+        { "-P", HINT_PUBLISH },
+        { "--rm", "not needed: userbox keeps nothing of a container once it exits (the root directory "
+                  "is changed in place unless --overlay or --read-only is given)" },
+        { "-d", HINT_DETACH },
+        { "--detach", HINT_DETACH },
+        { "--name", "named containers are not implemented yet; -H/--hostname sets the hostname" },
+        { "--network", "use --net host or --net none" },
+        { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
+                        "and load it with -p FILE" },
+        { "--entrypoint", "give the command after ROOT, or as Command= in a profile" },
+        { "--init", "an init is the default (--no-init runs the command as PID 1)" },
+        { "--ulimit", "use --limit NAME=VALUE (NOFILE=1024, NPROC=64:128, ...)" },
+};
+
+const char *cli_docker_hint(const char *option) {
+        for (size_t i = 0; i < ELEMENTSOF(docker_options); i++)
+                if (streq(option, docker_options[i].option))
+                        return docker_options[i].hint;
+        return NULL;
+}
+
+bool cli_looks_like_ports(const char *value) {
+        const char *slash = strchr(value, '/');
+        size_t n = slash ? (size_t) (slash - value) : strlen(value);
+        bool digit = false, colon = false, bracket = false;
+
+        if (slash && !streq(slash, "/tcp") && !streq(slash, "/udp") && !streq(slash, "/sctp"))
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char ch = (unsigned char) value[i];
+                /* Ports, port ranges, IPv4 addresses and [IPv6] ones. */
+                if (ch == '[' || ch == ']')
+                        bracket = ch == '[';
+                else if (!isdigit(ch) && ch != '.' && ch != ':' && ch != '-' && !(bracket && isxdigit(ch)))
+                        return false;
+                digit = digit || isdigit(ch);
+                colon = colon || (ch == ':' && !bracket);
+        }
+        return digit && (colon || slash);
+}
+
+bool cli_looks_like_volume(const char *value) {
+        const char *colon = strchr(value, ':');
+        return colon && colon != value && colon[1] == '/';
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* Shared by cli.c (the option table and the parser) and cli-hints.c (what
+ * a docker or podman user types, and what userbox offers for it). Not a
+ * public interface: everything else goes through cli.h. */
+
+#include <stdbool.h>
+
+/* The pointer for an option docker and podman know and userbox refuses
+ * ("--rm", "-d", "--name"), as typed without its value; NULL for any
+ * other. */
+const char *cli_docker_hint(const char *option);
+/* docker's -p/--publish value: [IP:]HOST:CONTAINER[/PROTOCOL], or a
+ * CONTAINER port with its protocol ("8080:80", "127.0.0.1:53:53/udp"). */
+bool cli_looks_like_ports(const char *value);
+/* docker's -v/--volume value: SRC:DST[:OPTIONS], DST absolute. */
+bool cli_looks_like_volume(const char *value);
