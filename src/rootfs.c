@@ -322,9 +322,14 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
                 return log_errno(-errno, "detach the old root");
         if (chdir("/") < 0)
                 return log_errno(-errno, "chdir to the new root");
-        /* Unbindable was for the build only: a nested container may rbind /. */
-        if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
-                return log_errno(-errno, "make the new root private");
+        /* The view is built: from now on nothing arrives from the host.
+         * As slaves, the mounts inside would receive whatever the host
+         * mounts later below a bind source, /sys or the host sandbox's /
+         * (on a host whose / is shared, as under systemd), with the
+         * host's flags: read-write inside a read-only view. Private, and
+         * not unbindable, for / too: a nested container may rbind it. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return log_errno(-errno, "make the container's mounts private");
         log_step("rootfs: pivoted into '%s'", p->root);
         /* Resolved in the new root (rootfd names it: the mount pivoted
          * into) without magic links: a working directory of
@@ -406,8 +411,9 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
 }
 
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
-        /* Slave, not private: host mounts may still arrive, but nothing
-         * done here ever propagates back to the host. */
+        /* Nothing done here ever propagates back to the host. Slave, not
+         * private, until the pivot: a bind source below an automount point
+         * may still be mounted by the host while the view is built. */
         if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
                 return log_errno(-errno, "make '/' a recursive slave");
         log_step("rootfs: propagation to the host cut");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <sched.h>
+#include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -82,7 +83,8 @@ static const struct syscall_group default_groups[] = {
         { "clone3", RULE_CALL, ENOSYS, true, CALLS("clone3") },
         { "mounts", RULE_CALL, EPERM, true,
           CALLS("setns", "mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig",
-                "fsmount", "fspick", "open_tree", "move_mount", "mount_setattr") },
+                "fsmount", "fspick", "open_tree", "open_tree_attr", "move_mount",
+                "mount_setattr") },
         /* Pushing characters into the terminal's input queue: a command
          * inside would type into the shell that started userbox once it
          * exits (CVE-2017-5226). */
@@ -95,6 +97,34 @@ static const unsigned long namespace_flags[] = {
 };
 
 static const unsigned long terminal_requests[] = { TIOCSTI, TIOCLINUX };
+
+/* Calls newer than the libseccomp userbox is built with (2.5.4 knows Linux
+ * 5.16's): it knows neither their names nor, on the other ABIs, their
+ * numbers, so they are refused by number, in instructions of our own ahead
+ * of its program. From 424 on the kernel numbers a call alike on every
+ * architecture, above the ABI's base (x32's bit): the number is enough. */
+static const struct {
+        const char *name;
+        int nr;
+} unified_syscalls[] = {
+        { "open_tree_attr", 467 },
+};
+
+/* A call of the unified table that libseccomp knows everywhere (2.4 and
+ * later): where it lies on an ABI gives the ABI's base. */
+#define UNIFIED_REFERENCE_NAME "open_tree"
+#define UNIFIED_REFERENCE_NR 428
+
+/* The filter while it is built: libseccomp's context, and the calls of
+ * unified_syscalls that a rule refuses. */
+struct filter_build {
+        scmp_filter_ctx ctx;
+        struct {
+                int nr;
+                uint32_t action;
+        } unified[ELEMENTSOF(unified_syscalls)];
+        size_t n_unified;
+};
 
 /* The ABIs a process of the native architecture can switch to: a filter for
  * the native one alone would let a 32-bit syscall through untouched. */
@@ -141,16 +171,35 @@ static size_t covered_arches(uint32_t ret[static 3]) {
         return n;
 }
 
-bool seccomp_syscall_known(const char *name) {
+static bool libseccomp_knows(const char *name) {
         uint32_t arches[3];
         size_t n = covered_arches(arches);
 
-        if (!name || !*name)
-                return false;
         for (size_t i = 0; i < n; i++)
                 if (seccomp_syscall_resolve_name_arch(arches[i], name) >= 0)
                         return true;
         return false;
+}
+
+static int unified_number(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(unified_syscalls); i++)
+                if (streq(unified_syscalls[i].name, name))
+                        return unified_syscalls[i].nr;
+        return -ENOENT;
+}
+
+bool seccomp_syscall_known(const char *name) {
+        if (!name || !*name)
+                return false;
+        return libseccomp_knows(name) || unified_number(name) >= 0;
+}
+
+const char *seccomp_default_group(const char *name) {
+        for (size_t i = 0; name && i < ELEMENTSOF(default_groups); i++)
+                for (const char *const *s = default_groups[i].syscalls; *s; s++)
+                        if (streq(*s, name))
+                                return default_groups[i].name;
+        return NULL;
 }
 
 int seccomp_errno_from_name(const char *name, int *ret) {
@@ -165,15 +214,34 @@ int seccomp_errno_from_name(const char *name, int *ret) {
         return -EINVAL;
 }
 
-static int rule_add(scmp_filter_ctx ctx, const struct syscall_group *g, const char *name,
-                    uint32_t action) {
-        int nr = seccomp_syscall_resolve_name(name), r;
+static int unified_rule_add(struct filter_build *b, enum rule_kind kind, int nr, uint32_t action) {
+        if (kind != RULE_CALL)
+                return -EOPNOTSUPP;
+        for (size_t i = 0; i < b->n_unified; i++)
+                if (b->unified[i].nr == nr)
+                        return -EEXIST;
+        b->unified[b->n_unified].nr = nr;
+        b->unified[b->n_unified++].action = action;
+        return 0;
+}
 
-        /* Names this machine's ABIs do not have (vm86 on aarch64): nothing
-         * to block. libseccomp maps the number to each ABI of the filter. */
-        if (nr == __NR_SCMP_ERROR || !seccomp_syscall_known(name))
+static int rule_add(struct filter_build *b, const struct syscall_group *g, const char *name,
+                    uint32_t action) {
+        enum rule_kind kind = g ? g->kind : RULE_CALL;
+        scmp_filter_ctx ctx = b->ctx;
+        int nr, r;
+
+        if (!libseccomp_knows(name)) {
+                nr = unified_number(name);
+                /* Otherwise a name this machine's ABIs do not have (vm86
+                 * on aarch64): nothing to block. */
+                return nr < 0 ? 0 : unified_rule_add(b, kind, nr, action);
+        }
+        /* libseccomp maps the number to each ABI of the filter. */
+        nr = seccomp_syscall_resolve_name(name);
+        if (nr == __NR_SCMP_ERROR)
                 return 0;
-        switch (g ? g->kind : RULE_CALL) {
+        switch (kind) {
         case RULE_CALL:
                 return seccomp_rule_add(ctx, action, nr, 0);
         case RULE_NS_FLAGS:
@@ -205,7 +273,7 @@ static int rule_add(scmp_filter_ctx ctx, const struct syscall_group *g, const ch
         return -EINVAL;
 }
 
-static int filter_add_defaults(scmp_filter_ctx ctx, const struct config *c) {
+static int filter_add_defaults(struct filter_build *b, const struct config *c) {
         bool sys_admin = config_effective_capabilities(c) & (UINT64_C(1) << CAP_SYS_ADMIN);
         int r;
 
@@ -220,7 +288,7 @@ static int filter_add_defaults(scmp_filter_ctx ctx, const struct config *c) {
                         if (strv_contains(c->seccomp_allow, *s) ||
                             strv_contains(c->seccomp_deny, *s))
                                 continue;
-                        r = rule_add(ctx, g, *s, SCMP_ACT_ERRNO((uint32_t) g->error));
+                        r = rule_add(b, g, *s, SCMP_ACT_ERRNO((uint32_t) g->error));
                         if (r < 0)
                                 return log_errno(r, "seccomp: adding the rule for %s (%s)", *s,
                                                  g->name);
@@ -229,13 +297,13 @@ static int filter_add_defaults(scmp_filter_ctx ctx, const struct config *c) {
         return 0;
 }
 
-static int filter_add_denied(scmp_filter_ctx ctx, const struct config *c) {
+static int filter_add_denied(struct filter_build *b, const struct config *c) {
         int error = c->seccomp_errno > 0 ? c->seccomp_errno : EPERM, r;
 
         for (char **name = c->seccomp_deny; name && *name; name++) {
                 if (!seccomp_syscall_known(*name))
                         return log_error("SeccompDeny: unknown system call '%s'", *name);
-                r = rule_add(ctx, NULL, *name, SCMP_ACT_ERRNO((uint32_t) error));
+                r = rule_add(b, NULL, *name, SCMP_ACT_ERRNO((uint32_t) error));
                 /* The same name listed twice. */
                 if (r == -EEXIST)
                         continue;
@@ -245,17 +313,55 @@ static int filter_add_denied(scmp_filter_ctx ctx, const struct config *c) {
         return 0;
 }
 
-static int filter_export(scmp_filter_ctx ctx, struct seccomp_filter **ret) {
+/* The unified-table rules, one block per ABI of the filter (3 at most),
+ * each falling through to the next and the last to libseccomp's program,
+ * which loads what it tests itself:
+ *     ld arch; jeq ARCH ? 0 : skip the block; ld nr;
+ *     jeq BASE+NR ? 0 : 1; ret ACTION; ...   (one pair per rule)
+ * Returns the number of instructions written to prog. */
+#define UNIFIED_PRELUDE_MAX (3 * (3 + 2 * ELEMENTSOF(unified_syscalls)))
+_Static_assert(1 + 2 * ELEMENTSOF(unified_syscalls) <= UINT8_MAX, "a block is skipped by an 8-bit jump");
+
+static int unified_prelude(const struct filter_build *b, struct sock_filter prog[static UNIFIED_PRELUDE_MAX]) {
+        uint32_t arches[3];
+        size_t n_arches = covered_arches(arches), n = 0;
+
+        for (size_t i = 0; b->n_unified > 0 && i < n_arches; i++) {
+                int base = seccomp_syscall_resolve_name_arch(arches[i], UNIFIED_REFERENCE_NAME);
+                /* An x32 call reaches the filter with x86_64's arch and the
+                 * x32 bit in its number (which the base carries). */
+                uint32_t audit_arch = arches[i] == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arches[i];
+
+                if (base < 0)
+                        return -EOPNOTSUPP;
+                base -= UNIFIED_REFERENCE_NR;
+                prog[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                                          offsetof(struct seccomp_data, arch));
+                prog[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, audit_arch, 0,
+                                                          (uint8_t) (1 + 2 * b->n_unified));
+                prog[n++] = (struct sock_filter) BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                                          offsetof(struct seccomp_data, nr));
+                for (size_t j = 0; j < b->n_unified; j++) {
+                        prog[n++] = (struct sock_filter) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+                                                                  (uint32_t) (base + b->unified[j].nr), 0, 1);
+                        prog[n++] = (struct sock_filter) BPF_STMT(BPF_RET | BPF_K, b->unified[j].action);
+                }
+        }
+        return (int) n;
+}
+
+static int filter_export(const struct filter_build *b, struct seccomp_filter **ret) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         _cleanup_free_ struct seccomp_filter *f = NULL;
-        size_t size = 0;
+        struct sock_filter prelude[UNIFIED_PRELUDE_MAX];
+        size_t size = 0, n_prelude, n;
         int r;
 
         fd = memfd_create("userbox-seccomp", MFD_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        r = seccomp_export_bpf(ctx, fd);
+        r = seccomp_export_bpf(b->ctx, fd);
         if (r < 0)
                 return r;
         if (lseek(fd, 0, SEEK_SET) < 0)
@@ -266,11 +372,22 @@ static int filter_export(scmp_filter_ctx ctx, struct seccomp_filter **ret) {
                 return r;
         if (size == 0 || size % sizeof(struct sock_filter) != 0)
                 return -EINVAL;
+        r = unified_prelude(b, prelude);
+        if (r < 0)
+                return r;
+        n_prelude = (size_t) r;
+        n = n_prelude + size / sizeof(struct sock_filter);
+        if (n > BPF_MAXINSNS)
+                return -E2BIG;
         f = calloc(1, sizeof(*f));
         if (!f)
                 return -ENOMEM;
-        f->prog.len = (unsigned short) (size / sizeof(struct sock_filter));
-        f->prog.filter = (struct sock_filter *) TAKE_PTR(buf);
+        f->prog.filter = calloc(n, sizeof(struct sock_filter));
+        if (!f->prog.filter)
+                return -ENOMEM;
+        memcpy(f->prog.filter, prelude, n_prelude * sizeof(struct sock_filter));
+        memcpy(f->prog.filter + n_prelude, buf, size);
+        f->prog.len = (unsigned short) n;
         *ret = TAKE_PTR(f);
         return 0;
 }
@@ -283,6 +400,7 @@ static void seccomp_ctx_releasep(scmp_filter_ctx *ctx) {
 int seccomp_compile(const struct config *c, void **ret) {
         _cleanup_(seccomp_ctx_releasep) scmp_filter_ctx ctx = NULL;
         struct seccomp_filter *f = NULL;
+        struct filter_build b = { 0 };
         uint32_t arches[3];
         size_t n;
         int r;
@@ -316,16 +434,17 @@ int seccomp_compile(const struct config *c, void **ret) {
                         return log_errno(r, "seccomp: adding an architecture");
         }
 
+        b.ctx = ctx;
         if (c->seccomp != SECCOMP_UNCONFINED) {
-                r = filter_add_defaults(ctx, c);
+                r = filter_add_defaults(&b, c);
                 if (r < 0)
                         return r;
         }
-        r = filter_add_denied(ctx, c);
+        r = filter_add_denied(&b, c);
         if (r < 0)
                 return r;
 
-        r = filter_export(ctx, &f);
+        r = filter_export(&b, &f);
         if (r < 0)
                 return log_errno(r, "seccomp: generating the filter");
         *ret = f;

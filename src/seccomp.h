@@ -4,8 +4,12 @@
 #include <stddef.h>
 #include "config.h"
 
-/* True when name is a syscall libseccomp knows on some architecture. */
+/* True when name is a syscall of some ABI the filter covers: one that
+ * libseccomp knows, or one of the newer calls the filter knows by number. */
 bool seccomp_syscall_known(const char *name);
+/* The group of the default filter that refuses name ("mounts", ...), or
+ * NULL. */
+const char *seccomp_default_group(const char *name);
 /* "EPERM" -> EPERM; -EINVAL when unknown. */
 int seccomp_errno_from_name(const char *name, int *ret);
 

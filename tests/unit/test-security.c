@@ -270,7 +270,27 @@ enum probe {
         PROBE_CLONE3,
         PROBE_PTRACE,
         PROBE_GETPID,
+        PROBE_OPEN_TREE_ATTR,
+        PROBE_OPEN_TREE_ATTR_X32,
+        PROBE_OPEN_TREE_ATTR_I386,
 };
+
+#if defined(__x86_64__)
+/* A call through the i386 entry (int 0x80), whose numbers and registers
+ * differ from x86_64's. */
+static long i386_syscall(long nr, long a, long b, long c, long d, long e) {
+        long ret = nr;
+        __asm__ volatile("int $0x80"
+                         : "+a"(ret)
+                         : "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+                         : "memory");
+        if (ret < 0 && ret > -4096) {
+                errno = (int) -ret;
+                return -1;
+        }
+        return ret;
+}
+#endif
 
 static long probe_call(enum probe p) {
         char ch = 'x';
@@ -282,22 +302,26 @@ static long probe_call(enum probe p) {
         case PROBE_KEYCTL_X32:
                 /* x32 keyctl is 250 with the x32 bit. */
                 return syscall(0x40000000 | 250, 9999, 0, 0, 0, 0);
-        case PROBE_KEYCTL_I386: {
-                /* i386 keyctl is 288, through the 32-bit entry. */
-                long ret = 288;
-                __asm__ volatile("int $0x80" : "+a"(ret) : "b"(9999) : "memory");
-                if (ret < 0 && ret > -4096) {
-                        errno = (int) -ret;
-                        return -1;
-                }
-                return ret;
-        }
+        case PROBE_KEYCTL_I386:
+                /* i386 keyctl is 288. */
+                return i386_syscall(288, 9999, 0, 0, 0, 0);
+        /* open_tree_attr (467 on every ABI) with a size but no attributes:
+         * the kernel refuses that with EINVAL (ENOSYS before Linux 6.15),
+         * before any capability check. */
+        case PROBE_OPEN_TREE_ATTR_X32:
+                return syscall(0x40000000 | 467, -1, NULL, 0, NULL, 1);
+        case PROBE_OPEN_TREE_ATTR_I386:
+                return i386_syscall(467, -1, 0, 0, 0, 1);
 #else
         case PROBE_KEYCTL_X32:
         case PROBE_KEYCTL_I386:
+        case PROBE_OPEN_TREE_ATTR_X32:
+        case PROBE_OPEN_TREE_ATTR_I386:
                 errno = EPERM;
                 return -1;
 #endif
+        case PROBE_OPEN_TREE_ATTR:
+                return syscall(467, -1, NULL, 0, NULL, 1);
         case PROBE_TIOCSTI:
                 return ioctl(-1, TIOCSTI, &ch);
         case PROBE_TIOCSTI_HIGH_BIT:
@@ -338,10 +362,18 @@ static int probe(void *filter, enum probe p) {
         return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
 }
 
+/* Whether int 0x80 reaches the kernel here (keyctl without a filter). */
+static bool i386_entry_works(void) {
+        int r = probe(NULL, PROBE_KEYCTL_I386);
+
+        if (r != EOPNOTSUPP)
+                fprintf(stderr, "  (no i386 entry on this kernel: %d)\n", r);
+        return r == EOPNOTSUPP;
+}
+
 TEST(seccomp_default_filter_refuses_the_default_calls) {
         struct config c;
         void *f = NULL;
-        int i386;
 
         config_for_test(&c);
         CHECK(seccomp_build(&c, &f) == 0);
@@ -359,11 +391,86 @@ TEST(seccomp_default_filter_refuses_the_default_calls) {
         CHECK(probe(f, PROBE_CLONE3) == ENOSYS);
         /* The other ABIs of the machine are covered too. */
         CHECK(probe(f, PROBE_KEYCTL_X32) == EPERM);
-        i386 = probe(NULL, PROBE_KEYCTL_I386);
-        if (i386 == EOPNOTSUPP)
+        if (i386_entry_works())
                 CHECK(probe(f, PROBE_KEYCTL_I386) == EPERM);
-        else
-                fprintf(stderr, "  (no i386 entry on this kernel: %d)\n", i386);
+        seccomp_filter_free(f);
+        config_free(&c);
+}
+
+/* The calls that change the mount tree, by the prefixes of their names:
+ * a call that a later kernel adds to this family (and libseccomp learns)
+ * must not be silently allowed. */
+static const char *const mount_api_prefixes[] = {
+        "mount", "umount", "open_tree", "move_mount", "pivot_root",
+        "fsopen", "fsconfig", "fsmount", "fspick",
+};
+
+static bool is_mount_api(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(mount_api_prefixes); i++)
+                if (strncmp(name, mount_api_prefixes[i], strlen(mount_api_prefixes[i])) == 0)
+                        return true;
+        return false;
+}
+
+TEST(seccomp_every_mount_call_libseccomp_knows_is_in_the_mounts_group) {
+        static const uint32_t arches[] = {
+                SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64, SCMP_ARCH_ARM,
+        };
+        size_t found = 0;
+
+        for (size_t a = 0; a < ELEMENTSOF(arches); a++)
+                /* x32's numbers carry its bit. */
+                for (int nr = 0; nr < 2048; nr++) {
+                        int number = nr < 1024 ? nr : 0x40000000 | (nr - 1024);
+                        _cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arches[a], number);
+                        const char *group;
+
+                        if (!name || !is_mount_api(name))
+                                continue;
+                        found++;
+                        group = seccomp_default_group(name);
+                        if (!group || !streq(group, "mounts"))
+                                fprintf(stderr, "  %s (%d on arch %#x): not in the mounts group\n", name,
+                                        number, (unsigned) arches[a]);
+                        CHECK(group && streq(group, "mounts"));
+                }
+        /* mount, umount, umount2, pivot_root and the new mount API on
+         * several ABIs: the list is libseccomp's, not empty. */
+        CHECK(found >= 20);
+}
+
+/* Newer than what libseccomp may know: refused by number, on every ABI. */
+TEST(seccomp_open_tree_attr_is_refused_on_every_abi) {
+        struct config c;
+        void *f = NULL;
+
+        CHECK(seccomp_syscall_known("open_tree_attr"));
+        CHECK_STREQ(seccomp_default_group("open_tree_attr"), "mounts");
+        config_for_test(&c);
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(NULL, PROBE_OPEN_TREE_ATTR) != EPERM);
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR) == EPERM);
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR_X32) == EPERM);
+        if (i386_entry_works())
+                CHECK(probe(f, PROBE_OPEN_TREE_ATTR_I386) == EPERM);
+        CHECK(probe(f, PROBE_GETPID) == 0);
+        seccomp_filter_free(f);
+        f = NULL;
+
+        /* The profile's lists take it by name as any other call. */
+        CHECK(strv_extend(&c.seccomp_allow, "open_tree_attr") == 0);
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR) != EPERM);
+        seccomp_filter_free(f);
+        f = NULL;
+        c.seccomp = SECCOMP_UNCONFINED;
+        c.seccomp_errno = EACCES;
+        CHECK(strv_extend(&c.seccomp_deny, "open_tree_attr") == 0);
+        CHECK(strv_extend(&c.seccomp_deny, "open_tree_attr") == 0);
+        CHECK(seccomp_build(&c, &f) == 0);
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR) == EACCES);
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR_X32) == EACCES);
+        CHECK(probe(f, PROBE_KEYCTL) == EOPNOTSUPP);
         seccomp_filter_free(f);
         config_free(&c);
 }
@@ -402,6 +509,8 @@ TEST(seccomp_sys_admin_lifts_the_namespace_group) {
         c.cap_add = UINT64_C(1) << CAP_SYS_ADMIN;
         CHECK(seccomp_build(&c, &f) == 0);
         CHECK(probe(f, PROBE_CLONE3) != ENOSYS);
+        /* The mount calls go as one group, the newest too. */
+        CHECK(probe(f, PROBE_OPEN_TREE_ATTR) != EPERM);
         CHECK(probe(f, PROBE_KEYCTL) == EPERM);
         seccomp_filter_free(f);
         config_free(&c);
@@ -715,6 +824,8 @@ int main(void) {
                 UNIT(seccomp_default_and_lists_build),
                 UNIT(seccomp_unknown_denied_name_is_an_error),
                 UNIT(seccomp_default_filter_refuses_the_default_calls),
+                UNIT(seccomp_every_mount_call_libseccomp_knows_is_in_the_mounts_group),
+                UNIT(seccomp_open_tree_attr_is_refused_on_every_abi),
                 UNIT(seccomp_lists_change_the_default),
                 UNIT(seccomp_sys_admin_lifts_the_namespace_group),
                 UNIT(user_found_by_name_with_groups),
