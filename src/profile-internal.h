@@ -24,7 +24,7 @@ struct profile_key {
         const char *key;
         profile_parser parse;
         enum config_key id;
-        bool repeatable;
+        bool repeatable;        /* every line adds to the value, whatever file it is in */
         int arg;                /* parser-specific: the rlimit resource, ... */
         size_t offset;          /* the field in struct config, for the generic parsers */
 };
