@@ -24,6 +24,7 @@
 #   require_subid                 skip unless the user owns subordinate ranges
 #   slow                          skip when USERBOX_TESTS_QUICK=1 (heavy workloads)
 #   subid_ranges uid|gid          print "START COUNT" per subordinate range of the user
+#   host_id uid|gid ID            the host id that ID inside a subid map stands for
 #   wait_for SECONDS CMD...       retry CMD every 0.1 s until it succeeds
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
 
@@ -134,6 +135,25 @@ subid_ranges() {
         id=$(id -u)
         [ -r "$file" ] || return 0
         awk -F: -v n="$name" -v i="$id" '$1 == n || $1 == i { print $2, $3 }' "$file"
+}
+
+# host_id uid|gid ID: where ID (>= 1) lands in a subid map: 1.. run through
+# the user's subordinate ranges in file order; 0 is the user.
+host_id() {
+        local kind=$1 id=$2 start count
+        if [ "$id" = 0 ]; then
+                id -"${kind:0:1}"
+                return
+        fi
+        id=$((id - 1))
+        while read -r start count; do
+                if [ "$id" -lt "$count" ]; then
+                        echo $((start + id))
+                        return
+                fi
+                id=$((id - count))
+        done < <(subid_ranges "$kind")
+        echo unmapped
 }
 
 require_subid() {
