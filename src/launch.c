@@ -537,6 +537,8 @@ int launch_run(struct config *c) {
         if (r < 0)
                 goto out;
         r = rootfs_prepare(c, &rootfs);
+        if (r >= 0)
+                r = rootfs_make_overlay_dir(rootfs);
         if (r < 0)
                 goto out;
         log_step("root checked");

@@ -102,6 +102,23 @@ test_a_layer_inside_or_around_the_root_is_refused_before_start() {
         assert_contains "$ERR" "layer '$base' and root '$base/root' must not contain each other" "the message"
 }
 
+test_overlay_dir_is_made_when_its_parent_exists() {
+        local base
+        base=$(mktemp_dir)
+        run "$USERBOX" config --overlay="$base/changes" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config ($ERR)"
+        [ ! -e "$base/changes" ] || fail "userbox config made the overlay directory"
+        run "$USERBOX" run --overlay="$base/changes" "$TEST_ROOT" -- sh -c 'echo kept >/kept'
+        assert_eq 0 "$STATUS" "run ($ERR)"
+        assert_eq "700 $(id -u)" "$(stat -c '%a %u' "$base/changes")" "mode and owner of the overlay directory"
+        assert_eq kept "$(cat "$base/changes/upper/kept")" "the change kept in it"
+        run "$USERBOX" run --overlay="$base/missing/changes" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status with a missing parent"
+        assert_contains "$ERR" "overlay directory '$base/missing/changes': its parent '$base/missing': No such file" \
+                "the message names the directory and its parent"
+        [ ! -e "$base/missing" ] || fail "the missing parent was made"
+}
+
 # The overlay directory is the user's own: upper/ may be a link of theirs.
 test_overlay_dir_whose_upper_is_a_symlink_is_used() {
         local base
