@@ -378,6 +378,23 @@ TEST(environment) {
 }
 
 /* Needs the real caps_from_name() and seccomp_syscall_known(). */
+/* A name both kept and set: the later line wins, as for any key, so that
+ * Keep=LANG in a profile including debian.ini (LANG=C.UTF-8) keeps the
+ * host's LANG, and -e LANG=x wins over a profile's Keep=LANG. */
+TEST(environment_keep_and_set_of_one_name_the_later_wins) {
+        struct config c;
+        char *reason = NULL;
+        config_init(&c);
+        CHECK(load_text(&c, "[Environment]\nLANG=C.UTF-8\nKeep=LANG TERM\n") == 0);
+        CHECK(strv_length(c.env_set) == 0);
+        CHECK(strv_length(c.env_keep) == 2 && streq(c.env_keep[0], "LANG"));
+        CHECK(profile_set(&c, "Environment", "LANG", "de_DE.UTF-8", &cli_origin, &reason) == 0);
+        CHECK(strv_length(c.env_keep) == 1 && streq(c.env_keep[0], "TERM"));
+        CHECK(strv_length(c.env_set) == 1 && streq(c.env_set[0], "LANG=de_DE.UTF-8"));
+        CHECK(c.env_keep_origins[0].line == 3);
+        config_free(&c);
+}
+
 TEST(security_values) {
         CHECK_VALID("Security", "CapabilityAdd", "CHOWN");
         CHECK_VALID("Security", "CapabilityAdd", "cap_net_admin SYS_PTRACE");
@@ -1199,6 +1216,7 @@ int main(void) {
                 UNIT(mounts_keep_profile_order_and_origins),
                 UNIT(devices),
                 UNIT(environment),
+                UNIT(environment_keep_and_set_of_one_name_the_later_wins),
                 UNIT(security_values),
                 UNIT(capabilities_later_settings_win),
                 UNIT(limits),
