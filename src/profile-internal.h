@@ -100,6 +100,8 @@ int profile_parse_rlimit_value(int resource, const char *value, uint64_t *soft, 
                                char **reason);
 bool profile_rlimit_is_bytes(int resource);
 int profile_device_class(const char *name, char ***ret_paths, char **reason);
+/* Entry i of the device classes ("fuse", ...); NULL past the last. */
+const char *profile_device_class_name(size_t i);
 
 /* "auto" for (KEY_IDMAP_MODE, IDMAP_AUTO); NULL when unknown. */
 const char *profile_enum_name(enum config_key id, int value);

@@ -16,6 +16,7 @@
 #   assert_status EXPECTED CMD... run + compare STATUS (shows OUT/ERR if not)
 #   make_root DIR                 a fresh busybox-static root at DIR
 #   mktemp_dir                    print a new temp dir, removed when the run ends
+#   shipped_profiles_dir          a new temp dir holding conf/*.ini in modes userbox accepts
 #   host_mountinfo                the host's mount table, normalised
 #   $USERBOX $TEST_ROOT           the binary; the shared read-only busybox root
 #   EXIT_USERBOX_FAILED=125 EXIT_CANNOT_EXECUTE=126 EXIT_NOT_FOUND=127
@@ -198,6 +199,16 @@ host_mountinfo() {
 
 mktemp_dir() {
         mktemp -d "${TESTS_TMPDIR:-${TMPDIR:-/tmp}}/dir.XXXXXX"
+}
+
+# A search path holding the shipped profiles, whatever the checkout's modes.
+shipped_profiles_dir() {
+        local dir
+        dir=$(mktemp_dir)
+        chmod 755 "$dir"
+        cp "${SRCDIR:?}"/conf/*.ini "$dir"/
+        chmod 644 "$dir"/*.ini
+        echo "$dir"
 }
 
 # The busybox-static binary of the host, or nothing.

@@ -5,16 +5,6 @@
 # shadowing, and a per-user profile drives a real container that the
 # command line can override.
 
-# A search path holding the shipped profiles with safe modes.
-shipped_profiles_dir() {
-        local dir
-        dir=$(mktemp_dir)
-        chmod 755 "$dir"
-        cp "${SRCDIR:?}"/conf/*.ini "$dir"/
-        chmod 644 "$dir"/*.ini
-        echo "$dir"
-}
-
 # The settings of `userbox config` output: no comments, no blank lines.
 settings_of() { grep -v -e '^[;#]' -e '^$' <<<"$1"; }
 
