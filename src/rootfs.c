@@ -104,8 +104,12 @@ int rootfs_make_overlay_dir(const struct rootfs_plan *p) {
                 return 0;
         /* Made by the launcher, before any namespace: the user's own, as a
          * directory they made themselves would be, and theirs alone. */
-        if (mkdir(p->overlay_dir_to_make, 0700) < 0 && errno != EEXIST)
+        if (mkdir(p->overlay_dir_to_make, 0700) < 0) {
+                /* Made meanwhile, by a run started at the same time. */
+                if (errno == EEXIST)
+                        return 0;
                 return log_errno(-errno, "create the overlay directory '%s'", p->overlay_dir_to_make);
+        }
         log_step("rootfs: made the overlay directory '%s'", p->overlay_dir_to_make);
         return 0;
 }
