@@ -552,3 +552,24 @@ void cli_free(struct cli *cli) {
         free(cli->help_topic);
         memset(cli, 0, sizeof(*cli));
 }
+
+bool cli_command_info(size_t i, const char **ret_name, enum cli_command *ret_command) {
+        if (i >= ELEMENTSOF(command_table))
+                return false;
+        *ret_name = command_table[i].name;
+        *ret_command = command_table[i].command;
+        return true;
+}
+
+bool cli_option_info(size_t i, struct cli_option_info *ret) {
+        const struct option_spec *o;
+
+        if (i >= ELEMENTSOF(option_table))
+                return false;
+        o = &option_table[i];
+        *ret = (struct cli_option_info) {
+                .name = o->name, .short_name = o->short_name, .has_arg = o->has_arg,
+                .section = o->section, .key = o->key, .commands = o->commands,
+        };
+        return true;
+}

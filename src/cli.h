@@ -55,3 +55,16 @@ int cli_apply(const struct cli *cli, struct config *c);
 void cli_free(struct cli *cli);
 /* Prints the usage of a subcommand (NULL: the top level). */
 void cli_help(FILE *f, const char *subcommand);
+
+/* The command line's tables, read by the completion generator
+ * (src/completion-gen.c) so that the completion follows them. */
+struct cli_option_info {
+        const char *name;               /* the long name, without "--" */
+        char short_name;                /* 0: none */
+        int has_arg;                    /* no_argument, required_argument, optional_argument */
+        const char *section, *key;      /* the profile key the value goes to; NULL: none */
+        unsigned commands;              /* bit 1 << CLI_xxx for each subcommand that takes it */
+};
+/* Row i of each table; false past the last. */
+bool cli_command_info(size_t i, const char **ret_name, enum cli_command *ret_command);
+bool cli_option_info(size_t i, struct cli_option_info *ret);

@@ -222,37 +222,71 @@ static void plan_subid(struct map_builder *m, uint32_t own, const struct interva
         }
 }
 
-/* The user keeps their id; the granted ids fill 0..own-1, then own+1..,
- * so the inside ids stay contiguous as far as the grant reaches. */
+/* The host id of an inside id in a map, false when it has none. */
+static bool map_outside_of(const struct id_triple *lines, size_t n, uint32_t inside, uint32_t *ret) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].inside <= inside && inside - lines[i].inside < lines[i].count) {
+                        *ret = lines[i].outside + (inside - lines[i].inside);
+                        return true;
+                }
+        return false;
+}
+
+/* The subid map with two ids swapped: the user keeps their id (own -> own)
+ * and 0 takes the host id that own has under subid, every other id mapping
+ * as under subid. One root directory then shows the same owners in both
+ * modes but for 0 and own (design §3). When the grant does not reach own,
+ * 0 takes the host id of the highest id subid maps, which keep-id leaves
+ * out. */
 static void plan_keep_id(struct map_builder *m, uint32_t own, const struct interval *pool, size_t n_pool) {
+        struct id_triple subid[IDMAP_MAX_LINES];
+        struct map_builder s = { subid, 0, 0, m->max_lines, m->max_bytes, own };
         size_t own_bytes = triple_text_length(own, own, 1);
-        uint64_t inside = 0;
+        uint32_t swapped = own, zero_outside;
         bool own_mapped = false;
 
+        plan_subid(&s, own, pool, n_pool);
+        if (own == 0 || s.n < 2) {
+                /* Root keeps 0 under either mode; with no grant there is
+                 * only the user's own id. */
+                for (size_t i = own == 0 ? 0 : 1; i < s.n; i++)
+                        (void) map_append(m, subid[i].inside, subid[i].outside, subid[i].count);
+                if (own != 0)
+                        (void) map_append(m, own, own, 1);
+                return;
+        }
+        if (!map_outside_of(subid, s.n, own, &zero_outside)) {
+                swapped = subid[s.n - 1].inside + subid[s.n - 1].count - 1;
+                zero_outside = subid[s.n - 1].outside + subid[s.n - 1].count - 1;
+        }
         /* Room for the user's own line is kept until it is in: a map
          * without it would not be keep-id at all. */
         m->max_lines--;
         m->max_bytes -= own_bytes;
-        for (size_t i = 0; i < n_pool; i++) {
-                uint64_t start = pool[i].start;
+        if (!map_append(m, 0, zero_outside, 1))
+                goto done;
+        /* subid[0] is 0 -> own; the rest ascend from 1, and the id swapped
+         * is cut out of its line. */
+        for (size_t i = 1; i < s.n; i++) {
+                const struct id_triple *t = &subid[i];
+                uint64_t end = (uint64_t) t->inside + t->count;
+                uint64_t before = swapped >= t->inside && swapped < end ? swapped - t->inside : t->count;
 
-                while (start < pool[i].end) {
-                        uint64_t limit, count;
-
-                        if (inside == own && !own_mapped) {
-                                m->max_lines++;
-                                m->max_bytes += own_bytes;
-                                own_mapped = map_append(m, own, own, 1);
-                                inside++;
-                                continue;
-                        }
-                        limit = inside < own ? own : ID_LIMIT;
-                        count = MIN(pool[i].end - start, limit - inside);
-                        if (!map_append(m, inside, start, count))
-                                goto done;
-                        inside += count;
-                        start += count;
+                if (!own_mapped && t->inside > own) {
+                        m->max_lines++;
+                        m->max_bytes += own_bytes;
+                        own_mapped = map_append(m, own, own, 1);
                 }
+                if (before > 0 && !map_append(m, t->inside, t->outside, before))
+                        goto done;
+                if (before < t->count && !own_mapped && swapped == own) {
+                        m->max_lines++;
+                        m->max_bytes += own_bytes;
+                        own_mapped = map_append(m, own, own, 1);
+                }
+                if (before + 1 < t->count &&
+                    !map_append(m, t->inside + before + 1, t->outside + before + 1, t->count - before - 1))
+                        goto done;
         }
 done:
         if (!own_mapped) {

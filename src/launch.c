@@ -549,6 +549,10 @@ int launch_run(struct config *c) {
                 free(plan);
                 return r;
         }
+        /* Made here, not by config: config makes nothing. */
+        r = rootfs_make_overlay_dir(rootfs);
+        if (r < 0)
+                goto out;
 
         if (c->uts)
                 flags |= CLONE_NEWUTS;
@@ -563,6 +567,7 @@ int launch_run(struct config *c) {
         child.rootfs = rootfs;
         child.argv = c->command ? c->command : default_command;
         r = spawn(&child, flags, plan, container_main);
+out:
         rootfs_plan_free(rootfs);
         idmap_plan_done(plan);
         free(plan);

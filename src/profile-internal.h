@@ -24,7 +24,7 @@ struct profile_key {
         const char *key;
         profile_parser parse;
         enum config_key id;
-        bool repeatable;
+        bool repeatable;        /* every line adds to the value, whatever file it is in */
         int arg;                /* parser-specific: the rlimit resource, ... */
         size_t offset;          /* the field in struct config, for the generic parsers */
 };
@@ -100,6 +100,8 @@ int profile_parse_rlimit_value(int resource, const char *value, uint64_t *soft, 
                                char **reason);
 bool profile_rlimit_is_bytes(int resource);
 int profile_device_class(const char *name, char ***ret_paths, char **reason);
+/* Entry i of the device classes ("fuse", ...); NULL past the last. */
+const char *profile_device_class_name(size_t i);
 
 /* "auto" for (KEY_IDMAP_MODE, IDMAP_AUTO); NULL when unknown. */
 const char *profile_enum_name(enum config_key id, int value);

@@ -215,6 +215,17 @@ static int parse_layers(struct config *c, const struct profile_key *k _unused_, 
                         break;
                 p = colon + 1;
         }
+        /* A line holds 197 characters: a long list is written over several
+         * Layers= lines of one file, which add to each other in order.
+         * Another file's lines, or --layers, replace the list as a whole.
+         * A file loaded twice starts its lines again, so a line that is not
+         * past the last one of the same file starts a new list too. */
+        if (o->file && streq_ptr(c->origins[KEY_LAYERS].file, o->file) && c->origins[KEY_LAYERS].line < o->line) {
+                for (char **l = layers; *l; l++)
+                        if (strv_extend(&c->layers, *l) < 0)
+                                return OOM(reason);
+                return 0;
+        }
         strv_free(c->layers);
         c->layers = TAKE_PTR(layers);
         return 0;

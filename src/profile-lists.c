@@ -164,6 +164,21 @@ static int split_words(const char *value, const char *separators, char ***ret, c
         return 0;
 }
 
+/* The index of NAME=... among the variables set, else their number. */
+static size_t env_set_index(const struct config *c, const char *name) {
+        size_t n = strlen(name), i = 0;
+        for (; c->env_set && c->env_set[i]; i++)
+                if (strncmp(c->env_set[i], name, n) == 0 && c->env_set[i][n] == '=')
+                        break;
+        return i;
+}
+
+static void env_set_forget(struct config *c, const char *name) {
+        size_t i = env_set_index(c, name);
+        if (c->env_set && c->env_set[i])
+                profile_list_remove(c->env_set, c->env_set_origins, i);
+}
+
 int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                          const char *value, const struct origin *o, char **reason) {
         _cleanup_strv_free_ char **words = NULL;
@@ -173,33 +188,43 @@ int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_,
         for (char **w = words; w && *w; w++)
                 if (!valid_env_name(*w))
                         return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", *w);
-        /* A name kept twice stays where, and from where, it came first. */
-        for (char **w = words; w && *w; w++)
+        /* A name kept twice stays where, and from where, it came first. A
+         * name set before (LANG=C.UTF-8 in debian.ini) is kept instead: the
+         * later setting wins, as for any key. */
+        for (char **w = words; w && *w; w++) {
+                env_set_forget(c, *w);
                 if (!strv_contains(c->env_keep, *w) &&
                     profile_list_append(&c->env_keep, &c->env_keep_origins, *w, o) < 0)
                         return OOM(reason);
+        }
         return 0;
 }
 
 int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, const char *key,
                         const char *value, const struct origin *o, char **reason) {
-        size_t n = strlen(key), i = 0;
+        size_t i;
         char *entry;
 
         if (!valid_env_name(key))
                 return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", key);
         if (asprintf(&entry, "%s=%s", key, value) < 0)
                 return OOM(reason);
+        /* Set after being kept: the later setting wins. */
+        for (size_t j = 0; c->env_keep && c->env_keep[j]; j++)
+                if (streq(c->env_keep[j], key)) {
+                        profile_list_remove(c->env_keep, c->env_keep_origins, j);
+                        break;
+                }
         /* A variable set again keeps its place; its value and origin are the
          * last ones. */
-        for (; c->env_set && c->env_set[i]; i++)
-                if (strncmp(c->env_set[i], key, n) == 0 && c->env_set[i][n] == '=') {
-                        free(c->env_set[i]);
-                        c->env_set[i] = entry;
-                        if (c->env_set_origins)
-                                c->env_set_origins[i] = *o;
-                        return 0;
-                }
+        i = env_set_index(c, key);
+        if (c->env_set && c->env_set[i]) {
+                free(c->env_set[i]);
+                c->env_set[i] = entry;
+                if (c->env_set_origins)
+                        c->env_set_origins[i] = *o;
+                return 0;
+        }
         if (profile_origins_reserve(&c->env_set_origins, i) < 0) {
                 free(entry);
                 return OOM(reason);

@@ -205,19 +205,6 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
                         return c->overlay_dir ? strdup(c->overlay_dir) : NULL;
                 s = (char *) profile_enum_name(k->id, (int) c->overlay);
                 return s ? strdup(s) : NULL;
-        case KEY_LAYERS: {
-                size_t size = 0;
-                FILE *f;
-                if (!c->layers)
-                        return NULL;
-                f = open_memstream(&s, &size);
-                if (!f)
-                        return NULL;
-                for (size_t i = 0; c->layers[i]; i++)
-                        fprintf(f, "%s%s", i ? ":" : "", c->layers[i]);
-                fclose(f);
-                return s;
-        }
         case KEY_SECCOMP_ERRNO:
                 return c->seccomp_errno > 0 && strerrorname_np(c->seccomp_errno)
                                ? strdup(strerrorname_np(c->seccomp_errno)) : NULL;
@@ -283,6 +270,16 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                         else
                                 fprintf(f, "Bind=%s:%s\n", c->devices[i].host_path, c->devices[i].container_path);
                 }
+                return;
+        case KEY_LAYERS:
+                /* One line per layer: a long list would not fit on one. */
+                if (!config_key_is_set(c, k->id) || !c->layers) {
+                        fprintf(f, "; %s=  (not set)\n", k->key);
+                        return;
+                }
+                print_origin(f, o);
+                for (size_t i = 0; c->layers[i]; i++)
+                        print_line(f, k->key, c->layers[i]);
                 return;
         case KEY_ENV_KEEP:
                 print_word_list(f, k->key, c->env_keep, c->env_keep_origins, o);

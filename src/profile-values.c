@@ -497,6 +497,10 @@ static int device_directory_nodes(const char *dir, char ***ret) {
         return 0;
 }
 
+const char *profile_device_class_name(size_t i) {
+        return i < ELEMENTSOF(device_classes) ? device_classes[i].name : NULL;
+}
+
 int profile_device_class(const char *name, char ***ret_paths, char **reason) {
         for (size_t i = 0; i < ELEMENTSOF(device_classes); i++) {
                 struct stat st;

@@ -180,11 +180,12 @@ static char *reader(char *str, int num, void *stream) {
 }
 
 /* A scalar set twice in one file is most likely a mistake; the last one
- * wins, as in a file split over several others. */
+ * wins, as in a file split over several others. Layers= lines of one file
+ * make one list (parse_layers()), which another file replaces. */
 static void check_duplicate(struct parse_state *s, const struct profile_key *k, const char *key) {
         struct seen_key *n;
 
-        if (k->repeatable)
+        if (k->repeatable || k->id == KEY_LAYERS)
                 return;
         for (size_t i = 0; i < s->n_seen; i++)
                 if (streq(s->seen[i].section, k->section) && streq(s->seen[i].key, key)) {

@@ -37,6 +37,7 @@ void rootfs_plan_free(struct rootfs_plan *p) {
         free(p->home);
         free(p->overlay_upper);
         free(p->overlay_work);
+        free(p->overlay_dir_to_make);
         strv_free(p->layers);
         for (size_t i = 0; p->sources && i < p->n_sources; i++) {
                 free(p->sources[i].path);
@@ -70,6 +71,48 @@ static int resolve_directory(const char *what, const char *path, char **ret) {
         if (!S_ISDIR(st.st_mode))
                 return log_errno(-ENOTDIR, "%s '%s'", what, path);
         *ret = TAKE_PTR(resolved);
+        return 0;
+}
+
+/* Overlay=DIR: the directory, or, when it is missing but its parent is
+ * there, where launch makes it (rootfs_make_overlay_dir()): `userbox
+ * config` plans the same overlay and creates nothing. */
+static int resolve_overlay_directory(const char *path, char **ret, bool *ret_missing) {
+        _cleanup_free_ char *parent = NULL, *resolved = NULL;
+        const char *name = strrchr(path, '/');
+        struct stat st;
+
+        *ret_missing = false;
+        /* A dangling symlink is not missing: it is refused, not followed. */
+        if (lstat(path, &st) == 0 || errno != ENOENT || !name || !name[1])
+                return resolve_directory("overlay directory", path, ret);
+        parent = strndup(path, name == path ? 1 : (size_t) (name - path));
+        if (!parent)
+                return log_errno(-ENOMEM, "overlay directory '%s'", path);
+        resolved = realpath(parent, NULL);
+        if (!resolved || stat(resolved, &st) < 0)
+                return log_errno(-errno, "overlay directory '%s': its parent '%s'", path, parent);
+        if (!S_ISDIR(st.st_mode))
+                return log_errno(-ENOTDIR, "overlay directory '%s': its parent '%s'", path, parent);
+        *ret = path_join(resolved, name + 1);
+        if (!*ret)
+                return log_errno(-ENOMEM, "overlay directory '%s'", path);
+        *ret_missing = true;
+        return 0;
+}
+
+int rootfs_make_overlay_dir(const struct rootfs_plan *p) {
+        if (!p->overlay_dir_to_make)
+                return 0;
+        /* Made by the launcher, before any namespace: the user's own, as a
+         * directory they made themselves would be, and theirs alone. */
+        if (mkdir(p->overlay_dir_to_make, 0700) < 0) {
+                /* Made meanwhile, by a run started at the same time. */
+                if (errno == EEXIST)
+                        return 0;
+                return log_errno(-errno, "create the overlay directory '%s'", p->overlay_dir_to_make);
+        }
+        log_step("rootfs: made the overlay directory '%s'", p->overlay_dir_to_make);
         return 0;
 }
 
@@ -137,10 +180,11 @@ static int prepare_overlay(const struct config *c, struct rootfs_plan *p) {
         }
         if (c->overlay == OVERLAY_DIR) {
                 _cleanup_free_ char *dir = NULL;
+                bool missing;
 
                 if (!c->overlay_dir)
                         return log_error("overlay: no directory given");
-                r = resolve_directory("overlay directory", c->overlay_dir, &dir);
+                r = resolve_overlay_directory(c->overlay_dir, &dir, &missing);
                 if (r < 0)
                         return r;
                 r = check_overlay_path("overlay directory", dir);
@@ -155,6 +199,8 @@ static int prepare_overlay(const struct config *c, struct rootfs_plan *p) {
                 p->overlay_work = path_join(dir, "work");
                 if (!p->overlay_upper || !p->overlay_work)
                         return log_errno(-ENOMEM, "overlay directory '%s'", dir);
+                if (missing)
+                        p->overlay_dir_to_make = TAKE_PTR(dir);
                 /* upper/ and work/ are made by the child: `userbox config`
                  * runs this too and must not change anything. */
         }

@@ -48,6 +48,7 @@ struct rootfs_plan {
         bool overlay;           /* kernel overlayfs over the root (tmpfs, DIR or layers) */
         char *overlay_upper;    /* Overlay=DIR: DIR/upper and DIR/work; NULL: tmpfs */
         char *overlay_work;
+        char *overlay_dir_to_make;      /* Overlay=DIR missing, its parent there: made at run */
         char **layers;          /* resolved, topmost first */
         struct rootfs_source *sources; /* one per config mount, same order */
         size_t n_sources;
@@ -60,6 +61,9 @@ struct rootfs_plan {
  * creation. Prints errors ("userbox: root '/x': No such file or directory").
  * No namespace exists yet, so nothing can be left behind. */
 int rootfs_prepare(const struct config *c, struct rootfs_plan **ret);
+/* Parent, before clone, for a run only: makes the overlay directory the plan
+ * found missing (mode 0700). Prints errors. */
+int rootfs_make_overlay_dir(const struct rootfs_plan *p);
 void rootfs_plan_free(struct rootfs_plan *p);
 
 /* The child builds the view in two steps. Until the id map is written it

@@ -16,6 +16,7 @@
 #   assert_status EXPECTED CMD... run + compare STATUS (shows OUT/ERR if not)
 #   make_root DIR                 a fresh busybox-static root at DIR
 #   mktemp_dir                    print a new temp dir, removed when the run ends
+#   shipped_profiles_dir          a new temp dir holding conf/*.ini in modes userbox accepts
 #   host_mountinfo                the host's mount table, normalised
 #   $USERBOX $TEST_ROOT           the binary; the shared read-only busybox root
 #   EXIT_USERBOX_FAILED=125 EXIT_CANNOT_EXECUTE=126 EXIT_NOT_FOUND=127
@@ -24,6 +25,7 @@
 #   require_subid                 skip unless the user owns subordinate ranges
 #   slow                          skip when USERBOX_TESTS_QUICK=1 (heavy workloads)
 #   subid_ranges uid|gid          print "START COUNT" per subordinate range of the user
+#   host_id uid|gid ID            the host id that ID inside a subid map stands for
 #   wait_for SECONDS CMD...       retry CMD every 0.1 s until it succeeds
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
 
@@ -136,6 +138,25 @@ subid_ranges() {
         awk -F: -v n="$name" -v i="$id" '$1 == n || $1 == i { print $2, $3 }' "$file"
 }
 
+# host_id uid|gid ID: where ID (>= 1) lands in a subid map: 1.. run through
+# the user's subordinate ranges in file order; 0 is the user.
+host_id() {
+        local kind=$1 id=$2 start count
+        if [ "$id" = 0 ]; then
+                id -"${kind:0:1}"
+                return
+        fi
+        id=$((id - 1))
+        while read -r start count; do
+                if [ "$id" -lt "$count" ]; then
+                        echo $((start + id))
+                        return
+                fi
+                id=$((id - count))
+        done < <(subid_ranges "$kind")
+        echo unmapped
+}
+
 require_subid() {
         [ -n "$(subid_ranges uid)" ] && [ -n "$(subid_ranges gid)" ] && return 0
         skip "no subordinate ranges for $(id -un) in /etc/subuid and /etc/subgid"
@@ -178,6 +199,16 @@ host_mountinfo() {
 
 mktemp_dir() {
         mktemp -d "${TESTS_TMPDIR:-${TMPDIR:-/tmp}}/dir.XXXXXX"
+}
+
+# A search path holding the shipped profiles, whatever the checkout's modes.
+shipped_profiles_dir() {
+        local dir
+        dir=$(mktemp_dir)
+        chmod 755 "$dir"
+        cp "${SRCDIR:?}"/conf/*.ini "$dir"/
+        chmod 644 "$dir"/*.ini
+        echo "$dir"
 }
 
 # The busybox-static binary of the host, or nothing.

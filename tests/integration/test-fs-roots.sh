@@ -102,6 +102,23 @@ test_a_layer_inside_or_around_the_root_is_refused_before_start() {
         assert_contains "$ERR" "layer '$base' and root '$base/root' must not contain each other" "the message"
 }
 
+test_overlay_dir_is_made_when_its_parent_exists() {
+        local base
+        base=$(mktemp_dir)
+        run "$USERBOX" config --overlay="$base/changes" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config ($ERR)"
+        [ ! -e "$base/changes" ] || fail "userbox config made the overlay directory"
+        run "$USERBOX" run --overlay="$base/changes" "$TEST_ROOT" -- sh -c 'echo kept >/kept'
+        assert_eq 0 "$STATUS" "run ($ERR)"
+        assert_eq "700 $(id -u)" "$(stat -c '%a %u' "$base/changes")" "mode and owner of the overlay directory"
+        assert_eq kept "$(cat "$base/changes/upper/kept")" "the change kept in it"
+        run "$USERBOX" run --overlay="$base/missing/changes" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status with a missing parent"
+        assert_contains "$ERR" "overlay directory '$base/missing/changes': its parent '$base/missing': No such file" \
+                "the message names the directory and its parent"
+        [ ! -e "$base/missing" ] || fail "the missing parent was made"
+}
+
 # The overlay directory is the user's own: upper/ may be a link of theirs.
 test_overlay_dir_whose_upper_is_a_symlink_is_used() {
         local base
@@ -160,6 +177,42 @@ test_two_hundred_layers_whose_paths_pass_one_page() {
 1
 200
 200" "$OUT" "the topmost layer wins, and every layer is there"
+}
+
+# A line holds 197 characters: a long list of layers is written over many
+# Layers= lines of one file, each adding to the list in order.
+test_two_hundred_layers_on_two_hundred_profile_lines() {
+        local base dir i name profile first last
+        base=$(mktemp_dir)
+        dir=$base/one-layer-per-line
+        mkdir -p "$dir"
+        profile=$base/layers.ini
+        printf '[Container]\n' >"$profile"
+        for i in $(seq 1 200); do
+                # Every path ~90 characters: two of them would not fit on a line.
+                name=$(printf 'layer-%03d-%s' "$i" "$(printf '%0100d' 0 | tr 0 x)")
+                name=$dir/${name:0:$((90 - ${#dir} - 1))}
+                mkdir "$name"
+                echo "$i" >"$name/which"
+                echo "$i" >"$name/only-$i"
+                printf 'Layers=%s\n' "$name" >>"$profile"
+                [ "$i" = 1 ] && first=$name
+                last=$name
+        done
+        [ "${#first}" -ge 88 ] || fail "layer paths are only ${#first} characters"
+        chmod 644 "$profile"
+        run "$USERBOX" config -p "$profile" "$TEST_ROOT"
+        assert_eq 0 "$STATUS" "config ($ERR)"
+        assert_eq 200 "$(grep -c '^Layers=' <<<"$OUT")" "Layers= lines in config"
+        assert_eq "Layers=$first" "$(grep -m1 '^Layers=' <<<"$OUT")" "the first layer, topmost"
+        assert_eq "Layers=$last" "$(grep '^Layers=' <<<"$OUT" | tail -n 1)" "the last layer, bottom"
+        assert_not_contains "$ERR" "warning" "config's warnings"
+        run "$USERBOX" run -p "$profile" "$TEST_ROOT" -- sh -c 'cat /which /only-1 /only-200; test -x /bin/busybox && echo root-below'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "1
+1
+200
+root-below" "$OUT" "the top layer wins, the bottom one and the root are seen"
 }
 
 test_missing_layer_is_an_error_naming_it() {

@@ -18,23 +18,9 @@ uc_expected_uid_map() {
         done < <(subid_ranges uid)
 }
 
-# uc_host_id ID [uid|gid]: the host id that the subid map gives to the
-# container's ID (ID >= 1).
-uc_host_id() {
-        local id=$(($1 - 1)) kind=${2:-uid} start count
-        while read -r start count; do
-                if [ "$id" -lt "$count" ]; then
-                        echo $((start + id))
-                        return 0
-                fi
-                id=$((id - count))
-        done < <(subid_ranges "$kind")
-        fail "container id $1 is outside the subordinate ranges"
-}
-
 # uc_host_owner ID: "UID GID" on the host of the container's ID:ID.
 uc_host_owner() {
-        echo "$(uc_host_id "$1" uid) $(uc_host_id "$1" gid)"
+        echo "$(host_id uid "$1") $(host_id gid "$1")"
 }
 
 # uc_container_root DIR: a root at DIR whose /data holds files that a subid container
@@ -113,7 +99,7 @@ test_unshare_removes_a_tree_owned_by_subordinate_ids() {
         make_root "$root"
         run "$USERBOX" run --idmap subid "$root" -- sh -c 'mkdir -p /data/x; chown -R 1234:1234 /data; chmod 700 /data/x'
         assert_eq 0 "$STATUS" "the container creating the tree ($ERR)"
-        assert_eq "$(uc_host_id 1234)" "$(stat -c %u "$root/data")" "host owner of the tree"
+        assert_eq "$(host_id uid 1234)" "$(stat -c %u "$root/data")" "host owner of the tree"
         run rm -rf "$root/data"
         assert_ne 0 "$STATUS" "a plain rm -rf of the subid-owned tree"
         [ -d "$root/data/x" ] || fail "plain rm -rf removed the tree: the test proves nothing"

@@ -78,7 +78,7 @@ test_idmap_keep_id_inside_ids_are_contiguous_from_zero() {
                         $1 != next_id { print "gap before " $0; bad = 1 } { next_id = $1 + $3 } END { exit bad }' ||
                         fail "$kind map of keep-id has gaps: $map"
                 assert_contains "$map" "$own $own 1" "$kind map keeps the user's own id"
-                assert_contains "$map" "0 $(first_subid $kind) " "$kind 0 is the first subordinate id"
+                assert_contains "$map" "0 $(host_id $kind "$own") 1" "$kind 0 is the host id of $own under subid"
         done
         assert_eq allow "$(idmap_inside setgroups --idmap keep-id)" "setgroups"
 }

@@ -5,16 +5,6 @@
 # shadowing, and a per-user profile drives a real container that the
 # command line can override.
 
-# A search path holding the shipped profiles with safe modes.
-shipped_profiles_dir() {
-        local dir
-        dir=$(mktemp_dir)
-        chmod 755 "$dir"
-        cp "${SRCDIR:?}"/conf/*.ini "$dir"/
-        chmod 644 "$dir"/*.ini
-        echo "$dir"
-}
-
 # The settings of `userbox config` output: no comments, no blank lines.
 settings_of() { grep -v -e '^[;#]' -e '^$' <<<"$1"; }
 
@@ -31,6 +21,28 @@ test_shipped_host_profile_loads() { check_shipped_profile_loads host; }
 test_shipped_busybox_profile_loads() { check_shipped_profile_loads busybox; }
 test_shipped_debian_profile_loads() { check_shipped_profile_loads debian; }
 test_shipped_build_profile_loads() { check_shipped_profile_loads build; }
+
+# Debian roots have C.UTF-8 and whatever locales were generated in them:
+# the host's LANG would make perl (apt, dpkg) warn on every run.
+test_debian_profile_sets_a_locale_every_debian_root_has() {
+        local dir user
+        dir=$(shipped_profiles_dir)
+        # shellcheck disable=SC2016 # expanded inside the container
+        LANG=xx_YY.UTF-8 USERBOX_PROFILE_PATH=$dir run "$USERBOX" run -p debian --idmap single --overlay \
+                "$TEST_ROOT" -- sh -c 'echo "$LANG"'
+        assert_eq 0 "$STATUS" "run -p debian ($ERR)"
+        assert_eq C.UTF-8 "$OUT" "LANG inside"
+        # A profile of the user's that keeps LANG gets the host's.
+        user=$(mktemp_dir)
+        chmod 755 "$user"
+        printf '[Profile]\nInclude=debian\n[Environment]\nKeep=LANG\n' >"$user/mine.ini"
+        chmod 644 "$user/mine.ini"
+        # shellcheck disable=SC2016 # expanded inside the container
+        LANG=xx_YY.UTF-8 USERBOX_PROFILE_PATH=$user:$dir run "$USERBOX" run -p mine --idmap single --overlay \
+                "$TEST_ROOT" -- sh -c 'echo "$LANG"'
+        assert_eq 0 "$STATUS" "run -p mine ($ERR)"
+        assert_eq xx_YY.UTF-8 "$OUT" "LANG inside with Keep=LANG"
+}
 
 test_config_output_loads_back_to_the_same_settings() {
         local dir out first

@@ -78,20 +78,55 @@ test_idmap_single_runs_the_command_as_root_inside() {
 
 test_idmap_keep_id_keeps_the_users_own_uid() {
         require_subid
-        local kind own first total expected_total line map
+        local kind own total expected_total line map
         for kind in uid gid; do
                 if [ $kind = uid ]; then own=$(id -u); else own=$(id -g); fi
-                first=$(subid_ranges $kind | awk 'NR == 1 { print $1 }')
                 expected_total=$(subid_ranges $kind | awk -v t=1 '{ t += $2 } END { print t }')
                 map=$(map_inside $kind --idmap keep-id)
                 printf '%s\n' "$map" | grep -qx "$own $own 1" || fail "$kind $own does not map to itself: $map"
                 line=$(printf '%s\n' "$map" | awk '$1 <= 0 && 0 < $1 + $3 { print }')
                 [ -n "$line" ] || fail "$kind 0 is not mapped: $map"
-                assert_eq "$first" "$(printf '%s\n' "$line" | awk '{ print $2 - $1 }')" "$kind 0 maps to the first subordinate id"
+                assert_eq "$(host_id $kind "$own")" "$(printf '%s\n' "$line" | awk '{ print $2 - $1 }')" \
+                        "$kind 0 maps to the host id that $own has under subid"
                 total=$(printf '%s\n' "$map" | awk '{ t += $3 } END { print t }')
                 assert_eq "$expected_total" "$total" "$kind ids mapped (the user and every subordinate id)"
                 assert_eq "$(planned_map $kind --idmap keep-id)" "$map" "$kind map against userbox config's plan"
         done
+}
+
+# The owner keep-id shows for an id that subid shows: 0 and the user's own
+# id trade places, every other id stays.
+keep_id_sees() { # ID OWN
+        if [ "$1" = 0 ]; then echo "$2"; elif [ "$1" = "$2" ]; then echo 0; else echo "$1"; fi
+}
+
+test_idmap_keep_id_shows_the_owners_subid_made_but_for_root_and_the_user() {
+        require_subid
+        local root u g ids i expected=""
+        u=$(id -u) g=$(id -g)
+        root=$(mktemp_dir)/root
+        make_root "$root"
+        mkdir "$root/owners"
+        ids="0 1 42 1000 65534"
+        case " $ids " in *" $u "*) ;; *) ids="$ids $u" ;; esac
+        # shellcheck disable=SC2016 # expanded inside the container
+        run "$USERBOX" run --idmap subid "$root" -- sh -c '
+                for i in '"$ids"'; do touch /owners/$i; chown $i:$i /owners/$i; done
+                chown '"$u:$g"' /owners/'"$u"'
+                stat -c "%n %u %g" /owners/*'
+        assert_eq 0 "$STATUS" "files made under subid ($ERR)"
+        for i in $ids; do
+                if [ "$i" = "$u" ]; then
+                        expected="$expected/owners/$i 0 0"$'\n'
+                else
+                        expected="$expected/owners/$i $(keep_id_sees "$i" "$u") $(keep_id_sees "$i" "$g")"$'\n'
+                fi
+        done
+        run "$USERBOX" run --idmap keep-id "$root" -- stat -c "%n %u %g" /owners/0 /owners/1 /owners/42 \
+                /owners/1000 /owners/65534 "/owners/$u"
+        assert_eq 0 "$STATUS" "status under keep-id ($ERR)"
+        assert_eq "$(printf '%s' "$expected" | sort -u)" "$(printf '%s\n' "$OUT" | sort -u)" \
+                "owners under keep-id (root's files are the user's, the user's are root's)"
 }
 
 test_idmap_maps_never_overlap_inside_or_outside() {

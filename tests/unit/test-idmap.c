@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Id-map planning from given ranges: no libsubid, no helpers, no kernel. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 
 #include "idmap.h"
@@ -158,9 +159,10 @@ TEST(subid_keeps_the_users_line_apart_from_a_grant_next_to_it) {
         CHECK(line_is(&p.uid[1], 1, U + 1, 100));
         idmap_plan_done(&p);
         CHECK(plan(IDMAP_KEEP_ID, ranges, 1, NULL, 0, NULL, 0, &p, NULL) == 0);
-        CHECK(p.n_uid == 2);
-        CHECK(line_is(&p.uid[0], 0, U + 1, 100));
-        CHECK(line_is(&p.uid[1], U, U, 1));
+        CHECK(p.n_uid == 3);
+        CHECK(line_is(&p.uid[0], 0, U + 100, 1));
+        CHECK(line_is(&p.uid[1], 1, U + 1, 99));
+        CHECK(line_is(&p.uid[2], U, U, 1));
         idmap_plan_done(&p);
 }
 
@@ -177,45 +179,108 @@ TEST(subid_without_ranges_is_refused) {
         free(reason);
 }
 
+/* Under keep-id 0 is the host id that U has under subid, and U is U. */
 TEST(keep_id_from_one_range) {
         struct idmap_plan p;
         CHECK(plan(IDMAP_KEEP_ID, one_range, 1, NULL, 0, NULL, 0, &p, NULL) == 0);
         CHECK(p.mode == IDMAP_KEEP_ID);
-        CHECK(p.n_uid == 3);
-        CHECK(line_is(&p.uid[0], 0, 100000, U));
-        CHECK(line_is(&p.uid[1], U, U, 1));
-        CHECK(line_is(&p.uid[2], U + 1, 100000 + U, 65536 - U));
-        CHECK(p.n_gid == 3);
-        CHECK(line_is(&p.gid[0], 0, 100000, G));
-        CHECK(line_is(&p.gid[1], G, G, 1));
-        CHECK(line_is(&p.gid[2], G + 1, 100000 + G, 65536 - G));
+        CHECK(p.n_uid == 4);
+        CHECK(line_is(&p.uid[0], 0, 100000 + U - 1, 1));
+        CHECK(line_is(&p.uid[1], 1, 100000, U - 1));
+        CHECK(line_is(&p.uid[2], U, U, 1));
+        CHECK(line_is(&p.uid[3], U + 1, 100000 + U, 65536 - U));
+        CHECK(p.n_gid == 4);
+        CHECK(line_is(&p.gid[0], 0, 100000 + G - 1, 1));
+        CHECK(line_is(&p.gid[1], 1, 100000, G - 1));
+        CHECK(line_is(&p.gid[2], G, G, 1));
+        CHECK(line_is(&p.gid[3], G + 1, 100000 + G, 65536 - G));
         CHECK(p.inside_uid == U && p.inside_gid == G);
         CHECK(p.use_helpers);
         idmap_plan_done(&p);
 }
 
-TEST(keep_id_fills_the_gaps_from_several_ranges) {
+TEST(keep_id_takes_every_range_as_subid_does) {
         static const struct id_triple ranges[] = { { 0, 100000, 500 }, { 0, 300000, 1000 } };
         struct idmap_plan p;
         CHECK(plan(IDMAP_KEEP_ID, ranges, 2, NULL, 0, NULL, 0, &p, NULL) == 0);
-        /* Inside 0..999 from both ranges, 1000 is the user, 1001.. the rest. */
-        CHECK(p.n_uid == 4);
-        CHECK(line_is(&p.uid[0], 0, 100000, 500));
-        CHECK(line_is(&p.uid[1], 500, 300000, 500));
-        CHECK(line_is(&p.uid[2], U, U, 1));
-        CHECK(line_is(&p.uid[3], U + 1, 300500, 500));
+        /* subid: 1..500 from the first range, 501..1500 from the second. */
+        CHECK(p.n_uid == 5);
+        CHECK(line_is(&p.uid[0], 0, 300000 + U - 501, 1));
+        CHECK(line_is(&p.uid[1], 1, 100000, 500));
+        CHECK(line_is(&p.uid[2], 501, 300000, U - 501));
+        CHECK(line_is(&p.uid[3], U, U, 1));
+        CHECK(line_is(&p.uid[4], U + 1, 300000 + U - 500, 1500 - U));
         idmap_plan_done(&p);
 }
 
-TEST(keep_id_with_fewer_ids_than_the_uid_leaves_a_gap) {
+/* subid maps 1..10 only: U has no host id there, so 0 takes the one of 10,
+ * which keep-id leaves out. */
+TEST(keep_id_with_fewer_ids_than_the_uid_gives_0_the_last_one) {
         static const struct id_triple ranges[] = { { 0, 100000, 10 } };
         struct idmap_plan p;
         CHECK(plan(IDMAP_KEEP_ID, ranges, 1, NULL, 0, NULL, 0, &p, NULL) == 0);
-        CHECK(p.n_uid == 2);
-        CHECK(line_is(&p.uid[0], 0, 100000, 10));
-        CHECK(line_is(&p.uid[1], U, U, 1));
+        CHECK(p.n_uid == 3);
+        CHECK(line_is(&p.uid[0], 0, 100009, 1));
+        CHECK(line_is(&p.uid[1], 1, 100000, 9));
+        CHECK(line_is(&p.uid[2], U, U, 1));
         CHECK(p.inside_uid == U);
         idmap_plan_done(&p);
+}
+
+/* The host id of inside id x in a map, or -1. */
+static int64_t outside_of(const struct id_triple *lines, size_t n, uint32_t x) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].inside <= x && x - lines[i].inside < lines[i].count)
+                        return (int64_t) lines[i].outside + (x - lines[i].inside);
+        return -1;
+}
+
+/* One root shows the same owners under both modes but for 0 and U, which
+ * trade places (or, when subid does not reach U, 0 and the highest id):
+ * checked id by id over every id subid maps. */
+static bool same_owners_but_0_and_own(const struct id_triple *ranges, size_t n, uint32_t own) {
+        struct idmap_plan sub, keep;
+        uint32_t swapped;
+        bool ok = true;
+
+        if (idmap_plan_from_ranges(IDMAP_SUBID, own, own, ranges, n, ranges, n, NULL, 0, NULL, 0, &sub, NULL) < 0 ||
+            idmap_plan_from_ranges(IDMAP_KEEP_ID, own, own, ranges, n, ranges, n, NULL, 0, NULL, 0, &keep, NULL) < 0)
+                return false;
+        swapped = outside_of(sub.uid, sub.n_uid, own) >= 0 ? own
+                                                           : sub.uid[sub.n_uid - 1].inside + sub.uid[sub.n_uid - 1].count - 1;
+        for (size_t i = 0; i < sub.n_uid && ok; i++)
+                for (uint64_t x = sub.uid[i].inside; x < (uint64_t) sub.uid[i].inside + sub.uid[i].count && ok; x++) {
+                        int64_t want = (int64_t) sub.uid[i].outside + (int64_t) (x - sub.uid[i].inside);
+                        int64_t got = outside_of(keep.uid, keep.n_uid, (uint32_t) x);
+                        if (x == 0)
+                                want = outside_of(sub.uid, sub.n_uid, swapped);
+                        else if (x == own)
+                                want = own;
+                        else if (x == swapped)
+                                want = -1;
+                        if (got != want) {
+                                fprintf(stderr, "  own %u: inside %" PRIu64 " is host %" PRId64 " under keep-id, "
+                                        "%" PRId64 " expected\n", own, x, got, want);
+                                ok = false;
+                        }
+                }
+        ok = ok && outside_of(keep.uid, keep.n_uid, own) == own;
+        idmap_plan_done(&sub);
+        idmap_plan_done(&keep);
+        return ok;
+}
+
+TEST(keep_id_and_subid_agree_but_on_0_and_the_user) {
+        static const struct id_triple scattered[] = { { 0, 200000, 7 }, { 0, 100000, 3000 }, { 0, 990, 20 } };
+        CHECK(same_owners_but_0_and_own(one_range, 1, U));
+        CHECK(same_owners_but_0_and_own(two_ranges, 2, U));
+        CHECK(same_owners_but_0_and_own(two_ranges, 2, 1));
+        CHECK(same_owners_but_0_and_own(two_ranges, 2, 65536));
+        CHECK(same_owners_but_0_and_own(two_ranges, 2, 65537));
+        CHECK(same_owners_but_0_and_own(two_ranges, 2, 0));
+        CHECK(same_owners_but_0_and_own(scattered, 3, U));
+        CHECK(same_owners_but_0_and_own(scattered, 3, 5));
+        CHECK(same_owners_but_0_and_own(scattered, 3, 123456));
 }
 
 TEST(keep_id_keeps_the_user_even_when_the_map_is_full) {
@@ -295,7 +360,7 @@ TEST(explicit_lines_replace_the_mode_for_their_side) {
         CHECK(plan(IDMAP_KEEP_ID, two_ranges, 2, xu, 3, NULL, 0, &p, NULL) == 0);
         CHECK(p.explicit_uid && !p.explicit_gid);
         CHECK(p.n_uid == 3 && line_is(&p.uid[2], 70000, 300000, 1000));
-        CHECK(p.n_gid == 4 && line_is(&p.gid[1], G, G, 1));
+        CHECK(p.n_gid == 5 && line_is(&p.gid[2], G, G, 1));
         CHECK(p.inside_uid == 0 && p.inside_gid == G);
         idmap_plan_done(&p);
 }
@@ -555,8 +620,9 @@ int main(void) {
                 UNIT(subid_keeps_the_users_line_apart_from_a_grant_next_to_it),
                 UNIT(subid_without_ranges_is_refused),
                 UNIT(keep_id_from_one_range),
-                UNIT(keep_id_fills_the_gaps_from_several_ranges),
-                UNIT(keep_id_with_fewer_ids_than_the_uid_leaves_a_gap),
+                UNIT(keep_id_takes_every_range_as_subid_does),
+                UNIT(keep_id_with_fewer_ids_than_the_uid_gives_0_the_last_one),
+                UNIT(keep_id_and_subid_agree_but_on_0_and_the_user),
                 UNIT(keep_id_keeps_the_user_even_when_the_map_is_full),
                 UNIT(many_ranges_stay_within_the_kernel_limits),
                 UNIT(unmappable_ids_are_refused),

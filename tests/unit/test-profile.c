@@ -378,6 +378,23 @@ TEST(environment) {
 }
 
 /* Needs the real caps_from_name() and seccomp_syscall_known(). */
+/* A name both kept and set: the later line wins, as for any key, so that
+ * Keep=LANG in a profile including debian.ini (LANG=C.UTF-8) keeps the
+ * host's LANG, and -e LANG=x wins over a profile's Keep=LANG. */
+TEST(environment_keep_and_set_of_one_name_the_later_wins) {
+        struct config c;
+        char *reason = NULL;
+        config_init(&c);
+        CHECK(load_text(&c, "[Environment]\nLANG=C.UTF-8\nKeep=LANG TERM\n") == 0);
+        CHECK(strv_length(c.env_set) == 0);
+        CHECK(strv_length(c.env_keep) == 2 && streq(c.env_keep[0], "LANG"));
+        CHECK(profile_set(&c, "Environment", "LANG", "de_DE.UTF-8", &cli_origin, &reason) == 0);
+        CHECK(strv_length(c.env_keep) == 1 && streq(c.env_keep[0], "TERM"));
+        CHECK(strv_length(c.env_set) == 1 && streq(c.env_set[0], "LANG=de_DE.UTF-8"));
+        CHECK(c.env_keep_origins[0].line == 3);
+        config_free(&c);
+}
+
 TEST(security_values) {
         CHECK_VALID("Security", "CapabilityAdd", "CHOWN");
         CHECK_VALID("Security", "CapabilityAdd", "cap_net_admin SYS_PTRACE");
@@ -1061,20 +1078,55 @@ TEST(capability_origins_follow_adds_and_drops) {
         config_free(&c);
 }
 
-/* Layers= is a scalar: one line gives the whole list. */
+/* The Layers= lines of one file make one list, printed one layer a line
+ * (a long list fits no line) under the last line that set it. */
 TEST(layers_print_under_the_line_that_set_them) {
         struct config c;
         char *reason = NULL;
-        _cleanup_free_ char *out = NULL;
+        _cleanup_free_ char *out = NULL, *err = NULL;
 
         config_init(&c);
-        CHECK(load_text(&c, "[Container]\nLayers=/l/a:/l/b\n") == 0);
+        CHECK(load_text_capturing(&c, "[Container]\nLayers=/l/a:/l/b\nLayers=/l/c\n", &err) == 0);
+        CHECK_STREQ(err, "");
         out = print_config(&c);
-        CHECK(strstr(out, "; from test.ini:2\nLayers=/l/a:/l/b\n") != NULL);
+        CHECK(strstr(out, "; from test.ini:3\nLayers=/l/a\nLayers=/l/b\nLayers=/l/c\n") != NULL);
         free(out);
-        CHECK(profile_set(&c, "Container", "Layers", "/l/c", &cli_origin, &reason) == 0);
+        CHECK(profile_set(&c, "Container", "Layers", "/l/d", &cli_origin, &reason) == 0);
         out = print_config(&c);
-        CHECK(strstr(out, "; from command line\nLayers=/l/c\n") != NULL);
+        CHECK(strstr(out, "; from command line\nLayers=/l/d\n;") != NULL);
+        config_free(&c);
+}
+
+/* Another file's Layers= (the including one, or default.ini's successor)
+ * replaces the list; the command line replaces it again, last --layers
+ * winning; a file loaded a second time starts a list of its own. */
+TEST(layers_lines_join_within_a_file_and_replace_across_files) {
+        struct config c;
+        char *reason = NULL;
+
+        write_file_in(user_dir, "lbase.ini", "[Container]\nLayers=/b/1\nLayers=/b/2\n");
+        write_file_in(user_dir, "ltop.ini", "[Profile]\nInclude=lbase\n[Container]\nLayers=/t/1\nLayers=/t/2:/t/3\n");
+        write_file_in(user_dir, "lonly.ini", "[Profile]\nInclude=lbase\n");
+        write_file_in(user_dir, "ltwice.ini", "[Profile]\nInclude=lbase\nInclude=lonly\n");
+        config_init(&c);
+        CHECK(profile_load(&c, "ltop", false) == 0);
+        CHECK(strv_length(c.layers) == 3);
+        if (strv_length(c.layers) == 3) {
+                CHECK_STREQ(c.layers[0], "/t/1");
+                CHECK_STREQ(c.layers[2], "/t/3");
+        }
+        CHECK(profile_set(&c, "Container", "Layers", "/c/1", &cli_origin, &reason) == 0);
+        CHECK(profile_set(&c, "Container", "Layers", "/c/2", &cli_origin, &reason) == 0);
+        CHECK(strv_length(c.layers) == 1 && streq(c.layers[0], "/c/2"));
+        config_free(&c);
+
+        config_init(&c);
+        CHECK(profile_load(&c, "lonly", false) == 0);
+        CHECK(strv_length(c.layers) == 2);
+        config_free(&c);
+        config_init(&c);
+        CHECK(profile_load(&c, "ltwice", false) == 0);
+        CHECK(strv_length(c.layers) == 2);
         config_free(&c);
 }
 
@@ -1164,6 +1216,7 @@ int main(void) {
                 UNIT(mounts_keep_profile_order_and_origins),
                 UNIT(devices),
                 UNIT(environment),
+                UNIT(environment_keep_and_set_of_one_name_the_later_wins),
                 UNIT(security_values),
                 UNIT(capabilities_later_settings_win),
                 UNIT(limits),
@@ -1188,6 +1241,7 @@ int main(void) {
                 UNIT(list_values_keep_their_own_origins),
                 UNIT(capability_origins_follow_adds_and_drops),
                 UNIT(layers_print_under_the_line_that_set_them),
+                UNIT(layers_lines_join_within_a_file_and_replace_across_files),
                 UNIT(man_page_matches_the_key_table),
         };
         int r;

@@ -9,7 +9,6 @@
 #   debian_root              $DEBIAN_ROOT exists (builds it when the cache is empty)
 #   debian_root_with_gcc     ... and has gcc installed (kept in the cache)
 #   require_debian_mirror    skip "machine: ..." unless the mirror answers
-#   host_id uid|gid ID       the host id that ID inside a subid map stands for
 #   debian_cache_remove DIR  remove a tree whose files belong to subordinate ids
 #
 # Environment:
@@ -62,25 +61,6 @@ require_debian_mirror() {
                 [ -n "${TESTS_TMPDIR:-}" ] && echo "$answer" >"$state"
         fi
         [ "$answer" = up ] || skip "machine: no network to the Debian mirror ($url)"
-}
-
-# host_id uid|gid ID: where ID (>= 1) lands in a subid map: 1.. run through
-# the user's subordinate ranges in file order; 0 is the user.
-host_id() {
-        local kind=$1 id=$2 start count
-        if [ "$id" = 0 ]; then
-                id -"${kind:0:1}"
-                return
-        fi
-        id=$((id - 1))
-        while read -r start count; do
-                if [ "$id" -lt "$count" ]; then
-                        echo $((start + id))
-                        return
-                fi
-                id=$((id - count))
-        done < <(subid_ranges "$kind")
-        echo unmapped
 }
 
 # Files of the root belong to subordinate ids: only a namespace that maps

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# The bash completion the build generates (completion/userbox): loaded into
+# a plain bash, its function is called as bash calls it on TAB, with
+# COMP_WORDS and COMP_CWORD set, and what it offers is checked.
+
+COMPLETION=${BUILDDIR:-.}/completion/userbox
+
+# complete_words WORD...: what TAB offers after the words (the last one is
+# the word being completed), one per line, in a bash that loaded nothing
+# but the completion file. USERBOX_PROFILE_PATH is kept for `userbox profiles`.
+complete_words() {
+        [ -r "$COMPLETION" ] || fail "no generated completion at $COMPLETION (make builds it)"
+        # shellcheck disable=SC2016 # expanded by the bash started here
+        env -i PATH="$PATH" HOME="$HOME" USERBOX_PROFILE_PATH="${USERBOX_PROFILE_PATH:-}" \
+                bash --norc --noprofile -c '
+                source "$1" || exit 1
+                shift
+                COMP_WORDS=("$@")
+                COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+                COMP_LINE="$*" COMP_POINT=${#COMP_LINE}
+                _userbox userbox "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" || exit 1
+                printf "%s\n" "${COMPREPLY[@]}" | sort -u' \
+                complete "$COMPLETION" "$USERBOX" "$@"
+}
+
+test_completion_is_registered_for_userbox() {
+        run bash --norc --noprofile -c 'source "$1" && complete -p userbox' complete "$COMPLETION"
+        assert_eq 0 "$STATUS" "sourcing $COMPLETION ($ERR)"
+        assert_eq "complete -F _userbox userbox" "$OUT" "complete -p userbox"
+}
+
+test_completion_of_subcommands_options_and_fixed_values() {
+        assert_eq run "$(complete_words ru)" "userbox ru<TAB>"
+        assert_eq --idmap "$(complete_words run --idm)" "userbox run --idm<TAB>"
+        assert_eq keep-id "$(complete_words run --idmap k)" "userbox run --idmap k<TAB>"
+        assert_eq none "$(complete_words run --net n)" "userbox run --net n<TAB>"
+        assert_eq unconfined "$(complete_words config --seccomp u)" "userbox config --seccomp u<TAB>"
+        assert_eq fuse "$(complete_words run --device fu)" "userbox run --device fu<TAB>"
+        assert_eq CHOWN,SETUID "$(complete_words run --cap-drop CHOWN,SETU)" "userbox run --cap-drop CHOWN,SETU<TAB>"
+        assert_eq NOFILE= "$(complete_words run --limit NOF)" "userbox run --limit NOF<TAB>"
+        # bash splits "--idmap=k" at '=': only what follows is replaced.
+        assert_eq keep-id "$(complete_words run --idmap = k)" "userbox run --idmap=k<TAB>"
+        assert_eq "" "$(complete_words profiles --idm)" "userbox profiles --idm<TAB>: not an option of profiles"
+}
+
+test_completion_of_profile_names_from_userbox_profiles() {
+        local USERBOX_PROFILE_PATH
+        USERBOX_PROFILE_PATH=$(shipped_profiles_dir)
+        assert_eq debian "$(complete_words run -p deb)" "userbox run -p deb<TAB>"
+        assert_eq debian "$(complete_words config --profile deb)" "userbox config --profile deb<TAB>"
+        assert_eq "build
+busybox" "$(complete_words run -p bu)" "userbox run -p bu<TAB>"
+}
+
+test_completion_of_paths_where_a_path_is_expected() {
+        local base
+        base=$(mktemp_dir)
+        mkdir "$base/root-dir" "$base/layer-a" "$base/layer-b"
+        touch "$base/root-file"
+        assert_eq "$base/root-dir" "$(complete_words run -r "$base/root")" "-r: directories only"
+        assert_eq "$base/root-dir" "$(complete_words run "$base/root")" "ROOT: directories only"
+        assert_eq "$base/root-dir
+$base/root-file" "$(complete_words run -b "$base/root")" "-b SRC: any path"
+        # bash splits at ':' too: the second layer is completed on its own.
+        assert_eq "$base/layer-b" "$(complete_words run --layers "$base/layer-a" : "$base/layer-b")" \
+                "--layers A:B<TAB>"
+        assert_contains "$(complete_words run "$base/root-dir" -- bas)" bash "the command after ROOT --"
+}
+
+# Generated from the option table: every option `userbox COMMAND --help`
+# lists is offered, and no other.
+test_completion_offers_exactly_the_options_of_each_subcommand() {
+        local command expected
+        for command in run config profiles unshare cp; do
+                expected=$("$USERBOX" "$command" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' |
+                        sed -E 's/^ +//; s/, / /' | tr ' ' '\n' | sort -u)
+                assert_eq "$expected" "$(complete_words "$command" -)" "options of $command"
+        done
+}
