@@ -8,6 +8,7 @@
 #include <link.h>
 #include <limits.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,11 +37,13 @@ extern char **environ;
 #define SEALS_NEEDED (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 static char exe_path[PATH_MAX];
+static bool exe_path_known;
 
 const char *exe_seal_real_path(void) {
-        if (!exe_path[0]) {
+        if (!exe_path_known) {
                 ssize_t n = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
                 exe_path[n > 0 ? n : 0] = '\0';
+                exe_path_known = true;
         }
         return exe_path;
 }
@@ -53,17 +56,18 @@ static bool exe_is_sealed(int exe_fd) {
 }
 
 /* Who could change the binary from inside a container: the container's
- * root is the user (or, run by root, root), and a file the user owns can
- * be chmod'ed or rewritten through /proc/PID/exe once it is not busy. A
- * binary owned by another user (root, for a system install) that the user
- * cannot write is out of reach already and costs no copy. */
-static bool exe_is_users(int exe_fd) {
+ * root is the user (or, run by root, root), and with --idmap subid the
+ * other ids inside are the user's subordinate ids, whose root has
+ * CAP_FOWNER over their files. Only a binary owned by the host's root
+ * that the user cannot write (a system install) is out of reach of all
+ * of them, and costs no copy. fd may be an O_PATH fd. */
+static bool exe_needs_copy(int exe_fd) {
         char path[64];
         struct stat st;
 
         if (fstat(exe_fd, &st) < 0)
                 return true;
-        if (st.st_uid == getuid() || getuid() == 0)
+        if (st.st_uid != 0 || getuid() == 0)
                 return true;
         snprintf(path, sizeof(path), "/proc/self/fd/%d", exe_fd);
         return access(path, W_OK) == 0;
@@ -137,27 +141,55 @@ static int exe_copy_to_memfd(int exe_fd, int *ret) {
         return 0;
 }
 
+/* A binary that may not be read (mode 0711) cannot be copied; it is fine
+ * when nothing inside could change it. */
+static int exe_unreadable(void) {
+        _cleanup_close_ int fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+
+        if (fd >= 0 && !exe_needs_copy(fd))
+                return 0;
+        return log_error("'%s' may not be read, so userbox cannot run from a sealed copy of it, which a "
+                         "binary you own or may write needs (userbox(1), SECURITY): make it readable, "
+                         "or install userbox owned by root", exe_seal_real_path());
+}
+
 int exe_seal(char **argv) {
         _cleanup_close_ int exe_fd = -1, memfd = -1;
         const char *carried = getenv(EXE_SEAL_PATH_VARIABLE);
         int r;
 
         exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        if (exe_fd < 0 && errno == EACCES) {
+                (void) unsetenv(EXE_SEAL_PATH_VARIABLE);
+                return exe_unreadable();
+        }
         if (exe_fd < 0)
                 return log_errno(-errno, "opening our own binary '/proc/self/exe'");
         if (exe_is_sealed(exe_fd)) {
                 /* The path comes from the launcher that made the copy; the
-                 * command never sees the variable. */
+                 * command never sees the variable. Without it (the copy
+                 * started from /proc/self/exe inside a container), no path
+                 * is known: the memfd's name is none. */
+                exe_path[0] = '\0';
                 if (carried && path_is_absolute(carried) && strlen(carried) < sizeof(exe_path))
                         snprintf(exe_path, sizeof(exe_path), "%s", carried);
+                exe_path_known = true;
                 (void) unsetenv(EXE_SEAL_PATH_VARIABLE);
+                /* ps -C userbox, pgrep and killall find us by our name,
+                 * which the memfd's would replace. */
+                (void) prctl(PR_SET_NAME, path_basename(argv[0]), 0, 0, 0);
                 return 0;
         }
         (void) unsetenv(EXE_SEAL_PATH_VARIABLE);
-        if (!exe_is_users(exe_fd))
+        if (!exe_needs_copy(exe_fd))
                 return 0;
 
         r = exe_copy_to_memfd(exe_fd, &memfd);
+        if (r == -EACCES)
+                return log_error("this system refuses executable memory files (vm.memfd_noexec), so userbox "
+                                 "cannot run from a sealed copy of '%s', which a binary you own or may write "
+                                 "needs (userbox(1), SECURITY): install userbox owned by root",
+                                 exe_seal_real_path());
         if (r < 0)
                 return log_errno(r, "copying '%s' to a sealed memory file", exe_seal_real_path());
         if (setenv(EXE_SEAL_PATH_VARIABLE, exe_seal_real_path(), 1) < 0)
