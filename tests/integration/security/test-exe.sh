@@ -94,3 +94,19 @@ test_exec_of_proc_self_exe_runs_no_helper_of_the_image() {
         [ -e "$root/planted-helper-ran" ] && fail "the image's $dir/userbox-subid was run (status $STATUS: $ERR)"
         return 0
 }
+
+# The sealed copy keeps the launcher's name: ps -C userbox, pgrep and
+# killall find it, not "memfd:userbox".
+test_sealed_launcher_keeps_its_name() {
+        local dir copy pid name
+        dir=$(mktemp_dir)
+        copy=$dir/userbox
+        cp "$USERBOX" "$copy" && chmod 755 "$copy" || fail "copy userbox"
+        "$copy" run "$TEST_ROOT" -- sleep 2 &
+        pid=$!
+        wait_for 5 grep -q "^sleep" /proc/*/comm 2>/dev/null
+        name=$(cat "/proc/$pid/comm")
+        kill "$pid"
+        wait "$pid"
+        assert_eq userbox "$name" "the launcher's name"
+}
