@@ -121,6 +121,64 @@ TEST(user_found_by_name_with_groups) {
         remove_root(root);
 }
 
+TEST(user_groups_listed_twice_count_once) {
+        char *root = make_root();
+        struct lookup l;
+
+        CHECK(root);
+        if (!root)
+                return;
+        write_in_root(root, "etc/passwd", passwd_text);
+        write_in_root(root, "etc/group",
+                      "wheel:x:10:alice\n"
+                      "wheel-again:x:10:alice,alice\n"
+                      "alice:x:1000:alice\n"
+                      "audio:x:29:alice\n");
+        lookup(root, "alice", &l);
+        CHECK(l.r == 0 && l.n_groups == 3);
+        CHECK(has_group(&l, 10) && has_group(&l, 29) && has_group(&l, 1000));
+        lookup_done(&l);
+        remove_root(root);
+}
+
+/* Writes an /etc/group listing alice in n groups besides her primary one
+ * (gid 1000), one line each, in gids from 100000 up. */
+static void write_many_groups(const char *root, size_t n) {
+        _cleanup_free_ char *p = path_join(root, "etc/group");
+        _cleanup_fclose_ FILE *f = p ? fopen(p, "we") : NULL;
+
+        CHECK(f);
+        if (!f)
+                return;
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "g%zu:x:%zu:alice\n", i, 100000 + i);
+}
+
+/* The kernel's limit, exactly: at it the user gets every group (and the
+ * reading, linear, is done well within the alarm of lookup()); one more
+ * is an error rather than an EINVAL from setgroups at the last step. */
+TEST(user_in_more_groups_than_the_kernel_allows_is_refused) {
+        long max = sysconf(_SC_NGROUPS_MAX);
+        char *root = make_root();
+        struct lookup l;
+
+        CHECK(root && max > 0);
+        if (!root || max <= 0)
+                return;
+        write_in_root(root, "etc/passwd", passwd_text);
+        write_many_groups(root, (size_t) max - 1);
+        lookup(root, "alice", &l);
+        CHECK(l.r == 0 && l.n_groups == (size_t) max);
+        CHECK(has_group(&l, 1000) && has_group(&l, 100000) && has_group(&l, (gid_t) (100000 + max - 2)));
+        lookup_done(&l);
+
+        write_many_groups(root, (size_t) max);
+        lookup(root, "alice", &l);
+        CHECK(l.r < 0 && l.groups == NULL);
+        lookup_done(&l);
+        remove_root(root);
+}
+
 TEST(user_numeric_with_and_without_entry) {
         char *root = make_root();
         struct lookup l;
@@ -255,6 +313,8 @@ TEST(user_passwd_oversize_is_refused) {
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(user_found_by_name_with_groups),
+                UNIT(user_groups_listed_twice_count_once),
+                UNIT(user_in_more_groups_than_the_kernel_allows_is_refused),
                 UNIT(user_numeric_with_and_without_entry),
                 UNIT(user_bad_specs_and_unknown_names),
                 UNIT(user_passwd_fifo_fails_without_blocking),
