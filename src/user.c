@@ -233,85 +233,115 @@ static int user_groups(const char *user, gid_t gid, struct gid_list *groups) {
         return 0;
 }
 
-int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **home,
-                 gid_t **groups, size_t *n_groups) {
-        _cleanup_free_ char *user_part = NULL, *passwd = NULL, *group = NULL, *home_copy = NULL;
-        _cleanup_(gid_list_done) struct gid_list list = {};
-        struct passwd_entry pw = {};
-        const char *group_part = NULL;
-        bool numeric_user, numeric_group = false, found;
-        uint32_t id = 0, group_id = UINT32_MAX;
-        char *colon;
-        int r;
+/* NAME or UID, optionally followed by :GROUP or :GID. */
+struct user_spec {
+        char *user;                     /* malloc'd; group points into it */
+        const char *group;              /* NULL when absent */
+        bool numeric_user, numeric_group;
+        uint32_t uid, gid;              /* when numeric */
+};
 
+static void user_spec_done(struct user_spec *u) {
+        free(u->user);
+}
+
+static int user_spec_parse(const char *spec, struct user_spec *ret) {
+        char *colon;
+
+        *ret = (struct user_spec) { .gid = UINT32_MAX };
         if (!spec || !*spec)
                 return log_error("empty user: expected a name or UID[:GID]");
         if (string_has_cc(spec))
                 return log_error("user name with a control character refused");
-        user_part = strdup(spec);
-        if (!user_part)
+        ret->user = strdup(spec);
+        if (!ret->user)
                 return log_errno(-ENOMEM, "user '%s'", spec);
-        colon = strchr(user_part, ':');
+        colon = strchr(ret->user, ':');
         if (colon) {
                 *colon = 0;
-                group_part = colon + 1;
-                if (!*group_part)
+                ret->group = colon + 1;
+                if (!*ret->group)
                         return log_error("user '%s': empty group after ':'", spec);
-                numeric_group = parse_id(group_part, &group_id) >= 0;
+                ret->numeric_group = parse_id(ret->group, &ret->gid) >= 0;
         }
-        if (!*user_part)
+        if (!*ret->user)
                 return log_error("user '%s': empty user name", spec);
-        numeric_user = parse_id(user_part, &id) >= 0;
-        if (!numeric_user && isdigit((unsigned char) user_part[0]))
+        ret->numeric_user = parse_id(ret->user, &ret->uid) >= 0;
+        if (!ret->numeric_user && isdigit((unsigned char) ret->user[0]))
                 return log_error("user '%s': not a valid UID", spec);
+        return 0;
+}
+
+int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identity *ret) {
+        _cleanup_(user_spec_done) struct user_spec u = {};
+        _cleanup_free_ char *passwd = NULL, *group = NULL, *home_copy = NULL;
+        _cleanup_(gid_list_done) struct gid_list list = {};
+        struct passwd_entry pw = {};
+        bool found, set_groups, group_by_name;
+        uint32_t uid, gid;
+        int r;
+
+        r = user_spec_parse(spec, &u);
+        if (r < 0)
+                return r;
+        group_by_name = u.group && !u.numeric_group;
 
         r = user_db_read(rootfd, "passwd", &passwd);
         /* No /etc/passwd at all is fine for a numeric UID (busybox roots). */
-        if (r < 0 && !(r == -ENOENT && numeric_user))
+        if (r < 0 && !(r == -ENOENT && u.numeric_user))
                 return user_db_error(r, "passwd");
-        found = passwd && passwd_find(passwd, numeric_user ? NULL : user_part, id, &pw);
-        if (!found && !numeric_user)
-                return log_error("user '%s' not found in /etc/passwd of the container", user_part);
+        found = passwd && passwd_find(passwd, u.numeric_user ? NULL : u.user, u.uid, &pw);
+        if (!found && !u.numeric_user)
+                return log_error("user '%s' not found in /etc/passwd of the container", u.user);
+        uid = found ? pw.uid : u.uid;
+        /* The user's own identity keeps the host groups it came with (design
+         * §3, "Groups"); another one gets exactly the image's. */
+        set_groups = uid != own_uid;
 
         /* One pass over /etc/group: the gid of a group given by name, and
          * the supplementary groups of a user with an entry, as initgroups()
          * would find them. A UID without an entry gets no supplementary
          * group, so that no host group survives. */
-        if ((group_part && !numeric_group) || found) {
+        if (group_by_name || (found && set_groups)) {
                 r = user_db_read(rootfd, "group", &group);
-                if (r < 0 && !(r == -ENOENT && !(group_part && !numeric_group)))
+                if (r < 0 && !(r == -ENOENT && !group_by_name))
                         return user_db_error(r, "group");
                 if (group) {
-                        r = group_scan(group, found ? pw.name : NULL,
-                                       numeric_group ? NULL : group_part, &group_id, &list);
+                        r = group_scan(group, found && set_groups ? pw.name : NULL,
+                                       group_by_name ? u.group : NULL, &u.gid, &list);
                         if (r < 0)
                                 return log_errno(r, "reading /etc/group of the container");
                 }
-                if (group_part && group_id == UINT32_MAX)
-                        return log_error("group '%s' not found in /etc/group of the container",
-                                         group_part);
+                if (group_by_name && u.gid == UINT32_MAX)
+                        return log_error("group '%s' not found in /etc/group of the container", u.group);
         }
 
-        *uid = found ? pw.uid : id;
-        *gid = group_part ? group_id : found ? pw.gid : id;
-        if (found) {
-                r = user_groups(pw.name, *gid, &list);
+        gid = u.group ? u.gid : found ? pw.gid : uid;
+        if (found && set_groups) {
+                r = user_groups(pw.name, gid, &list);
                 if (r < 0)
                         return r;
-                if (pw.home && *pw.home) {
-                        home_copy = strdup(pw.home);
-                        if (!home_copy)
-                                return log_errno(-ENOMEM, "user '%s'", spec);
-                }
         }
-
-        if (home)
-                *home = TAKE_PTR(home_copy);
-        if (groups)
-                *groups = TAKE_PTR(list.gids);
-        if (n_groups)
-                *n_groups = list.n;
+        if (found && pw.home && *pw.home) {
+                home_copy = strdup(pw.home);
+                if (!home_copy)
+                        return log_errno(-ENOMEM, "user '%s'", spec);
+        }
+        *ret = (struct user_identity) {
+                .uid = uid,
+                .gid = gid,
+                .home = TAKE_PTR(home_copy),
+                .set_groups = set_groups,
+                .groups = TAKE_PTR(list.gids),
+                .n_groups = list.n,
+        };
         return 0;
+}
+
+void user_identity_done(struct user_identity *u) {
+        free(u->home);
+        free(u->groups);
+        *u = (struct user_identity) {};
 }
 
 int user_host_lookup(uid_t uid, char **ret_name, char **ret_home) {
