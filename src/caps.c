@@ -124,7 +124,7 @@ static int caps_set_process(uint64_t keep) {
 }
 
 int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
-               bool setgroups_allowed) {
+               bool set_groups) {
         int last = caps_last_cap(), r;
 
         /* A bit the kernel does not know can be neither dropped nor kept. */
@@ -149,12 +149,8 @@ int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t 
         }
 
         /* Groups before ids: setgroups and setresgid need CAP_SETGID, which
-         * setresuid to a non-zero uid clears. With a single-id map the
-         * parent wrote "deny" to /proc/PID/setgroups (the kernel's condition
-         * for an unprivileged gid_map, so that nobody can shed a group that
-         * denies access, as in 0707 files): setgroups would fail with EPERM,
-         * and the inherited groups stay as they are. */
-        if (setgroups_allowed && setgroups(n_groups, n_groups ? groups : NULL) < 0)
+         * setresuid to a non-zero uid clears. */
+        if (set_groups && setgroups(n_groups, n_groups ? groups : NULL) < 0)
                 return log_errno(-errno, "setgroups to %zu supplementary groups", n_groups);
         if (setresgid(gid, gid, gid) < 0)
                 return log_errno(-errno, "setresgid to %u", (unsigned) gid);

@@ -13,8 +13,9 @@ const char *caps_to_name(int cap);
 int caps_last_cap(void);
 
 /* Right before exec, in the container: reduces the bounding set to keep,
- * switches to uid/gid with the supplementary groups (when setgroups is
- * allowed), leaves permitted = effective = keep for uid 0 and empty for any
- * other uid, inheritable and ambient empty. */
+ * switches to uid/gid, and to the supplementary groups when set_groups
+ * (else the process keeps the ones it has), leaves permitted = effective =
+ * keep for uid 0 and empty for any other uid, inheritable and ambient
+ * empty. */
 int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
-               bool setgroups_allowed);
+               bool set_groups);

@@ -61,8 +61,7 @@ _Noreturn void exec_failed(struct child *child, int r) {
 }
 
 /* The last steps before exec, in the process that becomes the command. */
-static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, const gid_t *groups,
-                                   size_t n_groups, char **env) {
+static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env) {
         const struct config *c = child->config;
         int r;
 
@@ -97,11 +96,15 @@ static _Noreturn void command_exec(struct child *child, uid_t uid, gid_t gid, co
                 child_fail(child, log_errno(r, "loading the seccomp filter"), EXIT_USERBOX_FAILED);
 
         log_step("seccomp filter loaded");
-        r = caps_apply(config_effective_capabilities(c), uid, gid, groups, n_groups,
-                       !child->plan->setgroups_denied);
+        /* Where the map denies setgroups (a single id written directly, or
+         * newgidmap without a subordinate gid: the kernel's and shadow's
+         * condition, so that nobody sheds a group that denies access, as in
+         * 0707 files) the inherited groups stay, as they must. */
+        r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
+                       id->set_groups && !child->plan->setgroups_denied);
         if (r < 0)
-                child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) uid, (unsigned) gid),
-                           EXIT_USERBOX_FAILED);
+                child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) id->uid,
+                                            (unsigned) id->gid), EXIT_USERBOX_FAILED);
 
         /* A change of effective uid clears the parent-death signal: without
          * init this process is the one that must die with the launcher, so
@@ -351,13 +354,12 @@ int container_prepare(struct child *child) {
 _Noreturn void container_main(struct child *child) {
         struct config *c = child->config;
         const char *hostname = container_hostname(c);
-        _cleanup_free_ char *home = NULL;
-        _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_(user_identity_done) struct user_identity id = {
+                .uid = child->plan->inside_uid,
+                .gid = child->plan->inside_gid,
+        };
         _cleanup_close_ int rootfd = -1;
         char **env = NULL;
-        size_t n_groups = 0;
-        uid_t uid = child->plan->inside_uid;
-        gid_t gid = child->plan->inside_gid;
         int r;
 
         r = rootfs_setup(c, child->rootfs, &child->rootfs_state);
@@ -367,33 +369,31 @@ _Noreturn void container_main(struct child *child) {
         /* The mount pivoted into: the container's "/" (close-on-exec). */
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         if (c->user) {
-                r = user_resolve(rootfd, c->user, &uid, &gid, &home, &groups, &n_groups);
+                r = user_resolve(rootfd, c->user, child->plan->inside_uid, &id);
                 if (r >= 0)
-                        r = check_user_mapped(c, child->plan, uid, gid, !isdigit((unsigned char) c->user[0]));
+                        r = check_user_mapped(c, child->plan, id.uid, id.gid,
+                                              !isdigit((unsigned char) c->user[0]));
                 if (r < 0)
                         child_fail(child, r, EXIT_USERBOX_FAILED);
         } else {
-                char spec[16];
-                snprintf(spec, sizeof(spec), "%u", (unsigned) uid);
-                /* Only for HOME: a uid with no passwd entry is fine. */
-                if (user_resolve(rootfd, spec, &uid, &gid, &home, &groups, &n_groups) < 0) {
-                        /* Not an error: forget the message it captured. */
-                        log_set_deferred(true);
-                        free(groups);
-                        groups = NULL;
-                        n_groups = 0;
-                }
-                uid = child->plan->inside_uid;
-                gid = child->plan->inside_gid;
+                /* The user's own identity: the image gives only HOME (a uid
+                 * without an entry is fine); its /etc/group is not read, and
+                 * the user's host groups stay (design §3, "Groups"). */
+                if (user_passwd_lookup(rootfd, id.uid, NULL, &id.home) == -ENOMEM)
+                        child_fail(child, log_errno(-ENOMEM, "looking up the home directory"),
+                                   EXIT_USERBOX_FAILED);
         }
+        /* The host sandbox: the user's own home (read-only), not /root. */
         if (!c->user && child->rootfs->host_sandbox) {
-                free(home);
-                home = strdup(child->rootfs->home ?: "/");
+                free(id.home);
+                id.home = strdup(child->rootfs->home ?: "/");
         }
-        if (!home)
-                home = strdup(uid == 0 ? "/root" : "/");
+        if (!id.home || !*id.home) {
+                free(id.home);
+                id.home = strdup(id.uid == 0 ? "/root" : "/");
+        }
 
-        r = env_build(c, home, hostname, &env);
+        r = env_build(c, id.home, hostname, &env);
         if (r < 0)
                 child_fail(child, log_errno(r, "building the environment"), EXIT_USERBOX_FAILED);
         r = apply_rlimits(c);
@@ -438,6 +438,6 @@ _Noreturn void container_main(struct child *child) {
                 }
         }
         log_step("exec %s", child->argv[0]);
-        command_exec(child, uid, gid, groups, n_groups, env);
+        command_exec(child, &id, env);
 }
 

@@ -2,7 +2,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "syscalls.h"
@@ -139,24 +142,59 @@ static bool member_of(char *members, const char *user) {
         return false;
 }
 
-static int groups_add(gid_t **groups, size_t *n, gid_t gid) {
-        gid_t *l;
+/* The gids a scan of /etc/group collects: appended in amortised constant
+ * time, sorted and made unique once at the end. A hostile image may list
+ * the user in every line of a 4 MiB file: a duplicate check per insertion
+ * would cost seconds of CPU for each launch. */
+struct gid_list {
+        gid_t *gids;
+        size_t n, allocated;
+};
 
-        for (size_t i = 0; i < *n; i++)
-                if ((*groups)[i] == gid)
-                        return 0;
-        l = realloc(*groups, (*n + 1) * sizeof(gid_t));
-        if (!l)
+static int gid_list_add(struct gid_list *l, gid_t gid) {
+        gid_t *gids = array_reserve_one(l->gids, l->n, &l->allocated, sizeof(gid_t));
+
+        if (!gids)
                 return -ENOMEM;
-        l[(*n)++] = gid;
-        *groups = l;
+        gids[l->n++] = gid;
+        l->gids = gids;
         return 0;
+}
+
+static void gid_list_done(struct gid_list *l) {
+        free(l->gids);
+}
+
+static int gid_compare(const void *a, const void *b) {
+        gid_t x = *(const gid_t *) a, y = *(const gid_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
+static void gid_list_sort_unique(struct gid_list *l) {
+        size_t kept = 0;
+
+        if (l->n == 0)
+                return;
+        qsort(l->gids, l->n, sizeof(gid_t), gid_compare);
+        for (size_t i = 1; i < l->n; i++)
+                if (l->gids[i] != l->gids[kept])
+                        l->gids[++kept] = l->gids[i];
+        l->n = kept + 1;
+}
+
+/* The most supplementary groups setgroups() takes: more fails with EINVAL,
+ * which would say nothing of the file that asked for them. */
+static size_t groups_max(void) {
+        long max = sysconf(_SC_NGROUPS_MAX);
+
+        return max > 0 ? (size_t) max : NGROUPS_MAX;
 }
 
 /* Walks /etc/group: the gid of group_name (when not NULL) and the groups
  * that list user as a member (when not NULL). */
 static int group_scan(char *db, const char *user, const char *group_name, gid_t *group_gid,
-                      gid_t **groups, size_t *n_groups) {
+                      struct gid_list *groups) {
         int r;
 
         for (char *line = db, *next; line && *line; line = next) {
@@ -173,7 +211,7 @@ static int group_scan(char *db, const char *user, const char *group_name, gid_t 
                 if (group_name && streq(f[0], group_name))
                         *group_gid = gid;
                 if (user && member_of(f[3], user)) {
-                        r = groups_add(groups, n_groups, gid);
+                        r = gid_list_add(groups, gid);
                         if (r < 0)
                                 return r;
                 }
@@ -181,86 +219,129 @@ static int group_scan(char *db, const char *user, const char *group_name, gid_t 
         return 0;
 }
 
-int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **home,
-                 gid_t **groups, size_t *n_groups) {
-        _cleanup_free_ char *user_part = NULL, *passwd = NULL, *group = NULL, *home_copy = NULL;
-        _cleanup_free_ gid_t *list = NULL;
-        struct passwd_entry pw = {};
-        const char *group_part = NULL;
-        bool numeric_user, numeric_group = false, found;
-        uint32_t id = 0, group_id = UINT32_MAX;
-        size_t n = 0;
-        char *colon;
-        int r;
+/* The groups of a user with a passwd entry, as initgroups() would set
+ * them: the primary gid and each group that lists the user. */
+static int user_groups(const char *user, gid_t gid, struct gid_list *groups) {
+        int r = gid_list_add(groups, gid);
 
+        if (r < 0)
+                return log_errno(r, "user '%s'", user);
+        gid_list_sort_unique(groups);
+        if (groups->n > groups_max())
+                return log_error("user '%s' is in %zu groups in /etc/group of the container, "
+                                 "more than the %zu the kernel allows", user, groups->n, groups_max());
+        return 0;
+}
+
+/* NAME or UID, optionally followed by :GROUP or :GID. */
+struct user_spec {
+        char *user;                     /* malloc'd; group points into it */
+        const char *group;              /* NULL when absent */
+        bool numeric_user, numeric_group;
+        uint32_t uid, gid;              /* when numeric */
+};
+
+static void user_spec_done(struct user_spec *u) {
+        free(u->user);
+}
+
+static int user_spec_parse(const char *spec, struct user_spec *ret) {
+        char *colon;
+
+        *ret = (struct user_spec) { .gid = UINT32_MAX };
         if (!spec || !*spec)
                 return log_error("empty user: expected a name or UID[:GID]");
         if (string_has_cc(spec))
                 return log_error("user name with a control character refused");
-        user_part = strdup(spec);
-        if (!user_part)
+        ret->user = strdup(spec);
+        if (!ret->user)
                 return log_errno(-ENOMEM, "user '%s'", spec);
-        colon = strchr(user_part, ':');
+        colon = strchr(ret->user, ':');
         if (colon) {
                 *colon = 0;
-                group_part = colon + 1;
-                if (!*group_part)
+                ret->group = colon + 1;
+                if (!*ret->group)
                         return log_error("user '%s': empty group after ':'", spec);
-                numeric_group = parse_id(group_part, &group_id) >= 0;
+                ret->numeric_group = parse_id(ret->group, &ret->gid) >= 0;
         }
-        if (!*user_part)
+        if (!*ret->user)
                 return log_error("user '%s': empty user name", spec);
-        numeric_user = parse_id(user_part, &id) >= 0;
-        if (!numeric_user && isdigit((unsigned char) user_part[0]))
+        ret->numeric_user = parse_id(ret->user, &ret->uid) >= 0;
+        if (!ret->numeric_user && isdigit((unsigned char) ret->user[0]))
                 return log_error("user '%s': not a valid UID", spec);
+        return 0;
+}
+
+int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identity *ret) {
+        _cleanup_(user_spec_done) struct user_spec u = {};
+        _cleanup_free_ char *passwd = NULL, *group = NULL, *home_copy = NULL;
+        _cleanup_(gid_list_done) struct gid_list list = {};
+        struct passwd_entry pw = {};
+        bool found, set_groups, group_by_name;
+        uint32_t uid, gid;
+        int r;
+
+        r = user_spec_parse(spec, &u);
+        if (r < 0)
+                return r;
+        group_by_name = u.group && !u.numeric_group;
 
         r = user_db_read(rootfd, "passwd", &passwd);
         /* No /etc/passwd at all is fine for a numeric UID (busybox roots). */
-        if (r < 0 && !(r == -ENOENT && numeric_user))
+        if (r < 0 && !(r == -ENOENT && u.numeric_user))
                 return user_db_error(r, "passwd");
-        found = passwd && passwd_find(passwd, numeric_user ? NULL : user_part, id, &pw);
-        if (!found && !numeric_user)
-                return log_error("user '%s' not found in /etc/passwd of the container", user_part);
+        found = passwd && passwd_find(passwd, u.numeric_user ? NULL : u.user, u.uid, &pw);
+        if (!found && !u.numeric_user)
+                return log_error("user '%s' not found in /etc/passwd of the container", u.user);
+        uid = found ? pw.uid : u.uid;
+        /* The user's own identity keeps the host groups it came with (design
+         * §3, "Groups"); another one gets exactly the image's. */
+        set_groups = uid != own_uid;
 
         /* One pass over /etc/group: the gid of a group given by name, and
          * the supplementary groups of a user with an entry, as initgroups()
          * would find them. A UID without an entry gets no supplementary
          * group, so that no host group survives. */
-        if ((group_part && !numeric_group) || found) {
+        if (group_by_name || (found && set_groups)) {
                 r = user_db_read(rootfd, "group", &group);
-                if (r < 0 && !(r == -ENOENT && !(group_part && !numeric_group)))
+                if (r < 0 && !(r == -ENOENT && !group_by_name))
                         return user_db_error(r, "group");
                 if (group) {
-                        r = group_scan(group, found ? pw.name : NULL,
-                                       numeric_group ? NULL : group_part, &group_id, &list, &n);
+                        r = group_scan(group, found && set_groups ? pw.name : NULL,
+                                       group_by_name ? u.group : NULL, &u.gid, &list);
                         if (r < 0)
                                 return log_errno(r, "reading /etc/group of the container");
                 }
-                if (group_part && group_id == UINT32_MAX)
-                        return log_error("group '%s' not found in /etc/group of the container",
-                                         group_part);
+                if (group_by_name && u.gid == UINT32_MAX)
+                        return log_error("group '%s' not found in /etc/group of the container", u.group);
         }
 
-        *uid = found ? pw.uid : id;
-        *gid = group_part ? group_id : found ? pw.gid : id;
-        if (found) {
-                r = groups_add(&list, &n, *gid);
+        gid = u.group ? u.gid : found ? pw.gid : uid;
+        if (found && set_groups) {
+                r = user_groups(pw.name, gid, &list);
                 if (r < 0)
-                        return log_errno(r, "user '%s'", spec);
-                if (pw.home && *pw.home) {
-                        home_copy = strdup(pw.home);
-                        if (!home_copy)
-                                return log_errno(-ENOMEM, "user '%s'", spec);
-                }
+                        return r;
         }
-
-        if (home)
-                *home = TAKE_PTR(home_copy);
-        if (groups)
-                *groups = TAKE_PTR(list);
-        if (n_groups)
-                *n_groups = n;
+        if (found && pw.home && *pw.home) {
+                home_copy = strdup(pw.home);
+                if (!home_copy)
+                        return log_errno(-ENOMEM, "user '%s'", spec);
+        }
+        *ret = (struct user_identity) {
+                .uid = uid,
+                .gid = gid,
+                .home = TAKE_PTR(home_copy),
+                .set_groups = set_groups,
+                .groups = TAKE_PTR(list.gids),
+                .n_groups = list.n,
+        };
         return 0;
+}
+
+void user_identity_done(struct user_identity *u) {
+        free(u->home);
+        free(u->groups);
+        *u = (struct user_identity) {};
 }
 
 int user_host_lookup(uid_t uid, char **ret_name, char **ret_home) {
@@ -282,7 +363,7 @@ int user_host_group_lookup(const char *name, gid_t *ret) {
         r = user_db_read(rootfd, "group", &db);
         if (r < 0)
                 return r;
-        r = group_scan(db, NULL, name, &gid, NULL, NULL);
+        r = group_scan(db, NULL, name, &gid, NULL);
         if (r < 0)
                 return r;
         if (gid == (gid_t) -1)

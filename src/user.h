@@ -1,15 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
+
+/* What --user names, as the container's /etc/passwd and /etc/group give
+ * it. */
+struct user_identity {
+        uid_t uid;
+        gid_t gid;
+        char *home;             /* the passwd home (malloc'd), or NULL */
+        bool set_groups;        /* false: the command keeps the groups it has */
+        gid_t *groups;          /* set_groups: the supplementary groups (malloc'd) */
+        size_t n_groups;
+};
 
 /* Resolves --user NAME or UID[:GID] with the container's /etc/passwd and
  * /etc/group, read through rootfd (in-root resolution, regular files only,
- * size-capped, never a FIFO). A numeric UID without an entry is allowed.
- * *home is the passwd home (malloc'd) or NULL; *groups the supplementary
- * groups (malloc'd). */
-int user_resolve(int rootfd, const char *spec, uid_t *uid, gid_t *gid, char **home,
-                 gid_t **groups, size_t *n_groups);
+ * size-capped, never a FIFO) in one pass each. A numeric UID without an
+ * entry is allowed and gets no supplementary group. own_uid is the uid
+ * that is the user's own host identity inside: it keeps the groups it
+ * has, so that the user's host groups stay in force. Another uid gets the
+ * groups the image gives it, at most NGROUPS_MAX of them. */
+int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identity *ret);
+void user_identity_done(struct user_identity *u);
 
 /* The host's own /etc/passwd entry for uid: its name and home (malloc'd;
  * either pointer may be NULL). -ENOENT when uid has no line there. userbox
