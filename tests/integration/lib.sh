@@ -18,6 +18,9 @@
 #   mktemp_dir                    print a new temp dir, removed when the run ends
 #   host_mountinfo                the host's mount table, normalised
 #   $USERBOX $TEST_ROOT           the binary; the shared read-only busybox root
+#   $USERBOX_SHIPPED_PROFILES     conf/*.ini copied with an install's modes;
+#                                 USERBOX_PROFILE_PATH is it and an empty
+#                                 $XDG_CONFIG_HOME/userbox
 #   EXIT_USERBOX_FAILED=125 EXIT_CANNOT_EXECUTE=126 EXIT_NOT_FOUND=127
 # and a few conveniences:
 #   require_cmd CMD...            skip "machine: CMD not installed" unless found

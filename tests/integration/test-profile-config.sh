@@ -94,7 +94,7 @@ INI
 test_user_profile_drives_a_container() {
         user_profile_setup
         # shellcheck disable=SC2016 # expanded inside the container
-        XDG_CONFIG_HOME=$CONFIG_HOME run "$USERBOX" run -p dev -- \
+        XDG_CONFIG_HOME=$CONFIG_HOME run env -u USERBOX_PROFILE_PATH "$USERBOX" run -p dev -- \
                 /bin/sh -c 'hostname; pwd; echo "$GREETING"; cat file'
         assert_eq 0 "$STATUS" "run -p dev ($ERR)"
         assert_eq "devbox
@@ -106,7 +106,7 @@ from-the-host" "$OUT"
 test_command_line_overrides_the_user_profile() {
         user_profile_setup
         # shellcheck disable=SC2016 # expanded inside the container
-        XDG_CONFIG_HOME=$CONFIG_HOME run "$USERBOX" run -p dev -H clibox -w / -e GREETING=cli -- \
+        XDG_CONFIG_HOME=$CONFIG_HOME run env -u USERBOX_PROFILE_PATH "$USERBOX" run -p dev -H clibox -w / -e GREETING=cli -- \
                 /bin/sh -c 'hostname; pwd; echo "$GREETING"'
         assert_eq 0 "$STATUS" "run -p dev with options ($ERR)"
         assert_eq "clibox
