@@ -12,6 +12,7 @@
 #include "log.h"
 #include "profile.h"
 #include "rootfs.h"
+#include "self.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -121,6 +122,9 @@ int main(int argc, char **argv) {
                 perror("userbox: prctl(PR_SET_DUMPABLE)");
                 return EXIT_USERBOX_FAILED;
         }
+
+        /* Before anything asks where the profiles or userbox-subid are. */
+        self_locate(NULL);
 
         r = cli_parse(argc, argv, &cli);
         if (r != 0) {

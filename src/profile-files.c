@@ -12,15 +12,9 @@
 #include "log.h"
 #include "profile.h"
 #include "profile-internal.h"
+#include "self.h"
 #include "user.h"
 #include "util.h"
-
-#ifndef PROFILEDIR
-#define PROFILEDIR "/usr/share/userbox/profiles"
-#endif
-#ifndef SYSCONFPROFILEDIR
-#define SYSCONFPROFILEDIR "/etc/userbox"
-#endif
 
 #define PROFILE_MAX_SIZE (1024 * 1024)
 
@@ -139,7 +133,7 @@ int profile_search_path(char ***ret) {
 
                 if (user_xdg_dir("XDG_CONFIG_HOME", ".config", &user) < 0 || (user && strv_push(&l, user) < 0))
                         return -ENOMEM;
-                if (strv_extend(&l, SYSCONFPROFILEDIR) < 0 || strv_extend(&l, PROFILEDIR) < 0)
+                if (strv_extend(&l, self_sysconf_profile_dir()) < 0 || strv_extend(&l, self_profile_dir()) < 0)
                         return -ENOMEM;
         }
         if (!l && !(l = calloc(1, sizeof(char *))))
@@ -253,6 +247,21 @@ static void print_escaped(FILE *f, const char *fmt, ...) {
         fputs(text ?: "?", f);
 }
 
+/* Where a profile was looked for, so that "not found" explains itself. */
+static void print_searched(FILE *f, char **path) {
+        fputs(getenv("USERBOX_PROFILE_PATH") ? "\nsearched (USERBOX_PROFILE_PATH):\n" : "\nsearched, in order:\n", f);
+        for (char **d = path; *d; d++) {
+                struct stat st;
+
+                print_escaped(f, "  %s", *d);
+                if (stat(*d, &st) < 0)
+                        print_escaped(f, "  (%s)", errno == ENOENT ? "missing" : strerror(errno));
+                else if (self_uninstalled() && streq(*d, self_profile_dir()))
+                        fputs("  (the source tree's: this userbox runs from its build directory)", f);
+                fputc('\n', f);
+        }
+}
+
 int profile_list(FILE *f) {
         _cleanup_strv_free_ char **path = NULL;
         unsigned found = 0;
@@ -292,11 +301,8 @@ int profile_list(FILE *f) {
                         found++;
                 }
         }
-        if (!found) {
-                fputs("no profiles in:", f);
-                for (size_t i = 0; path[i]; i++)
-                        print_escaped(f, " %s", path[i]);
-                fputc('\n', f);
-        }
+        if (!found)
+                fputs("no profiles found\n", f);
+        print_searched(f, path);
         return 0;
 }
