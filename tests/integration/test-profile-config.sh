@@ -256,7 +256,7 @@ make_include_chain() {
 
 test_include_chain_limit_is_the_one_userbox_ini_5_gives() {
         local max dir
-        max=$(sed -n 's/^A chain of includes holds at most \([0-9]*\) files$/\1/p' "${SRCDIR:?}/man/userbox.ini.5")
+        max=$(sed -n 's/^A chain of includes holds at most \([0-9]*\) files$/\1/p' "${SRCDIR:?}/man/userbox.ini.5.in")
         [ -n "$max" ] || fail "userbox.ini.5 gives no limit ('A chain of includes holds at most N files')"
         dir=$(mktemp_dir)
         chmod 755 "$dir"

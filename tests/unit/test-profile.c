@@ -1081,7 +1081,7 @@ TEST(layers_print_under_the_line_that_set_them) {
 
 TEST(man_page_matches_the_key_table) {
         const char *top = getenv("top_srcdir") ?: ".";
-        _cleanup_free_ char *man = path_join(top, "man/userbox.ini.5"), *text = NULL, *table = NULL;
+        _cleanup_free_ char *man = path_join(top, "man/userbox.ini.5.in"), *text = NULL, *table = NULL;
         _cleanup_free_ char *documented = NULL;
         size_t size = 0, dsize = 0;
         _cleanup_close_ int fd = open(man, O_RDONLY | O_CLOEXEC);
