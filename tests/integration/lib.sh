@@ -28,6 +28,8 @@
 #   slow                          skip when USERBOX_TESTS_QUICK=1 (heavy workloads)
 #   subid_ranges uid|gid          print "START COUNT" per subordinate range of the user
 #   wait_for SECONDS CMD...       retry CMD every 0.1 s until it succeeds
+#   readme_block TITLE            the lines of the first code block of
+#                                 README.md's section "## TITLE"
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
 
 # Mirrors src/exitcodes.h (used by the test files).
@@ -240,4 +242,13 @@ unwritable_root() {
         read -r gs gc < <(subid_ranges gid)
         unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$1" ||
                 skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+}
+
+readme_block() { # TITLE
+        awk -v t="## $1" '
+                $0 == t { on = 1; next }
+                on && /^## / { exit }
+                on && /^```/ { if (block) exit; block = 1; next }
+                block && NF { print }
+        ' "${SRCDIR:?}/README.md"
 }

@@ -212,3 +212,31 @@ test_installed_man_pages_name_the_prefix_installed_into() {
         assert_contains "$userbox_ini_5" "$prefix/share/userbox/profiles/NAME.ini" "userbox.ini.5"
         assert_not_contains "$userbox_1$userbox_ini_5" "/usr/local" "the pages"
 }
+
+# One name for the Debian root everywhere a user reads one, and the README
+# tells the whole way to it.
+test_readme_pages_and_debian_ini_name_one_debian_root() {
+        local file root comments command
+        root=$(sed -n 's/^Root=//p' "$SRCDIR/conf/debian.ini")
+        assert_eq "~/containers/debian" "$root" "Root= of debian.ini"
+        for file in README.md man/userbox.1.in man/userbox.ini.5.in conf/*.ini; do
+                assert_eq "" "$(grep -n '~/containers/bookworm' "$SRCDIR/$file")" "$file names another root"
+        done
+        assert_eq "mkdir -p ~/containers
+container=lxc userbox unshare -- /usr/sbin/debootstrap --foreign --variant=minbase bookworm $root
+userbox run -p debian -e container=lxc -- /debootstrap/debootstrap --second-stage
+userbox run -t -p debian" "$(readme_block "A Debian root")" "README, A Debian root"
+        # debian.ini says how it is made, with the same commands.
+        comments=$(sed -n 's/^;  *//p' "$SRCDIR/conf/debian.ini" | tr '\n' ' ' | sed 's/\\ *//g')
+        while read -r command; do
+                assert_contains "$comments" "$command" "debian.ini"
+        done < <(readme_block "A Debian root" | sed -n 2,3p)
+}
+
+# .ci/run runs the second command of the quick start; there are two.
+test_readme_quick_start_has_two_commands() {
+        local block
+        block=$(readme_block "Quick start")
+        assert_eq 2 "$(wc -l <<<"$block")" "commands in the quick start: $block"
+        assert_eq "./tests/run --build" "$(sed -n 2p <<<"$block")"
+}
