@@ -5,14 +5,13 @@
  * newuidmap/newgidmap helpers, are in idmap-host.c. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "exe-seal.h"
 #include "idmap-grant.h"
 #include "log.h"
+#include "self.h"
 #include "user.h"
 #include "util.h"
 
@@ -34,29 +33,6 @@ static void subid_answer_reset(struct subid_answer *a) {
         memset(a, 0, sizeof(*a));
         a->helper = helper;
         a->result[0] = a->result[1] = -ENOENT;
-}
-
-/* Next to our own executable first (the build tree, a relocated install),
- * then where configure put it. Our path is the host's, from before a
- * sealed re-exec (exe-seal.c): never one a container chose. */
-static int subid_helper_find(char **ret) {
-        char self[PATH_MAX], *slash;
-
-        snprintf(self, sizeof(self), "%s", exe_seal_real_path());
-        slash = strrchr(self, '/');
-        if (slash) {
-                *slash = '\0';
-                *ret = path_join(self, "userbox-subid");
-                if (!*ret)
-                        return -ENOMEM;
-                if (access(*ret, X_OK) == 0)
-                        return 0;
-                free(*ret);
-        }
-        *ret = strdup(USERBOX_SUBID_PATH);
-        if (!*ret)
-                return -ENOMEM;
-        return access(*ret, X_OK) == 0 ? 0 : -errno;
 }
 
 /* "uid R START COUNT ...": ranges past the id space are clipped or
@@ -295,7 +271,7 @@ int subid_ask(struct subid_answer *a, pid_t *ret_pid) {
 
         memset(a, 0, sizeof(*a));
         a->result[0] = a->result[1] = -ENOENT;
-        r = subid_helper_find(&a->helper);
+        r = self_subid_helper(&a->helper);
         if (r < 0)
                 return r;
         r = subid_cache_setup(&cache, a->helper);

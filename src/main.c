@@ -14,6 +14,7 @@
 #include "profile.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "self.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -147,6 +148,9 @@ int main(int argc, char **argv) {
         /* Only run starts a container whose processes could reach our
          * binary; the other commands run nothing of a root. */
         r = cli.command == CLI_RUN ? exe_seal(argv) : 0;
+        /* Before anything asks where the profiles or userbox-subid are:
+         * the host path, also from inside the sealed copy. */
+        self_locate(exe_seal_real_path());
         if (r >= 0)
                 r = dispatch(&cli);
         cli_free(&cli);

@@ -5,26 +5,80 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "log.h"
 #include "profile.h"
 #include "profile-internal.h"
+#include "self.h"
 #include "user.h"
 #include "util.h"
 
-#ifndef PROFILEDIR
-#define PROFILEDIR "/usr/share/userbox/profiles"
-#endif
-#ifndef SYSCONFPROFILEDIR
-#define SYSCONFPROFILEDIR "/etc/userbox"
-#endif
-
 #define PROFILE_MAX_SIZE (1024 * 1024)
 
-static bool path_needs_root_owner(const char *path) {
-        return startswith(path, "/etc/") || startswith(path, SYSCONFPROFILEDIR "/") ||
-               startswith(path, PROFILEDIR "/");
+/* Whether someone but the owner of st may write it: others, or a group
+ * that holds more than the user (userbox.ini(5), FILE CHECKS). */
+static bool others_may_write(const struct stat *st, int fd, const char *path) {
+        static gid_t private_gid = (gid_t) -1;
+
+        if (st->st_mode & S_IWOTH)
+                return true;
+        if (!(st->st_mode & S_IWGRP))
+                return false;
+        /* With an ACL, the group bits are the mask of its named entries,
+         * which may give other users write access. */
+        if ((fd >= 0 ? fgetxattr(fd, "system.posix_acl_access", NULL, 0)
+                     : getxattr(path, "system.posix_acl_access", NULL, 0)) >= 0)
+                return true;
+        if (st->st_gid == private_gid)
+                return false;
+        if (!user_host_group_is_private(getuid(), st->st_gid))
+                return true;
+        private_gid = st->st_gid;
+        return false;
+}
+
+static bool owner_trusted(const struct stat *st) {
+        return st->st_uid == 0 || st->st_uid == getuid();
+}
+
+/* Whoever may write a directory above a profile may put another file in
+ * its place, so each one up to / must be as safe as the file, as ssh
+ * checks the directories above ~/.ssh. A sticky directory (/tmp) may be
+ * writable by others: there only an entry's owner may rename or remove
+ * it, and that entry is checked in turn. The path is the kernel's for the
+ * file opened: no symlink in it, and it is the file that is read. */
+static int check_directories(int fd, const char *path, char **reason) {
+        char proc[64], dir[PATH_MAX];
+        ssize_t n;
+
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        n = readlink(proc, dir, sizeof(dir) - 1);
+        if (n < 0)
+                return profile_reason(reason, -errno, "%s: %s: %s", path, proc, strerror(errno));
+        dir[n] = '\0';
+        if (dir[0] != '/')
+                return profile_reason(reason, -EINVAL, "%s: not in a directory ('%s')", path, dir);
+        for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+                struct stat st;
+
+                slash[slash == dir] = '\0'; /* the parent; "/" stays "/" */
+                if (lstat(dir, &st) < 0)
+                        return profile_reason(reason, -errno, "%s: directory %s: %s", path, dir, strerror(errno));
+                if (!owner_trusted(&st))
+                        return profile_reason(reason, -EPERM,
+                                              "%s: in %s, owned by uid %u, neither you nor root, refusing it",
+                                              path, dir, (unsigned) st.st_uid);
+                if (!(st.st_mode & S_ISVTX) && others_may_write(&st, -1, dir))
+                        return profile_reason(reason, -EPERM,
+                                              "%s: in %s, writable by group or others, refusing it (chmod go-w %s)",
+                                              path, dir, dir);
+                if (streq(dir, "/"))
+                        break;
+        }
+        return 0;
 }
 
 /* The checks ssh applies to its configuration: a profile decides what a
@@ -45,14 +99,14 @@ int profile_open_file(const char *path, char **ret_text, size_t *ret_size, struc
                 return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return profile_reason(reason, -EINVAL, "%s: not a regular file", path);
-        if (st.st_mode & (S_IWGRP | S_IWOTH))
+        if (others_may_write(&st, fd, path))
                 return profile_reason(reason, -EPERM, "%s: writable by group or others, refusing it (chmod go-w)", path);
-        if (st.st_uid != 0 && st.st_uid != getuid())
+        if (!owner_trusted(&st))
                 return profile_reason(reason, -EPERM, "%s: owned by uid %u, neither you nor root, refusing it",
                                       path, (unsigned) st.st_uid);
-        if (st.st_uid != 0 && path_needs_root_owner(path))
-                return profile_reason(reason, -EPERM, "%s: in a system directory but not owned by root, refusing it",
-                                      path);
+        r = check_directories(fd, path, reason);
+        if (r < 0)
+                return r;
         r = read_full_fd(fd, PROFILE_MAX_SIZE, ret_text, ret_size);
         if (r == -EFBIG)
                 return profile_reason(reason, r, "%s: larger than %d bytes", path, PROFILE_MAX_SIZE);
@@ -79,7 +133,7 @@ int profile_search_path(char ***ret) {
 
                 if (user_xdg_dir("XDG_CONFIG_HOME", ".config", &user) < 0 || (user && strv_push(&l, user) < 0))
                         return -ENOMEM;
-                if (strv_extend(&l, SYSCONFPROFILEDIR) < 0 || strv_extend(&l, PROFILEDIR) < 0)
+                if (strv_extend(&l, self_sysconf_profile_dir()) < 0 || strv_extend(&l, self_profile_dir()) < 0)
                         return -ENOMEM;
         }
         if (!l && !(l = calloc(1, sizeof(char *))))
@@ -218,6 +272,21 @@ static void print_escaped(FILE *f, const char *fmt, ...) {
         fputs(text ?: "?", f);
 }
 
+/* Where a profile was looked for, so that "not found" explains itself. */
+static void print_searched(FILE *f, char **path) {
+        fputs(getenv("USERBOX_PROFILE_PATH") ? "\nsearched (USERBOX_PROFILE_PATH):\n" : "\nsearched, in order:\n", f);
+        for (char **d = path; *d; d++) {
+                struct stat st;
+
+                print_escaped(f, "  %s", *d);
+                if (stat(*d, &st) < 0)
+                        print_escaped(f, "  (%s)", errno == ENOENT ? "missing" : strerror(errno));
+                else if (self_uninstalled() && streq(*d, self_profile_dir()))
+                        fputs("  (the source tree's: this userbox runs from its build directory)", f);
+                fputc('\n', f);
+        }
+}
+
 int profile_list(FILE *f) {
         _cleanup_strv_free_ char **path = NULL;
         unsigned found = 0;
@@ -257,11 +326,8 @@ int profile_list(FILE *f) {
                         found++;
                 }
         }
-        if (!found) {
-                fputs("no profiles in:", f);
-                for (size_t i = 0; path[i]; i++)
-                        print_escaped(f, " %s", path[i]);
-                fputc('\n', f);
-        }
+        if (!found)
+                fputs("no profiles found\n", f);
+        print_searched(f, path);
         return 0;
 }

@@ -24,15 +24,17 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
 int profile_load(struct config *c, const char *name, bool load_default);
 
 /* The search path: $XDG_CONFIG_HOME/userbox (or ~/.config/userbox),
- * SYSCONFPROFILEDIR, PROFILEDIR. Overridable for tests with
- * USERBOX_PROFILE_PATH (colon-separated). */
+ * $(sysconfdir)/userbox, and the shipped profiles (self_profile_dir():
+ * the source tree's conf/ for a binary in its build directory).
+ * Overridable for tests with USERBOX_PROFILE_PATH (colon-separated). */
 int profile_search_path(char ***ret);
 
 /* `userbox config`: the merged configuration as a loadable INI profile, each
  * value commented with its origin. */
 int profile_print(const struct config *c, FILE *f);
 
-/* `userbox profiles`: every profile on the search path. */
+/* `userbox profiles`: every profile on the search path, then the
+ * directories searched. */
 int profile_list(FILE *f);
 
 /* Parses a profile held in memory, named file in messages, with the same

@@ -110,26 +110,41 @@ static int parse_id(const char *s, uint32_t *ret) {
         return 0;
 }
 
-/* Finds the passwd line for name (or for uid when name is NULL). Points
- * into db, which it edits. */
-static bool passwd_find(char *db, const char *name, uid_t uid, struct passwd_entry *ret) {
-        for (char *line = db, *next; line && *line; line = next) {
-                char *f[7];
-                uint32_t id, gid;
-
+/* The next line of n fields of a passwd or group database, from *cursor
+ * on; edits the text in place and moves *cursor past the line. */
+static bool db_next(char **cursor, char **fields, size_t n) {
+        for (char *line = *cursor, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = 0;
                 /* Comments and NIS "+"/"-" lines are not entries. */
-                if (*line == '#' || *line == '+' || *line == '-')
+                if (*line == '#' || *line == '+' || *line == '-' || !split_fields(line, fields, n))
                         continue;
-                if (!split_fields(line, f, 7) || parse_id(f[2], &id) < 0 || parse_id(f[3], &gid) < 0)
-                        continue;
-                if (name ? !streq(f[0], name) : id != uid)
-                        continue;
-                *ret = (struct passwd_entry) { .name = f[0], .uid = id, .gid = gid, .home = f[5] };
+                *cursor = next;
                 return true;
         }
+        *cursor = NULL;
+        return false;
+}
+
+static bool passwd_next(char **cursor, struct passwd_entry *ret) {
+        char *f[7];
+        uint32_t id, gid;
+
+        while (db_next(cursor, f, 7))
+                if (parse_id(f[2], &id) >= 0 && parse_id(f[3], &gid) >= 0) {
+                        *ret = (struct passwd_entry) { .name = f[0], .uid = id, .gid = gid, .home = f[5] };
+                        return true;
+                }
+        return false;
+}
+
+/* Finds the passwd line for name (or for uid when name is NULL). Points
+ * into db, which it edits. */
+static bool passwd_find(char *db, const char *name, uid_t uid, struct passwd_entry *ret) {
+        for (char *cursor = db; passwd_next(&cursor, ret);)
+                if (name ? streq(ret->name, name) : ret->uid == uid)
+                        return true;
         return false;
 }
 
@@ -195,18 +210,13 @@ static size_t groups_max(void) {
  * that list user as a member (when not NULL). */
 static int group_scan(char *db, const char *user, const char *group_name, gid_t *group_gid,
                       struct gid_list *groups) {
+        char *f[4];
         int r;
 
-        for (char *line = db, *next; line && *line; line = next) {
-                char *f[4];
+        for (char *cursor = db; db_next(&cursor, f, 4);) {
                 uint32_t gid;
 
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = 0;
-                if (*line == '#' || *line == '+' || *line == '-')
-                        continue;
-                if (!split_fields(line, f, 4) || parse_id(f[2], &gid) < 0)
+                if (parse_id(f[2], &gid) < 0)
                         continue;
                 if (group_name && streq(f[0], group_name))
                         *group_gid = gid;
@@ -370,6 +380,44 @@ int user_host_group_lookup(const char *name, gid_t *ret) {
                 return -ENOENT;
         *ret = gid;
         return 0;
+}
+
+/* The user-private-group convention (Debian's adduser, useradd with
+ * USERGROUPS_ENAB): the group is named like the user, is the user's
+ * primary group, and has nobody else in it, neither as a primary group
+ * nor as a listed member. */
+bool user_host_group_is_private(uid_t uid, gid_t gid) {
+        _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_free_ char *passwd = NULL, *group = NULL;
+        struct passwd_entry e;
+        const char *name = NULL;
+        bool named = false;
+        char *f[4];
+
+        if (rootfd < 0 || user_db_read(rootfd, "passwd", &passwd) < 0 || user_db_read(rootfd, "group", &group) < 0)
+                return false;
+        for (char *cursor = passwd; passwd_next(&cursor, &e);) {
+                if (e.uid == uid && !name && e.gid == gid)
+                        name = e.name;
+                else if (e.gid == gid)
+                        return false;
+        }
+        if (!name)
+                return false;
+        for (char *cursor = group; db_next(&cursor, f, 4);) {
+                char *save = NULL;
+                uint32_t id;
+
+                if (parse_id(f[2], &id) < 0 || id != gid)
+                        continue;
+                if (!streq(f[0], name))
+                        return false;
+                for (char *m = strtok_r(f[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
+                        if (!streq(m, name))
+                                return false;
+                named = true;
+        }
+        return named;
 }
 
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home) {

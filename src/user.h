@@ -36,6 +36,11 @@ int user_host_lookup(uid_t uid, char **ret_name, char **ret_home);
 /* The gid of the group called name in the host's own /etc/group; -ENOENT
  * when it has no line there. */
 int user_host_group_lookup(const char *name, gid_t *ret);
+/* Whether gid is the private group of the user uid in the host's own
+ * /etc/passwd and /etc/group: named like the user, the user's primary
+ * group, nobody else's primary group and no other member listed. False
+ * when either file does not say so (no NSS, as above). */
+bool user_host_group_is_private(uid_t uid, gid_t gid);
 /* The same as user_host_lookup in the etc/passwd of the tree at rootfd. */
 int user_passwd_lookup(int rootfd, uid_t uid, char **ret_name, char **ret_home);
 

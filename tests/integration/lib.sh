@@ -19,6 +19,9 @@
 #   shipped_profiles_dir          a new temp dir holding conf/*.ini in modes userbox accepts
 #   host_mountinfo                the host's mount table, normalised
 #   $USERBOX $TEST_ROOT           the binary; the shared read-only busybox root
+#   $USERBOX_SHIPPED_PROFILES     conf/*.ini copied with an install's modes;
+#                                 USERBOX_PROFILE_PATH is it and an empty
+#                                 $XDG_CONFIG_HOME/userbox
 #   EXIT_USERBOX_FAILED=125 EXIT_CANNOT_EXECUTE=126 EXIT_NOT_FOUND=127
 # and a few conveniences:
 #   require_cmd CMD...            skip "machine: CMD not installed" unless found
@@ -27,6 +30,8 @@
 #   subid_ranges uid|gid          print "START COUNT" per subordinate range of the user
 #   host_id uid|gid ID            the host id that ID inside a subid map stands for
 #   wait_for SECONDS CMD...       retry CMD every 0.1 s until it succeeds
+#   readme_block TITLE            the lines of the first code block of
+#                                 README.md's section "## TITLE"
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
 
 # Mirrors src/exitcodes.h (used by the test files).
@@ -268,4 +273,13 @@ unwritable_root() {
         read -r gs gc < <(subid_ranges gid)
         unshare --map-root-user --map-users="$su,1,$sc" --map-groups="$gs,1,$gc" chown 5:5 "$1" ||
                 skip "machine: cannot chown into a subordinate uid with unshare --map-users"
+}
+
+readme_block() { # TITLE
+        awk -v t="## $1" '
+                $0 == t { on = 1; next }
+                on && /^## / { exit }
+                on && /^```/ { if (block) exit; block = 1; next }
+                block && NF { print }
+        ' "${SRCDIR:?}/README.md"
 }

@@ -3,7 +3,11 @@
 # The manual pages render cleanly and man/userbox.1 documents exactly the
 # options the binary knows.
 
-man_page() { echo "${SRCDIR:?}/man/$1"; }
+# shellcheck source-path=SCRIPTDIR source=prefix-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/prefix-install.sh"
+
+# The pages as make writes them from man/*.in, and as they are installed.
+man_page() { echo "${BUILDDIR:?}/man/$1"; }
 
 assert_renders_cleanly() { # PAGE
         local page
@@ -191,4 +195,71 @@ test_man_pages_say_when_tty_is_implied_and_what_the_host_sandbox_writes() {
         assert_contains "$sandbox" "Writable are only: the current directory" "userbox.1, HOST SANDBOX"
         assert_contains "$sandbox" "HOME is the user's own home directory" "userbox.1, HOST SANDBOX"
         assert_contains "$(man_section userbox.1 "DOCKER AND PODMAN")" "-v is --verbose." "userbox.1, DOCKER AND PODMAN"
+}
+
+# The value of NAME in src/paths.h, which make writes from the directories
+# the build was configured (or made) with.
+configured_path() {
+        sed -n "s/^#define $1 \"\(.*\)\"\$/\1/p" "${BUILDDIR:?}/src/paths.h"
+}
+
+# The pages name the directories this build uses, not a fixed /usr/local:
+# every @...@ of man/*.in is replaced by make.
+test_man_pages_show_the_configured_directories() {
+        local page text sysconf profiles subid
+        sysconf=$(configured_path USERBOX_SYSCONFPROFILEDIR)
+        profiles=$(configured_path USERBOX_PROFILEDIR)
+        subid=$(configured_path USERBOX_SUBID_PATH)
+        [ -n "$sysconf" ] && [ -n "$profiles" ] && [ -n "$subid" ] ||
+                fail "no directories in $BUILDDIR/src/paths.h"
+        for page in userbox.1 userbox.ini.5; do
+                text=$(sed 's/\\-/-/g' "$(man_page "$page")")
+                assert_eq "" "$(grep -o '@[a-z_]*@' <<<"$text")" "$page: placeholders left"
+                assert_contains "$text" "$sysconf/" "$page: \$(sysconfdir)/userbox"
+                assert_contains "$text" "$profiles/" "$page: the shipped profiles"
+        done
+        text=$(sed 's/\\-/-/g' "$(man_page userbox.1)")
+        assert_contains "$text" "$subid" "userbox.1: userbox-subid"
+}
+
+# Installed into a prefix, the pages name it: not /usr/local.
+test_installed_man_pages_name_the_prefix_installed_into() {
+        local prefix userbox_1 userbox_ini_5
+        prefix=$(prefix_install)
+        userbox_1=$(sed 's/\\-/-/g' "$prefix/share/man/man1/userbox.1") || fail "no installed userbox.1"
+        userbox_ini_5=$(sed 's/\\-/-/g' "$prefix/share/man/man5/userbox.ini.5") || fail "no installed userbox.ini.5"
+        assert_contains "$userbox_1" "$prefix/etc/userbox/*.ini" "userbox.1"
+        assert_contains "$userbox_1" "$prefix/share/userbox/profiles/*.ini" "userbox.1"
+        assert_contains "$userbox_1" "$prefix/libexec/userbox/userbox-subid" "userbox.1"
+        assert_contains "$userbox_ini_5" "$prefix/etc/userbox/NAME.ini" "userbox.ini.5"
+        assert_contains "$userbox_ini_5" "$prefix/share/userbox/profiles/NAME.ini" "userbox.ini.5"
+        assert_not_contains "$userbox_1$userbox_ini_5" "/usr/local" "the pages"
+}
+
+# One name for the Debian root everywhere a user reads one, and the README
+# tells the whole way to it.
+test_readme_pages_and_debian_ini_name_one_debian_root() {
+        local file root comments command
+        root=$(sed -n 's/^Root=//p' "$SRCDIR/conf/debian.ini")
+        assert_eq "~/containers/debian" "$root" "Root= of debian.ini"
+        for file in README.md man/userbox.1.in man/userbox.ini.5.in conf/*.ini; do
+                assert_eq "" "$(grep -n '~/containers/bookworm' "$SRCDIR/$file")" "$file names another root"
+        done
+        assert_eq "mkdir -p ~/containers
+container=lxc userbox unshare -- /usr/sbin/debootstrap --foreign --variant=minbase bookworm $root
+userbox run -p debian -e container=lxc -- /debootstrap/debootstrap --second-stage
+userbox run -t -p debian" "$(readme_block "A Debian root")" "README, A Debian root"
+        # debian.ini says how it is made, with the same commands.
+        comments=$(sed -n 's/^;  *//p' "$SRCDIR/conf/debian.ini" | tr '\n' ' ' | sed 's/\\ *//g')
+        while read -r command; do
+                assert_contains "$comments" "$command" "debian.ini"
+        done < <(readme_block "A Debian root" | sed -n 2,3p)
+}
+
+# .ci/run runs the second command of the quick start; there are two.
+test_readme_quick_start_has_two_commands() {
+        local block
+        block=$(readme_block "Quick start")
+        assert_eq 2 "$(wc -l <<<"$block")" "commands in the quick start: $block"
+        assert_eq "./tests/run --build" "$(sed -n 2p <<<"$block")"
 }

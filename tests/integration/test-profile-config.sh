@@ -106,7 +106,7 @@ INI
 test_user_profile_drives_a_container() {
         user_profile_setup
         # shellcheck disable=SC2016 # expanded inside the container
-        XDG_CONFIG_HOME=$CONFIG_HOME run "$USERBOX" run -p dev -- \
+        XDG_CONFIG_HOME=$CONFIG_HOME run env -u USERBOX_PROFILE_PATH "$USERBOX" run -p dev -- \
                 /bin/sh -c 'hostname; pwd; echo "$GREETING"; cat file'
         assert_eq 0 "$STATUS" "run -p dev ($ERR)"
         assert_eq "devbox
@@ -118,7 +118,7 @@ from-the-host" "$OUT"
 test_command_line_overrides_the_user_profile() {
         user_profile_setup
         # shellcheck disable=SC2016 # expanded inside the container
-        XDG_CONFIG_HOME=$CONFIG_HOME run "$USERBOX" run -p dev -H clibox -w / -e GREETING=cli -- \
+        XDG_CONFIG_HOME=$CONFIG_HOME run env -u USERBOX_PROFILE_PATH "$USERBOX" run -p dev -H clibox -w / -e GREETING=cli -- \
                 /bin/sh -c 'hostname; pwd; echo "$GREETING"'
         assert_eq 0 "$STATUS" "run -p dev with options ($ERR)"
         assert_eq "clibox
@@ -268,7 +268,7 @@ make_include_chain() {
 
 test_include_chain_limit_is_the_one_userbox_ini_5_gives() {
         local max dir
-        max=$(sed -n 's/^A chain of includes holds at most \([0-9]*\) files$/\1/p' "${SRCDIR:?}/man/userbox.ini.5")
+        max=$(sed -n 's/^A chain of includes holds at most \([0-9]*\) files$/\1/p' "${SRCDIR:?}/man/userbox.ini.5.in")
         [ -n "$max" ] || fail "userbox.ini.5 gives no limit ('A chain of includes holds at most N files')"
         dir=$(mktemp_dir)
         chmod 755 "$dir"

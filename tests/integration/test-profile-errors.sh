@@ -52,13 +52,13 @@ unsafe_profile_dir() {
         echo "$dir"
 }
 
-test_group_writable_profile_is_refused() {
+test_profile_writable_by_others_is_refused() {
         local dir
         dir=$(unsafe_profile_dir)
-        cp "$dir/ok.ini" "$dir/gw.ini"
-        chmod 664 "$dir/gw.ini"
-        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" config --no-default-profile -p "$dir/gw.ini"
-        assert_eq "userbox: $dir/gw.ini: writable by group or others, refusing it (chmod go-w)" "$ERR"
+        cp "$dir/ok.ini" "$dir/ow.ini"
+        chmod 646 "$dir/ow.ini"
+        assert_status "$EXIT_USERBOX_FAILED" "$USERBOX" config --no-default-profile -p "$dir/ow.ini"
+        assert_eq "userbox: $dir/ow.ini: writable by group or others, refusing it (chmod go-w)" "$ERR"
 }
 
 test_fifo_profile_is_refused_without_hanging() {

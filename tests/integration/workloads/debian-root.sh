@@ -18,7 +18,8 @@
 
 WORKLOADS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORKLOADS_SRCDIR=${SRCDIR:-$(cd "$WORKLOADS_DIR/../../.." && pwd)}
-DEBIAN_PROFILE=$WORKLOADS_SRCDIR/conf/debian.ini
+# tests/run's copy: the checkout's own file may be group-writable.
+DEBIAN_PROFILE=${USERBOX_SHIPPED_PROFILES:-$WORKLOADS_SRCDIR/conf}/debian.ini
 DEBIAN_CACHE=${USERBOX_TEST_CACHE:-$HOME/.cache/userbox-tests}
 DEBIAN_ROOT=$DEBIAN_CACHE/bookworm
 DEBIAN_SUITE=bookworm

@@ -106,7 +106,7 @@ test_apt_fails_under_a_single_id_map_and_the_documentation_says_why() {
         # apt's own words: it cannot become _apt (uid 42), no id but 0 exists.
         assert_contains "$ERR" "_apt" "apt's error names _apt"
         # The documentation of single says why and points to subid.
-        section=$(sed -n '/^\.B single$/,/^\.TP/p' "$WORKLOADS_SRCDIR/man/userbox.1")
+        section=$(sed -n '/^\.B single$/,/^\.TP/p' "$WORKLOADS_SRCDIR/man/userbox.1.in")
         assert_contains "$section" "subid" "userbox(1) on --idmap single"
         # shellcheck disable=SC2016 # a Markdown code span, not a command
         assert_contains "$(grep -F '`single`' "$WORKLOADS_SRCDIR/README.md")" "_apt" "README on single"
