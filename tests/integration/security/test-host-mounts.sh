@@ -20,8 +20,10 @@ late_mount() {
         shift 2
         ctl=$(mktemp -d "${TESTS_TMPDIR:-/tmp}/ctl.XXXXXX") || exit 1
         mkfifo "$ctl/to" "$ctl/from" || exit 1
-        # From / in the host sandbox: no current directory is bound in.
-        (cd / && exec "$USERBOX" run --idmap single -i "$@" -- /bin/sh -c '
+        # From / in the host sandbox: no current directory is bound in. No
+        # profile: in this namespace / and /tmp belong to an unmapped id,
+        # which no profile's directories may (userbox.ini(5), FILE CHECKS).
+        (cd / && exec "$USERBOX" run --no-default-profile --idmap single -i "$@" -- /bin/sh -c '
                 echo ready
                 read -r go
                 if [ -e "$1/marker" ]; then echo "marker: seen"; else echo "marker: absent"; fi
