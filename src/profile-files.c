@@ -81,6 +81,33 @@ static int check_directories(int fd, const char *path, char **reason) {
         return 0;
 }
 
+/* A regular file that only the user or root may have written or put in
+ * place. fd may be an O_PATH fd: the ACL is then read by path. */
+static int check_trusted(int fd, const char *path, struct stat *st, char **reason) {
+        char proc[64];
+
+        if (fstat(fd, st) < 0)
+                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
+        if (!S_ISREG(st->st_mode))
+                return profile_reason(reason, -EINVAL, "%s: not a regular file", path);
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        if (others_may_write(st, -1, proc))
+                return profile_reason(reason, -EPERM, "%s: writable by group or others, refusing it (chmod go-w)", path);
+        if (!owner_trusted(st))
+                return profile_reason(reason, -EPERM, "%s: owned by uid %u, neither you nor root, refusing it",
+                                      path, (unsigned) st->st_uid);
+        return check_directories(fd, path, reason);
+}
+
+int profile_file_trusted(const char *path, char **reason) {
+        _cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0)
+                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
+        return check_trusted(fd, path, &st, reason);
+}
+
 /* The checks ssh applies to its configuration: a profile decides what a
  * container may see, so nobody but its owner (or root) may have written it. */
 int profile_open_file(const char *path, char **ret_text, size_t *ret_size, struct file_id *ret_id, char **reason) {
@@ -95,16 +122,7 @@ int profile_open_file(const char *path, char **ret_text, size_t *ret_size, struc
                         return profile_reason(reason, -ELOOP, "%s: is a symbolic link, refusing it", path);
                 return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
         }
-        if (fstat(fd, &st) < 0)
-                return profile_reason(reason, -errno, "%s: %s", path, strerror(errno));
-        if (!S_ISREG(st.st_mode))
-                return profile_reason(reason, -EINVAL, "%s: not a regular file", path);
-        if (others_may_write(&st, fd, path))
-                return profile_reason(reason, -EPERM, "%s: writable by group or others, refusing it (chmod go-w)", path);
-        if (!owner_trusted(&st))
-                return profile_reason(reason, -EPERM, "%s: owned by uid %u, neither you nor root, refusing it",
-                                      path, (unsigned) st.st_uid);
-        r = check_directories(fd, path, reason);
+        r = check_trusted(fd, path, &st, reason);
         if (r < 0)
                 return r;
         r = read_full_fd(fd, PROFILE_MAX_SIZE, ret_text, ret_size);

@@ -64,3 +64,8 @@ void profile_keys_print(FILE *f);
 /* The line recorded in a setting's origin when it came from the command
  * line (its file is NULL; line 0 with file NULL means "never set"). */
 #define PROFILE_LINE_COMMAND_LINE UINT32_MAX
+
+/* Whether nobody but the user or root may have written the regular file
+ * at path or put it there (the checks of a profile file, userbox.ini(5),
+ * FILE CHECKS): 0, or -errno with *reason (malloc'd) saying why not. */
+int profile_file_trusted(const char *path, char **reason);

@@ -6,6 +6,8 @@
 #include <limits.h>
 
 #include "paths.h"
+#include "log.h"
+#include "profile.h"
 #include "self.h"
 #include "util.h"
 
@@ -44,11 +46,18 @@ const char *self_sysconf_profile_dir(void) {
 
 int self_subid_helper(char **ret) {
         if (self.dir[0]) {
+                _cleanup_free_ char *reason = NULL;
+
                 *ret = path_join(self.dir, "userbox-subid");
                 if (!*ret)
                         return -ENOMEM;
-                if (access(*ret, X_OK) == 0)
+                /* It runs as the user: one beside a copy of userbox in a
+                 * directory others may write (/tmp) must be the user's own,
+                 * as a profile there must. */
+                if (access(*ret, X_OK) == 0 && profile_file_trusted(*ret, &reason) >= 0)
                         return 0;
+                if (reason)
+                        log_warning("ignoring %s", reason);
                 free(*ret);
         }
         *ret = strdup(USERBOX_SUBID_PATH);

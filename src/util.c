@@ -391,11 +391,18 @@ unsigned string_distance(const char *a, const char *b) {
 
 const char *string_closest(const char *word, const char *const *candidates, size_t n) {
         const char *best = NULL;
+        size_t length = strlen(word), limit = 1 + length / 4;
         unsigned best_distance = UINT_MAX;
 
         for (size_t i = 0; i < n; i++) {
+                size_t other;
                 unsigned d;
                 if (!candidates[i])
+                        continue;
+                /* The distance is at least the difference in length: a
+                 * word of 100,000 characters costs nothing against names. */
+                other = strlen(candidates[i]);
+                if ((other > length ? other - length : length - other) > limit)
                         continue;
                 d = string_distance(word, candidates[i]);
                 if (d < best_distance) {
@@ -403,7 +410,7 @@ const char *string_closest(const char *word, const char *const *candidates, size
                         best = candidates[i];
                 }
         }
-        return best && best_distance <= 1 + strlen(word) / 4 ? best : NULL;
+        return best && best_distance <= limit ? best : NULL;
 }
 
 int split_command_line(const char *s, char ***ret) {

@@ -105,3 +105,17 @@ searched (USERBOX_PROFILE_PATH):
         assert_contains "$OUT" "searched, in order:
   $config/userbox  (missing)"
 }
+
+# userbox-subid beside a copy of userbox runs as the user: one that others
+# may have written (here: anyone may write it) is not run, and says so.
+test_helper_beside_the_binary_that_others_may_write_is_not_run() {
+        require_subid
+        local dir
+        dir=$(mktemp_dir)
+        cp "$USERBOX" "$dir/userbox" || fail "copy userbox"
+        printf '#!/bin/sh\ntouch %s/planted-ran\nexit 1\n' "$dir" >"$dir/userbox-subid"
+        chmod 777 "$dir/userbox-subid"
+        run env XDG_CACHE_HOME="$dir/cache" "$dir/userbox" run --no-default-profile --idmap auto -- true
+        [ -e "$dir/planted-ran" ] && fail "a userbox-subid anyone may write was run"
+        assert_contains "$ERR" "ignoring $dir/userbox-subid: writable by group or others" "the warning"
+}
