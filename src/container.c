@@ -369,7 +369,7 @@ _Noreturn void container_main(struct child *child) {
         /* The mount pivoted into: the container's "/" (close-on-exec). */
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         if (c->user) {
-                r = user_resolve(rootfd, c->user, child->plan->inside_uid, &id);
+                r = user_resolve(rootfd, c->user, child->plan->inside_uid, child->plan->inside_gid, &id);
                 if (r >= 0)
                         r = check_user_mapped(c, child->plan, id.uid, id.gid,
                                               !isdigit((unsigned char) c->user[0]));

@@ -282,7 +282,7 @@ static int user_spec_parse(const char *spec, struct user_spec *ret) {
         return 0;
 }
 
-int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identity *ret) {
+int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, struct user_identity *ret) {
         _cleanup_(user_spec_done) struct user_spec u = {};
         _cleanup_free_ char *passwd = NULL, *group = NULL, *home_copy = NULL;
         _cleanup_(gid_list_done) struct gid_list list = {};
@@ -326,7 +326,7 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identi
                         return log_error("group '%s' not found in /etc/group of the container", u.group);
         }
 
-        gid = u.group ? u.gid : found ? pw.gid : uid;
+        gid = u.group ? u.gid : found ? pw.gid : uid == own_uid ? own_gid : uid;
         if (found && set_groups) {
                 r = user_groups(pw.name, gid, &list);
                 if (r < 0)

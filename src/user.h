@@ -19,11 +19,12 @@ struct user_identity {
 /* Resolves --user NAME or UID[:GID] with the container's /etc/passwd and
  * /etc/group, read through rootfd (in-root resolution, regular files only,
  * size-capped, never a FIFO) in one pass each. A numeric UID without an
- * entry is allowed and gets no supplementary group. own_uid is the uid
- * that is the user's own host identity inside: it keeps the groups it
- * has, so that the user's host groups stay in force. Another uid gets the
- * groups the image gives it, at most NGROUPS_MAX of them. */
-int user_resolve(int rootfd, const char *spec, uid_t own_uid, struct user_identity *ret);
+ * entry is allowed and gets no supplementary group. own_uid and own_gid
+ * are the user's own host identity inside: that uid keeps the groups it
+ * has, so that the user's host groups stay in force, and without an entry
+ * or a group given it keeps own_gid. Another uid gets the groups the
+ * image gives it, at most NGROUPS_MAX of them. */
+int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, struct user_identity *ret);
 void user_identity_done(struct user_identity *u);
 
 /* The host's own /etc/passwd entry for uid: its name and home (malloc'd;

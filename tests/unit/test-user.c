@@ -79,7 +79,7 @@ static void lookup_as(const char *root, const char *spec, uid_t own_uid, struct 
 
         *l = (struct lookup) { .id = { .uid = 4242, .gid = 4242 } };
         alarm(5); /* a FIFO must never block: fail loudly instead of hanging */
-        l->r = user_resolve(fd, spec, own_uid, &l->id);
+        l->r = user_resolve(fd, spec, own_uid, 77777, &l->id);
         alarm(0);
 }
 
@@ -217,6 +217,10 @@ TEST(user_own_identity_keeps_its_groups) {
         lookup_done(&l);
         lookup_as(root, "1234", 1000, &l);
         CHECK(l.r == 0 && l.id.set_groups && l.id.n_groups == 0);
+        lookup_done(&l);
+        /* The own uid without an entry keeps the own gid, not its number. */
+        lookup_as(root, "4321", 4321, &l);
+        CHECK(l.r == 0 && l.id.uid == 4321 && l.id.gid == 77777 && !l.id.set_groups);
         lookup_done(&l);
 
         /* A group file the own identity does not need cannot stop it. */
