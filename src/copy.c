@@ -10,58 +10,15 @@
 #include <stdio.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 
 #include "copy.h"
+#include "copy-internal.h"
 #include "log.h"
 #include "syscalls.h"
 #include "util.h"
-
-void copy_request_done(struct copy_request *r) {
-        free(r->root);
-        free(r->source);
-        free(r->destination);
-}
-
-/* ROOT:/PATH: the first ":/" splits; ROOT must be non-empty. */
-static int split_root_path(const char *arg, char **root, char **path) {
-        const char *sep = strstr(arg, ":/");
-        if (!sep || sep == arg)
-                return 0;
-        *root = strndup(arg, (size_t) (sep - arg));
-        *path = strdup(sep + 1);
-        if (!*root || !*path)
-                return -ENOMEM;
-        return 1;
-}
-
-int copy_parse(const char *src, const char *dst, bool archive, struct copy_request *ret) {
-        _cleanup_free_ char *r1 = NULL, *p1 = NULL, *r2 = NULL, *p2 = NULL;
-        int a = split_root_path(src, &r1, &p1);
-        int b = split_root_path(dst, &r2, &p2);
-
-        if (a < 0 || b < 0)
-                return -ENOMEM;
-        if (a == b)
-                return log_error("cp: exactly one of SRC and DST must be ROOT:/PATH (got '%s' and '%s')", src, dst);
-        memset(ret, 0, sizeof(*ret));
-        ret->archive = archive;
-        ret->into_root = b;
-        if (b) {
-                ret->root = TAKE_PTR(r2);
-                ret->source = strdup(src);
-                ret->destination = TAKE_PTR(p2);
-        } else {
-                ret->root = TAKE_PTR(r1);
-                ret->source = TAKE_PTR(p1);
-                ret->destination = strdup(dst);
-        }
-        if (!ret->source || !ret->destination) {
-                copy_request_done(ret);
-                return -ENOMEM;
-        }
-        return 0;
-}
 
 static int copy_data(int from, int to) {
         for (;;) {
@@ -92,6 +49,11 @@ struct copy_context {
         dev_t top_dev;
         ino_t top_ino;
         int dst_top;            /* the directory the copy's top entry is made in */
+        /* The top entry as the user names it, and the length of its name in
+         * dst_top: a destination's path, for messages, is shown_dst
+         * followed by its dst_rel past that name. */
+        const char *shown_dst;
+        size_t top_name_len;
         struct copied_inode *inodes;
         size_t n_inodes, n_slots; /* n_slots: a power of two, or 0 */
 };
@@ -185,8 +147,7 @@ static int copy_xattrs(int from, int to) {
 
 static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
                       const char *dst_name, const char *dst_rel, const char *shown);
-static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, int from, int to,
-                         const char *shown);
+static int copy_metadata(int from, int to, const struct stat *st, const char *shown);
 
 /* The directory's entries, then its own metadata (archive), with the
  * directories already open: its times would change while entries go in,
@@ -237,59 +198,137 @@ static int copy_directory_contents(struct copy_context *ctx, int src_dir, const 
                         break;
         }
         if (r >= 0 && ctx->archive)
-                r = copy_metadata(dst_dir, dst_name, dir_st, dirfd(d), to, shown);
+                r = copy_metadata(dirfd(d), to, dir_st, shown);
         closedir(d);
         return r;
 }
 
-/* Owner, mode, extended attributes (when both fds are given: regular
- * files and directories) and times, in that order: chown clears set-id
- * bits and file capabilities, which come back after it. */
-static int copy_metadata(int dst_dir, const char *dst_name, const struct stat *st, int from, int to,
-                         const char *shown) {
+/* Owner, mode, extended attributes and times of a file or directory cp
+ * created or opened, each through its fd, never through its name: by then
+ * the name may be a symlink that a running container swapped in, and one
+ * followed from a host directory reaches the host's files (the image
+ * would choose the mode of a file the user owns). In that order: chown
+ * clears set-id bits and file capabilities, which come back after it. */
+static int copy_metadata(int from, int to, const struct stat *st, const char *shown) {
+        struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+        if (fchown(to, st->st_uid, st->st_gid) < 0)
+                return log_errno(-errno, "cp: setting the owner of the copy of '%s' to %u:%u", shown,
+                                 (unsigned) st->st_uid, (unsigned) st->st_gid);
+        if (fchmod(to, st->st_mode & 07777) < 0)
+                return log_errno(-errno, "cp: setting the mode of the copy of '%s'", shown);
+        if (copy_xattrs(from, to) < 0)
+                return log_errno(-ENOMEM, "cp: copying the extended attributes of '%s'", shown);
+        if (futimens(to, times) < 0)
+                return log_errno(-errno, "cp: setting the times of the copy of '%s'", shown);
+        return 0;
+}
+
+/* A symbolic link or a special file cp made cannot be opened for that (a
+ * link has no mode; a FIFO's open could block, a socket's fails): owner
+ * and times are set by name without following a link, and the mode was
+ * given when it was made. */
+static int copy_metadata_unopened(int dst_dir, const char *dst_name, const struct stat *st, const char *shown) {
         struct timespec times[2] = { st->st_atim, st->st_mtim };
 
         if (fchownat(dst_dir, dst_name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return log_errno(-errno, "cp: setting the owner of the copy of '%s' to %u:%u", shown,
                                  (unsigned) st->st_uid, (unsigned) st->st_gid);
-        if (!S_ISLNK(st->st_mode) && fchmodat(dst_dir, dst_name, st->st_mode & 07777, 0) < 0)
-                return log_errno(-errno, "cp: setting the mode of the copy of '%s'", shown);
-        if (from >= 0 && to >= 0 && copy_xattrs(from, to) < 0)
-                return log_errno(-ENOMEM, "cp: copying the extended attributes of '%s'", shown);
         if (utimensat(dst_dir, dst_name, times, AT_SYMLINK_NOFOLLOW) < 0)
                 return log_errno(-errno, "cp: setting the times of the copy of '%s'", shown);
         return 0;
 }
 
-static int copy_regular(int src_dir, const char *src_name, const struct stat *st, int dst_dir,
-                        const char *dst_name, bool archive, const char *shown) {
-        /* O_NONBLOCK and the fstat below: the entry may have been replaced
-         * by a fifo or a device since it was looked at (a running container
-         * can do that), and opening those blocks or has effects. */
-        _cleanup_close_ int from = openat(src_dir, src_name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-                                          (archive ? O_NOFOLLOW : 0));
+/* What a file type is called in messages. */
+static const char *file_type_name(mode_t mode) {
+        static const struct {
+                mode_t type;
+                const char *name;
+        } names[] = {
+                { S_IFIFO, "a FIFO" },
+                { S_IFSOCK, "a socket" },
+                { S_IFCHR, "a character device" },
+                { S_IFBLK, "a block device" },
+                { S_IFDIR, "a directory" },
+                { S_IFLNK, "a symbolic link" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if ((mode & S_IFMT) == names[i].type)
+                        return names[i].name;
+        return "not a regular file";
+}
+
+/* openat() with O_NONBLOCK, so that a FIFO put where a regular file was
+ * cannot stall the copy (a running container can do that at any time).
+ * O_NONBLOCK also makes the open of a file that another program holds a
+ * lease on fail at once: that wait is done here instead, as a blocking
+ * open would, until the holder lets go or the kernel breaks the lease
+ * (fs.lease-break-time); a signal ends it. */
+static int open_nonblocking(int dir, const char *name, int flags, mode_t mode) {
+        for (;;) {
+                int fd = openat(dir, name, flags | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, mode);
+
+                if (fd >= 0)
+                        return fd;
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                (void) nanosleep(&(struct timespec) { .tv_nsec = 20 * 1000 * 1000 }, NULL);
+        }
+}
+
+/* The destination of a regular file: created, or an existing regular file
+ * emptied. Anything else is refused (a FIFO that the image planted at
+ * /etc/passwd would block the copy for ever, a device would be written
+ * to); the type is checked before the open, and again on the fd, since a
+ * running container can swap the entry in between. O_NOFOLLOW: a symlink
+ * planted there is not written through. */
+static int open_destination(const struct copy_context *ctx, int dst_dir, const char *dst_name,
+                            const char *dst_rel, mode_t mode) {
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+
+        if (fstatat(dst_dir, dst_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode)) {
+                fd = open_nonblocking(dst_dir, dst_name, O_WRONLY | O_CREAT | O_NOFOLLOW, mode);
+                if (fd < 0 && fd != -ELOOP)
+                        return log_errno(fd, "cp: creating '%s%s'", ctx->shown_dst, dst_rel + ctx->top_name_len);
+                if (fd >= 0 && fstat(fd, &st) < 0)
+                        return log_errno(-errno, "cp: '%s%s'", ctx->shown_dst, dst_rel + ctx->top_name_len);
+                if (fd < 0)
+                        st.st_mode = S_IFLNK;
+        }
+        if (!S_ISREG(st.st_mode))
+                return log_error("cp: '%s%s' is %s: only a regular file is written over%s",
+                                 ctx->shown_dst, dst_rel + ctx->top_name_len, file_type_name(st.st_mode),
+                                 S_ISLNK(st.st_mode) ? ", never through a link" : "");
+        if (ftruncate(fd, 0) < 0)
+                return log_errno(-errno, "cp: emptying '%s%s'", ctx->shown_dst, dst_rel + ctx->top_name_len);
+        return TAKE_FD(fd);
+}
+
+static int copy_regular(const struct copy_context *ctx, int src_dir, const char *src_name,
+                        const struct stat *st, int dst_dir, const char *dst_name, const char *dst_rel,
+                        const char *shown) {
+        /* The fstat below: the entry may have been replaced by a FIFO or a
+         * device since it was looked at. */
+        _cleanup_close_ int from = open_nonblocking(src_dir, src_name, O_RDONLY | (ctx->archive ? O_NOFOLLOW : 0), 0);
         _cleanup_close_ int to = -1;
         struct stat now;
         int r;
 
         if (from < 0)
-                return log_errno(-errno, "cp: opening '%s'", shown);
+                return log_errno(from, "cp: opening '%s'", shown);
         if (fstat(from, &now) < 0)
                 return log_errno(-errno, "cp: '%s'", shown);
         if (!S_ISREG(now.st_mode) || now.st_dev != st->st_dev || now.st_ino != st->st_ino)
                 return log_error("cp: '%s' changed while it was being copied", shown);
-        /* O_NOFOLLOW: a symlink planted at the destination is not written
-         * through. */
-        to = openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
-                    st->st_mode & 0777);
-        if (to < 0 && errno == ELOOP)
-                return log_error("cp: the destination of '%s' is a symbolic link: not written through", shown);
+        to = open_destination(ctx, dst_dir, dst_name, dst_rel, st->st_mode & 0777);
         if (to < 0)
-                return log_errno(-errno, "cp: creating the copy of '%s'", shown);
+                return to;
         r = copy_data(from, to);
         if (r < 0)
                 return log_errno(r, "cp: copying '%s'", shown);
-        return archive ? copy_metadata(dst_dir, dst_name, st, from, to, shown) : 0;
+        return ctx->archive ? copy_metadata(from, to, st, shown) : 0;
 }
 
 /* Another name of an inode already copied: a link to its copy. The copy's
@@ -332,13 +371,32 @@ static int link_copy(const struct copy_context *ctx, const struct copied_inode *
         return log_errno(-errno, "cp: linking the copy of '%s' to '%s'", shown, first->path);
 }
 
+/* A FIFO, a socket or a whiteout as what it is (cp -a). The mode is given to mknodat
+ * whole (the umask would take bits away): a chmod after it would go by
+ * name, and the name could be a link by then. */
+static int make_special(int dst_dir, const char *dst_name, const struct stat *st, const char *shown) {
+        mode_t umask_before = umask(0);
+        int r = mknodat(dst_dir, dst_name, st->st_mode, st->st_rdev) < 0 ? -errno : 0;
+
+        umask(umask_before);
+        if (r < 0)
+                return log_errno(r, "cp: creating %s for '%s'", file_type_name(st->st_mode), shown);
+        return 0;
+}
+
 static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_name, int dst_dir,
                       const char *dst_name, const char *dst_rel, const char *shown) {
         bool archive = ctx->archive;
         struct stat st;
+        int r;
 
         if (fstatat(src_dir, src_name, &st, archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
                 return log_errno(-errno, "cp: '%s'", shown);
+        /* A character device 0:0 is an overlay whiteout, which anyone may
+         * make. */
+        if (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && st.st_rdev != makedev(0, 0)))
+                return log_error("cp: '%s' is %s: a user namespace cannot make device nodes, not even with -a",
+                                 shown, file_type_name(st.st_mode));
         if (archive && !S_ISDIR(st.st_mode) && st.st_nlink > 1) {
                 const struct copied_inode *first = copied_find(ctx, &st);
                 if (first)
@@ -355,6 +413,11 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                 if (mkdirat(dst_dir, dst_name, 0700) < 0 && errno != EEXIST)
                         return log_errno(-errno, "cp: creating the directory for '%s'", shown);
                 return copy_directory_contents(ctx, src_dir, src_name, dst_dir, dst_name, dst_rel, &st, shown);
+        } else if (S_ISREG(st.st_mode)) {
+                return copy_regular(ctx, src_dir, src_name, &st, dst_dir, dst_name, dst_rel, shown);
+        } else if (!archive) {
+                return log_error("cp: '%s' is %s, not a regular file (use -a to copy it as such)", shown,
+                                 file_type_name(st.st_mode));
         } else if (S_ISLNK(st.st_mode)) {
                 char target[PATH_MAX];
                 ssize_t n = readlinkat(src_dir, src_name, target, sizeof(target));
@@ -366,128 +429,25 @@ static int copy_entry(struct copy_context *ctx, int src_dir, const char *src_nam
                 (void) unlinkat(dst_dir, dst_name, 0);
                 if (symlinkat(target, dst_dir, dst_name) < 0)
                         return log_errno(-errno, "cp: creating the link for '%s'", shown);
-        } else if (S_ISREG(st.st_mode)) {
-                return copy_regular(src_dir, src_name, &st, dst_dir, dst_name, archive, shown);
-        } else if (archive && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode) ||
-                               S_ISBLK(st.st_mode))) {
-                if (mknodat(dst_dir, dst_name, st.st_mode, st.st_rdev) < 0)
-                        return log_errno(-errno, "cp: creating special file for '%s'", shown);
-        } else
-                return log_error("cp: '%s' is not a regular file (use -a)", shown);
-
-        return archive ? copy_metadata(dst_dir, dst_name, &st, -1, -1, shown) : 0;
-}
-
-static bool has_trailing_slash(const char *path) {
-        size_t n = strlen(path);
-        return n > 1 && (path[n - 1] == '/' || (path[n - 1] == '.' && path[n - 2] == '/'));
-}
-
-/* The last component of path, which names the copy when the destination is
- * an existing directory; NULL when there is none ("/", "..", "."): then the
- * destination is the copy itself and the directory's contents go into it. */
-static int last_component(const char *path, char **ret) {
-        _cleanup_free_ char *copy = strdup(path);
-        const char *name;
-
-        *ret = NULL;
-        if (!copy)
-                return -ENOMEM;
-        path_simplify(copy);
-        name = path_basename(copy);
-        if (name[0] == '\0' || streq(name, ".") || streq(name, ".."))
-                return 0;
-        *ret = strdup(name);
-        return *ret ? 0 : -ENOMEM;
-}
-
-/* Opens the directory that holds path and returns the last component, or,
- * when path has no last component or must be a directory (a trailing
- * slash), opens path itself and returns ".". */
-static int open_parent(const char *path, char **ret_name) {
-        _cleanup_free_ char *copy = strdup(path);
-        char *slash, *name;
-        int fd;
-
-        if (!copy)
-                return -ENOMEM;
-        path_simplify(copy);
-        name = (char *) path_basename(copy);
-        if (has_trailing_slash(path) || streq(copy, "/") || streq(name, ".") || streq(name, "..")) {
-                *ret_name = strdup(".");
-                if (!*ret_name)
-                        return -ENOMEM;
-                fd = open(copy, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                return fd < 0 ? -errno : fd;
+        } else {
+                r = make_special(dst_dir, dst_name, &st, shown);
+                if (r < 0)
+                        return r;
         }
-        *ret_name = strdup(name);
-        if (!*ret_name)
-                return -ENOMEM;
-        slash = strrchr(copy, '/');
-        if (!slash) {
-                fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                return fd < 0 ? -errno : fd;
-        }
-        *slash = '\0';
-        fd = open(copy[0] ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-}
-
-/* When the destination is an existing directory, copy into it under the
- * source's name (when it has one). *ret_must_be_dir: the destination names
- * a directory that does not exist yet (a trailing slash). */
-static int resolve_destination(const char *dst, const char *src_name, int *ret_dir, char **ret_name,
-                               bool *ret_must_be_dir) {
-        struct stat st;
-        bool is_dir = stat(dst, &st) == 0 && S_ISDIR(st.st_mode);
-
-        *ret_must_be_dir = false;
-        if (is_dir && src_name) {
-                int fd = open(dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0)
-                        return -errno;
-                *ret_name = strdup(src_name);
-                if (!*ret_name) {
-                        close(fd);
-                        return -ENOMEM;
-                }
-                *ret_dir = fd;
-                return 0;
-        }
-        if (!is_dir && has_trailing_slash(dst)) {
-                /* "DIR/" that does not exist: created by a directory copy,
-                 * an error for anything else (like cp). */
-                _cleanup_free_ char *trimmed = strdup(dst);
-                if (!trimmed)
-                        return -ENOMEM;
-                path_simplify(trimmed);
-                *ret_must_be_dir = true;
-                *ret_dir = open_parent(trimmed, ret_name);
-                return *ret_dir < 0 ? *ret_dir : 0;
-        }
-        *ret_dir = open_parent(dst, ret_name);
-        return *ret_dir < 0 ? *ret_dir : 0;
-}
-
-/* "ROOT:PATH", as the user wrote it, for messages. */
-static char *with_root(const char *root, const char *path) {
-        char *s;
-
-        return asprintf(&s, "%s:%s", root, path) < 0 ? NULL : s;
+        return copy_metadata_unopened(dst_dir, dst_name, &st, shown);
 }
 
 int copy_run(const struct copy_request *req) {
-        _cleanup_free_ char *src_name = NULL, *dst_name = NULL, *name = NULL, *shown_src = NULL,
-                            *shown_dst = NULL;
-        _cleanup_close_ int src_dir = -1, dst_dir = -1;
+        _cleanup_free_ char *src_name = NULL, *name = NULL, *shown_src = NULL, *shown_dst = NULL;
+        _cleanup_close_ int src_dir = -1;
+        _cleanup_(copy_destination_done) struct copy_destination dst = { .dir = -1 };
         _cleanup_(copy_context_done) struct copy_context ctx = { .archive = req->archive, .dst_top = -1 };
-        bool must_be_dir = false;
         struct stat st;
         int r;
 
-        shown_src = req->into_root ? strdup(req->source) : with_root(req->root, req->source);
-        shown_dst = req->into_root ? with_root(req->root, req->destination) : strdup(req->destination);
-        if (!shown_src || !shown_dst || last_component(req->source, &name) < 0)
+        shown_src = req->into_root ? strdup(req->source) : copy_shown_in_root(req->root, req->source);
+        shown_dst = req->into_root ? copy_shown_in_root(req->root, req->destination) : strdup(req->destination);
+        if (!shown_src || !shown_dst || copy_last_component(req->source, &name) < 0)
                 return log_errno(-ENOMEM, "cp");
 
         /* The host side is opened before chroot; the root side after it, so
@@ -503,11 +463,11 @@ int copy_run(const struct copy_request *req) {
                         if (!resolved)
                                 return log_errno(-errno, "cp: '%s'", shown_src);
                 }
-                src_dir = open_parent(resolved ? resolved : req->source, &src_name);
+                src_dir = copy_open_parent(resolved ? resolved : req->source, &src_name);
                 if (src_dir < 0)
                         return log_errno(src_dir, "cp: '%s'", shown_src);
         } else {
-                r = resolve_destination(req->destination, name, &dst_dir, &dst_name, &must_be_dir);
+                r = copy_resolve_destination(req->destination, name, &dst);
                 if (r < 0)
                         return log_errno(r, "cp: '%s'", shown_dst);
         }
@@ -516,20 +476,29 @@ int copy_run(const struct copy_request *req) {
         if (chdir("/") < 0)
                 return log_errno(-errno, "cp: chdir into '%s'", req->root);
         if (req->into_root) {
-                r = resolve_destination(req->destination, name, &dst_dir, &dst_name, &must_be_dir);
+                r = copy_resolve_destination(req->destination, name, &dst);
                 if (r < 0)
                         return log_errno(r, "cp: '%s'", shown_dst);
         } else {
-                src_dir = open_parent(req->source, &src_name);
+                src_dir = copy_open_parent(req->source, &src_name);
                 if (src_dir < 0)
                         return log_errno(src_dir, "cp: '%s'", shown_src);
         }
-        if (must_be_dir) {
+        if (dst.must_be_dir) {
                 if (fstatat(src_dir, src_name, &st, req->archive ? AT_SYMLINK_NOFOLLOW : 0) < 0)
                         return log_errno(-errno, "cp: '%s'", shown_src);
                 if (!S_ISDIR(st.st_mode))
                         return log_errno(-ENOTDIR, "cp: '%s'", shown_dst);
         }
-        ctx.dst_top = dst_dir;
-        return copy_entry(&ctx, src_dir, src_name, dst_dir, dst_name, dst_name, shown_src);
+        if (dst.into_dir) {
+                char *top = path_join(shown_dst, dst.name);
+                if (!top)
+                        return log_errno(-ENOMEM, "cp");
+                free(shown_dst);
+                shown_dst = top;
+        }
+        ctx.dst_top = dst.dir;
+        ctx.shown_dst = shown_dst;
+        ctx.top_name_len = strlen(dst.name);
+        return copy_entry(&ctx, src_dir, src_name, dst.dir, dst.name, dst.name, shown_src);
 }

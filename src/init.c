@@ -17,6 +17,24 @@ int init_exit_status(int status) {
         return EXIT_USERBOX_FAILED;
 }
 
+bool init_is_end_signal(int sig) {
+        return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+void init_signal_group(pid_t pid, int sig) {
+        if (kill(-pid, sig) < 0)
+                (void) kill(pid, sig);
+}
+
+/* What a terminal sends to its whole foreground job: a shell waiting for
+ * a child passes SIGINT on only once that child died of it, so the command
+ * alone getting it would not end `sh -c 'make; echo done'`. SIGTERM goes to
+ * the command alone, which may end its children its own way; whatever is
+ * left dies with the pid namespace when it exits. */
+static bool is_terminal_signal(int sig) {
+        return sig == SIGINT || sig == SIGQUIT || sig == SIGHUP;
+}
+
 _Noreturn void init_run(pid_t child) {
         sigset_t set;
 
@@ -36,7 +54,10 @@ _Noreturn void init_run(pid_t child) {
                 if (sig < 0)
                         continue;
                 if (sig != SIGCHLD) {
-                        kill(child, sig);
+                        if (is_terminal_signal(sig))
+                                init_signal_group(child, sig);
+                        else
+                                kill(child, sig);
                         continue;
                 }
                 /* Reap every orphan that was re-parented to us; when the

@@ -63,7 +63,11 @@ static _Noreturn void unshare_main(struct child *child) {
 }
 
 static _Noreturn void copy_main(struct child *child) {
-        int r = copy_run(child->copy);
+        int r;
+
+        /* The copy ends on what is forwarded to it, as cp(1) would. */
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        r = copy_run(child->copy);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
         _exit(0);
@@ -317,10 +321,6 @@ static void job_stopped(pid_t pid) {
         kill(-pid, SIGCONT);
 }
 
-static bool is_end_signal(int sig) {
-        return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
-}
-
 /* The outer terminal back first; the container then dies with us
  * (PDEATHSIG). */
 static _Noreturn void die_of_signal(struct tty_relay *tty, int sig) {
@@ -359,7 +359,7 @@ static void drain_after_exit(struct tty_relay *tty, int sigfd, bool wait) {
                 if (fds[0].revents & POLLIN) {
                         if (read(sigfd, &si, sizeof(si)) != sizeof(si))
                                 continue;
-                        if (is_end_signal((int) si.ssi_signo))
+                        if (init_is_end_signal((int) si.ssi_signo))
                                 wait = false;
                         else if (is_tty_fatal_signal((int) si.ssi_signo))
                                 die_of_signal(tty, (int) si.ssi_signo);
@@ -481,9 +481,13 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                                  * to the session leader alone: passed on. */
                                 if (si.ssi_code == SI_KERNEL && si.ssi_signo != SIGHUP && getpgid(pid) == getpgrp())
                                         continue;
-                                if (is_end_signal((int) si.ssi_signo))
+                                /* unshare's: to what the command started
+                                 * too, which no pid namespace would end. */
+                                if (init_is_end_signal((int) si.ssi_signo)) {
                                         end_signal = (int) si.ssi_signo;
-                                kill(pid, (int) si.ssi_signo);
+                                        init_signal_group(pid, end_signal);
+                                } else
+                                        kill(pid, (int) si.ssi_signo);
                                 continue;
                         }
                         if (waitpid(pid, &status, WNOHANG | (child->job ? WUNTRACED : 0)) != pid)

@@ -189,7 +189,7 @@ no_process_with() {
         local f cmdline
         for f in /proc/[0-9]*/cmdline; do
                 # Compared in the shell: a grep given MARKER would match itself.
-                cmdline=$(tr '\0' ' ' <"$f" 2>/dev/null)
+                cmdline=$(tr '\0' ' ' 2>/dev/null <"$f")
                 [[ $cmdline == *"$1"* ]] && return 1
         done
         return 0

@@ -403,13 +403,14 @@ test_cp_archive_keeps_fifos_and_plain_cp_refuses_them() {
         base=$(mktemp_dir)
         root=$base/root
         make_root "$root"
-        mkfifo "$root/tmp/fifo"
+        mkfifo -m 640 "$root/tmp/fifo"
         run "$USERBOX" cp "$root:/tmp/fifo" "$base/plain"
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of a fifo copied without -a"
         assert_contains "$ERR" "not a regular file" "the message"
         [ -e "$base/plain" ] && fail "something was created"
         assert_status 0 "$USERBOX" cp -a "$root:/tmp/fifo" "$base/fifo"
         [ -p "$base/fifo" ] || fail "the fifo was not copied as a fifo"
+        assert_eq 640 "$(stat -c %a "$base/fifo")" "mode of the copied fifo"
 }
 
 test_cp_a_tree_into_itself_is_refused() {

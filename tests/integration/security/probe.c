@@ -269,9 +269,44 @@ static int cmd_exchange(int argc, char **argv) {
         return 0;
 }
 
+/* lease FILE [DIR TARGET]: takes a read lease on FILE and prints "lease:
+ * OK"; once someone opens FILE for writing (the kernel tells the holder
+ * with SIGIO: that open now waits, up to fs.lease-break-time), prints
+ * "break: OK". Alone, then holds the lease until killed. With DIR and
+ * TARGET, renames DIR to DIR.old, puts a symlink DIR -> TARGET in its
+ * place, prints "swap: OK" and lets the opener go. */
+static int cmd_lease(int argc, char **argv) {
+        struct timespec wait = { 60, 0 };
+        char old[4096];
+        sigset_t io;
+        int fd;
+
+        sigemptyset(&io);
+        sigaddset(&io, SIGIO);
+        sigprocmask(SIG_BLOCK, &io, NULL);
+        fd = open(argv[1], O_RDONLY);
+        if (fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) < 0) {
+                report("lease", -1);
+                return 1;
+        }
+        report("lease", 0);
+        if (sigtimedwait(&io, NULL, &wait) < 0) {
+                report("break", -1);
+                return 1;
+        }
+        report("break", 0);
+        if (argc < 4)
+                for (;;)
+                        pause();
+        snprintf(old, sizeof(old), "%s.old", argv[2]);
+        report("swap", rename(argv[2], old) < 0 ? -1 : symlink(argv[3], argv[2]));
+        fcntl(fd, F_SETLEASE, F_UNLCK);
+        return 0;
+}
+
 int main(int argc, char **argv) {
         if (argc < 2) {
-                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session|sigcount|exchange ...\n");
+                fprintf(stderr, "usage: probe sti|inject|fds|exe|chroot|mknod|syscalls|setgroups|session|sigcount|exchange|lease ...\n");
                 return 2;
         }
         argv++, argc--;
@@ -297,6 +332,8 @@ int main(int argc, char **argv) {
                 return cmd_sigcount(argc, argv);
         if (strcmp(argv[0], "exchange") == 0 && argc >= 3)
                 return cmd_exchange(argc, argv);
+        if (strcmp(argv[0], "lease") == 0 && argc >= 2)
+                return cmd_lease(argc, argv);
         fprintf(stderr, "probe: unknown command '%s'\n", argv[0]);
         return 2;
 }
