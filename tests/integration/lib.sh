@@ -34,7 +34,7 @@
 #                                 README.md's section "## TITLE"
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
 
-# Mirrors src/exitcodes.h (used by the test files).
+# Mirrors src/util/exitcodes.h (used by the test files).
 # shellcheck disable=SC2034
 EXIT_USERBOX_FAILED=125
 EXIT_CANNOT_EXECUTE=126

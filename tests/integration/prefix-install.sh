@@ -5,7 +5,7 @@
 # `./configure --prefix=$HOME/.local && make install` does it, for the tests
 # that need one (sourced by them, not a test file itself). It is made once
 # per test run, from a copy of the build: `make install prefix=DIR` there
-# rebuilds only src/self.c (the one file with the installation directories)
+# rebuilds only src/util/self.c (the one file with the installation directories)
 # and the pages, so it costs a link, not a build.
 #
 #   prefix_install    prints the prefix, installing into it on first use

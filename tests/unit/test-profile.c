@@ -221,7 +221,7 @@ TEST(idmap_and_namespace_values) {
         CHECK_VALID("Namespaces", "Cgroup", "no");
 }
 
-/* Needs the real idmap_parse_triple() (src/idmap.c). */
+/* Needs the real idmap_parse_triple() (src/idmap/idmap.c). */
 TEST(idmap_triples_accumulate) {
         struct config c;
         config_init(&c);

@@ -104,7 +104,9 @@ test_sealed_launcher_keeps_its_name() {
         cp "$USERBOX" "$copy" && chmod 755 "$copy" || fail "copy userbox"
         "$copy" run "$TEST_ROOT" -- sleep 2 &
         pid=$!
-        wait_for 5 grep -q "^sleep" /proc/*/comm 2>/dev/null
+        # The glob is expanded at each try (in bash -c): expanded once, it
+        # would miss a sleep that starts after the first try.
+        wait_for 5 bash -c 'grep -q "^sleep" /proc/*/comm 2>/dev/null'
         name=$(cat "/proc/$pid/comm")
         kill "$pid"
         wait "$pid"

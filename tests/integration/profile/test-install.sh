@@ -4,8 +4,8 @@
 # user's own (no root: what HPC users without sudo do), and run from the
 # build directory without any install (the README's quick start).
 
-# shellcheck source-path=SCRIPTDIR source=prefix-install.sh
-source "$(dirname "${BASH_SOURCE[0]}")/prefix-install.sh"
+# shellcheck source-path=SCRIPTDIR source=../prefix-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../prefix-install.sh"
 
 # The search path a user has: no USERBOX_PROFILE_PATH, and an empty
 # ~/.config/userbox of its own.

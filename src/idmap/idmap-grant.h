@@ -8,7 +8,7 @@
 #include <sys/types.h>
 #include "idmap.h"
 
-/* What userbox-subid answered (the protocol is in subid-helper.c). */
+/* What userbox-subid answered (the protocol is in helpers/userbox-subid.c). */
 struct subid_answer {
         char *helper;                   /* the userbox-subid that was run (or looked for) */
         char *user;                     /* NULL: no name in the user database */

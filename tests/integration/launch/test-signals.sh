@@ -6,7 +6,7 @@
 # copy waiting to open its destination. userbox must be gone within 5 s,
 # with status 128+N, and leave no process behind.
 
-. "$(dirname "${BASH_SOURCE[0]}")/security/common.sh" # probe_dir
+. "$(dirname "${BASH_SOURCE[0]}")/../security/common.sh" # probe_dir
 
 sig_gone() { # PID: exited (a zombie not yet waited for counts)
         ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]

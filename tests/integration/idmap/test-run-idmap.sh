@@ -226,7 +226,7 @@ test_idmap_auto_without_newuidmap_falls_back_to_single_saying_why() {
 }
 
 # userbox-subid: the dynamic helper that reads the ranges with libsubid
-# for the (static) launcher. Its answer is the protocol of subid-helper.c.
+# for the (static) launcher. Its answer is the protocol of helpers/userbox-subid.c.
 subid_helper() { printf '%s\n' "$(dirname "$USERBOX")/userbox-subid"; }
 
 test_idmap_subid_helper_answers_with_the_ranges_of_etc_subuid() {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The user's grant: the answer of userbox-subid, which reads the user's
- * subordinate ranges with libsubid (subid-helper.c has the protocol), and
- * that answer remembered in the user's cache. Planning from it, and the
+ * subordinate ranges with libsubid (helpers/userbox-subid.c has the
+ * protocol), and that answer remembered in the user's cache. Planning from it, and the
  * newuidmap/newgidmap helpers, are in idmap-host.c. */
 #include <errno.h>
 #include <fcntl.h>

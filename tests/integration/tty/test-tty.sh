@@ -12,8 +12,8 @@
 # never the typed line itself: the typed `printf '%s-%s\n' sync 3` shows
 # as such, its output is `sync-3`.
 
-# shellcheck source-path=SCRIPTDIR source=security/common.sh
-. "$(dirname "${BASH_SOURCE[0]}")/security/common.sh"
+# shellcheck source-path=SCRIPTDIR source=../security/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../security/common.sh"
 
 # ---------------------------------------------------------------- the pane
 

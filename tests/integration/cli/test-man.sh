@@ -3,8 +3,8 @@
 # The manual pages render cleanly and man/userbox.1 documents exactly the
 # options the binary knows.
 
-# shellcheck source-path=SCRIPTDIR source=prefix-install.sh
-source "$(dirname "${BASH_SOURCE[0]}")/prefix-install.sh"
+# shellcheck source-path=SCRIPTDIR source=../prefix-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../prefix-install.sh"
 
 # The pages as make writes them from man/*.in, and as they are installed.
 man_page() { echo "${BUILDDIR:?}/man/$1"; }

@@ -3,7 +3,8 @@
 # The container's processes: PID 1, exit statuses, signals, the launcher's
 # death, and what the command inherits.
 
-. "$(dirname "${BASH_SOURCE[0]}")/security/common.sh" # probe_dir
+# shellcheck source-path=SCRIPTDIR source=../security/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../security/common.sh" # probe_dir
 
 test_pid_1_is_the_init_and_the_command_is_its_child() {
         run "$USERBOX" run "$TEST_ROOT" -- sh -c 'echo $$; grep ^PPid: /proc/$$/status; cat /proc/1/comm /proc/$$/comm'

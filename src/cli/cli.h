@@ -57,7 +57,7 @@ void cli_free(struct cli *cli);
 void cli_help(FILE *f, const char *subcommand);
 
 /* The command line's tables, read by the completion generator
- * (src/completion-gen.c) so that the completion follows them. */
+ * (helpers/completion-gen.c) so that the completion follows them. */
 struct cli_option_info {
         const char *name;               /* the long name, without "--" */
         char short_name;                /* 0: none */

@@ -163,7 +163,7 @@ static int print_values(void) {
                 if (fclose(f) != 0)
                         return -ENOMEM;
                 if (r < 0) {
-                        fprintf(stderr, "completion-gen: option --%s takes a value: say in src/completion-gen.c "
+                        fprintf(stderr, "completion-gen: option --%s takes a value: say in helpers/completion-gen.c "
                                         "how to complete it\n", o.name);
                         return r;
                 }
