@@ -7,7 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "caps.h"
+#include "security.h"
 #include "cli.h"
 #include "profile.h"
 #include "profile-internal.h"

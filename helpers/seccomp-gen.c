@@ -5,8 +5,8 @@
 #include <stdio.h>
 
 #include <seccomp.h>
-#include "config.h"
-#include "seccomp.h"
+#include "profile.h"
+#include "security.h"
 
 int main(void) {
         struct config c;

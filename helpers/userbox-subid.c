@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <shadow/subid.h>
 
-#include "config.h"
+#include "profile.h"
 
 /* Ranges by user name, not uid: libsubid then asks whatever source
  * nsswitch.conf names for "subid" (files, SSSD, ...). */

@@ -7,8 +7,8 @@
  * always wins and both paths share one parser. */
 
 #include <stdbool.h>
-#include "config.h"
-#include "log.h"
+#include "profile.h"
+#include "util.h"
 
 enum cli_command {
         CLI_RUN,

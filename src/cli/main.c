@@ -4,17 +4,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
-#include "copy.h"
-#include "exe-seal.h"
-#include "exitcodes.h"
+#include "profile.h"
+#include "fs.h"
+#include "security.h"
+#include "util.h"
 #include "idmap.h"
 #include "launch.h"
-#include "log.h"
-#include "profile.h"
-#include "rootfs.h"
-#include "seccomp.h"
-#include "self.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {

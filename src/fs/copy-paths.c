@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "copy.h"
-#include "copy-internal.h"
-#include "log.h"
+#include "fs.h"
+#include "fs-internal.h"
 #include "util.h"
 
 void copy_request_done(struct copy_request *r) {

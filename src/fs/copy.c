@@ -14,10 +14,8 @@
 #include <sys/xattr.h>
 #include <time.h>
 
-#include "copy.h"
-#include "copy-internal.h"
-#include "log.h"
-#include "syscalls.h"
+#include "fs.h"
+#include "fs-internal.h"
 #include "util.h"
 
 static int copy_data(int from, int to) {

@@ -6,11 +6,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "devices.h"
-#include "log.h"
-#include "mounts.h"
-#include "resolve.h"
+#include "fs.h"
 #include "util.h"
+#include "fs-internal.h"
 
 /* The nodes every container gets, with the numbers the kernel gives them. */
 static const struct standard_device {

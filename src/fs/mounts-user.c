@@ -7,11 +7,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "log.h"
-#include "mounts-internal.h"
-#include "resolve.h"
-#include "syscalls.h"
 #include "util.h"
+#include "fs-internal.h"
 
 static uint64_t user_attr(const struct mount_entry *m) {
         return (m->read_only > 0 ? MOUNT_ATTR_RDONLY : 0) | (m->nosuid ? MOUNT_ATTR_NOSUID : 0) |

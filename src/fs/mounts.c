@@ -3,12 +3,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "devices.h"
-#include "log.h"
-#include "mounts-internal.h"
-#include "resolve.h"
-#include "syscalls.h"
+#include "fs.h"
 #include "util.h"
+#include "fs-internal.h"
 
 int mounts_check_destination(const char *destination) {
         static const char *const refused[] = { "/proc", "/sys" };

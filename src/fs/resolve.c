@@ -5,8 +5,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
-#include "resolve.h"
-#include "syscalls.h"
+#include "fs-internal.h"
 #include "util.h"
 
 static bool openat2_missing;

@@ -10,11 +10,8 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 
-#include "log.h"
-#include "resolve.h"
-#include "rootfs-internal.h"
-#include "syscalls.h"
 #include "util.h"
+#include "fs-internal.h"
 
 /* mount(2) copies at most one page of option data: a longer lowerdir list
  * would be cut, so it is mounted from the layers' parent, relative. */

@@ -3,15 +3,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "devices.h"
-#include "log.h"
-#include "mounts.h"
-#include "resolve.h"
-#include "rootfs.h"
-#include "rootfs-internal.h"
-#include "syscalls.h"
-#include "user.h"
+#include "fs.h"
 #include "util.h"
+#include "fs-internal.h"
+#include "security.h"
 
 /* The mount points rootfs_setup() needs directly under the root. */
 static const struct standard_dir {

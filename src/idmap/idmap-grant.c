@@ -9,11 +9,9 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include "idmap-grant.h"
-#include "log.h"
-#include "self.h"
-#include "user.h"
+#include "idmap-internal.h"
 #include "util.h"
+#include "security.h"
 
 #define ID_LIMIT ((uint64_t) UINT32_MAX)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

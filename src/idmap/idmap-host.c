@@ -8,8 +8,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "idmap-grant.h"
-#include "log.h"
+#include "idmap-internal.h"
 #include "util.h"
 
 static const struct {

@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "idmap.h"
-#include "log.h"
 #include "util.h"
 
 /* An id range must not reach (uint32_t) -1, the kernel's "no id". */

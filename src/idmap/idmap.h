@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include "config.h"
+#include "profile.h"
 
 /* The kernel accepts at most 340 lines in a map (since 4.15). */
 #define IDMAP_MAX_LINES 340

@@ -13,19 +13,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "container.h"
-#include "devices.h"
-#include "env.h"
-#include "exitcodes.h"
-#include "init.h"
-#include "log.h"
-#include "profile.h"
-#include "seccomp.h"
-#include "syscalls.h"
-#include "tty.h"
-#include "user.h"
+#include "security.h"
+#include "launch-internal.h"
+#include "fs.h"
 #include "util.h"
+#include "profile.h"
+#include "tty.h"
 
 extern char **environ;
 

@@ -2,9 +2,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "exitcodes.h"
-#include "init.h"
 #include "util.h"
+#include "launch-internal.h"
 
 const int init_forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 const unsigned init_n_forwarded_signals = ELEMENTSOF(init_forwarded_signals);

@@ -13,17 +13,13 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "container.h"
-#include "copy.h"
-#include "exitcodes.h"
-#include "idmap.h"
-#include "init.h"
-#include "launch.h"
-#include "log.h"
-#include "rootfs.h"
-#include "seccomp.h"
-#include "tty.h"
+#include "launch-internal.h"
+#include "fs.h"
 #include "util.h"
+#include "idmap.h"
+#include "launch.h"
+#include "security.h"
+#include "tty.h"
 
 typedef void (*child_main_fn)(struct child *child);
 

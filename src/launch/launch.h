@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "config.h"
+#include "profile.h"
 
 struct idmap_plan;
 struct rootfs_plan;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "profile.h"
 #include "util.h"
 
 void config_init(struct config *c) {

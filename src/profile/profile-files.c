@@ -9,12 +9,10 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
-#include "log.h"
+#include "util.h"
 #include "profile.h"
 #include "profile-internal.h"
-#include "self.h"
-#include "user.h"
-#include "util.h"
+#include "security.h"
 
 #define PROFILE_MAX_SIZE (1024 * 1024)
 

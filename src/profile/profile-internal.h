@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/types.h>
-#include "config.h"
+#include "profile.h"
 
 struct profile_key;
 

@@ -7,11 +7,10 @@
 #include <stddef.h>
 #include <sys/resource.h>
 
-#include "caps.h"
+#include "security.h"
 #include "idmap.h"
 #include "profile.h"
 #include "profile-internal.h"
-#include "seccomp.h"
 #include "util.h"
 
 #define FIELD(type, c, k) ((type *) (void *) ((char *) (c) + (k)->offset))

@@ -5,11 +5,10 @@
  * repeated entry (kept where it came first, or replaced in place). */
 #include <ctype.h>
 
-#include "caps.h"
+#include "security.h"
 #include "idmap.h"
 #include "profile.h"
 #include "profile-internal.h"
-#include "seccomp.h"
 #include "util.h"
 
 static bool triple_equal(const struct id_triple *a, const struct id_triple *b) {

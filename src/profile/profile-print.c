@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <sys/resource.h>
 
-#include "caps.h"
+#include "security.h"
 #include "profile.h"
 #include "profile-internal.h"
 #include "util.h"

@@ -9,7 +9,7 @@
 
 #include "profile.h"
 #include "profile-internal.h"
-#include "user.h"
+#include "security.h"
 #include "util.h"
 
 int profile_reason(char **reason, int r, const char *fmt, ...) {

@@ -4,10 +4,9 @@
 #include <ini.h>
 #include <stdarg.h>
 
-#include "log.h"
+#include "util.h"
 #include "profile.h"
 #include "profile-internal.h"
-#include "util.h"
 
 /* The most files in one chain of includes, the profile named counted:
  * userbox.ini(5) gives the same number. */

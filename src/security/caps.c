@@ -7,8 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "log.h"
+#include "security.h"
 #include "util.h"
 
 #define CAP_BIT(n) (UINT64_C(1) << (n))

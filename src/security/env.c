@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 
-#include "env.h"
+#include "security.h"
 #include "util.h"
 
 extern char **environ;

@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "exe-seal.h"
-#include "log.h"
+#include "security.h"
 #include "util.h"
 
 #ifndef MFD_EXEC

@@ -11,9 +11,8 @@
 
 /* libseccomp's header, not this module's: src/ is an -iquote directory. */
 #include <seccomp.h>
-#include "log.h"
-#include "seccomp.h"
 #include "util.h"
+#include "security.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

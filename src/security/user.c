@@ -7,10 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "syscalls.h"
-#include "user.h"
 #include "util.h"
+#include "security.h"
 
 /* /etc/passwd and /etc/group belong to the image, not to the host: a real
  * one is a few kB, a hostile one may be a FIFO (a read would block forever,

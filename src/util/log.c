@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <time.h>
 
-#include "log.h"
+#include "util.h"
 
 static enum log_level level = LOG_NORMAL;
 static struct timespec start;

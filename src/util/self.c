@@ -6,10 +6,8 @@
 #include <limits.h>
 
 #include "paths.h"
-#include "log.h"
-#include "profile.h"
-#include "self.h"
 #include "util.h"
+#include "profile.h"
 
 static struct {
         char dir[PATH_MAX];     /* the binary's directory; "": unknown */

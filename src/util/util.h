@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+/* util/: what every subsystem uses: strings, lists, paths, fds, the log, exit codes, raw syscalls, where userbox is installed. */
+
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Cleanup attributes: the variable's destructor runs when it leaves scope.
@@ -123,3 +129,169 @@ int split_command_line(const char *s, char ***ret);
 int spawn_with_output(const char *path, char *const *argv, bool with_stderr, pid_t *ret_pid, int *ret_fd);
 /* Waits for *pid when it is set (a cleanup helper), then clears it. */
 void reap_pidp(pid_t *pid);
+
+enum log_level {
+        LOG_QUIET = 0,   /* errors only */
+        LOG_NORMAL = 1,  /* errors and warnings */
+        LOG_VERBOSE = 2, /* plus one line per setup step, with its time */
+};
+
+void log_init(void);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* After clone/fork the child must not print: it captures the first error
+ * message and hands it to the parent on the sync fd. In deferred mode the
+ * log_* functions write into that buffer instead of stderr. */
+void log_set_deferred(bool deferred);
+const char *log_deferred_message(void);
+
+/* "userbox: MESSAGE: strerror(-r)". Returns r (a negative errno) so that a
+ * caller can write `return log_errno(r, "...")`. */
+int log_errno(int r, const char *fmt, ...) _printf_(2, 3);
+/* "userbox: MESSAGE". Returns -EINVAL for convenience. */
+int log_error(const char *fmt, ...) _printf_(1, 2);
+void log_warning(const char *fmt, ...) _printf_(1, 2);
+/* With -v: "userbox: [   1.234 ms] MESSAGE", the time since log_init(). */
+void log_step(const char *fmt, ...) _printf_(1, 2);
+/* Milliseconds since log_init(). */
+double log_elapsed_ms(void);
+
+/* The launcher's exit statuses. The integration tests read the same values
+ * (tests/integration/lib.sh mirrors them); change both together. */
+#define EXIT_USERBOX_FAILED   125 /* userbox itself failed: bad profile, setup error */
+#define EXIT_CANNOT_EXECUTE   126 /* the command exists but cannot be executed */
+#define EXIT_NOT_FOUND        127 /* the command was not found */
+#define EXIT_SIGNAL_BASE      128 /* 128+N: the command died of signal N */
+
+/* Thin wrappers for system calls that glibc 2.36 lacks or that older
+ * kernels lack. Each returns >= 0 or -errno, -ENOSYS when absent, and never
+ * prints: the caller decides on a fallback. */
+
+#ifndef __NR_pivot_root
+#error "pivot_root is required"
+#endif
+
+static inline int sys_result(long r) { return r < 0 ? -errno : (int) r; }
+
+static inline int sys_pivot_root(const char *new_root, const char *put_old) {
+        return sys_result(syscall(__NR_pivot_root, new_root, put_old));
+}
+
+static inline int sys_openat2(int dirfd, const char *path, struct open_how *how, size_t size) {
+#ifdef __NR_openat2
+        return sys_result(syscall(__NR_openat2, dirfd, path, how, size));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_open_tree(int dirfd, const char *path, unsigned flags) {
+#ifdef __NR_open_tree
+        return sys_result(syscall(__NR_open_tree, dirfd, path, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+/* open_tree_attr (Linux 6.15) is open_tree with mount_setattr's attributes
+ * applied to the clone: one call instead of two. Debian 12's headers
+ * predate it; its number is the same on every architecture that uses the
+ * common table. */
+#if !defined(__NR_open_tree_attr) && (defined(__x86_64__) || defined(__aarch64__))
+#define __NR_open_tree_attr 467
+#endif
+
+static inline int sys_open_tree_attr(int dirfd, const char *path, unsigned flags,
+                                     struct mount_attr *attr, size_t size) {
+#ifdef __NR_open_tree_attr
+        return sys_result(syscall(__NR_open_tree_attr, dirfd, path, flags, attr, size));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_move_mount(int from_dirfd, const char *from_path, int to_dirfd,
+                                 const char *to_path, unsigned flags) {
+#ifdef __NR_move_mount
+        return sys_result(syscall(__NR_move_mount, from_dirfd, from_path, to_dirfd, to_path, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_mount_setattr(int dirfd, const char *path, unsigned flags,
+                                    struct mount_attr *attr, size_t size) {
+#ifdef __NR_mount_setattr
+        return sys_result(syscall(__NR_mount_setattr, dirfd, path, flags, attr, size));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_fsopen(const char *fs_name, unsigned flags) {
+#ifdef __NR_fsopen
+        return sys_result(syscall(__NR_fsopen, fs_name, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux) {
+#ifdef __NR_fsconfig
+        return sys_result(syscall(__NR_fsconfig, fd, cmd, key, value, aux));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_fsmount(int fd, unsigned flags, unsigned attr_flags) {
+#ifdef __NR_fsmount
+        return sys_result(syscall(__NR_fsmount, fd, flags, attr_flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_close_range(unsigned first, unsigned last, unsigned flags) {
+#ifdef __NR_close_range
+        return sys_result(syscall(__NR_close_range, first, last, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+static inline int sys_pidfd_open(pid_t pid, unsigned flags) {
+#ifdef __NR_pidfd_open
+        return sys_result(syscall(__NR_pidfd_open, pid, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
+/* Where this userbox runs from, decided once, first thing in main: an
+ * installed binary reads the shipped profiles from its datadir, one run
+ * from its build directory (the quick start never installs) from the
+ * source tree's conf/.
+ *
+ * exe is the path the binary was started from, exe_seal_real_path(): the
+ * kernel's link /proc/self/exe, canonical already as the build directory
+ * in paths.h is (pwd -P), or for a launcher that re-executed itself from a
+ * sealed copy, the path it had before. A path that names no directory
+ * (NULL, "", a memfd's) leaves the location unknown: installed paths. */
+void self_locate(const char *exe);
+
+/* Run from the build directory it was built in. */
+bool self_uninstalled(void);
+
+/* The directory of the shipped profiles: the source tree's conf/ when
+ * uninstalled, else $(pkgdatadir)/profiles. */
+const char *self_profile_dir(void);
+
+/* The system-wide profiles: $(sysconfdir)/userbox. */
+const char *self_sysconf_profile_dir(void);
+
+/* userbox-subid: beside the binary when it is there (the build tree, a
+ * copied pair), else $(pkglibexecdir)/userbox-subid. *ret is malloc'd;
+ * -errno of access() when the configured one is not executable either. */
+int self_subid_helper(char **ret);

@@ -7,9 +7,8 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "config.h"
 #include "profile.h"
-#include "user.h"
+#include "security.h"
 #include "util.h"
 
 static const struct origin file_origin = { "test.ini", 7 };

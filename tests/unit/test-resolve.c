@@ -2,7 +2,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "resolve.h"
+#include "fs-internal.h"
 #include "unit.h"
 #include "util.h"
 

@@ -15,12 +15,10 @@
 #include <unistd.h>
 #include <seccomp.h>
 
-#include "caps.h"
-#include "config.h"
-#include "seccomp.h"
+#include "security.h"
+#include "profile.h"
 #include "seccomp-default.h"
 #include "unit.h"
-#include "user.h"
 #include "util.h"
 
 /* ---- capabilities ---- */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "user.h"
+#include "security.h"
 #include "util.h"
 
 static char *make_root(void) {

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+/* What only the files of launch/ share. */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "profile.h"
+#include "idmap.h"
+#include "fs.h"
+
 /* The container's side of a launch: what runs in the cloned child after
  * clone (hostname, network, root file system, user,
  * environment, limits, terminal, init, exec), and the messages it sends
  * the launcher on the sync socket. */
-
-#include <signal.h>
-#include <stdint.h>
-#include "config.h"
-#include "idmap.h"
-#include "rootfs.h"
 
 /* What the child sends on the sync socket when it fails: the message is
  * printed once, by the parent. A successful exec closes the socket
@@ -46,8 +50,6 @@ struct child {
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
 };
 
-
-
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id
  * map, a resource limit above the launcher's hard limit, a limit by cgroup
@@ -63,3 +65,21 @@ _Noreturn void exec_failed(struct child *child, int r);
 int container_prepare(struct child *child);
 /* The container's PID 1 path, after the id map: never returns. */
 _Noreturn void container_main(struct child *child);
+
+/* PID 1 of the container: forwards signals to child, reaps every orphan,
+ * and exits with child's status (128+N for a signal). Never returns. */
+_Noreturn void init_run(pid_t child);
+
+/* A wait status as an exit status: the code, or 128+N for signal N. */
+int init_exit_status(int status);
+
+/* The signals init and the launcher forward to the command. */
+extern const int init_forwarded_signals[];
+extern const unsigned init_n_forwarded_signals;
+
+/* SIGTERM, SIGINT, SIGHUP, SIGQUIT: what ends a command. */
+bool init_is_end_signal(int sig);
+
+/* Sends sig to the process group pid leads, or to pid alone while it
+ * leads none (before its setsid or setpgid). */
+void init_signal_group(pid_t pid, int sig);

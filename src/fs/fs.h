@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* The container's file system view (design §4): propagation cut from the
- * host, the root bind (with overlay and layers), the standard mounts, /dev,
- * the user's mounts, pivot_root and the old root detached. */
+/* fs/: the root, its mounts, its /dev, and `userbox cp`. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-#include "config.h"
+#include "profile.h"
+#include "idmap.h"
+
+/* The container's file system view (design §4): propagation cut from the
+ * host, the root bind (with overlay and layers), the standard mounts, /dev,
+ * the user's mounts, pivot_root and the old root detached. */
 
 /* Standard mount points that rootfs_setup() creates inside the root because
  * the root lacks them (bit set in rootfs_plan.create). */
@@ -91,3 +94,75 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
  * line per mount in the order rootfs_setup() makes them. p may be NULL (the
  * plan could not be made): sources are then shown as configured. */
 void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE *f);
+
+/* Parent: expands device classes (fuse, kvm, tun, dri) and checks that each
+ * host path is a character or block device. Prints its errors. */
+int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *ret_n);
+void devices_free(struct rootfs_device *d, size_t n);
+
+/* The container's /dev: a tmpfs with null zero full random urandom tty (by
+ * mknod where permitted, else bound from the host onto empty files),
+ * devpts + ptmx, shm, mqueue, the fd/std links, and the extra devices.
+ * devfd is the freshly mounted /dev tmpfs. */
+int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd,
+                     bool tty_gid_mapped);
+/* The extra devices outside /dev, after the user's mounts: one below a
+ * user's --tmpfs or --bind lands on it, not under it. */
+int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd);
+/* Whether a --device goes outside /dev (a read-only root then waits for
+ * the id map to make its file). */
+bool devices_any_outside_dev(const struct rootfs_plan *p);
+/* Whether the id map gives the container the tty group (gid 5): devpts
+ * refuses a gid= that is not mapped (the single-id map). */
+bool devices_tty_gid_mapped(const struct idmap_plan *plan);
+
+void devices_print(const struct config *c, const struct rootfs_plan *p, FILE *f);
+
+/* Standard mounts (/proc with masks, /sys, /tmp, /run, /dev) from one table
+ * (mounts.c), the user's binds and tmpfs (mounts-user.c; destinations
+ * resolved by resolve.h). */
+
+/* Makes every user mount point that is missing, while the root is still
+ * writable (before it is made read-only). */
+int mounts_create_user_mount_points(const struct config *c, const struct rootfs_plan *p, int rootfd);
+
+/* The standard table (/proc and its masks, /sys, /tmp, /run, /dev) is made
+ * in two passes. Until the id map is written the child can mount but cannot
+ * create a file on a file system of its own (no id of its namespace is
+ * mapped: EOVERFLOW), so the first pass mounts every file system and does
+ * what needs no new file, while newuidmap and newgidmap run; the second,
+ * after the map, fills /dev and binds an empty file over masked files. */
+int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
+int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, const struct rootfs_state *s);
+/* The user's mounts, in order, below the root fd (after the id map). */
+int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd);
+
+/* Checks a user mount destination before clone ("/", "..", /proc, /sys). */
+int mounts_check_destination(const char *destination);
+
+/* The "# mount:" lines of `userbox config`. */
+void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, FILE *f);
+void mounts_print_user(const struct config *c, const struct rootfs_plan *p, FILE *f);
+
+/* Clones the tree at (dirfd, path) — recursively when recursive — applies
+ * the MOUNT_ATTR_* bits in attr to all of it, and attaches it on target_fd.
+ * The attributes are set while the clone is detached, so there is no moment
+ * where the mount is visible without them. Never prints. */
+int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd);
+
+/* `userbox cp SRC ROOT:/DST` or `userbox cp ROOT:/SRC DST`. */
+struct copy_request {
+        char *root;
+        char *source;           /* host path, or path inside the root */
+        char *destination;
+        bool into_root;         /* host -> root */
+        bool archive;           /* -a: recursive, keep links, owners, modes, times */
+};
+
+/* Splits the arguments: exactly one must be ROOT:/PATH. Prints errors. */
+int copy_parse(const char *src, const char *dst, bool archive, struct copy_request *ret);
+void copy_request_done(struct copy_request *r);
+
+/* In the user namespace: opens the host side, chroots into the root, and
+ * copies. Prints errors (deferred when run in the child). */
+int copy_run(const struct copy_request *req);

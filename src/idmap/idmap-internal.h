@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <sys/types.h>
+#include "idmap.h"
+
 /* The user's grant, for idmap-host.c: what userbox-subid answers (the user
  * name and the subordinate ranges libsubid reads), or its answer as
  * remembered in the user's cache. */
-
-#include <sys/types.h>
-#include "idmap.h"
 
 /* What userbox-subid answered (the protocol is in helpers/userbox-subid.c). */
 struct subid_answer {
