@@ -218,12 +218,15 @@ static int install_new_dir(int root_fd, const char *tmp, const char *name) {
                 if (errno != EEXIST)
                         return log_errno(-errno, "cannot create the state of container '%s'", name);
                 r = state_clean_if_free(root_fd, name);
-                if (r == -EBUSY)
-                        return log_errno(-EEXIST, "container '%s' already exists", name);
+                if (r == -EBUSY) {
+                        log_error("container '%s' already exists", name);
+                        return -EEXIST;
+                }
                 if (r < 0 && r != -ENOENT)
                         return log_errno(r, "container '%s' exists and its remains cannot be removed", name);
         }
-        return log_errno(-EEXIST, "container '%s' already exists", name);
+        log_error("container '%s' already exists", name);
+        return -EEXIST;
 }
 
 int state_create(int root_fd, const char *name, struct state_claim *ret) {
@@ -233,7 +236,7 @@ int state_create(int root_fd, const char *name, struct state_claim *ret) {
         int r;
 
         if (state_name_check(name, &reason) < 0)
-                return log_errno(-EINVAL, "container name '%s' %s", name ? name : "", reason);
+                return log_error("container name '%s' %s", name ? name : "", reason);
         /* A lister may remove a ".new-" directory whose lock it found free
          * between our mkdir and our lock: then we simply make another. */
         for (unsigned attempt = 0;; attempt++) {
@@ -367,23 +370,33 @@ int state_open_init_pidfd(int root_fd, const char *name, int *ret_pidfd) {
         int r;
 
         r = state_read(root_fd, name, &s);
-        if (r == -ENOENT && state_lock_held(root_fd, name) > 0)
-                return log_errno(-EAGAIN, "container '%s' is still starting", name);
-        if (r == -ENOENT)
-                return log_errno(-ENOENT, "container '%s' does not exist", name);
+        if (r == -ENOENT && state_lock_held(root_fd, name) > 0) {
+                log_error("container '%s' is still starting", name);
+                return -EAGAIN;
+        }
+        if (r == -ENOENT) {
+                log_error("container '%s' does not exist", name);
+                return -ENOENT;
+        }
         if (r < 0)
                 return r;
         r = state_alive(root_fd, name, &s);
         if (r < 0)
                 return log_errno(r, "container '%s'", name);
-        if (r == 0)
-                return log_errno(-ESRCH, "container '%s' is not running (its launcher is gone)", name);
-        if (s.status != STATE_RUNNING)
-                return log_errno(-ESRCH, "container '%s' is not running (its command exited with status %d)",
-                                 name, s.exit_status);
+        if (r == 0) {
+                log_error("container '%s' is not running (its launcher is gone)", name);
+                return -ESRCH;
+        }
+        if (s.status != STATE_RUNNING) {
+                log_error("container '%s' is not running (its command exited with status %d)", name,
+                          s.exit_status);
+                return -ESRCH;
+        }
         r = state_pidfd_open_checked(s.init_pid, s.init_start_time, ret_pidfd);
-        if (r == -ESRCH)
-                return log_errno(r, "container '%s' is stopping (its init is gone)", name);
+        if (r == -ESRCH) {
+                log_error("container '%s' is stopping (its init is gone)", name);
+                return -ESRCH;
+        }
         if (r < 0)
                 return log_errno(r, "container '%s': cannot open its init", name);
         return 0;

@@ -100,6 +100,21 @@ TEST(name_check_accepts_podman_names_and_says_why_it_refuses) {
         CHECK(state_name_check(NULL, NULL) == -EINVAL);
 }
 
+TEST(create_refuses_a_bad_name_saying_why) {
+        struct state_claim claim = STATE_CLAIM_NULL;
+        struct fixture f;
+
+        fixture_start(&f);
+        capture_start();
+        CHECK(state_create(f.root, "../x", &claim) == -EINVAL);
+        CHECK_STREQ(capture_end(), "container name '../x' contains '/'");
+        capture_start();
+        CHECK(state_create(f.root, "bell\a", &claim) == -EINVAL);
+        CHECK_STREQ(capture_end(), "container name 'bell\\x07' contains a control character");
+        CHECK(claim.lock_fd == -1);
+        fixture_end(&f);
+}
+
 TEST(root_is_made_private_under_the_runtime_dir) {
         struct fixture f;
         struct stat st;
@@ -224,7 +239,7 @@ TEST(second_create_of_a_held_name_is_eexist_with_a_clear_message) {
         capture_start();
         CHECK(state_create(f.root, "db", &claim) == -EEXIST);
         msg = capture_end();
-        CHECK_STREQ(msg, "container 'db' already exists: File exists");
+        CHECK_STREQ(msg, "container 'db' already exists");
         CHECK(claim.lock_fd == -1);
         /* The holder's container is untouched. */
         CHECK(path_exists_at(f.root, "db/state"));
@@ -464,7 +479,7 @@ TEST(a_recycled_pid_is_never_taken_for_the_container) {
         closep(&pidfd);
         pidfd = -1;
         CHECK(state_open_init_pidfd(f.root, "live", &pidfd) == -ESRCH);
-        CHECK_STREQ(capture_end(), "container 'live' is stopping (its init is gone): No such process");
+        CHECK_STREQ(capture_end(), "container 'live' is stopping (its init is gone)");
         CHECK(pidfd == -1);
 
         /* A pid no process has now. */
@@ -553,6 +568,7 @@ TEST(generated_names_are_valid_and_free) {
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(name_check_accepts_podman_names_and_says_why_it_refuses),
+                UNIT(create_refuses_a_bad_name_saying_why),
                 UNIT(root_is_made_private_under_the_runtime_dir),
                 UNIT(root_refuses_a_runtime_dir_others_can_write),
                 UNIT(tmp_fallback_is_made_0700_and_refuses_a_looser_mode_or_a_symlink),
