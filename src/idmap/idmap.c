@@ -86,6 +86,13 @@ const char *idmap_mode_to_string(enum idmap_mode mode) {
         return (unsigned) mode < ELEMENTSOF(mode_names) ? mode_names[mode] : NULL;
 }
 
+int idmap_mode_from_string(const char *name) {
+        for (size_t i = IDMAP_UNSET + 1; i < ELEMENTSOF(mode_names); i++)
+                if (streq(mode_names[i], name))
+                        return (int) i;
+        return -EINVAL;
+}
+
 /* What differs between the uid and the gid side, for messages. */
 struct id_kind {
         const char *name;       /* "uid" */
