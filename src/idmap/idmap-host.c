@@ -11,18 +11,6 @@
 #include "idmap-internal.h"
 #include "util.h"
 
-static const struct {
-        const char *name;
-        const char *file;
-        const char *helper;
-        const char *configured;
-        enum config_key key;    /* the explicit lines: [IDMap] UID= or --uidmap */
-        const char *key_name;
-        const char *option;
-} kinds[2] = {
-        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH, KEY_IDMAP_UID, "UID", "--uidmap" },
-        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
-};
 
 /* The configured path first, then PATH: a distribution may keep the
  * helpers elsewhere than where configure saw them. */
@@ -108,13 +96,13 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                                              strerror(-asking));
                         else if (!user)
                                 r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
-                                             "so no subordinate %s range", own[0], kinds[k].name);
+                                             "so no subordinate %s range", own[0], idmap_kinds[k].name);
                         else if (r < 0)
                                 r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
-                                             kinds[k].name, user);
+                                             idmap_kinds[k].name, user);
                         else if (grant.n[k] == 0)
                                 r = asprintf(why[k], "user '%s' has no subordinate %s range in %s",
-                                             user, kinds[k].name, kinds[k].file);
+                                             user, idmap_kinds[k].name, idmap_kinds[k].file);
                         else
                                 continue;
                         if (r < 0)
@@ -124,12 +112,12 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         }
         if (need_helpers)
                 for (int k = 0; k < 2; k++) {
-                        r = helper_find(kinds[k].configured, kinds[k].helper, helper[k]);
+                        r = helper_find(idmap_kinds[k].configured, idmap_kinds[k].helper, helper[k]);
                         if (r == -ENOMEM)
                                 return log_errno(r, "cannot plan the id map");
                         if (r < 0 && asprintf(missing[k], "%s is neither at '%s' nor in PATH "
                                               "(install the Debian package 'uidmap')",
-                                              kinds[k].helper, kinds[k].configured) < 0)
+                                              idmap_kinds[k].helper, idmap_kinds[k].configured) < 0)
                                 return log_errno(-ENOMEM, "cannot plan the id map");
                 }
 
@@ -148,7 +136,7 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                                 continue;
                         if (user && grant.result[k] == 0 && grant.n[k] == 0)
                                 return log_error("--idmap %s: %s (an administrator grants one with: usermod --add-sub%ss FIRST-LAST %s)",
-                                                 idmap_mode_to_string(mode), *why[k], kinds[k].name, user);
+                                                 idmap_mode_to_string(mode), *why[k], idmap_kinds[k].name, user);
                         return log_error("--idmap %s: %s", idmap_mode_to_string(mode), *why[k]);
                 }
         }
@@ -168,10 +156,10 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                 if (inside != UINT32_MAX)
                         continue;
                 idmap_plan_done(ret);
-                config_origin_name(&c->origins[kinds[k].key], "IDMap", kinds[k].key_name, kinds[k].option,
+                config_origin_name(&c->origins[idmap_kinds[k].key], "IDMap", idmap_kinds[k].key_name, idmap_kinds[k].option,
                                    where, sizeof(where));
                 return log_error("%s: the %s map must include your own %s %" PRIu32 " (a line INSIDE:%" PRIu32 ":1)",
-                                 where, kinds[k].name, kinds[k].name, own[k], own[k]);
+                                 where, idmap_kinds[k].name, idmap_kinds[k].name, own[k], own[k]);
         }
 
         if (ret->use_helpers)
@@ -180,9 +168,9 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
                                 idmap_plan_done(ret);
                                 if (n_explicit[0] + n_explicit[1] > 0)
                                         return log_error("the explicit id map needs %s: %s",
-                                                         kinds[k].helper, *missing[k]);
+                                                         idmap_kinds[k].helper, *missing[k]);
                                 return log_error("--idmap %s needs %s: %s", idmap_mode_to_string(mode),
-                                                 kinds[k].helper, *missing[k]);
+                                                 idmap_kinds[k].helper, *missing[k]);
                         }
         if (ret->use_helpers) {
                 ret->uid_helper = TAKE_PTR(helper0);
@@ -329,7 +317,7 @@ static int job_collect(struct idmap_job *job, bool report) {
         for (int k = 0; k < 2; k++) {
                 int r = 0;
                 if (job->helper[k] > 0)
-                        r = helper_collect(kinds[k].helper, job->helper[k], job->output[k], report);
+                        r = helper_collect(idmap_kinds[k].helper, job->helper[k], job->output[k], report);
                 if (job->output[k] >= 0)
                         close(job->output[k]);
                 job->helper[k] = 0;
@@ -358,7 +346,7 @@ int idmap_start(const struct idmap_plan *p, pid_t target, struct idmap_job *job)
                                  : -ENOENT;
                 if (r < 0) {
                         (void) job_collect(job, false);
-                        return log_errno(r, "cannot start %s '%s'", kinds[k].helper, paths[k] ? paths[k] : "");
+                        return log_errno(r, "cannot start %s '%s'", idmap_kinds[k].helper, paths[k] ? paths[k] : "");
                 }
         }
         return 0;

@@ -4,6 +4,18 @@
 #include <sys/types.h>
 #include "idmap.h"
 
+/* What differs between the uid and the gid side: [0] is uid, [1] gid. */
+struct idmap_kind {
+        const char *name;               /* "uid" */
+        const char *file;               /* where libsubid's files backend reads */
+        const char *helper;             /* "newuidmap" */
+        const char *configured;         /* where configure found the helper */
+        enum config_key key;            /* the explicit lines: [IDMap] UID= or --uidmap */
+        const char *key_name;
+        const char *option;
+};
+extern const struct idmap_kind idmap_kinds[2];
+
 /* The user's grant, for idmap-host.c: what userbox-subid answers (the user
  * name and the subordinate ranges libsubid reads), or its answer as
  * remembered in the user's cache. */

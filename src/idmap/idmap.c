@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "idmap.h"
+#include "idmap-internal.h"
 #include "util.h"
 
 /* An id range must not reach (uint32_t) -1, the kernel's "no id". */
@@ -93,15 +94,9 @@ int idmap_mode_from_string(const char *name) {
         return -EINVAL;
 }
 
-/* What differs between the uid and the gid side, for messages. */
-struct id_kind {
-        const char *name;       /* "uid" */
-        const char *file;       /* where libsubid's files backend reads */
-};
-
-static const struct id_kind kinds[2] = {
-        { "uid", "/etc/subuid" },
-        { "gid", "/etc/subgid" },
+const struct idmap_kind idmap_kinds[2] = {
+        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH, KEY_IDMAP_UID, "UID", "--uidmap" },
+        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
 };
 
 static int fail(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
@@ -361,7 +356,7 @@ static void ranges_describe(const struct id_triple *ranges, size_t n, bool insid
 /* Explicit lines are refused here, before any helper runs, with a reason
  * naming the line: newuidmap would refuse them too, but only after the
  * namespaces exist, and with a message that does not say which line. */
-static int check_explicit(const struct id_kind *kind, uint32_t own, const struct id_triple *lines, size_t n,
+static int check_explicit(const struct idmap_kind *kind, uint32_t own, const struct id_triple *lines, size_t n,
                           const struct id_triple *ranges, size_t n_ranges, char **reason) {
         size_t bytes = 0;
 
@@ -411,7 +406,7 @@ static int check_explicit(const struct id_kind *kind, uint32_t own, const struct
         return 0;
 }
 
-static int plan_one(enum idmap_mode mode, const struct id_kind *kind, uint32_t own,
+static int plan_one(enum idmap_mode mode, const struct idmap_kind *kind, uint32_t own,
                     const struct id_triple *ranges, size_t n_ranges,
                     const struct id_triple *explicit, size_t n_explicit,
                     struct id_triple *lines, size_t *n_lines, char **reason) {
@@ -500,10 +495,10 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
                         mode = IDMAP_SUBID;
         }
 
-        r = plan_one(mode, &kinds[0], (uint32_t) uid, uid_ranges, n_uid_ranges,
+        r = plan_one(mode, &idmap_kinds[0], (uint32_t) uid, uid_ranges, n_uid_ranges,
                      explicit_uid, n_explicit_uid, ret->uid, &ret->n_uid, reason);
         if (r >= 0)
-                r = plan_one(mode, &kinds[1], (uint32_t) gid, gid_ranges, n_gid_ranges,
+                r = plan_one(mode, &idmap_kinds[1], (uint32_t) gid, gid_ranges, n_gid_ranges,
                              explicit_gid, n_explicit_gid, ret->gid, &ret->n_gid, reason);
         if (r < 0) {
                 memset(ret, 0, sizeof(*ret));
@@ -549,8 +544,8 @@ int idmap_check_inside(const struct idmap_plan *p, uid_t uid, gid_t gid, char **
                         continue;
                 ranges_describe(lines[k], n[k], true, mapped, sizeof(mapped));
                 return fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
-                            "its %s map holds %ss %s only (%s%s)", kinds[k].name, id[k], kinds[k].name,
-                            kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
+                            "its %s map holds %ss %s only (%s%s)", idmap_kinds[k].name, id[k], idmap_kinds[k].name,
+                            idmap_kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
                             explicit ? "" : mode_names[p->mode]);
         }
         return 0;
