@@ -46,13 +46,6 @@ static int helper_find(const char *configured, const char *name, char **ret) {
         return -ENOENT;
 }
 
-static bool explicit_is_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
-        for (size_t i = 0; i < n; i++)
-                if (lines[i].outside != own || lines[i].count != 1)
-                        return false;
-        return true;
-}
-
 int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         enum idmap_mode mode = c->idmap_mode == IDMAP_UNSET ? IDMAP_AUTO : c->idmap_mode;
         const struct id_triple *explicit[2] = { c->uid_map, c->gid_map };
@@ -74,8 +67,8 @@ int idmap_plan(const struct config *c, struct idmap_plan *ret) {
         /* Single mode needs neither libsubid nor the helpers: the fast path
          * stays free of the passwd and subid lookups. */
         need_ranges = mode != IDMAP_SINGLE ||
-                      !explicit_is_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
-                      !explicit_is_own_id_only(c->gid_map, c->n_gid_map, own[1]);
+                      !idmap_lines_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
+                      !idmap_lines_own_id_only(c->gid_map, c->n_gid_map, own[1]);
         if (need_ranges) {
                 int asking = subid_ask(&grant, &asked);
 

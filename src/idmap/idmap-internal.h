@@ -16,6 +16,10 @@ struct idmap_kind {
 };
 extern const struct idmap_kind idmap_kinds[2];
 
+/* No line maps anything but the user's own id, alone (count 1): true for
+ * no lines at all. Such a map needs neither the grant nor the helpers. */
+bool idmap_lines_own_id_only(const struct id_triple *lines, size_t n, uint32_t own);
+
 /* The user's grant, for idmap-host.c: what userbox-subid answers (the user
  * name and the subordinate ranges libsubid reads), or its answer as
  * remembered in the user's cache. */

@@ -440,8 +440,11 @@ static int plan_one(enum idmap_mode mode, const struct idmap_kind *kind, uint32_
         return 0;
 }
 
-static bool map_is_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
-        return n == 1 && lines[0].outside == own && lines[0].count == 1;
+bool idmap_lines_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].outside != own || lines[i].count != 1)
+                        return false;
+        return true;
 }
 
 /* newgidmap writes "deny" to setgroups itself unless a line of the map
@@ -514,9 +517,11 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
         ret->inside_uid = (uid_t) map_inside_of(ret->uid, ret->n_uid, (uint32_t) uid);
         ret->inside_gid = (gid_t) map_inside_of(ret->gid, ret->n_gid, (uint32_t) gid);
         /* Unprivileged, a process may write one line mapping its own id
-         * and nothing else; any other map needs the setuid helpers. */
-        ret->use_helpers = !(map_is_own_id_only(ret->uid, ret->n_uid, (uint32_t) uid) &&
-                             map_is_own_id_only(ret->gid, ret->n_gid, (uint32_t) gid));
+         * and nothing else; any other map needs the setuid helpers. A plan
+         * has a line at least, and no two overlap: "every line" is "the
+         * one line". */
+        ret->use_helpers = !(idmap_lines_own_id_only(ret->uid, ret->n_uid, (uint32_t) uid) &&
+                             idmap_lines_own_id_only(ret->gid, ret->n_gid, (uint32_t) gid));
         ret->setgroups_denied = !ret->use_helpers || !map_uses_grant(ret->gid, ret->n_gid, gid_ranges, n_gid_ranges);
         ret->fallback_reason = TAKE_PTR(fallback);
         return 0;
