@@ -2,7 +2,13 @@
 #pragma once
 
 #include <sys/types.h>
+#include "util.h"
 #include "idmap.h"
+
+/* An id range must not reach (uint32_t) -1, the kernel's "no id". */
+#define ID_LIMIT ((uint64_t) UINT32_MAX)
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* What differs between the uid and the gid side: [0] is uid, [1] gid. */
 struct idmap_kind {
@@ -19,6 +25,10 @@ extern const struct idmap_kind idmap_kinds[2];
 /* No line maps anything but the user's own id, alone (count 1): true for
  * no lines at all. Such a map needs neither the grant nor the helpers. */
 bool idmap_lines_own_id_only(const struct id_triple *lines, size_t n, uint32_t own);
+
+/* Returns r, and unless reason is NULL sets *reason (freed first) to the
+ * formatted text, NULL when out of memory. */
+int idmap_fail(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
 
 /* The user's grant, for idmap-host.c: what userbox-subid answers (the user
  * name and the subordinate ranges libsubid reads), or its answer as

@@ -6,16 +6,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <strings.h>
 
 #include "idmap.h"
 #include "idmap-internal.h"
 #include "util.h"
-
-/* An id range must not reach (uint32_t) -1, the kernel's "no id". */
-#define ID_LIMIT ((uint64_t) UINT32_MAX)
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static const char *const mode_names[] = {
         /* unset resolves to the default */
@@ -25,63 +19,6 @@ static const char *const mode_names[] = {
         [IDMAP_KEEP_ID] = "keep-id",
         [IDMAP_SINGLE] = "single",
 };
-
-/* The services of one nsswitch.conf line: whether the first is "files"
- * and whether it is the only one ("[NOTFOUND=return]"-style actions are
- * not services). An empty list is glibc's default, "files". */
-static void nss_services(const char *p, bool *files_first, bool *files_only) {
-        size_t n = 0;
-
-        *files_first = *files_only = true;
-        for (;;) {
-                size_t word;
-                bool files;
-
-                p += strspn(p, " \t");
-                word = strcspn(p, " \t\n#");
-                if (word == 0)
-                        break;
-                files = word == strlen("files") && strncmp(p, "files", word) == 0;
-                if (*p != '[') {
-                        if (n++ == 0)
-                                *files_first = files;
-                        if (!files)
-                                *files_only = false;
-                }
-                p += word;
-        }
-}
-
-static bool nss_database_is(const char *line, size_t len, const char *name) {
-        return len == strlen(name) && strncasecmp(line, name, len) == 0;
-}
-
-void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret) {
-        *ret = (struct idmap_nss_sources) {
-                .passwd_files_first = true,
-                .group_files_first = true, .group_files_only = true,
-        };
-        while (*text) {
-                size_t len = strcspn(text, "\n"), name;
-                const char *line = text + strspn(text, " \t"), *p;
-                bool first, only;
-
-                text += len + (text[len] == '\n');
-                name = strcspn(line, " \t:\n#");
-                p = line + name + strspn(line + name, " \t");
-                if (*p != ':')
-                        continue;
-                nss_services(p + 1, &first, &only);
-                if (nss_database_is(line, name, "subid"))
-                        ret->subid_service = !only;
-                else if (nss_database_is(line, name, "passwd"))
-                        ret->passwd_files_first = first;
-                else if (nss_database_is(line, name, "group")) {
-                        ret->group_files_first = first;
-                        ret->group_files_only = only;
-                }
-        }
-}
 
 const char *idmap_mode_to_string(enum idmap_mode mode) {
         return (unsigned) mode < ELEMENTSOF(mode_names) ? mode_names[mode] : NULL;
@@ -99,8 +36,7 @@ const struct idmap_kind idmap_kinds[2] = {
         { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
 };
 
-static int fail(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail(char **reason, int r, const char *fmt, ...) {
+int idmap_fail(char **reason, int r, const char *fmt, ...) {
         va_list ap;
 
         if (!reason)
@@ -361,16 +297,16 @@ static int check_explicit(const struct idmap_kind *kind, uint32_t own, const str
         size_t bytes = 0;
 
         if (n > IDMAP_MAX_LINES)
-                return fail(reason, -E2BIG, "%zu %s map lines: the kernel accepts at most %d",
+                return idmap_fail(reason, -E2BIG, "%zu %s map lines: the kernel accepts at most %d",
                             n, kind->name, IDMAP_MAX_LINES);
         for (size_t i = 0; i < n; i++) {
                 const struct id_triple *t = &lines[i];
 
                 if (t->count == 0)
-                        return fail(reason, -EINVAL, "%s map line " TRIPLE_FMT ": the count is zero",
+                        return idmap_fail(reason, -EINVAL, "%s map line " TRIPLE_FMT ": the count is zero",
                                     kind->name, TRIPLE_ARGS(*t));
                 if ((uint64_t) t->inside + t->count > ID_LIMIT || (uint64_t) t->outside + t->count > ID_LIMIT)
-                        return fail(reason, -ERANGE, "%s map line " TRIPLE_FMT ": ids overflow "
+                        return idmap_fail(reason, -ERANGE, "%s map line " TRIPLE_FMT ": ids overflow "
                                     "(INSIDE+COUNT and OUTSIDE+COUNT must not pass %" PRIu64 ")",
                                     kind->name, TRIPLE_ARGS(*t), ID_LIMIT);
                 for (size_t j = 0; j < i; j++) {
@@ -380,7 +316,7 @@ static int check_explicit(const struct idmap_kind *kind, uint32_t own, const str
                         bool outside = t->outside < (uint64_t) u->outside + u->count &&
                                        u->outside < (uint64_t) t->outside + t->count;
                         if (inside || outside)
-                                return fail(reason, -EINVAL, "%s map lines " TRIPLE_FMT " and " TRIPLE_FMT
+                                return idmap_fail(reason, -EINVAL, "%s map lines " TRIPLE_FMT " and " TRIPLE_FMT
                                             " overlap (%s ids)", kind->name, TRIPLE_ARGS(*u), TRIPLE_ARGS(*t),
                                             inside ? "container" : "host");
                 }
@@ -393,7 +329,7 @@ static int check_explicit(const struct idmap_kind *kind, uint32_t own, const str
                         else
                                 snprintf(ids, sizeof(ids), "host %ss %" PRIu32 "-%" PRIu64 " are", kind->name,
                                          t->outside, (uint64_t) t->outside + t->count - 1);
-                        return fail(reason, -EPERM, "%s map line " TRIPLE_FMT ": %s not granted to %s %" PRIu32
+                        return idmap_fail(reason, -EPERM, "%s map line " TRIPLE_FMT ": %s not granted to %s %" PRIu32
                                     " (it may map %" PRIu32 " alone, count 1, and its %s ranges: %s)",
                                     kind->name, TRIPLE_ARGS(*t), ids, kind->name, own, own, kind->file,
                                     granted[0] ? granted : "none");
@@ -401,7 +337,7 @@ static int check_explicit(const struct idmap_kind *kind, uint32_t own, const str
                 bytes += triple_text_length(t->inside, t->outside, t->count);
         }
         if (bytes > IDMAP_MAX_BYTES)
-                return fail(reason, -E2BIG, "the %s map is %zu bytes: the kernel accepts at most %d in one write",
+                return idmap_fail(reason, -E2BIG, "the %s map is %zu bytes: the kernel accepts at most %d in one write",
                             kind->name, bytes, IDMAP_MAX_BYTES);
         return 0;
 }
@@ -429,7 +365,7 @@ static int plan_one(enum idmap_mode mode, const struct idmap_kind *kind, uint32_
                 return 0;
         }
         if (ranges_empty(ranges, n_ranges))
-                return fail(reason, -ENOENT, "--idmap %s: no subordinate %s range in %s",
+                return idmap_fail(reason, -ENOENT, "--idmap %s: no subordinate %s range in %s",
                             mode_names[mode], kind->name, kind->file);
         n_pool = pool_build(ranges, n_ranges, own, pool, ELEMENTSOF(pool));
         if (mode == IDMAP_KEEP_ID)
@@ -481,10 +417,10 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
         if (mode == IDMAP_UNSET)
                 mode = IDMAP_AUTO;
         if ((unsigned) mode >= ELEMENTSOF(mode_names))
-                return fail(reason, -EINVAL, "unknown id-map mode %d", (int) mode);
+                return idmap_fail(reason, -EINVAL, "unknown id-map mode %d", (int) mode);
         /* (uid_t) -1 is the kernel's "no id": it can never be mapped. */
         if ((uint64_t) uid >= ID_LIMIT || (uint64_t) gid >= ID_LIMIT)
-                return fail(reason, -EINVAL, "uid %" PRIu64 " or gid %" PRIu64 " cannot be mapped",
+                return idmap_fail(reason, -EINVAL, "uid %" PRIu64 " or gid %" PRIu64 " cannot be mapped",
                             (uint64_t) uid, (uint64_t) gid);
         if (mode == IDMAP_AUTO) {
                 from_auto = true;
@@ -493,7 +429,7 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
                         fallback = strdup(ranges_empty(uid_ranges, n_uid_ranges) ?
                                           "no subordinate uid range" : "no subordinate gid range");
                         if (!fallback)
-                                return fail(reason, -ENOMEM, "out of memory");
+                                return idmap_fail(reason, -ENOMEM, "out of memory");
                 } else
                         mode = IDMAP_SUBID;
         }
@@ -548,7 +484,7 @@ int idmap_check_inside(const struct idmap_plan *p, uid_t uid, gid_t gid, char **
                 if (id[k] == UINT32_MAX || map_has_inside(lines[k], n[k], id[k]))
                         continue;
                 ranges_describe(lines[k], n[k], true, mapped, sizeof(mapped));
-                return fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
+                return idmap_fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
                             "its %s map holds %ss %s only (%s%s)", idmap_kinds[k].name, id[k], idmap_kinds[k].name,
                             idmap_kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
                             explicit ? "" : mode_names[p->mode]);
