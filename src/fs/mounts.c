@@ -130,7 +130,7 @@ struct standard_mount {
         bool dev;                  /* populated by devices.c */
 };
 
-static bool user_mounts_on(const struct rootfs_plan *p, const struct config *c, const char *dest) {
+static bool user_mounts_on(const struct config *c, const struct rootfs_plan *p, const char *dest) {
         for (size_t i = 0; i < c->n_mounts; i++)
                 if (streq_ptr(p && p->sources ? p->sources[i].destination : c->mounts[i].destination, dest))
                         return true;
@@ -140,7 +140,7 @@ static bool user_mounts_on(const struct rootfs_plan *p, const struct config *c, 
 static bool want_unless_user_mount(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
         char dest[16];
         snprintf(dest, sizeof(dest), "/%s", m->name);
-        return !user_mounts_on(p, c, dest);
+        return !user_mounts_on(c, p, dest);
 }
 
 /* /run must stay writable when the root is not: daemons put sockets and
