@@ -172,9 +172,9 @@ static bool map_outside_of(const struct id_triple *lines, size_t n, uint32_t ins
 /* The subid map with two ids swapped: the user keeps their id (own -> own)
  * and 0 takes the host id that own has under subid, every other id mapping
  * as under subid. One root directory then shows the same owners in both
- * modes but for 0 and own (design §3). When the grant does not reach own,
- * 0 takes the host id of the highest id subid maps, which keep-id leaves
- * out. */
+ * modes but for 0 and own, and a user can switch modes on one root. When
+ * the grant does not reach own, 0 takes the host id of the highest id
+ * subid maps, which keep-id leaves out. */
 static void plan_keep_id(struct map_builder *m, uint32_t own, const struct interval *pool, size_t n_pool) {
         struct id_triple subid[IDMAP_MAX_LINES];
         struct map_builder s = { subid, 0, 0, m->max_lines, m->max_bytes, own };
