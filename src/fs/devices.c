@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container's /dev: the standard nodes (mknod where allowed, else a
+ * bind of the host's onto an empty file), devpts, shm, mqueue, the links,
+ * and the extra devices a profile asks for. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The standard mounts (/proc with its masks, /sys, /tmp, /run, /dev) from
+ * one table, and the mount primitives the other fs/ files share. */
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container's root: the plan made before clone (sources, overlay,
+ * standard directories, working directory), then in the child the root
+ * bind, the mounts in order, and pivot_root. */
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The seccomp filter: the default groups of denied calls, the profile's
+ * additions, compiled with libseccomp (or at build time) and installed. */
 #include <errno.h>
 #include <sched.h>
 #include <stddef.h>

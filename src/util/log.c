@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The log: messages to stderr prefixed "userbox: ", or after clone the
+ * child's first error kept for the parent; -v timed steps. */
 #include <stdarg.h>
 #include <time.h>
 

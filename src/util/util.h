@@ -73,9 +73,9 @@ char *path_simplify(char *p);
  * the component before it, as the words say (not as symlinks would). In
  * place; returns p. */
 char *path_drop_dotdot(char *p);
-/* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
 /* Is path dir itself or below it (both simplified, absolute)? */
 bool path_is_below(const char *path, const char *dir);
+/* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 /* True when one of the path's components is "..". */
 bool path_has_dotdot(const char *p);
