@@ -108,7 +108,7 @@ static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
                 p += n;
                 if (start >= ID_LIMIT || count == 0)
                         continue;
-                t = reallocarray(a->ranges[k], a->n[k] + 1, sizeof(*t));
+                t = array_reserve_one(a->ranges[k], a->n[k], &a->allocated[k], sizeof(*t));
                 if (!t)
                         return -ENOMEM;
                 a->ranges[k] = t;

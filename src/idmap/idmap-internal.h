@@ -42,6 +42,7 @@ struct subid_answer {
         int result[2];                  /* uid, gid: 0 or -errno */
         struct id_triple *ranges[2];
         size_t n[2];
+        size_t allocated[2];            /* slots of ranges[k] (array_reserve_one) */
 };
 
 void subid_answer_done(struct subid_answer *a);
