@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container's /dev: the standard nodes (mknod where allowed, else a
+ * bind of the host's onto an empty file), devpts, shm, mqueue, the links,
+ * and the extra devices a profile asks for. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -59,7 +62,8 @@ void devices_free(struct rootfs_device *d, size_t n) {
         free(d);
 }
 
-static int device_add(struct rootfs_device **list, size_t *n, const char *host, const char *container) {
+static int device_add(struct rootfs_device **list, size_t *n, size_t *allocated,
+                      const char *host, const char *container) {
         _cleanup_free_ char *resolved = realpath(host, NULL);
         _cleanup_free_ char *inside = NULL;
         struct rootfs_device *l;
@@ -86,7 +90,7 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
                 log_step("devices: '%s' resolves to '%s'", host, resolved);
         outside_dev = !path_is_below(inside, "/dev");
 
-        l = reallocarray(*list, *n + 1, sizeof(**list));
+        l = array_reserve_one(*list, *n, allocated, sizeof(**list));
         if (!l)
                 return log_errno(-ENOMEM, "device '%s'", host);
         *list = l;
@@ -102,7 +106,7 @@ static int device_add(struct rootfs_device **list, size_t *n, const char *host, 
 
 int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *ret_n) {
         struct rootfs_device *list = NULL;
-        size_t n = 0;
+        size_t n = 0, allocated = 0;
         int r = 0;
 
         for (size_t i = 0; i < c->n_devices && r >= 0; i++) {
@@ -118,7 +122,8 @@ int devices_prepare(const struct config *c, struct rootfs_device **ret, size_t *
                         r = log_error("device '%s': not an absolute path", d->host_path);
                         break;
                 }
-                r = device_add(&list, &n, d->host_path, d->container_path ? d->container_path : d->host_path);
+                r = device_add(&list, &n, &allocated, d->host_path,
+                               d->container_path ? d->container_path : d->host_path);
         }
         if (r < 0) {
                 devices_free(list, n);

@@ -8,7 +8,8 @@
 
 /* Paths of the root directory resolved inside it: a symlink in the image
  * (/dev -> /home/u/victim, /mnt/x -> ../../../etc) can never lead userbox
- * outside the root (design §4, §6). */
+ * to create, chown or mount anything outside the root, as string
+ * concatenation would: no file of the root directory is trusted. */
 
 /* Opens path inside the root dirfd (openat2 RESOLVE_IN_ROOT |
  * RESOLVE_NO_MAGICLINKS; fallback without openat2: a component-wise

@@ -10,9 +10,9 @@
 #include "profile.h"
 #include "idmap.h"
 
-/* The container's file system view (design §4): propagation cut from the
- * host, the root bind (with overlay and layers), the standard mounts, /dev,
- * the user's mounts, pivot_root and the old root detached. */
+/* The container's file system view, built in this order: propagation cut
+ * from the host, the root bind (with overlay and layers), the standard
+ * mounts, /dev, the user's mounts, pivot_root and the old root detached. */
 
 /* Standard mount points that rootfs_setup() creates inside the root because
  * the root lacks them (bit set in rootfs_plan.create). */

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The standard mounts (/proc with its masks, /sys, /tmp, /run, /dev) from
+ * one table, and the mount primitives the other fs/ files share. */
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -109,7 +111,9 @@ static const struct inner_path sys_paths[] = {
         { "devices/virtual/powercap", INNER_MASK, true },
 };
 
-#define MASK_DIR_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+/* Read-only and inert (no setuid, devices or exec): the same four flags
+ * for mount(2), and for mount_setattr(2). */
+#define READ_ONLY_MS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 #define READ_ONLY_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
 struct standard_mount;
@@ -128,7 +132,7 @@ struct standard_mount {
         bool dev;                  /* populated by devices.c */
 };
 
-static bool user_mounts_on(const struct rootfs_plan *p, const struct config *c, const char *dest) {
+static bool user_mounts_on(const struct config *c, const struct rootfs_plan *p, const char *dest) {
         for (size_t i = 0; i < c->n_mounts; i++)
                 if (streq_ptr(p && p->sources ? p->sources[i].destination : c->mounts[i].destination, dest))
                         return true;
@@ -138,7 +142,7 @@ static bool user_mounts_on(const struct rootfs_plan *p, const struct config *c, 
 static bool want_unless_user_mount(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
         char dest[16];
         snprintf(dest, sizeof(dest), "/%s", m->name);
-        return !user_mounts_on(p, c, dest);
+        return !user_mounts_on(c, p, dest);
 }
 
 /* /run must stay writable when the root is not: daemons put sockets and
@@ -230,7 +234,7 @@ static int mask_inner(int fsfd, const char *mount_name, const struct inner_path 
                 if (r < 0)
                         return log_errno(r, "make '/%s/%s' read-only%s", mount_name, ip->path, mounts_attr_hint(r));
         } else if (S_ISDIR(st.st_mode)) {
-                r = mounts_mount_on_fd("tmpfs", fd, "tmpfs", MASK_DIR_FLAGS, "mode=555");
+                r = mounts_mount_on_fd("tmpfs", fd, "tmpfs", READ_ONLY_MS, "mode=555");
                 if (r < 0)
                         return log_errno(r, "mask '/%s/%s' with an empty tmpfs", mount_name, ip->path);
         } else if (!ms) {
@@ -381,8 +385,6 @@ void mounts_print_line(FILE *f, const char *type, const char *source, const char
         fprintf(f, "%s)\n", *sep ? "" : "rw");
 }
 
-#define READ_ONLY_MS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
-
 void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, FILE *f) {
         for (size_t i = 0; i < ELEMENTSOF(standard_mounts); i++) {
                 const struct standard_mount *m = &standard_mounts[i];
@@ -403,7 +405,7 @@ void mounts_print_standard(const struct config *c, const struct rootfs_plan *p, 
                         if (ip->action == INNER_READ_ONLY)
                                 mounts_print_line(f, "bind", path, path, NULL, READ_ONLY_MS, NULL);
                         else if (ip->directory)
-                                mounts_print_line(f, "tmpfs", "tmpfs", path, "mask", MASK_DIR_FLAGS, "mode=555");
+                                mounts_print_line(f, "tmpfs", "tmpfs", path, "mask", READ_ONLY_MS, "mode=555");
                         else
                                 mounts_print_line(f, "bind", "empty-file", path, "mask", MS_RDONLY, NULL);
                 }

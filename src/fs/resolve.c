@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Paths of the root directory opened or created inside it (openat2
+ * RESOLVE_IN_ROOT, else a walk one component at a time), and the checks
+ * that a mount destination did not reach /proc or /sys. */
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>

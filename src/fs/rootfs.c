@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container's root: the plan made before clone (sources, overlay,
+ * standard directories, working directory), then in the child the root
+ * bind, the mounts in order, and pivot_root. */
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -229,7 +232,8 @@ static int prepare_sources(const struct config *c, struct rootfs_plan *p) {
                 if (lstat(m->source, &st) < 0)
                         return log_errno(-errno, "bind source '%s'", m->source);
                 /* One lstat per source when nothing is a symlink: the cost
-                 * of a bind stays a few microseconds (issue 7). A source
+                 * of a bind stays a few microseconds (the start-up target:
+                 * 1000 binds at most 10 microseconds each). A source
                  * that reaches the root through a symlinked directory is
                  * still caught when bound: the root is unbindable, and a
                  * recursive bind of its /proc or /sys keeps their masks.

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The user's grant: the answer of userbox-subid, which reads the user's
  * subordinate ranges with libsubid (helpers/userbox-subid.c has the
- * protocol), and that answer remembered in the user's cache. Planning from it, and the
+ * protocol), and that answer remembered in the user's cache, trusted only
+ * while nsswitch.conf leaves the ranges to files. Planning from it, and the
  * newuidmap/newgidmap helpers, are in idmap-host.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -13,8 +15,63 @@
 #include "util.h"
 #include "security.h"
 
-#define ID_LIMIT ((uint64_t) UINT32_MAX)
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The services of one nsswitch.conf line: whether the first is "files"
+ * and whether it is the only one ("[NOTFOUND=return]"-style actions are
+ * not services). An empty list is glibc's default, "files". */
+static void nss_services(const char *p, bool *files_first, bool *files_only) {
+        size_t n = 0;
+
+        *files_first = *files_only = true;
+        for (;;) {
+                size_t word;
+                bool files;
+
+                p += strspn(p, " \t");
+                word = strcspn(p, " \t\n#");
+                if (word == 0)
+                        break;
+                files = word == strlen("files") && strncmp(p, "files", word) == 0;
+                if (*p != '[') {
+                        if (n++ == 0)
+                                *files_first = files;
+                        if (!files)
+                                *files_only = false;
+                }
+                p += word;
+        }
+}
+
+static bool nss_database_is(const char *line, size_t len, const char *name) {
+        return len == strlen(name) && strncasecmp(line, name, len) == 0;
+}
+
+void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret) {
+        *ret = (struct idmap_nss_sources) {
+                .passwd_files_first = true,
+                .group_files_first = true, .group_files_only = true,
+        };
+        while (*text) {
+                size_t len = strcspn(text, "\n"), name;
+                const char *line = text + strspn(text, " \t"), *p;
+                bool first, only;
+
+                text += len + (text[len] == '\n');
+                name = strcspn(line, " \t:\n#");
+                p = line + name + strspn(line + name, " \t");
+                if (*p != ':')
+                        continue;
+                nss_services(p + 1, &first, &only);
+                if (nss_database_is(line, name, "subid"))
+                        ret->subid_service = !only;
+                else if (nss_database_is(line, name, "passwd"))
+                        ret->passwd_files_first = first;
+                else if (nss_database_is(line, name, "group")) {
+                        ret->group_files_first = first;
+                        ret->group_files_only = only;
+                }
+        }
+}
 
 void subid_answer_done(struct subid_answer *a) {
         free(a->helper);
@@ -51,7 +108,7 @@ static int subid_parse_ranges(const char *text, struct subid_answer *a, int k) {
                 p += n;
                 if (start >= ID_LIMIT || count == 0)
                         continue;
-                t = reallocarray(a->ranges[k], a->n[k] + 1, sizeof(*t));
+                t = array_reserve_one(a->ranges[k], a->n[k], &a->allocated[k], sizeof(*t));
                 if (!t)
                         return -ENOMEM;
                 a->ranges[k] = t;

@@ -11,18 +11,6 @@
 #include "idmap-internal.h"
 #include "util.h"
 
-static const struct {
-        const char *name;
-        const char *file;
-        const char *helper;
-        const char *configured;
-        enum config_key key;    /* the explicit lines: [IDMap] UID= or --uidmap */
-        const char *key_name;
-        const char *option;
-} kinds[2] = {
-        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH, KEY_IDMAP_UID, "UID", "--uidmap" },
-        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
-};
 
 /* The configured path first, then PATH: a distribution may keep the
  * helpers elsewhere than where configure saw them. */
@@ -58,148 +46,199 @@ static int helper_find(const char *configured, const char *name, char **ret) {
         return -ENOENT;
 }
 
-static bool explicit_is_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
-        for (size_t i = 0; i < n; i++)
-                if (lines[i].outside != own || lines[i].count != 1)
-                        return false;
-        return true;
+/* What the host offers each side ([0] uid, [1] gid), gathered before the
+ * mode is resolved. */
+struct host_offer {
+        struct subid_answer grant;
+        pid_t asked;                    /* userbox-subid, to reap */
+        char *helper[2];                /* paths of newuidmap and newgidmap */
+        char *why[2];                   /* why a side cannot use its ranges */
+        char *missing[2];               /* why a helper cannot run */
+};
+
+static void host_offer_done(struct host_offer *h) {
+        for (int k = 0; k < 2; k++) {
+                free(h->helper[k]);
+                free(h->why[k]);
+                free(h->missing[k]);
+        }
+        reap_pidp(&h->asked);
+        subid_answer_done(&h->grant);
 }
 
-int idmap_plan(const struct config *c, struct idmap_plan *ret) {
-        enum idmap_mode mode = c->idmap_mode == IDMAP_UNSET ? IDMAP_AUTO : c->idmap_mode;
-        const struct id_triple *explicit[2] = { c->uid_map, c->gid_map };
+/* Why side k's ranges cannot be used (asking: what subid_ask returned),
+ * into *ret; NULL when they can. 0 or -ENOMEM. */
+static int grant_why(const struct subid_answer *g, int asking, int k, uint32_t uid, char **ret) {
+        const char *name = idmap_kinds[k].name;
+        int r;
+
+        if (asking == -EBADMSG)
+                r = asprintf(ret, "the helper that reads the ranges with libsubid, '%s', gave no answer (%s %d)",
+                             g->helper, WIFSIGNALED(g->status) ? "killed by signal" : "exit status",
+                             WIFSIGNALED(g->status) ? WTERMSIG(g->status) : WEXITSTATUS(g->status));
+        else if (asking < 0)
+                r = asprintf(ret, "the helper that reads the ranges with libsubid, '%s', cannot run: %s",
+                             g->helper ? g->helper : "userbox-subid", strerror(-asking));
+        else if (!g->user)
+                r = asprintf(ret, "uid %" PRIu32 " has no name in the user database, so no subordinate %s range",
+                             uid, name);
+        else if (g->result[k] < 0)
+                r = asprintf(ret, "libsubid cannot read the subordinate %s ranges of user '%s'", name, g->user);
+        else if (g->n[k] == 0)
+                r = asprintf(ret, "user '%s' has no subordinate %s range in %s", g->user, name, idmap_kinds[k].file);
+        else
+                return 0;
+        return r < 0 ? -ENOMEM : 0;
+}
+
+/* The user's grant (userbox-subid) and the helpers, with what keeps each
+ * side from using them. Only -ENOMEM fails: the rest is said in why and
+ * missing, for the mode to decide on. */
+static int host_offer_gather(struct host_offer *h, uint32_t uid) {
+        int asking = subid_ask(&h->grant, &h->asked), r;
+
+        if (asking == -ENOMEM)
+                return asking;
+        for (int k = 0; k < 2; k++) {
+                r = grant_why(&h->grant, asking, k, uid, &h->why[k]);
+                if (r < 0)
+                        return r;
+        }
+        for (int k = 0; k < 2; k++) {
+                r = helper_find(idmap_kinds[k].configured, idmap_kinds[k].helper, &h->helper[k]);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0 && asprintf(&h->missing[k], "%s is neither at '%s' nor in PATH "
+                                      "(install the Debian package 'uidmap')",
+                                      idmap_kinds[k].helper, idmap_kinds[k].configured) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* auto becomes subid when both sides have their ranges and helpers, else
+ * single, with a warning saying why (*fallback). subid and keep-id fail
+ * on a side without ranges, unless explicit lines replace its map. */
+static int mode_resolve(const struct config *c, const struct host_offer *h, const uint32_t own[2],
+                        enum idmap_mode *mode, const char **fallback, char **reason) {
         const size_t n_explicit[2] = { c->n_uid_map, c->n_gid_map };
+
+        if (*mode == IDMAP_AUTO) {
+                for (int k = 0; k < 2 && !*fallback; k++)
+                        *fallback = h->why[k];
+                for (int k = 0; k < 2 && !*fallback; k++)
+                        *fallback = h->missing[k];
+                *mode = *fallback ? IDMAP_SINGLE : IDMAP_SUBID;
+                if (*fallback)
+                        log_warning("idmap auto: %s; mapping only uid %" PRIu32 " and gid %" PRIu32
+                                    " (to 0) as with --idmap single", *fallback, own[0], own[1]);
+                return 0;
+        }
+        if (*mode == IDMAP_SINGLE)
+                return 0;
+        for (int k = 0; k < 2; k++) {
+                if (!h->why[k] || n_explicit[k] > 0)
+                        continue;
+                if (h->grant.user && h->grant.result[k] == 0 && h->grant.n[k] == 0)
+                        return idmap_fail(reason, -EINVAL, "--idmap %s: %s (an administrator grants one with: "
+                                          "usermod --add-sub%ss FIRST-LAST %s)", idmap_mode_to_string(*mode),
+                                          h->why[k], idmap_kinds[k].name, h->grant.user);
+                return idmap_fail(reason, -EINVAL, "--idmap %s: %s", idmap_mode_to_string(*mode), h->why[k]);
+        }
+        return 0;
+}
+
+/* The container is set up as the launcher's own ids (the child creates
+ * /dev's nodes, the mount points, ...): left unmapped, it would be the
+ * overflow id, and every file it creates EOVERFLOW. */
+static int plan_check_own_ids(const struct config *c, const struct idmap_plan *p, const uint32_t own[2],
+                              char **reason) {
+        const uint32_t inside[2] = { (uint32_t) p->inside_uid, (uint32_t) p->inside_gid };
+
+        for (int k = 0; k < 2; k++) {
+                const struct idmap_kind *kind = &idmap_kinds[k];
+                char where[CONFIG_ORIGIN_NAME_MAX];
+
+                if (inside[k] != UINT32_MAX)
+                        continue;
+                config_origin_name(&c->origins[kind->key], "IDMap", kind->key_name, kind->option,
+                                   where, sizeof(where));
+                return idmap_fail(reason, -EINVAL, "%s: the %s map must include your own %s %" PRIu32
+                                  " (a line INSIDE:%" PRIu32 ":1)", where, kind->name, kind->name, own[k], own[k]);
+        }
+        return 0;
+}
+
+static int plan_check_helpers(const struct config *c, const struct idmap_plan *p, const struct host_offer *h,
+                              char **reason) {
+        for (int k = 0; p->use_helpers && k < 2; k++) {
+                if (h->helper[k])
+                        continue;
+                if (c->n_uid_map + c->n_gid_map > 0)
+                        return idmap_fail(reason, -EINVAL, "the explicit id map needs %s: %s",
+                                          idmap_kinds[k].helper, h->missing[k]);
+                return idmap_fail(reason, -EINVAL, "--idmap %s needs %s: %s", idmap_mode_to_string(p->mode),
+                                  idmap_kinds[k].helper, h->missing[k]);
+        }
+        return 0;
+}
+
+/* idmap_plan() without its messages: a failure it can explain comes with
+ * *reason, any other is out of memory or from the planner. */
+static int plan_on_host(const struct config *c, struct idmap_plan *ret, char **reason) {
+        enum idmap_mode mode = c->idmap_mode == IDMAP_UNSET ? IDMAP_AUTO : c->idmap_mode;
         const uint32_t own[2] = { (uint32_t) getuid(), (uint32_t) getgid() };
-        _cleanup_(subid_answer_done) struct subid_answer grant = { .result = { -ENOENT, -ENOENT } };
-        _cleanup_(reap_pidp) pid_t asked = 0;
-        _cleanup_free_ char *helper0 = NULL, *helper1 = NULL;
-        _cleanup_free_ char *why0 = NULL, *why1 = NULL, *reason = NULL;
-        char **helper[2] = { &helper0, &helper1 };
-        char **why[2] = { &why0, &why1 };     /* why this side cannot use its ranges */
-        _cleanup_free_ char *missing0 = NULL, *missing1 = NULL;
-        char **missing[2] = { &missing0, &missing1 };   /* why a helper cannot run */
-        bool need_ranges, need_helpers = false;
-        const char *fallback = NULL, *user = NULL;
+        _cleanup_(host_offer_done) struct host_offer h = { .grant.result = { -ENOENT, -ENOENT } };
+        const char *fallback = NULL;
         int r;
 
         memset(ret, 0, sizeof(*ret));
         /* Single mode needs neither libsubid nor the helpers: the fast path
          * stays free of the passwd and subid lookups. */
-        need_ranges = mode != IDMAP_SINGLE ||
-                      !explicit_is_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
-                      !explicit_is_own_id_only(c->gid_map, c->n_gid_map, own[1]);
-        if (need_ranges) {
-                int asking = subid_ask(&grant, &asked);
-
-                if (asking == -ENOMEM)
-                        return log_errno(asking, "cannot plan the id map");
-                user = grant.user;
-                for (int k = 0; k < 2; k++) {
-                        r = grant.result[k];
-                        if (asking == -EBADMSG)
-                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', "
-                                             "gave no answer (%s %d)", grant.helper,
-                                             WIFSIGNALED(grant.status) ? "killed by signal" : "exit status",
-                                             WIFSIGNALED(grant.status) ? WTERMSIG(grant.status)
-                                                                       : WEXITSTATUS(grant.status));
-                        else if (asking < 0)
-                                r = asprintf(why[k], "the helper that reads the ranges with libsubid, '%s', "
-                                             "cannot run: %s", grant.helper ? grant.helper : "userbox-subid",
-                                             strerror(-asking));
-                        else if (!user)
-                                r = asprintf(why[k], "uid %" PRIu32 " has no name in the user database, "
-                                             "so no subordinate %s range", own[0], kinds[k].name);
-                        else if (r < 0)
-                                r = asprintf(why[k], "libsubid cannot read the subordinate %s ranges of user '%s'",
-                                             kinds[k].name, user);
-                        else if (grant.n[k] == 0)
-                                r = asprintf(why[k], "user '%s' has no subordinate %s range in %s",
-                                             user, kinds[k].name, kinds[k].file);
-                        else
-                                continue;
-                        if (r < 0)
-                                return log_errno(-ENOMEM, "cannot plan the id map");
-                }
-                need_helpers = true;
+        if (mode != IDMAP_SINGLE ||
+            !idmap_lines_own_id_only(c->uid_map, c->n_uid_map, own[0]) ||
+            !idmap_lines_own_id_only(c->gid_map, c->n_gid_map, own[1])) {
+                r = host_offer_gather(&h, own[0]);
+                if (r < 0)
+                        return r;
         }
-        if (need_helpers)
-                for (int k = 0; k < 2; k++) {
-                        r = helper_find(kinds[k].configured, kinds[k].helper, helper[k]);
-                        if (r == -ENOMEM)
-                                return log_errno(r, "cannot plan the id map");
-                        if (r < 0 && asprintf(missing[k], "%s is neither at '%s' nor in PATH "
-                                              "(install the Debian package 'uidmap')",
-                                              kinds[k].helper, kinds[k].configured) < 0)
-                                return log_errno(-ENOMEM, "cannot plan the id map");
-                }
-
-        if (mode == IDMAP_AUTO) {
-                for (int k = 0; k < 2 && !fallback; k++)
-                        fallback = *why[k];
-                for (int k = 0; k < 2 && !fallback; k++)
-                        fallback = *missing[k];
-                mode = fallback ? IDMAP_SINGLE : IDMAP_SUBID;
-                if (fallback)
-                        log_warning("idmap auto: %s; mapping only uid %" PRIu32 " and gid %" PRIu32
-                                    " (to 0) as with --idmap single", fallback, own[0], own[1]);
-        } else if (mode != IDMAP_SINGLE) {
-                for (int k = 0; k < 2; k++) {
-                        if (!*why[k] || n_explicit[k] > 0)
-                                continue;
-                        if (user && grant.result[k] == 0 && grant.n[k] == 0)
-                                return log_error("--idmap %s: %s (an administrator grants one with: usermod --add-sub%ss FIRST-LAST %s)",
-                                                 idmap_mode_to_string(mode), *why[k], kinds[k].name, user);
-                        return log_error("--idmap %s: %s", idmap_mode_to_string(mode), *why[k]);
-                }
-        }
-
-        r = idmap_plan_from_ranges(mode, (uid_t) own[0], (gid_t) own[1],
-                                   grant.ranges[0], grant.n[0], grant.ranges[1], grant.n[1],
-                                   explicit[0], n_explicit[0], explicit[1], n_explicit[1], ret, &reason);
+        r = mode_resolve(c, &h, own, &mode, &fallback, reason);
         if (r < 0)
-                return reason ? log_error("%s", reason) : log_errno(r, "cannot plan the id map");
-        /* The container is set up as the launcher's own ids (the child
-         * creates /dev's nodes, the mount points, ...): left unmapped, it
-         * would be the overflow id, and every file it creates EOVERFLOW. */
-        for (int k = 0; k < 2; k++) {
-                const uint32_t inside = k == 0 ? (uint32_t) ret->inside_uid : (uint32_t) ret->inside_gid;
-                char where[CONFIG_ORIGIN_NAME_MAX];
+                return r;
+        r = idmap_plan_from_ranges(mode, (uid_t) own[0], (gid_t) own[1],
+                                   h.grant.ranges[0], h.grant.n[0], h.grant.ranges[1], h.grant.n[1],
+                                   c->uid_map, c->n_uid_map, c->gid_map, c->n_gid_map, ret, reason);
+        if (r >= 0)
+                r = plan_check_own_ids(c, ret, own, reason);
+        if (r >= 0)
+                r = plan_check_helpers(c, ret, &h, reason);
+        if (r < 0)
+                return r;
 
-                if (inside != UINT32_MAX)
-                        continue;
-                idmap_plan_done(ret);
-                config_origin_name(&c->origins[kinds[k].key], "IDMap", kinds[k].key_name, kinds[k].option,
-                                   where, sizeof(where));
-                return log_error("%s: the %s map must include your own %s %" PRIu32 " (a line INSIDE:%" PRIu32 ":1)",
-                                 where, kinds[k].name, kinds[k].name, own[k], own[k]);
-        }
-
-        if (ret->use_helpers)
-                for (int k = 0; k < 2; k++)
-                        if (!*helper[k]) {
-                                idmap_plan_done(ret);
-                                if (n_explicit[0] + n_explicit[1] > 0)
-                                        return log_error("the explicit id map needs %s: %s",
-                                                         kinds[k].helper, *missing[k]);
-                                return log_error("--idmap %s needs %s: %s", idmap_mode_to_string(mode),
-                                                 kinds[k].helper, *missing[k]);
-                        }
         if (ret->use_helpers) {
-                ret->uid_helper = TAKE_PTR(helper0);
-                ret->gid_helper = TAKE_PTR(helper1);
+                ret->uid_helper = TAKE_PTR(h.helper[0]);
+                ret->gid_helper = TAKE_PTR(h.helper[1]);
         }
         ret->from_auto = c->idmap_mode == IDMAP_AUTO || c->idmap_mode == IDMAP_UNSET;
         /* Reaped by idmap_plan_done(): its exit need not delay the start. */
-        ret->subid_helper = asked;
-        asked = 0;
+        ret->subid_helper = h.asked;
+        h.asked = 0;
         if (fallback) {
                 ret->fallback_reason = strdup(fallback);
-                if (!ret->fallback_reason) {
-                        idmap_plan_done(ret);
-                        return log_errno(-ENOMEM, "cannot plan the id map");
-                }
+                if (!ret->fallback_reason)
+                        return -ENOMEM;
         }
         return 0;
+}
+
+int idmap_plan(const struct config *c, struct idmap_plan *ret) {
+        _cleanup_free_ char *reason = NULL;
+        int r = plan_on_host(c, ret, &reason);
+
+        if (r >= 0)
+                return r;
+        idmap_plan_done(ret);
+        return reason ? log_error("%s", reason) : log_errno(r, "cannot plan the id map");
 }
 
 void idmap_reap_helper(struct idmap_plan *p) {
@@ -329,7 +368,7 @@ static int job_collect(struct idmap_job *job, bool report) {
         for (int k = 0; k < 2; k++) {
                 int r = 0;
                 if (job->helper[k] > 0)
-                        r = helper_collect(kinds[k].helper, job->helper[k], job->output[k], report);
+                        r = helper_collect(idmap_kinds[k].helper, job->helper[k], job->output[k], report);
                 if (job->output[k] >= 0)
                         close(job->output[k]);
                 job->helper[k] = 0;
@@ -358,7 +397,7 @@ int idmap_start(const struct idmap_plan *p, pid_t target, struct idmap_job *job)
                                  : -ENOENT;
                 if (r < 0) {
                         (void) job_collect(job, false);
-                        return log_errno(r, "cannot start %s '%s'", kinds[k].helper, paths[k] ? paths[k] : "");
+                        return log_errno(r, "cannot start %s '%s'", idmap_kinds[k].helper, paths[k] ? paths[k] : "");
                 }
         }
         return 0;

@@ -6,15 +6,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <strings.h>
 
 #include "idmap.h"
+#include "idmap-internal.h"
 #include "util.h"
-
-/* An id range must not reach (uint32_t) -1, the kernel's "no id". */
-#define ID_LIMIT ((uint64_t) UINT32_MAX)
-
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static const char *const mode_names[] = {
         /* unset resolves to the default */
@@ -25,80 +20,23 @@ static const char *const mode_names[] = {
         [IDMAP_SINGLE] = "single",
 };
 
-/* The services of one nsswitch.conf line: whether the first is "files"
- * and whether it is the only one ("[NOTFOUND=return]"-style actions are
- * not services). An empty list is glibc's default, "files". */
-static void nss_services(const char *p, bool *files_first, bool *files_only) {
-        size_t n = 0;
-
-        *files_first = *files_only = true;
-        for (;;) {
-                size_t word;
-                bool files;
-
-                p += strspn(p, " \t");
-                word = strcspn(p, " \t\n#");
-                if (word == 0)
-                        break;
-                files = word == strlen("files") && strncmp(p, "files", word) == 0;
-                if (*p != '[') {
-                        if (n++ == 0)
-                                *files_first = files;
-                        if (!files)
-                                *files_only = false;
-                }
-                p += word;
-        }
-}
-
-static bool nss_database_is(const char *line, size_t len, const char *name) {
-        return len == strlen(name) && strncasecmp(line, name, len) == 0;
-}
-
-void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret) {
-        *ret = (struct idmap_nss_sources) {
-                .passwd_files_first = true,
-                .group_files_first = true, .group_files_only = true,
-        };
-        while (*text) {
-                size_t len = strcspn(text, "\n"), name;
-                const char *line = text + strspn(text, " \t"), *p;
-                bool first, only;
-
-                text += len + (text[len] == '\n');
-                name = strcspn(line, " \t:\n#");
-                p = line + name + strspn(line + name, " \t");
-                if (*p != ':')
-                        continue;
-                nss_services(p + 1, &first, &only);
-                if (nss_database_is(line, name, "subid"))
-                        ret->subid_service = !only;
-                else if (nss_database_is(line, name, "passwd"))
-                        ret->passwd_files_first = first;
-                else if (nss_database_is(line, name, "group")) {
-                        ret->group_files_first = first;
-                        ret->group_files_only = only;
-                }
-        }
-}
-
 const char *idmap_mode_to_string(enum idmap_mode mode) {
         return (unsigned) mode < ELEMENTSOF(mode_names) ? mode_names[mode] : NULL;
 }
 
-/* What differs between the uid and the gid side, for messages. */
-struct id_kind {
-        const char *name;       /* "uid" */
-        const char *file;       /* where libsubid's files backend reads */
+int idmap_mode_from_string(const char *name) {
+        for (size_t i = IDMAP_UNSET + 1; i < ELEMENTSOF(mode_names); i++)
+                if (streq(mode_names[i], name))
+                        return (int) i;
+        return -EINVAL;
+}
+
+const struct idmap_kind idmap_kinds[2] = {
+        { "uid", "/etc/subuid", "newuidmap", NEWUIDMAP_PATH, KEY_IDMAP_UID, "UID", "--uidmap" },
+        { "gid", "/etc/subgid", "newgidmap", NEWGIDMAP_PATH, KEY_IDMAP_GID, "GID", "--gidmap" },
 };
 
-static const struct id_kind kinds[2] = {
-        { "uid", "/etc/subuid" },
-        { "gid", "/etc/subgid" },
-};
-
-static int fail(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail(char **reason, int r, const char *fmt, ...) {
+int idmap_fail(char **reason, int r, const char *fmt, ...) {
         va_list ap;
 
         if (!reason)
@@ -234,9 +172,9 @@ static bool map_outside_of(const struct id_triple *lines, size_t n, uint32_t ins
 /* The subid map with two ids swapped: the user keeps their id (own -> own)
  * and 0 takes the host id that own has under subid, every other id mapping
  * as under subid. One root directory then shows the same owners in both
- * modes but for 0 and own (design §3). When the grant does not reach own,
- * 0 takes the host id of the highest id subid maps, which keep-id leaves
- * out. */
+ * modes but for 0 and own, and a user can switch modes on one root. When
+ * the grant does not reach own, 0 takes the host id of the highest id
+ * subid maps, which keep-id leaves out. */
 static void plan_keep_id(struct map_builder *m, uint32_t own, const struct interval *pool, size_t n_pool) {
         struct id_triple subid[IDMAP_MAX_LINES];
         struct map_builder s = { subid, 0, 0, m->max_lines, m->max_bytes, own };
@@ -354,21 +292,21 @@ static void ranges_describe(const struct id_triple *ranges, size_t n, bool insid
 /* Explicit lines are refused here, before any helper runs, with a reason
  * naming the line: newuidmap would refuse them too, but only after the
  * namespaces exist, and with a message that does not say which line. */
-static int check_explicit(const struct id_kind *kind, uint32_t own, const struct id_triple *lines, size_t n,
+static int check_explicit(const struct idmap_kind *kind, uint32_t own, const struct id_triple *lines, size_t n,
                           const struct id_triple *ranges, size_t n_ranges, char **reason) {
         size_t bytes = 0;
 
         if (n > IDMAP_MAX_LINES)
-                return fail(reason, -E2BIG, "%zu %s map lines: the kernel accepts at most %d",
+                return idmap_fail(reason, -E2BIG, "%zu %s map lines: the kernel accepts at most %d",
                             n, kind->name, IDMAP_MAX_LINES);
         for (size_t i = 0; i < n; i++) {
                 const struct id_triple *t = &lines[i];
 
                 if (t->count == 0)
-                        return fail(reason, -EINVAL, "%s map line " TRIPLE_FMT ": the count is zero",
+                        return idmap_fail(reason, -EINVAL, "%s map line " TRIPLE_FMT ": the count is zero",
                                     kind->name, TRIPLE_ARGS(*t));
                 if ((uint64_t) t->inside + t->count > ID_LIMIT || (uint64_t) t->outside + t->count > ID_LIMIT)
-                        return fail(reason, -ERANGE, "%s map line " TRIPLE_FMT ": ids overflow "
+                        return idmap_fail(reason, -ERANGE, "%s map line " TRIPLE_FMT ": ids overflow "
                                     "(INSIDE+COUNT and OUTSIDE+COUNT must not pass %" PRIu64 ")",
                                     kind->name, TRIPLE_ARGS(*t), ID_LIMIT);
                 for (size_t j = 0; j < i; j++) {
@@ -378,7 +316,7 @@ static int check_explicit(const struct id_kind *kind, uint32_t own, const struct
                         bool outside = t->outside < (uint64_t) u->outside + u->count &&
                                        u->outside < (uint64_t) t->outside + t->count;
                         if (inside || outside)
-                                return fail(reason, -EINVAL, "%s map lines " TRIPLE_FMT " and " TRIPLE_FMT
+                                return idmap_fail(reason, -EINVAL, "%s map lines " TRIPLE_FMT " and " TRIPLE_FMT
                                             " overlap (%s ids)", kind->name, TRIPLE_ARGS(*u), TRIPLE_ARGS(*t),
                                             inside ? "container" : "host");
                 }
@@ -391,7 +329,7 @@ static int check_explicit(const struct id_kind *kind, uint32_t own, const struct
                         else
                                 snprintf(ids, sizeof(ids), "host %ss %" PRIu32 "-%" PRIu64 " are", kind->name,
                                          t->outside, (uint64_t) t->outside + t->count - 1);
-                        return fail(reason, -EPERM, "%s map line " TRIPLE_FMT ": %s not granted to %s %" PRIu32
+                        return idmap_fail(reason, -EPERM, "%s map line " TRIPLE_FMT ": %s not granted to %s %" PRIu32
                                     " (it may map %" PRIu32 " alone, count 1, and its %s ranges: %s)",
                                     kind->name, TRIPLE_ARGS(*t), ids, kind->name, own, own, kind->file,
                                     granted[0] ? granted : "none");
@@ -399,12 +337,12 @@ static int check_explicit(const struct id_kind *kind, uint32_t own, const struct
                 bytes += triple_text_length(t->inside, t->outside, t->count);
         }
         if (bytes > IDMAP_MAX_BYTES)
-                return fail(reason, -E2BIG, "the %s map is %zu bytes: the kernel accepts at most %d in one write",
+                return idmap_fail(reason, -E2BIG, "the %s map is %zu bytes: the kernel accepts at most %d in one write",
                             kind->name, bytes, IDMAP_MAX_BYTES);
         return 0;
 }
 
-static int plan_one(enum idmap_mode mode, const struct id_kind *kind, uint32_t own,
+static int plan_one(enum idmap_mode mode, const struct idmap_kind *kind, uint32_t own,
                     const struct id_triple *ranges, size_t n_ranges,
                     const struct id_triple *explicit, size_t n_explicit,
                     struct id_triple *lines, size_t *n_lines, char **reason) {
@@ -427,7 +365,7 @@ static int plan_one(enum idmap_mode mode, const struct id_kind *kind, uint32_t o
                 return 0;
         }
         if (ranges_empty(ranges, n_ranges))
-                return fail(reason, -ENOENT, "--idmap %s: no subordinate %s range in %s",
+                return idmap_fail(reason, -ENOENT, "--idmap %s: no subordinate %s range in %s",
                             mode_names[mode], kind->name, kind->file);
         n_pool = pool_build(ranges, n_ranges, own, pool, ELEMENTSOF(pool));
         if (mode == IDMAP_KEEP_ID)
@@ -438,8 +376,11 @@ static int plan_one(enum idmap_mode mode, const struct id_kind *kind, uint32_t o
         return 0;
 }
 
-static bool map_is_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
-        return n == 1 && lines[0].outside == own && lines[0].count == 1;
+bool idmap_lines_own_id_only(const struct id_triple *lines, size_t n, uint32_t own) {
+        for (size_t i = 0; i < n; i++)
+                if (lines[i].outside != own || lines[i].count != 1)
+                        return false;
+        return true;
 }
 
 /* newgidmap writes "deny" to setgroups itself unless a line of the map
@@ -476,10 +417,10 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
         if (mode == IDMAP_UNSET)
                 mode = IDMAP_AUTO;
         if ((unsigned) mode >= ELEMENTSOF(mode_names))
-                return fail(reason, -EINVAL, "unknown id-map mode %d", (int) mode);
+                return idmap_fail(reason, -EINVAL, "unknown id-map mode %d", (int) mode);
         /* (uid_t) -1 is the kernel's "no id": it can never be mapped. */
         if ((uint64_t) uid >= ID_LIMIT || (uint64_t) gid >= ID_LIMIT)
-                return fail(reason, -EINVAL, "uid %" PRIu64 " or gid %" PRIu64 " cannot be mapped",
+                return idmap_fail(reason, -EINVAL, "uid %" PRIu64 " or gid %" PRIu64 " cannot be mapped",
                             (uint64_t) uid, (uint64_t) gid);
         if (mode == IDMAP_AUTO) {
                 from_auto = true;
@@ -488,15 +429,15 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
                         fallback = strdup(ranges_empty(uid_ranges, n_uid_ranges) ?
                                           "no subordinate uid range" : "no subordinate gid range");
                         if (!fallback)
-                                return fail(reason, -ENOMEM, "out of memory");
+                                return idmap_fail(reason, -ENOMEM, "out of memory");
                 } else
                         mode = IDMAP_SUBID;
         }
 
-        r = plan_one(mode, &kinds[0], (uint32_t) uid, uid_ranges, n_uid_ranges,
+        r = plan_one(mode, &idmap_kinds[0], (uint32_t) uid, uid_ranges, n_uid_ranges,
                      explicit_uid, n_explicit_uid, ret->uid, &ret->n_uid, reason);
         if (r >= 0)
-                r = plan_one(mode, &kinds[1], (uint32_t) gid, gid_ranges, n_gid_ranges,
+                r = plan_one(mode, &idmap_kinds[1], (uint32_t) gid, gid_ranges, n_gid_ranges,
                              explicit_gid, n_explicit_gid, ret->gid, &ret->n_gid, reason);
         if (r < 0) {
                 memset(ret, 0, sizeof(*ret));
@@ -512,9 +453,11 @@ int idmap_plan_from_ranges(enum idmap_mode mode, uid_t uid, gid_t gid,
         ret->inside_uid = (uid_t) map_inside_of(ret->uid, ret->n_uid, (uint32_t) uid);
         ret->inside_gid = (gid_t) map_inside_of(ret->gid, ret->n_gid, (uint32_t) gid);
         /* Unprivileged, a process may write one line mapping its own id
-         * and nothing else; any other map needs the setuid helpers. */
-        ret->use_helpers = !(map_is_own_id_only(ret->uid, ret->n_uid, (uint32_t) uid) &&
-                             map_is_own_id_only(ret->gid, ret->n_gid, (uint32_t) gid));
+         * and nothing else; any other map needs the setuid helpers. A plan
+         * has a line at least, and no two overlap: "every line" is "the
+         * one line". */
+        ret->use_helpers = !(idmap_lines_own_id_only(ret->uid, ret->n_uid, (uint32_t) uid) &&
+                             idmap_lines_own_id_only(ret->gid, ret->n_gid, (uint32_t) gid));
         ret->setgroups_denied = !ret->use_helpers || !map_uses_grant(ret->gid, ret->n_gid, gid_ranges, n_gid_ranges);
         ret->fallback_reason = TAKE_PTR(fallback);
         return 0;
@@ -541,9 +484,9 @@ int idmap_check_inside(const struct idmap_plan *p, uid_t uid, gid_t gid, char **
                 if (id[k] == UINT32_MAX || map_has_inside(lines[k], n[k], id[k]))
                         continue;
                 ranges_describe(lines[k], n[k], true, mapped, sizeof(mapped));
-                return fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
-                            "its %s map holds %ss %s only (%s%s)", kinds[k].name, id[k], kinds[k].name,
-                            kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
+                return idmap_fail(reason, -ERANGE, "%s %" PRIu32 " is not mapped in the container: "
+                            "its %s map holds %ss %s only (%s%s)", idmap_kinds[k].name, id[k], idmap_kinds[k].name,
+                            idmap_kinds[k].name, mapped, explicit ? "explicit lines" : "idmap ",
                             explicit ? "" : mode_names[p->mode]);
         }
         return 0;

@@ -105,8 +105,12 @@ struct idmap_nss_sources {
 };
 void idmap_nss_sources(const char *text, struct idmap_nss_sources *ret);
 
-/* "auto", "subid", "keep-id", "single"; NULL when out of range. */
+/* The one table of mode names, which [IDMap] Mode= and --idmap parse too:
+ * "auto", "subid", "keep-id", "single" (IDMAP_UNSET reads "auto", the
+ * default); NULL when out of range. */
 const char *idmap_mode_to_string(enum idmap_mode mode);
+/* The mode a name stands for (never IDMAP_UNSET), or -EINVAL. */
+int idmap_mode_from_string(const char *name);
 
 /* `userbox config`: "# uid_map: INSIDE OUTSIDE COUNT", "# gid_map: ..."
  * and "# idmap: MODE (reason)" lines (comments: the output stays INI). */

@@ -22,10 +22,6 @@ struct enum_name {
 };
 
 static const struct enum_name enum_names[] = {
-        { KEY_IDMAP_MODE, "auto", IDMAP_AUTO },
-        { KEY_IDMAP_MODE, "subid", IDMAP_SUBID },
-        { KEY_IDMAP_MODE, "keep-id", IDMAP_KEEP_ID },
-        { KEY_IDMAP_MODE, "single", IDMAP_SINGLE },
         { KEY_NETWORK, "host", NET_HOST },
         { KEY_NETWORK, "none", NET_NONE },
         { KEY_SECCOMP, "default", SECCOMP_DEFAULT },
@@ -34,7 +30,10 @@ static const struct enum_name enum_names[] = {
         { KEY_OVERLAY, "tmpfs", OVERLAY_TMPFS },
 };
 
+/* The id-map modes' names are idmap's table. */
 const char *profile_enum_name(enum config_key id, int value) {
+        if (id == KEY_IDMAP_MODE)
+                return value == IDMAP_UNSET ? NULL : idmap_mode_to_string(value);
         for (size_t i = 0; i < ELEMENTSOF(enum_names); i++)
                 if (enum_names[i].id == id && enum_names[i].value == value)
                         return enum_names[i].name;
@@ -42,6 +41,8 @@ const char *profile_enum_name(enum config_key id, int value) {
 }
 
 static int enum_value(enum config_key id, const char *name) {
+        if (id == KEY_IDMAP_MODE)
+                return idmap_mode_from_string(name);
         for (size_t i = 0; i < ELEMENTSOF(enum_names); i++)
                 if (enum_names[i].id == id && streq(enum_names[i].name, name))
                         return enum_names[i].value;

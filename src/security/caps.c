@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Capabilities: names to numbers (libcap), and the drop before exec:
+ * bounding set, then ids, then what uid 0 keeps. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The command's environment: a clean one (PATH, HOME, TERM, HOSTNAME) or
+ * the host's, then container=userbox, the names kept, the values set. */
 #include <stdio.h>
 
 #include "security.h"

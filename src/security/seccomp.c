@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The seccomp filter: the default groups of denied calls, the profile's
+ * additions, compiled with libseccomp (or at build time) and installed. */
 #include <errno.h>
 #include <sched.h>
 #include <stddef.h>
@@ -484,8 +486,9 @@ int seccomp_install(void *filter) {
         if (!f)
                 return 0;
         /* The kernel accepts a filter only with no_new_privs set or with
-         * CAP_SYS_ADMIN in the current user namespace: see launch.c for the
-         * order this imposes. */
+         * CAP_SYS_ADMIN in the current user namespace: the child installs
+         * it while it still holds that capability, before it drops its
+         * capabilities and changes ids. */
         if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog, 0, 0) < 0)
                 return log_errno(-errno, "installing the seccomp filter");
         return 0;

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The log: messages to stderr prefixed "userbox: ", or after clone the
+ * child's first error kept for the parent; -v timed steps. */
 #include <stdarg.h>
 #include <time.h>
 
@@ -15,7 +17,6 @@ void log_init(void) {
 }
 
 void log_set_level(enum log_level l) { level = l; }
-enum log_level log_get_level(void) { return level; }
 
 void log_set_deferred(bool d) {
         deferred = d;

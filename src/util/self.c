@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Where this userbox runs from (self.h). The installation directories are
+/* Where this userbox runs from (self_locate() in util.h). The installation directories are
  * compiled in here and nowhere else: paths.h is written by make, and only
  * this file is rebuilt when ./configure --prefix (or make prefix=) changes
  * them. */

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The helpers every subsystem uses and none prints from: number parsing,
+ * string vectors, paths, whole-file reads and writes, escaping. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -73,9 +73,9 @@ char *path_simplify(char *p);
  * the component before it, as the words say (not as symlinks would). In
  * place; returns p. */
 char *path_drop_dotdot(char *p);
-/* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
 /* Is path dir itself or below it (both simplified, absolute)? */
 bool path_is_below(const char *path, const char *dir);
+/* a + "/" + b with exactly one slash between them. NULL on ENOMEM. */
 char *path_join(const char *a, const char *b);
 /* True when one of the path's components is "..". */
 bool path_has_dotdot(const char *p);
@@ -138,7 +138,6 @@ enum log_level {
 
 void log_init(void);
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 
 /* After clone/fork the child must not print: it captures the first error
  * message and hands it to the parent on the sync fd. In deferred mode the
@@ -256,14 +255,6 @@ static inline int sys_fsmount(int fd, unsigned flags, unsigned attr_flags) {
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags) {
 #ifdef __NR_close_range
         return sys_result(syscall(__NR_close_range, first, last, flags));
-#else
-        return -ENOSYS;
-#endif
-}
-
-static inline int sys_pidfd_open(pid_t pid, unsigned flags) {
-#ifdef __NR_pidfd_open
-        return sys_result(syscall(__NR_pidfd_open, pid, flags));
 #else
         return -ENOSYS;
 #endif
