@@ -260,6 +260,16 @@ static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 #endif
 }
 
+/* A pidfd: a handle on one process that a recycled pid can never stand
+ * for (named containers' liveness, src/state/). */
+static inline int sys_pidfd_open(pid_t pid, unsigned flags) {
+#ifdef __NR_pidfd_open
+        return sys_result(syscall(__NR_pidfd_open, pid, flags));
+#else
+        return -ENOSYS;
+#endif
+}
+
 /* Where this userbox runs from, decided once, first thing in main: an
  * installed binary reads the shipped profiles from its datadir, one run
  * from its build directory (the quick start never installs) from the
