@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The container's side of a launch, in the cloned child: see container.h. */
+/* The child's side of a launch, from clone to the command's execve: the
+ * sync steps with the launcher (parent.c), then the container's setup. */
 #include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -24,6 +25,72 @@ extern char **environ;
 
 /* The hostname of a container whose root's name is no hostname. */
 #define CONTAINER_DEFAULT_HOSTNAME "userbox"
+
+_Noreturn void unshare_main(struct child *child) {
+        /* A process group of its own, so that a signal to the launcher's
+         * group (kill %1, kill -- -PGID) reaches the command once, passed
+         * on. In a terminal's foreground the command is made the
+         * foreground job, as a shell does (SIGTTOU is blocked here): the
+         * terminal's keys then signal it alone, and it may read. */
+        (void) setpgid(0, 0);
+        if (child->foreground)
+                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        execvp(child->argv[0], child->argv);
+        exec_failed(child, -errno);
+}
+
+_Noreturn void copy_main(struct child *child) {
+        int r;
+
+        /* The copy ends on what is forwarded to it, as cp(1) would. */
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        r = copy_run(child->copy);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        _exit(0);
+}
+
+/* Runs in the child right after clone. */
+_Noreturn void child_start(struct child *child, child_main_fn main_fn) {
+        int r = 0;
+        char go;
+
+        log_set_deferred(true);
+        /* The id map is written from outside (newuidmap checks that it
+         * owns /proc/PID, the single-id write opens /proc/PID/uid_map),
+         * which needs this process dumpable; only this process, which
+         * nothing of a container can see yet, and only until "go". The
+         * launcher itself stays non-dumpable throughout. */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0 || write(child->sync_fd, "d", 1) != 1)
+                _exit(EXIT_USERBOX_FAILED);
+        /* The container dies with the launcher: kill -9 of userbox must not
+         * leave a namespace full of processes behind. A launcher that died
+         * before this line is noticed below: its end of the socket closes. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        /* What needs no id map is done while the launcher writes it. A
+         * failure is reported only after "go": the launcher listens then,
+         * and the helpers never see a child that is already gone. */
+        if (main_fn == container_main)
+                r = container_prepare(child);
+        /* Until the map is written the child has no uid inside its
+         * namespace: nothing else can start before it. */
+        if (read(child->sync_fd, &go, 1) != 1)
+                _exit(EXIT_USERBOX_FAILED);
+        /* A launcher killed after it sent "go" but before our
+         * PR_SET_PDEATHSIG took effect sends no signal, yet its end of the
+         * socket is closed: ours then reads as hung up. Any later death is
+         * covered by the signal. */
+        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                _exit(EXIT_USERBOX_FAILED);
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        main_fn(child);
+        _exit(EXIT_USERBOX_FAILED);
+}
 
 _Noreturn void child_fail(struct child *child, int r, int exit_status) {
         struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
@@ -133,23 +200,6 @@ static int loopback_up(void) {
         return 0;
 }
 
-/* "FILE:LINE: [Limits] NOFILE" or "--limit NOFILE", for messages. */
-static const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t size) {
-        const char *name = profile_rlimit_name(e->resource) ?: "?";
-        char option[64];
-
-        snprintf(option, sizeof(option), "--limit %s", name);
-        return config_origin_name(&e->origin, "Limits", name, option, buf, size);
-}
-
-static const char *rlimit_value_text(uint64_t value, char *buf, size_t size) {
-        if (value == RLIM_INFINITY)
-                snprintf(buf, size, "infinity");
-        else
-                snprintf(buf, size, "%" PRIu64, value);
-        return buf;
-}
-
 static int apply_rlimits(const struct config *c) {
         for (size_t i = 0; i < c->n_rlimits; i++) {
                 const struct rlimit_entry *e = &c->rlimits[i];
@@ -161,27 +211,6 @@ static int apply_rlimits(const struct config *c) {
                                          rlimit_origin_name(e, where, sizeof(where)),
                                          rlimit_value_text(e->soft, soft, sizeof(soft)),
                                          rlimit_value_text(e->hard, hard, sizeof(hard)));
-        }
-        return 0;
-}
-
-/* Raising a hard limit needs CAP_SYS_RESOURCE in the initial user
- * namespace, which no container has: a limit above the launcher's own hard
- * limit would fail after clone, so it is refused here. */
-static int check_rlimits(const struct config *c) {
-        for (size_t i = 0; i < c->n_rlimits; i++) {
-                const struct rlimit_entry *e = &c->rlimits[i];
-                char where[CONFIG_ORIGIN_NAME_MAX], wanted[32], allowed[32];
-                struct rlimit now;
-
-                if (getrlimit(e->resource, &now) < 0)
-                        return log_errno(-errno, "%s: reading the current limit",
-                                         rlimit_origin_name(e, where, sizeof(where)));
-                if (e->hard > (uint64_t) now.rlim_max)
-                        return log_error("%s: %s is above the hard limit of this session, %s, which only "
-                                         "root can raise", rlimit_origin_name(e, where, sizeof(where)),
-                                         rlimit_value_text(e->hard, wanted, sizeof(wanted)),
-                                         rlimit_value_text(now.rlim_max, allowed, sizeof(allowed)));
         }
         return 0;
 }
@@ -199,80 +228,6 @@ static const char *container_hostname(const struct config *c) {
         if (!c->root)
                 return NULL;
         return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
-}
-
-/* The user's ids must be in the map: setresuid/setresgid to an unmapped
- * id fails with EINVAL, which says nothing of why. named: the spec was a
- * name, whose ids came from the container's /etc/passwd. */
-static int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid_t uid, gid_t gid,
-                             bool named) {
-        _cleanup_free_ char *reason = NULL;
-        char where[CONFIG_ORIGIN_NAME_MAX];
-        int r = idmap_check_inside(plan, uid, gid, &reason);
-
-        if (r >= 0)
-                return 0;
-        config_origin_name(&c->origins[KEY_USER], "Container", "User", "--user", where, sizeof(where));
-        if (named)
-                return log_error("%s: '%s' in the container's /etc/passwd: %s", where, c->user,
-                                 reason ?: strerror(-r));
-        return log_error("%s: %s", where, reason ?: strerror(-r));
-}
-
-/* A numeric User= is checked before clone; a name only can be, after the
- * root's /etc/passwd is read in container_main(). */
-static int check_numeric_user(const struct config *c, const struct idmap_plan *plan) {
-        _cleanup_free_ char *user = NULL;
-        uint32_t uid, gid = UINT32_MAX;
-        char *colon;
-
-        if (!c->user || !isdigit((unsigned char) c->user[0]))
-                return 0;
-        user = strdup(c->user);
-        if (!user)
-                return log_errno(-ENOMEM, "checking the user");
-        colon = strchr(user, ':');
-        if (colon)
-                *colon++ = '\0';
-        if (parse_uint32(user, &uid) < 0)
-                return 0; /* user_resolve() says what is wrong with it */
-        if (colon && parse_uint32(colon, &gid) < 0)
-                gid = UINT32_MAX;
-        return check_user_mapped(c, plan, (uid_t) uid, (gid_t) gid, false);
-}
-
-/* Memory= and PIDs= would need a cgroup of the container's own, which
- * userbox does not make yet: refused, never silently ignored. */
-static int check_cgroup_limits(const struct config *c) {
-        bool memory = c->memory != 0;
-        char where[CONFIG_ORIGIN_NAME_MAX];
-
-        if (!c->memory && !c->pids)
-                return 0;
-        return log_error("%s: limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as "
-                         "NOFILE= and NPROC= are)",
-                         config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits",
-                                            memory ? "Memory" : "PIDs", memory ? "--limit Memory" : "--limit PIDs",
-                                            where, sizeof(where)));
-}
-
-int container_check(const struct config *c, const struct idmap_plan *plan) {
-        char where[CONFIG_ORIGIN_NAME_MAX];
-        int r;
-
-        /* Without a UTS namespace of its own the container has the host's
-         * name, which it may not change: the name asked for would only
-         * reach $HOSTNAME, a lie to every program that asks the kernel. */
-        if (c->hostname && !c->uts)
-                return log_error("%s: needs [Namespaces] UTS=yes",
-                                 config_origin_name(&c->origins[KEY_HOSTNAME], "Container", "Hostname",
-                                                    "--hostname", where, sizeof(where)));
-        r = check_numeric_user(c, plan);
-        if (r >= 0)
-                r = check_rlimits(c);
-        if (r >= 0)
-                r = check_cgroup_limits(c);
-        return r;
 }
 
 /* The launcher compiles the seccomp filter while we mount (two cores,

@@ -50,11 +50,25 @@ struct child {
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
 };
 
+typedef void (*child_main_fn)(struct child *child);
+
+/* Runs in the child right after clone: the sync steps, then main_fn. */
+_Noreturn void child_start(struct child *child, child_main_fn main_fn);
+/* userbox unshare's command and userbox cp's copy, in the child. */
+_Noreturn void unshare_main(struct child *child);
+_Noreturn void copy_main(struct child *child);
+
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id
  * map, a resource limit above the launcher's hard limit, a limit by cgroup
  * (not implemented). Prints the error with where the setting came from. */
 int container_check(const struct config *c, const struct idmap_plan *plan);
+/* The user's ids must be in the map, checked before clone for a numeric
+ * User= and in the child for a name. named: the spec was a name. */
+int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid_t uid, gid_t gid, bool named);
+/* "FILE:LINE: [Limits] NOFILE" or "--limit NOFILE", for messages. */
+const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t size);
+const char *rlimit_value_text(uint64_t value, char *buf, size_t size);
 /* Reports r (and the captured message) to the launcher, then _exit()s. */
 _Noreturn void child_fail(struct child *child, int r, int exit_status);
 /* An exec that failed: 127 for not found, 126 otherwise. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Orchestration only: clone the namespaces, the parent/child sync protocol,
- * signal forwarding, wait, exit status. What runs inside the container is
- * container.c; each step's work lives in its module. */
+/* The launcher's side of a launch: the entry points, clone, the sync steps
+ * with the child (child.c is the other side), signal forwarding, wait. */
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -20,8 +19,6 @@
 #include "launch.h"
 #include "security.h"
 #include "tty.h"
-
-typedef void (*child_main_fn)(struct child *child);
 
 /* With -t, the signals whose default action ends the launcher and that it
  * does not forward: it restores the outer terminal, then dies of them
@@ -42,72 +39,6 @@ static bool is_tty_fatal_signal(int sig) {
                 if (tty_fatal_signals[i] == sig)
                         return true;
         return sig >= SIGRTMIN && sig <= SIGRTMAX;
-}
-
-static _Noreturn void unshare_main(struct child *child) {
-        /* A process group of its own, so that a signal to the launcher's
-         * group (kill %1, kill -- -PGID) reaches the command once, passed
-         * on. In a terminal's foreground the command is made the
-         * foreground job, as a shell does (SIGTTOU is blocked here): the
-         * terminal's keys then signal it alone, and it may read. */
-        (void) setpgid(0, 0);
-        if (child->foreground)
-                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
-        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
-        execvp(child->argv[0], child->argv);
-        exec_failed(child, -errno);
-}
-
-static _Noreturn void copy_main(struct child *child) {
-        int r;
-
-        /* The copy ends on what is forwarded to it, as cp(1) would. */
-        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
-        r = copy_run(child->copy);
-        if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED);
-        _exit(0);
-}
-
-/* Runs in the child right after clone. */
-static _Noreturn void child_start(struct child *child, child_main_fn main_fn) {
-        int r = 0;
-        char go;
-
-        log_set_deferred(true);
-        /* The id map is written from outside (newuidmap checks that it
-         * owns /proc/PID, the single-id write opens /proc/PID/uid_map),
-         * which needs this process dumpable; only this process, which
-         * nothing of a container can see yet, and only until "go". The
-         * launcher itself stays non-dumpable throughout. */
-        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0 || write(child->sync_fd, "d", 1) != 1)
-                _exit(EXIT_USERBOX_FAILED);
-        /* The container dies with the launcher: kill -9 of userbox must not
-         * leave a namespace full of processes behind. A launcher that died
-         * before this line is noticed below: its end of the socket closes. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        /* What needs no id map is done while the launcher writes it. A
-         * failure is reported only after "go": the launcher listens then,
-         * and the helpers never see a child that is already gone. */
-        if (main_fn == container_main)
-                r = container_prepare(child);
-        /* Until the map is written the child has no uid inside its
-         * namespace: nothing else can start before it. */
-        if (read(child->sync_fd, &go, 1) != 1)
-                _exit(EXIT_USERBOX_FAILED);
-        /* A launcher killed after it sent "go" but before our
-         * PR_SET_PDEATHSIG took effect sends no signal, yet its end of the
-         * socket is closed: ours then reads as hung up. Any later death is
-         * covered by the signal. */
-        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
-        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
-                _exit(EXIT_USERBOX_FAILED);
-        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED);
-        main_fn(child);
-        _exit(EXIT_USERBOX_FAILED);
 }
 
 /* Returns 1 with a message (and *ret_fd for SYNC_PTY), 0 when nothing is
