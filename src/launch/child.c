@@ -328,9 +328,9 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         /* The filter goes in while we still hold CAP_SYS_ADMIN in the user
          * namespace, so it loads with or without no_new_privs; it blocks
          * nothing that the capability and id changes below need. */
-        r = seccomp_install(child->seccomp_filter);
+        r = seccomp_install(child->seccomp_filter); /* logs its error */
         if (r < 0)
-                child_fail(child, log_errno(r, "loading the seccomp filter"), EXIT_USERBOX_FAILED);
+                child_fail(child, r, EXIT_USERBOX_FAILED);
 
         log_step("seccomp filter loaded");
         /* Where the map denies setgroups (a single id written directly, or
@@ -338,10 +338,9 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
          * condition, so that nobody sheds a group that denies access, as in
          * 0707 files) the inherited groups stay, as they must. */
         r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
-                       id->set_groups && !child->plan->setgroups_denied);
+                       id->set_groups && !child->plan->setgroups_denied); /* logs its error */
         if (r < 0)
-                child_fail(child, log_errno(r, "switching to uid %u gid %u", (unsigned) id->uid,
-                                            (unsigned) id->gid), EXIT_USERBOX_FAILED);
+                child_fail(child, r, EXIT_USERBOX_FAILED);
 
         /* A change of effective uid clears the parent-death signal: without
          * init this process is the one that must die with the launcher, so
