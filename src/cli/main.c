@@ -49,7 +49,7 @@ static int load_config(const struct cli *cli, struct config *c) {
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
-        void *filter = NULL;
+        struct seccomp_filter *filter = NULL;
         int r;
 
         r = launch_check(c, &plan, &rplan);

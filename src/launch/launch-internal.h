@@ -95,7 +95,7 @@ struct child {
                                  * job of its own there ... */
         bool foreground;        /* ... which starts in the foreground */
         sigset_t saved_mask;
-        void *seccomp_filter;
+        struct seccomp_filter *seccomp_filter; /* sync step 4, received */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
 };
 

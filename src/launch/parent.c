@@ -57,7 +57,7 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
 static void kill_and_reap(pid_t pid);
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan);
 static int read_dumpable(int sync_fd);
-static int send_seccomp(void *filter, int sync_fd);
+static int send_seccomp(const struct seccomp_filter *filter, int sync_fd);
 static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
 static void read_child_message(struct supervisor *s);
 static int read_sync_message(int fd, struct sync_message *m, int *ret_fd);
@@ -254,7 +254,7 @@ static void kill_and_reap(pid_t pid) {
 /* The launcher's side of sync steps 1 to 4: the child is dumpable, the id
  * map written, "go", the seccomp filter. */
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan) {
-        void *filter = NULL;
+        struct seccomp_filter *filter = NULL;
         struct idmap_job job;
         int r;
 
@@ -310,7 +310,7 @@ static int read_dumpable(int sync_fd) {
 
 /* sync step 4: the filter as one datagram, the first byte saying whether a
  * program follows. */
-static int send_seccomp(void *filter, int sync_fd) {
+static int send_seccomp(const struct seccomp_filter *filter, int sync_fd) {
         _cleanup_free_ char *buf = NULL;
         const void *data;
         size_t size;
