@@ -2,7 +2,6 @@
 /* The checks made before clone: settings the container would otherwise
  * refuse only after it, each refused with where it came from. */
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -19,21 +18,13 @@ const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t s
         return config_origin_name(&e->origin, "Limits", name, option, buf, size);
 }
 
-const char *rlimit_value_text(uint64_t value, char *buf, size_t size) {
-        if (value == RLIM_INFINITY)
-                snprintf(buf, size, "infinity");
-        else
-                snprintf(buf, size, "%" PRIu64, value);
-        return buf;
-}
-
 /* Raising a hard limit needs CAP_SYS_RESOURCE in the initial user
  * namespace, which no container has: a limit above the launcher's own hard
  * limit would fail after clone, so it is refused here. */
 static int check_rlimits(const struct config *c) {
         for (size_t i = 0; i < c->n_rlimits; i++) {
                 const struct rlimit_entry *e = &c->rlimits[i];
-                char where[CONFIG_ORIGIN_NAME_MAX], wanted[32], allowed[32];
+                char where[CONFIG_ORIGIN_NAME_MAX], wanted[PROFILE_RLIMIT_VALUE_MAX], allowed[PROFILE_RLIMIT_VALUE_MAX];
                 struct rlimit now;
 
                 if (getrlimit(e->resource, &now) < 0)
@@ -42,8 +33,8 @@ static int check_rlimits(const struct config *c) {
                 if (e->hard > (uint64_t) now.rlim_max)
                         return log_error("%s: %s is above the hard limit of this session, %s, which only "
                                          "root can raise", rlimit_origin_name(e, where, sizeof(where)),
-                                         rlimit_value_text(e->hard, wanted, sizeof(wanted)),
-                                         rlimit_value_text(now.rlim_max, allowed, sizeof(allowed)));
+                                         profile_rlimit_value_text(e->hard, wanted, sizeof(wanted)),
+                                         profile_rlimit_value_text(now.rlim_max, allowed, sizeof(allowed)));
         }
         return 0;
 }

@@ -3,7 +3,6 @@
  * sync steps with the launcher (parent.c), then the container's setup. */
 #include <ctype.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -234,13 +233,13 @@ static int apply_rlimits(const struct config *c) {
         for (size_t i = 0; i < c->n_rlimits; i++) {
                 const struct rlimit_entry *e = &c->rlimits[i];
                 struct rlimit rl = { e->soft, e->hard };
-                char where[CONFIG_ORIGIN_NAME_MAX], soft[32], hard[32];
+                char where[CONFIG_ORIGIN_NAME_MAX], soft[PROFILE_RLIMIT_VALUE_MAX], hard[PROFILE_RLIMIT_VALUE_MAX];
 
                 if (setrlimit(e->resource, &rl) < 0)
                         return log_errno(-errno, "%s: setting the limit to %s:%s",
                                          rlimit_origin_name(e, where, sizeof(where)),
-                                         rlimit_value_text(e->soft, soft, sizeof(soft)),
-                                         rlimit_value_text(e->hard, hard, sizeof(hard)));
+                                         profile_rlimit_value_text(e->soft, soft, sizeof(soft)),
+                                         profile_rlimit_value_text(e->hard, hard, sizeof(hard)));
         }
         return 0;
 }

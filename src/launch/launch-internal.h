@@ -121,7 +121,6 @@ int container_check(const struct config *c, const struct idmap_plan *plan);
 int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid_t uid, gid_t gid, bool named);
 /* "FILE:LINE: [Limits] NOFILE" or "--limit NOFILE", for messages. */
 const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t size);
-const char *rlimit_value_text(uint64_t value, char *buf, size_t size);
 /* PID 1 of the container: forwards signals to child, reaps every orphan,
  * and exits with child's status (128+N for a signal). Never returns. */
 _Noreturn void init_run(pid_t child);

@@ -256,6 +256,9 @@ int profile_parse_tmpfs(const char *spec, struct mount_entry *ret, char **reason
 /* The [Limits] name of an RLIMIT_* resource ("NOFILE"), NULL when it has
  * none: from the profile key table, the one list of these names. */
 const char *profile_rlimit_name(int resource);
+/* A limit's value as a profile writes it: "infinity" or the number. */
+#define PROFILE_RLIMIT_VALUE_MAX 32
+const char *profile_rlimit_value_text(uint64_t value, char *buf, size_t size);
 void profile_mount_entry_done(struct mount_entry *m);
 
 /* One "[Section] Key" line per row of the key table ("[Environment] NAME"
