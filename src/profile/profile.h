@@ -218,6 +218,10 @@ uint64_t config_effective_capabilities(const struct config *c);
 int profile_set(struct config *c, const char *section, const char *key, const char *value,
                 const struct origin *o, char **reason);
 
+/* [Container] Command= from the command line, where the command comes
+ * as its words already: a copy of argv. -ENOMEM, else 0. */
+int profile_set_command(struct config *c, char *const *argv);
+
 /* Loads default.ini from the search path (when load_default) and then the
  * profile NAME (a name on the search path, or a path when it has a '/';
  * NULL for none), includes first. Prints every error as
