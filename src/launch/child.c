@@ -169,7 +169,9 @@ static int resolve_identity(struct child *child, int rootfd, struct user_identit
         } else {
                 /* The user's own identity: the image gives only HOME (a uid
                  * without an entry is fine); its /etc/group is not read, and
-                 * the user's host groups stay (design §3, "Groups"). */
+                 * the user's host supplementary groups stay, so that a
+                 * group-shared directory is as reachable as on the host and
+                 * no dropped group bypasses a permission that denies it. */
                 if (user_passwd_lookup(rootfd, id->uid, NULL, &id->home) == -ENOMEM)
                         return log_errno(-ENOMEM, "looking up the home directory");
         }
