@@ -270,9 +270,9 @@ static int receive_seccomp(struct child *child) {
         return 0;
 }
 
-/* sync step 5: allocates the pty in the container's devpts (so `tty` inside names
- * /dev/pts/N of the container, and nothing of the host's devpts is
- * reachable) and hands the master to the launcher. */
+/* sync step 5: allocates the pty in the container's devpts (so `tty`
+ * inside names /dev/pts/N of the container, and nothing of the host's
+ * devpts is reachable) and hands the master to the launcher. */
 static int send_pty(struct child *child) {
         struct sync_message m = { .type = SYNC_PTY };
         union {
@@ -400,7 +400,7 @@ _Noreturn void copy_main(struct child *child) {
         r = copy_run(child->copy);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
-        _exit(0);
+        _exit(0); /* sync step 7: the exit closes the sync socket */
 }
 
 /* An exec that failed: 127 for not found, 126 otherwise. */
