@@ -12,7 +12,7 @@ int main(void) {
         struct config c;
         const unsigned char *data;
         const void *bytes;
-        void *filter = NULL;
+        struct seccomp_filter *filter = NULL;
         size_t size;
         int r;
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* userbox's main(): refuses setuid, parses the command line, loads the
+ * configuration and hands it to the subcommand's entry point. */
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -23,12 +25,9 @@ static int load_config(const struct cli *cli, struct config *c) {
         if (r < 0)
                 return r;
         if (cli->command_given) {
-                char **argv = strv_copy(cli->command_argv);
-                if (!argv)
-                        return log_errno(-ENOMEM, "command");
-                strv_free(c->command);
-                c->command = argv;
-                c->origins[KEY_COMMAND] = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
+                r = profile_set_command(c, cli->command_argv);
+                if (r < 0)
+                        return log_errno(r, "command");
         }
         /* As ssh does for a login: no command on the command line, and a
          * terminal on both sides, is an interactive session, whose shell
@@ -49,7 +48,7 @@ static int load_config(const struct cli *cli, struct config *c) {
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
-        void *filter = NULL;
+        struct seccomp_filter *filter = NULL;
         int r;
 
         r = launch_check(c, &plan, &rplan);
@@ -72,6 +71,19 @@ static int do_config(struct config *c) {
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
 }
 
+static int do_copy(const struct cli *cli, struct config *c) {
+        struct copy_request req;
+        int r = copy_parse(cli->args[0], cli->args[1], cli->archive, &req);
+
+        if (r < 0)
+                return r;
+        r = launch_copy(c, &req);
+        copy_request_done(&req);
+        return r;
+}
+
+/* Each subcommand to its entry point: launch_run, launch_unshare and
+ * launch_copy are the launches (launch/parent.c). */
 static int dispatch(const struct cli *cli) {
         struct config c;
         int r;
@@ -96,15 +108,9 @@ static int dispatch(const struct cli *cli) {
                 case CLI_UNSHARE:
                         r = launch_unshare(&c, cli->command_argv);
                         break;
-                case CLI_CP: {
-                        struct copy_request req;
-                        r = copy_parse(cli->args[0], cli->args[1], cli->archive, &req);
-                        if (r >= 0) {
-                                r = launch_copy(&c, &req);
-                                copy_request_done(&req);
-                        }
+                case CLI_CP:
+                        r = do_copy(cli, &c);
                         break;
-                }
                 default:
                         r = -EINVAL;
                 }

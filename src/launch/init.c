@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The container's PID 1 (Init=yes): forwards signals to the command, reaps
+ * orphans, exits with the command's status; and the signal lists it shares
+ * with the launcher. */
 #include <signal.h>
 #include <sys/wait.h>
 

@@ -11,17 +11,41 @@
 #include "idmap.h"
 #include "fs.h"
 
-/* The container's side of a launch: what runs in the cloned child after
- * clone (hostname, network, root file system, user,
- * environment, limits, terminal, init, exec), and the messages it sends
- * the launcher on the sync socket. */
+/* The sync protocol between the launcher (parent.c) and the child it
+ * clones (child.c), over a SOCK_SEQPACKET socket pair. Every place in the
+ * code that performs a step says "sync step N". In order:
+ *
+ *  1. child -> launcher: the byte SYNC_DUMPABLE. The child made itself
+ *     dumpable: /proc/PID of a non-dumpable task belongs to root, so only
+ *     now can the launcher (or newuidmap/newgidmap) write its id map.
+ *  2. launcher: writes the id map; nothing is sent. Meanwhile the child
+ *     does what needs no mapped id (mode->prepare), and the launcher
+ *     builds the seccomp filter (mode->seccomp).
+ *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
+ *     checks the launcher is still there, makes itself non-dumpable again,
+ *     reports a failure of step 2's work (step 6), then runs
+ *     mode->child_main.
+ *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
+ *     saying whether a program follows (0: Seccomp=unconfined), then the
+ *     BPF program. The child reads it once its root is set up, before
+ *     exec. A child already gone is no error here: its report is queued.
+ *  5. child -> launcher (-t): a SYNC_PTY message carrying the pty master
+ *     (SCM_RIGHTS); the launcher relays the terminal from then on.
+ *  6. child -> launcher: a SYNC_FAILED message, at most once, at any point
+ *     after step 1, then the child exits. The launcher prints its text;
+ *     126 and 127 (exec failures) are the command's status, not userbox's.
+ *  7. child: the command's execve closes the child's end (SOCK_CLOEXEC;
+ *     with init, init closes its copy first): the launcher reads end of
+ *     file, the command started. */
+enum sync_byte {
+        SYNC_DUMPABLE = 'd',    /* step 1 */
+        SYNC_GO = '1',          /* step 3 */
+};
 
-/* What the child sends on the sync socket when it fails: the message is
- * printed once, by the parent. A successful exec closes the socket
- * (O_CLOEXEC), which the parent reads as end-of-file. */
+/* The messages of steps 5 and 6. */
 enum sync_type {
-        SYNC_FAILED,            /* setup or exec failed: print text */
-        SYNC_PTY,               /* the pty master comes along (SCM_RIGHTS) */
+        SYNC_FAILED,            /* step 6: setup or exec failed: print text */
+        SYNC_PTY,               /* step 5: the pty master comes along (SCM_RIGHTS) */
 };
 
 struct sync_message {
@@ -31,10 +55,35 @@ struct sync_message {
         char text[1024];
 };
 
-/* BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
+/* Step 4: BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
 #define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
 
+struct child;
+
+/* What a subcommand does differently: a launch is one row of these
+ * (parent.c), and spawn() and child_start() consult the row, never the
+ * subcommand. A new subcommand (exec, OCI create/start) plugs in as a
+ * row, its child_main in child.c and an entry point in parent.c that
+ * fills a struct child with the row and calls launch(); a step no row
+ * had before becomes a field here, read at one place on each side. */
+struct launch_mode {
+        const char *name;               /* the subcommand */
+        unsigned long clone_flags;      /* the namespaces every launch gets */
+        bool profile_namespaces;        /* and UTS, IPC, cgroup, network as c asks */
+        bool rootfs;                    /* launch_check() before clone: the root
+                                         * planned, container_check() */
+        bool seccomp;                   /* sync step 4: the filter is sent */
+        bool own_process_group;         /* the command leads a process group */
+        /* In the child during sync step 2, what needs no mapped id; NULL
+         * for nothing. Returns -errno with the message captured. */
+        int (*prepare)(struct child *child);
+        /* In the child after sync step 3; never returns. */
+        void (*child_main)(struct child *child);
+};
+
+/* One launch, as both sides see it (the child has a copy). */
 struct child {
+        const struct launch_mode *mode;
         struct config *config;
         const struct idmap_plan *plan;
         const struct rootfs_plan *rootfs;
@@ -46,26 +95,32 @@ struct child {
                                  * job of its own there ... */
         bool foreground;        /* ... which starts in the foreground */
         sigset_t saved_mask;
-        void *seccomp_filter;
+        struct seccomp_filter *seccomp_filter; /* sync step 4, received */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
 };
+
+/* The child's side, right after clone: sync steps 1 and 3 around
+ * mode->prepare, then mode->child_main. */
+_Noreturn void child_start(struct child *child);
+/* The child_main of each mode: userbox run's container, unshare's host
+ * command, cp's copy. */
+_Noreturn void container_main(struct child *child);
+_Noreturn void unshare_main(struct child *child);
+_Noreturn void copy_main(struct child *child);
+/* run's prepare: what needs no id map (hostname, loopback, the mounts of
+ * rootfs_setup_early). */
+int container_prepare(struct child *child);
 
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id
  * map, a resource limit above the launcher's hard limit, a limit by cgroup
  * (not implemented). Prints the error with where the setting came from. */
 int container_check(const struct config *c, const struct idmap_plan *plan);
-/* Reports r (and the captured message) to the launcher, then _exit()s. */
-_Noreturn void child_fail(struct child *child, int r, int exit_status);
-/* An exec that failed: 127 for not found, 126 otherwise. */
-_Noreturn void exec_failed(struct child *child, int r);
-/* Right after clone, before the id map is written: what needs no mapped
- * id (hostname, loopback, the mounts of rootfs_setup_early). Returns
- * -errno with the message captured; the caller reports it after the map. */
-int container_prepare(struct child *child);
-/* The container's PID 1 path, after the id map: never returns. */
-_Noreturn void container_main(struct child *child);
-
+/* The user's ids must be in the map, checked before clone for a numeric
+ * User= and in the child for a name. named: the spec was a name. */
+int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid_t uid, gid_t gid, bool named);
+/* "FILE:LINE: [Limits] NOFILE" or "--limit NOFILE", for messages. */
+const char *rlimit_origin_name(const struct rlimit_entry *e, char *buf, size_t size);
 /* PID 1 of the container: forwards signals to child, reaps every orphan,
  * and exits with child's status (128+N for a signal). Never returns. */
 _Noreturn void init_run(pid_t child);

@@ -143,11 +143,18 @@ static void print_caps(FILE *f, const char *key, uint64_t set, const struct orig
         }
 }
 
-static void print_limit(FILE *f, uint64_t v) {
-        if (v == RLIM_INFINITY)
-                fputs("infinity", f);
+const char *profile_rlimit_value_text(uint64_t value, char *buf, size_t size) {
+        if (value == RLIM_INFINITY)
+                snprintf(buf, size, "infinity");
         else
-                fprintf(f, "%" PRIu64, v);
+                snprintf(buf, size, "%" PRIu64, value);
+        return buf;
+}
+
+static void print_limit(FILE *f, uint64_t v) {
+        char text[PROFILE_RLIMIT_VALUE_MAX];
+
+        fputs(profile_rlimit_value_text(v, text, sizeof(text)), f);
 }
 
 static void print_mount(FILE *f, const struct mount_entry *m) {

@@ -164,6 +164,17 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
         return 0;
 }
 
+int profile_set_command(struct config *c, char *const *argv) {
+        char **copy = strv_copy(argv);
+
+        if (!copy)
+                return -ENOMEM;
+        strv_free(c->command);
+        c->command = copy;
+        c->origins[KEY_COMMAND] = (struct origin) { NULL, PROFILE_LINE_COMMAND_LINE };
+        return 0;
+}
+
 void profile_keys_print(FILE *f) {
         for (size_t i = 0; i < profile_n_keys; i++)
                 fprintf(f, "[%s] %s\n", profile_keys[i].section, profile_keys[i].key ?: "NAME");

@@ -218,6 +218,10 @@ uint64_t config_effective_capabilities(const struct config *c);
 int profile_set(struct config *c, const char *section, const char *key, const char *value,
                 const struct origin *o, char **reason);
 
+/* [Container] Command= from the command line, where the command comes
+ * as its words already: a copy of argv. -ENOMEM, else 0. */
+int profile_set_command(struct config *c, char *const *argv);
+
 /* Loads default.ini from the search path (when load_default) and then the
  * profile NAME (a name on the search path, or a path when it has a '/';
  * NULL for none), includes first. Prints every error as
@@ -256,6 +260,9 @@ int profile_parse_tmpfs(const char *spec, struct mount_entry *ret, char **reason
 /* The [Limits] name of an RLIMIT_* resource ("NOFILE"), NULL when it has
  * none: from the profile key table, the one list of these names. */
 const char *profile_rlimit_name(int resource);
+/* A limit's value as a profile writes it: "infinity" or the number. */
+#define PROFILE_RLIMIT_VALUE_MAX 32
+const char *profile_rlimit_value_text(uint64_t value, char *buf, size_t size);
 void profile_mount_entry_done(struct mount_entry *m);
 
 /* One "[Section] Key" line per row of the key table ("[Environment] NAME"

@@ -398,7 +398,7 @@ static void seccomp_ctx_releasep(scmp_filter_ctx *ctx) {
                 seccomp_release(*ctx);
 }
 
-int seccomp_compile(const struct config *c, void **ret) {
+int seccomp_compile(const struct config *c, struct seccomp_filter **ret) {
         _cleanup_(seccomp_ctx_releasep) scmp_filter_ctx ctx = NULL;
         struct seccomp_filter *f = NULL;
         struct filter_build b = { 0 };
@@ -468,7 +468,7 @@ static bool is_default_filter(const struct config *c) {
 }
 #endif
 
-int seccomp_build(const struct config *c, void **ret) {
+int seccomp_build(const struct config *c, struct seccomp_filter **ret) {
 #if defined(SECCOMP_DEFAULT_ARCH) && !defined(USERBOX_SECCOMP_GENERATOR)
         /* Only for the architecture it was generated on: a binary run under
          * another personality compiles its own. */
@@ -480,38 +480,32 @@ int seccomp_build(const struct config *c, void **ret) {
         return seccomp_compile(c, ret);
 }
 
-int seccomp_install(void *filter) {
-        struct seccomp_filter *f = filter;
-
+int seccomp_install(const struct seccomp_filter *f) {
         if (!f)
                 return 0;
         /* The kernel accepts a filter only with no_new_privs set or with
-         * CAP_SYS_ADMIN in the current user namespace: the child installs
-         * it while it still holds that capability, before it drops its
-         * capabilities and changes ids. */
+         * CAP_SYS_ADMIN in the current user namespace: the child installs it
+         * before it changes ids and drops capabilities (command_exec in
+         * launch/child.c). */
         if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog, 0, 0) < 0)
                 return log_errno(-errno, "installing the seccomp filter");
         return 0;
 }
 
-void seccomp_filter_free(void *filter) {
-        struct seccomp_filter *f = filter;
-
+void seccomp_filter_free(struct seccomp_filter *f) {
         if (!f)
                 return;
         free(f->prog.filter);
         free(f);
 }
 
-int seccomp_filter_data(void *filter, const void **ret_data, size_t *ret_size) {
-        struct seccomp_filter *f = filter;
-
+int seccomp_filter_data(const struct seccomp_filter *f, const void **ret_data, size_t *ret_size) {
         *ret_data = f ? f->prog.filter : NULL;
         *ret_size = f ? f->prog.len * sizeof(struct sock_filter) : 0;
         return 0;
 }
 
-int seccomp_filter_from_data(const void *data, size_t size, void **ret) {
+int seccomp_filter_from_data(const void *data, size_t size, struct seccomp_filter **ret) {
         _cleanup_free_ struct seccomp_filter *f = NULL;
 
         *ret = NULL;

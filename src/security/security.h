@@ -56,16 +56,17 @@ int seccomp_errno_from_name(const char *name, int *ret);
 /* Builds the filter (default table + SeccompDeny/SeccompAllow, every ABI
  * of the machine). *ret is NULL for Seccomp=unconfined. Runs before the
  * id map is ready; loading happens last, right before exec. */
-int seccomp_build(const struct config *c, void **ret);
+struct seccomp_filter;
+int seccomp_build(const struct config *c, struct seccomp_filter **ret);
 /* The same, always through libseccomp (seccomp_build takes the program
  * compiled at build time when c asks for the default filter). */
-int seccomp_compile(const struct config *c, void **ret);
-int seccomp_install(void *filter);
+int seccomp_compile(const struct config *c, struct seccomp_filter **ret);
+int seccomp_install(const struct seccomp_filter *filter);
 /* The compiled program as bytes, to hand it to another process (the
  * launcher builds it while the container mounts), and back. Empty: none. */
-int seccomp_filter_data(void *filter, const void **ret_data, size_t *ret_size);
-int seccomp_filter_from_data(const void *data, size_t size, void **ret);
-void seccomp_filter_free(void *filter);
+int seccomp_filter_data(const struct seccomp_filter *filter, const void **ret_data, size_t *ret_size);
+int seccomp_filter_from_data(const void *data, size_t size, struct seccomp_filter **ret);
+void seccomp_filter_free(struct seccomp_filter *filter);
 
 /* What --user names, as the container's /etc/passwd and /etc/group give
  * it. */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* -t: the launcher's relay between the outer terminal and the container's
+ * pty, the signals that concern it, and the child's opening of the pty. */
 #include <fcntl.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -283,6 +286,92 @@ void tty_relay_stop(struct tty_relay *t) {
                 t->sigpipe_saved = false;
         }
         t->input = -1;
+}
+
+void tty_relay_ready(struct tty_relay *t, const struct pollfd *master, const struct pollfd *input,
+                     const struct pollfd *out) {
+        int r = 0;
+
+        /* A pty that takes no more input only ends the input. */
+        if (master->revents & POLLOUT)
+                (void) tty_relay_to_master(t);
+        if (out->revents)
+                r = tty_relay_to_stdout(t);
+        if (r >= 0 && (master->revents & (POLLIN | POLLHUP | POLLERR)))
+                r = tty_relay_from_master(t);
+        if (r < 0) {
+                /* No slave left (the command is going: wait for it), or
+                 * stdout is gone (hang up its terminal). */
+                close(t->master);
+                t->master = -1;
+        }
+        if (input->revents && t->master >= 0 && tty_relay_from_input(t) < 0)
+                t->input = -1;
+}
+
+/* The signals whose default action ends the launcher and that it does not
+ * forward: it restores the outer terminal, then dies of them (faults such
+ * as SIGSEGV are left alone: blocking them is undefined; SIGPIPE is
+ * ignored while the relay runs, see tty_relay_start). */
+static const int fatal_signals[] = {
+        SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO, SIGSYS,
+#ifdef SIGPWR
+        SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+};
+
+bool tty_relay_is_fatal_signal(int sig) {
+        for (unsigned i = 0; i < ELEMENTSOF(fatal_signals); i++)
+                if (fatal_signals[i] == sig)
+                        return true;
+        return sig >= SIGRTMIN && sig <= SIGRTMAX;
+}
+
+void tty_relay_add_signals(sigset_t *mask) {
+        /* Stopped from outside, the launcher first gives the outer terminal
+         * its modes back (tty_relay_suspend/resume). */
+        sigaddset(mask, SIGTSTP);
+        sigaddset(mask, SIGCONT);
+        /* And killed by any catchable signal, too (SIGKILL alone leaves the
+         * terminal raw). */
+        for (unsigned i = 0; i < ELEMENTSOF(fatal_signals); i++)
+                sigaddset(mask, fatal_signals[i]);
+        for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+                sigaddset(mask, sig);
+}
+
+bool tty_relay_signal(struct tty_relay *t, int sig) {
+        switch (sig) {
+        case SIGWINCH:
+                /* The kernel tells the pty's foreground group. */
+                tty_relay_resize(t);
+                return true;
+        case SIGTSTP:
+                tty_relay_suspend(t);
+                raise(SIGSTOP);
+                return true;
+        case SIGCONT:
+                tty_relay_resume(t);
+                return true;
+        }
+        if (tty_relay_is_fatal_signal(sig))
+                tty_relay_die_of_signal(t, sig);
+        return false;
+}
+
+_Noreturn void tty_relay_die_of_signal(struct tty_relay *t, int sig) {
+        sigset_t one;
+
+        tty_relay_stop(t);
+        signal(sig, SIG_DFL);
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        raise(sig);
+        sigprocmask(SIG_UNBLOCK, &one, NULL);
+        _exit(EXIT_SIGNAL_BASE + sig);
 }
 
 int tty_open_pair(int *ret_master, int *ret_slave) {

@@ -55,9 +55,6 @@ int tty_relay_from_input(struct tty_relay *t);
 int tty_relay_to_master(struct tty_relay *t);
 int tty_relay_from_master(struct tty_relay *t);
 int tty_relay_to_stdout(struct tty_relay *t);
-/* SIGTSTP from outside (kill -TSTP; ^Z itself goes to the container): the
- * outer terminal gets its own modes back while the launcher is stopped.
- * SIGCONT: raw again, and the window may have changed meanwhile. */
 /* A program that puts its terminal in raw mode after the end of input was
  * sent in canonical mode (a shell starting its line editor) reads that end
  * as a NUL byte and would wait for input forever: tty_relay_timeout() is
@@ -65,8 +62,28 @@ int tty_relay_to_stdout(struct tty_relay *t);
  * the end-of-file character once more when the switch has happened. */
 int tty_relay_timeout(const struct tty_relay *t);
 int tty_relay_tick(struct tty_relay *t);
+/* SIGTSTP from outside (kill -TSTP; ^Z itself goes to the container): the
+ * outer terminal gets its own modes back while the launcher is stopped.
+ * SIGCONT: raw again, and the window may have changed meanwhile. */
 void tty_relay_suspend(struct tty_relay *t);
 void tty_relay_resume(struct tty_relay *t);
+/* The copying tty_relay_from_input ... to_stdout do, for the fds
+ * tty_relay_poll_set gave and poll() found ready; closes the master when a
+ * direction is over. */
+void tty_relay_ready(struct tty_relay *t, const struct pollfd *master, const struct pollfd *input,
+                     const struct pollfd *out);
+
+/* The signals that concern the relay. The launcher blocks them for its
+ * signalfd (tty_relay_add_signals adds them to mask) and hands each to
+ * tty_relay_signal: SIGWINCH, SIGTSTP, SIGCONT are handled (true); one
+ * whose default action ends the launcher, and that it does not forward
+ * (tty_relay_is_fatal_signal), makes it die of it with the outer terminal
+ * restored (tty_relay_die_of_signal); any other is the caller's (false). */
+void tty_relay_add_signals(sigset_t *mask);
+bool tty_relay_is_fatal_signal(int sig);
+bool tty_relay_signal(struct tty_relay *t, int sig);
+_Noreturn void tty_relay_die_of_signal(struct tty_relay *t, int sig);
+
 /* Restores the outer terminal and closes the pty (what it still holds is
  * the caller's to copy first, with tty_relay_from_master/to_stdout). Safe
  * to call more than once and on TTY_RELAY_NULL. */

@@ -202,7 +202,7 @@ static void config_for_test(struct config *c) {
 
 TEST(seccomp_unconfined_builds_nothing) {
         struct config c;
-        void *f = (void *) 1;
+        struct seccomp_filter *f = (struct seccomp_filter *) 1;
 
         config_for_test(&c);
         c.seccomp = SECCOMP_UNCONFINED;
@@ -215,7 +215,7 @@ TEST(seccomp_unconfined_builds_nothing) {
 
 TEST(seccomp_default_and_lists_build) {
         struct config c;
-        void *f = NULL;
+        struct seccomp_filter *f = NULL;
 
         config_for_test(&c);
         CHECK(seccomp_build(&c, &f) == 0);
@@ -244,7 +244,7 @@ TEST(seccomp_default_and_lists_build) {
 
 TEST(seccomp_unknown_denied_name_is_an_error) {
         struct config c;
-        void *f = (void *) 1;
+        struct seccomp_filter *f = (struct seccomp_filter *) 1;
 
         config_for_test(&c);
         CHECK(strv_extend(&c.seccomp_deny, "no_such_call") == 0);
@@ -342,7 +342,7 @@ static long probe_call(enum probe p) {
         return -1;
 }
 
-static int probe(void *filter, enum probe p) {
+static int probe(const struct seccomp_filter *filter, enum probe p) {
         int status;
         pid_t pid = fork();
 
@@ -371,7 +371,7 @@ static bool i386_entry_works(void) {
 
 TEST(seccomp_default_filter_refuses_the_default_calls) {
         struct config c;
-        void *f = NULL;
+        struct seccomp_filter *f = NULL;
 
         config_for_test(&c);
         CHECK(seccomp_build(&c, &f) == 0);
@@ -440,7 +440,7 @@ TEST(seccomp_every_mount_call_libseccomp_knows_is_in_the_mounts_group) {
 /* Newer than what libseccomp may know: refused by number, on every ABI. */
 TEST(seccomp_open_tree_attr_is_refused_on_every_abi) {
         struct config c;
-        void *f = NULL;
+        struct seccomp_filter *f = NULL;
 
         CHECK(seccomp_syscall_known("open_tree_attr"));
         CHECK_STREQ(seccomp_default_group("open_tree_attr"), "mounts");
@@ -475,7 +475,7 @@ TEST(seccomp_open_tree_attr_is_refused_on_every_abi) {
 
 TEST(seccomp_lists_change_the_default) {
         struct config c;
-        void *f = NULL;
+        struct seccomp_filter *f = NULL;
 
         config_for_test(&c);
         CHECK(strv_extend(&c.seccomp_allow, "keyctl") == 0);
@@ -501,7 +501,7 @@ TEST(seccomp_lists_change_the_default) {
 
 TEST(seccomp_sys_admin_lifts_the_namespace_group) {
         struct config c;
-        void *f = NULL;
+        struct seccomp_filter *f = NULL;
 
         config_for_test(&c);
         c.cap_add = UINT64_C(1) << CAP_SYS_ADMIN;
@@ -516,7 +516,7 @@ TEST(seccomp_sys_admin_lifts_the_namespace_group) {
 
 TEST(seccomp_precompiled_default_equals_a_fresh_compile) {
         struct config c;
-        void *built = NULL, *compiled = NULL;
+        struct seccomp_filter *built = NULL, *compiled = NULL;
         const void *a, *b;
         size_t na, nb;
         bool precompiled = false;
@@ -548,7 +548,7 @@ TEST(seccomp_precompiled_default_equals_a_fresh_compile) {
 
 TEST(seccomp_non_default_configs_are_compiled) {
         struct config c;
-        void *built = NULL, *compiled = NULL;
+        struct seccomp_filter *built = NULL, *compiled = NULL;
         const void *a, *b;
         size_t na, nb;
 

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The child's side of a launch, from clone to the command's execve: the
+ * sync steps with the launcher (parent.c), then the container's setup. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "security.h"
+#include "launch-internal.h"
+#include "fs.h"
+#include "util.h"
+#include "profile.h"
+#include "tty.h"
+
+extern char **environ;
+
+/* The hostname of a container whose root's name is no hostname. */
+#define CONTAINER_DEFAULT_HOSTNAME "userbox"
+
+/* Read top to bottom: child_start() takes the child through the sync
+ * steps, then the mode's child_main: container_main() for run (its
+ * prepare, container_prepare(), comes first), down to command_exec() and
+ * the command's execve; unshare_main() and copy_main() at the end. */
+static _Noreturn void child_fail(struct child *child, int r, int exit_status);
+static _Noreturn void exec_failed(struct child *child, int r);
+static int resolve_identity(struct child *child, int rootfd, struct user_identity *id);
+static _Noreturn void become_init(struct child *child, pid_t command);
+static const char *container_hostname(const struct config *c);
+static int loopback_up(void);
+static int apply_rlimits(const struct config *c);
+static int receive_seccomp(struct child *child);
+static int send_pty(struct child *child);
+static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
+static int close_fds_on_exec(unsigned first);
+
+/* sync steps 1 and 3, around mode->prepare; then mode->child_main. */
+_Noreturn void child_start(struct child *child) {
+        const struct launch_mode *mode = child->mode;
+        int r = 0;
+        char go;
+
+        log_set_deferred(true);
+        /* sync step 1. The id map is written from outside (newuidmap checks
+         * that it owns /proc/PID, the single-id write opens
+         * /proc/PID/uid_map), which needs this process dumpable; only this
+         * process, which nothing of a container can see yet, and only until
+         * "go". The launcher itself stays non-dumpable throughout. */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0 || write(child->sync_fd, &(char) { SYNC_DUMPABLE }, 1) != 1)
+                _exit(EXIT_USERBOX_FAILED);
+        /* The container dies with the launcher: kill -9 of userbox must not
+         * leave a namespace full of processes behind. A launcher that died
+         * before this line is noticed below: its end of the socket closes. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        /* sync step 2: what needs no id map is done while the launcher
+         * writes it. A failure is reported only after "go": the launcher
+         * listens then, and the helpers never see a child that is already
+         * gone. */
+        if (mode->prepare)
+                r = mode->prepare(child);
+        /* sync step 3: until the map is written the child has no uid inside
+         * its namespace: nothing else can start before it. */
+        if (read(child->sync_fd, &go, 1) != 1)
+                _exit(EXIT_USERBOX_FAILED);
+        /* A launcher killed after it sent "go" but before our
+         * PR_SET_PDEATHSIG took effect sends no signal, yet its end of the
+         * socket is closed: ours then reads as hung up. Any later death is
+         * covered by the signal. */
+        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                _exit(EXIT_USERBOX_FAILED);
+        (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        mode->child_main(child);
+        _exit(EXIT_USERBOX_FAILED);
+}
+
+int container_prepare(struct child *child) {
+        const struct config *c = child->config;
+        const char *hostname = container_hostname(c);
+        int r;
+
+        child->rootfs_state.rootfd = -1;
+        child->rootfs_state.tty_gid_mapped = devices_tty_gid_mapped(child->plan);
+        if (hostname && sethostname(hostname, strlen(hostname)) < 0)
+                return log_errno(-errno, "setting the hostname '%s'", hostname);
+        if (c->network == NET_NONE) {
+                r = loopback_up();
+                if (r < 0)
+                        return log_errno(r, "bringing up the loopback interface");
+        }
+        log_step("namespaces ready");
+        return rootfs_setup_early(c, child->rootfs, &child->rootfs_state);
+}
+
+_Noreturn void container_main(struct child *child) {
+        struct config *c = child->config;
+        _cleanup_(user_identity_done) struct user_identity id = {
+                .uid = child->plan->inside_uid,
+                .gid = child->plan->inside_gid,
+        };
+        _cleanup_close_ int rootfd = -1;
+        char **env = NULL;
+        int r;
+
+        r = rootfs_setup(c, child->rootfs, &child->rootfs_state);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        log_step("root file system ready");
+        /* The mount pivoted into: the container's "/" (close-on-exec). */
+        rootfd = TAKE_FD(child->rootfs_state.rootfd);
+        r = resolve_identity(child, rootfd, &id);
+        if (r >= 0) {
+                r = env_build(c, id.home, container_hostname(c), &env);
+                if (r < 0)
+                        r = log_errno(r, "building the environment");
+        }
+        if (r >= 0)
+                r = apply_rlimits(c);
+        if (r >= 0)
+                r = receive_seccomp(child);     /* sync step 4 */
+        if (r >= 0 && c->tty)
+                r = send_pty(child);            /* sync step 5 */
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 6 */
+        if (c->init) {
+                /* vfork: the command borrows init's memory until its exec
+                 * instead of copying it, which saves a third of the start-up
+                 * on a VM (fork ~210 us, vfork ~60 us). Until it execs (or
+                 * reports a failure and _exit()s) the command's side
+                 * allocates (libcap, the environment) and sets environ in
+                 * that shared memory. That holds because init is single-
+                 * threaded and suspended meanwhile, holds no lock across the
+                 * vfork, and never reads environ or those allocations after
+                 * it. The command never returns from this function. */
+                pid_t pid = vfork();
+                if (pid < 0)
+                        child_fail(child, log_errno(-errno, "starting the command"), EXIT_USERBOX_FAILED);
+                if (pid > 0)
+                        become_init(child, pid);
+        }
+        log_step("exec %s", child->argv[0]);
+        command_exec(child, &id, env);
+}
+
+/* The user the command runs as, from User= (checked against the map
+ * now that a name can be looked up in the root's /etc/passwd), and its
+ * home. */
+static int resolve_identity(struct child *child, int rootfd, struct user_identity *id) {
+        const struct config *c = child->config;
+        int r;
+
+        if (c->user) {
+                r = user_resolve(rootfd, c->user, child->plan->inside_uid, child->plan->inside_gid, id);
+                if (r >= 0)
+                        r = check_user_mapped(c, child->plan, id->uid, id->gid,
+                                              !isdigit((unsigned char) c->user[0]));
+                if (r < 0)
+                        return r;
+        } else {
+                /* The user's own identity: the image gives only HOME (a uid
+                 * without an entry is fine); its /etc/group is not read, and
+                 * the user's host supplementary groups stay, so that a
+                 * group-shared directory is as reachable as on the host and
+                 * no dropped group bypasses a permission that denies it. */
+                if (user_passwd_lookup(rootfd, id->uid, NULL, &id->home) == -ENOMEM)
+                        return log_errno(-ENOMEM, "looking up the home directory");
+        }
+        /* The host sandbox: the user's own home (read-only), not /root. */
+        if (!c->user && child->rootfs->host_sandbox) {
+                free(id->home);
+                id->home = strdup(child->rootfs->home ?: "/");
+        }
+        if (!id->home || !*id->home) {
+                free(id->home);
+                id->home = strdup(id->uid == 0 ? "/root" : "/");
+        }
+        return 0;
+}
+
+/* With Init=yes, the vfork()ed command's parent: stays as the
+ * container's PID 1. */
+static _Noreturn void become_init(struct child *child, pid_t command) {
+        /* sync step 7: only the command reports on the sync socket; its exec
+         * closes the last copy. */
+        close(child->sync_fd);
+        if (child->tty_slave >= 0)
+                close(child->tty_slave);
+        /* Out of the launcher's process group: a ^C from the terminal
+         * reaches that group, and the launcher passes it on; init getting
+         * its own copy as well would deliver it twice. */
+        (void) setpgid(0, 0);
+        init_run(command);
+}
+
+/* The hostname asked for; else the root directory's name (as
+ * systemd-nspawn names a machine), or "userbox" when that name is no
+ * hostname (a root of "/", a name too long or with other characters).
+ * NULL when the host's name stays: the host's UTS namespace, or the host
+ * sandbox. */
+static const char *container_hostname(const struct config *c) {
+        if (!c->uts)
+                return NULL;
+        if (c->hostname)
+                return c->hostname;
+        if (!c->root)
+                return NULL;
+        return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
+}
+
+static int loopback_up(void) {
+        struct ifreq ifr = { .ifr_name = "lo" };
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+        if (fd < 0)
+                return -errno;
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return -errno;
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return -errno;
+        return 0;
+}
+
+static int apply_rlimits(const struct config *c) {
+        for (size_t i = 0; i < c->n_rlimits; i++) {
+                const struct rlimit_entry *e = &c->rlimits[i];
+                struct rlimit rl = { e->soft, e->hard };
+                char where[CONFIG_ORIGIN_NAME_MAX], soft[PROFILE_RLIMIT_VALUE_MAX], hard[PROFILE_RLIMIT_VALUE_MAX];
+
+                if (setrlimit(e->resource, &rl) < 0)
+                        return log_errno(-errno, "%s: setting the limit to %s:%s",
+                                         rlimit_origin_name(e, where, sizeof(where)),
+                                         profile_rlimit_value_text(e->soft, soft, sizeof(soft)),
+                                         profile_rlimit_value_text(e->hard, hard, sizeof(hard)));
+        }
+        return 0;
+}
+
+/* sync step 4: the launcher compiles the seccomp filter while we mount
+ * (two cores, two jobs) and sends the program; it must be here before
+ * exec. */
+static int receive_seccomp(struct child *child) {
+        _cleanup_free_ char *buf = malloc(SECCOMP_MESSAGE_MAX);
+        ssize_t n;
+        int r;
+
+        if (!buf)
+                return log_errno(-ENOMEM, "receiving the seccomp filter");
+        do
+                n = recv(child->sync_fd, buf, SECCOMP_MESSAGE_MAX, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return log_errno(-errno, "receiving the seccomp filter");
+        if (n == 0)
+                return log_errno(-EPIPE, "receiving the seccomp filter");
+        /* The first byte says whether a program follows. */
+        r = seccomp_filter_from_data(buf + 1, (size_t) n - 1, &child->seccomp_filter);
+        if (r < 0)
+                return log_errno(r, "receiving the seccomp filter");
+        return 0;
+}
+
+/* sync step 5: allocates the pty in the container's devpts (so `tty`
+ * inside names /dev/pts/N of the container, and nothing of the host's
+ * devpts is reachable) and hands the master to the launcher. */
+static int send_pty(struct child *child) {
+        struct sync_message m = { .type = SYNC_PTY };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
+        struct iovec iov = { &m, sizeof(m) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        _cleanup_close_ int master = -1;
+        int r;
+
+        r = tty_open_pair(&master, &child->tty_slave);
+        if (r < 0)
+                return log_errno(r, "allocating a pseudo-terminal in '/dev/ptmx'");
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+        if (sendmsg(child->sync_fd, &msg, MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "passing the pseudo-terminal to the launcher");
+        return 0;
+}
+
+/* The last steps before exec, in the process that becomes the command. */
+static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env) {
+        const struct config *c = child->config;
+        int r;
+
+        /* Dispositions are the caller's (nohup's ignored SIGHUP stays
+         * ignored, as across any exec); userbox changed none before clone.
+         * Only the mask it blocked for signalfd is given back. */
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+
+        /* Without a terminal of its own, the command gets its own session:
+         * it then has no controlling terminal to push input into
+         * (TIOCSTI, CVE-2017-5226). With -t, that session's terminal is the
+         * container's own pty. */
+        if (child->tty_slave >= 0)
+                r = tty_attach(child->tty_slave);
+        else
+                r = setsid() < 0 ? -errno : 0;
+        if (r < 0)
+                child_fail(child, log_errno(r, "setting up the session and terminal"), EXIT_USERBOX_FAILED);
+
+        r = close_fds_on_exec(3 + c->preserve_fds);
+        if (r < 0)
+                child_fail(child, log_errno(r, "closing inherited file descriptors"), EXIT_USERBOX_FAILED);
+
+        if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_NO_NEW_PRIVS)"), EXIT_USERBOX_FAILED);
+
+        /* The filter goes in while we still hold CAP_SYS_ADMIN in the user
+         * namespace, so it loads with or without no_new_privs; it blocks
+         * nothing that the capability and id changes below need. */
+        r = seccomp_install(child->seccomp_filter); /* logs its error */
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+
+        log_step("seccomp filter loaded");
+        /* Where the map denies setgroups (a single id written directly, or
+         * newgidmap without a subordinate gid: the kernel's and shadow's
+         * condition, so that nobody sheds a group that denies access, as in
+         * 0707 files) the inherited groups stay, as they must. */
+        r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
+                       id->set_groups && !child->plan->setgroups_denied); /* logs its error */
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+
+        /* A change of effective uid clears the parent-death signal: without
+         * init this process is the one that must die with the launcher, so
+         * arm it again, and leave if the launcher is already gone (its end
+         * of the socket then reads as hung up). */
+        if (!c->init) {
+                struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                        child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+                if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                        _exit(EXIT_USERBOX_FAILED);
+        }
+
+        log_step("capabilities and ids set");
+        /* execvp() searches the PATH of environ, which must be the
+         * container's, not the host's. */
+        environ = env;
+        /* sync step 7: the exec closes the sync socket (close-on-exec). */
+        execvp(child->argv[0], child->argv);
+        exec_failed(child, -errno);
+}
+
+/* Marks every fd from `first` on close-on-exec: nothing the launcher was
+ * started with reaches the command unless --preserve-fds asked for it
+ * (CVE-2024-21626 leaked a host directory fd that way). */
+static int close_fds_on_exec(unsigned first) {
+        int r = sys_close_range(first, ~0U, CLOSE_RANGE_CLOEXEC);
+        if (r != -ENOSYS && r != -EINVAL)
+                return r;
+        for (int fd = (int) first; fd < 65536; fd++)
+                if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+                        return -errno;
+        return 0;
+}
+
+_Noreturn void unshare_main(struct child *child) {
+        /* A process group of its own, so that a signal to the launcher's
+         * group (kill %1, kill -- -PGID) reaches the command once, passed
+         * on. In a terminal's foreground the command is made the
+         * foreground job, as a shell does (SIGTTOU is blocked here): the
+         * terminal's keys then signal it alone, and it may read. */
+        (void) setpgid(0, 0);
+        if (child->foreground)
+                (void) tcsetpgrp(STDIN_FILENO, getpgrp());
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        /* sync step 7: the exec closes the sync socket. */
+        execvp(child->argv[0], child->argv);
+        exec_failed(child, -errno);
+}
+
+_Noreturn void copy_main(struct child *child) {
+        int r;
+
+        /* The copy ends on what is forwarded to it, as cp(1) would. */
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        r = copy_run(child->copy);
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED);
+        _exit(0); /* sync step 7: the exit closes the sync socket */
+}
+
+/* An exec that failed: 127 for not found, 126 otherwise. */
+static _Noreturn void exec_failed(struct child *child, int r) {
+        if (r == -ENOENT || r == -ENOTDIR)
+                child_fail(child, log_error("'%s': command not found", child->argv[0]), EXIT_NOT_FOUND);
+        child_fail(child, log_errno(r, "cannot execute '%s'", child->argv[0]), EXIT_CANNOT_EXECUTE);
+}
+
+/* sync step 6: reports r (and the captured message) to the launcher,
+ * then _exit()s. */
+static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
+        struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
+        const char *text = log_deferred_message();
+
+        snprintf(m.text, sizeof(m.text), "%s", text[0] ? text : strerror(-r));
+        (void) !write(child->sync_fd, &m, sizeof(m));
+        _exit(exit_status);
+}
