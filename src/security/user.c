@@ -246,42 +246,51 @@ static int user_groups(const char *user, gid_t gid, struct gid_list *groups) {
         return 0;
 }
 
-/* NAME or UID, optionally followed by :GROUP or :GID. */
-struct user_spec {
-        char *user;                     /* malloc'd; group points into it */
-        const char *group;              /* NULL when absent */
-        bool numeric_user, numeric_group;
-        uint32_t uid, gid;              /* when numeric */
-};
+/* The names useradd takes: a letter or '_' first, then letters, digits,
+ * '_', '.', '-', and a final '$' (Samba machine accounts); 32 at most. */
+static bool user_name_valid(const char *s) {
+        size_t n = strlen(s);
 
-static void user_spec_done(struct user_spec *u) {
-        free(u->user);
+        if (n == 0 || n > 32 || !(isalpha((unsigned char) s[0]) || s[0] == '_'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char) s[i]) || strchr("_.-", s[i]) || (s[i] == '$' && i == n - 1)))
+                        return false;
+        return true;
 }
 
-static int user_spec_parse(const char *spec, struct user_spec *ret) {
+/* One name or id of a spec: a number is an id, anything else must be a
+ * valid name. */
+static bool user_spec_part(const char *s, bool *ret_numeric, uint32_t *ret_id) {
+        *ret_numeric = parse_id(s, ret_id) >= 0;
+        return *ret_numeric || user_name_valid(s);
+}
+
+void user_spec_done(struct user_spec *u) {
+        free(u->user);
+        *u = (struct user_spec) { .gid = UINT32_MAX };
+}
+
+int user_spec_parse(const char *spec, struct user_spec *ret) {
+        _cleanup_(user_spec_done) struct user_spec u = { .gid = UINT32_MAX };
         char *colon;
 
-        *ret = (struct user_spec) { .gid = UINT32_MAX };
-        if (!spec || !*spec)
-                return log_error("empty user: expected a name or UID[:GID]");
-        if (string_has_cc(spec))
-                return log_error("user name with a control character refused");
-        ret->user = strdup(spec);
-        if (!ret->user)
-                return log_errno(-ENOMEM, "user '%s'", spec);
-        colon = strchr(ret->user, ':');
+        if (!spec)
+                return -EINVAL;
+        u.user = strdup(spec);
+        if (!u.user)
+                return -ENOMEM;
+        colon = strchr(u.user, ':');
         if (colon) {
                 *colon = 0;
-                ret->group = colon + 1;
-                if (!*ret->group)
-                        return log_error("user '%s': empty group after ':'", spec);
-                ret->numeric_group = parse_id(ret->group, &ret->gid) >= 0;
+                u.group = colon + 1;
+                if (!user_spec_part(u.group, &u.numeric_group, &u.gid))
+                        return -EINVAL;
         }
-        if (!*ret->user)
-                return log_error("user '%s': empty user name", spec);
-        ret->numeric_user = parse_id(ret->user, &ret->uid) >= 0;
-        if (!ret->numeric_user && isdigit((unsigned char) ret->user[0]))
-                return log_error("user '%s': not a valid UID", spec);
+        if (!user_spec_part(u.user, &u.numeric_user, &u.uid))
+                return -EINVAL;
+        *ret = u;
+        u = (struct user_spec) {};
         return 0;
 }
 
@@ -295,8 +304,10 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, str
         int r;
 
         r = user_spec_parse(spec, &u);
+        if (r == -ENOMEM)
+                return log_errno(r, "user '%s'", spec);
         if (r < 0)
-                return r;
+                return log_error("not a user name or UID, with an optional :GROUP or :GID: '%s'", spec);
         group_by_name = u.group && !u.numeric_group;
 
         r = user_db_read(rootfd, "passwd", &passwd);
