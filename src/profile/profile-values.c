@@ -462,10 +462,6 @@ static const struct {
         { "dri", "/dev/dri", true },
 };
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 static int device_directory_nodes(const char *dir, char ***ret) {
         _cleanup_strv_free_ char **nodes = NULL;
         DIR *d = opendir(dir);
@@ -492,7 +488,7 @@ static int device_directory_nodes(const char *dir, char ***ret) {
                 return r;
         if (!nodes)
                 return -ENOENT;
-        qsort(nodes, strv_length(nodes), sizeof(char *), compare_strings);
+        strv_sort(nodes);
         *ret = TAKE_PTR(nodes);
         return 0;
 }
