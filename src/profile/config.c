@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "profile-internal.h"
 #include "util.h"
 
 void config_init(struct config *c) {
@@ -16,10 +17,17 @@ void config_init(struct config *c) {
         c->no_new_privileges = -1;
 }
 
-static void mount_entry_done(struct mount_entry *m) {
+void profile_mount_entry_done(struct mount_entry *m) {
         free(m->source);
         free(m->destination);
         free(m->data);
+        memset(m, 0, sizeof(*m));
+}
+
+void profile_device_entry_done(struct device_entry *d) {
+        free(d->host_path);
+        free(d->container_path);
+        memset(d, 0, sizeof(*d));
 }
 
 void config_free(struct config *c) {
@@ -36,24 +44,22 @@ void config_free(struct config *c) {
         strv_free(c->layers);
         free(c->uid_map);
         free(c->gid_map);
-        free(c->uid_map_origins);
-        free(c->gid_map_origins);
+        free(c->uid_map_origins.at);
+        free(c->gid_map_origins.at);
         for (size_t i = 0; i < c->n_mounts; i++)
-                mount_entry_done(&c->mounts[i]);
+                profile_mount_entry_done(&c->mounts[i]);
         free(c->mounts);
-        for (size_t i = 0; i < c->n_devices; i++) {
-                free(c->devices[i].host_path);
-                free(c->devices[i].container_path);
-        }
+        for (size_t i = 0; i < c->n_devices; i++)
+                profile_device_entry_done(&c->devices[i]);
         free(c->devices);
         strv_free(c->env_keep);
         strv_free(c->env_set);
         strv_free(c->seccomp_deny);
         strv_free(c->seccomp_allow);
-        free(c->env_keep_origins);
-        free(c->env_set_origins);
-        free(c->seccomp_deny_origins);
-        free(c->seccomp_allow_origins);
+        free(c->env_keep_origins.at);
+        free(c->env_set_origins.at);
+        free(c->seccomp_deny_origins.at);
+        free(c->seccomp_allow_origins.at);
         free(c->rlimits);
         strv_free(c->origin_files);
         memset(c, 0, sizeof(*c));

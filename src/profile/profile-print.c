@@ -41,13 +41,14 @@ static bool origin_equal(const struct origin *a, const struct origin *b) {
 
 /* The origin of entry i of a list: its own, or the key's when the list was
  * filled without origins. */
-static const struct origin *entry_origin(const struct origin *origins, size_t i, const struct origin *key_origin) {
-        return origins ? &origins[i] : key_origin;
+static const struct origin *entry_origin(const struct origin_list *origins, size_t i,
+                                        const struct origin *key_origin) {
+        return origins->at ? &origins->at[i] : key_origin;
 }
 
 /* The length of the run of entries from i on that share entry i's origin:
  * each run is printed under one comment. */
-static size_t origin_run(const struct origin *origins, size_t i, size_t n, const struct origin *key_origin) {
+static size_t origin_run(const struct origin_list *origins, size_t i, size_t n, const struct origin *key_origin) {
         size_t j = i + 1;
         while (j < n && origin_equal(entry_origin(origins, j, key_origin), entry_origin(origins, i, key_origin)))
                 j++;
@@ -106,7 +107,7 @@ static void print_words(FILE *f, const char *key, char * const *words, size_t n)
 }
 
 /* A list of words, each run of one origin under its comment. */
-static void print_word_list(FILE *f, const char *key, char * const *words, const struct origin *origins,
+static void print_word_list(FILE *f, const char *key, char * const *words, const struct origin_list *origins,
                             const struct origin *key_origin) {
         size_t n = strv_length(words);
         for (size_t i = 0, run; i < n; i += run) {
@@ -249,7 +250,7 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
         case KEY_IDMAP_UID:
         case KEY_IDMAP_GID: {
                 const struct id_triple *t = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map;
-                const struct origin *origins = k->id == KEY_IDMAP_UID ? c->uid_map_origins : c->gid_map_origins;
+                const struct origin_list *origins = k->id == KEY_IDMAP_UID ? &c->uid_map_origins : &c->gid_map_origins;
                 size_t n = k->id == KEY_IDMAP_UID ? c->n_uid_map : c->n_gid_map;
                 for (size_t i = 0; i < n; i++) {
                         print_origin(f, entry_origin(origins, i, o));
@@ -282,19 +283,19 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                         print_line(f, k->key, c->layers[i]);
                 return;
         case KEY_ENV_KEEP:
-                print_word_list(f, k->key, c->env_keep, c->env_keep_origins, o);
+                print_word_list(f, k->key, c->env_keep, &c->env_keep_origins, o);
                 return;
         case KEY_SECCOMP_DENY:
-                print_word_list(f, k->key, c->seccomp_deny, c->seccomp_deny_origins, o);
+                print_word_list(f, k->key, c->seccomp_deny, &c->seccomp_deny_origins, o);
                 return;
         case KEY_SECCOMP_ALLOW:
-                print_word_list(f, k->key, c->seccomp_allow, c->seccomp_allow_origins, o);
+                print_word_list(f, k->key, c->seccomp_allow, &c->seccomp_allow_origins, o);
                 return;
         case KEY_ENV_SET:
                 for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
                         const char *e = c->env_set[i];
                         _cleanup_free_ char *name = strndup(e, strcspn(e, "="));
-                        print_origin(f, entry_origin(c->env_set_origins, i, o));
+                        print_origin(f, entry_origin(&c->env_set_origins, i, o));
                         if (name)
                                 print_line(f, name, e + strlen(name) + 1);
                 }

@@ -182,13 +182,6 @@ int profile_container_path(const char *value, char **ret, char **reason) {
         return 0;
 }
 
-void profile_mount_entry_done(struct mount_entry *m) {
-        free(m->source);
-        free(m->destination);
-        free(m->data);
-        memset(m, 0, sizeof(*m));
-}
-
 /* Splits "A:B:C" into at most max fields (NULL for missing ones). */
 static int split_colons(const char *spec, char *fields[], size_t max, const char *syntax, char **reason) {
         const char *p = spec;
