@@ -549,7 +549,6 @@ void cli_free(struct cli *cli) {
         free(cli->settings);
         strv_free(cli->args);
         strv_free(cli->command_argv);
-        free(cli->help_topic);
         memset(cli, 0, sizeof(*cli));
 }
 

@@ -70,7 +70,7 @@ static void default_int(int *v, int def) {
                 *v = def;
 }
 
-int config_finalize(struct config *c) {
+void config_finalize(struct config *c) {
         default_int(&c->init, 1);
         /* With no root the host's own / is the root: never writable. */
         default_int(&c->read_only, c->root ? 0 : 1);
@@ -90,7 +90,6 @@ int config_finalize(struct config *c) {
                 c->seccomp = SECCOMP_DEFAULT;
         if (c->seccomp_errno == 0)
                 c->seccomp_errno = EPERM;
-        return 0;
 }
 
 bool config_key_is_set(const struct config *c, enum config_key key) {

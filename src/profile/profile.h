@@ -193,7 +193,7 @@ struct config {
 void config_init(struct config *c);
 void config_free(struct config *c);
 /* Applies the built-in defaults to every field still unset. */
-int config_finalize(struct config *c);
+void config_finalize(struct config *c);
 /* True when key was set by a profile or the command line. */
 bool config_key_is_set(const struct config *c, enum config_key key);
 
