@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The command line: the subcommand, its options (one table for all, each
+ * row naming the subcommands that take it), ROOT and the command after it. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* struct config's life: every field unset at first, released at the end,
+ * the built-in defaults applied last, and how a setting's origin reads. */
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdio.h>

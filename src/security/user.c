@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Who the command runs as: the User= spec, resolved with the container's
+ * /etc/passwd and /etc/group; and the host's entries of the user. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -294,9 +296,33 @@ int user_spec_parse(const char *spec, struct user_spec *ret) {
         return 0;
 }
 
+/* One pass over /etc/group: the gid of a group given by name (when
+ * group_name), and the supplementary groups of a user with an entry (when
+ * member), as initgroups() would find them. A UID without an entry gets no
+ * supplementary group, so that no host group survives. */
+static int user_read_groups(int rootfd, const char *group_name, const char *member, uint32_t *group_gid,
+                            struct gid_list *list) {
+        _cleanup_free_ char *group = NULL;
+        int r;
+
+        if (!group_name && !member)
+                return 0;
+        r = user_db_read(rootfd, "group", &group);
+        if (r < 0 && !(r == -ENOENT && !group_name))
+                return user_db_error(r, "group");
+        if (group) {
+                r = group_scan(group, member, group_name, group_gid, list);
+                if (r < 0)
+                        return log_errno(r, "reading /etc/group of the container");
+        }
+        if (group_name && *group_gid == UINT32_MAX)
+                return log_error("group '%s' not found in /etc/group of the container", group_name);
+        return 0;
+}
+
 int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, struct user_identity *ret) {
         _cleanup_(user_spec_done) struct user_spec u = {};
-        _cleanup_free_ char *passwd = NULL, *group = NULL, *home_copy = NULL;
+        _cleanup_free_ char *passwd = NULL, *home_copy = NULL;
         _cleanup_(gid_list_done) struct gid_list list = {};
         struct passwd_entry pw = {};
         bool found, set_groups, group_by_name;
@@ -318,27 +344,16 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, str
         if (!found && !u.numeric_user)
                 return log_error("user '%s' not found in /etc/passwd of the container", u.user);
         uid = found ? pw.uid : u.uid;
-        /* The user's own identity keeps the host groups it came with (design
-         * §3, "Groups"); another one gets exactly the image's. */
+        /* The user's own identity keeps the host groups it came with: no
+         * setgroups(), so a group-shared directory stays reachable and no
+         * group that denies access is shed (CVE-2014-8989); another
+         * identity gets exactly the image's groups. */
         set_groups = uid != own_uid;
 
-        /* One pass over /etc/group: the gid of a group given by name, and
-         * the supplementary groups of a user with an entry, as initgroups()
-         * would find them. A UID without an entry gets no supplementary
-         * group, so that no host group survives. */
-        if (group_by_name || (found && set_groups)) {
-                r = user_db_read(rootfd, "group", &group);
-                if (r < 0 && !(r == -ENOENT && !group_by_name))
-                        return user_db_error(r, "group");
-                if (group) {
-                        r = group_scan(group, found && set_groups ? pw.name : NULL,
-                                       group_by_name ? u.group : NULL, &u.gid, &list);
-                        if (r < 0)
-                                return log_errno(r, "reading /etc/group of the container");
-                }
-                if (group_by_name && u.gid == UINT32_MAX)
-                        return log_error("group '%s' not found in /etc/group of the container", u.group);
-        }
+        r = user_read_groups(rootfd, group_by_name ? u.group : NULL, found && set_groups ? pw.name : NULL,
+                             &u.gid, &list);
+        if (r < 0)
+                return r;
 
         gid = u.group ? u.gid : found ? pw.gid : uid == own_uid ? own_gid : uid;
         if (found && set_groups) {
