@@ -2,9 +2,9 @@
 #pragma once
 
 /* Shared by profile.c (loading), profile-files.c (finding and opening the
- * files), profile-keys.c (the key table and value
- * parsers), profile-lists.c (the keys that add to a list), profile-values.c
- * (paths, mounts, limits) and profile-print.c.
+ * files), profile-keys.c (the key table and value parsers), profile-set.c
+ * (one setting), profile-lists.c (the keys that add to a list),
+ * profile-values.c (paths, mounts, limits), profile-print.c and config.c.
  * Not a public interface: everything else goes through profile.h. */
 
 #include <errno.h>
