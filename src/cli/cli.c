@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* The command line: the subcommand, its options (one table for all, each
+ * row naming the subcommands that take it), ROOT and the command after it. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -549,7 +551,6 @@ void cli_free(struct cli *cli) {
         free(cli->settings);
         strv_free(cli->args);
         strv_free(cli->command_argv);
-        free(cli->help_topic);
         memset(cli, 0, sizeof(*cli));
 }
 

@@ -44,7 +44,6 @@ struct cli {
         unsigned preserve_fds;
         enum log_level log_level;
         bool archive;                   /* cp -a */
-        char *help_topic;               /* CLI_HELP: subcommand asked for */
 };
 
 /* Returns 0, or 1 when --help/--version was printed (exit 0), or -EINVAL

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The checks made before clone: settings the container would otherwise
  * refuse only after it, each refused with where it came from. */
-#include <ctype.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
 #include "launch-internal.h"
+#include "security.h"
 #include "util.h"
 #include "profile.h"
 
@@ -60,23 +60,14 @@ int check_user_mapped(const struct config *c, const struct idmap_plan *plan, uid
 /* A numeric User= is checked before clone; a name only can be, after the
  * root's /etc/passwd is read in container_main(). */
 static int check_numeric_user(const struct config *c, const struct idmap_plan *plan) {
-        _cleanup_free_ char *user = NULL;
-        uint32_t uid, gid = UINT32_MAX;
-        char *colon;
+        _cleanup_(user_spec_done) struct user_spec u = {};
+        int r = c->user ? user_spec_parse(c->user, &u) : -EINVAL;
 
-        if (!c->user || !isdigit((unsigned char) c->user[0]))
-                return 0;
-        user = strdup(c->user);
-        if (!user)
-                return log_errno(-ENOMEM, "checking the user");
-        colon = strchr(user, ':');
-        if (colon)
-                *colon++ = '\0';
-        if (parse_uint32(user, &uid) < 0)
+        if (r == -ENOMEM)
+                return log_errno(r, "checking the user");
+        if (r < 0 || !u.numeric_user)
                 return 0; /* user_resolve() says what is wrong with it */
-        if (colon && parse_uint32(colon, &gid) < 0)
-                gid = UINT32_MAX;
-        return check_user_mapped(c, plan, (uid_t) uid, (gid_t) gid, false);
+        return check_user_mapped(c, plan, (uid_t) u.uid, (gid_t) u.gid, false);
 }
 
 /* Memory= and PIDs= would need a cgroup of the container's own, which

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* struct config's life: every field unset at first, released at the end,
+ * the built-in defaults applied last, and how a setting's origin reads. */
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -6,6 +8,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "profile-internal.h"
 #include "util.h"
 
 void config_init(struct config *c) {
@@ -16,10 +19,17 @@ void config_init(struct config *c) {
         c->no_new_privileges = -1;
 }
 
-static void mount_entry_done(struct mount_entry *m) {
+void profile_mount_entry_done(struct mount_entry *m) {
         free(m->source);
         free(m->destination);
         free(m->data);
+        memset(m, 0, sizeof(*m));
+}
+
+void profile_device_entry_done(struct device_entry *d) {
+        free(d->host_path);
+        free(d->container_path);
+        memset(d, 0, sizeof(*d));
 }
 
 void config_free(struct config *c) {
@@ -36,24 +46,22 @@ void config_free(struct config *c) {
         strv_free(c->layers);
         free(c->uid_map);
         free(c->gid_map);
-        free(c->uid_map_origins);
-        free(c->gid_map_origins);
+        free(c->uid_map_origins.at);
+        free(c->gid_map_origins.at);
         for (size_t i = 0; i < c->n_mounts; i++)
-                mount_entry_done(&c->mounts[i]);
+                profile_mount_entry_done(&c->mounts[i]);
         free(c->mounts);
-        for (size_t i = 0; i < c->n_devices; i++) {
-                free(c->devices[i].host_path);
-                free(c->devices[i].container_path);
-        }
+        for (size_t i = 0; i < c->n_devices; i++)
+                profile_device_entry_done(&c->devices[i]);
         free(c->devices);
         strv_free(c->env_keep);
         strv_free(c->env_set);
         strv_free(c->seccomp_deny);
         strv_free(c->seccomp_allow);
-        free(c->env_keep_origins);
-        free(c->env_set_origins);
-        free(c->seccomp_deny_origins);
-        free(c->seccomp_allow_origins);
+        free(c->env_keep_origins.at);
+        free(c->env_set_origins.at);
+        free(c->seccomp_deny_origins.at);
+        free(c->seccomp_allow_origins.at);
         free(c->rlimits);
         strv_free(c->origin_files);
         memset(c, 0, sizeof(*c));
@@ -64,7 +72,7 @@ static void default_int(int *v, int def) {
                 *v = def;
 }
 
-int config_finalize(struct config *c) {
+void config_finalize(struct config *c) {
         default_int(&c->init, 1);
         /* With no root the host's own / is the root: never writable. */
         default_int(&c->read_only, c->root ? 0 : 1);
@@ -84,7 +92,6 @@ int config_finalize(struct config *c) {
                 c->seccomp = SECCOMP_DEFAULT;
         if (c->seccomp_errno == 0)
                 c->seccomp_errno = EPERM;
-        return 0;
 }
 
 bool config_key_is_set(const struct config *c, enum config_key key) {

@@ -241,10 +241,6 @@ int profile_resolve(const char *name, const char *including_file, const struct f
         return profile_reason(reason, -ENOENT, "profile '%s' not found (looked for %s)", name, looked ?: "");
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 static int description_handler(void *user, const char *section, const char *name, const char *value) {
         char **d = user;
         if (streq(section, "Profile") && streq(name, "Description") && !string_has_cc(value)) {
@@ -271,8 +267,7 @@ static int list_directory(const char *dir, char ***ret) {
                 }
         }
         closedir(d);
-        if (*ret)
-                qsort(*ret, strv_length(*ret), sizeof(char *), compare_strings);
+        strv_sort(*ret);
         return 0;
 }
 

@@ -2,9 +2,9 @@
 #pragma once
 
 /* Shared by profile.c (loading), profile-files.c (finding and opening the
- * files), profile-keys.c (the key table and value
- * parsers), profile-lists.c (the keys that add to a list), profile-values.c
- * (paths, mounts, limits) and profile-print.c.
+ * files), profile-keys.c (the key table and value parsers), profile-set.c
+ * (one setting), profile-lists.c (the keys that add to a list),
+ * profile-values.c (paths, mounts, limits), profile-print.c and config.c.
  * Not a public interface: everything else goes through profile.h. */
 
 #include <errno.h>
@@ -47,16 +47,18 @@ char *profile_unknown_key_reason(const char *section, const char *key, bool name
  * order. */
 bool profile_origin_is_command_line(const struct origin *o);
 
-/* Per-entry origins of the list keys (struct config's *_origins arrays and
+/* Per-entry origins of the list keys (struct config's origin_lists and
  * cap_*_origin). profile_origins_reserve() makes room for entry n of an
- * origin array parallel to a list of n entries; it grows before its list so
+ * origin list beside a list of n entries; it grows before its list so
  * that a failure leaves the two in step, and a list filled outside
  * profile_set() gets zeroed origins (none). */
-int profile_origins_reserve(struct origin **origins, size_t n);
+int profile_origins_reserve(struct origin_list *origins, size_t n);
 /* Appends a copy of value to a string list, with its origin. */
-int profile_list_append(char ***list, struct origin **origins, const char *value, const struct origin *o);
-/* Removes entry i of a string list and its origin (origins may be NULL). */
-void profile_list_remove(char **list, struct origin *origins, size_t i);
+int profile_list_append(char ***list, struct origin_list *origins, const char *value, const struct origin *o);
+/* Removes entry i of a string list and its origin. */
+void profile_list_remove(char **list, struct origin_list *origins, size_t i);
+/* Releases what a device entry holds (config_free, a failed add). */
+void profile_device_entry_done(struct device_entry *d);
 /* Sets the bits of set in *mask; a bit already set keeps the origin that set
  * it first. */
 void profile_caps_set(uint64_t *mask, struct origin origins[64], uint64_t set, const struct origin *o);

@@ -3,7 +3,6 @@
  * its parser and where it lands in struct config; and the parsers of the
  * keys that hold one value. Keys that add to a list are in
  * profile-lists.c. */
-#include <ctype.h>
 #include <stddef.h>
 #include <sys/resource.h>
 
@@ -141,35 +140,15 @@ static int parse_hostname(struct config *c, const struct profile_key *k, const c
         return parse_string(c, k, key, value, o, reason);
 }
 
-static bool valid_user_name(const char *s) {
-        size_t n = strlen(s);
-        if (n == 0 || n > 32 || !(isalpha((unsigned char) s[0]) || s[0] == '_'))
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (!(isalnum((unsigned char) s[i]) || strchr("_.-", s[i]) || (s[i] == '$' && i == n - 1)))
-                        return false;
-        return true;
-}
-
-static bool valid_id(const char *s) {
-        uint32_t id;
-        /* (uid_t) -1 is "no id" to setresuid and chown. */
-        return parse_uint32(s, &id) == 0 && id != UINT32_MAX;
-}
-
 static int parse_user(struct config *c, const struct profile_key *k, const char *key,
                       const char *value, const struct origin *o, char **reason) {
-        const char *colon = strchr(value, ':');
-        bool ok;
+        _cleanup_(user_spec_done) struct user_spec u = {};
+        int r = user_spec_parse(value, &u);
 
-        if (isdigit((unsigned char) value[0])) {
-                _cleanup_free_ char *uid = strndup(value, colon ? (size_t) (colon - value) : strlen(value));
-                if (!uid)
-                        return OOM(reason);
-                ok = valid_id(uid) && (!colon || valid_id(colon + 1));
-        } else
-                ok = valid_user_name(value);
-        if (!ok)
+        if (r == -ENOMEM)
+                return OOM(reason);
+        /* The profile takes a group only as a GID after a UID. */
+        if (r < 0 || (u.group && !(u.numeric_user && u.numeric_group)))
                 return profile_reason(reason, -EINVAL, "not a user name or UID[:GID]: '%s'", value);
         return parse_string(c, k, key, value, o, reason);
 }

@@ -17,30 +17,29 @@ static bool triple_equal(const struct id_triple *a, const struct id_triple *b) {
 
 int profile_add_id_range(struct config *c, const struct profile_key *k, const char *key _unused_,
                          const char *value, const struct origin *o, char **reason) {
-        struct id_triple t, *list = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map, *nl;
-        size_t *n = k->id == KEY_IDMAP_UID ? &c->n_uid_map : &c->n_gid_map;
-        struct origin **origins = k->id == KEY_IDMAP_UID ? &c->uid_map_origins : &c->gid_map_origins;
+        bool uid = k->id == KEY_IDMAP_UID;
+        struct id_triple t, **list = uid ? &c->uid_map : &c->gid_map, *nl;
+        size_t *n = uid ? &c->n_uid_map : &c->n_gid_map;
+        size_t *allocated = uid ? &c->n_uid_map_allocated : &c->n_gid_map_allocated;
+        struct origin_list *origins = uid ? &c->uid_map_origins : &c->gid_map_origins;
         int r = idmap_parse_triple(value, &t);
 
         if (r < 0)
                 return profile_reason(reason, -EINVAL, "not an INSIDE:OUTSIDE:COUNT id range: '%s'", value);
         /* A range given twice stays where, and from where, it came first. */
         for (size_t i = 0; i < *n; i++)
-                if (triple_equal(&list[i], &t))
+                if (triple_equal(&(*list)[i], &t))
                         return 0;
         if (*n >= IDMAP_MAX_LINES)
                 return profile_reason(reason, -E2BIG, "more than %d ranges (the kernel's limit)", IDMAP_MAX_LINES);
         if (profile_origins_reserve(origins, *n) < 0)
                 return OOM(reason);
-        nl = realloc(list, (*n + 1) * sizeof(*nl));
+        nl = array_reserve_one(*list, *n, allocated, sizeof(*nl));
         if (!nl)
                 return OOM(reason);
-        (*origins)[*n] = *o;
+        origins->at[*n] = *o;
         nl[(*n)++] = t;
-        if (k->id == KEY_IDMAP_UID)
-                c->uid_map = nl;
-        else
-                c->gid_map = nl;
+        *list = nl;
         return 0;
 }
 
@@ -89,10 +88,10 @@ static int add_device(struct config *c, const char *host, const char *inside, co
                 if (streq(c->devices[i].host_path, host) && streq(c->devices[i].container_path, inside))
                         return 0;
         d = (struct device_entry) { strdup(host), strdup(inside), *o };
-        nl = d.host_path && d.container_path ? realloc(c->devices, (c->n_devices + 1) * sizeof(*nl)) : NULL;
+        nl = d.host_path && d.container_path
+                ? array_reserve_one(c->devices, c->n_devices, &c->n_devices_allocated, sizeof(*nl)) : NULL;
         if (!nl) {
-                free(d.host_path);
-                free(d.container_path);
+                profile_device_entry_done(&d);
                 return OOM(reason);
         }
         nl[c->n_devices++] = d;
@@ -175,7 +174,7 @@ static size_t env_set_index(const struct config *c, const char *name) {
 static void env_set_forget(struct config *c, const char *name) {
         size_t i = env_set_index(c, name);
         if (c->env_set && c->env_set[i])
-                profile_list_remove(c->env_set, c->env_set_origins, i);
+                profile_list_remove(c->env_set, &c->env_set_origins, i);
 }
 
 int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
@@ -211,7 +210,7 @@ int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, 
         /* Set after being kept: the later setting wins. */
         for (size_t j = 0; c->env_keep && c->env_keep[j]; j++)
                 if (streq(c->env_keep[j], key)) {
-                        profile_list_remove(c->env_keep, c->env_keep_origins, j);
+                        profile_list_remove(c->env_keep, &c->env_keep_origins, j);
                         break;
                 }
         /* A variable set again keeps its place; its value and origin are the
@@ -220,8 +219,8 @@ int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, 
         if (c->env_set && c->env_set[i]) {
                 free(c->env_set[i]);
                 c->env_set[i] = entry;
-                if (c->env_set_origins)
-                        c->env_set_origins[i] = *o;
+                if (c->env_set_origins.at)
+                        c->env_set_origins.at[i] = *o;
                 return 0;
         }
         if (profile_origins_reserve(&c->env_set_origins, i) < 0) {
@@ -230,7 +229,7 @@ int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, 
         }
         if (strv_push(&c->env_set, entry) < 0)
                 return OOM(reason);
-        c->env_set_origins[i] = *o;
+        c->env_set_origins.at[i] = *o;
         return 0;
 }
 
@@ -287,8 +286,8 @@ int profile_add_syscalls(struct config *c, const struct profile_key *k, const ch
         bool deny = k->id == KEY_SECCOMP_DENY;
         char ***to = deny ? &c->seccomp_deny : &c->seccomp_allow;
         char ***from = deny ? &c->seccomp_allow : &c->seccomp_deny;
-        struct origin **to_origins = deny ? &c->seccomp_deny_origins : &c->seccomp_allow_origins;
-        struct origin *from_origins = deny ? c->seccomp_allow_origins : c->seccomp_deny_origins;
+        struct origin_list *to_origins = deny ? &c->seccomp_deny_origins : &c->seccomp_allow_origins;
+        struct origin_list *from_origins = deny ? &c->seccomp_allow_origins : &c->seccomp_deny_origins;
         int r = split_words(value, BLANKS, &words, reason);
 
         if (r < 0)
@@ -322,7 +321,7 @@ int profile_add_rlimit(struct config *c, const struct profile_key *k, const char
                         c->rlimits[i] = e;
                         return 0;
                 }
-        nl = realloc(c->rlimits, (c->n_rlimits + 1) * sizeof(*nl));
+        nl = array_reserve_one(c->rlimits, c->n_rlimits, &c->n_rlimits_allocated, sizeof(*nl));
         if (!nl)
                 return OOM(reason);
         nl[c->n_rlimits++] = e;

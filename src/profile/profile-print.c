@@ -41,13 +41,14 @@ static bool origin_equal(const struct origin *a, const struct origin *b) {
 
 /* The origin of entry i of a list: its own, or the key's when the list was
  * filled without origins. */
-static const struct origin *entry_origin(const struct origin *origins, size_t i, const struct origin *key_origin) {
-        return origins ? &origins[i] : key_origin;
+static const struct origin *entry_origin(const struct origin_list *origins, size_t i,
+                                        const struct origin *key_origin) {
+        return origins->at ? &origins->at[i] : key_origin;
 }
 
 /* The length of the run of entries from i on that share entry i's origin:
  * each run is printed under one comment. */
-static size_t origin_run(const struct origin *origins, size_t i, size_t n, const struct origin *key_origin) {
+static size_t origin_run(const struct origin_list *origins, size_t i, size_t n, const struct origin *key_origin) {
         size_t j = i + 1;
         while (j < n && origin_equal(entry_origin(origins, j, key_origin), entry_origin(origins, i, key_origin)))
                 j++;
@@ -106,7 +107,7 @@ static void print_words(FILE *f, const char *key, char * const *words, size_t n)
 }
 
 /* A list of words, each run of one origin under its comment. */
-static void print_word_list(FILE *f, const char *key, char * const *words, const struct origin *origins,
+static void print_word_list(FILE *f, const char *key, char * const *words, const struct origin_list *origins,
                             const struct origin *key_origin) {
         size_t n = strv_length(words);
         for (size_t i = 0, run; i < n; i += run) {
@@ -245,6 +246,62 @@ static void print_scalar(FILE *f, const struct config *c, const struct profile_k
                 print_line(f, k->key, v);
 }
 
+static void print_id_ranges(FILE *f, const struct config *c, const struct profile_key *k) {
+        const struct id_triple *t = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map;
+        const struct origin_list *origins = k->id == KEY_IDMAP_UID ? &c->uid_map_origins : &c->gid_map_origins;
+        size_t n = k->id == KEY_IDMAP_UID ? c->n_uid_map : c->n_gid_map;
+
+        for (size_t i = 0; i < n; i++) {
+                print_origin(f, entry_origin(origins, i, &c->origins[k->id]));
+                fprintf(f, "%s=%" PRIu32 ":%" PRIu32 ":%" PRIu32 "\n", k->key, t[i].inside, t[i].outside, t[i].count);
+        }
+}
+
+static void print_devices(FILE *f, const struct config *c) {
+        for (size_t i = 0; i < c->n_devices; i++) {
+                print_origin(f, &c->devices[i].origin);
+                if (streq(c->devices[i].host_path, c->devices[i].container_path))
+                        fprintf(f, "Bind=%s\n", c->devices[i].host_path);
+                else
+                        fprintf(f, "Bind=%s:%s\n", c->devices[i].host_path, c->devices[i].container_path);
+        }
+}
+
+/* One line per layer: a long list would not fit on one. */
+static void print_layers(FILE *f, const struct config *c, const struct profile_key *k) {
+        if (!config_key_is_set(c, k->id) || !c->layers) {
+                fprintf(f, "; %s=  (not set)\n", k->key);
+                return;
+        }
+        print_origin(f, &c->origins[k->id]);
+        for (size_t i = 0; c->layers[i]; i++)
+                print_line(f, k->key, c->layers[i]);
+}
+
+static void print_env_set(FILE *f, const struct config *c, const struct profile_key *k) {
+        for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
+                const char *e = c->env_set[i];
+                _cleanup_free_ char *name = strndup(e, strcspn(e, "="));
+                print_origin(f, entry_origin(&c->env_set_origins, i, &c->origins[k->id]));
+                if (name)
+                        print_line(f, name, e + strlen(name) + 1);
+        }
+}
+
+static void print_rlimits(FILE *f, const struct config *c) {
+        for (size_t i = 0; i < c->n_rlimits; i++) {
+                const struct rlimit_entry *e = &c->rlimits[i];
+                print_origin(f, &e->origin);
+                fprintf(f, "%s=", profile_rlimit_name(e->resource) ?: "?");
+                print_limit(f, e->soft);
+                if (e->hard != e->soft) {
+                        fputc(':', f);
+                        print_limit(f, e->hard);
+                }
+                fputc('\n', f);
+        }
+}
+
 static void print_key(FILE *f, const struct config *c, const struct profile_key *k) {
         const struct origin *o = &c->origins[k->id];
 
@@ -254,57 +311,30 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
         case KEY_TMPFS:
                 return; /* includes are already applied; mounts are printed in order under Bind= */
         case KEY_IDMAP_UID:
-        case KEY_IDMAP_GID: {
-                const struct id_triple *t = k->id == KEY_IDMAP_UID ? c->uid_map : c->gid_map;
-                const struct origin *origins = k->id == KEY_IDMAP_UID ? c->uid_map_origins : c->gid_map_origins;
-                size_t n = k->id == KEY_IDMAP_UID ? c->n_uid_map : c->n_gid_map;
-                for (size_t i = 0; i < n; i++) {
-                        print_origin(f, entry_origin(origins, i, o));
-                        fprintf(f, "%s=%" PRIu32 ":%" PRIu32 ":%" PRIu32 "\n", k->key, t[i].inside, t[i].outside,
-                                t[i].count);
-                }
+        case KEY_IDMAP_GID:
+                print_id_ranges(f, c, k);
                 return;
-        }
         case KEY_BIND:
                 for (size_t i = 0; i < c->n_mounts; i++)
                         print_mount(f, &c->mounts[i]);
                 return;
         case KEY_DEVICE:
-                for (size_t i = 0; i < c->n_devices; i++) {
-                        print_origin(f, &c->devices[i].origin);
-                        if (streq(c->devices[i].host_path, c->devices[i].container_path))
-                                fprintf(f, "Bind=%s\n", c->devices[i].host_path);
-                        else
-                                fprintf(f, "Bind=%s:%s\n", c->devices[i].host_path, c->devices[i].container_path);
-                }
+                print_devices(f, c);
                 return;
         case KEY_LAYERS:
-                /* One line per layer: a long list would not fit on one. */
-                if (!config_key_is_set(c, k->id) || !c->layers) {
-                        fprintf(f, "; %s=  (not set)\n", k->key);
-                        return;
-                }
-                print_origin(f, o);
-                for (size_t i = 0; c->layers[i]; i++)
-                        print_line(f, k->key, c->layers[i]);
+                print_layers(f, c, k);
                 return;
         case KEY_ENV_KEEP:
-                print_word_list(f, k->key, c->env_keep, c->env_keep_origins, o);
+                print_word_list(f, k->key, c->env_keep, &c->env_keep_origins, o);
                 return;
         case KEY_SECCOMP_DENY:
-                print_word_list(f, k->key, c->seccomp_deny, c->seccomp_deny_origins, o);
+                print_word_list(f, k->key, c->seccomp_deny, &c->seccomp_deny_origins, o);
                 return;
         case KEY_SECCOMP_ALLOW:
-                print_word_list(f, k->key, c->seccomp_allow, c->seccomp_allow_origins, o);
+                print_word_list(f, k->key, c->seccomp_allow, &c->seccomp_allow_origins, o);
                 return;
         case KEY_ENV_SET:
-                for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
-                        const char *e = c->env_set[i];
-                        _cleanup_free_ char *name = strndup(e, strcspn(e, "="));
-                        print_origin(f, entry_origin(c->env_set_origins, i, o));
-                        if (name)
-                                print_line(f, name, e + strlen(name) + 1);
-                }
+                print_env_set(f, c, k);
                 return;
         case KEY_CAP_DROP:
                 if (c->cap_drop_all) {
@@ -318,19 +348,8 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                 return;
         case KEY_RLIMIT:
                 /* Every rlimit under the first of their rows. */
-                if (k != &profile_keys[0] && k[-1].id == KEY_RLIMIT)
-                        return;
-                for (size_t i = 0; i < c->n_rlimits; i++) {
-                        const struct rlimit_entry *e = &c->rlimits[i];
-                        print_origin(f, &e->origin);
-                        fprintf(f, "%s=", profile_rlimit_name(e->resource) ?: "?");
-                        print_limit(f, e->soft);
-                        if (e->hard != e->soft) {
-                                fputc(':', f);
-                                print_limit(f, e->hard);
-                        }
-                        fputc('\n', f);
-                }
+                if (k == &profile_keys[0] || k[-1].id != KEY_RLIMIT)
+                        print_rlimits(f, c);
                 return;
         default:
                 print_scalar(f, c, k);

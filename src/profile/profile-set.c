@@ -91,29 +91,32 @@ static int origin_intern(struct config *c, const struct origin *o, struct origin
         return 0;
 }
 
-int profile_origins_reserve(struct origin **origins, size_t n) {
-        struct origin *nl = *origins ? realloc(*origins, (n + 1) * sizeof(*nl)) : calloc(n + 1, sizeof(*nl));
-        if (!nl)
+int profile_origins_reserve(struct origin_list *origins, size_t n) {
+        struct origin *at = array_reserve_one(origins->at, n, &origins->allocated, sizeof(*at));
+
+        if (!at)
                 return -ENOMEM;
-        *origins = nl;
+        if (!origins->at)
+                memset(at, 0, n * sizeof(*at));
+        origins->at = at;
         return 0;
 }
 
-int profile_list_append(char ***list, struct origin **origins, const char *value, const struct origin *o) {
+int profile_list_append(char ***list, struct origin_list *origins, const char *value, const struct origin *o) {
         size_t n = strv_length(*list);
         if (profile_origins_reserve(origins, n) < 0 || strv_extend(list, value) < 0)
                 return -ENOMEM;
-        (*origins)[n] = *o;
+        origins->at[n] = *o;
         return 0;
 }
 
-void profile_list_remove(char **list, struct origin *origins, size_t i) {
+void profile_list_remove(char **list, struct origin_list *origins, size_t i) {
         size_t n = strv_length(list);
         free(list[i]);
         /* The list's move keeps its NULL terminator. */
         memmove(list + i, list + i + 1, (n - i) * sizeof(*list));
-        if (origins)
-                memmove(origins + i, origins + i + 1, (n - i - 1) * sizeof(*origins));
+        if (origins->at)
+                memmove(origins->at + i, origins->at + i + 1, (n - i - 1) * sizeof(*origins->at));
 }
 
 void profile_caps_set(uint64_t *mask, struct origin origins[64], uint64_t set, const struct origin *o) {

@@ -182,13 +182,6 @@ int profile_container_path(const char *value, char **ret, char **reason) {
         return 0;
 }
 
-void profile_mount_entry_done(struct mount_entry *m) {
-        free(m->source);
-        free(m->destination);
-        free(m->data);
-        memset(m, 0, sizeof(*m));
-}
-
 /* Splits "A:B:C" into at most max fields (NULL for missing ones). */
 static int split_colons(const char *spec, char *fields[], size_t max, const char *syntax, char **reason) {
         const char *p = spec;
@@ -462,10 +455,6 @@ static const struct {
         { "dri", "/dev/dri", true },
 };
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char * const *) a, *(char * const *) b);
-}
-
 static int device_directory_nodes(const char *dir, char ***ret) {
         _cleanup_strv_free_ char **nodes = NULL;
         DIR *d = opendir(dir);
@@ -492,7 +481,7 @@ static int device_directory_nodes(const char *dir, char ***ret) {
                 return r;
         if (!nodes)
                 return -ENOENT;
-        qsort(nodes, strv_length(nodes), sizeof(char *), compare_strings);
+        strv_sort(nodes);
         *ret = TAKE_PTR(nodes);
         return 0;
 }

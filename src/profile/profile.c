@@ -40,7 +40,7 @@ struct parse_state {
         unsigned pass;          /* 1: Include= lines only; 2: every other key */
         int error;              /* first error, already printed */
         struct seen_key *seen;
-        size_t n_seen;
+        size_t n_seen, n_seen_allocated;
 };
 
 static int parse_text(struct loader *l, const char *file, const char *text, size_t size);
@@ -193,7 +193,7 @@ static void check_duplicate(struct parse_state *s, const struct profile_key *k, 
                         s->seen[i].line = s->line;
                         return;
                 }
-        n = realloc(s->seen, (s->n_seen + 1) * sizeof(*n));
+        n = array_reserve_one(s->seen, s->n_seen, &s->n_seen_allocated, sizeof(*n));
         if (!n)
                 return;
         s->seen = n;

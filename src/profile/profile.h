@@ -96,6 +96,15 @@ struct device_entry {
         struct origin origin;
 };
 
+/* Where each entry of a list kept as a bare array (id ranges, variable
+ * names, system calls) came from, in step with it: at[i] is entry i's.
+ * at stays NULL for a list filled outside profile_set(); printing then
+ * falls back to the key's origin. */
+struct origin_list {
+        struct origin *at;
+        size_t allocated;
+};
+
 struct rlimit_entry {
         int resource;           /* RLIMIT_* */
         uint64_t soft, hard;    /* RLIM_INFINITY for "infinity" */
@@ -123,12 +132,10 @@ struct config {
         /* [IDMap] */
         enum idmap_mode idmap_mode;
         struct id_triple *uid_map;
-        size_t n_uid_map;
+        size_t n_uid_map, n_uid_map_allocated;
         struct id_triple *gid_map;
-        size_t n_gid_map;
-        /* Where each triple came from, parallel to uid_map / gid_map. */
-        struct origin *uid_map_origins;
-        struct origin *gid_map_origins;
+        size_t n_gid_map, n_gid_map_allocated;
+        struct origin_list uid_map_origins, gid_map_origins;
 
         /* [Namespaces] */
         enum net_mode network;
@@ -141,15 +148,13 @@ struct config {
 
         /* [Devices] */
         struct device_entry *devices;
-        size_t n_devices;
+        size_t n_devices, n_devices_allocated;
 
         /* [Environment] */
         int env_clear;          /* -1 unset; default yes */
         char **env_keep;        /* host variable names passed through */
         char **env_set;         /* "NAME=VALUE" */
-        /* Where each entry came from, parallel to env_keep / env_set. */
-        struct origin *env_keep_origins;
-        struct origin *env_set_origins;
+        struct origin_list env_keep_origins, env_set_origins;
 
         /* [Security] */
         bool cap_drop_all;
@@ -159,9 +164,7 @@ struct config {
         enum seccomp_mode seccomp;
         char **seccomp_deny;    /* syscall names */
         char **seccomp_allow;
-        /* Where each name came from, parallel to seccomp_deny / seccomp_allow. */
-        struct origin *seccomp_deny_origins;
-        struct origin *seccomp_allow_origins;
+        struct origin_list seccomp_deny_origins, seccomp_allow_origins;
         /* Where each bit of cap_add / cap_drop, and cap_drop_all, was set. */
         struct origin cap_add_origin[64];
         struct origin cap_drop_origin[64];
@@ -170,7 +173,7 @@ struct config {
 
         /* [Limits] */
         struct rlimit_entry *rlimits;
-        size_t n_rlimits;
+        size_t n_rlimits, n_rlimits_allocated;
         uint64_t memory;        /* bytes, 0 unset */
         uint64_t pids;          /* 0 unset */
 
@@ -178,9 +181,10 @@ struct config {
         unsigned preserve_fds;  /* --preserve-fds N */
 
         /* Where each key was last set (file NULL + line 0: never set). The
-         * list keys above also keep one origin per entry: whoever adds an
-         * entry outside profile_set() leaves those arrays NULL (printing then
-         * falls back to this one) or keeps them in step. */
+         * list keys above also keep one origin per entry: in the entry
+         * (mounts, devices, rlimits), in an origin_list beside a bare array,
+         * or per bit (capabilities). Whoever adds an entry outside
+         * profile_set() leaves an origin_list empty or keeps it in step. */
         struct origin origins[_KEY_MAX];
         /* Strings the origins point to, owned here. */
         char **origin_files;
@@ -189,7 +193,7 @@ struct config {
 void config_init(struct config *c);
 void config_free(struct config *c);
 /* Applies the built-in defaults to every field still unset. */
-int config_finalize(struct config *c);
+void config_finalize(struct config *c);
 /* True when key was set by a profile or the command line. */
 bool config_key_is_set(const struct config *c, enum config_key key);
 

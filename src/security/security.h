@@ -79,6 +79,22 @@ struct user_identity {
         size_t n_groups;
 };
 
+/* A User= spec: NAME or UID, optionally followed by :GROUP or :GID. A name
+ * is one useradd takes (a letter or '_', then letters, digits, '_', '.',
+ * '-', a final '$'; 32 at most); an id is a number below 4294967295, which
+ * setresuid() and chown() read as "no id". The one parser of the spec: the
+ * profile, the check before clone and user_resolve() use it. */
+struct user_spec {
+        char *user;             /* malloc'd; group points into it */
+        const char *group;      /* NULL when absent */
+        bool numeric_user, numeric_group;
+        uint32_t uid, gid;      /* when numeric; gid is UINT32_MAX otherwise */
+};
+/* 0 with *ret filled (free with user_spec_done), -EINVAL when spec is not
+ * one, -ENOMEM. Never prints: each caller says why in its own words. */
+int user_spec_parse(const char *spec, struct user_spec *ret);
+void user_spec_done(struct user_spec *u);
+
 /* Resolves --user NAME or UID[:GID] with the container's /etc/passwd and
  * /etc/group, read through rootfd (in-root resolution, regular files only,
  * size-capped, never a FIFO) in one pass each. A numeric UID without an

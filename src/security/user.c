@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Who the command runs as: the User= spec, resolved with the container's
+ * /etc/passwd and /etc/group; and the host's entries of the user. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -246,48 +248,81 @@ static int user_groups(const char *user, gid_t gid, struct gid_list *groups) {
         return 0;
 }
 
-/* NAME or UID, optionally followed by :GROUP or :GID. */
-struct user_spec {
-        char *user;                     /* malloc'd; group points into it */
-        const char *group;              /* NULL when absent */
-        bool numeric_user, numeric_group;
-        uint32_t uid, gid;              /* when numeric */
-};
+/* The names useradd takes: a letter or '_' first, then letters, digits,
+ * '_', '.', '-', and a final '$' (Samba machine accounts); 32 at most. */
+static bool user_name_valid(const char *s) {
+        size_t n = strlen(s);
 
-static void user_spec_done(struct user_spec *u) {
-        free(u->user);
+        if (n == 0 || n > 32 || !(isalpha((unsigned char) s[0]) || s[0] == '_'))
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(isalnum((unsigned char) s[i]) || strchr("_.-", s[i]) || (s[i] == '$' && i == n - 1)))
+                        return false;
+        return true;
 }
 
-static int user_spec_parse(const char *spec, struct user_spec *ret) {
+/* One name or id of a spec: a number is an id, anything else must be a
+ * valid name. */
+static bool user_spec_part(const char *s, bool *ret_numeric, uint32_t *ret_id) {
+        *ret_numeric = parse_id(s, ret_id) >= 0;
+        return *ret_numeric || user_name_valid(s);
+}
+
+void user_spec_done(struct user_spec *u) {
+        free(u->user);
+        *u = (struct user_spec) { .gid = UINT32_MAX };
+}
+
+int user_spec_parse(const char *spec, struct user_spec *ret) {
+        _cleanup_(user_spec_done) struct user_spec u = { .gid = UINT32_MAX };
         char *colon;
 
-        *ret = (struct user_spec) { .gid = UINT32_MAX };
-        if (!spec || !*spec)
-                return log_error("empty user: expected a name or UID[:GID]");
-        if (string_has_cc(spec))
-                return log_error("user name with a control character refused");
-        ret->user = strdup(spec);
-        if (!ret->user)
-                return log_errno(-ENOMEM, "user '%s'", spec);
-        colon = strchr(ret->user, ':');
+        if (!spec)
+                return -EINVAL;
+        u.user = strdup(spec);
+        if (!u.user)
+                return -ENOMEM;
+        colon = strchr(u.user, ':');
         if (colon) {
                 *colon = 0;
-                ret->group = colon + 1;
-                if (!*ret->group)
-                        return log_error("user '%s': empty group after ':'", spec);
-                ret->numeric_group = parse_id(ret->group, &ret->gid) >= 0;
+                u.group = colon + 1;
+                if (!user_spec_part(u.group, &u.numeric_group, &u.gid))
+                        return -EINVAL;
         }
-        if (!*ret->user)
-                return log_error("user '%s': empty user name", spec);
-        ret->numeric_user = parse_id(ret->user, &ret->uid) >= 0;
-        if (!ret->numeric_user && isdigit((unsigned char) ret->user[0]))
-                return log_error("user '%s': not a valid UID", spec);
+        if (!user_spec_part(u.user, &u.numeric_user, &u.uid))
+                return -EINVAL;
+        *ret = u;
+        u = (struct user_spec) {};
+        return 0;
+}
+
+/* One pass over /etc/group: the gid of a group given by name (when
+ * group_name), and the supplementary groups of a user with an entry (when
+ * member), as initgroups() would find them. A UID without an entry gets no
+ * supplementary group, so that no host group survives. */
+static int user_read_groups(int rootfd, const char *group_name, const char *member, uint32_t *group_gid,
+                            struct gid_list *list) {
+        _cleanup_free_ char *group = NULL;
+        int r;
+
+        if (!group_name && !member)
+                return 0;
+        r = user_db_read(rootfd, "group", &group);
+        if (r < 0 && !(r == -ENOENT && !group_name))
+                return user_db_error(r, "group");
+        if (group) {
+                r = group_scan(group, member, group_name, group_gid, list);
+                if (r < 0)
+                        return log_errno(r, "reading /etc/group of the container");
+        }
+        if (group_name && *group_gid == UINT32_MAX)
+                return log_error("group '%s' not found in /etc/group of the container", group_name);
         return 0;
 }
 
 int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, struct user_identity *ret) {
         _cleanup_(user_spec_done) struct user_spec u = {};
-        _cleanup_free_ char *passwd = NULL, *group = NULL, *home_copy = NULL;
+        _cleanup_free_ char *passwd = NULL, *home_copy = NULL;
         _cleanup_(gid_list_done) struct gid_list list = {};
         struct passwd_entry pw = {};
         bool found, set_groups, group_by_name;
@@ -295,8 +330,10 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, str
         int r;
 
         r = user_spec_parse(spec, &u);
+        if (r == -ENOMEM)
+                return log_errno(r, "user '%s'", spec);
         if (r < 0)
-                return r;
+                return log_error("not a user name or UID, with an optional :GROUP or :GID: '%s'", spec);
         group_by_name = u.group && !u.numeric_group;
 
         r = user_db_read(rootfd, "passwd", &passwd);
@@ -307,27 +344,16 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, str
         if (!found && !u.numeric_user)
                 return log_error("user '%s' not found in /etc/passwd of the container", u.user);
         uid = found ? pw.uid : u.uid;
-        /* The user's own identity keeps the host groups it came with (design
-         * §3, "Groups"); another one gets exactly the image's. */
+        /* The user's own identity keeps the host groups it came with: no
+         * setgroups(), so a group-shared directory stays reachable and no
+         * group that denies access is shed (CVE-2014-8989); another
+         * identity gets exactly the image's groups. */
         set_groups = uid != own_uid;
 
-        /* One pass over /etc/group: the gid of a group given by name, and
-         * the supplementary groups of a user with an entry, as initgroups()
-         * would find them. A UID without an entry gets no supplementary
-         * group, so that no host group survives. */
-        if (group_by_name || (found && set_groups)) {
-                r = user_db_read(rootfd, "group", &group);
-                if (r < 0 && !(r == -ENOENT && !group_by_name))
-                        return user_db_error(r, "group");
-                if (group) {
-                        r = group_scan(group, found && set_groups ? pw.name : NULL,
-                                       group_by_name ? u.group : NULL, &u.gid, &list);
-                        if (r < 0)
-                                return log_errno(r, "reading /etc/group of the container");
-                }
-                if (group_by_name && u.gid == UINT32_MAX)
-                        return log_error("group '%s' not found in /etc/group of the container", u.group);
-        }
+        r = user_read_groups(rootfd, group_by_name ? u.group : NULL, found && set_groups ? pw.name : NULL,
+                             &u.gid, &list);
+        if (r < 0)
+                return r;
 
         gid = u.group ? u.gid : found ? pw.gid : uid == own_uid ? own_gid : uid;
         if (found && set_groups) {

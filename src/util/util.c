@@ -156,6 +156,15 @@ bool strv_contains(char * const *l, const char *s) {
         return false;
 }
 
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+void strv_sort(char **l) {
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), compare_strings);
+}
+
 bool path_is_absolute(const char *p) {
         return p && p[0] == '/';
 }

@@ -63,6 +63,8 @@ int strv_push(char ***l, char *s);
 int strv_extend(char ***l, const char *s); /* pushes a copy */
 char **strv_copy(char * const *l);
 bool strv_contains(char * const *l, const char *s);
+/* Sorts l in place, in strcmp() order. */
+void strv_sort(char **l);
 
 /* Path helpers (pure string work, no file system access). */
 bool path_is_absolute(const char *p);

@@ -390,7 +390,7 @@ TEST(environment_keep_and_set_of_one_name_the_later_wins) {
         CHECK(profile_set(&c, "Environment", "LANG", "de_DE.UTF-8", &cli_origin, &reason) == 0);
         CHECK(strv_length(c.env_keep) == 1 && streq(c.env_keep[0], "TERM"));
         CHECK(strv_length(c.env_set) == 1 && streq(c.env_set[0], "LANG=de_DE.UTF-8"));
-        CHECK(c.env_keep_origins[0].line == 3);
+        CHECK(c.env_keep_origins.at[0].line == 3);
         config_free(&c);
 }
 
@@ -548,7 +548,7 @@ TEST(environment_variable_set_twice_takes_the_last_value_silently) {
         CHECK_STREQ(err, "");
         CHECK(strv_length(c.env_set) == 2);
         CHECK(strv_contains(c.env_set, "PAGER=more") && !strv_contains(c.env_set, "PAGER=less"));
-        CHECK(c.env_set_origins && c.env_set_origins[0].line == 4);
+        CHECK(c.env_set_origins.at && c.env_set_origins.at[0].line == 4);
         config_free(&c);
 }
 
@@ -957,7 +957,7 @@ TEST(print_marks_the_command_line_and_defaults) {
         _cleanup_free_ char *out = NULL;
         config_init(&c);
         CHECK(profile_set(&c, "Container", "Hostname", "cli", &cli_origin, &reason) == 0);
-        CHECK(config_finalize(&c) == 0);
+        config_finalize(&c);
         out = print_config(&c);
         CHECK(strstr(out, "; from command line\nHostname=cli\n") != NULL);
         CHECK(strstr(out, "; Init=yes  (default)\n") != NULL);
@@ -1001,23 +1001,23 @@ TEST(list_values_keep_their_own_origins) {
                 free(reason);
         }
 
-        CHECK(c.n_uid_map == 3 && c.uid_map_origins);
-        if (c.n_uid_map == 3 && c.uid_map_origins) {
-                CHECK_STREQ(c.uid_map_origins[0].file, base);
-                CHECK(c.uid_map_origins[0].line == 2);
-                CHECK_STREQ(c.uid_map_origins[1].file, top);
-                CHECK(c.uid_map_origins[1].line == 4);
-                CHECK(!c.uid_map_origins[2].file && c.uid_map_origins[2].line == PROFILE_LINE_COMMAND_LINE);
+        CHECK(c.n_uid_map == 3 && c.uid_map_origins.at);
+        if (c.n_uid_map == 3 && c.uid_map_origins.at) {
+                CHECK_STREQ(c.uid_map_origins.at[0].file, base);
+                CHECK(c.uid_map_origins.at[0].line == 2);
+                CHECK_STREQ(c.uid_map_origins.at[1].file, top);
+                CHECK(c.uid_map_origins.at[1].line == 4);
+                CHECK(!c.uid_map_origins.at[2].file && c.uid_map_origins.at[2].line == PROFILE_LINE_COMMAND_LINE);
         }
-        CHECK(c.n_gid_map == 1 && c.gid_map_origins && c.gid_map_origins[0].line == 3);
-        CHECK(strv_length(c.env_keep) == 4 && c.env_keep_origins);
-        CHECK(strv_length(c.env_set) == 2 && c.env_set_origins);
-        if (strv_length(c.env_set) == 2 && c.env_set_origins) {
+        CHECK(c.n_gid_map == 1 && c.gid_map_origins.at && c.gid_map_origins.at[0].line == 3);
+        CHECK(strv_length(c.env_keep) == 4 && c.env_keep_origins.at);
+        CHECK(strv_length(c.env_set) == 2 && c.env_set_origins.at);
+        if (strv_length(c.env_set) == 2 && c.env_set_origins.at) {
                 CHECK_STREQ(c.env_set[0], "EDITOR=vim");
-                CHECK_STREQ(c.env_set_origins[0].file, top);
-                CHECK(c.env_set_origins[0].line == 7);
+                CHECK_STREQ(c.env_set_origins.at[0].file, top);
+                CHECK(c.env_set_origins.at[0].line == 7);
                 CHECK_STREQ(c.env_set[1], "PAGER=more");
-                CHECK(!c.env_set_origins[1].file && c.env_set_origins[1].line == PROFILE_LINE_COMMAND_LINE);
+                CHECK(!c.env_set_origins.at[1].file && c.env_set_origins.at[1].line == PROFILE_LINE_COMMAND_LINE);
         }
         CHECK(strv_length(c.seccomp_deny) == 2 && strv_length(c.seccomp_allow) == 1);
 

@@ -340,6 +340,34 @@ TEST(user_passwd_oversize_is_refused) {
         remove_root(root);
 }
 
+/* The one grammar of User=, which the profile, the check before clone and
+ * user_resolve() share: NAME or UID, then :GROUP or :GID. */
+TEST(user_spec_names_ids_and_groups) {
+        const char *bad[] = { "", ":", "alice:", ":5", "1x", "4294967295", "a b", "a\nb", "alice:1:2",
+                              "x23456789012345678901234567890123" };
+        struct user_spec u = {};
+
+        CHECK(user_spec_parse("alice", &u) == 0);
+        CHECK(!u.numeric_user && !u.group && u.gid == UINT32_MAX);
+        CHECK_STREQ(u.user, "alice");
+        user_spec_done(&u);
+        CHECK(user_spec_parse("1000:100", &u) == 0);
+        CHECK(u.numeric_user && u.uid == 1000 && u.numeric_group && u.gid == 100);
+        user_spec_done(&u);
+        CHECK(user_spec_parse("1000:video", &u) == 0);
+        CHECK(u.numeric_user && !u.numeric_group && u.gid == UINT32_MAX);
+        CHECK_STREQ(u.group, "video");
+        user_spec_done(&u);
+        CHECK(user_spec_parse("_apt$", &u) == 0);
+        user_spec_done(&u);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                if (user_spec_parse(bad[i], &u) == 0)
+                        fprintf(stderr, "  accepted: '%s'\n", bad[i]);
+                CHECK(u.user == NULL);
+                user_spec_done(&u);
+        }
+}
+
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(user_found_by_name_with_groups),
@@ -348,6 +376,7 @@ int main(void) {
                 UNIT(user_own_identity_keeps_its_groups),
                 UNIT(user_numeric_with_and_without_entry),
                 UNIT(user_bad_specs_and_unknown_names),
+                UNIT(user_spec_names_ids_and_groups),
                 UNIT(user_passwd_fifo_fails_without_blocking),
                 UNIT(user_passwd_directory_or_device_is_refused),
                 UNIT(user_passwd_symlink_stays_in_root),
