@@ -32,6 +32,6 @@ int main(void) {
                 printf("%s0x%02x,", i % 12 ? " " : "\n        ", data[i]);
         printf("\n};\n");
         seccomp_filter_free(filter);
-        config_free(&c);
+        config_done(&c);
         return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -542,7 +542,7 @@ int cli_apply(const struct cli *cli, struct config *c) {
         return 0;
 }
 
-void cli_free(struct cli *cli) {
+void cli_done(struct cli *cli) {
         free(cli->profile);
         for (size_t i = 0; i < cli->n_settings; i++) {
                 free(cli->settings[i].value);

@@ -51,7 +51,7 @@ struct cli {
 int cli_parse(int argc, char **argv, struct cli *ret);
 /* Applies the command line's settings onto c (after the profiles). */
 int cli_apply(const struct cli *cli, struct config *c);
-void cli_free(struct cli *cli);
+void cli_done(struct cli *cli);
 /* Prints the usage of a subcommand (NULL: the top level). */
 void cli_help(FILE *f, const char *subcommand);
 

@@ -116,7 +116,7 @@ static int dispatch(const struct cli *cli) {
                         r = -EINVAL;
                 }
         }
-        config_free(&c);
+        config_done(&c);
         return r;
 }
 
@@ -141,7 +141,7 @@ int main(int argc, char **argv) {
         r = cli_parse(argc, argv, &cli);
         if (r != 0) {
                 bool version = r > 0 && cli.command == CLI_VERSION;
-                cli_free(&cli);
+                cli_done(&cli);
                 if (version)
                         printf("userbox %s\n", PACKAGE_VERSION);
                 return r > 0 ? 0 : EXIT_USERBOX_FAILED;
@@ -155,7 +155,7 @@ int main(int argc, char **argv) {
         self_locate(exe_seal_real_path());
         if (r >= 0)
                 r = dispatch(&cli);
-        cli_free(&cli);
+        cli_done(&cli);
         if (fflush(stdout) != 0 && r >= 0)
                 r = -EIO;
         r = r < 0 ? EXIT_USERBOX_FAILED : r;

@@ -32,7 +32,7 @@ void profile_device_entry_done(struct device_entry *d) {
         memset(d, 0, sizeof(*d));
 }
 
-void config_free(struct config *c) {
+void config_done(struct config *c) {
         if (!c)
                 return;
         free(c->description);

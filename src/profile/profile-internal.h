@@ -57,7 +57,7 @@ int profile_origins_reserve(struct origin_list *origins, size_t n);
 int profile_list_append(char ***list, struct origin_list *origins, const char *value, const struct origin *o);
 /* Removes entry i of a string list and its origin. */
 void profile_list_remove(char **list, struct origin_list *origins, size_t i);
-/* Releases what a device entry holds (config_free, a failed add). */
+/* Releases what a device entry holds (config_done, a failed add). */
 void profile_device_entry_done(struct device_entry *d);
 /* Sets the bits of set in *mask; a bit already set keeps the origin that set
  * it first. */

@@ -191,7 +191,9 @@ struct config {
 };
 
 void config_init(struct config *c);
-void config_free(struct config *c);
+/* Releases what c holds; c itself is the caller's. Throughout userbox a
+ * _done function releases an object's contents, a _free one the object. */
+void config_done(struct config *c);
 /* Applies the built-in defaults to every field still unset. */
 void config_finalize(struct config *c);
 /* True when key was set by a profile or the command line. */

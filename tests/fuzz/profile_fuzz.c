@@ -27,11 +27,11 @@ static void fuzz_text(const char *text, size_t size) {
                         fclose(f);
                         config_init(&again);
                         (void) profile_load_string(&again, "printed.ini", printed, printed_size, false);
-                        config_free(&again);
+                        config_done(&again);
                         free(printed);
                 }
         }
-        config_free(&c);
+        config_done(&c);
 }
 
 /* "\x01SECTION\0KEY\0VALUE": one setting, as the command line would pass it. */
@@ -54,7 +54,7 @@ static void fuzz_setting(const char *data, size_t size) {
         (void) profile_set(&c, section, key, value, &(struct origin) { NULL, 0 }, &reason);
         free(reason);
         (void) config_finalize(&c);
-        config_free(&c);
+        config_done(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -11,7 +11,7 @@ static int parse(struct cli *cli, char **argv) {
 static bool refused(char **argv) {
         struct cli cli;
         int r = parse(&cli, argv);
-        cli_free(&cli);
+        cli_done(&cli);
         return r == -EINVAL;
 }
 
@@ -30,7 +30,7 @@ TEST(root_and_command_are_split_at_dashdash) {
         CHECK(strv_length(cli.args) == 1 && streq(cli.args[0], "/r"));
         CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[1], "-l"));
         CHECK(find(&cli, "Hostname") && streq(find(&cli, "Hostname")->value, "box"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(dashdash_first_means_no_root) {
@@ -39,7 +39,7 @@ TEST(dashdash_first_means_no_root) {
         CHECK(parse(&cli, argv) == 0);
         CHECK(cli.args == NULL);
         CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[0], "id"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(command_named_like_an_option_after_dashdash_is_a_command) {
@@ -48,7 +48,7 @@ TEST(command_named_like_an_option_after_dashdash_is_a_command) {
         CHECK(parse(&cli, argv) == 0);
         CHECK(cli.n_settings == 0);
         CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[0], "--bind"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(options_after_root_belong_to_the_command) {
@@ -57,7 +57,7 @@ TEST(options_after_root_belong_to_the_command) {
         CHECK(parse(&cli, argv) == 0);
         CHECK(cli.log_level == LOG_NORMAL);
         CHECK(strv_length(cli.command_argv) == 2 && streq(cli.command_argv[1], "-v"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(unknown_option_and_missing_value_fail) {
@@ -84,7 +84,7 @@ TEST(options_map_to_profile_keys) {
         CHECK(find(&cli, "Bind") && streq(find(&cli, "Bind")->value, "/a:/b:ro"));
         CHECK(find(&cli, "Mode") && streq(find(&cli, "Mode")->value, "single"));
         CHECK(cli.log_level == LOG_VERBOSE);
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(overlay_with_a_directory) {
@@ -92,7 +92,7 @@ TEST(overlay_with_a_directory) {
         char *argv[] = { "userbox", "run", "--overlay=/keep", "/r", NULL };
         CHECK(parse(&cli, argv) == 0);
         CHECK(find(&cli, "Overlay") && streq(find(&cli, "Overlay")->value, "/keep"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(preserve_fds_is_checked) {
@@ -100,7 +100,7 @@ TEST(preserve_fds_is_checked) {
         char *a[] = { "userbox", "run", "--preserve-fds", "2", "/r", NULL };
         char *b[] = { "userbox", "run", "--preserve-fds", "-1", "/r", NULL };
         CHECK(parse(&cli, a) == 0 && cli.preserve_fds == 2);
-        cli_free(&cli);
+        cli_done(&cli);
         CHECK(refused(b));
 }
 
@@ -110,7 +110,7 @@ TEST(options_of_another_command_are_refused) {
         char *b[] = { "userbox", "cp", "-a", "x", "r:/y", NULL };
         CHECK(refused(a));
         CHECK(parse(&cli, b) == 0 && cli.archive && strv_length(cli.args) == 2);
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(after_root_option_every_word_is_the_command) {
@@ -121,10 +121,10 @@ TEST(after_root_option_every_word_is_the_command) {
         char *d[] = { "userbox", "run", "-r", "/r", "/", "--", "true", NULL };
         CHECK(parse(&cli, a) == 0 && cli.args == NULL && strv_length(cli.command_argv) == 1 &&
               streq(cli.command_argv[0], "hostname"));
-        cli_free(&cli);
+        cli_done(&cli);
         CHECK(parse(&cli, b) == 0 && cli.args == NULL && strv_length(cli.command_argv) == 3 &&
               streq(cli.command_argv[0], "bash") && streq(cli.command_argv[1], "-c"));
-        cli_free(&cli);
+        cli_done(&cli);
         /* A second root, positional: refused. */
         CHECK(refused(c));
         CHECK(refused(d));
@@ -136,7 +136,7 @@ TEST(env_name_alone_keeps_the_hosts_variable) {
         CHECK(parse(&cli, argv) == 0);
         CHECK(find(&cli, "Keep") && streq(find(&cli, "Keep")->value, "LANG") &&
               streq(find(&cli, "Keep")->section, "Environment"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(tty_takes_an_optional_value_but_t_none) {
@@ -144,10 +144,10 @@ TEST(tty_takes_an_optional_value_but_t_none) {
         char *a[] = { "userbox", "run", "--tty=no", "/r", NULL };
         char *b[] = { "userbox", "run", "-ti", "/r", NULL };
         CHECK(parse(&cli, a) == 0 && find(&cli, "Tty") && streq(find(&cli, "Tty")->value, "no"));
-        cli_free(&cli);
+        cli_done(&cli);
         CHECK(parse(&cli, b) == 0 && find(&cli, "Tty") && streq(find(&cli, "Tty")->value, "yes") &&
               streq(cli.args[0], "/r"));
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 TEST(docker_words_are_refused) {
@@ -160,7 +160,7 @@ TEST(docker_words_are_refused) {
         CHECK(refused(b));
         CHECK(refused(c));
         CHECK(parse(&cli, d) == 0 && streq(cli.profile, "my-profile") && cli.log_level == LOG_VERBOSE);
-        cli_free(&cli);
+        cli_done(&cli);
 }
 
 int main(void) {

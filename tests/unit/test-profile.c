@@ -50,7 +50,7 @@ static char *try_set(const char *section, const char *key, const char *value) {
                 reason = NULL;
         } else if (!reason)
                 reason = strdup("(no reason)");
-        config_free(&c);
+        config_done(&c);
         return reason;
 }
 
@@ -110,7 +110,7 @@ TEST(user_and_home_come_from_etc_passwd_without_nss) {
                 CHECK(asprintf(&want, "%s/r/%s", pw->pw_dir, pw->pw_name) > 0);
                 CHECK_STREQ(c.root, want);
         }
-        config_free(&c);
+        config_done(&c);
         if (saved_home)
                 setenv("HOME", saved_home, 1);
         if (saved_user)
@@ -165,7 +165,7 @@ TEST(booleans_take_every_spelling) {
                 config_init(&c);
                 CHECK(profile_set(&c, "Container", "Tty", yes[i], &file_origin, &reason) == 0);
                 CHECK(c.tty == 1);
-                config_free(&c);
+                config_done(&c);
         }
         for (size_t i = 0; i < ELEMENTSOF(no); i++) {
                 struct config c;
@@ -173,7 +173,7 @@ TEST(booleans_take_every_spelling) {
                 config_init(&c);
                 CHECK(profile_set(&c, "Namespaces", "IPC", no[i], &file_origin, &reason) == 0);
                 CHECK(c.ipc == 0);
-                config_free(&c);
+                config_done(&c);
         }
         CHECK_INVALID("Container", "Init", "maybe", "not a boolean: 'maybe'");
         CHECK_INVALID("Container", "ReadOnly", "", "not a boolean: ''");
@@ -229,7 +229,7 @@ TEST(idmap_triples_accumulate) {
         CHECK(c.n_gid_map == 1);
         CHECK(c.n_uid_map == 2 && c.uid_map[1].inside == 1 && c.uid_map[1].outside == 100000 &&
               c.uid_map[1].count == 65536);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(mount_specs) {
@@ -321,7 +321,7 @@ TEST(mounts_keep_profile_order_and_origins) {
         }
         CHECK(profile_set(&c, "Mounts", "Bind", "/a:/x", &cli_origin, &reason) == 0);
         CHECK(c.n_mounts == 5);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(devices) {
@@ -346,7 +346,7 @@ TEST(devices) {
         CHECK(profile_set(&c, "Devices", "Bind", "dev/null", &file_origin, &reason) < 0);
         CHECK_STREQ(reason, "not an absolute path: 'dev/null'");
         free(reason);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(environment) {
@@ -373,7 +373,7 @@ TEST(environment) {
         CHECK(profile_set(&c, "Environment", "A-B", "x", &cli_origin, &reason) < 0);
         CHECK_STREQ(reason, "not a valid variable name: 'A-B'");
         free(reason);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* Needs the real caps_from_name() and seccomp_syscall_known(). */
@@ -391,7 +391,7 @@ TEST(environment_keep_and_set_of_one_name_the_later_wins) {
         CHECK(strv_length(c.env_keep) == 1 && streq(c.env_keep[0], "TERM"));
         CHECK(strv_length(c.env_set) == 1 && streq(c.env_set[0], "LANG=de_DE.UTF-8"));
         CHECK(c.env_keep_origins.at[0].line == 3);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(security_values) {
@@ -418,7 +418,7 @@ TEST(capabilities_later_settings_win) {
         CHECK(config_effective_capabilities(&c) == ((UINT64_C(1) << 0) | (UINT64_C(1) << 7)));
         CHECK(profile_set(&c, "Security", "CapabilityDrop", "SETUID", &cli_origin, &reason) == 0);
         CHECK(config_effective_capabilities(&c) == (UINT64_C(1) << 0));
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(limits) {
@@ -447,7 +447,7 @@ TEST(limits) {
         /* --limit has no "[Limits] nofile:" prefix: the reason names the key. */
         CHECK_STREQ(reason, "unknown key 'nofile', did you mean 'NOFILE'?");
         free(reason);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(expansion) {
@@ -482,7 +482,7 @@ TEST(expansion) {
                 _cleanup_free_ char *cwd = getcwd(NULL, 0), *abs = path_join(cwd, "rootdir");
                 CHECK_STREQ(c.root, abs);
         }
-        config_free(&c);
+        config_done(&c);
         if (saved_home)
                 setenv("HOME", saved_home, 1);
 }
@@ -498,7 +498,7 @@ TEST(scalars_last_wins_and_duplicates_warn) {
         CHECK_STREQ(err, "userbox: warning: test.ini:7: [Container] Hostname: also set on line 2, the last one wins\n");
         CHECK(config_key_is_set(&c, KEY_INIT));
         CHECK(!config_key_is_set(&c, KEY_TTY));
-        config_free(&c);
+        config_done(&c);
 }
 
 /* A control character in a section name, a key or a value is refused with
@@ -525,7 +525,7 @@ TEST(control_characters_are_refused_and_never_echoed) {
                 config_init(&c);
                 CHECK(load_text_capturing(&c, cases[i].text, &err) == -EINVAL);
                 CHECK_STREQ(err, cases[i].message);
-                config_free(&c);
+                config_done(&c);
         }
 }
 
@@ -535,7 +535,7 @@ TEST(tabs_and_control_characters_in_comments_are_accepted) {
         config_init(&c);
         CHECK(load_text(&c, "[Container]\n\tHostname\t=\tbox ; \x1b[31m red\n# \x07 bell\n") == 0);
         CHECK_STREQ(c.hostname, "box");
-        config_free(&c);
+        config_done(&c);
 }
 
 /* userbox.ini(5): [Environment] NAME= is repeatable, the last value wins,
@@ -549,7 +549,7 @@ TEST(environment_variable_set_twice_takes_the_last_value_silently) {
         CHECK(strv_length(c.env_set) == 2);
         CHECK(strv_contains(c.env_set, "PAGER=more") && !strv_contains(c.env_set, "PAGER=less"));
         CHECK(c.env_set_origins.at && c.env_set_origins.at[0].line == 4);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(command_line_masks_files) {
@@ -562,7 +562,7 @@ TEST(command_line_masks_files) {
         CHECK(load_text(&c, "[Container]\nHostname=fromfile\nInit=no\n") == 0);
         CHECK_STREQ(c.hostname, "fromcli");
         CHECK(c.init == 0);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(comments_and_blank_lines) {
@@ -573,7 +573,7 @@ TEST(comments_and_blank_lines) {
                             "...............................................................................................................................................................................\n") == 0);
         CHECK_STREQ(c.hostname, "box");
         CHECK(c.init == 0);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(include_refused_in_strings_and_on_the_command_line) {
@@ -586,7 +586,7 @@ TEST(include_refused_in_strings_and_on_the_command_line) {
         CHECK(profile_set(&c, "Profile", "Include", "base", &cli_origin, &reason) < 0);
         CHECK_STREQ(reason, "only allowed in a profile file");
         free(reason);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* A temporary search path: user directory first, then "system". */
@@ -645,19 +645,19 @@ TEST(precedence_default_then_includes_then_own_keys) {
                 CHECK_STREQ(c.mounts[2].destination, "/v");
         }
         CHECK(strv_length(c.included) == 4);
-        config_free(&c);
+        config_done(&c);
 
         config_init(&c);
         CHECK(profile_load(&c, "dev", false) == 0);
         CHECK(c.init == -1);
         CHECK(c.n_mounts == 2);
-        config_free(&c);
+        config_done(&c);
 
         /* default.ini named explicitly is loaded once. */
         config_init(&c);
         CHECK(profile_load(&c, "default", true) == 0);
         CHECK(c.n_mounts == 1 && strv_length(c.included) == 1);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(includes_apply_before_the_files_own_keys_wherever_they_are) {
@@ -667,7 +667,7 @@ TEST(includes_apply_before_the_files_own_keys_wherever_they_are) {
         CHECK_STREQ(c.hostname, "late");
         CHECK(c.tty == 1);
         CHECK(c.origins[KEY_HOSTNAME].line == 2);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(missing_profile_lists_where_it_looked) {
@@ -680,7 +680,7 @@ TEST(missing_profile_lists_where_it_looked) {
         CHECK(asprintf(&expect, "userbox: profile 'nope' not found (looked for %s/nope.ini, %s/nope.ini)\n", user_dir,
                        system_dir) > 0);
         CHECK_STREQ(err, expect);
-        config_free(&c);
+        config_done(&c);
 }
 
 static char *load_error(const char *name) {
@@ -690,7 +690,7 @@ static char *load_error(const char *name) {
         capture_begin();
         CHECK(profile_load(&c, name, false) < 0);
         err = capture_end();
-        config_free(&c);
+        config_done(&c);
         return err;
 }
 
@@ -750,7 +750,7 @@ TEST(include_by_path_is_relative_to_the_including_file) {
         config_init(&c);
         CHECK(profile_load(&c, "nested", false) == 0);
         CHECK_STREQ(c.hostname, "inner");
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(include_depth_is_limited) {
@@ -877,7 +877,7 @@ TEST(shipped_and_good_profiles_load) {
                                 CHECK(false);
                         } else
                                 n++;
-                        config_free(&c);
+                        config_done(&c);
                 }
                 if (d)
                         closedir(d);
@@ -946,8 +946,8 @@ TEST(print_loads_back_to_the_same_settings) {
                                 CHECK_STREQ(a.command[j], b.command[j]);
                         CHECK(strstr(first, "; from test.ini:4\nRoot=/srv/root\n") != NULL);
                 }
-                config_free(&a);
-                config_free(&b);
+                config_done(&a);
+                config_done(&b);
         }
 }
 
@@ -961,7 +961,7 @@ TEST(print_marks_the_command_line_and_defaults) {
         out = print_config(&c);
         CHECK(strstr(out, "; from command line\nHostname=cli\n") != NULL);
         CHECK(strstr(out, "; Init=yes  (default)\n") != NULL);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* Every key of the table is in the man page, and every key the man page
@@ -1050,8 +1050,8 @@ TEST(list_values_keep_their_own_origins) {
         s1 = settings_only(out);
         s2 = settings_only(again);
         CHECK_STREQ(s1, s2);
-        config_free(&b);
-        config_free(&c);
+        config_done(&b);
+        config_done(&c);
 }
 
 TEST(capability_origins_follow_adds_and_drops) {
@@ -1075,7 +1075,7 @@ TEST(capability_origins_follow_adds_and_drops) {
         CHECK(strstr(out, "; from test.ini:3\nCapabilityDrop=all\n"
                           "; from command line\nCapabilityAdd=CHOWN\n; from test.ini:5\nCapabilityAdd=KILL\n") != NULL);
         CHECK(strstr(out, "SETUID") == NULL);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* The Layers= lines of one file make one list, printed one layer a line
@@ -1094,7 +1094,7 @@ TEST(layers_print_under_the_line_that_set_them) {
         CHECK(profile_set(&c, "Container", "Layers", "/l/d", &cli_origin, &reason) == 0);
         out = print_config(&c);
         CHECK(strstr(out, "; from command line\nLayers=/l/d\n;") != NULL);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* Another file's Layers= (the including one, or default.ini's successor)
@@ -1118,16 +1118,16 @@ TEST(layers_lines_join_within_a_file_and_replace_across_files) {
         CHECK(profile_set(&c, "Container", "Layers", "/c/1", &cli_origin, &reason) == 0);
         CHECK(profile_set(&c, "Container", "Layers", "/c/2", &cli_origin, &reason) == 0);
         CHECK(strv_length(c.layers) == 1 && streq(c.layers[0], "/c/2"));
-        config_free(&c);
+        config_done(&c);
 
         config_init(&c);
         CHECK(profile_load(&c, "lonly", false) == 0);
         CHECK(strv_length(c.layers) == 2);
-        config_free(&c);
+        config_done(&c);
         config_init(&c);
         CHECK(profile_load(&c, "ltwice", false) == 0);
         CHECK(strv_length(c.layers) == 2);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(man_page_matches_the_key_table) {

@@ -210,7 +210,7 @@ TEST(seccomp_unconfined_builds_nothing) {
         CHECK(f == NULL);
         CHECK(seccomp_install(NULL) == 0);
         seccomp_filter_free(NULL);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(seccomp_default_and_lists_build) {
@@ -239,7 +239,7 @@ TEST(seccomp_default_and_lists_build) {
         CHECK(seccomp_build(&c, &f) == 0);
         CHECK(f != NULL);
         seccomp_filter_free(f);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(seccomp_unknown_denied_name_is_an_error) {
@@ -250,7 +250,7 @@ TEST(seccomp_unknown_denied_name_is_an_error) {
         CHECK(strv_extend(&c.seccomp_deny, "no_such_call") == 0);
         CHECK(seccomp_build(&c, &f) < 0);
         CHECK(f == NULL);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* What a call returns in a child with the filter loaded: 0 or the errno,
@@ -392,7 +392,7 @@ TEST(seccomp_default_filter_refuses_the_default_calls) {
         if (i386_entry_works())
                 CHECK(probe(f, PROBE_KEYCTL_I386) == EPERM);
         seccomp_filter_free(f);
-        config_free(&c);
+        config_done(&c);
 }
 
 /* The calls that change the mount tree, by the prefixes of their names:
@@ -470,7 +470,7 @@ TEST(seccomp_open_tree_attr_is_refused_on_every_abi) {
         CHECK(probe(f, PROBE_OPEN_TREE_ATTR_X32) == EACCES);
         CHECK(probe(f, PROBE_KEYCTL) == EOPNOTSUPP);
         seccomp_filter_free(f);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(seccomp_lists_change_the_default) {
@@ -496,7 +496,7 @@ TEST(seccomp_lists_change_the_default) {
         CHECK(probe(f, PROBE_KEYCTL) == EOPNOTSUPP);
         CHECK(probe(f, PROBE_PTRACE) == EACCES);
         seccomp_filter_free(f);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(seccomp_sys_admin_lifts_the_namespace_group) {
@@ -511,7 +511,7 @@ TEST(seccomp_sys_admin_lifts_the_namespace_group) {
         CHECK(probe(f, PROBE_OPEN_TREE_ATTR) != EPERM);
         CHECK(probe(f, PROBE_KEYCTL) == EPERM);
         seccomp_filter_free(f);
-        config_free(&c);
+        config_done(&c);
 }
 
 TEST(seccomp_precompiled_default_equals_a_fresh_compile) {
@@ -535,7 +535,7 @@ TEST(seccomp_precompiled_default_equals_a_fresh_compile) {
 #endif
         seccomp_filter_free(built);
         seccomp_filter_free(compiled);
-        config_free(&c);
+        config_done(&c);
 #ifdef SECCOMP_DEFAULT_ARCH
         if (seccomp_arch_native() != SECCOMP_DEFAULT_ARCH)
                 SKIP("machine: running under another architecture than the build's");
@@ -562,7 +562,7 @@ TEST(seccomp_non_default_configs_are_compiled) {
         CHECK(na == nb && memcmp(a, b, na) == 0);
         seccomp_filter_free(built);
         seccomp_filter_free(compiled);
-        config_free(&c);
+        config_done(&c);
 }
 
 int main(void) {
