@@ -90,6 +90,9 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
  * "/" is the container root and s->rootfd (close-on-exec) names it. Errors of both go through log_errno
  * (deferred in the child) with the path and the step. */
 int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
+/* chdir to wd, resolved inside the root rootfd names (never through a
+ * magic link or out of it). Prints the error. */
+int rootfs_enter_workdir(int rootfd, const char *wd);
 /* `userbox config`: the mount plan, one "# mount: TYPE SRC -> DST (FLAGS)"
  * line per mount in the order rootfs_setup() makes them. p may be NULL (the
  * plan could not be made): sources are then shown as configured. */

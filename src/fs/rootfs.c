@@ -376,18 +376,20 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_errno(-errno, "make the container's mounts private");
         log_step("rootfs: pivoted into '%s'", p->root);
-        /* Resolved in the new root (rootfd names it: the mount pivoted
-         * into) without magic links: a working directory of
-         * /proc/self/fd/N would otherwise lead to whatever host directory
-         * an inherited fd N names (runc CVE-2024-21626). */
-        {
-                _cleanup_close_ int fd = resolve_in_root(rootfd, wd, false, false);
+        return rootfs_enter_workdir(rootfd, wd);
+}
 
-                if (fd < 0)
-                        return log_errno(fd, "working directory '%s'", wd);
-                if (fchdir(fd) < 0)
-                        return log_errno(-errno, "working directory '%s'", wd);
-        }
+/* Resolved in the root (rootfd names it: the mount pivoted into) without
+ * magic links: a working directory of /proc/self/fd/N would otherwise lead
+ * to whatever host directory an inherited fd N names (runc
+ * CVE-2024-21626). */
+int rootfs_enter_workdir(int rootfd, const char *wd) {
+        _cleanup_close_ int fd = resolve_in_root(rootfd, wd, false, false);
+
+        if (fd < 0)
+                return log_errno(fd, "working directory '%s'", wd);
+        if (fchdir(fd) < 0)
+                return log_errno(-errno, "working directory '%s'", wd);
         return 0;
 }
 

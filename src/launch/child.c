@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -38,6 +39,10 @@ static int loopback_up(void);
 static int apply_rlimits(const struct config *c);
 static int receive_seccomp(struct child *child);
 static int send_pty(struct child *child);
+static int send_identity(struct child *child, const struct user_identity *id);
+static _Noreturn void child_start_joined(struct child *child);
+static int join_namespaces(const struct launch_namespaces *ns);
+static int joined_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 static int close_fds_on_exec(unsigned first);
 
@@ -48,6 +53,8 @@ _Noreturn void child_start(struct child *child) {
         char go;
 
         log_set_deferred(true);
+        if (mode->joins)
+                child_start_joined(child);
         /* sync step 1. The id map is written from outside (newuidmap checks
          * that it owns /proc/PID, the single-id write opens
          * /proc/PID/uid_map), which needs this process dumpable; only this
@@ -119,6 +126,8 @@ _Noreturn void container_main(struct child *child) {
         /* The mount pivoted into: the container's "/" (close-on-exec). */
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         r = resolve_identity(child, rootfd, &id);
+        if (r >= 0 && child->named)
+                r = send_identity(child, &id);  /* sync step 5 */
         if (r >= 0) {
                 r = env_build(c, id.home, container_hostname(c), &env);
                 if (r < 0)
@@ -129,9 +138,9 @@ _Noreturn void container_main(struct child *child) {
         if (r >= 0)
                 r = receive_seccomp(child);     /* sync step 4 */
         if (r >= 0 && c->tty)
-                r = send_pty(child);            /* sync step 5 */
+                r = send_pty(child);            /* sync step 6 */
         if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 6 */
+                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
         if (c->init) {
                 /* vfork: the command borrows init's memory until its exec
                  * instead of copying it, which saves a third of the start-up
@@ -184,13 +193,19 @@ static int resolve_identity(struct child *child, int rootfd, struct user_identit
                 free(id->home);
                 id->home = strdup(id->uid == 0 ? "/root" : "/");
         }
+        /* Where the map denies setgroups (a single id written directly, or
+         * newgidmap without a subordinate gid: the kernel's and shadow's
+         * condition, so that nobody sheds a group that denies access, as in
+         * 0707 files) the inherited groups stay, as they must. */
+        if (child->plan->setgroups_denied)
+                id->set_groups = false;
         return 0;
 }
 
 /* With Init=yes, the vfork()ed command's parent: stays as the
  * container's PID 1. */
 static _Noreturn void become_init(struct child *child, pid_t command) {
-        /* sync step 7: only the command reports on the sync socket; its exec
+        /* sync step 8: only the command reports on the sync socket; its exec
          * closes the last copy. */
         close(child->sync_fd);
         if (child->tty_slave >= 0)
@@ -270,7 +285,7 @@ static int receive_seccomp(struct child *child) {
         return 0;
 }
 
-/* sync step 5: allocates the pty in the container's devpts (so `tty`
+/* sync step 6: allocates the pty in the container's devpts (so `tty`
  * inside names /dev/pts/N of the container, and nothing of the host's
  * devpts is reachable) and hands the master to the launcher. */
 static int send_pty(struct child *child) {
@@ -334,20 +349,16 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 
         log_step("seccomp filter loaded");
-        /* Where the map denies setgroups (a single id written directly, or
-         * newgidmap without a subordinate gid: the kernel's and shadow's
-         * condition, so that nobody sheds a group that denies access, as in
-         * 0707 files) the inherited groups stay, as they must. */
         r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
-                       id->set_groups && !child->plan->setgroups_denied); /* logs its error */
+                       id->set_groups); /* logs its error */
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 
         /* A change of effective uid clears the parent-death signal: without
-         * init this process is the one that must die with the launcher, so
-         * arm it again, and leave if the launcher is already gone (its end
-         * of the socket then reads as hung up). */
-        if (!c->init) {
+         * init (or in exec) this process is the one that must die with the
+         * launcher, so arm it again, and leave if the launcher is already
+         * gone (its end of the socket then reads as hung up). */
+        if (!c->init || child->mode->joins) {
                 struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
@@ -359,7 +370,7 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         /* execvp() searches the PATH of environ, which must be the
          * container's, not the host's. */
         environ = env;
-        /* sync step 7: the exec closes the sync socket (close-on-exec). */
+        /* sync step 8: the exec closes the sync socket (close-on-exec). */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
 }
@@ -387,7 +398,7 @@ _Noreturn void unshare_main(struct child *child) {
         if (child->foreground)
                 (void) tcsetpgrp(STDIN_FILENO, getpgrp());
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
-        /* sync step 7: the exec closes the sync socket. */
+        /* sync step 8: the exec closes the sync socket. */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
 }
@@ -400,7 +411,133 @@ _Noreturn void copy_main(struct child *child) {
         r = copy_run(child->copy);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
-        _exit(0); /* sync step 7: the exit closes the sync socket */
+        _exit(0); /* sync step 8: the exit closes the sync socket */
+}
+
+/* A mode that joins a running container (exec): there is no id map to
+ * wait for, so no step 1 to 3, and this process is never made dumpable:
+ * it lives in the container's pid namespace, beside its processes, from
+ * the start. It dies with the launcher. */
+static _Noreturn void child_start_joined(struct child *child) {
+        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
+
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
+                _exit(EXIT_USERBOX_FAILED);
+        child->mode->child_main(child);
+        _exit(EXIT_USERBOX_FAILED);
+}
+
+/* exec's child_main: the container's namespaces (its pid namespace was
+ * joined by the launcher, for its children), then what run's command got:
+ * the same identity, environment rules, limits, filter, capabilities. */
+_Noreturn void exec_main(struct child *child) {
+        struct config *c = child->config;
+        _cleanup_(user_identity_done) struct user_identity id = { 0 };
+        _cleanup_close_ int rootfd = -1;
+        char **env = NULL;
+        int r;
+
+        r = join_namespaces(child->join_ns);
+        if (r >= 0) {
+                /* The mount namespace's root: the root the container
+                 * pivoted into. */
+                rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (rootfd < 0)
+                        r = log_errno(-errno, "opening the container's root");
+        }
+        if (r >= 0)
+                r = joined_identity(child, rootfd, &id);
+        if (r >= 0)
+                r = rootfs_enter_workdir(rootfd, c->working_directory ? c->working_directory : "/");
+        if (r >= 0) {
+                r = env_build(c, id.home, container_hostname(c), &env);
+                if (r < 0)
+                        r = log_errno(r, "building the environment");
+        }
+        if (r >= 0)
+                r = apply_rlimits(c);
+        if (r >= 0)
+                r = receive_seccomp(child);     /* sync step 4 */
+        if (r >= 0 && c->tty)
+                r = send_pty(child);            /* sync step 6 */
+        if (r < 0)
+                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
+        log_step("exec %s", child->argv[0]);
+        command_exec(child, &id, env);
+}
+
+/* The user namespace first: it gives the capabilities that joining the
+ * others takes. */
+static int join_namespaces(const struct launch_namespaces *ns) {
+        for (unsigned i = 0; i < LAUNCH_NS_MAX; i++) {
+                if (ns->fd[i] < 0 || launch_ns_kinds[i].flag == CLONE_NEWPID)
+                        continue;
+                if (setns(ns->fd[i], (int) launch_ns_kinds[i].flag) < 0)
+                        return log_errno(-errno, "joining the container's %s namespace", launch_ns_kinds[i].name);
+        }
+        return 0;
+}
+
+/* Who exec's command is: as run resolved it, from what the launcher kept
+ * (never from the container's files, which it can change), or exec's own
+ * -u, resolved in the container's /etc/passwd like run's User=. */
+static int joined_identity(struct child *child, int rootfd, struct user_identity *id) {
+        const struct exec_identity *j = child->join_identity;
+        int r;
+
+        if (child->join_user) {
+                r = user_resolve(rootfd, child->join_user, j->own_uid, j->own_gid, id);
+                if (r < 0)
+                        return r;
+                if (!id->home || !*id->home) {
+                        free(id->home);
+                        id->home = strdup(id->uid == 0 ? "/root" : "/");
+                }
+                if (!j->setgroups_allowed)
+                        id->set_groups = false;
+                return id->home ? 0 : log_errno(-ENOMEM, "the user's home");
+        }
+        id->uid = j->uid;
+        id->gid = j->gid;
+        id->set_groups = j->set_groups;
+        id->home = strdup(j->home);
+        if (j->n_groups > 0) {
+                id->groups = calloc(j->n_groups, sizeof(gid_t));
+                if (!id->groups)
+                        return log_errno(-ENOMEM, "the user's groups");
+                for (uint32_t i = 0; i < j->n_groups; i++)
+                        id->groups[i] = (gid_t) j->groups[i];
+                id->n_groups = j->n_groups;
+        }
+        return id->home ? 0 : log_errno(-ENOMEM, "the user's home");
+}
+
+/* sync step 5: who the command is, for the launcher to hand to exec. */
+static int send_identity(struct child *child, const struct user_identity *id) {
+        _cleanup_free_ struct exec_identity *m = NULL;
+        size_t size;
+
+        if (id->n_groups > EXEC_IDENTITY_GROUPS_MAX)
+                return log_error("the user is in %zu groups; a named container takes at most %d (exec is handed "
+                                 "them in one message)", id->n_groups, EXEC_IDENTITY_GROUPS_MAX);
+        size = sizeof(*m) + id->n_groups * sizeof(m->groups[0]);
+        m = calloc(1, size);
+        if (!m)
+                return log_errno(-ENOMEM, "the user's identity");
+        *m = (struct exec_identity) {
+                .type = SYNC_IDENTITY, .uid = id->uid, .gid = id->gid,
+                .own_uid = child->plan->inside_uid, .own_gid = child->plan->inside_gid,
+                .set_groups = id->set_groups, .setgroups_allowed = !child->plan->setgroups_denied,
+                .n_groups = (uint32_t) id->n_groups,
+        };
+        snprintf(m->home, sizeof(m->home), "%s", id->home ? id->home : "/");
+        for (size_t i = 0; i < id->n_groups; i++)
+                m->groups[i] = (uint32_t) id->groups[i];
+        if (send(child->sync_fd, m, size, MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "passing the user's identity to the launcher");
+        return 0;
 }
 
 /* An exec that failed: 127 for not found, 126 otherwise. */
@@ -410,7 +547,7 @@ static _Noreturn void exec_failed(struct child *child, int r) {
         child_fail(child, log_errno(r, "cannot execute '%s'", child->argv[0]), EXIT_CANNOT_EXECUTE);
 }
 
-/* sync step 6: reports r (and the captured message) to the launcher,
+/* sync step 7: reports r (and the captured message) to the launcher,
  * then _exit()s. */
 static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
         struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };

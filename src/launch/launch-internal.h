@@ -23,29 +23,37 @@
  *     builds the seccomp filter (mode->seccomp).
  *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
  *     checks the launcher is still there, makes itself non-dumpable again,
- *     reports a failure of step 2's work (step 6), then runs
+ *     reports a failure of step 2's work (step 7), then runs
  *     mode->child_main.
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
  *     BPF program. The child reads it once its root is set up, before
  *     exec. A child already gone is no error here: its report is queued.
- *  5. child -> launcher (-t): a SYNC_PTY message carrying the pty master
+ *  5. child -> launcher (a named container's run): a SYNC_IDENTITY
+ *     datagram (struct exec_identity): the user, groups and home the
+ *     command gets, which the launcher hands to `userbox exec` so that it
+ *     never reads them from the container's own files.
+ *  6. child -> launcher (-t): a SYNC_PTY message carrying the pty master
  *     (SCM_RIGHTS); the launcher relays the terminal from then on.
- *  6. child -> launcher: a SYNC_FAILED message, at most once, at any point
+ *  7. child -> launcher: a SYNC_FAILED message, at most once, at any point
  *     after step 1, then the child exits. The launcher prints its text;
  *     126 and 127 (exec failures) are the command's status, not userbox's.
- *  7. child: the command's execve closes the child's end (SOCK_CLOEXEC;
+ *  8. child: the command's execve closes the child's end (SOCK_CLOEXEC;
  *     with init, init closes its copy first): the launcher reads end of
- *     file, the command started. */
+ *     file, the command started.
+ *
+ * A mode that joins a running container (exec) has no id map to write:
+ * steps 1 to 3 are skipped, the rest are the same. */
 enum sync_byte {
         SYNC_DUMPABLE = 'd',    /* step 1 */
         SYNC_GO = '1',          /* step 3 */
 };
 
-/* The messages of steps 5 and 6. */
+/* The messages of steps 5 to 7. */
 enum sync_type {
-        SYNC_FAILED,            /* step 6: setup or exec failed: print text */
-        SYNC_PTY,               /* step 5: the pty master comes along (SCM_RIGHTS) */
+        SYNC_FAILED,            /* step 7: setup or exec failed: print text */
+        SYNC_PTY,               /* step 6: the pty master comes along (SCM_RIGHTS) */
+        SYNC_IDENTITY,          /* step 5: struct exec_identity */
 };
 
 struct sync_message {
@@ -57,6 +65,53 @@ struct sync_message {
 
 /* Step 4: BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
 #define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
+
+/* Step 5, and what the launcher of a named container hands `userbox exec`
+ * over its control socket: who the command is. One datagram: the header,
+ * then n_groups gids. */
+#define EXEC_IDENTITY_GROUPS_MAX 16384
+struct exec_identity {
+        int32_t type;           /* SYNC_IDENTITY */
+        uint32_t ns_flags;      /* the launcher's answer: the CLONE_NEW* its fds are */
+        uint32_t uid, gid;      /* the command's, inside */
+        uint32_t own_uid, own_gid; /* the user's own ids inside (the id map's) */
+        uint32_t set_groups;    /* 0: the command keeps the groups it has */
+        uint32_t setgroups_allowed; /* 0: the id map denies setgroups */
+        uint32_t n_groups;
+        char home[4096];
+        uint32_t groups[];
+};
+
+/* The namespaces of a running container, as fds: opened by its launcher
+ * while its first process is dumpable (sync step 1), handed to exec. */
+enum { LAUNCH_NS_MAX = 7 };
+struct launch_namespaces {
+        unsigned long flags;            /* CLONE_NEW* of the fds held */
+        int fd[LAUNCH_NS_MAX];          /* in the order of launch_ns_kinds, -1: not held */
+};
+#define LAUNCH_NAMESPACES_NULL { 0, { -1, -1, -1, -1, -1, -1, -1 } }
+struct launch_ns_kind {
+        unsigned long flag;
+        const char *name;               /* /proc/PID/ns/NAME */
+};
+extern const struct launch_ns_kind launch_ns_kinds[LAUNCH_NS_MAX];
+/* Opens /proc/PID/ns/X for each namespace of flags. */
+int launch_namespaces_open(pid_t pid, unsigned long flags, struct launch_namespaces *ret);
+void launch_namespaces_done(struct launch_namespaces *ns);
+/* The fd of one namespace (a CLONE_NEW* flag), or -1. */
+int launch_namespace_fd(const struct launch_namespaces *ns, unsigned long flag);
+/* exec: finds the running container NAME and asks its launcher for its
+ * namespaces and the command's identity. Prints why not. */
+int exec_join_find(const char *name, struct launch_namespaces *ret_ns, struct exec_identity **ret_id);
+
+/* The control socket of a named container, STATE/NAME/control: the
+ * launcher listens (control_listen) and answers each connection of the
+ * user's own uid with the namespaces and the identity (control_answer);
+ * exec asks (control_ask). */
+int control_listen(int dir_fd, int *ret_fd);
+void control_answer(int listen_fd, const struct launch_namespaces *ns, const struct exec_identity *id);
+int control_ask(int dir_fd, const char *name, struct launch_namespaces *ret_ns, struct exec_identity **ret_id);
+size_t exec_identity_size(const struct exec_identity *id);
 
 struct child;
 
@@ -73,6 +128,9 @@ struct launch_mode {
         bool rootfs;                    /* launch_check() before clone: the root
                                          * planned, container_check() */
         bool seccomp;                   /* sync step 4: the filter is sent */
+        bool joins;                     /* no namespace of its own: joins those of
+                                         * a running container (exec); no id map,
+                                         * sync steps 1 to 3 skipped */
         bool own_process_group;         /* the command leads a process group */
         /* In the child during sync step 2, what needs no mapped id; NULL
          * for nothing. Returns -errno with the message captured. */
@@ -97,16 +155,31 @@ struct child {
         sigset_t saved_mask;
         struct seccomp_filter *seccomp_filter; /* sync step 4, received */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
+        /* A named container's run: the launcher's copy of the namespaces
+         * (sync step 1) and of the identity (sync step 5), for exec. */
+        bool named;
+        struct launch_namespaces ns;
+        struct exec_identity *identity;
+        int control_fd;         /* listening, STATE/NAME/control; -1: none */
+        /* exec: the container joined, and who the command is (the
+         * identity as run resolved it, unless exec's own -u, join_user). */
+        const struct launch_namespaces *join_ns;
+        const struct exec_identity *join_identity;
+        const char *join_user;
 };
+
+/* The fields of a struct child that hold no fd yet, for its initializer. */
+#define CHILD_FDS_NULL .sync_fd = -1, .tty_slave = -1, .control_fd = -1, .ns = LAUNCH_NAMESPACES_NULL
 
 /* The child's side, right after clone: sync steps 1 and 3 around
  * mode->prepare, then mode->child_main. */
 _Noreturn void child_start(struct child *child);
 /* The child_main of each mode: userbox run's container, unshare's host
- * command, cp's copy. */
+ * command, cp's copy, exec's command in a running container. */
 _Noreturn void container_main(struct child *child);
 _Noreturn void unshare_main(struct child *child);
 _Noreturn void copy_main(struct child *child);
+_Noreturn void exec_main(struct child *child);
 /* run's prepare: what needs no id map (hostname, loopback, the mounts of
  * rootfs_setup_early). */
 int container_prepare(struct child *child);

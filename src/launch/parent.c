@@ -48,6 +48,15 @@ static const struct launch_mode mode_copy = {
         .child_main = copy_main,
 };
 
+/* A command in a running named container: its namespaces joined, no id
+ * map written (its own is in force), the same filter as run's. */
+static const struct launch_mode mode_exec = {
+        .name = "exec",
+        .joins = true,
+        .seccomp = true,
+        .child_main = exec_main,
+};
+
 /* Read top to bottom: the entry points, then spawn() with the launcher's
  * side of the sync steps, then supervise(), what it does until the
  * command exits. */
@@ -56,10 +65,13 @@ static int launch(struct child *child);
 static int spawn(struct child *child, unsigned long flags, struct idmap_plan *plan);
 static void kill_and_reap(pid_t pid);
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan);
+static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
+                        struct seccomp_filter **filter);
 static int read_dumpable(int sync_fd);
 static int send_seccomp(const struct seccomp_filter *filter, int sync_fd);
 static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
 static void read_child_message(struct supervisor *s);
+static int read_identity(int fd, struct exec_identity **ret);
 static int read_sync_message(int fd, struct sync_message *m, int *ret_fd);
 static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input);
 static void read_signal(struct supervisor *s);
@@ -86,22 +98,38 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
 
 int launch_run(struct config *c) {
         static char *default_command[] = { (char *) "/bin/sh", NULL };
-        struct child child = { .mode = &mode_run, .config = c, .sync_fd = -1, .tty_slave = -1,
+        struct child child = { .mode = &mode_run, .config = c, CHILD_FDS_NULL,
                                .argv = c->command ? c->command : default_command };
 
         return launch(&child);
 }
 
 int launch_unshare(struct config *c, char **argv) {
-        struct child child = { .mode = &mode_unshare, .config = c, .sync_fd = -1, .tty_slave = -1,
+        struct child child = { .mode = &mode_unshare, .config = c, CHILD_FDS_NULL,
                                .argv = argv, .job = isatty(STDIN_FILENO) };
 
         child.foreground = child.job && tcgetpgrp(STDIN_FILENO) == getpgrp();
         return launch(&child);
 }
 
+int launch_exec(const char *name, struct config *c) {
+        struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
+        _cleanup_free_ struct exec_identity *id = NULL;
+        int r;
+
+        r = exec_join_find(name, &ns, &id);
+        if (r >= 0) {
+                struct child child = { .mode = &mode_exec, .config = c, CHILD_FDS_NULL,
+                                       .argv = c->command, .join_ns = &ns,
+                                       .join_identity = id, .join_user = c->user };
+                r = launch(&child);
+        }
+        launch_namespaces_done(&ns);
+        return r;
+}
+
 int launch_copy(struct config *c, const struct copy_request *req) {
-        struct child child = { .mode = &mode_copy, .config = c, .sync_fd = -1, .tty_slave = -1,
+        struct child child = { .mode = &mode_copy, .config = c, CHILD_FDS_NULL,
                                .copy = req };
 
         return launch(&child);
@@ -129,6 +157,8 @@ static int launch(struct child *child) {
         struct idmap_plan *plan;
         int r;
 
+        if (child->mode->joins)
+                return spawn(child, 0, NULL);
         plan = calloc(1, sizeof(*plan));
         if (!plan)
                 return log_errno(-ENOMEM, "id map plan");
@@ -188,6 +218,13 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
                 return log_errno(-errno, "socketpair");
         child->sync_fd = sv[1];
 
+        /* Joining: the container's pid namespace, for the child. */
+        if (child->mode->joins && setns(launch_namespace_fd(child->join_ns, CLONE_NEWPID), CLONE_NEWPID) < 0) {
+                r = log_errno(-errno, "joining the container's pid namespace");
+                close(sv[0]);
+                close(sv[1]);
+                return r;
+        }
         fflush(NULL);
         /* A fork-like clone (no new stack): the child continues here with a
          * copy of our memory, so it needs no re-exec. */
@@ -252,14 +289,39 @@ static void kill_and_reap(pid_t pid) {
 }
 
 /* The launcher's side of sync steps 1 to 4: the child is dumpable, the id
- * map written, "go", the seccomp filter. */
+ * map written, "go" (none of which a joining mode has), the seccomp
+ * filter. */
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan) {
         struct seccomp_filter *filter = NULL;
+        int r = 0;
+
+        if (!child->mode->joins)
+                r = write_id_map(child, pid, sync_fd, plan, &filter);
+        else if (child->mode->seccomp)
+                r = seccomp_build(child->config, &filter);
+        /* sync step 4: the seccomp filter. */
+        if (r >= 0 && child->mode->seccomp) {
+                r = send_seccomp(filter, sync_fd);
+                if (r >= 0)
+                        log_step("seccomp filter sent");
+        }
+        seccomp_filter_free(filter);
+        return r;
+}
+
+/* sync steps 1 to 3; the seccomp filter is built meanwhile, into
+ * *filter. */
+static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
+                        struct seccomp_filter **filter) {
         struct idmap_job job;
         int r;
 
-        /* sync step 1: the child is dumpable, so its map can be written. */
+        /* sync step 1: the child is dumpable, so its map can be written;
+         * and its namespaces opened, which a named container's launcher
+         * keeps for exec (its init is never dumpable again). */
         r = read_dumpable(sync_fd);
+        if (r >= 0 && child->named)
+                r = launch_namespaces_open(pid, clone_flags(child->mode, child->config), &child->ns);
         if (r < 0)
                 return r;
 
@@ -269,30 +331,20 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
          * no map and, with --idmap subid, while the helpers write it. */
         r = idmap_start(plan, pid, &job);
         if (r >= 0 && child->mode->seccomp)
-                r = seccomp_build(child->config, &filter);
+                r = seccomp_build(child->config, filter);
         if (r >= 0)
                 r = idmap_finish(&job);
         else
                 (void) idmap_finish(&job);
         if (r < 0)
-                goto out;
+                return r;
         log_step("id map written");
         idmap_reap_helper(plan);
 
         /* sync step 3: "go". */
-        if (write(sync_fd, &(char) { SYNC_GO }, 1) != 1) {
-                r = log_errno(-errno, "starting the container");
-                goto out;
-        }
-        /* sync step 4: the seccomp filter. */
-        if (child->mode->seccomp) {
-                r = send_seccomp(filter, sync_fd);
-                if (r >= 0)
-                        log_step("seccomp filter sent");
-        }
-out:
-        seccomp_filter_free(filter);
-        return r;
+        if (write(sync_fd, &(char) { SYNC_GO }, 1) != 1)
+                return log_errno(-errno, "starting the container");
+        return 0;
 }
 
 /* sync step 1, the child's first word: it is dumpable (child_start). */
@@ -333,10 +385,10 @@ static int send_seccomp(const struct seccomp_filter *filter, int sync_fd) {
 struct supervisor {
         struct child *child;
         pid_t pid;
-        int sync_fd;            /* -1 after sync step 7 */
+        int sync_fd;            /* -1 after sync step 8 */
         int sigfd;
         struct tty_relay tty;
-        int failure;            /* -errno: the child's report (step 6) or ours */
+        int failure;            /* -errno: the child's report (step 7) or ours */
         int end_signal;         /* the last signal told to end the command */
         int exit_status;        /* the command's, -1 while it runs */
 };
@@ -349,9 +401,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
 
         while (s.exit_status < 0) {
                 /* A closed fd is -1, which poll() skips. */
-                struct pollfd fds[5] = {
+                struct pollfd fds[6] = {
                         { .fd = sigfd, .events = POLLIN },
                         { .fd = s.sync_fd, .events = POLLIN },
+                        [5] = { .fd = child->control_fd, .events = POLLIN },
                 };
                 int ready;
 
@@ -373,8 +426,11 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 tty_relay_ready(&s.tty, &fds[2], &fds[3], &fds[4]);
                 if (fds[0].revents & POLLIN)
                         read_signal(&s);
+                /* exec asks for the namespaces: once the command runs. */
+                if (fds[5].revents & POLLIN)
+                        control_answer(child->control_fd, &child->ns, s.sync_fd < 0 ? child->identity : NULL);
         }
-        /* sync step 6: a message written just before the child exited. */
+        /* sync step 7: a message written just before the child exited. */
         if (s.sync_fd >= 0) {
                 struct sync_message m;
                 int fd, r;
@@ -395,11 +451,23 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         return s.failure < 0 ? s.failure : s.exit_status;
 }
 
-/* What the child sent: sync steps 5 to 7. */
+/* What the child sent: sync steps 5 to 8. */
 static void read_child_message(struct supervisor *s) {
         struct sync_message m;
+        int32_t type;
         int fd, r;
 
+        if (recv(s->sync_fd, &type, sizeof(type), MSG_PEEK | MSG_DONTWAIT) == sizeof(type) &&
+            type == SYNC_IDENTITY) {
+                r = read_identity(s->sync_fd, &s->child->identity);
+                if (r >= 0)
+                        s->child->identity->ns_flags = (uint32_t) s->child->ns.flags;
+                if (r < 0 && !s->failure)
+                        s->failure = r;
+                if (r < 0)
+                        kill(s->pid, SIGKILL);
+                return;
+        }
         r = read_sync_message(s->sync_fd, &m, &fd);
         if (r > 0) {
                 /* With -t, standard input is copied into the pty whatever it
@@ -410,11 +478,30 @@ static void read_child_message(struct supervisor *s) {
                 if (r < 0)
                         kill(s->pid, SIGKILL);
         } else if (r < 0) {
-                /* sync step 7: end of file, the command was executed. */
+                /* sync step 8: end of file, the command was executed. */
                 close(s->sync_fd);
                 s->sync_fd = -1;
                 log_step("command started");
         }
+}
+
+/* sync step 5: the identity, a datagram of its own size. */
+static int read_identity(int fd, struct exec_identity **ret) {
+        ssize_t size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        _cleanup_free_ struct exec_identity *id = NULL;
+
+        if (size < (ssize_t) sizeof(*id) ||
+            (size_t) size > sizeof(*id) + EXEC_IDENTITY_GROUPS_MAX * sizeof(id->groups[0]))
+                return log_error("the container sent a malformed identity");
+        id = malloc((size_t) size);
+        if (!id)
+                return log_errno(-ENOMEM, "the container's identity");
+        if (recv(fd, id, (size_t) size, MSG_DONTWAIT) != size || exec_identity_size(id) != (size_t) size)
+                return log_error("the container sent a malformed identity");
+        id->home[sizeof(id->home) - 1] = '\0';
+        free(*ret);
+        *ret = TAKE_PTR(id);
+        return 0;
 }
 
 /* Returns 1 with a message (and *ret_fd for SYNC_PTY), 0 when nothing is
@@ -457,7 +544,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
         int r;
 
         if (m->type == SYNC_PTY) {
-                /* sync step 5: the pty master. */
+                /* sync step 6: the pty master. */
                 if (fd < 0)
                         return log_error("the container sent no pseudo-terminal");
                 r = tty_relay_start(tty, fd, read_input);
@@ -465,7 +552,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
                         return log_errno(r, "putting the terminal in raw mode");
                 return 0;
         }
-        /* sync step 6: the child's failure, printed once, here. */
+        /* sync step 7: the child's failure, printed once, here. */
         if (fd >= 0)
                 close(fd);
         fprintf(stderr, "userbox: %s\n", m->text);
