@@ -429,8 +429,8 @@ static _Noreturn void child_start_joined(struct child *child) {
         _exit(EXIT_USERBOX_FAILED);
 }
 
-/* exec's child_main: the container's namespaces (its pid namespace was
- * joined by the launcher, for its children), then what run's command got:
+/* exec's child_main: the container's namespaces (the launcher joined its
+ * user and pid namespaces before the clone), then what run's command got:
  * the same identity, environment rules, limits, filter, capabilities. */
 _Noreturn void exec_main(struct child *child) {
         struct config *c = child->config;
@@ -468,11 +468,13 @@ _Noreturn void exec_main(struct child *child) {
         command_exec(child, &id, env);
 }
 
-/* The user namespace first: it gives the capabilities that joining the
- * others takes. */
+/* The namespaces the launcher has not joined for us: it is in the user
+ * namespace already (which gives the capabilities joining the others
+ * takes), and we were cloned into the pid namespace. */
 static int join_namespaces(const struct launch_namespaces *ns) {
         for (unsigned i = 0; i < LAUNCH_NS_MAX; i++) {
-                if (ns->fd[i] < 0 || launch_ns_kinds[i].flag == CLONE_NEWPID)
+                if (ns->fd[i] < 0 || launch_ns_kinds[i].flag == CLONE_NEWPID ||
+                    launch_ns_kinds[i].flag == CLONE_NEWUSER)
                         continue;
                 if (setns(ns->fd[i], (int) launch_ns_kinds[i].flag) < 0)
                         return log_errno(-errno, "joining the container's %s namespace", launch_ns_kinds[i].name);

@@ -63,6 +63,7 @@ static const struct launch_mode mode_exec = {
 struct supervisor;
 static int launch(struct child *child);
 static int spawn(struct child *child, unsigned long flags, struct idmap_plan *plan);
+static int join_user_and_pid_namespaces(const struct launch_namespaces *ns);
 static void kill_and_reap(pid_t pid);
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan);
 static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
@@ -208,6 +209,22 @@ static int block_signals(struct child *child, sigset_t *mask) {
         return 0;
 }
 
+/* A joining mode's launcher enters the container's user namespace and,
+ * for its child, its pid namespace: joining a pid namespace takes
+ * CAP_SYS_ADMIN in the joiner's own user namespace too, which only the
+ * container's gives. It stays out of sight: no process of the container
+ * can name it (it is not in their pid namespace). The child joins the
+ * rest. */
+static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
+        static const unsigned long order[] = { CLONE_NEWUSER, CLONE_NEWPID };
+
+        for (size_t i = 0; i < ELEMENTSOF(order); i++)
+                if (setns(launch_namespace_fd(ns, order[i]), (int) order[i]) < 0)
+                        return log_errno(-errno, "joining the container's %s namespace",
+                                         order[i] == CLONE_NEWUSER ? "user" : "pid");
+        return 0;
+}
+
 /* Clones the child with `flags` and the socket of the sync steps. Returns
  * its pid with our end of the socket in *ret_sync_fd, or -errno. */
 static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync_fd) {
@@ -218,12 +235,13 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
                 return log_errno(-errno, "socketpair");
         child->sync_fd = sv[1];
 
-        /* Joining: the container's pid namespace, for the child. */
-        if (child->mode->joins && setns(launch_namespace_fd(child->join_ns, CLONE_NEWPID), CLONE_NEWPID) < 0) {
-                r = log_errno(-errno, "joining the container's pid namespace");
-                close(sv[0]);
-                close(sv[1]);
-                return r;
+        if (child->mode->joins) {
+                r = join_user_and_pid_namespaces(child->join_ns);
+                if (r < 0) {
+                        close(sv[0]);
+                        close(sv[1]);
+                        return r;
+                }
         }
         fflush(NULL);
         /* A fork-like clone (no new stack): the child continues here with a
