@@ -48,6 +48,10 @@ _Noreturn void child_start(struct child *child) {
         char go;
 
         log_set_deferred(true);
+        /* Before anything: the lock of a named container must not outlive
+         * a killed launcher in its child (named.c). */
+        if (child->named && named_in_child(child->named) < 0)
+                _exit(EXIT_USERBOX_FAILED);
         /* sync step 1. The id map is written from outside (newuidmap checks
          * that it owns /proc/PID, the single-id write opens
          * /proc/PID/uid_map), which needs this process dumpable; only this

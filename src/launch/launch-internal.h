@@ -10,6 +10,7 @@
 #include "profile.h"
 #include "idmap.h"
 #include "fs.h"
+#include "state.h"
 
 /* The sync protocol between the launcher (parent.c) and the child it
  * clones (child.c), over a SOCK_SEQPACKET socket pair. Every place in the
@@ -97,6 +98,7 @@ struct child {
         sigset_t saved_mask;
         struct seccomp_filter *seccomp_filter; /* sync step 4, received */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
+        struct named *named;    /* run --name / -d, else NULL */
 };
 
 /* The child's side, right after clone: sync steps 1 and 3 around
@@ -138,3 +140,46 @@ bool init_is_end_signal(int sig);
 /* Sends sig to the process group pid leads, or to pid alone while it
  * leads none (before its setsid or setpgid). */
 void init_signal_group(pid_t pid, int sig);
+
+/* A named container (design §10), named.c: what its launcher holds. The
+ * launcher claims NAME/ before clone and keeps its lock for its whole
+ * life; the child closes every fd of this at once (named_in_child). */
+struct named {
+        bool detach;
+        bool started;           /* sync step 7 passed: NAME/state written */
+        int root_fd;            /* the state root */
+        struct state_claim claim;
+        struct state state;     /* NAME/state as last written */
+        int notify_fd;          /* -d: the socket to the foreground process, until step 7 */
+        int null_fd;            /* -d: the command's stdin, until clone */
+        int output[2];          /* -d: the command's stdout and stderr; [1] until clone */
+        int log_fd;             /* -d: NAME/log, O_APPEND */
+        uint64_t log_size;
+};
+
+void named_init(struct named *n, bool detach);
+/* -d: forks. The foreground process waits until the background one has
+ * started the command or failed: returns 1 with *ret_status, the exit
+ * status for userbox (0 once the name is printed). The background one
+ * returns 0 in a session of its own, the launcher from then on. */
+int named_detach(struct named *n, int *ret_status);
+/* After launch_check, before clone: claims NAME/ (a generated name for -d
+ * without one, put in c->name), writes NAME/config, and for -d prepares
+ * the command's stdio and NAME/log. argv: the command. */
+int named_claim(struct named *n, struct config *c, char **argv);
+/* In the child, first thing: closes the launcher's fds (the lock above
+ * all: a container must not keep a killed launcher's name looking alive),
+ * and for -d makes 0, 1, 2 /dev/null and the output pipe. */
+int named_in_child(const struct named *n);
+/* In the launcher right after clone: the child has its copies. */
+void named_cloned(struct named *n);
+/* sync step 7: writes NAME/state; -d: tells the foreground process the
+ * name, and leaves the launcher's stdio to /dev/null. */
+int named_started(struct named *n, pid_t pid, bool init);
+/* -d: copies the command's output into NAME/log, rotated at STATE_LOG_MAX:
+ * one read, or to_end everything there is. */
+void named_copy_output(struct named *n, bool to_end);
+/* The launch is over with r (an exit status, or -errno): -d after step 7
+ * leaves NAME/ with status "exited"; otherwise NAME/ is removed. Releases
+ * everything. Returns r. */
+int named_end(struct named *n, int r);

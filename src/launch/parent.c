@@ -84,12 +84,27 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         return 0;
 }
 
-int launch_run(struct config *c) {
+int launch_run(struct config *c, bool detach) {
         static char *default_command[] = { (char *) "/bin/sh", NULL };
         struct child child = { .mode = &mode_run, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command ? c->command : default_command };
+        struct named named;
+        int r, status;
 
-        return launch(&child);
+        if (!c->name && !detach)
+                return launch(&child);
+        /* The command line refuses this already; a profile's Tty=yes too. */
+        if (detach && c->tty > 0)
+                return log_error("-d cannot be combined with a terminal (-t): a detached container has none");
+        /* A named container (design §10): named.c at each step. */
+        named_init(&named, detach);
+        if (detach) {
+                r = named_detach(&named, &status);
+                if (r != 0)
+                        return r < 0 ? r : status;
+        }
+        child.named = &named;
+        return named_end(&named, launch(&child));
 }
 
 int launch_unshare(struct config *c, char **argv) {
@@ -141,8 +156,12 @@ static int launch(struct child *child) {
                         free(plan);
                         return r;
                 }
+                /* Claimed once nothing is left to refuse, before clone. */
+                if (child->named)
+                        r = named_claim(child->named, child->config, child->argv);
                 /* Made here, not by config: config makes nothing. */
-                r = rootfs_make_overlay_dir(rootfs);
+                if (r >= 0)
+                        r = rootfs_make_overlay_dir(rootfs);
         } else
                 r = idmap_plan(child->config, plan);
         if (r >= 0) {
@@ -212,6 +231,8 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
                         (void) tcsetpgrp(STDIN_FILENO, pid);
         }
         close(sv[1]);
+        if (child->named)
+                named_cloned(child->named);
         log_step("cloned pid %d", (int) pid);
         *ret_sync_fd = sv[0];
         return pid;
@@ -337,6 +358,7 @@ struct supervisor {
         int sigfd;
         struct tty_relay tty;
         int failure;            /* -errno: the child's report (step 6) or ours */
+        bool child_failed;      /* step 6 came: the end of file is no start */
         int end_signal;         /* the last signal told to end the command */
         int exit_status;        /* the command's, -1 while it runs */
 };
@@ -349,9 +371,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
 
         while (s.exit_status < 0) {
                 /* A closed fd is -1, which poll() skips. */
-                struct pollfd fds[5] = {
+                struct pollfd fds[6] = {
                         { .fd = sigfd, .events = POLLIN },
                         { .fd = s.sync_fd, .events = POLLIN },
+                        [5] = { .fd = child->named ? child->named->output[0] : -1, .events = POLLIN },
                 };
                 int ready;
 
@@ -371,6 +394,8 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 if (fds[1].revents)
                         read_child_message(&s);
                 tty_relay_ready(&s.tty, &fds[2], &fds[3], &fds[4]);
+                if (fds[5].revents)
+                        named_copy_output(child->named, false);
                 if (fds[0].revents & POLLIN)
                         read_signal(&s);
         }
@@ -392,6 +417,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         drain_after_exit(&s.tty, sigfd,
                          !(s.end_signal && s.exit_status == EXIT_SIGNAL_BASE + s.end_signal));
         tty_relay_stop(&s.tty);
+        /* -d: what the command wrote last; all its writers are gone with
+         * its pid namespace. */
+        if (child->named)
+                named_copy_output(child->named, true);
         return s.failure < 0 ? s.failure : s.exit_status;
 }
 
@@ -401,6 +430,8 @@ static void read_child_message(struct supervisor *s) {
         int fd, r;
 
         r = read_sync_message(s->sync_fd, &m, &fd);
+        if (r > 0 && m.type == SYNC_FAILED)
+                s->child_failed = true;
         if (r > 0) {
                 /* With -t, standard input is copied into the pty whatever it
                  * is: a terminal, or a pipe or file as with ssh -tt. */
@@ -414,6 +445,13 @@ static void read_child_message(struct supervisor *s) {
                 close(s->sync_fd);
                 s->sync_fd = -1;
                 log_step("command started");
+                if (s->child->named && !s->child_failed) {
+                        r = named_started(s->child->named, s->pid, s->child->config->init);
+                        if (r < 0) {
+                                s->failure = r;
+                                kill(s->pid, SIGKILL);
+                        }
+                }
         }
 }
 
