@@ -28,6 +28,7 @@ enum {
         OPT_QUIET = 'q',
         OPT_ENV = 'e',
         OPT_ARCHIVE = 'a',
+        OPT_DETACH = 'd',
         OPT_NO_DEFAULT_PROFILE = 0x100,
         OPT_PRESERVE_FDS,
         OPT_LIMIT,
@@ -78,6 +79,8 @@ static const struct option_spec option_table[] = {
         { "no-init", no_argument, 0, OPT_KEY, "Container", "Init", "no", FOR_CONTAINER, NULL, "run the command as PID 1" },
         { "limit", required_argument, 0, OPT_LIMIT, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "a resource limit (NOFILE=1024, ...)" },
         { "preserve-fds", required_argument, 0, OPT_PRESERVE_FDS, NULL, NULL, NULL, FOR_CONTAINER, "N", "pass fds 3..N+2 to the command" },
+        { "name", required_argument, 0, OPT_KEY, "Container", "Name", NULL, FOR_CONTAINER, "NAME", "a named container, seen by list, exec, stop" },
+        { "detach", no_argument, 'd', OPT_DETACH, NULL, NULL, NULL, FOR_RUN, NULL, "run in the background once started; print the name" },
         { "archive", no_argument, 'a', OPT_ARCHIVE, NULL, NULL, NULL, FOR_CP, NULL, "copy like cp -a" },
         { "verbose", no_argument, 'v', OPT_VERBOSE, NULL, NULL, NULL, ~0u, NULL, "print each setup step with its time" },
         { "quiet", no_argument, 'q', OPT_QUIET, NULL, NULL, NULL, ~0u, NULL, "print errors only" },
@@ -432,6 +435,9 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
                 return 0;
         case OPT_ARCHIVE:
                 cli->archive = true;
+                return 0;
+        case OPT_DETACH:
+                cli->detach = true;
                 return 0;
         case OPT_PRESERVE_FDS:
                 if (parse_uint32(arg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024)

@@ -44,6 +44,7 @@ struct cli {
         unsigned preserve_fds;
         enum log_level log_level;
         bool archive;                   /* cp -a */
+        bool detach;                    /* run -d */
 };
 
 /* Returns 0, or 1 when --help/--version was printed (exit 0), or -EINVAL

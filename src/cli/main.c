@@ -101,7 +101,7 @@ static int dispatch(const struct cli *cli) {
         if (r >= 0) {
                 switch (cli->command) {
                 case CLI_RUN:
-                        r = launch_run(&c);
+                        r = launch_run(&c, cli->detach);
                         break;
                 case CLI_CONFIG:
                         r = do_config(&c);

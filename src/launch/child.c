@@ -53,6 +53,10 @@ _Noreturn void child_start(struct child *child) {
         char go;
 
         log_set_deferred(true);
+        /* Before anything: the lock of a named container must not outlive
+         * a killed launcher in its child (named.c). */
+        if (child->named && named_in_child(child->named) < 0)
+                _exit(EXIT_USERBOX_FAILED);
         if (mode->joins)
                 child_start_joined(child);
         /* sync step 1. The id map is written from outside (newuidmap checks

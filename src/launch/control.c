@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "launch-internal.h"
+#include "state.h"
 #include "util.h"
 
-#define CONTROL_SOCKET "control"
 
 /* The order fds are held and joined in: the user namespace first, for
  * joining the others takes the capabilities it gives. */
@@ -71,7 +71,7 @@ size_t exec_identity_size(const struct exec_identity *id) {
  * directory already opened (and checked) is named. */
 static int control_address(int dir_fd, struct sockaddr_un *ret) {
         *ret = (struct sockaddr_un) { .sun_family = AF_UNIX };
-        if ((size_t) snprintf(ret->sun_path, sizeof(ret->sun_path), "/proc/self/fd/%d/" CONTROL_SOCKET, dir_fd) >=
+        if ((size_t) snprintf(ret->sun_path, sizeof(ret->sun_path), "/proc/self/fd/%d/" STATE_FILE_CONTROL, dir_fd) >=
             sizeof(ret->sun_path))
                 return -ENAMETOOLONG;
         return 0;
@@ -87,7 +87,7 @@ int control_listen(int dir_fd, int *ret_fd) {
         r = control_address(dir_fd, &sa);
         if (r < 0)
                 return log_errno(r, "the control socket's address");
-        (void) unlinkat(dir_fd, CONTROL_SOCKET, 0);
+        (void) unlinkat(dir_fd, STATE_FILE_CONTROL, 0);
         if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(fd, 16) < 0)
                 return log_errno(-errno, "creating the control socket");
         *ret_fd = TAKE_FD(fd);

@@ -10,6 +10,7 @@
 #include "profile.h"
 #include "idmap.h"
 #include "fs.h"
+#include "state.h"
 
 /* The sync protocol between the launcher (parent.c) and the child it
  * clones (child.c), over a SOCK_SEQPACKET socket pair. Every place in the
@@ -155,21 +156,13 @@ struct child {
         sigset_t saved_mask;
         struct seccomp_filter *seccomp_filter; /* sync step 4, received */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
-        /* A named container's run: the launcher's copy of the namespaces
-         * (sync step 1) and of the identity (sync step 5), for exec. */
-        bool named;
-        struct launch_namespaces ns;
-        struct exec_identity *identity;
-        int control_fd;         /* listening, STATE/NAME/control; -1: none */
+        struct named *named;    /* run --name / -d, else NULL */
         /* exec: the container joined, and who the command is (the
          * identity as run resolved it, unless exec's own -u, join_user). */
         const struct launch_namespaces *join_ns;
         const struct exec_identity *join_identity;
         const char *join_user;
 };
-
-/* The fields of a struct child that hold no fd yet, for its initializer. */
-#define CHILD_FDS_NULL .sync_fd = -1, .tty_slave = -1, .control_fd = -1, .ns = LAUNCH_NAMESPACES_NULL
 
 /* The child's side, right after clone: sync steps 1 and 3 around
  * mode->prepare, then mode->child_main. */
@@ -211,3 +204,52 @@ bool init_is_end_signal(int sig);
 /* Sends sig to the process group pid leads, or to pid alone while it
  * leads none (before its setsid or setpgid). */
 void init_signal_group(pid_t pid, int sig);
+
+/* A named container (design §10), named.c: what its launcher holds. The
+ * launcher claims NAME/ before clone and keeps its lock for its whole
+ * life; the child closes every fd of this at once (named_in_child). */
+struct named {
+        bool detach;
+        bool started;           /* sync step 7 passed: NAME/state written */
+        int root_fd;            /* the state root */
+        struct state_claim claim;
+        struct state state;     /* NAME/state as last written */
+        int notify_fd;          /* -d: the socket to the foreground process, until step 7 */
+        int null_fd;            /* -d: the command's stdin, until clone */
+        int output[2];          /* -d: the command's stdout and stderr; [1] until clone */
+        int log_fd;             /* -d: NAME/log, O_APPEND */
+        uint64_t log_size;
+        /* For exec: the container's namespaces (opened at sync step 1), the
+         * command's identity (sent at sync step 5), and the control socket
+         * STATE/NAME/control that hands them out. */
+        struct launch_namespaces ns;
+        struct exec_identity *identity;
+        int control_fd;
+};
+
+void named_init(struct named *n, bool detach);
+/* -d: forks. The foreground process waits until the background one has
+ * started the command or failed: returns 1 with *ret_status, the exit
+ * status for userbox (0 once the name is printed). The background one
+ * returns 0 in a session of its own, the launcher from then on. */
+int named_detach(struct named *n, int *ret_status);
+/* After launch_check, before clone: claims NAME/ (a generated name for -d
+ * without one, put in c->name), writes NAME/config, and for -d prepares
+ * the command's stdio and NAME/log. argv: the command. */
+int named_claim(struct named *n, struct config *c, char **argv);
+/* In the child, first thing: closes the launcher's fds (the lock above
+ * all: a container must not keep a killed launcher's name looking alive),
+ * and for -d makes 0, 1, 2 /dev/null and the output pipe. */
+int named_in_child(const struct named *n);
+/* In the launcher right after clone: the child has its copies. */
+void named_cloned(struct named *n);
+/* sync step 7: writes NAME/state; -d: tells the foreground process the
+ * name, and leaves the launcher's stdio to /dev/null. */
+int named_started(struct named *n, pid_t pid, bool init);
+/* -d: copies the command's output into NAME/log, rotated at STATE_LOG_MAX:
+ * one read, or to_end everything there is. */
+void named_copy_output(struct named *n, bool to_end);
+/* The launch is over with r (an exit status, or -errno): -d after step 7
+ * leaves NAME/ with status "exited"; otherwise NAME/ is removed. Releases
+ * everything. Returns r. */
+int named_end(struct named *n, int r);

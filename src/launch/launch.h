@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
+
 #include "profile.h"
 
 struct idmap_plan;
@@ -14,8 +16,10 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
 
 /* Runs the container described by c. Returns the exit status for the
  * launcher (the command's status, 128+N, 126, 127), or -errno when userbox
- * itself failed (the message already printed). */
-int launch_run(struct config *c);
+ * itself failed (the message already printed). detach (-d, design §10):
+ * the launcher goes on in the background once the command started, this
+ * process returns 0 after printing the container's name. */
+int launch_run(struct config *c, bool detach);
 
 struct copy_request;
 /* `userbox cp`: the copy runs in a user and mount namespace with c's id map. */

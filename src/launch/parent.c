@@ -97,16 +97,31 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         return 0;
 }
 
-int launch_run(struct config *c) {
+int launch_run(struct config *c, bool detach) {
         static char *default_command[] = { (char *) "/bin/sh", NULL };
-        struct child child = { .mode = &mode_run, .config = c, CHILD_FDS_NULL,
+        struct child child = { .mode = &mode_run, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command ? c->command : default_command };
+        struct named named;
+        int r, status;
 
-        return launch(&child);
+        if (!c->name && !detach)
+                return launch(&child);
+        /* The command line refuses this already; a profile's Tty=yes too. */
+        if (detach && c->tty > 0)
+                return log_error("-d cannot be combined with a terminal (-t): a detached container has none");
+        /* A named container (design §10): named.c at each step. */
+        named_init(&named, detach);
+        if (detach) {
+                r = named_detach(&named, &status);
+                if (r != 0)
+                        return r < 0 ? r : status;
+        }
+        child.named = &named;
+        return named_end(&named, launch(&child));
 }
 
 int launch_unshare(struct config *c, char **argv) {
-        struct child child = { .mode = &mode_unshare, .config = c, CHILD_FDS_NULL,
+        struct child child = { .mode = &mode_unshare, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = argv, .job = isatty(STDIN_FILENO) };
 
         child.foreground = child.job && tcgetpgrp(STDIN_FILENO) == getpgrp();
@@ -120,7 +135,7 @@ int launch_exec(const char *name, struct config *c) {
 
         r = exec_join_find(name, &ns, &id);
         if (r >= 0) {
-                struct child child = { .mode = &mode_exec, .config = c, CHILD_FDS_NULL,
+                struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
                                        .argv = c->command, .join_ns = &ns,
                                        .join_identity = id, .join_user = c->user };
                 r = launch(&child);
@@ -130,7 +145,7 @@ int launch_exec(const char *name, struct config *c) {
 }
 
 int launch_copy(struct config *c, const struct copy_request *req) {
-        struct child child = { .mode = &mode_copy, .config = c, CHILD_FDS_NULL,
+        struct child child = { .mode = &mode_copy, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .copy = req };
 
         return launch(&child);
@@ -172,8 +187,12 @@ static int launch(struct child *child) {
                         free(plan);
                         return r;
                 }
+                /* Claimed once nothing is left to refuse, before clone. */
+                if (child->named)
+                        r = named_claim(child->named, child->config, child->argv);
                 /* Made here, not by config: config makes nothing. */
-                r = rootfs_make_overlay_dir(rootfs);
+                if (r >= 0)
+                        r = rootfs_make_overlay_dir(rootfs);
         } else
                 r = idmap_plan(child->config, plan);
         if (r >= 0) {
@@ -267,6 +286,8 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
                         (void) tcsetpgrp(STDIN_FILENO, pid);
         }
         close(sv[1]);
+        if (child->named)
+                named_cloned(child->named);
         log_step("cloned pid %d", (int) pid);
         *ret_sync_fd = sv[0];
         return pid;
@@ -339,7 +360,7 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
          * keeps for exec (its init is never dumpable again). */
         r = read_dumpable(sync_fd);
         if (r >= 0 && child->named)
-                r = launch_namespaces_open(pid, clone_flags(child->mode, child->config), &child->ns);
+                r = launch_namespaces_open(pid, clone_flags(child->mode, child->config), &child->named->ns);
         if (r < 0)
                 return r;
 
@@ -407,6 +428,7 @@ struct supervisor {
         int sigfd;
         struct tty_relay tty;
         int failure;            /* -errno: the child's report (step 7) or ours */
+        bool child_failed;      /* step 7 came: the end of file is no start */
         int end_signal;         /* the last signal told to end the command */
         int exit_status;        /* the command's, -1 while it runs */
 };
@@ -419,10 +441,11 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
 
         while (s.exit_status < 0) {
                 /* A closed fd is -1, which poll() skips. */
-                struct pollfd fds[6] = {
+                struct pollfd fds[7] = {
                         { .fd = sigfd, .events = POLLIN },
                         { .fd = s.sync_fd, .events = POLLIN },
-                        [5] = { .fd = child->control_fd, .events = POLLIN },
+                        [5] = { .fd = child->named ? child->named->output[0] : -1, .events = POLLIN },
+                        [6] = { .fd = child->named ? child->named->control_fd : -1, .events = POLLIN },
                 };
                 int ready;
 
@@ -442,11 +465,14 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 if (fds[1].revents)
                         read_child_message(&s);
                 tty_relay_ready(&s.tty, &fds[2], &fds[3], &fds[4]);
+                if (fds[5].revents)
+                        named_copy_output(child->named, false);
                 if (fds[0].revents & POLLIN)
                         read_signal(&s);
                 /* exec asks for the namespaces: once the command runs. */
-                if (fds[5].revents & POLLIN)
-                        control_answer(child->control_fd, &child->ns, s.sync_fd < 0 ? child->identity : NULL);
+                if (fds[6].revents & POLLIN)
+                        control_answer(child->named->control_fd, &child->named->ns,
+                                       s.sync_fd < 0 ? child->named->identity : NULL);
         }
         /* sync step 7: a message written just before the child exited. */
         if (s.sync_fd >= 0) {
@@ -466,6 +492,10 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         drain_after_exit(&s.tty, sigfd,
                          !(s.end_signal && s.exit_status == EXIT_SIGNAL_BASE + s.end_signal));
         tty_relay_stop(&s.tty);
+        /* -d: what the command wrote last; all its writers are gone with
+         * its pid namespace. */
+        if (child->named)
+                named_copy_output(child->named, true);
         return s.failure < 0 ? s.failure : s.exit_status;
 }
 
@@ -477,9 +507,10 @@ static void read_child_message(struct supervisor *s) {
 
         if (recv(s->sync_fd, &type, sizeof(type), MSG_PEEK | MSG_DONTWAIT) == sizeof(type) &&
             type == SYNC_IDENTITY) {
-                r = read_identity(s->sync_fd, &s->child->identity);
+                r = s->child->named ? read_identity(s->sync_fd, &s->child->named->identity)
+                                    : log_error("the container sent an identity nobody asked for");
                 if (r >= 0)
-                        s->child->identity->ns_flags = (uint32_t) s->child->ns.flags;
+                        s->child->named->identity->ns_flags = (uint32_t) s->child->named->ns.flags;
                 if (r < 0 && !s->failure)
                         s->failure = r;
                 if (r < 0)
@@ -487,6 +518,8 @@ static void read_child_message(struct supervisor *s) {
                 return;
         }
         r = read_sync_message(s->sync_fd, &m, &fd);
+        if (r > 0 && m.type == SYNC_FAILED)
+                s->child_failed = true;
         if (r > 0) {
                 /* With -t, standard input is copied into the pty whatever it
                  * is: a terminal, or a pipe or file as with ssh -tt. */
@@ -500,6 +533,13 @@ static void read_child_message(struct supervisor *s) {
                 close(s->sync_fd);
                 s->sync_fd = -1;
                 log_step("command started");
+                if (s->child->named && !s->child_failed) {
+                        r = named_started(s->child->named, s->pid, s->child->config->init);
+                        if (r < 0) {
+                                s->failure = r;
+                                kill(s->pid, SIGKILL);
+                        }
+                }
         }
 }
 

@@ -42,6 +42,7 @@ void config_done(struct config *c) {
         free(c->working_directory);
         free(c->hostname);
         free(c->user);
+        free(c->name);
         free(c->overlay_dir);
         strv_free(c->layers);
         free(c->uid_map);

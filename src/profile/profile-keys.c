@@ -253,6 +253,7 @@ const struct profile_key profile_keys[] = {
         { "Container", "Overlay", parse_overlay, KEY_OVERLAY, false, 0, 0 },
         { "Container", "Layers", parse_layers, KEY_LAYERS, false, 0, 0 },
         { "Container", "Tty", parse_bool, KEY_TTY, false, 0, OFF(tty) },
+        { "Container", "Name", parse_string, KEY_NAME, false, 0, OFF(name) },
         { "IDMap", "Mode", parse_enum, KEY_IDMAP_MODE, false, 0, OFF(idmap_mode) },
         { "IDMap", "UID", profile_add_id_range, KEY_IDMAP_UID, true, 0, 0 },
         { "IDMap", "GID", profile_add_id_range, KEY_IDMAP_GID, true, 0, 0 },

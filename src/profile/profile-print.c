@@ -196,6 +196,7 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
 
         switch (k->id) {
         case KEY_DESCRIPTION: case KEY_ROOT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME: case KEY_USER:
+        case KEY_NAME:
                 s = *(char * const *) (const void *) ((const char *) c + k->offset);
                 return s ? strdup(s) : NULL;
         case KEY_COMMAND:

@@ -28,6 +28,7 @@ enum config_key {
         KEY_OVERLAY,            /* [Container] Overlay= */
         KEY_LAYERS,             /* [Container] Layers= */
         KEY_TTY,                /* [Container] Tty= */
+        KEY_NAME,               /* [Container] Name= */
         KEY_IDMAP_MODE,         /* [IDMap] Mode= */
         KEY_IDMAP_UID,          /* [IDMap] UID= (repeatable) */
         KEY_IDMAP_GID,          /* [IDMap] GID= (repeatable) */
@@ -128,6 +129,7 @@ struct config {
         char *overlay_dir;      /* OVERLAY_DIR: upper/work kept here */
         char **layers;          /* read-only layers above root, topmost first */
         int tty;                /* -1 unset; default no */
+        char *name;             /* a named container (design §10); NULL: none */
 
         /* [IDMap] */
         enum idmap_mode idmap_mode;

@@ -62,36 +62,40 @@ static json_object *state_to_json(const struct state *s) {
         return ok ? TAKE_PTR(o) : NULL;
 }
 
+int state_write_file(int dir_fd, const char *name, const char *tmp, const char *text, size_t size) {
+        _cleanup_close_ int fd = -1;
+
+        /* O_TRUNC over a leftover of an interrupted write; O_NOFOLLOW so a
+         * planted symlink is not written through. */
+        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return log_errno(-errno, "cannot write container state '%s'", tmp);
+        for (size_t off = 0; off < size;) {
+                ssize_t n = write(fd, text + off, size - off);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return log_errno(-errno, "cannot write container state '%s'", tmp);
+                off += (size_t) n;
+        }
+        /* Readers see the old file or the new one, never half of one. */
+        if (renameat(dir_fd, tmp, dir_fd, name) < 0)
+                return log_errno(-errno, "cannot replace container state '%s'", name);
+        return 0;
+}
+
 int state_write(int dir_fd, const struct state *s) {
         _cleanup_json_ json_object *o = state_to_json(s);
-        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *line = NULL;
         const char *text;
         size_t len;
 
         if (!o)
                 return log_errno(-ENOMEM, "container state");
         text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN, &len);
-        if (!text)
+        if (!text || asprintf(&line, "%s\n", text) < 0)
                 return log_errno(-ENOMEM, "container state");
-        /* O_TRUNC over a leftover of an interrupted write; O_NOFOLLOW so a
-         * planted symlink is not written through. */
-        fd = openat(dir_fd, STATE_FILE_STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return log_errno(-errno, "cannot write container state '%s'", STATE_FILE_STATE_TMP);
-        for (size_t off = 0; off < len;) {
-                ssize_t n = write(fd, text + off, len - off);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return log_errno(-errno, "cannot write container state '%s'", STATE_FILE_STATE_TMP);
-                off += (size_t) n;
-        }
-        if (write(fd, "\n", 1) != 1)
-                return log_errno(errno ? -errno : -EIO, "cannot write container state '%s'", STATE_FILE_STATE_TMP);
-        /* Readers see the old file or the new one, never half of one. */
-        if (renameat(dir_fd, STATE_FILE_STATE_TMP, dir_fd, STATE_FILE_STATE) < 0)
-                return log_errno(-errno, "cannot replace container state '%s'", STATE_FILE_STATE);
-        return 0;
+        return state_write_file(dir_fd, STATE_FILE_STATE, STATE_FILE_STATE_TMP, line, len + 1);
 }
 
 /* ---------------------------------------------------------------- parse */
@@ -319,6 +323,20 @@ int state_parse(const char *text, size_t size, struct state *ret, char **reason)
 }
 
 /* ----------------------------------------------------------------- read */
+
+bool state_dir_exited(int dir_fd) {
+        _cleanup_(state_done) struct state s = STATE_NULL;
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *text = NULL;
+        struct stat st;
+        size_t size;
+
+        fd = openat(dir_fd, STATE_FILE_STATE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+            read_full_fd(fd, STATE_FILE_MAX, &text, &size) < 0)
+                return false;
+        return state_parse(text, size, &s, NULL) >= 0 && s.status == STATE_EXITED;
+}
 
 static int read_state_file(int root_fd, const char *name, char **ret, size_t *ret_size) {
         _cleanup_close_ int dir = -1, fd = -1;

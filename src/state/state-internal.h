@@ -16,7 +16,6 @@
 #define STATE_FILE_LOCK "lock"
 #define STATE_FILE_STATE "state"
 #define STATE_FILE_STATE_TMP ".state.tmp"
-#define STATE_FILE_LOG "log"
 extern const char *const state_known_files[];
 extern const size_t state_n_known_files;
 
@@ -32,10 +31,15 @@ int state_random_hex(char *buf, size_t bytes);
 /* Tries to take the lock of ROOT/entry (any entry: a container, a ".new-"
  * or ".remains-" directory). Free: the entry is renamed away and removed,
  * 0. Held, after a few short retries (a lister holds it for microseconds
- * while it probes or cleans): -EBUSY. -ENOENT when the entry went away
+ * while it probes or cleans), or free but a detached container whose
+ * command ended (status "exited": kept until rm): -EBUSY. -ENOENT when the entry went away
  * meanwhile. Prints only what the user must know (a directory that could
  * not be emptied). */
 int state_clean_if_free(int root_fd, const char *entry);
+
+/* dir_fd/state says "exited": a finished detached container, not remains.
+ * Quiet: a missing or unreadable state is false. */
+bool state_dir_exited(int dir_fd);
 
 /* Unlinks the known files of ROOT/entry and removes it; an entry already
  * renamed away. Prints nothing. */

@@ -11,7 +11,9 @@
 #include "util.h"
 
 const char *const state_known_files[] = {
-        STATE_FILE_STATE, STATE_FILE_STATE_TMP, STATE_FILE_LOG, STATE_FILE_LOCK,
+        STATE_FILE_STATE, STATE_FILE_STATE_TMP, STATE_FILE_LOG, STATE_FILE_LOG_OLD,
+        STATE_FILE_CONFIG, STATE_FILE_CONFIG_TMP, STATE_FILE_CONTROL,
+        STATE_FILE_LOCK,
 };
 const size_t state_n_known_files = ELEMENTSOF(state_known_files);
 
@@ -178,6 +180,10 @@ int state_clean_if_free(int root_fd, const char *entry) {
          * ours to remove. */
         if (!entry_is(root_fd, entry, dir))
                 return -ENOENT;
+        /* Its launcher is gone, but a detached container's end is kept for
+         * logs and wait until rm: no remains. */
+        if (state_dir_exited(dir))
+                return -EBUSY;
         return rename_away_and_remove(root_fd, entry);
 }
 

@@ -9,7 +9,10 @@
  *                it makes the name unique and tells a live container from
  *                the remains of a killed one (a free lock = remains)
  *   NAME/state   what other commands need, JSON, replaced atomically
- *   NAME/log     a detached container's output (written by the launcher)
+ *   NAME/log     a detached container's output (written by the launcher),
+ *                NAME/log.1 the older part once it passed STATE_LOG_MAX
+ *   NAME/config  the configuration as run, a profile (`userbox config`'s
+ *                output) that loads back
  *
  * Every path below the root is opened relative to the root's fd with
  * O_NOFOLLOW: nothing in it is trusted to be what its name says. Names that
@@ -26,6 +29,16 @@
 #include <time.h>
 
 #define STATE_NAME_MAX 64
+
+/* The files of ROOT/NAME/ that the launcher writes. */
+#define STATE_FILE_LOG "log"
+#define STATE_FILE_LOG_OLD "log.1"
+#define STATE_FILE_CONFIG "config"
+#define STATE_FILE_CONFIG_TMP ".config.tmp"
+/* The launcher's socket: exec asks it for the container's namespaces. */
+#define STATE_FILE_CONTROL "control"
+/* NAME/log is renamed to NAME/log.1 once it holds this much. */
+#define STATE_LOG_MAX (1024 * 1024)
 
 /* 1. The state root: created 0700 where missing, every level checked to be
  * the user's own and writable by nobody else (a /tmp fallback must also be
@@ -65,7 +78,8 @@ struct state_claim {
 void state_claim_done(struct state_claim *c);
 
 /* Creates ROOT/NAME with its lock held, or takes over the remains of a
- * container whose launcher died (its lock free), removing them. Race-free:
+ * container whose launcher died (its lock free and its status not
+ * "exited": a finished detached container is kept), removing them. Race-free:
  * of two creators of one name exactly one gets it, the other -EEXIST and
  * "container 'NAME' already exists". Checks the name. */
 int state_create(int root_fd, const char *name, struct state_claim *ret);
@@ -78,7 +92,8 @@ int state_remove(int root_fd, const char *name);
 /* 4. What ROOT/NAME/state holds. */
 enum state_status {
         STATE_RUNNING,
-        STATE_EXITED,   /* the command ended; the launcher still holds the lock */
+        STATE_EXITED,   /* the command ended. A detached container's launcher
+                         * then exits: NAME/ stays, its lock free, until rm */
 };
 
 struct state {
@@ -100,6 +115,9 @@ void state_done(struct state *s);
 
 /* Writes dir_fd/state atomically (dir_fd/.state.tmp, then renameat). */
 int state_write(int dir_fd, const struct state *s);
+/* Writes size bytes of text to dir_fd/name atomically, 0600: written to
+ * dir_fd/tmp, then renamed over name. Prints the error. */
+int state_write_file(int dir_fd, const char *name, const char *tmp, const char *text, size_t size);
 /* Reads ROOT/NAME/state strictly: not a regular file, a symlink, > 64 KiB,
  * not JSON, a missing, unknown or mistyped field: an error that names
  * the container, the file and the reason. -ENOENT unprinted when it is
