@@ -11,8 +11,6 @@
 
 #define HINT_PUBLISH "publishing ports is not implemented yet (it comes with networking, as --publish); " \
                      "--net host, the default, shares the host's ports"
-#define HINT_DETACH  "detached containers are not implemented yet: userbox runs in the foreground " \
-                     "(use nohup, setsid or a terminal multiplexer)"
 
 static const struct {
         const char *option;
@@ -25,9 +23,6 @@ static const struct {
         { "-P", HINT_PUBLISH },
         { "--rm", "not needed: userbox keeps nothing of a container once it exits (the root directory "
                   "is changed in place unless --overlay or --read-only is given)" },
-        { "-d", HINT_DETACH },
-        { "--detach", HINT_DETACH },
-        { "--name", "named containers are not implemented yet; -H/--hostname sets the hostname" },
         { "--network", "use --net host or --net none" },
         { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
                         "and load it with -p FILE" },

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include <stdbool.h>
+
 #include "profile.h"
 
 struct idmap_plan;
@@ -14,8 +16,9 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
 
 /* Runs the container described by c. Returns the exit status for the
  * launcher (the command's status, 128+N, 126, 127), or -errno when userbox
- * itself failed (the message already printed). */
-int launch_run(struct config *c);
+ * itself failed (the message already printed). detach: run -d (c->name
+ * names the container). */
+int launch_run(struct config *c, bool detach);
 
 struct copy_request;
 /* `userbox cp`: the copy runs in a user and mount namespace with c's id map. */
@@ -23,3 +26,9 @@ int launch_copy(struct config *c, const struct copy_request *req);
 
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);
+
+struct cli;
+/* `userbox exec NAME CMD...`: CMD in the running container NAME
+ * (cli->args[0]), with cli's settings over the container's saved config.
+ * Returns the command's exit status, or -errno (printed). */
+int launch_exec(const struct cli *cli);

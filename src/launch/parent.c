@@ -84,7 +84,7 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         return 0;
 }
 
-int launch_run(struct config *c) {
+int launch_run(struct config *c, bool detach _unused_) {
         static char *default_command[] = { (char *) "/bin/sh", NULL };
         struct child child = { .mode = &mode_run, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command ? c->command : default_command };

@@ -37,6 +37,7 @@ void config_done(struct config *c) {
                 return;
         free(c->description);
         strv_free(c->included);
+        free(c->name);
         free(c->root);
         strv_free(c->command);
         free(c->working_directory);

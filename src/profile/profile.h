@@ -18,6 +18,7 @@
 enum config_key {
         KEY_INCLUDE,            /* [Profile] Include= (repeatable) */
         KEY_DESCRIPTION,        /* [Profile] Description= */
+        KEY_NAME,               /* [Container] Name= */
         KEY_ROOT,               /* [Container] Root= */
         KEY_COMMAND,            /* [Container] Command= */
         KEY_WORKING_DIRECTORY,  /* [Container] WorkingDirectory= */
@@ -117,6 +118,7 @@ struct config {
         char **included;        /* files loaded, in order (for `config` output) */
 
         /* [Container] */
+        char *name;             /* a named container (design section 10); NULL: none */
         char *root;             /* NULL: the host sandbox (host / read-only) */
         char **command;         /* argv; NULL: the image's /bin/sh */
         char *working_directory;

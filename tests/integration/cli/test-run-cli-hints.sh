@@ -57,10 +57,6 @@ test_docker_options_get_what_userbox_offers() {
                 hint_refused "$needle" run $args "$TEST_ROOT" -- true
         done <<-'EOF_CASES'
 	--rm|unknown option '--rm': not needed: userbox keeps nothing of a container once it exits
-	-d|unknown option '-d': detached containers are not implemented yet
-	-itd|unknown option '-d': detached containers are not implemented yet
-	--detach|unknown option '--detach': detached containers are not implemented yet
-	--name web|unknown option '--name': named containers are not implemented yet; -H/--hostname sets the hostname
 	--network host|unknown option '--network': use --net host or --net none
 	--network=none|unknown option '--network': use --net host or --net none
 	--env-file vars|unknown option '--env-file': not implemented yet: write the variables in a profile's [Environment] section
