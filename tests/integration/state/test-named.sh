@@ -121,6 +121,7 @@ test_bad_names_are_refused_with_125() {
                 run "$USERBOX" run --name "$name" -d "$NROOT" -- true
                 assert_status_was 125 "run --name '$name'"
                 assert_contains "$ERR" "name" "the error for the name '$name'"
+                assert_contains "$ERR" "not a container name" "the error for the name '$name'"
         done
 }
 
