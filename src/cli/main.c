@@ -34,7 +34,7 @@ static int load_config(const struct cli *cli, struct config *c) {
          * needs a terminal of its own for job control and ^C. An explicit
          * Tty= or --tty=no decides otherwise. */
         if (!cli->command_given && c->tty < 0 && (cli->command == CLI_RUN || cli->command == CLI_CONFIG) &&
-            isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            !cli->detach && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
                 c->tty = 1;
                 log_step("-t implied: no command given, standard input and output are terminals");
         }
@@ -93,6 +93,11 @@ static int dispatch(const struct cli *cli) {
         case CLI_PROFILES:
                 r = profile_list(stdout);
                 return r < 0 ? log_errno(r, "listing profiles") : 0;
+        /* Named containers: each loads what it needs from the state. */
+        case CLI_LIST: case CLI_STOP: case CLI_KILL: case CLI_LOGS: case CLI_WAIT: case CLI_RM:
+                return cli_named_command(cli);
+        case CLI_EXEC:
+                return launch_exec(cli);
         default:
                 break;
         }

@@ -27,3 +27,9 @@ int launch_copy(struct config *c, const struct copy_request *req);
 
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);
+
+struct cli;
+/* `userbox exec NAME CMD...`: CMD in the running container NAME
+ * (cli->args[0]), with cli's settings over the container's saved config.
+ * Returns the command's exit status, or -errno (printed). */
+int launch_exec(const struct cli *cli);
