@@ -5,7 +5,9 @@
  * key takes), so that the completion cannot drift from the binary. The
  * shell code that uses it is completion/userbox.bash.in. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "security.h"
 #include "cli.h"
@@ -44,23 +46,38 @@ static const char *const kind_names[] = {
         [VALUE_PROFILE] = "profile",
 };
 
+static void add_word(FILE *f, const char *word) {
+        if (word)
+                fprintf(f, "%s%s", ftell(f) > 0 ? " " : "", word);
+}
+
+/* kill -s: the names, as cli_parse_signal takes them without "SIG". */
+static void add_signal_names(FILE *f) {
+        for (int sig = 1; sig < SIGRTMIN; sig++)
+                add_word(f, sigabbrev_np(sig));
+}
+
+static void add_formats(FILE *f) {
+        add_word(f, "table");
+        add_word(f, "json");
+}
+
 /* The options whose value is no profile key's: each one named here, or
  * the build stops, so that a new option cannot go without completion. */
 static const struct {
         const char *option;
         enum value_kind kind;
         const char *words_section;      /* VALUE_WORD_ASSIGNMENT: the keys of this section */
+        void (*add_words)(FILE *f);     /* VALUE_WORD: its words */
 } plain_options[] = {
-        { "profile", VALUE_PROFILE, NULL },
-        { "env", VALUE_VARIABLE_ASSIGNMENT, NULL },
-        { "limit", VALUE_WORD_ASSIGNMENT, "Limits" },
-        { "preserve-fds", VALUE_TEXT, NULL },
+        { "profile", VALUE_PROFILE, NULL, NULL },
+        { "env", VALUE_VARIABLE_ASSIGNMENT, NULL, NULL },
+        { "limit", VALUE_WORD_ASSIGNMENT, "Limits", NULL },
+        { "preserve-fds", VALUE_TEXT, NULL, NULL },
+        { "time", VALUE_TEXT, NULL, NULL },
+        { "signal", VALUE_WORD, NULL, add_signal_names },
+        { "format", VALUE_WORD, NULL, add_formats },
 };
-
-static void add_word(FILE *f, const char *word) {
-        if (word)
-                fprintf(f, "%s%s", ftell(f) > 0 ? " " : "", word);
-}
 
 static void add_enum_names(FILE *f, enum config_key id) {
         /* The enums are small: every value a name exists for. */
@@ -100,10 +117,10 @@ static enum value_kind key_value(enum config_key id, FILE *f) {
                 return VALUE_PATH_THEN_TEXT;
         case KEY_ENV_KEEP:
                 return VALUE_VARIABLE;
-        case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_COMMAND: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
+        case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
         case KEY_USER: case KEY_IDMAP_UID: case KEY_IDMAP_GID: case KEY_TMPFS: case KEY_ENV_SET:
         case KEY_SECCOMP_DENY: case KEY_SECCOMP_ALLOW: case KEY_SECCOMP_ERRNO: case KEY_RLIMIT: case KEY_MEMORY:
-        case KEY_PIDS: case KEY_NAME: case _KEY_MAX:
+        case KEY_PIDS: case _KEY_MAX:
                 return VALUE_TEXT;
         }
         return VALUE_TEXT;
@@ -125,28 +142,54 @@ static int option_value(const struct cli_option_info *o, FILE *f, enum value_kin
                 for (size_t j = 0; plain_options[i].words_section && j < profile_n_keys; j++)
                         if (streq(profile_keys[j].section, plain_options[i].words_section))
                                 add_word(f, profile_keys[j].key);
+                if (plain_options[i].add_words)
+                        plain_options[i].add_words(f);
                 *ret = plain_options[i].kind;
                 return 0;
         }
         return -ENOENT;
 }
 
-/* "-p | --profile": the option as a shell case pattern. */
+/* Another row takes the same letter (stop's -t, run's -t). */
+static bool short_name_shared(const struct cli_option_info *o) {
+        struct cli_option_info other;
+
+        for (size_t i = 0; o->short_name && cli_option_info(i, &other); i++)
+                if (other.short_name == o->short_name && !streq(other.name, o->name))
+                        return true;
+        return false;
+}
+
+/* The option as a shell case pattern over "COMMAND OPTION": any command's
+ * `*" -p" | *" --profile"`, or, for a letter two rows share, only those
+ * of the commands that take this row: `run" -t" | run" --tty" | ...`. */
 static void print_pattern(const struct cli_option_info *o) {
-        if (o->short_name)
-                printf("-%c | ", o->short_name);
-        printf("--%s", o->name);
+        enum cli_command command;
+        const char *name;
+        bool shared = short_name_shared(o);
+        size_t n = 0;
+
+        for (size_t c = 0; cli_command_info(c, &name, &command); c++) {
+                const char *prefix = shared ? name : "*";
+                if (shared && !(o->commands & (1u << command)))
+                        continue;
+                if (o->short_name)
+                        printf("%s%s\" -%c\"", n++ ? " | " : "", prefix, o->short_name);
+                printf("%s%s\" --%s\"", n++ ? " | " : "", prefix, o->name);
+                if (!shared)
+                        break;
+        }
 }
 
 static int print_values(void) {
         struct cli_option_info o;
 
-        printf("# _userbox_value OPTION: how its value is completed: _userbox_kind (none:\n"
-               "# it takes no value), _userbox_words, and _userbox_optional (set: only\n"
-               "# after '=').\n"
+        printf("# _userbox_value COMMAND OPTION: how its value is completed: _userbox_kind\n"
+               "# (none: it takes no value), _userbox_words, and _userbox_optional (set:\n"
+               "# only after '=').\n"
                "_userbox_value() {\n"
                "        _userbox_kind=none _userbox_words='' _userbox_optional=''\n"
-               "        case $1 in\n");
+               "        case \"$1 $2\" in\n");
         for (size_t i = 0; cli_option_info(i, &o); i++) {
                 _cleanup_free_ char *words = NULL;
                 enum value_kind kind;

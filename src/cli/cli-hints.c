@@ -22,7 +22,8 @@ static const struct {
         { "--publish-all", HINT_PUBLISH },
         { "-P", HINT_PUBLISH },
         { "--rm", "not needed: userbox keeps nothing of a container once it exits (the root directory "
-                  "is changed in place unless --overlay or --read-only is given)" },
+                  "is changed in place unless --overlay or --read-only is given); a detached one (-d) "
+                  "is kept until 'userbox rm NAME'" },
         { "--network", "use --net host or --net none" },
         { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
                         "and load it with -p FILE" },

@@ -7,8 +7,22 @@
 
 #include <stdbool.h>
 
+#include "cli.h"
+#include "util.h"
+
+/* Prints the message, its typed words escaped; returns -EINVAL. */
+int cli_error(const char *fmt, ...) _printf_(1, 2);
+
+/* kill -s: a signal name, with or without "SIG", any case ("TERM",
+ * "sigterm", "RTMIN+2"), or a number from 1 to SIGRTMAX. */
+int cli_parse_signal(const char *value, int *ret);
+/* The words after the options of the named-container commands: exec's
+ * NAME [--] COMMAND..., logs' NAME, the NAMEs of stop, kill, wait and rm,
+ * nothing for list. Each NAME checked as state_name_check does. */
+int cli_take_names(struct cli *cli, char **words);
+
 /* The pointer for an option docker and podman know and userbox refuses
- * ("--rm", "-d", "--name"), as typed without its value; NULL for any
+ * ("--rm", "--volume"), as typed without its value; NULL for any
  * other. */
 const char *cli_docker_hint(const char *option);
 /* docker's -p/--publish value: [IP:]HOST:CONTAINER[/PROTOCOL], or a

@@ -2,6 +2,7 @@
 /* The command line: the subcommand, its options (one table for all, each
  * row naming the subcommands that take it), ROOT and the command after it. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "cli-internal.h"
 #include "profile.h"
+#include "state.h"
 #include "util.h"
 
 /* Which subcommands accept an option. */
@@ -18,6 +20,12 @@
 #define FOR_UNSHARE (1u << CLI_UNSHARE)
 #define FOR_CP      (1u << CLI_CP)
 #define FOR_CONTAINER (FOR_RUN | FOR_CONFIG)
+#define FOR_LIST    (1u << CLI_LIST)
+#define FOR_EXEC    (1u << CLI_EXEC)
+#define FOR_STOP    (1u << CLI_STOP)
+#define FOR_KILL    (1u << CLI_KILL)
+#define FOR_LOGS    (1u << CLI_LOGS)
+#define FOR_RM      (1u << CLI_RM)
 
 /* Options with no profile key. */
 enum {
@@ -28,10 +36,16 @@ enum {
         OPT_QUIET = 'q',
         OPT_ENV = 'e',
         OPT_ARCHIVE = 'a',
-        OPT_DETACH = 'd',
         OPT_NO_DEFAULT_PROFILE = 0x100,
         OPT_PRESERVE_FDS,
         OPT_LIMIT,
+        OPT_NAME,
+        OPT_DETACH,
+        OPT_TIME,
+        OPT_SIGNAL,
+        OPT_FOLLOW,
+        OPT_FORCE,
+        OPT_FORMAT,
         OPT_KEY, /* every option that is a profile key: see the row */
 };
 
@@ -56,12 +70,12 @@ static const struct option_spec option_table[] = {
         { "ro-bind", required_argument, 0, OPT_KEY, "Mounts", "BindReadOnly", NULL, FOR_CONTAINER, "SRC:DST[:OPTS]", "bind SRC at DST read-only" },
         { "tmpfs", required_argument, 0, OPT_KEY, "Mounts", "Tmpfs", NULL, FOR_CONTAINER, "DST[:OPTS]", "a tmpfs at DST (OPTS: size=,mode=,nr_inodes=,ro,rw,nosuid,nodev,noexec)" },
         { "device", required_argument, 0, OPT_KEY, "Devices", "Bind", NULL, FOR_CONTAINER, "PATH[:PATH]", "a host device node (or fuse, kvm, tun, dri)" },
-        { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER, "NAME[=VALUE]", "set a variable in the container (NAME alone: the host's)" },
-        { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER, "NAME", "pass the host's variable NAME through" },
+        { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER | FOR_EXEC, "NAME[=VALUE]", "set a variable in the container (NAME alone: the host's)" },
+        { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER | FOR_EXEC, "NAME", "pass the host's variable NAME through" },
         { "clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "yes", FOR_CONTAINER, NULL, "start from a clean environment (default)" },
         { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
-        { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER, "DIR", "working directory inside" },
-        { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER, "NAME|UID[:GID]", "run the command as this user" },
+        { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER | FOR_EXEC, "DIR", "working directory inside" },
+        { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER | FOR_EXEC, "NAME|UID[:GID]", "run the command as this user" },
         { "hostname", required_argument, 'H', OPT_KEY, "Container", "Hostname", NULL, FOR_CONTAINER, "NAME", "the container's hostname" },
         { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "MODE", "auto, subid, keep-id or single" },
         { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit uid map line" },
@@ -74,13 +88,18 @@ static const struct option_spec option_table[] = {
         { "read-only", no_argument, 0, OPT_KEY, "Container", "ReadOnly", "yes", FOR_CONTAINER, NULL, "make the root read-only" },
         { "overlay", optional_argument, 0, OPT_KEY, "Container", "Overlay", "tmpfs", FOR_CONTAINER, "[=DIR]", "an overlay over the root (changes kept in DIR)" },
         { "layers", required_argument, 0, OPT_KEY, "Container", "Layers", NULL, FOR_CONTAINER, "DIR[:DIR...]", "read-only layers above the root, topmost first" },
-        { "tty", optional_argument, 't', OPT_KEY, "Container", "Tty", "yes", FOR_CONTAINER, "[=BOOL]", "a pseudo-terminal inside (implied for a shell on a terminal)" },
-        { "interactive", no_argument, 'i', OPT_INTERACTIVE, NULL, NULL, NULL, FOR_CONTAINER, NULL, "keep stdin open" },
+        { "tty", optional_argument, 't', OPT_KEY, "Container", "Tty", "yes", FOR_CONTAINER | FOR_EXEC, "[=BOOL]", "a pseudo-terminal inside (implied for a shell on a terminal)" },
+        { "interactive", no_argument, 'i', OPT_INTERACTIVE, NULL, NULL, NULL, FOR_CONTAINER | FOR_EXEC, NULL, "keep stdin open" },
         { "no-init", no_argument, 0, OPT_KEY, "Container", "Init", "no", FOR_CONTAINER, NULL, "run the command as PID 1" },
         { "limit", required_argument, 0, OPT_LIMIT, NULL, NULL, NULL, FOR_CONTAINER, "NAME=VALUE", "a resource limit (NOFILE=1024, ...)" },
         { "preserve-fds", required_argument, 0, OPT_PRESERVE_FDS, NULL, NULL, NULL, FOR_CONTAINER, "N", "pass fds 3..N+2 to the command" },
-        { "name", required_argument, 0, OPT_KEY, "Container", "Name", NULL, FOR_CONTAINER, "NAME", "a named container, seen by list, exec, stop" },
-        { "detach", no_argument, 'd', OPT_DETACH, NULL, NULL, NULL, FOR_RUN, NULL, "run in the background once started; print the name" },
+        { "name", required_argument, 0, OPT_NAME, "Container", "Name", NULL, FOR_CONTAINER, "NAME", "a named container: listed, and reached by exec, stop, logs..." },
+        { "detach", no_argument, 'd', OPT_DETACH, NULL, NULL, NULL, FOR_RUN, NULL, "once the command runs, print the name and leave it running" },
+        { "time", required_argument, 't', OPT_TIME, NULL, NULL, NULL, FOR_STOP, "SECONDS", "after SIGTERM, wait this long before SIGKILL (default 10)" },
+        { "signal", required_argument, 's', OPT_SIGNAL, NULL, NULL, NULL, FOR_KILL, "SIGNAL", "the signal, a name or a number (default KILL)" },
+        { "follow", no_argument, 'f', OPT_FOLLOW, NULL, NULL, NULL, FOR_LOGS, NULL, "print new output until the container exits" },
+        { "force", no_argument, 'f', OPT_FORCE, NULL, NULL, NULL, FOR_RM, NULL, "stop a running container first (SIGKILL at once)" },
+        { "format", required_argument, 0, OPT_FORMAT, NULL, NULL, NULL, FOR_LIST, "table|json", "table (the default) or json" },
         { "archive", no_argument, 'a', OPT_ARCHIVE, NULL, NULL, NULL, FOR_CP, NULL, "copy like cp -a" },
         { "verbose", no_argument, 'v', OPT_VERBOSE, NULL, NULL, NULL, ~0u, NULL, "print each setup step with its time" },
         { "quiet", no_argument, 'q', OPT_QUIET, NULL, NULL, NULL, ~0u, NULL, "print errors only" },
@@ -98,6 +117,14 @@ static const struct {
         { "profiles", CLI_PROFILES, "profiles", "List the profiles on the search path" },
         { "unshare", CLI_UNSHARE, "unshare [OPTIONS] [--] COMMAND [ARG...]", "Run a host command in a user namespace with the same id map" },
         { "cp", CLI_CP, "cp [-a] SRC ROOT:/DST | ROOT:/SRC DST", "Copy into or out of a root, inside the id map" },
+        { "list", CLI_LIST, "list [--format table|json]", "List the named containers" },
+        { "ps", CLI_LIST, "ps [--format table|json]", NULL /* list's alias */ },
+        { "exec", CLI_EXEC, "exec [OPTIONS] NAME [--] COMMAND [ARG...]", "Run a command in a running container" },
+        { "stop", CLI_STOP, "stop [-t SECONDS] NAME...", "Stop containers: SIGTERM, then SIGKILL" },
+        { "kill", CLI_KILL, "kill [-s SIGNAL] NAME...", "Send a signal to containers' commands" },
+        { "logs", CLI_LOGS, "logs [-f] NAME", "Print a detached container's output" },
+        { "wait", CLI_WAIT, "wait NAME...", "Wait for containers to exit; exit with the status of the last" },
+        { "rm", CLI_RM, "rm [-f] NAME...", "Remove exited containers" },
         { "version", CLI_VERSION, "version", "Print the version" },
         { "help", CLI_HELP, "help [COMMAND]", "Show help" },
 };
@@ -111,12 +138,14 @@ void cli_help(FILE *f, const char *subcommand) {
         if (which < 0) {
                 fprintf(f, "Usage: userbox COMMAND [OPTIONS]\n\nRootless containers without a daemon.\n\nCommands:\n");
                 for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
-                        fprintf(f, "  %-10s %s\n", command_table[i].name, command_table[i].summary);
+                        if (command_table[i].summary)
+                                fprintf(f, "  %-10s %s\n", command_table[i].name, command_table[i].summary);
                 fprintf(f, "\nOptions:\n  -h, --help     show this help\n      --version  print the version\n"
                            "\nSee 'userbox COMMAND --help', userbox(1) and userbox.ini(5).\n");
                 return;
         }
-        fprintf(f, "Usage: userbox %s\n\n%s.\n", command_table[which].usage, command_table[which].summary);
+        fprintf(f, "Usage: userbox %s\n\n%s.\n", command_table[which].usage,
+                command_table[which].summary ?: "An alias of list");
         fprintf(f, "\nOptions:\n");
         for (size_t i = 0; i < ELEMENTSOF(option_table); i++) {
                 const struct option_spec *o = &option_table[i];
@@ -141,8 +170,7 @@ void cli_help(FILE *f, const char *subcommand) {
 /* Every message of the command line goes through here: it quotes what was
  * typed, and a control character typed (or pasted) must not reach the
  * terminal. Returns -EINVAL. */
-static int cli_error(const char *fmt, ...) _printf_(1, 2);
-static int cli_error(const char *fmt, ...) {
+int cli_error(const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
         va_list ap;
 
@@ -436,12 +464,41 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
         case OPT_ARCHIVE:
                 cli->archive = true;
                 return 0;
-        case OPT_DETACH:
-                cli->detach = true;
-                return 0;
         case OPT_PRESERVE_FDS:
                 if (parse_uint32(arg, &cli->preserve_fds) < 0 || cli->preserve_fds > 1024)
                         return cli_error("userbox: --preserve-fds '%s': expected a number from 0 to 1024", arg);
+                return 0;
+        case OPT_NAME: {
+                const char *why;
+                if (state_name_check(arg, &why) < 0)
+                        return cli_error("userbox %s: %s '%s': not a container name: it %s", command_name(cli->command),
+                                         typed_option(option, o->name, short_name), arg, why);
+                return add_setting(cli, o->section, o->key, arg, o, short_name);
+        }
+        case OPT_DETACH:
+                cli->detach = true;
+                return 0;
+        case OPT_TIME:
+                if (parse_uint32(arg, &cli->stop_timeout) < 0)
+                        return cli_error("userbox stop: %s '%s': expected a number of seconds",
+                                         typed_option(option, o->name, short_name), arg);
+                return 0;
+        case OPT_SIGNAL:
+                if (cli_parse_signal(arg, &cli->signal) < 0)
+                        return cli_error("userbox kill: %s '%s': not a signal (a name such as TERM or SIGTERM, "
+                                         "or a number from 1 to %d)", typed_option(option, o->name, short_name), arg,
+                                         SIGRTMAX);
+                return 0;
+        case OPT_FOLLOW:
+                cli->follow = true;
+                return 0;
+        case OPT_FORCE:
+                cli->force = true;
+                return 0;
+        case OPT_FORMAT:
+                if (!streq(arg, "table") && !streq(arg, "json"))
+                        return cli_error("userbox list: --format '%s': expected table or json", arg);
+                cli->format_json = streq(arg, "json");
                 return 0;
         case OPT_ENV:
                 return add_keyed_setting(cli, "Environment", arg, o, short_name);
@@ -478,11 +535,30 @@ static int take_positionals(struct cli *cli, char **words, bool dashdash, bool a
                         return cli_error("userbox cp: expected SRC and DST (one of them ROOT:/PATH)");
                 cli->args = strv_copy(words);
                 return cli->args ? 0 : -ENOMEM;
+        case CLI_LIST:
+        case CLI_EXEC:
+        case CLI_STOP:
+        case CLI_KILL:
+        case CLI_LOGS:
+        case CLI_WAIT:
+        case CLI_RM:
+                return cli_take_names(cli, words);
         default:
                 if (n > 0)
                         return cli_error("userbox %s: unexpected argument '%s'", cmd, words[0]);
                 return 0;
         }
+}
+
+/* -d -t: the terminal would be the container's, and nothing reads it. */
+static int check_detach(const struct cli *cli) {
+        for (size_t i = cli->n_settings; cli->detach && i > 0; i--)
+                if (streq(cli->settings[i - 1].key, "Tty"))
+                        return parse_boolean(cli->settings[i - 1].value) > 0
+                                       ? cli_error("userbox run: -d with -t: nothing would read the terminal "
+                                                   "(there is no attach)")
+                                       : 0;
+        return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli) {
@@ -492,6 +568,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
 
         memset(cli, 0, sizeof(*cli));
         cli->log_level = LOG_NORMAL;
+        cli->stop_timeout = 10;
+        cli->signal = SIGKILL;
         r = parse_subcommand(argc, argv, cli);
         if (r != 0)
                 return r;
@@ -517,7 +595,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 if (r != 0)
                         return r;
         }
-        return take_positionals(cli, argv + optind, optind > 1 && streq(argv[optind - 1], "--"), after_short_v);
+        r = take_positionals(cli, argv + optind, optind > 1 && streq(argv[optind - 1], "--"), after_short_v);
+        return r < 0 ? r : check_detach(cli);
 }
 
 int cli_apply(const struct cli *cli, struct config *c) {

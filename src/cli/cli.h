@@ -18,6 +18,14 @@ enum cli_command {
         CLI_CP,
         CLI_VERSION,
         CLI_HELP,
+        /* Named containers (design section 10). */
+        CLI_LIST,
+        CLI_EXEC,
+        CLI_STOP,
+        CLI_KILL,
+        CLI_LOGS,
+        CLI_WAIT,
+        CLI_RM,
 };
 
 struct cli_setting {
@@ -38,18 +46,29 @@ struct cli {
         bool no_default_profile;
         struct cli_setting *settings;
         size_t n_settings, n_settings_allocated;
-        char **args;                    /* positional: ROOT (run/config) or cp's SRC DST */
-        char **command_argv;            /* after ROOT / after "--" */
+        /* positional: ROOT (run/config), cp's SRC DST, the container NAME
+         * (exec: args[0]) or NAMEs (stop, kill, logs, wait, rm) */
+        char **args;
+        char **command_argv;            /* after ROOT / after "--"; exec: after NAME */
         bool command_given;
         unsigned preserve_fds;
         enum log_level log_level;
         bool archive;                   /* cp -a */
-        bool detach;                    /* run -d */
+        bool detach;                    /* run -d: return once the command runs */
+        unsigned stop_timeout;          /* stop -t SECONDS: TERM to KILL (default 10) */
+        int signal;                     /* kill -s SIGNAL (default SIGKILL) */
+        bool follow;                    /* logs -f */
+        bool force;                     /* rm -f: stop a running one first */
+        bool format_json;               /* list --format json */
 };
 
 /* Returns 0, or 1 when --help/--version was printed (exit 0), or -EINVAL
  * after printing the error. */
 int cli_parse(int argc, char **argv, struct cli *ret);
+/* list, stop, kill, logs, wait and rm (cli-named.c): each NAME in order.
+ * Returns 0 (wait: the command's status), or -errno when any failed (each
+ * failure printed). */
+int cli_named_command(const struct cli *cli);
 /* Applies the command line's settings onto c (after the profiles). */
 int cli_apply(const struct cli *cli, struct config *c);
 void cli_done(struct cli *cli);

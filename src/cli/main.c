@@ -34,7 +34,7 @@ static int load_config(const struct cli *cli, struct config *c) {
          * needs a terminal of its own for job control and ^C. An explicit
          * Tty= or --tty=no decides otherwise. */
         if (!cli->command_given && c->tty < 0 && (cli->command == CLI_RUN || cli->command == CLI_CONFIG) &&
-            isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+            !cli->detach && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
                 c->tty = 1;
                 log_step("-t implied: no command given, standard input and output are terminals");
         }
@@ -85,6 +85,27 @@ static int do_copy(const struct cli *cli, struct config *c) {
 
 /* Each subcommand to its entry point: launch_run, launch_unshare and
  * launch_copy are the launches (launch/parent.c). */
+/* exec: the configuration the container was run with, exec's own options
+ * on top, then the command in it. */
+static int do_exec(const struct cli *cli) {
+        const char *name = cli->args[0];
+        struct config c;
+        int r;
+
+        config_init(&c);
+        r = launch_exec_load(name, &c);
+        if (r >= 0)
+                r = cli_apply(cli, &c);
+        if (r >= 0)
+                r = profile_set_command(&c, cli->command_argv);
+        if (r >= 0) {
+                config_finalize(&c);
+                r = launch_exec(name, &c);
+        }
+        config_done(&c);
+        return r;
+}
+
 static int dispatch(const struct cli *cli) {
         struct config c;
         int r;
@@ -93,6 +114,11 @@ static int dispatch(const struct cli *cli) {
         case CLI_PROFILES:
                 r = profile_list(stdout);
                 return r < 0 ? log_errno(r, "listing profiles") : 0;
+        /* Named containers: each loads what it needs from the state. */
+        case CLI_LIST: case CLI_STOP: case CLI_KILL: case CLI_LOGS: case CLI_WAIT: case CLI_RM:
+                return cli_named_command(cli);
+        case CLI_EXEC:
+                return do_exec(cli);
         default:
                 break;
         }
@@ -147,9 +173,9 @@ int main(int argc, char **argv) {
                 return r > 0 ? 0 : EXIT_USERBOX_FAILED;
         }
         log_set_level(cli.log_level);
-        /* Only run starts a container whose processes could reach our
-         * binary; the other commands run nothing of a root. */
-        r = cli.command == CLI_RUN ? exe_seal(argv) : 0;
+        /* Only run and exec start processes in a container, which could
+         * reach our binary; the other commands run nothing of a root. */
+        r = cli.command == CLI_RUN || cli.command == CLI_EXEC ? exe_seal(argv) : 0;
         /* Before anything asks where the profiles or userbox-subid are:
          * the host path, also from inside the sealed copy. */
         self_locate(exe_seal_real_path());

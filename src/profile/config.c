@@ -37,12 +37,12 @@ void config_done(struct config *c) {
                 return;
         free(c->description);
         strv_free(c->included);
+        free(c->name);
         free(c->root);
         strv_free(c->command);
         free(c->working_directory);
         free(c->hostname);
         free(c->user);
-        free(c->name);
         free(c->overlay_dir);
         strv_free(c->layers);
         free(c->uid_map);

@@ -10,6 +10,7 @@
 #include "idmap.h"
 #include "profile.h"
 #include "profile-internal.h"
+#include "state.h"
 #include "util.h"
 
 #define FIELD(type, c, k) ((type *) (void *) ((char *) (c) + (k)->offset))
@@ -140,6 +141,17 @@ static int parse_hostname(struct config *c, const struct profile_key *k, const c
         return parse_string(c, k, key, value, o, reason);
 }
 
+/* The rules of state_name_check: the name is a directory's under the
+ * state root, and a word other commands are given. */
+static int parse_name(struct config *c, const struct profile_key *k, const char *key,
+                      const char *value, const struct origin *o, char **reason) {
+        const char *why;
+
+        if (state_name_check(value, &why) < 0)
+                return profile_reason(reason, -EINVAL, "not a container name: '%s' %s", value, why);
+        return parse_string(c, k, key, value, o, reason);
+}
+
 static int parse_user(struct config *c, const struct profile_key *k, const char *key,
                       const char *value, const struct origin *o, char **reason) {
         _cleanup_(user_spec_done) struct user_spec u = {};
@@ -243,6 +255,7 @@ static int parse_pids(struct config *c, const struct profile_key *k _unused_, co
 const struct profile_key profile_keys[] = {
         { "Profile", "Include", parse_include, KEY_INCLUDE, true, 0, 0 },
         { "Profile", "Description", parse_string, KEY_DESCRIPTION, false, 0, OFF(description) },
+        { "Container", "Name", parse_name, KEY_NAME, false, 0, OFF(name) },
         { "Container", "Root", parse_host_path, KEY_ROOT, false, 0, OFF(root) },
         { "Container", "Command", parse_command, KEY_COMMAND, false, 0, 0 },
         { "Container", "WorkingDirectory", parse_container_path, KEY_WORKING_DIRECTORY, false, 0, OFF(working_directory) },
@@ -253,7 +266,6 @@ const struct profile_key profile_keys[] = {
         { "Container", "Overlay", parse_overlay, KEY_OVERLAY, false, 0, 0 },
         { "Container", "Layers", parse_layers, KEY_LAYERS, false, 0, 0 },
         { "Container", "Tty", parse_bool, KEY_TTY, false, 0, OFF(tty) },
-        { "Container", "Name", parse_string, KEY_NAME, false, 0, OFF(name) },
         { "IDMap", "Mode", parse_enum, KEY_IDMAP_MODE, false, 0, OFF(idmap_mode) },
         { "IDMap", "UID", profile_add_id_range, KEY_IDMAP_UID, true, 0, 0 },
         { "IDMap", "GID", profile_add_id_range, KEY_IDMAP_GID, true, 0, 0 },

@@ -195,8 +195,7 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
         int v;
 
         switch (k->id) {
-        case KEY_DESCRIPTION: case KEY_ROOT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME: case KEY_USER:
-        case KEY_NAME:
+        case KEY_DESCRIPTION: case KEY_NAME: case KEY_ROOT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME: case KEY_USER:
                 s = *(char * const *) (const void *) ((const char *) c + k->offset);
                 return s ? strdup(s) : NULL;
         case KEY_COMMAND:

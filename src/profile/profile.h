@@ -18,6 +18,7 @@
 enum config_key {
         KEY_INCLUDE,            /* [Profile] Include= (repeatable) */
         KEY_DESCRIPTION,        /* [Profile] Description= */
+        KEY_NAME,               /* [Container] Name= */
         KEY_ROOT,               /* [Container] Root= */
         KEY_COMMAND,            /* [Container] Command= */
         KEY_WORKING_DIRECTORY,  /* [Container] WorkingDirectory= */
@@ -28,7 +29,6 @@ enum config_key {
         KEY_OVERLAY,            /* [Container] Overlay= */
         KEY_LAYERS,             /* [Container] Layers= */
         KEY_TTY,                /* [Container] Tty= */
-        KEY_NAME,               /* [Container] Name= */
         KEY_IDMAP_MODE,         /* [IDMap] Mode= */
         KEY_IDMAP_UID,          /* [IDMap] UID= (repeatable) */
         KEY_IDMAP_GID,          /* [IDMap] GID= (repeatable) */
@@ -118,6 +118,7 @@ struct config {
         char **included;        /* files loaded, in order (for `config` output) */
 
         /* [Container] */
+        char *name;             /* a named container (run --name); NULL: none */
         char *root;             /* NULL: the host sandbox (host / read-only) */
         char **command;         /* argv; NULL: the image's /bin/sh */
         char *working_directory;
@@ -129,7 +130,6 @@ struct config {
         char *overlay_dir;      /* OVERLAY_DIR: upper/work kept here */
         char **layers;          /* read-only layers above root, topmost first */
         int tty;                /* -1 unset; default no */
-        char *name;             /* a named container (design §10); NULL: none */
 
         /* [IDMap] */
         enum idmap_mode idmap_mode;

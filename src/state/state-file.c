@@ -324,20 +324,6 @@ int state_parse(const char *text, size_t size, struct state *ret, char **reason)
 
 /* ----------------------------------------------------------------- read */
 
-bool state_dir_exited(int dir_fd) {
-        _cleanup_(state_done) struct state s = STATE_NULL;
-        _cleanup_close_ int fd = -1;
-        _cleanup_free_ char *text = NULL;
-        struct stat st;
-        size_t size;
-
-        fd = openat(dir_fd, STATE_FILE_STATE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-            read_full_fd(fd, STATE_FILE_MAX, &text, &size) < 0)
-                return false;
-        return state_parse(text, size, &s, NULL) >= 0 && s.status == STATE_EXITED;
-}
-
 static int read_state_file(int root_fd, const char *name, char **ret, size_t *ret_size) {
         _cleanup_close_ int dir = -1, fd = -1;
         struct stat st;
@@ -381,4 +367,19 @@ int state_read(int root_fd, const char *name, struct state *ret) {
                 return log_errno(-EINVAL, "state of container '%s' is invalid: %s", name,
                                  reason ? reason : "out of memory");
         return 0;
+}
+
+int state_dir_is_exited(int dir_fd) {
+        _cleanup_(state_done) struct state s = STATE_NULL;
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *text = NULL;
+        struct stat st;
+        size_t size;
+
+        fd = openat(dir_fd, STATE_FILE_STATE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return 0;
+        if (read_full_fd(fd, STATE_FILE_MAX, &text, &size) < 0 || state_parse(text, size, &s, NULL) < 0)
+                return 0;
+        return s.status == STATE_EXITED;
 }

@@ -4,7 +4,10 @@
 /* What only src/state/ files share. */
 
 #include <stdbool.h>
+#include <errno.h>
 #include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "state.h"
 
@@ -30,16 +33,38 @@ int state_random_hex(char *buf, size_t bytes);
 
 /* Tries to take the lock of ROOT/entry (any entry: a container, a ".new-"
  * or ".remains-" directory). Free: the entry is renamed away and removed,
- * 0. Held, after a few short retries (a lister holds it for microseconds
- * while it probes or cleans), or free but a detached container whose
- * command ended (status "exited": kept until rm): -EBUSY. -ENOENT when the entry went away
- * meanwhile. Prints only what the user must know (a directory that could
- * not be emptied). */
+ * 0 -- unless it is a finished detached container (its state says
+ * "exited"), which is kept for `logs`, `wait` and `rm`: -EEXIST. Held,
+ * after a few short retries (a lister holds it for microseconds while it
+ * probes or cleans): -EBUSY. -ENOENT when the entry went away meanwhile.
+ * Prints only what the user must know (a directory that could not be
+ * emptied). */
 int state_clean_if_free(int root_fd, const char *entry);
 
-/* dir_fd/state says "exited": a finished detached container, not remains.
- * Quiet: a missing or unreadable state is false. */
-bool state_dir_exited(int dir_fd);
+/* The same for a container whatever its status (rm, stop), and only when
+ * ROOT/name is still the directory dir_fd is (dir_fd < 0: any). */
+int state_remove_if_free(int root_fd, const char *name, int dir_fd);
+
+/* 1 when dir_fd/state parses and says "exited", else 0. Prints nothing:
+ * a cleaner asks, and a broken file is remains like a missing one. */
+int state_dir_is_exited(int dir_fd);
+
+/* Field `field` (from 1) of /proc/PID/stat, a number. -ESRCH when there
+ * is no such process. */
+int state_pid_stat_field(pid_t pid, unsigned field, uint64_t *ret);
+
+/* pidfd_send_signal(2). */
+static inline int state_pidfd_signal(int pidfd, int sig) {
+#ifdef __NR_pidfd_send_signal
+        return syscall(__NR_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ? -errno : 0;
+#else
+        return -ENOSYS;
+#endif
+}
+
+/* Polls pidfd until its process exits (1) or timeout_ms pass (0; < 0:
+ * no timeout). */
+int state_pidfd_wait(int pidfd, int timeout_ms);
 
 /* Unlinks the known files of ROOT/entry and removes it; an entry already
  * renamed away. Prints nothing. */

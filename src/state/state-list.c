@@ -29,15 +29,16 @@ static void clean_dot_entry(int root_fd, const char *entry) {
                 (void) state_clean_if_free(root_fd, entry);
 }
 
-/* One container directory: 1 and *e filled when it is live, 0 when it was
- * remains (now removed) or went away. */
+/* One container directory: 1 and *e filled when it is live or finished,
+ * 0 when it was remains (now removed) or went away. */
 static int list_one(int root_fd, const char *name, struct state_entry *e) {
         int r = state_lock_held(root_fd, name);
 
         if (r == 0) {
                 r = state_clean_if_free(root_fd, name);
-                /* Held after all: it came to life between the two looks. */
-                if (r != -EBUSY)
+                /* Kept (a finished detached container), or held after all:
+                 * it came to life between the two looks. */
+                if (r != -EEXIST && r != -EBUSY)
                         return 0;
         } else if (r < 0)
                 return r == -ENOENT ? 0 : r;

@@ -12,8 +12,7 @@
 
 const char *const state_known_files[] = {
         STATE_FILE_STATE, STATE_FILE_STATE_TMP, STATE_FILE_LOG, STATE_FILE_LOG_OLD,
-        STATE_FILE_CONFIG, STATE_FILE_CONFIG_TMP, STATE_FILE_CONTROL,
-        STATE_FILE_LOCK,
+        STATE_FILE_CONFIG, STATE_FILE_CONFIG_TMP, STATE_FILE_CONTROL, STATE_FILE_LOCK,
 };
 const size_t state_n_known_files = ELEMENTSOF(state_known_files);
 
@@ -159,13 +158,18 @@ static int lock_with_retries(int lock_fd) {
         }
 }
 
-int state_clean_if_free(int root_fd, const char *entry) {
+/* ROOT/entry, locked: removed when its lock is free and, given
+ * expect_dir >= 0, it is still that directory; a finished container is
+ * kept when keep_exited. */
+static int clean_if_free(int root_fd, const char *entry, int expect_dir, bool keep_exited) {
         _cleanup_close_ int dir = -1, lock = -1;
         int r;
 
         dir = openat(root_fd, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir < 0)
                 return -errno;
+        if (expect_dir >= 0 && !entry_is(root_fd, entry, expect_dir))
+                return -ENOENT;
         /* Created when missing: a directory without its lock (an
          * interrupted removal, or one made by hand) is locked like any
          * other, so that two cleaners never both act on it. */
@@ -180,11 +184,18 @@ int state_clean_if_free(int root_fd, const char *entry) {
          * ours to remove. */
         if (!entry_is(root_fd, entry, dir))
                 return -ENOENT;
-        /* Its launcher is gone, but a detached container's end is kept for
-         * logs and wait until rm: no remains. */
-        if (state_dir_exited(dir))
-                return -EBUSY;
+        /* Read under the lock: no launcher can be writing it now. */
+        if (keep_exited && state_dir_is_exited(dir) > 0)
+                return -EEXIST;
         return rename_away_and_remove(root_fd, entry);
+}
+
+int state_clean_if_free(int root_fd, const char *entry) {
+        return clean_if_free(root_fd, entry, -1, true);
+}
+
+int state_remove_if_free(int root_fd, const char *name, int dir_fd) {
+        return clean_if_free(root_fd, name, dir_fd, false);
 }
 
 /* A fresh ".new-" directory with its lock held: the container's directory
@@ -226,6 +237,11 @@ static int install_new_dir(int root_fd, const char *tmp, const char *name) {
                 r = state_clean_if_free(root_fd, name);
                 if (r == -EBUSY) {
                         log_error("container '%s' already exists", name);
+                        return -EEXIST;
+                }
+                if (r == -EEXIST) {
+                        log_error("container '%s' already exists (exited; remove it with 'userbox rm %s')",
+                                  name, name);
                         return -EEXIST;
                 }
                 if (r < 0 && r != -ENOENT)
@@ -279,13 +295,15 @@ int state_remove(int root_fd, const char *name) {
 
 /* -------------------------------------------------------------- liveness */
 
-int state_pid_start_time(pid_t pid, uint64_t *ret) {
+int state_pid_stat_field(pid_t pid, unsigned field, uint64_t *ret) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *text = NULL;
-        char path[64], *p;
+        char path[64], *p, *end;
         size_t size;
         int r;
 
+        if (field < 3)
+                return -EINVAL;
         snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -298,18 +316,20 @@ int state_pid_start_time(pid_t pid, uint64_t *ret) {
         p = strrchr(text, ')');
         if (!p)
                 return -EINVAL;
-        for (unsigned field = 3; field <= 22; field++) {
+        for (unsigned i = 3; i <= field; i++) {
                 p = strchr(p + 1, ' ');
                 if (!p)
                         return -EINVAL;
         }
         p++;
-        {
-                char *end = strchr(p, ' ');
-                if (end)
-                        *end = '\0';
-        }
+        end = strchr(p, ' ');
+        if (end)
+                *end = '\0';
         return parse_uint64(p, ret);
+}
+
+int state_pid_start_time(pid_t pid, uint64_t *ret) {
+        return state_pid_stat_field(pid, 22, ret);
 }
 
 int state_lock_held(int root_fd, const char *name) {
@@ -369,41 +389,4 @@ int state_alive(int root_fd, const char *name, const struct state *s) {
         if (r == -ESRCH)
                 return 0;
         return r < 0 ? r : 1;
-}
-
-int state_open_init_pidfd(int root_fd, const char *name, int *ret_pidfd) {
-        _cleanup_(state_done) struct state s = STATE_NULL;
-        int r;
-
-        r = state_read(root_fd, name, &s);
-        if (r == -ENOENT && state_lock_held(root_fd, name) > 0) {
-                log_error("container '%s' is still starting", name);
-                return -EAGAIN;
-        }
-        if (r == -ENOENT) {
-                log_error("container '%s' does not exist", name);
-                return -ENOENT;
-        }
-        if (r < 0)
-                return r;
-        r = state_alive(root_fd, name, &s);
-        if (r < 0)
-                return log_errno(r, "container '%s'", name);
-        if (r == 0) {
-                log_error("container '%s' is not running (its launcher is gone)", name);
-                return -ESRCH;
-        }
-        if (s.status != STATE_RUNNING) {
-                log_error("container '%s' is not running (its command exited with status %d)", name,
-                          s.exit_status);
-                return -ESRCH;
-        }
-        r = state_pidfd_open_checked(s.init_pid, s.init_start_time, ret_pidfd);
-        if (r == -ESRCH) {
-                log_error("container '%s' is stopping (its init is gone)", name);
-                return -ESRCH;
-        }
-        if (r < 0)
-                return log_errno(r, "container '%s': cannot open its init", name);
-        return 0;
 }

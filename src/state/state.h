@@ -7,12 +7,17 @@
  *
  *   NAME/lock    flock()ed exclusively by the launcher for its whole life:
  *                it makes the name unique and tells a live container from
- *                the remains of a killed one (a free lock = remains)
+ *                the remains of a killed one
  *   NAME/state   what other commands need, JSON, replaced atomically
  *   NAME/log     a detached container's output (written by the launcher),
- *                NAME/log.1 the older part once it passed STATE_LOG_MAX
- *   NAME/config  the configuration as run, a profile (`userbox config`'s
- *                output) that loads back
+ *   NAME/log.1   and the part before its last rotation
+ *   NAME/config  the config as run, a profile (for exec)
+ *   NAME/control the launcher's socket (for exec)
+ *
+ * A free lock is remains (the launcher was killed), removed by the next
+ * command that sees them -- unless the state says "exited": that is a
+ * finished detached container, kept (listed, its log and status readable)
+ * until `userbox rm` or `stop` removes it.
  *
  * Every path below the root is opened relative to the root's fd with
  * O_NOFOLLOW: nothing in it is trusted to be what its name says. Names that
@@ -81,7 +86,9 @@ void state_claim_done(struct state_claim *c);
  * container whose launcher died (its lock free and its status not
  * "exited": a finished detached container is kept), removing them. Race-free:
  * of two creators of one name exactly one gets it, the other -EEXIST and
- * "container 'NAME' already exists". Checks the name. */
+ * "container 'NAME' already exists". A finished detached container is
+ * not taken over: -EEXIST, "... already exists (exited; remove it with
+ * 'userbox rm NAME')". Checks the name. */
 int state_create(int root_fd, const char *name, struct state_claim *ret);
 
 /* Removes ROOT/NAME: renamed away at once (so the name is free the moment
@@ -92,8 +99,7 @@ int state_remove(int root_fd, const char *name);
 /* 4. What ROOT/NAME/state holds. */
 enum state_status {
         STATE_RUNNING,
-        STATE_EXITED,   /* the command ended. A detached container's launcher
-                         * then exits: NAME/ stays, its lock free, until rm */
+        STATE_EXITED,   /* the command ended: the launcher finishing, or gone (detached, kept) */
 };
 
 struct state {
@@ -140,9 +146,10 @@ int state_pidfd_open_checked(pid_t pid, uint64_t start_time, int *ret_pidfd);
 /* The container is live: its lock is held and its launcher is the process
  * s recorded. 1 or 0; < 0 on errors other than "gone". */
 int state_alive(int root_fd, const char *name, const struct state *s);
-/* For exec and stop: reads the state, checks the container is live and
- * running, and returns a pidfd of its init (checked as above). Prints
- * "container 'NAME' does not exist", "... is not running", ... */
+/* For exec: reads the state, checks the container is live and running
+ * (state_find), and returns a pidfd of its init (checked as above).
+ * Prints "container 'NAME' does not exist", "... is not running (exited
+ * with status N)", "... is stopping (its init is gone)", ... */
 int state_open_init_pidfd(int root_fd, const char *name, int *ret_pidfd);
 
 /* 6. Listing. A container being set up has no state file yet. */
@@ -151,8 +158,9 @@ struct state_entry {
         bool have_state;
         struct state state;
 };
-/* Every live container of the root, sorted by name; remains (a free lock)
- * and interrupted creations are removed on the way. */
+/* Every container of the root, live or finished (detached and exited),
+ * sorted by name; remains and interrupted creations are removed on the
+ * way. */
 int state_list(int root_fd, struct state_entry **ret, size_t *ret_n);
 void state_list_free(struct state_entry *entries, size_t n);
 /* "running", "exited", or "created" for one without a state yet. */
@@ -162,3 +170,36 @@ const char *state_entry_status(const struct state_entry *e);
 int state_format_table(FILE *f, const struct state_entry *entries, size_t n, time_t now);
 /* --format json: one array of objects. */
 int state_format_json(FILE *f, const struct state_entry *entries, size_t n);
+
+/* 7. Acting on a container (src/state/state-control.c, state-log.c). Each
+ * prints its error, naming the container, and returns -errno. */
+enum state_phase {
+        STATE_PHASE_STARTING,   /* its launcher holds the lock, no state written yet */
+        STATE_PHASE_RUNNING,    /* its recorded launcher lives, the state says running */
+        STATE_PHASE_EXITED,     /* the command ended (status exited) */
+};
+/* What ROOT/NAME is now; *ret is filled unless STARTING. Remains found on
+ * the way are removed, and NAME then does not exist: -ENOENT, "container
+ * 'NAME' does not exist (its launcher was killed; its remains are
+ * removed)". */
+int state_find(int root_fd, const char *name, struct state *ret, enum state_phase *ret_phase);
+/* A pidfd of the container's command, for kill: its recorded host pid,
+ * opened and checked to be a child of the recorded init (or init itself,
+ * under --no-init) that has not exited. */
+int state_open_command_pidfd(int root_fd, const char *name, int *ret_pidfd);
+/* kill: sig to the command, through that pidfd. */
+int state_kill(int root_fd, const char *name, int sig);
+/* stop: SIGTERM to the launcher (which passes it to the command), up to
+ * timeout_s seconds for it to exit, then SIGKILL to init (the whole pid
+ * namespace dies), wait for the launcher; then NAME/ is removed. */
+int state_stop(int root_fd, const char *name, unsigned timeout_s);
+/* wait: blocks until the launcher has exited; *ret_status is the
+ * command's exit status (design section 7) as the state records it. */
+int state_wait(int root_fd, const char *name, int *ret_status);
+/* rm: removes a finished container's directory (or remains). A running
+ * one is refused, or with force stopped at once (SIGKILL) first. */
+int state_rm(int root_fd, const char *name, bool force);
+/* logs: writes NAME/log.1 then NAME/log to out_fd; follow: then what is
+ * added (across rotations) until the launcher has exited and all of it is
+ * written. */
+int state_logs(int root_fd, const char *name, bool follow, int out_fd);

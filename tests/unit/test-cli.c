@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <signal.h>
+
 #include "cli.h"
 #include "unit.h"
 #include "util.h"
@@ -163,6 +165,94 @@ TEST(docker_words_are_refused) {
         cli_done(&cli);
 }
 
+TEST(run_name_and_detach) {
+        struct cli cli;
+        char *a[] = { "userbox", "run", "--name", "db", "-d", "/r", "--", "sleep", "1", NULL };
+        char *b[] = { "userbox", "run", "--name", "a/b", "/r", NULL };
+        char *c[] = { "userbox", "run", "-d", "-t", "/r", NULL };
+        char *d[] = { "userbox", "run", "-td", "/r", NULL };
+        char *e[] = { "userbox", "run", "-d", "--tty=no", "/r", NULL };
+        char *g[] = { "userbox", "config", "-d", "/r", NULL };
+        CHECK(parse(&cli, a) == 0 && cli.detach && find(&cli, "Name") && streq(find(&cli, "Name")->value, "db") &&
+              streq(find(&cli, "Name")->section, "Container") && streq(cli.args[0], "/r"));
+        cli_done(&cli);
+        CHECK(refused(b));
+        CHECK(refused(c));
+        CHECK(refused(d));
+        CHECK(parse(&cli, e) == 0 && cli.detach);
+        cli_done(&cli);
+        CHECK(refused(g));
+}
+
+TEST(exec_takes_name_command_and_run_settings) {
+        struct cli cli;
+        char *a[] = { "userbox", "exec", "-t", "-u", "0", "-w", "/tmp", "-e", "A=b", "--keep-env", "TERM", "db", "ls",
+                      "-l", NULL };
+        char *b[] = { "userbox", "exec", "db", "--", "--weird", NULL };
+        char *c[] = { "userbox", "exec", "db", NULL };
+        char *d[] = { "userbox", "exec", "-b", "/a:/b", "db", "true", NULL };
+        char *e[] = { "userbox", "exec", "../x", "true", NULL };
+        CHECK(parse(&cli, a) == 0 && cli.command == CLI_EXEC && strv_length(cli.args) == 1 &&
+              streq(cli.args[0], "db") && strv_length(cli.command_argv) == 2 && streq(cli.command_argv[1], "-l"));
+        CHECK(find(&cli, "Tty") && find(&cli, "User") && find(&cli, "WorkingDirectory") && find(&cli, "A") &&
+              find(&cli, "Keep"));
+        cli_done(&cli);
+        CHECK(parse(&cli, b) == 0 && streq(cli.command_argv[0], "--weird"));
+        cli_done(&cli);
+        CHECK(refused(c));
+        CHECK(refused(d));
+        CHECK(refused(e));
+}
+
+TEST(stop_kill_logs_list_rm_options) {
+        struct cli cli;
+        char *a[] = { "userbox", "stop", "-t", "3", "a", "b", NULL };
+        char *b[] = { "userbox", "kill", "-s", "sigterm", "a", NULL };
+        char *c[] = { "userbox", "kill", "--signal=9", "a", NULL };
+        char *d[] = { "userbox", "kill", "-s", "RTMIN+2", "a", NULL };
+        char *e[] = { "userbox", "logs", "-f", "a", NULL };
+        char *g[] = { "userbox", "ps", "--format", "json", NULL };
+        char *h[] = { "userbox", "rm", "-f", "a", NULL };
+        char *i[] = { "userbox", "kill", "a", NULL };
+        CHECK(parse(&cli, a) == 0 && cli.stop_timeout == 3 && strv_length(cli.args) == 2);
+        cli_done(&cli);
+        CHECK(parse(&cli, b) == 0 && cli.signal == SIGTERM);
+        cli_done(&cli);
+        CHECK(parse(&cli, c) == 0 && cli.signal == 9);
+        cli_done(&cli);
+        CHECK(parse(&cli, d) == 0 && cli.signal == SIGRTMIN + 2);
+        cli_done(&cli);
+        CHECK(parse(&cli, e) == 0 && cli.follow && streq(cli.args[0], "a"));
+        cli_done(&cli);
+        CHECK(parse(&cli, g) == 0 && cli.command == CLI_LIST && cli.format_json);
+        cli_done(&cli);
+        CHECK(parse(&cli, h) == 0 && cli.force);
+        cli_done(&cli);
+        CHECK(parse(&cli, i) == 0 && cli.signal == SIGKILL && cli.stop_timeout == 10);
+        cli_done(&cli);
+}
+
+TEST(named_commands_refuse_bad_words) {
+        char *a[] = { "userbox", "stop", NULL };
+        char *b[] = { "userbox", "stop", "-t", "soon", "a", NULL };
+        char *c[] = { "userbox", "kill", "-s", "NOPE", "a", NULL };
+        char *d[] = { "userbox", "kill", "-s", "0", "a", NULL };
+        char *e[] = { "userbox", "logs", "a", "b", NULL };
+        char *g[] = { "userbox", "list", "--format", "yaml", NULL };
+        char *h[] = { "userbox", "list", "x", NULL };
+        char *i[] = { "userbox", "rm", "a", "-bad", NULL };
+        char *j[] = { "userbox", "wait", "a\tb", NULL };
+        CHECK(refused(a));
+        CHECK(refused(b));
+        CHECK(refused(c));
+        CHECK(refused(d));
+        CHECK(refused(e));
+        CHECK(refused(g));
+        CHECK(refused(h));
+        CHECK(refused(i));
+        CHECK(refused(j));
+}
+
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(root_and_command_are_split_at_dashdash),
@@ -178,6 +268,10 @@ int main(void) {
                 UNIT(env_name_alone_keeps_the_hosts_variable),
                 UNIT(tty_takes_an_optional_value_but_t_none),
                 UNIT(docker_words_are_refused),
+                UNIT(run_name_and_detach),
+                UNIT(exec_takes_name_command_and_run_settings),
+                UNIT(stop_kill_logs_list_rm_options),
+                UNIT(named_commands_refuse_bad_words),
         };
         return unit_main(cases, ELEMENTSOF(cases));
 }

@@ -10,62 +10,9 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "state-fixture.h"
 #include "unit.h"
 #include "util.h"
-
-/* A fresh directory standing for XDG_RUNTIME_DIR, and the root in it. */
-struct fixture {
-        char dir[64];
-        int root;
-};
-
-static void fixture_start(struct fixture *f) {
-        snprintf(f->dir, sizeof(f->dir), "/tmp/userbox-unit-XXXXXX");
-        f->root = -1;
-        if (!mkdtemp(f->dir)) {
-                f->dir[0] = '\0';
-                return;
-        }
-        (void) state_root_open_in(f->dir, "/nonexistent", &f->root);
-}
-
-static void fixture_end(struct fixture *f) {
-        char cmd[128];
-        closep(&f->root);
-        if (!f->dir[0])
-                return;
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-        if (system(cmd) != 0)
-                fprintf(stderr, "  could not remove %s\n", f->dir);
-}
-
-/* The message a call printed (log_* write it into a buffer meanwhile). */
-static void capture_start(void) { log_set_deferred(true); }
-static const char *capture_end(void) {
-        static char copy[1024];
-        snprintf(copy, sizeof(copy), "%s", log_deferred_message());
-        log_set_deferred(false);
-        return copy;
-}
-
-static bool path_exists_at(int dir, const char *path) {
-        struct stat st;
-        return fstatat(dir, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-static void fill_state(struct state *s, const char *root) {
-        static char *argv[] = { "sleep", "infinity", NULL };
-        uint64_t start = 0;
-
-        (void) state_pid_start_time(getpid(), &start);
-        *s = (struct state) STATE_NULL;
-        s->launcher_pid = s->init_pid = s->command_pid = getpid();
-        s->launcher_start_time = s->init_start_time = start;
-        s->root = (char *) root;
-        s->argv = argv;
-        s->created = 1700000000;
-        s->status = STATE_RUNNING;
-}
 
 TEST(name_check_accepts_podman_names_and_says_why_it_refuses) {
         static const struct { const char *name; const char *reason; } cases[] = {
@@ -182,47 +129,6 @@ TEST(tmp_fallback_is_made_0700_and_refuses_a_looser_mode_or_a_symlink) {
         msg = capture_end();
         CHECK(strstr(msg, "is a symlink or not a directory") != NULL);
         fixture_end(&f);
-}
-
-/* A child that creates name and holds it until told to go, or (hold=false)
- * dies at once, as a launcher killed with -9 does. Returns its pid; *go is
- * the pipe end whose close lets it go. */
-static pid_t spawn_holder(int root, const char *name, bool hold, int *go) {
-        int ready[2], release[2];
-        pid_t pid;
-        char c = 0;
-
-        if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0)
-                return -1;
-        pid = fork();
-        if (pid == 0) {
-                struct state_claim claim = STATE_CLAIM_NULL;
-                struct state s;
-                close(ready[0]);
-                close(release[1]);
-                if (state_create(root, name, &claim) < 0)
-                        _exit(1);
-                fill_state(&s, "/srv/root");
-                if (state_write(claim.dir_fd, &s) < 0)
-                        _exit(1);
-                if (write(ready[1], "R", 1) != 1)
-                        _exit(1);
-                if (hold)
-                        (void) read(release[0], &c, 1);
-                _exit(0);
-        }
-        close(ready[1]);
-        close(release[0]);
-        if (read(ready[0], &c, 1) != 1)
-                c = 0;
-        close(ready[0]);
-        *go = release[1];
-        if (!hold) {
-                close(release[1]);
-                *go = -1;
-                waitpid(pid, NULL, 0);
-        }
-        return c == 'R' ? pid : -1;
 }
 
 TEST(second_create_of_a_held_name_is_eexist_with_a_clear_message) {
@@ -494,8 +400,8 @@ TEST(a_recycled_pid_is_never_taken_for_the_container) {
         s.init_start_time--;
         CHECK(state_alive(f.root, "live", &s) == 0);
         capture_start();
-        CHECK(state_open_init_pidfd(f.root, "live", &pidfd) == -ESRCH);
-        CHECK(strstr(capture_end(), "container 'live' is not running") != NULL);
+        CHECK(state_open_init_pidfd(f.root, "live", &pidfd) == -ENOENT);
+        CHECK_STREQ(capture_end(), "container 'live' does not exist (its launcher was killed; its remains are removed)");
         fixture_end(&f);
 }
 

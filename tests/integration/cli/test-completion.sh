@@ -13,6 +13,7 @@ complete_words() {
         [ -r "$COMPLETION" ] || fail "no generated completion at $COMPLETION (make builds it)"
         # shellcheck disable=SC2016 # expanded by the bash started here
         env -i PATH="$PATH" HOME="$HOME" USERBOX_PROFILE_PATH="${USERBOX_PROFILE_PATH:-}" \
+                XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-}" \
                 bash --norc --noprofile -c '
                 source "$1" || exit 1
                 shift
@@ -72,9 +73,35 @@ $base/root-file" "$(complete_words run -b "$base/root")" "-b SRC: any path"
 # lists is offered, and no other.
 test_completion_offers_exactly_the_options_of_each_subcommand() {
         local command expected
-        for command in run config profiles unshare cp; do
+        for command in run config profiles unshare cp list exec stop kill logs wait rm; do
                 expected=$("$USERBOX" "$command" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' |
                         sed -E 's/^ +//; s/, / /' | tr ' ' '\n' | sort -u)
                 assert_eq "$expected" "$(complete_words "$command" -)" "options of $command"
         done
+}
+
+# One letter, two options: -t is run's --tty and stop's --time; names of
+# containers come from `userbox list`.
+test_completion_of_named_container_commands() {
+        assert_eq "exec" "$(complete_words exe)" "userbox exe<TAB>"
+        assert_eq "--signal" "$(complete_words kill --sig)" "userbox kill --sig<TAB>"
+        assert_eq "TERM" "$(complete_words kill -s TER)" "userbox kill -s TER<TAB>"
+        assert_eq "json" "$(complete_words list --format j)" "userbox list --format j<TAB>"
+        assert_eq "" "$(complete_words stop -t 1)" "userbox stop -t 1<TAB>: a number, nothing offered"
+        # -t takes no value on run: the word after it is the ROOT.
+        local base
+        base=$(mktemp_dir)
+        mkdir "$base/root-dir"
+        assert_eq "$base/root-dir" "$(complete_words run -t "$base/root")" "userbox run -t ROOT<TAB>"
+        XDG_RUNTIME_DIR=$(mktemp_dir)
+        chmod 700 "$XDG_RUNTIME_DIR"
+        export XDG_RUNTIME_DIR
+        assert_eq "" "$(complete_words stop "")" "userbox stop <TAB> with no container"
+        # A finished detached container, as its launcher leaves it.
+        mkdir -p -m 700 "$XDG_RUNTIME_DIR/userbox/containers/db"
+        printf '{"launcher_pid": 1, "launcher_start_time": 1, "init_pid": 1, "init_start_time": 1, "command_pid": 1, "root": "/r", "command": ["true"], "created": 1, "detached": true, "log": "log", "status": "exited", "exit_status": 0}\n' \
+                >"$XDG_RUNTIME_DIR/userbox/containers/db/state"
+        assert_eq db "$(complete_words rm d)" "userbox rm d<TAB>"
+        assert_eq db "$(complete_words exec -t d)" "userbox exec -t d<TAB>"
+        assert_eq "" "$(complete_words exec db l)" "userbox exec db l<TAB>: a command inside, not known here"
 }

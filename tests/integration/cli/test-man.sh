@@ -59,7 +59,7 @@ man_options() {
 all_help() {
         local sub
         "$USERBOX" --help
-        for sub in run config profiles unshare cp; do
+        for sub in run config profiles unshare cp list exec stop kill logs wait rm; do
                 "$USERBOX" "$sub" --help 2>/dev/null
         done
 }
