@@ -127,7 +127,7 @@ test_run_d_end_leaves_status_exited_with_the_exit_status() {
         # Kept until rm: no remains for the next run of that name to take.
         run "$USERBOX" run --name "$name" --idmap single "$TEST_ROOT" -- true
         assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status of run --name of an exited container's name"
-        assert_eq "userbox: container '$name' already exists" "$ERR" "its message"
+        assert_eq "userbox: container '$name' already exists (exited; remove it with 'userbox rm $name')" "$ERR" "its message"
         assert_eq 7 "$(state_field "$name" exit_status)" "exit_status, after"
 }
 
