@@ -446,6 +446,9 @@ test_exec_t_gets_its_own_pty_and_job_control() {
         # shellcheck source-path=SCRIPTDIR source=../tty/pane.sh
         . "$(dirname "${BASH_SOURCE[0]}")/../tty/pane.sh"
         outer_start
+        # outer_start's trap replaced named_setup's: both, or the container
+        # outlives the test.
+        trap 'outer_stop; named_cleanup' EXIT
         type_line "XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $USERBOX exec -t shell sh; printf '%s=%s\\n' exec-status \$?"
         outer_sync
         outer_do 'tty > /tmp/tty-of-exec'
