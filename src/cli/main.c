@@ -88,20 +88,21 @@ static int do_copy(const struct cli *cli, struct config *c) {
 /* exec: the configuration the container was run with, exec's own options
  * on top, then the command in it. */
 static int do_exec(const struct cli *cli) {
-        const char *name = cli->args[0];
+        struct exec_target *t = NULL;
         struct config c;
         int r;
 
         config_init(&c);
-        r = launch_exec_load(name, &c);
+        r = launch_exec_find(cli->args[0], &c, &t);
         if (r >= 0)
                 r = cli_apply(cli, &c);
         if (r >= 0)
                 r = profile_set_command(&c, cli->command_argv);
         if (r >= 0) {
                 config_finalize(&c);
-                r = launch_exec(name, &c);
+                r = launch_exec(t, &c);
         }
+        launch_exec_target_free(t);
         config_done(&c);
         return r;
 }

@@ -79,6 +79,7 @@ struct exec_identity {
         uint32_t set_groups;    /* 0: the command keeps the groups it has */
         uint32_t setgroups_allowed; /* 0: the id map denies setgroups */
         uint32_t n_groups;
+        uint32_t config_size;   /* the control answer: the config's bytes that follow */
         char home[4096];
         uint32_t groups[];
 };
@@ -101,17 +102,29 @@ int launch_namespaces_open(pid_t pid, unsigned long flags, struct launch_namespa
 void launch_namespaces_done(struct launch_namespaces *ns);
 /* The fd of one namespace (a CLONE_NEW* flag), or -1. */
 int launch_namespace_fd(const struct launch_namespaces *ns, unsigned long flag);
-/* exec: finds the running container NAME and asks its launcher for its
- * namespaces and the command's identity. Prints why not. */
-int exec_join_find(const char *name, struct launch_namespaces *ret_ns, struct exec_identity **ret_id);
 
+
+struct named;
 /* The control socket of a named container, STATE/NAME/control: the
- * launcher listens (control_listen) and answers each connection of the
- * user's own uid with the namespaces and the identity (control_answer);
- * exec asks (control_ask). */
+ * launcher listens (control_listen) and answers a peer that proves it is
+ * in the launcher's own user namespace (control_answer) with the
+ * container's namespaces, the command's identity and the config as run;
+ * exec asks (control_ask) and checks the launcher's proof in turn. A
+ * process inside a container cannot give that proof, whatever its uid
+ * (see control.c). */
 int control_listen(int dir_fd, int *ret_fd);
-void control_answer(int listen_fd, const struct launch_namespaces *ns, const struct exec_identity *id);
-int control_ask(int dir_fd, const char *name, struct launch_namespaces *ret_ns, struct exec_identity **ret_id);
+/* n: NULL while the command is not started yet (the peer reads end of
+ * file). */
+void control_answer(int listen_fd, const struct named *n);
+/* What exec gets: the namespaces, the identity, and the config text. */
+struct exec_target {
+        struct launch_namespaces ns;
+        struct exec_identity *identity;
+        char *config_text;
+        size_t config_size;
+};
+int control_ask(int dir_fd, const char *name, struct exec_target *ret);
+void exec_target_done(struct exec_target *t);
 size_t exec_identity_size(const struct exec_identity *id);
 
 struct child;
@@ -225,6 +238,8 @@ struct named {
         struct launch_namespaces ns;
         struct exec_identity *identity;
         int control_fd;
+        char *config_text;      /* the config as run, as `userbox config` prints it */
+        size_t config_size;
 };
 
 void named_init(struct named *n, bool detach);

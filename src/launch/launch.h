@@ -25,14 +25,17 @@ struct copy_request;
 /* `userbox cp`: the copy runs in a user and mount namespace with c's id map. */
 int launch_copy(struct config *c, const struct copy_request *req);
 
-/* `userbox exec NAME`: launch_exec_load fills c (just config_init()ed)
- * with the configuration the running container NAME was started with,
- * for the caller to apply exec's own options on top and finalize;
- * launch_exec then runs c->command inside NAME (its namespaces, and the
- * protections run applied), as the user run resolved, or c->user when
- * exec named one. Both print why they fail. */
-int launch_exec_load(const char *name, struct config *c);
-int launch_exec(const char *name, struct config *c);
+/* `userbox exec NAME`: launch_exec_find asks the running container NAME's
+ * launcher for what joining it takes, and fills c (just config_init()ed)
+ * with the configuration NAME was started with, for the caller to apply
+ * exec's own options on top and finalize; launch_exec then runs
+ * c->command inside NAME (its namespaces, and the protections run
+ * applied), as the user run resolved, or c->user when exec named one.
+ * Both print why they fail. */
+struct exec_target;
+int launch_exec_find(const char *name, struct config *c, struct exec_target **ret);
+int launch_exec(struct exec_target *t, struct config *c);
+void launch_exec_target_free(struct exec_target *t);
 
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);

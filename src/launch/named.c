@@ -146,7 +146,15 @@ static int write_config(struct named *n, const struct config *c) {
                 r = -errno;
         if (r < 0)
                 return log_errno(r, "container '%s': its configuration", n->claim.name);
-        return state_write_file(n->claim.dir_fd, STATE_FILE_CONFIG, STATE_FILE_CONFIG_TMP, text, size);
+        /* The file is for the user to read; exec gets the launcher's own
+         * copy over the control socket, never the file, which a container
+         * that reaches the state directory could rewrite. */
+        r = state_write_file(n->claim.dir_fd, STATE_FILE_CONFIG, STATE_FILE_CONFIG_TMP, text, size);
+        if (r >= 0) {
+                n->config_text = TAKE_PTR(text);
+                n->config_size = size;
+        }
+        return r;
 }
 
 /* A name for -d without --name. state_name_generate picked one that was
@@ -331,6 +339,8 @@ int named_end(struct named *n, int r) {
         launch_namespaces_done(&n->ns);
         free(n->identity);
         n->identity = NULL;
+        free(n->config_text);
+        n->config_text = NULL;
         if (n->claim.dir_fd >= 0) {
                 if (n->detach && n->started) {
                         /* Kept for logs and wait until rm or stop. */

@@ -128,20 +128,12 @@ int launch_unshare(struct config *c, char **argv) {
         return launch(&child);
 }
 
-int launch_exec(const char *name, struct config *c) {
-        struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
-        _cleanup_free_ struct exec_identity *id = NULL;
-        int r;
+int launch_exec(struct exec_target *t, struct config *c) {
+        struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
+                               .argv = c->command, .join_ns = &t->ns, .join_identity = t->identity,
+                               .join_user = c->user };
 
-        r = exec_join_find(name, &ns, &id);
-        if (r >= 0) {
-                struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
-                                       .argv = c->command, .join_ns = &ns,
-                                       .join_identity = id, .join_user = c->user };
-                r = launch(&child);
-        }
-        launch_namespaces_done(&ns);
-        return r;
+        return launch(&child);
 }
 
 int launch_copy(struct config *c, const struct copy_request *req) {
@@ -470,9 +462,9 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 if (fds[0].revents & POLLIN)
                         read_signal(&s);
                 /* exec asks for the namespaces: once the command runs. */
+                /* exec asks: answered once the command runs. */
                 if (fds[6].revents & POLLIN)
-                        control_answer(child->named->control_fd, &child->named->ns,
-                                       s.sync_fd < 0 ? child->named->identity : NULL);
+                        control_answer(child->named->control_fd, s.sync_fd < 0 ? child->named : NULL);
         }
         /* sync step 7: a message written just before the child exited. */
         if (s.sync_fd >= 0) {

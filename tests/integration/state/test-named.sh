@@ -466,3 +466,43 @@ test_exec_t_gets_its_own_pty_and_job_control() {
         wait_pane "exec-status=6"
         assert_outer_modes_restored
 }
+
+# What exec applies never comes from the state directory, even when the
+# container can write it (a runtime directory bound into it): a rewritten
+# config changes nothing.
+test_exec_ignores_a_config_the_container_rewrote() {
+        named_setup
+        local want d
+        run "$USERBOX" run --name b -d -b "$XDG_RUNTIME_DIR:/xdg" "$NROOT" -- sleep 1000
+        assert_status_was 0 "run -d with the runtime directory bound"
+        want=$("$USERBOX" exec b cat /proc/self/status | status_lines)
+        d=/xdg/userbox/containers/b
+        run "$USERBOX" exec b sh -c "sed -i -e 's/^; NoNewPrivileges=yes.*/NoNewPrivileges=no/' -e 's/^; Seccomp=default.*/Seccomp=unconfined/' -e 's/^\[Security\]/[Security]\nCapabilityAdd=all/' $d/config && grep -c unconfined $d/config"
+        assert_eq 1 "$OUT" "the container rewrote the config file"
+        run "$USERBOX" exec b cat /proc/self/status
+        assert_status_was 0 "exec after the rewrite"
+        assert_eq "$want" "$(printf '%s\n' "$OUT" | status_lines)" "exec's protections after the rewrite"
+}
+
+# The control socket answers only a process of the launcher's own user
+# namespace: one inside another container (the host sandbox, with the
+# state directory bound) gets nothing, though its uid is the user's.
+test_control_socket_answers_no_process_inside_a_container() {
+        named_setup
+        require_cmd python3
+        start_detached ctl sleep 1000
+        run "$USERBOX" run -b "$XDG_RUNTIME_DIR:$XDG_RUNTIME_DIR" -- python3 -c '
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(10)
+s.connect(sys.argv[1])
+own = os.open("/proc/self/ns/user", os.O_RDONLY)
+s.sendmsg([b"userbox-exec-1\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [own]))])
+data, anc, flags, addr = s.recvmsg(200000, 4096)
+print("bytes=%d fds=%d" % (len(data), len(anc)))
+' "$(state_dir)/ctl/control"
+        assert_status_was 0 "the probe inside the host sandbox"
+        assert_eq "bytes=0 fds=0" "$OUT" "what the launcher gave a process inside a container"
+        run "$USERBOX" exec ctl true
+        assert_status_was 0 "exec from the host still works"
+}
