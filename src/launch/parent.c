@@ -441,14 +441,26 @@ static int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 };
                 int ready;
 
+                nfds_t n = ELEMENTSOF(fds);
+
                 tty_relay_poll_set(&s.tty, &fds[2], &fds[3], &fds[4]);
-                ready = poll(fds, ELEMENTSOF(fds), tty_relay_timeout(&s.tty));
+                /* Unused slots at the end are not passed: poll() counts
+                 * them against RLIMIT_NOFILE, which may be that low. */
+                while (n > 0 && fds[n - 1].fd < 0)
+                        n--;
+                ready = poll(fds, n, tty_relay_timeout(&s.tty));
 
                 if (ready < 0) {
+                        int status;
                         if (errno == EINTR)
                                 continue;
+                        /* Nothing can be waited for any more: the command
+                         * ends here, and so does the loop. */
                         s.failure = log_errno(-errno, "poll");
                         kill(pid, SIGKILL);
+                        if (waitpid(pid, &status, 0) == pid)
+                                s.exit_status = init_exit_status(status);
+                        break;
                 }
                 if (ready == 0) {
                         (void) tty_relay_tick(&s.tty);
