@@ -177,6 +177,11 @@ struct child {
         const char *join_user;
 };
 
+/* The launcher from sync step 5 on (supervise.c): the child's messages,
+ * the signals it forwards, the terminal, until the command exits. Returns
+ * its exit status, or -errno (printed). Closes sync_fd. */
+int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
+
 /* The child's side, right after clone: sync steps 1 and 3 around
  * mode->prepare, then mode->child_main. */
 _Noreturn void child_start(struct child *child);
