@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Names, claiming a name, removing a container's directory, and telling a
  * live container from remains. */
+#include <dirent.h>
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -111,12 +112,28 @@ static bool entry_is(int root_fd, const char *entry, int dir_fd) {
 
 int state_remove_entry(int root_fd, const char *entry) {
         _cleanup_close_ int dir = openat(root_fd, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *d;
+        int fd;
 
         if (dir < 0)
                 return -errno;
         for (size_t i = 0; i < state_n_known_files; i++)
                 if (unlinkat(dir, state_known_files[i], 0) < 0 && errno != ENOENT)
                         return -errno;
+        /* Whatever else was put there (by hand, or by a container that
+         * reaches the directory): links are removed, never followed; a
+         * directory in it is left, and so is this one then. */
+        fd = dup(dir);
+        d = fd >= 0 ? fdopendir(fd) : NULL;
+        if (!d) {
+                if (fd >= 0)
+                        close(fd);
+                return -errno;
+        }
+        for (struct dirent *de; (de = readdir(d));)
+                if (de->d_type != DT_DIR)
+                        (void) unlinkat(dir, de->d_name, 0);
+        closedir(d);
         return unlinkat(root_fd, entry, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
 
@@ -126,6 +143,12 @@ static int rename_away_and_remove(int root_fd, const char *entry) {
         char away[sizeof(STATE_PREFIX_REMAINS) + 16];
         int r;
 
+        /* Remains already: removed where they are, quietly (the warning
+         * was given when they were renamed). */
+        if (strncmp(entry, STATE_PREFIX_REMAINS, sizeof(STATE_PREFIX_REMAINS) - 1) == 0) {
+                (void) state_remove_entry(root_fd, entry);
+                return 0;
+        }
         memcpy(away, STATE_PREFIX_REMAINS, sizeof(STATE_PREFIX_REMAINS) - 1);
         r = state_random_hex(away + sizeof(STATE_PREFIX_REMAINS) - 1, 8);
         if (r < 0)

@@ -506,3 +506,22 @@ print("bytes=%d fds=%d" % (len(data), len(anc)))
         run "$USERBOX" exec ctl true
         assert_status_was 0 "exec from the host still works"
 }
+
+# A file put into a container's state directory does not keep it there
+# forever: stop removes it (a link is removed, not followed).
+test_stray_files_in_the_state_directory_are_removed_with_it() {
+        named_setup
+        local target
+        target=$(mktemp_dir)/keep
+        echo keep >"$target"
+        start_detached stray sleep 1000
+        echo x >"$(state_dir)/stray/stray-file"
+        ln -s "$target" "$(state_dir)/stray/stray-link"
+        run "$USERBOX" stop -t 1 stray
+        assert_status_was 0 "stop"
+        assert_eq "" "$ERR" "what stop printed"
+        assert_eq "" "$(ls -A "$(state_dir)")" "the state directory after stop"
+        assert_eq keep "$(cat "$target")" "the file the link named"
+        run "$USERBOX" list
+        assert_eq "" "$ERR" "what list printed afterwards"
+}
