@@ -113,9 +113,8 @@ struct named;
  * process inside a container cannot give that proof, whatever its uid
  * (see control.c). */
 int control_listen(int dir_fd, int *ret_fd);
-/* n: NULL while the command is not started yet (the peer reads end of
- * file). */
-void control_answer(int listen_fd, const struct named *n);
+/* started: the command runs (before, exec's peer reads end of file). */
+void control_answer(int listen_fd, const struct named *n, bool started);
 /* What exec gets: the namespaces, the identity, and the config text. */
 struct exec_target {
         struct launch_namespaces ns;

@@ -13,6 +13,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "launch-internal.h"
 #include "fs.h"
 #include "util.h"
@@ -219,6 +223,14 @@ static int block_signals(struct child *child, sigset_t *mask) {
  * rest. */
 static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
         static const unsigned long order[] = { CLONE_NEWUSER, CLONE_NEWPID };
+
+#ifdef __SANITIZE_ADDRESS__
+        /* LeakSanitizer's check at exit ptraces us from a process it clones,
+         * which would be born in the container's pid namespace, where our
+         * pid is nobody's: it would wait for ever. The check runs now
+         * instead, and not again at exit. */
+        __lsan_do_leak_check();
+#endif
 
         for (size_t i = 0; i < ELEMENTSOF(order); i++)
                 if (setns(launch_namespace_fd(ns, order[i]), (int) order[i]) < 0)

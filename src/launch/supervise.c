@@ -88,7 +88,7 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 /* exec asks for the namespaces: once the command runs. */
                 /* exec asks: answered once the command runs. */
                 if (fds[6].revents & POLLIN)
-                        control_answer(child->named->control_fd, s.sync_fd < 0 ? child->named : NULL);
+                        control_answer(child->named->control_fd, child->named, s.sync_fd < 0);
         }
         /* sync step 7: a message written just before the child exited. */
         if (s.sync_fd >= 0) {

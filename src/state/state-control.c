@@ -4,8 +4,13 @@
  * processes, and stop, wait and rm. Every process is reached through a
  * pidfd checked against its recorded start time: a recycled pid is never
  * signalled. */
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "state-internal.h"
@@ -113,6 +118,72 @@ int state_find(int root_fd, const char *name, struct state *ret, enum state_phas
         return 0;
 }
 
+int state_control_address(int dir_fd, struct sockaddr_un *ret) {
+        *ret = (struct sockaddr_un) { .sun_family = AF_UNIX };
+        if ((size_t) snprintf(ret->sun_path, sizeof(ret->sun_path), "/proc/self/fd/%d/" STATE_FILE_CONTROL, dir_fd) >=
+            sizeof(ret->sun_path))
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+int state_launcher_verify(int dir_fd, const char *name, pid_t launcher_pid) {
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), own = userns_open_own();
+        struct timeval timeout = { .tv_sec = 5 };
+        struct sockaddr_un sa;
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        int proof[1], r;
+        unsigned n;
+        char reply;
+        bool ok;
+
+        if (fd < 0 || own < 0)
+                return log_errno(fd < 0 ? -errno : own, "container '%s': checking its launcher", name);
+        r = state_control_address(dir_fd, &sa);
+        if (r < 0)
+                return log_errno(r, "container '%s': checking its launcher", name);
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0 ||
+            connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 ||
+            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+                return log_error("container '%s': its launcher does not answer on its control socket", name);
+        if (cred.pid != launcher_pid)
+                return log_error("container '%s': its state names pid %d as its launcher, but pid %d listens: "
+                                 "the state was changed; nothing is signalled", name, (int) launcher_pid,
+                                 (int) cred.pid);
+        r = (int) fd_send(fd, STATE_CONTROL_PING, sizeof(STATE_CONTROL_PING), &own, 1);
+        if (r >= 0)
+                r = (int) fd_recv(fd, &reply, 1, proof, 1, &n);
+        if (r < 0 || n != 1)
+                return log_error("container '%s': its launcher does not answer on its control socket", name);
+        ok = userns_is_own(proof[0]);
+        close(proof[0]);
+        if (!ok)
+                return log_error("container '%s': what listens on its control socket is not its launcher", name);
+        return 0;
+}
+
+/* The launcher the state names is the one listening on its control
+ * socket, and the init it names is that launcher's child. */
+static int verify_launcher_and_init(int root_fd, const char *name, const struct state *s) {
+        _cleanup_close_ int dir = openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        uint64_t parent = 0;
+        int r;
+
+        if (dir < 0)
+                return log_errno(-errno, "container '%s'", name);
+        r = state_launcher_verify(dir, name, s->launcher_pid);
+        if (r < 0)
+                return r;
+        if (s->init_pid == s->launcher_pid)
+                return 0; /* at worst, the launcher itself is signalled */
+        r = state_pid_stat_field(s->init_pid, 4, &parent);
+        if (r >= 0 && parent != (uint64_t) s->launcher_pid)
+                return log_error("container '%s': its state names pid %d as its init, which is not its "
+                                 "launcher's child: the state was changed; nothing is signalled", name,
+                                 (int) s->init_pid);
+        return 0;
+}
+
 /* The state of a running container, and a checked pidfd of its init. */
 static int open_init(int root_fd, const char *name, struct state *s, int *ret_pidfd) {
         enum state_phase phase;
@@ -124,6 +195,9 @@ static int open_init(int root_fd, const char *name, struct state *s, int *ret_pi
                 return still_starting(name);
         if (phase == STATE_PHASE_EXITED)
                 return not_running(name, s);
+        r = verify_launcher_and_init(root_fd, name, s);
+        if (r < 0)
+                return r;
         r = state_pidfd_open_checked(s->init_pid, s->init_start_time, ret_pidfd);
         if (r == -ESRCH) {
                 log_error("container '%s' is stopping (its init is gone)", name);
@@ -231,6 +305,9 @@ int state_stop(int root_fd, const char *name, unsigned timeout_s) {
                 return log_errno(-errno, "container '%s'", name);
         r = state_pidfd_open_checked(s.launcher_pid, s.launcher_start_time, &launcher);
         if (r >= 0) {
+                r = verify_launcher_and_init(root_fd, name, &s);
+                if (r < 0)
+                        return r;
                 r = state_pidfd_open_checked(s.init_pid, s.init_start_time, &init);
                 if (r < 0 && r != -ESRCH)
                         return log_errno(r, "container '%s': cannot open its init", name);

@@ -42,6 +42,12 @@
 #define STATE_FILE_CONFIG_TMP ".config.tmp"
 /* The launcher's socket: exec asks it for the container's namespaces. */
 #define STATE_FILE_CONTROL "control"
+/* The requests on it (the launcher's side is launch/control.c): each comes
+ * with an fd of the asker's user namespace, and the answer with one of
+ * the launcher's, the proof that neither is a process inside a container
+ * (util.h, userns_is_own). */
+#define STATE_CONTROL_PING "userbox-ping-1"
+#define STATE_CONTROL_EXEC "userbox-exec-1"
 /* NAME/log is renamed to NAME/log.1 once it holds this much. */
 #define STATE_LOG_MAX (1024 * 1024)
 
@@ -151,6 +157,17 @@ int state_alive(int root_fd, const char *name, const struct state *s);
  * Prints "container 'NAME' does not exist", "... is not running (exited
  * with status N)", "... is stopping (its init is gone)", ... */
 int state_open_init_pidfd(int root_fd, const char *name, int *ret_pidfd);
+
+/* NAME/control's address, through /proc/self/fd/DIR_FD, so that a long
+ * $XDG_RUNTIME_DIR never overflows sun_path. */
+struct sockaddr_un;
+int state_control_address(int dir_fd, struct sockaddr_un *ret);
+/* What listens on NAME/control (dir_fd) is the container's launcher, the
+ * process launcher_pid: it proves it is in our user namespace and is the
+ * process that listens. The state file names the pids, and a container
+ * that reaches the state directory could rewrite it: stop and kill signal
+ * nothing before this. Prints why not. */
+int state_launcher_verify(int dir_fd, const char *name, pid_t launcher_pid);
 
 /* 6. Listing. A container being set up has no state file yet. */
 struct state_entry {

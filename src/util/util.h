@@ -262,6 +262,20 @@ static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 #endif
 }
 
+/* Datagrams with up to FD_PASS_MAX fds attached (SCM_RIGHTS; received
+ * close-on-exec). fd_recv keeps at most max of them (the rest closed),
+ * their number in *ret_n; a truncated datagram is -EMSGSIZE. Both return
+ * the bytes or -errno and never print. */
+#define FD_PASS_MAX 8
+ssize_t fd_send(int sock, const void *data, size_t size, const int *fds, unsigned n);
+ssize_t fd_recv(int sock, void *data, size_t size, int *fds, unsigned max, unsigned *ret_n);
+void fd_close_all(const int *fds, unsigned n);
+/* The proof that a peer is in our own user namespace: it sends an fd of
+ * its /proc/self/ns/user (userns_open_own), which we check
+ * (userns_is_own). */
+int userns_open_own(void);
+bool userns_is_own(int fd);
+
 /* A pidfd: a handle on one process that a recycled pid can never stand
  * for (named containers' liveness, src/state/). */
 static inline int sys_pidfd_open(pid_t pid, unsigned flags) {

@@ -4,9 +4,12 @@
 /* What the unit tests of src/state/ share: a state root of their own, the
  * messages printed, and child processes standing for launchers. */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +72,44 @@ static inline void fill_state(struct state *s, const char *root) {
 }
 
 
+/* A launcher's control socket, as far as stop and kill ask it: a ping,
+ * answered with the proof of our user namespace (launch/control.c has the
+ * real one). */
+static int fake_control_fd = -1;
+static inline int fake_control_listen(int dir_fd) {
+        struct sockaddr_un sa;
+
+        fake_control_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (fake_control_fd < 0 || state_control_address(dir_fd, &sa) < 0 ||
+            bind(fake_control_fd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(fake_control_fd, 4) < 0)
+                return -1;
+        return 0;
+}
+
+/* Until release is closed. */
+static inline void fake_control_serve(int release) {
+        for (;;) {
+                struct pollfd fds[2] = { { .fd = release, .events = POLLIN }, { .fd = fake_control_fd, .events = POLLIN } };
+                if (poll(fds, 2, -1) < 0)
+                        return;
+                if (fds[0].revents)
+                        return;
+                if (fds[1].revents) {
+                        int fd = accept4(fake_control_fd, NULL, NULL, SOCK_CLOEXEC), proof[1], own = userns_open_own();
+                        char buf[64];
+                        unsigned n = 0;
+                        if (fd >= 0 && fd_recv(fd, buf, sizeof(buf), proof, 1, &n) >= 0 && n == 1) {
+                                close(proof[0]);
+                                (void) fd_send(fd, "p", 1, &own, 1);
+                        }
+                        if (own >= 0)
+                                close(own);
+                        if (fd >= 0)
+                                close(fd);
+                }
+        }
+}
+
 /* A child that creates name and holds it until told to go, or (hold=false)
  * dies at once, as a launcher killed with -9 does. Returns its pid; *go is
  * the pipe end whose close lets it go. exit_status >= 0: the state it
@@ -98,10 +139,12 @@ static inline pid_t spawn_launcher(int root, const char *name, bool hold, int *g
                 }
                 if (state_write(claim.dir_fd, &s) < 0)
                         _exit(1);
+                if (hold && fake_control_listen(claim.dir_fd) < 0)
+                        _exit(1);
                 if (write(ready[1], "R", 1) != 1)
                         _exit(1);
                 if (hold)
-                        (void) read(release[0], &c, 1);
+                        fake_control_serve(release[0]);
                 _exit(0);
         }
         close(ready[1]);

@@ -118,22 +118,29 @@ TEST(kill_signals_the_command_checked_through_its_parent) {
 }
 
 TEST(a_command_pid_that_is_not_a_child_of_init_is_never_signalled) {
-        struct state_claim claim = STATE_CLAIM_NULL;
+        _cleanup_close_ int dir = -1;
         struct fixture f;
-        struct state s;
-        int pidfd = -1;
+        struct state s = STATE_NULL;
+        int pidfd = -1, go = -1;
+        pid_t pid;
 
         fixture_start(&f);
-        CHECK(state_create(f.root, "other", &claim) == 0);
-        fill_state(&s, "/r");
-        /* Our own parent: alive, but no child of the recorded init (us). */
+        /* A launcher that is init too; its state then names as its command
+         * our own parent: alive, but no child of that init. */
+        pid = spawn_holder(f.root, "other", true, &go);
+        CHECK(pid > 0);
+        CHECK(state_read(f.root, "other", &s) == 0);
         s.command_pid = getppid();
-        CHECK(state_write(claim.dir_fd, &s) == 0);
+        dir = openat(f.root, "other", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        CHECK(dir >= 0 && state_write(dir, &s) == 0);
         capture_start();
         CHECK(state_open_command_pidfd(f.root, "other", &pidfd) == -ESRCH);
         CHECK(strstr(capture_end(), "container 'other': its command (pid") != NULL);
         CHECK(pidfd == -1);
-        state_claim_done(&claim);
+        state_done(&s);
+        if (go >= 0)
+                close(go);
+        CHECK(waitpid(pid, NULL, 0) == pid);
         fixture_end(&f);
 }
 

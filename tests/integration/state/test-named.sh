@@ -525,3 +525,32 @@ test_stray_files_in_the_state_directory_are_removed_with_it() {
         run "$USERBOX" list
         assert_eq "" "$ERR" "what list printed afterwards"
 }
+
+# A state file rewritten to name another process of the user (with its
+# right start time) makes stop and kill signal nothing: the launcher is
+# checked on its control socket, init as its child.
+test_a_rewritten_state_file_makes_stop_and_kill_signal_nothing() {
+        named_setup
+        require_cmd python3
+        local victim start f
+        start_detached target sleep 1000
+        sleep 1000 &
+        victim=$!
+        start=$(awk '{ print $22 }' "/proc/$victim/stat")
+        f=$(state_dir)/target/state
+        python3 - "$f" "$victim" "$start" <<'PY'
+import json, sys
+f, pid, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = json.load(open(f))
+s["launcher_pid"], s["launcher_start_time"] = pid, start
+s["init_pid"], s["init_start_time"], s["command_pid"] = pid, start, pid
+json.dump(s, open(f, "w"))
+PY
+        run "$USERBOX" stop -t 1 target
+        assert_status_was 125 "stop with a rewritten state"
+        assert_contains "$ERR" "the state was changed" "stop's refusal"
+        run "$USERBOX" kill target
+        assert_status_was 125 "kill with a rewritten state"
+        kill -0 "$victim" 2>/dev/null || fail "the process the state named was signalled"
+        kill "$victim"
+}
