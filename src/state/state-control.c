@@ -195,9 +195,6 @@ static int open_init(int root_fd, const char *name, struct state *s, int *ret_pi
                 return still_starting(name);
         if (phase == STATE_PHASE_EXITED)
                 return not_running(name, s);
-        r = verify_launcher_and_init(root_fd, name, s);
-        if (r < 0)
-                return r;
         r = state_pidfd_open_checked(s->init_pid, s->init_start_time, ret_pidfd);
         if (r == -ESRCH) {
                 log_error("container '%s' is stopping (its init is gone)", name);
@@ -205,7 +202,12 @@ static int open_init(int root_fd, const char *name, struct state *s, int *ret_pi
         }
         if (r < 0)
                 return log_errno(r, "container '%s': cannot open its init", name);
-        return 0;
+        r = verify_launcher_and_init(root_fd, name, s);
+        if (r < 0) {
+                close(*ret_pidfd);
+                *ret_pidfd = -1;
+        }
+        return r;
 }
 
 int state_open_init_pidfd(int root_fd, const char *name, int *ret_pidfd) {

@@ -365,15 +365,24 @@ TEST(a_recycled_pid_is_never_taken_for_the_container) {
         _cleanup_close_ int pidfd = -1;
         struct fixture f;
         struct state s;
-        pid_t dead;
-        int status;
+        pid_t dead, holder;
+        int status, go = -1;
 
         fixture_start(&f);
+        /* A launcher that answers on its control socket, as a real one. */
+        holder = spawn_holder(f.root, "held", true, &go);
+        CHECK(holder > 0);
+        CHECK(state_open_init_pidfd(f.root, "held", &pidfd) == 0 && pidfd >= 0);
+        closep(&pidfd);
+        pidfd = -1;
+        if (go >= 0)
+                close(go);
+        CHECK(waitpid(holder, NULL, 0) == holder);
+
         CHECK(state_create(f.root, "live", &claim) == 0);
         fill_state(&s, "/r");
         CHECK(state_write(claim.dir_fd, &s) == 0);
         CHECK(state_alive(f.root, "live", &s) == 1);
-        CHECK(state_open_init_pidfd(f.root, "live", &pidfd) == 0 && pidfd >= 0);
 
         /* The same pid with another start time: another process now. */
         s.launcher_start_time++;
