@@ -40,6 +40,7 @@ static int apply_rlimits(const struct config *c);
 static int receive_seccomp(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
+static int prepare_command(struct child *child, const struct user_identity *id, char ***env);
 static _Noreturn void child_start_joined(struct child *child);
 static int join_namespaces(const struct launch_namespaces *ns);
 static int joined_identity(struct child *child, int rootfd, struct user_identity *id);
@@ -132,17 +133,8 @@ _Noreturn void container_main(struct child *child) {
         r = resolve_identity(child, rootfd, &id);
         if (r >= 0 && child->named)
                 r = send_identity(child, &id);  /* sync step 5 */
-        if (r >= 0) {
-                r = env_build(c, id.home, container_hostname(c), &env);
-                if (r < 0)
-                        r = log_errno(r, "building the environment");
-        }
         if (r >= 0)
-                r = apply_rlimits(c);
-        if (r >= 0)
-                r = receive_seccomp(child);     /* sync step 4 */
-        if (r >= 0 && c->tty)
-                r = send_pty(child);            /* sync step 6 */
+                r = prepare_command(child, &id, &env);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
         if (c->init) {
@@ -163,6 +155,24 @@ _Noreturn void container_main(struct child *child) {
         }
         log_step("exec %s", child->argv[0]);
         command_exec(child, &id, env);
+}
+
+/* What run's and exec's command get alike, once who it is is known: its
+ * environment, its limits, the seccomp filter (sync step 4) and, with -t,
+ * its terminal (sync step 6). */
+static int prepare_command(struct child *child, const struct user_identity *id, char ***env) {
+        const struct config *c = child->config;
+        int r;
+
+        r = env_build(c, id->home, container_hostname(c), env);
+        if (r < 0)
+                return log_errno(r, "building the environment");
+        r = apply_rlimits(c);
+        if (r >= 0)
+                r = receive_seccomp(child);     /* sync step 4 */
+        if (r >= 0 && c->tty)
+                r = send_pty(child);            /* sync step 6 */
+        return r;
 }
 
 /* The user the command runs as, from User= (checked against the map
@@ -455,17 +465,8 @@ _Noreturn void exec_main(struct child *child) {
                 r = joined_identity(child, rootfd, &id);
         if (r >= 0)
                 r = rootfs_enter_workdir(rootfd, c->working_directory ? c->working_directory : "/");
-        if (r >= 0) {
-                r = env_build(c, id.home, container_hostname(c), &env);
-                if (r < 0)
-                        r = log_errno(r, "building the environment");
-        }
         if (r >= 0)
-                r = apply_rlimits(c);
-        if (r >= 0)
-                r = receive_seccomp(child);     /* sync step 4 */
-        if (r >= 0 && c->tty)
-                r = send_pty(child);            /* sync step 6 */
+                r = prepare_command(child, &id, &env);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
         log_step("exec %s", child->argv[0]);
