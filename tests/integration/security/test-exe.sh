@@ -68,6 +68,13 @@ test_exec_of_proc_self_exe_inside_runs_no_host_file() {
         kill "$pid"
         wait "$pid"
         [ -z "$reached" ] || fail "processes executing the host's launcher file:$reached"
+        # A dynamic build (the sanitizer one) cannot start in a busybox root,
+        # which has no loader: the sealed copy then fails at once and may be
+        # gone before the look above; the static build is checked fully.
+        if [ "$seen" = 0 ] && ! LC_ALL=C ldd "$USERBOX" 2>&1 | grep -q 'not a dynamic executable' &&
+                grep -q "'/bin/ubx': command not found" "$dir/err"; then
+                return 0
+        fi
         [ "$seen" = 1 ] || cat "$dir/err" >&2
         assert_eq 1 "$seen" "a launcher run from /proc/self/exe inside, seen from the host as the sealed copy"
 }
