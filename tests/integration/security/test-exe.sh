@@ -111,9 +111,10 @@ test_sealed_launcher_keeps_its_name() {
         cp "$USERBOX" "$copy" && chmod 755 "$copy" || fail "copy userbox"
         "$copy" run "$TEST_ROOT" -- sleep 2 &
         pid=$!
-        # The glob is expanded at each try (in bash -c): expanded once, it
-        # would miss a sleep that starts after the first try.
-        wait_for 5 bash -c 'grep -q "^sleep" /proc/*/comm 2>/dev/null'
+        # This launcher's own sleep (its init's child), not any on the
+        # machine: other tests run beside this one.
+        wait_for 5 bash -c 'init=$(pgrep -P "$0" | head -n 1) && [ -n "$init" ] && pgrep -x -P "$init" sleep' "$pid" \
+                >/dev/null
         name=$(cat "/proc/$pid/comm")
         kill "$pid"
         wait "$pid"
