@@ -1,14 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* Shared by cli.c (the option table and the parser) and cli-hints.c (what
- * a docker or podman user types, and what userbox offers for it). Not a
- * public interface: everything else goes through cli.h. */
+/* Shared by cli.c (the option table and the parser), cli-options.c (its
+ * messages for a bad word) and cli-hints.c (what a docker or podman user
+ * types, and what userbox offers for it). Not a public interface:
+ * everything else goes through cli.h. */
 
 #include <stdbool.h>
 
 #include "cli.h"
 #include "util.h"
+
+struct option;
+/* getopt_long's '?' or ':' (opt) for subcommand cmd, with optopt and the
+ * word it stopped at, made one message. Returns -EINVAL (-ENOMEM). */
+int cli_report_bad_option(const char *cmd, int opt, const char *word, const struct option *longopts,
+                          size_t n_long);
+
+/* "PREFIX: unknown WHAT 'WORD'", with the closest of names. -EINVAL. */
+int cli_report_unknown(const char *prefix, const char *what, const char *word, const char *const *names, size_t n);
 
 /* Prints the message, its typed words escaped; returns -EINVAL. */
 int cli_error(const char *fmt, ...) _printf_(1, 2);

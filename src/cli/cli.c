@@ -246,17 +246,12 @@ static int parse_command(const char *word, enum cli_command *ret) {
         return -EINVAL;
 }
 
-/* "unknown command" with the closest name, for "rnu". */
 static int unknown_command(const char *prefix, const char *word) {
-        const char *names[ELEMENTSOF(command_table)], *closest;
+        const char *names[ELEMENTSOF(command_table)];
 
         for (size_t i = 0; i < ELEMENTSOF(command_table); i++)
                 names[i] = command_table[i].name;
-        closest = string_closest(word, names, ELEMENTSOF(names));
-        if (closest)
-                return cli_error("%s: unknown command '%s', did you mean '%s'? (see 'userbox --help')", prefix, word,
-                                 closest);
-        return cli_error("%s: unknown command '%s' (see 'userbox --help')", prefix, word);
+        return cli_report_unknown(prefix, "command", word, names, ELEMENTSOF(names));
 }
 
 static const char *command_name(enum cli_command c) {
@@ -264,60 +259,6 @@ static const char *command_name(enum cli_command c) {
                 if (command_table[i].command == c)
                         return command_table[i].name;
         return "?";
-}
-
-/* getopt_long says only "bad option" ('?') or "value missing" (':'), with
- * optopt; word is the argument it stopped at when the option was a long
- * one. Say which option, as it was typed, and what is wrong with it. */
-static int report_bad_option(enum cli_command command, int opt, const char *word, const struct option *longopts,
-                             const struct option_spec *const *by_index, size_t n_long) {
-        const char *cmd = command_name(command), *name = startswith(word, "--"), *hint, *closest;
-        const struct option_spec *known = NULL;
-        _cleanup_free_ char *candidates = NULL, *typed = NULL;
-        const char *names[ELEMENTSOF(option_table)];
-        size_t len = 0, n_candidates = 0;
-        FILE *f;
-
-        for (size_t i = 0; optopt && i < n_long; i++)
-                if (longopts[i].val == optopt)
-                        known = by_index[i];
-        /* A short option's letter is in optopt; only a long one can be
-         * missing its value with a "--" word, or be given one it refuses. */
-        if (opt == ':')
-                return name ? cli_error("userbox %s: option '--%s' needs a value", cmd, known ? known->name : name)
-                            : cli_error("userbox %s: option '-%c' needs a value", cmd, optopt);
-        if (known)
-                return cli_error("userbox %s: option '--%s' takes no value", cmd, known->name);
-        if (optopt || !name) {
-                char letter[3] = { '-', (char) optopt, '\0' };
-                hint = cli_docker_hint(letter);
-                if (hint)
-                        return cli_error("userbox %s: unknown option '%s': %s", cmd, letter, hint);
-                return cli_error("userbox %s: unknown option '-%c' (see 'userbox %s --help')", cmd, optopt, cmd);
-        }
-
-        len = strcspn(name, "=");
-        if (asprintf(&typed, "--%.*s", (int) len, name) < 0)
-                return -ENOMEM;
-        hint = cli_docker_hint(typed);
-        if (hint)
-                return cli_error("userbox %s: unknown option '%s': %s", cmd, typed, hint);
-        f = open_memstream(&candidates, &(size_t) { 0 });
-        if (!f)
-                return -ENOMEM;
-        for (size_t i = 0; i < n_long; i++)
-                if (strncmp(longopts[i].name, name, len) == 0)
-                        fprintf(f, "%s--%s", n_candidates++ ? ", " : "", longopts[i].name);
-        fclose(f);
-        if (n_candidates > 1)
-                return cli_error("userbox %s: option '%s' is ambiguous (%s)", cmd, typed, candidates ?: "");
-        for (size_t i = 0; i < n_long; i++)
-                names[i] = longopts[i].name;
-        closest = string_closest(typed + 2, names, n_long);
-        if (closest)
-                return cli_error("userbox %s: unknown option '%s', did you mean '--%s'? (see 'userbox %s --help')",
-                                 cmd, typed, closest, cmd);
-        return cli_error("userbox %s: unknown option '%s' (see 'userbox %s --help')", cmd, typed, cmd);
 }
 
 static int take_command(struct cli *cli, char **argv) {
@@ -582,8 +523,8 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
                 const struct option_spec *o = NULL;
 
                 if (opt == '?' || opt == ':')
-                        return report_bad_option(cli->command, opt, argv[optind - 1], t.longopts, t.by_index,
-                                                 t.n_long);
+                        return cli_report_bad_option(command_name(cli->command), opt, argv[optind - 1],
+                                                     t.longopts, t.n_long);
                 for (size_t i = 0; i < t.n_long; i++)
                         if (t.longopts[i].val == opt)
                                 o = t.by_index[i];
