@@ -456,12 +456,7 @@ test_exec_t_gets_its_own_pty_and_job_control() {
         outer_do 'sleep 100 &'
         outer_do 'jobs'
         assert_contains "$PANE" "Running" "jobs after sleep &"
-        type_line 'fg'
-        wait_pane_line "sleep 100"
-        sleep 0.5
-        press C-c
-        outer_do "printf '%s=%s\\n' after-ctrl-c \$?"
-        assert_contains "$PANE" "after-ctrl-c=130" "status of the job killed by ^C"
+        job_fg_ctrl_c
         type_line 'exit 6'
         wait_pane "exec-status=6"
         assert_outer_modes_restored

@@ -135,3 +135,15 @@ pid_of_command() {
         return 1
 }
 
+
+# job_fg_ctrl_c: in the shell reading the terminal, whose job "sleep 100"
+# runs in the background: fg brings it back, ^C kills it, the shell lives
+# on and saw it die of SIGINT.
+job_fg_ctrl_c() {
+        type_line 'fg'
+        wait_pane_line "sleep 100" # fg names the job it resumes
+        sleep 0.5
+        press C-c
+        outer_do "printf '%s=%s\\n' after-ctrl-c \$?"
+        assert_contains "$PANE" "after-ctrl-c=130" "status of the job killed by ^C"
+}

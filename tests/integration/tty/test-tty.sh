@@ -459,12 +459,7 @@ test_shell_without_a_command_on_a_terminal_gets_a_terminal() {
         outer_do "$HAS_CTTY"
         wait_pane_line "ctty-yes"
         outer_do 'sleep 100 &'
-        type_line 'fg'
-        wait_pane_line "sleep 100"
-        sleep 0.5
-        press C-c
-        outer_do "printf '%s=%s\\n' after-ctrl-c \$?"
-        assert_contains "$PANE" "after-ctrl-c=130" "status of the job killed by ^C"
+        job_fg_ctrl_c
         type_line 'exit 4'
         box_wait 4
         assert_outer_modes_restored
