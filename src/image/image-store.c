@@ -147,18 +147,27 @@ static int tmp_create(struct store *s, char **ret_path, int *ret_fd) {
         return 0;
 }
 
+/* The store's entries, read through a descriptor of its own. */
+static DIR *store_opendir(const struct store *s) {
+        int fd = dup(s->fd);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+        if (!d && fd >= 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+        }
+        return d;
+}
+
 /* The .tmp-* directories nobody holds: a killed import's or rmi's. */
 static void store_clean(struct store *s) {
         _cleanup_strv_free_ char **stale = NULL;
-        int dfd = dup(s->fd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        DIR *d = store_opendir(s);
         struct dirent *de;
 
-        if (!d) {
-                if (dfd >= 0)
-                        close(dfd);
+        if (!d)
                 return;
-        }
         while ((de = readdir(d))) {
                 _cleanup_close_ int fd = -1;
                 if (!startswith(de->d_name, ".tmp-"))
@@ -450,16 +459,12 @@ int image_pull(const struct image_request *req) {
 
 /* The images' names, sorted. */
 static int store_names(const struct store *s, char ***ret) {
-        int dfd = dup(s->fd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        DIR *d = store_opendir(s);
         struct dirent *de;
 
         *ret = NULL;
-        if (!d) {
-                if (dfd >= 0)
-                        close(dfd);
+        if (!d)
                 return log_errno(-errno, "reading the image store '%s'", s->path);
-        }
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && de->d_type == DT_DIR && strv_extend(ret, de->d_name) < 0) {
                         closedir(d);
