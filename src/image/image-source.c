@@ -61,9 +61,13 @@ static int source_file(struct image_source *s, int source_fd, int dest_fd) {
 
         if (!a)
                 return log_errno(-ENOMEM, "%s", s->source);
-        if (archive_read_open_fd(a, source_fd, 64 << 10) != ARCHIVE_OK)
-                return log_error("%s: %s", s->source, archive_error_string(a) ?: "cannot be read");
-        r = archive_read_next_header(a, &e);
+        r = archive_read_open_fd(a, source_fd, 64 << 10);
+        /* The archive's top directory ("./", which tar -C DIR . writes
+         * first) names no file: the first entry that does decides. */
+        do
+                r = r < ARCHIVE_WARN ? r : archive_read_next_header(a, &e);
+        while (r >= ARCHIVE_WARN && archive_entry_pathname(e) &&
+               (streq(archive_entry_pathname(e), ".") || streq(archive_entry_pathname(e), "./")));
         if (r == ARCHIVE_EOF)
                 return log_error("%s: an empty archive", s->source);
         if (r < ARCHIVE_WARN)
@@ -74,10 +78,10 @@ static int source_file(struct image_source *s, int source_fd, int dest_fd) {
                 return 0;
         }
         if (mkdirat(dest_fd, STAGING, 0700) < 0)
-                return log_errno(-errno, "%s/%s", s->source, STAGING);
+                return log_errno(-errno, "making %s", STAGING);
         s->dir_fd = openat(dest_fd, STAGING, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (s->dir_fd < 0)
-                return log_errno(-errno, "%s", STAGING);
+                return log_errno(-errno, "opening %s", STAGING);
         if (asprintf(&s->where, "%s: ", s->source) < 0)
                 return log_errno(-ENOMEM, "%s", s->source);
         return image_stage(a, e, s->dir_fd, s->source);

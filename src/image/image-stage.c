@@ -73,7 +73,7 @@ static int stage_parent(int stage_fd, const char *name, int *ret, const char **r
                         return -errno;
                 next = openat(dir, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (next < 0)
-                        return errno == ELOOP ? -ENOTDIR : -errno;
+                        return -errno;
                 closep(&dir);
                 dir = next;
                 p += n + strspn(p + n, "/");
@@ -108,21 +108,16 @@ static int stage_file(struct archive *a, int dir, const char *base) {
  * name nothing else, and no second name for a file outside is made. */
 static int stage_link(int dir, const char *base, const char *target, bool hard) {
         _cleanup_free_ char *absolute = NULL;
-        const char *reason;
 
-        if (hard) {
-                target = stage_name(target, &reason);
-                if (!target || asprintf(&absolute, "/%s", target) < 0)
-                        return target ? -ENOMEM : -EINVAL;
-                target = absolute;
-        }
-        return symlinkat(target, dir, base) < 0 ? -errno : 0;
+        if (hard && asprintf(&absolute, "/%s", target) < 0)
+                return -ENOMEM;
+        return symlinkat(absolute ?: target, dir, base) < 0 ? -errno : 0;
 }
 
 static int stage_entry(struct archive *a, struct archive_entry *e, int stage_fd, const char *source) {
         _cleanup_close_ int dir = -1;
         const char *reason = NULL, *base = NULL, *raw = archive_entry_pathname(e);
-        const char *name = raw ? stage_name(raw, &reason) : NULL;
+        const char *name = raw ? stage_name(raw, &reason) : NULL, *hard = archive_entry_hardlink(e);
         char component[NAME_MAX + 1];
         mode_t type = archive_entry_filetype(e);
         int r;
@@ -131,11 +126,13 @@ static int stage_entry(struct archive *a, struct archive_entry *e, int stage_fd,
                 return log_error("%s: %s: refused: %s", source, raw ?: "(no name)", reason ?: "no name");
         if (name[0] == '\0')
                 return 0;
+        if (hard && !(hard = stage_name(hard, &reason)))
+                return log_error("%s: %s: refused: a hard link to %s", source, name, reason);
         r = stage_parent(stage_fd, name, &dir, &base);
         if (r >= 0)
                 r = base_copy(base, component);
-        if (r >= 0 && archive_entry_hardlink(e))
-                r = stage_link(dir, component, archive_entry_hardlink(e), true);
+        if (r >= 0 && hard)
+                r = stage_link(dir, component, hard, true);
         else if (r >= 0 && type == AE_IFREG)
                 r = stage_file(a, dir, component);
         else if (r >= 0 && type == AE_IFDIR)
@@ -147,6 +144,8 @@ static int stage_entry(struct archive *a, struct archive_entry *e, int stage_fd,
                 return log_error("%s: %s: %s", source, name, archive_error_string(a) ?: "read error");
         if (r == -EEXIST)
                 return log_error("%s: %s: refused: in the archive twice", source, name);
+        if (r == -ELOOP || r == -ENOTDIR)
+                return log_error("%s: %s: refused: a directory on its way is a link or a file", source, name);
         if (r < 0)
                 return log_errno(r, "%s: %s", source, name);
         return 0;

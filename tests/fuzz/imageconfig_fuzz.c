@@ -16,10 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
-static void check_refusal(int r, char *reason) {
+static void check_refusal(int r, char **reason) {
         CHECK(r == 0 || r == -EINVAL);
-        CHECK((r == 0) == (reason == NULL));
-        free(reason);
+        CHECK((r == 0) == (*reason == NULL));
+        free(*reason);
+        *reason = NULL;
 }
 
 static void check_descriptor(const struct image_descriptor *d) {
@@ -34,7 +35,7 @@ static void fuzz_index(const char *text, size_t size) {
         size_t pick = SIZE_MAX;
         int r = image_index_parse(text, size, &index, &reason);
 
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         if (r < 0) {
                 CHECK(!index.manifests);
                 return;
@@ -44,13 +45,13 @@ static void fuzz_index(const char *text, size_t size) {
                 check_descriptor(&index.manifests[i]);
         /* Without a reference, by one that may be there, by one that is. */
         r = image_index_select(&index, NULL, &platform, &pick, &reason);
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         CHECK(r < 0 || pick < index.n_manifests);
         r = image_index_select(&index, "latest", &platform, &pick, &reason);
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         if (index.manifests[0].ref_name) {
                 r = image_index_select(&index, index.manifests[0].ref_name, &platform, &pick, &reason);
-                check_refusal(r, reason);
+                check_refusal(r, &reason);
                 CHECK(r < 0 || pick < index.n_manifests);
         }
         image_index_done(&index);
@@ -61,7 +62,7 @@ static void fuzz_manifest(const char *text, size_t size) {
         char *reason = NULL;
         int r = image_manifest_parse(text, size, &m, &reason);
 
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         if (r < 0) {
                 CHECK(!m.layers && !m.config.digest);
                 return;
@@ -80,7 +81,7 @@ static void fuzz_docker(const char *text, size_t size) {
         size_t pick = SIZE_MAX;
         int r = docker_manifest_parse(text, size, &m, &reason);
 
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         if (r < 0) {
                 CHECK(!m.images);
                 return;
@@ -89,10 +90,10 @@ static void fuzz_docker(const char *text, size_t size) {
                 CHECK(m.images[i].config && m.images[i].repo_tags && m.images[i].layers &&
                       strv_length(m.images[i].layers) <= IMAGE_LAYERS_MAX);
         r = docker_manifest_select(&m, NULL, &pick, &tag, &reason);
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         CHECK(r < 0 || pick < m.n_images);
         r = docker_manifest_select(&m, "busybox:latest", &pick, &tag, &reason);
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         CHECK(r < 0 || (pick < m.n_images && tag));
         docker_manifest_done(&m);
 }
@@ -102,7 +103,7 @@ static void fuzz_config(const char *text, size_t size) {
         char *reason = NULL;
         int r = image_config_parse(text, size, &c, &reason);
 
-        check_refusal(r, reason);
+        check_refusal(r, &reason);
         if (r < 0) {
                 CHECK(!c.created && !c.diff_ids);
                 return;
@@ -117,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *reason = NULL;
 
         /* Every parser on every input: one corpus of JSON feeds all. */
-        check_refusal(image_layout_parse(text, size, &reason), reason);
+        check_refusal(image_layout_parse(text, size, &reason), &reason);
         fuzz_index(text, size);
         fuzz_manifest(text, size);
         fuzz_docker(text, size);
