@@ -152,10 +152,29 @@ static int digest_field(json_object *o, const char *where, const char *key, char
         return 0;
 }
 
-static int schema_version_check(json_object *o) {
-        json_object *v = member(o, "schemaVersion");
 
-        return v && json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 2 ? 0 : -EINVAL;
+/* An index or a manifest: schema 2, and when it says its media type, of
+ * the kind expected (a manifest where an index should be is refused). */
+static int document_parse(const char *text, size_t size, enum media_kind kind, json_object **ret, char **reason) {
+        _cleanup_json_ json_object *o = NULL;
+        _cleanup_free_ char *media_type = NULL;
+        json_object *version;
+        int r = json_parse(text, size, json_type_object, &o, reason);
+
+        if (r < 0)
+                return r;
+        version = member(o, "schemaVersion");
+        if (!version || !json_object_is_type(version, json_type_int) || json_object_get_int64(version) != 2)
+                return reason_set(reason, "schemaVersion: not 2%s",
+                                  kind == MEDIA_MANIFEST ? " (docker's schema 1 manifests are not read)" : "");
+        r = string_field(o, "", "mediaType", false, &media_type, reason);
+        if (r < 0)
+                return r;
+        if (media_type && media_type_kind(media_type) != kind)
+                return reason_set(reason, "mediaType '%s': not an image %s", media_type,
+                                  kind == MEDIA_INDEX ? "index" : "manifest");
+        *ret = TAKE_PTR(o);
+        return 0;
 }
 
 /* An array of strings, each kept as given (digests checked when digests). */
@@ -249,6 +268,12 @@ static int descriptor_parse(json_object *o, const char *where, struct image_desc
         return r;
 }
 
+static void descriptors_free(struct image_descriptor *l, size_t n) {
+        for (size_t i = 0; l && i < n; i++)
+                descriptor_done(&l[i]);
+        free(l);
+}
+
 /* An array of descriptors: the manifests of an index, a manifest's layers. */
 static int descriptors_parse(json_object *v, const char *key, size_t max, struct image_descriptor **ret,
                              size_t *ret_n, char **reason) {
@@ -294,28 +319,18 @@ int image_layout_parse(const char *text, size_t size, char **reason) {
 }
 
 void image_index_done(struct image_index *i) {
-        for (size_t k = 0; i->manifests && k < i->n_manifests; k++)
-                descriptor_done(&i->manifests[k]);
-        free(i->manifests);
+        descriptors_free(i->manifests, i->n_manifests);
         *i = (struct image_index) { 0 };
 }
 
 /* An image index, OCI's or docker's manifest list (the same shape). */
 int image_index_parse(const char *text, size_t size, struct image_index *ret, char **reason) {
         _cleanup_json_ json_object *o = NULL;
-        _cleanup_free_ char *media_type = NULL;
         struct image_index index = { 0 };
-        int r = json_parse(text, size, json_type_object, &o, reason);
+        int r = document_parse(text, size, MEDIA_INDEX, &o, reason);
 
         if (r < 0)
                 return r;
-        if (schema_version_check(o) < 0)
-                return reason_set(reason, "schemaVersion: not 2");
-        r = string_field(o, "", "mediaType", false, &media_type, reason);
-        if (r < 0)
-                return r;
-        if (media_type && media_type_kind(media_type) != MEDIA_INDEX)
-                return reason_set(reason, "mediaType '%s': not an image index", media_type);
         r = descriptors_parse(member(o, "manifests"), "manifests", SIZE_MAX / sizeof(struct image_descriptor),
                               &index.manifests, &index.n_manifests, reason);
         if (r < 0) {
@@ -332,28 +347,18 @@ int image_index_parse(const char *text, size_t size, struct image_index *ret, ch
 
 void image_manifest_done(struct image_manifest *m) {
         descriptor_done(&m->config);
-        for (size_t k = 0; m->layers && k < m->n_layers; k++)
-                descriptor_done(&m->layers[k]);
-        free(m->layers);
+        descriptors_free(m->layers, m->n_layers);
         *m = (struct image_manifest) { 0 };
 }
 
 /* An image manifest, OCI's or docker's schema 2 (the same shape). */
 int image_manifest_parse(const char *text, size_t size, struct image_manifest *ret, char **reason) {
         _cleanup_json_ json_object *o = NULL;
-        _cleanup_free_ char *media_type = NULL;
         struct image_manifest m = { 0 };
-        int r = json_parse(text, size, json_type_object, &o, reason);
+        int r = document_parse(text, size, MEDIA_MANIFEST, &o, reason);
 
         if (r < 0)
                 return r;
-        if (schema_version_check(o) < 0)
-                return reason_set(reason, "schemaVersion: not 2 (docker's schema 1 manifests are not read)");
-        r = string_field(o, "", "mediaType", false, &media_type, reason);
-        if (r < 0)
-                return r;
-        if (media_type && media_type_kind(media_type) != MEDIA_MANIFEST)
-                return reason_set(reason, "mediaType '%s': not an image manifest", media_type);
         if (!member(o, "config"))
                 return reason_set(reason, "config: missing");
         r = descriptor_parse(member(o, "config"), "config.", &m.config, reason);
