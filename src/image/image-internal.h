@@ -39,6 +39,78 @@ struct layer_options {
  * the caller to remove. fd is read from its current offset to the end. */
 int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer_stats *st);
 
+/* What the files of layer_apply share (image-layer.c, image-layer-path.c,
+ * image-whiteout.c): the state of one layer being applied. */
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct archive;
+struct archive_entry;
+
+/* A directory's mode and times, set once the layer is written: an entry
+ * made in it later would change its mtime again. */
+struct layer_fixup {
+        char *path;
+        size_t order; /* the layer's: of a directory named twice, the later wins */
+        mode_t mode;
+        struct timespec times[2];
+};
+
+struct layer {
+        const struct layer_options *o;
+        struct layer_stats *st;
+        int root_fd;
+        bool keep_owner;
+        struct archive *in, *disk;
+        /* The directory the last entry went in, reached without a symlink,
+         * and an O_PATH fd of it: entries come grouped by directory, so
+         * most need no walk of their own (see layer_parent_forget_below). */
+        char parent[PATH_MAX];
+        int parent_fd;
+        /* Every name this layer wrote (a tsearch tree): its whiteouts and
+         * opaque markers remove what the layers below left, never these. */
+        void *written;
+        struct layer_fixup *fixups;
+        size_t n_fixups, allocated_fixups;
+};
+
+/* image-layer.c: "LABEL: NAME: refused: REASON" and "LABEL: NAME: WHAT:
+ * strerror(-r)". Return -EPERM and r. */
+int layer_refuse(const struct layer *l, const char *name, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+int layer_fail(const struct layer *l, const char *name, int r, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+/* image-layer-path.c */
+/* Writes name without "./", "." components, repeated or trailing slashes
+ * to out ("" is the root). Returns NULL, or why the name is refused: it is
+ * absolute, has a ".." component or is longer than PATH_MAX. */
+const char *layer_name_normalize(const char *name, char out[static PATH_MAX]);
+/* dir ("" the root) opened O_PATH below the root without following a
+ * symlink; with create, missing directories are made and a file in the way
+ * replaced, as a tar's implied directories are. -ELOOP when a component is
+ * a symlink. The fd belongs to l (the cache): do not close it. */
+int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd);
+/* path opened with flags below the root, no symlink anywhere on it. */
+int layer_open_beneath(int root_fd, const char *path, int flags);
+/* Drops the cached parent when path is it or one of its directories:
+ * path just stopped being a directory. */
+void layer_parent_forget_below(struct layer *l, const char *path);
+void layer_parent_forget(struct layer *l);
+/* The length of path's leading part that is a symlink, for a message. */
+size_t layer_symlink_prefix(int root_fd, const char *path);
+
+/* image-whiteout.c */
+int layer_written_add(struct layer *l, const char *path);
+void layer_written_free(struct layer *l);
+/* .wh.NAME in dir removes NAME as the layers below left it; .wh..wh..opq
+ * (name NULL) empties dir of what they put there. */
+int layer_whiteout(struct layer *l, const char *entry, const char *dir, const char *name);
+/* Removes name in dir_fd and all below it, never following a symlink. */
+int remove_tree_at(int dir_fd, const char *name);
+
 /* ------------------------------------------------------------ the driver */
 
 struct image_unpack_options {
@@ -181,5 +253,3 @@ struct archive_entry;
  * stage_fd, beginning with the entry whose header was just read: every
  * name checked, every link kept inside stage_fd. */
 int image_stage(struct archive *a, struct archive_entry *first, int stage_fd, const char *source);
-/* Removes name below dir_fd and everything in it, following no link. */
-int image_remove_tree(int dir_fd, const char *name);

@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "image-internal.h"
@@ -16,13 +17,12 @@
 /* An image archive begins with one of the files of its format (docker
  * save, skopeo and podman write manifest.json, repositories, <hex>.json,
  * <hex>.tar or <id>/; docker 25 and oci-archive blobs/, index.json or
- * oci-layout); a root file system tar with its "./" or "bin/". */
+ * oci-layout); a root file system tar with its "bin/" (names as
+ * layer_name_normalize writes them). */
 static bool image_archive_name(const char *name) {
         static const char *const names[] = { "manifest.json", "index.json", "oci-layout", "repositories" };
         const char *rest;
 
-        while (name[0] == '.' && name[1] == '/')
-                name += 2;
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (streq(name, names[i]))
                         return true;
@@ -56,7 +56,8 @@ static struct archive *archive_open_fd(int fd) {
  * tar is one layer (s->format says which). */
 static int source_file(struct image_source *s, int source_fd, int dest_fd) {
         _cleanup_(archive_freep) struct archive *a = archive_open_fd(source_fd);
-        struct archive_entry *e;
+        struct archive_entry *e = NULL;
+        char name[PATH_MAX];
         int r;
 
         if (!a)
@@ -64,16 +65,18 @@ static int source_file(struct image_source *s, int source_fd, int dest_fd) {
         r = archive_read_open_fd(a, source_fd, 64 << 10);
         /* The archive's top directory ("./", which tar -C DIR . writes
          * first) names no file: the first entry that does decides. */
-        do
+        do {
                 r = r < ARCHIVE_WARN ? r : archive_read_next_header(a, &e);
-        while (r >= ARCHIVE_WARN && archive_entry_pathname(e) &&
-               (streq(archive_entry_pathname(e), ".") || streq(archive_entry_pathname(e), "./")));
+                if (r >= ARCHIVE_WARN && (!archive_entry_pathname(e) ||
+                                          layer_name_normalize(archive_entry_pathname(e), name)))
+                        name[0] = '/'; /* a name no image archive's file has */
+        } while (r >= ARCHIVE_WARN && name[0] == '\0');
         if (r == ARCHIVE_EOF)
                 return log_error("%s: an empty archive", s->source);
         if (r < ARCHIVE_WARN)
                 return log_error("%s: not an image nor a tar archive: %s", s->source,
                                  archive_error_string(a) ?: "unreadable");
-        if (!archive_entry_pathname(e) || !image_archive_name(archive_entry_pathname(e))) {
+        if (!image_archive_name(name)) {
                 s->format = "rootfs-tar";
                 return 0;
         }
@@ -251,7 +254,7 @@ int image_unpack(const char *source, const char *dest, const struct image_unpack
         if (dest_fd < 0)
                 return log_errno(-errno, "%s", dest);
         r = unpack(&s, dest_fd, o, st);
-        q = image_remove_tree(dest_fd, STAGING);
+        q = remove_tree_at(dest_fd, STAGING);
         if (q < 0 && r >= 0)
                 return log_errno(q, "removing %s/%s", dest, STAGING);
         return r;

@@ -7,7 +7,7 @@
  * link that only image_open (RESOLVE_IN_ROOT) follows, inside staging. */
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "image-internal.h"
@@ -17,31 +17,22 @@
  * more than an image, and each level costs an open directory to remove. */
 #define STAGE_DEPTH_MAX 16
 
-/* The name without its leading "./" and "/"-runs, or NULL when it may not
- * be staged: absolute, a ".." component, too deep. "" is the archive's
- * top directory itself. */
-static const char *stage_name(const char *name, const char **reason) {
+/* The name as layer_name_normalize writes it (no "./", no repeated or
+ * trailing "/"; "" is the archive's top directory itself), or NULL when
+ * it may not be staged: absolute, a ".." component, too long or deep. */
+static const char *stage_name(const char *name, char out[static PATH_MAX], const char **reason) {
         unsigned depth = 0;
 
-        if (name[0] == '/') {
-                *reason = "an absolute name";
+        *reason = layer_name_normalize(name, out);
+        if (*reason)
                 return NULL;
-        }
-        while (name[0] == '.' && name[1] == '/')
-                name += 2 + strspn(name + 2, "/");
-        if (streq(name, "."))
-                return "";
-        if (path_has_dotdot(name)) {
-                *reason = "a '..' component";
-                return NULL;
-        }
-        for (const char *p = name; *p; p++)
-                depth += *p == '/' && p[1] && p[1] != '/';
+        for (const char *p = out; *p; p++)
+                depth += *p == '/';
         if (depth >= STAGE_DEPTH_MAX) {
                 *reason = "nested deeper than an image's files";
                 return NULL;
         }
-        return name;
+        return out;
 }
 
 /* Opens the directory that will hold name's last component, making the
@@ -49,22 +40,15 @@ static const char *stage_name(const char *name, const char **reason) {
  * them may be a link: O_NOFOLLOW at each step. *ret_base points into name. */
 static int stage_parent(int stage_fd, const char *name, int *ret, const char **ret_base) {
         _cleanup_close_ int dir = fcntl(stage_fd, F_DUPFD_CLOEXEC, 3);
-        const char *p = name;
+        const char *p = name, *slash;
 
         if (dir < 0)
                 return -errno;
-        for (;;) {
-                size_t n = strcspn(p, "/");
+        while ((slash = strchr(p, '/'))) {
                 char component[NAME_MAX + 1];
+                size_t n = (size_t) (slash - p);
                 int next;
 
-                if (p[n] == '\0' || p[n + strspn(p + n, "/")] == '\0') {
-                        if (n > NAME_MAX)
-                                return -ENAMETOOLONG;
-                        *ret_base = p;
-                        *ret = TAKE_FD(dir);
-                        return 0;
-                }
                 if (n > NAME_MAX)
                         return -ENAMETOOLONG;
                 memcpy(component, p, n);
@@ -76,18 +60,12 @@ static int stage_parent(int stage_fd, const char *name, int *ret, const char **r
                         return -errno;
                 closep(&dir);
                 dir = next;
-                p += n + strspn(p + n, "/");
+                p = slash + 1;
         }
-}
-
-/* The base name without the trailing slashes a directory entry has. */
-static int base_copy(const char *base, char out[NAME_MAX + 1]) {
-        size_t n = strcspn(base, "/");
-
-        if (n == 0 || n > NAME_MAX)
-                return -EINVAL;
-        memcpy(out, base, n);
-        out[n] = '\0';
+        if (strlen(p) > NAME_MAX)
+                return -ENAMETOOLONG;
+        *ret_base = p;
+        *ret = TAKE_FD(dir);
         return 0;
 }
 
@@ -116,9 +94,9 @@ static int stage_link(int dir, const char *base, const char *target, bool hard) 
 
 static int stage_entry(struct archive *a, struct archive_entry *e, int stage_fd, const char *source) {
         _cleanup_close_ int dir = -1;
+        char name_buf[PATH_MAX], hard_buf[PATH_MAX];
         const char *reason = NULL, *base = NULL, *raw = archive_entry_pathname(e);
-        const char *name = raw ? stage_name(raw, &reason) : NULL, *hard = archive_entry_hardlink(e);
-        char component[NAME_MAX + 1];
+        const char *name = raw ? stage_name(raw, name_buf, &reason) : NULL, *hard = archive_entry_hardlink(e);
         mode_t type = archive_entry_filetype(e);
         int r;
 
@@ -126,19 +104,17 @@ static int stage_entry(struct archive *a, struct archive_entry *e, int stage_fd,
                 return log_error("%s: %s: refused: %s", source, raw ?: "(no name)", reason ?: "no name");
         if (name[0] == '\0')
                 return 0;
-        if (hard && !(hard = stage_name(hard, &reason)))
+        if (hard && !(hard = stage_name(hard, hard_buf, &reason)))
                 return log_error("%s: %s: refused: a hard link to %s", source, name, reason);
         r = stage_parent(stage_fd, name, &dir, &base);
-        if (r >= 0)
-                r = base_copy(base, component);
         if (r >= 0 && hard)
-                r = stage_link(dir, component, hard, true);
+                r = stage_link(dir, base, hard, true);
         else if (r >= 0 && type == AE_IFREG)
-                r = stage_file(a, dir, component);
+                r = stage_file(a, dir, base);
         else if (r >= 0 && type == AE_IFDIR)
-                r = mkdirat(dir, component, 0700) < 0 && errno != EEXIST ? -errno : 0;
+                r = mkdirat(dir, base, 0700) < 0 && errno != EEXIST ? -errno : 0;
         else if (r >= 0 && type == AE_IFLNK)
-                r = stage_link(dir, component, archive_entry_symlink(e) ?: "", false);
+                r = stage_link(dir, base, archive_entry_symlink(e) ?: "", false);
         /* Anything else (a device, a FIFO) is no file of an image. */
         if (r == -EIO)
                 return log_error("%s: %s: %s", source, name, archive_error_string(a) ?: "read error");
@@ -161,42 +137,7 @@ int image_stage(struct archive *a, struct archive_entry *first, int stage_fd, co
                 r = archive_read_next_header(a, &e);
                 if (r == ARCHIVE_EOF)
                         return 0;
-                if (r != ARCHIVE_OK)
+                if (r < ARCHIVE_WARN)
                         return log_error("%s: %s", source, archive_error_string(a) ?: "not a tar archive");
         }
-}
-
-static int remove_children(int fd) {
-        DIR *d = fdopendir(fd);
-        struct dirent *de;
-        int r = 0;
-
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
-                        int q = image_remove_tree(dirfd(d), de->d_name);
-                        if (q < 0 && r == 0)
-                                r = q;
-                }
-        closedir(d);
-        return r;
-}
-
-int image_remove_tree(int dir_fd, const char *name) {
-        int fd, r;
-
-        if (unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT)
-                return 0;
-        if (errno != EISDIR && errno != EPERM)
-                return -errno;
-        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        r = remove_children(fd);
-        if (r < 0)
-                return r;
-        return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
 }
