@@ -94,7 +94,7 @@ static int parse_arguments(int argc, char **argv, struct image_unpack_options *o
                         printf("%s\n", usage);
                         return 0;
                 default:
-                        return log_error("userbox-image: unknown option '%s'\n%s", argv[optind - 1], usage);
+                        return log_error("userbox-image: unknown option '%s' (%s)", argv[optind - 1], usage);
                 }
         if (argc - optind != 2)
                 return log_error("%s", usage);
