@@ -75,9 +75,12 @@ static int open_walk(int root_fd, const char *path, int flags) {
 int layer_open_beneath(int root_fd, const char *path, int flags) {
         static bool openat2_missing;
         struct open_how how = {
-                .flags = (uint64_t) (flags | O_NOFOLLOW | O_CLOEXEC),
-                /* Not RESOLVE_IN_ROOT: an image's symlink is the image's
-                 * business, a layer entry written through one is refused. */
+                /* No O_NOFOLLOW: a symlink as the last component is then
+                 * ELOOP too, not the symlink itself opened. */
+                .flags = (uint64_t) (flags | O_CLOEXEC),
+                /* Not RESOLVE_IN_ROOT: where an image's symlink points is
+                 * the image's business, but a layer entry written through
+                 * one is refused. */
                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         int r;

@@ -134,17 +134,28 @@ static int layer_input_open(struct layer *l, int fd) {
  * may not set (trusted.*, security.* but capability) or the file system
  * does not take is counted, not an error. */
 static int layer_set_xattrs(struct layer *l, struct archive_entry *e, const char *path) {
-        const char *name;
-        const void *value;
-        size_t size;
+        int n = archive_entry_xattr_reset(e);
+        _cleanup_free_ const char **seen = n > 0 ? calloc((size_t) n, sizeof(*seen)) : NULL;
 
-        for (int n = archive_entry_xattr_reset(e); n > 0; n--) {
-                if (archive_entry_xattr_next(e, &name, &value, &size) != ARCHIVE_OK)
+        if (n > 0 && !seen)
+                return log_errno(-ENOMEM, "%s", l->o->label);
+        for (int i = 0; i < n; i++) {
+                const void *value;
+                size_t size;
+                bool again = false;
+
+                if (archive_entry_xattr_next(e, &seen[i], &value, &size) != ARCHIVE_OK)
                         break;
-                if (lsetxattr(path[0] ? path : ".", name, value, size, 0) == 0)
+                /* libarchive's pax writer stores each attribute twice
+                 * (LIBARCHIVE.xattr. and SCHILY.xattr.): once is enough. */
+                for (int j = 0; j < i && !again; j++)
+                        again = streq(seen[j], seen[i]);
+                if (again)
+                        continue;
+                if (lsetxattr(path[0] ? path : ".", seen[i], value, size, 0) == 0)
                         continue;
                 if (errno != EPERM && errno != EOPNOTSUPP)
-                        return layer_fail(l, path, -errno, "cannot set the extended attribute %s", name);
+                        return layer_fail(l, path, -errno, "cannot set the extended attribute %s", seen[i]);
                 l->st->xattrs_dropped++;
         }
         return 0;
