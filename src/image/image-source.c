@@ -133,23 +133,6 @@ static int source_open(struct image_source *s, int dest_fd, int *ret_source_fd) 
         return source_format(s, true);
 }
 
-static int dest_write(int dest_fd, const char *name, const char *data, size_t size) {
-        _cleanup_close_ int fd = openat(dest_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-        if (fd < 0 || fchmod(fd, 0644) < 0)
-                return -errno;
-        while (size > 0) {
-                ssize_t n = write(fd, data, size);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                data += n;
-                size -= (size_t) n;
-        }
-        return 0;
-}
-
 static char *source_absolute(const char *source) {
         _cleanup_free_ char *cwd = NULL;
         char *p;
@@ -186,7 +169,7 @@ static int image_json_write(int dest_fd, const struct image_source *s, const cha
         ADD("devices_skipped", json_object_new_int64((int64_t) st->devices));
 #undef ADD
         text = ok ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
-        r = text && asprintf(&line, "%s\n", text) >= 0 ? dest_write(dest_fd, "image.json", line, strlen(line)) : -ENOMEM;
+        r = text && asprintf(&line, "%s\n", text) >= 0 ? write_new_file_at(dest_fd, "image.json", line, strlen(line)) : -ENOMEM;
         json_object_put(o);
         return r;
 }
@@ -194,7 +177,7 @@ static int image_json_write(int dest_fd, const struct image_source *s, const cha
 /* Both files are written after the last layer: an image.json in DEST
  * says the root is whole. */
 static int dest_finish(int dest_fd, const struct image_source *s, const char *label, const struct layer_stats *st) {
-        int r = s->config ? dest_write(dest_fd, "config.json", s->config, s->config_size) : 0;
+        int r = s->config ? write_new_file_at(dest_fd, "config.json", s->config, s->config_size) : 0;
 
         if (r < 0)
                 return log_errno(r, "writing config.json");

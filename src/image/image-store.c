@@ -270,16 +270,6 @@ static int choose_name(const struct image_request *req, json_object *meta, char 
         return 0;
 }
 
-static int write_new_file_at(int dir, const char *name, const char *text) {
-        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        int r;
-
-        if (fd < 0)
-                return -errno;
-        r = fd_write_all(fd, text, strlen(text));
-        return r < 0 ? r : close(TAKE_FD(fd)) < 0 ? -errno : 0;
-}
-
 /* After the helper: the profile, then the rename that makes it the image. */
 static int import_finish(struct store *s, const char *tmp, int tmp_fd, const struct image_request *req,
                          const char *label) {
@@ -303,7 +293,7 @@ static int import_finish(struct store *s, const char *tmp, int tmp_fd, const str
                                json_string_of(meta, "digest"), &text);
         if (r < 0)
                 return r;
-        r = write_new_file_at(tmp_fd, ini, text);
+        r = write_new_file_at(tmp_fd, ini, text, strlen(text));
         if (r < 0)
                 return log_errno(r, "writing '%s/%s'", tmp, ini);
         /* No other import or rmi renames in the store meanwhile. */

@@ -324,6 +324,18 @@ int fd_write_all(int fd, const void *buf, size_t n) {
         return 0;
 }
 
+int write_new_file_at(int dir, const char *name, const void *data, size_t size) {
+        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        int r;
+
+        /* 0644 whatever the umask: what others may read of it is the
+         * directory's to say. */
+        if (fd < 0 || fchmod(fd, 0644) < 0)
+                return -errno;
+        r = fd_write_all(fd, data, size);
+        return r < 0 ? r : close(TAKE_FD(fd)) < 0 ? -errno : 0;
+}
+
 int write_file(const char *path, const char *s) {
         return write_file_at(AT_FDCWD, path, s);
 }

@@ -96,6 +96,10 @@ void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size);
 /* All n bytes of buf to fd, across short writes and EINTR. */
 int fd_write_all(int fd, const void *buf, size_t n);
 
+/* A new file name in dir (mode 0644, never an existing one, never through
+ * a symlink) holding data. */
+int write_new_file_at(int dir, const char *name, const void *data, size_t size);
+
 /* Writes a whole string to a path (used for /proc files). */
 int write_file(const char *path, const char *s);
 int write_file_at(int dir, const char *path, const char *s);
