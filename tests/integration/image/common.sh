@@ -33,7 +33,20 @@ sentinel_state() {
 }
 
 assert_sentinel_untouched() {
-        assert_eq "$SENTINEL_BEFORE" "$(sentinel_state)" "${1:-the sentinel directory outside the root}"
+        assert_eq "$SENTINEL_BEFORE" "$(sentinel_state)" "the sentinel directory outside the root"
+}
+
+# The last image id of the user's subid map (0 is the user, 1.. the
+# subordinate ids in order): the number of subordinate ids, of the lesser
+# of the uid and gid ranges.
+map_last_id() {
+        local kind total c last=
+        for kind in uid gid; do
+                total=0
+                while read -r _ c; do total=$((total + c)); done < <(subid_ranges "$kind")
+                [ -z "$last" ] || [ "$total" -lt "$last" ] && last=$total
+        done
+        echo "$last"
 }
 
 # mkimage SPEC OUT [mkimage.py OPTIONS...]: writes the image (SPEC a JSON
@@ -43,7 +56,7 @@ mkimage() {
         shift 2
         bb=$(_busybox_binary) || skip "machine: busybox-static is not installed"
         python3 "$IMAGE_TEST_DIR/mkimage.py" --busybox "$bb" --sentinel "${SENTINEL:-/nonexistent}" \
-                "$@" "$spec" "$out" >"$out.summary.json" 2>"$out.mkimage.err" ||
+                --last-id "$(map_last_id)" "$@" "$spec" "$out" >"$out.summary.json" 2>"$out.mkimage.err" ||
                 fail "mkimage.py $spec $*: $(cat "$out.mkimage.err")"
         [ -d "$out" ] && chmod -R a+rX "$out"
         return 0

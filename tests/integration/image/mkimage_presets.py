@@ -37,7 +37,7 @@ def preset_three_layer(opts):
         f("own/root", "0\n"),
         f("own/user", "1000\n", uid=1000, gid=1000, uname="daemon", gname="daemon"),
         f("own/nobody", "65534\n", uid=65534, gid=65534),
-        f("own/second", "66000\n", uid=66000, gid=66000),
+        f("own/second", "66000\n", uid=min(66000, opts.last_id), gid=min(66000, opts.last_id)),
         f("own/mixed", "mixed\n", uid=1000, gid=65534),
         f("own/last", "last\n", uid=opts.last_id, gid=opts.last_id),
         d("own/userdir", uid=1000, gid=1000, mode="0750"),
