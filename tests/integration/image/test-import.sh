@@ -131,10 +131,12 @@ test_a_name_that_is_a_path_is_refused() {
         for name in ../escape a/b . .. '' .tmp-x "$(printf 'x%.0s' $(seq 1 300))"; do
                 run "$USERBOX" import --name "$name" "$WORK/a"
                 assert_eq 125 "$STATUS" "import --name '$name'"
-                assert_contains "$ERR" "userbox: " "the refusal of --name '$name'"
+                assert_contains "$ERR" "name" "the refusal of --name '$name'"
         done
         [ ! -e "$XDG_DATA_HOME/userbox/escape" ] || fail "--name ../escape wrote beside the store"
         assert_store_holds
+        import_ok good.name-1_x --name good.name-1_x "$WORK/a"
+        assert_store_holds good.name-1_x
 }
 
 test_ref_picks_one_image_of_a_layout_holding_several() {
