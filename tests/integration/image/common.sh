@@ -8,11 +8,15 @@
 IMAGE_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # image_setup: a store of this test's own ($XDG_DATA_HOME in a temp dir,
-# $STORE its image directory), a work directory $WORK for the images, and
-# a sentinel directory $SENTINEL outside both, holding secret, for the
-# escape cases to aim at.
+# $STORE its image directory) whose profiles `run -p NAME` finds, a work
+# directory $WORK for the images, and a sentinel directory $SENTINEL
+# outside both, holding secret, for the escape cases to aim at.
 image_setup() {
         require_cmd python3
+        # The search path a user has (tests/run sets one without the image
+        # store): $XDG_CONFIG_HOME/userbox (empty), the store's profiles,
+        # the shipped ones.
+        unset USERBOX_PROFILE_PATH
         XDG_DATA_HOME=$(mktemp_dir) || fail "mktemp_dir"
         export XDG_DATA_HOME
         STORE=$XDG_DATA_HOME/userbox/images

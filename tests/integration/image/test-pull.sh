@@ -119,6 +119,8 @@ test_pull_without_skopeo_names_the_package() {
         empty=$(mktemp_dir)
         run env PATH="$empty" "$USERBOX" pull docker.io/library/debian:12
         assert_eq 125 "$STATUS" "pull with no skopeo on PATH"
-        assert_eq "userbox: pull needs skopeo (apt install skopeo)" "$ERR" "the message"
+        assert_contains "$ERR" "userbox: pull needs skopeo" "the message"
+        assert_contains "$ERR" "(apt install skopeo)" "the message names the package"
+        assert_eq 1 "$(wc -l <<<"$ERR")" "lines of the message: $ERR"
         WHAT="the store after a pull without skopeo" assert_store_holds
 }
