@@ -2,7 +2,8 @@
 """The images mkimage.py writes by name (preset:NAME): each a function of
 the options returning a spec (see mkimage.py). An escape preset's spec
 says which entry must be refused: "refused": {"layer": N, "entry": NAME,
-"mark": a part of NAME any message about it shows}."""
+"mark": a part of NAME any message about it shows (the start of a long
+name, which a message may shorten)}."""
 
 import os
 
@@ -141,19 +142,19 @@ def up(opts):
 def preset_bad_absolute(opts):
     """An absolute name aimed into the sentinel."""
     name = sentinel(opts) + "/abs-escape"
-    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, "abs-escape")
+    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, name[:24])
 
 
 def preset_bad_dotdot(opts):
     """A name of leading .. components aimed at the sentinel."""
     name = up(opts) + "/dotdot-escape"
-    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, "dotdot-escape")
+    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, name[:24])
 
 
 def preset_bad_dotdot_inner(opts):
     """A name with .. components after a real directory."""
     name = "debris/" + up(opts) + "/inner-escape"
-    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, "inner-escape")
+    return escape([debris() + [{"type": "file", "path": name, "content": "escaped\n"}]], 1, name, name[:24])
 
 
 def preset_bad_symlink_write(opts):

@@ -55,3 +55,32 @@ pwd:/tmp
 id:0:0
 FOO:cli" "$(head -n 4 <<<"$OUT")" "-w, -u and -e over the image's WorkingDir, User and Env"
 }
+
+test_entrypoint_empty_on_the_command_line_drops_the_images() {
+        image_setup
+        mkimage preset:config "$WORK/config"
+        import_ok config-test "$WORK/config"
+        run "$USERBOX" run -p config-test --entrypoint "" -- /bin/busybox echo plain
+        assert_eq 0 "$STATUS" "run --entrypoint '': $ERR"
+        assert_eq "plain" "$OUT" "the command alone, without the image's entrypoint"
+}
+
+# An Env value a profile line cannot hold (" ;" starts a comment there) is
+# left out with a warning naming it; the rest of the image's settings stay.
+test_an_env_value_a_profile_cannot_hold_is_left_out_with_a_warning() {
+        image_setup
+        cat >"$WORK/spec.json" <<-'EOF'
+		{"tag": "semi:1",
+		 "config": {"Cmd": ["/bin/busybox", "sh", "-c", "echo \"GOOD=$GOOD SEMI=${SEMI-unset}\""],
+		            "Env": ["PATH=/bin", "SEMI=a ;b", "GOOD=1"]},
+		 "layers": [[{"type": "busybox"}]]}
+	EOF
+        mkimage "$WORK/spec.json" "$WORK/semi"
+        run "$USERBOX" import "$WORK/semi"
+        assert_eq 0 "$STATUS" "import: $ERR"
+        assert_eq semi-1 "$OUT" "what import prints"
+        assert_contains "$ERR" "SEMI" "the warning names the variable"
+        assert_contains "$ERR" "left out" "the warning"
+        run "$USERBOX" run -p semi-1
+        assert_eq "GOOD=1 SEMI=unset" "$OUT" "the image's Cmd and Env, but SEMI: $ERR"
+}

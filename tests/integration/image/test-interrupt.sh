@@ -44,6 +44,10 @@ interrupted() {
         wait_for 60 no_process_with "$WORK/big" || fail "a process of the import outlived it by 60 s"
         [ ! -e "$STORE/big" ] || fail "the interrupted import left an image under its name"
         assert_eq absent "$(image_field big "i['name']")" "images, after the interrupted import"
+        if [ "$signal" = KILL ]; then
+                # Nobody was left to remove it: the next import must.
+                store_leftovers | grep -q '^\.tmp-' || fail "no .tmp-* after kill -9 of the import: $(store_leftovers)"
+        fi
         # The next import cleans up after it, and the name is free.
         mkimage preset:busybox "$WORK/small"
         import_ok big --name big "$WORK/small"

@@ -23,6 +23,8 @@ refused() {
         src=$WORK/$preset
         mkimage "preset:$preset" "$src" "$@"
         run "$USERBOX" import --name bad "$src"
+        # Nothing outside changed, whatever else went wrong.
+        assert_sentinel_untouched
         if [ "$STATUS" != 125 ]; then
                 _show_run "$USERBOX" import --name bad "$src"
                 fail "import of $preset: status $STATUS, expected 125"
@@ -36,7 +38,6 @@ refused() {
                 assert_contains "$ERR" "userbox: $label: $entry: " "the message: LABEL: NAME: reason"
         fi
         assert_eq 1 "$(grep -c '^userbox: ' <<<"$ERR")" "messages (one): $ERR"
-        assert_sentinel_untouched
         WHAT="the store after a refused import" assert_store_holds
         REFUSAL=$ERR
 }
