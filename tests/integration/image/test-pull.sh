@@ -93,24 +93,24 @@ v3" "$OUT" "the pulled three-layer image, inside: $ERR"
         assert_eq "$(host_id uid 1000)" "$(stat -c %u "$STORE/t3/rootfs/own/user")" "owner of own/user on the host"
 }
 
+# pull_refused REFERENCE REASON: 125, skopeo's REASON, nothing in the store.
+pull_refused() {
+        run "$USERBOX" pull --tls-verify=false "$1"
+        assert_eq 125 "$STATUS" "pull of $1"
+        assert_contains "$ERR" "$2" "skopeo's reason"
+        WHAT="the store after a failed pull" assert_store_holds
+}
+
 test_pull_of_a_missing_tag_is_125_with_skopeos_reason() {
         image_setup
         registry_start
         push busybox busybox:1
-        run "$USERBOX" pull --tls-verify=false "$REGISTRY/busybox:2"
-        assert_eq 125 "$STATUS" "pull of a missing tag"
-        assert_contains "$ERR" "manifest unknown" "skopeo's reason"
-        WHAT="the store after a failed pull" assert_store_holds
+        pull_refused "$REGISTRY/busybox:2" "manifest unknown"
 }
 
 test_pull_from_a_registry_that_is_not_there_is_125() {
         image_setup
-        local port
-        port=$(free_port)
-        run "$USERBOX" pull --tls-verify=false "127.0.0.1:$port/busybox:1"
-        assert_eq 125 "$STATUS" "pull from a closed port"
-        assert_contains "$ERR" "connection refused" "skopeo's reason"
-        WHAT="the store after a failed pull" assert_store_holds
+        pull_refused "127.0.0.1:$(free_port)/busybox:1" "connection refused"
 }
 
 test_pull_without_skopeo_names_the_package() {
