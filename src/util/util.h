@@ -93,6 +93,9 @@ int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
  * out of memory (the array is then untouched). */
 void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size);
 
+/* All n bytes of buf to fd, across short writes and EINTR. */
+int fd_write_all(int fd, const void *buf, size_t n);
+
 /* Writes a whole string to a path (used for /proc files). */
 int write_file(const char *path, const char *s);
 int write_file_at(int dir, const char *path, const char *s);
@@ -140,6 +143,7 @@ enum log_level {
 
 void log_init(void);
 void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
 
 /* After clone/fork the child must not print: it captures the first error
  * message and hands it to the parent on the sync fd. In deferred mode the
@@ -312,3 +316,5 @@ const char *self_sysconf_profile_dir(void);
  * copied pair), else $(pkglibexecdir)/userbox-subid. *ret is malloc'd;
  * -errno of access() when the configured one is not executable either. */
 int self_subid_helper(char **ret);
+/* The same for any of userbox's helpers (userbox-image). */
+int self_helper(const char *name, char **ret);
