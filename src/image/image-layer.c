@@ -224,7 +224,8 @@ static int fixup_compare(const void *a, const void *b) {
 /* One replaced or removed later in the layer (no directory, or a symlink
  * now) is skipped. */
 static int layer_fixups_apply(struct layer *l) {
-        qsort(l->fixups, l->n_fixups, sizeof(l->fixups[0]), fixup_compare);
+        if (l->n_fixups > 1)
+                qsort(l->fixups, l->n_fixups, sizeof(l->fixups[0]), fixup_compare);
         for (size_t i = 0; i < l->n_fixups; i++) {
                 const struct layer_fixup *f = &l->fixups[i];
                 _cleanup_close_ int fd = -1;
@@ -500,7 +501,7 @@ static int layer_run(struct layer *l, int fd) {
 }
 
 int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer_stats *st) {
-        _cleanup_(layer_done) struct layer l = {
+        struct layer l = {
                 .o = o,
                 .st = st,
                 .root_fd = root_fd,
@@ -509,10 +510,7 @@ int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer
                 .parent_fd = -1,
         };
         _cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        /* Names in pax headers are UTF-8, which libarchive converts to the
-         * locale's charset: under "C" any name beyond ASCII would fail to.
-         * A file name is bytes: UTF-8 in, UTF-8 on disk. */
-        locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0), saved = (locale_t) 0;
+        locale_t utf8, saved = (locale_t) 0;
         mode_t mask;
         int r;
 
@@ -521,9 +519,16 @@ int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer
                 return log_errno(-errno, "%s: cannot enter the root", o->label);
         /* Modes as the layer has them, not as the user's umask cuts them. */
         mask = umask(0);
+        /* Names in pax headers are UTF-8, which libarchive converts to the
+         * locale's charset: under "C" any name beyond ASCII would fail to.
+         * A file name is bytes: UTF-8 in, UTF-8 on disk. */
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
         if (utf8)
                 saved = uselocale(utf8);
         r = layer_run(&l, fd);
+        /* Before leaving the root: freeing a writer in the middle of an
+         * entry finishes it, by path. */
+        layer_done(&l);
         if (utf8) {
                 uselocale(saved);
                 freelocale(utf8);

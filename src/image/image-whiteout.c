@@ -27,21 +27,16 @@ static int written_compare(const void *a, const void *b) {
         return strcmp(((const struct written *) a)->path, ((const struct written *) b)->path);
 }
 
-/* A key on the stack: no allocation for a lookup. */
-struct written_key {
-        struct written w;
-        char path[PATH_MAX];
-};
-
 static struct written *written_find(void *const *tree, const char *path, size_t len) {
-        struct written_key key;
-        struct written **found;
+        /* The key on the stack: no allocation for a lookup. */
+        _Alignas(struct written) char buf[sizeof(struct written) + PATH_MAX];
+        struct written *key = (struct written *) buf, **found;
 
         if (len >= PATH_MAX)
                 return NULL;
-        memcpy(key.w.path, path, len);
-        key.w.path[len] = '\0';
-        found = tfind(&key.w, tree, written_compare);
+        memcpy(key->path, path, len);
+        key->path[len] = '\0';
+        found = tfind(key, tree, written_compare);
         return found ? *found : NULL;
 }
 
