@@ -64,7 +64,10 @@ struct layer {
         struct archive *in, *disk;
         /* The directory the last entry went in, reached without a symlink,
          * and an O_PATH fd of it: entries come grouped by directory, so
-         * most need no walk of their own (see layer_parent_forget_below). */
+         * most need no walk of their own. It stays true: an entry replaces
+         * (with a symlink, say) only its own path, and its directory, not
+         * that path, becomes the cached one before it is written; only a
+         * whiteout removes below other directories, and it drops the cache. */
         char parent[PATH_MAX];
         int parent_fd;
         /* Every name this layer wrote (a tsearch tree): its whiteouts and
@@ -93,9 +96,6 @@ const char *layer_name_normalize(const char *name, char out[static PATH_MAX]);
 int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd);
 /* path opened with flags below the root, no symlink anywhere on it. */
 int layer_open_beneath(int root_fd, const char *path, int flags);
-/* Drops the cached parent when path is it or one of its directories:
- * path just stopped being a directory. */
-void layer_parent_forget_below(struct layer *l, const char *path);
 void layer_parent_forget(struct layer *l);
 /* The length of path's leading part that is a symlink, for a message. */
 size_t layer_symlink_prefix(int root_fd, const char *path);

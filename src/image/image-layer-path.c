@@ -160,17 +160,6 @@ void layer_parent_forget(struct layer *l) {
         l->parent[0] = '\0';
 }
 
-void layer_parent_forget_below(struct layer *l, const char *path) {
-        const char *rest;
-
-        if (l->parent_fd < 0)
-                return;
-        /* The root ("") is never replaced: it is always a directory. */
-        rest = path[0] ? startswith(l->parent, path) : NULL;
-        if (rest && (rest[0] == '\0' || rest[0] == '/'))
-                layer_parent_forget(l);
-}
-
 int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd) {
         int fd;
 

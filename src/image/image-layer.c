@@ -366,7 +366,6 @@ static int layer_write_other(struct layer *l, struct archive_entry *e, const cha
                 if (r < 0)
                         return layer_fail(l, path, r, "cannot remove the directory it replaces");
         }
-        layer_parent_forget_below(l, path);
         archive_entry_set_pathname(e, path);
         if (archive_write_header(l->disk, e) != ARCHIVE_OK)
                 return layer_archive_error(l, path, l->disk);
