@@ -465,6 +465,16 @@ static int layer_entry(struct layer *l, struct archive_entry *e) {
         return layer_write_other(l, e, path, parent_fd, base);
 }
 
+/* A pax name that is not UTF-8, as Go's archive/tar writes a file name of
+ * another charset: libarchive warns that it cannot convert it and keeps
+ * its bytes, which are the name (GNU tar and docker take them so). Any
+ * other warning on a header is an error. */
+static bool layer_name_not_utf8(const struct layer *l, int r) {
+        const char *msg = archive_error_string(l->in);
+
+        return r == ARCHIVE_WARN && msg && strstr(msg, "can't be converted from UTF-8");
+}
+
 static void layer_done(struct layer *l) {
         if (l->in)
                 archive_read_free(l->in);
@@ -488,7 +498,7 @@ static int layer_run(struct layer *l, int fd) {
         if (r < 0)
                 return r;
         while ((r = archive_read_next_header(l->in, &e)) != ARCHIVE_EOF) {
-                if (r != ARCHIVE_OK)
+                if (r != ARCHIVE_OK && !layer_name_not_utf8(l, r))
                         return layer_archive_error(l, NULL, l->in);
                 r = layer_entry(l, e);
                 if (r < 0)

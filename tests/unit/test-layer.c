@@ -379,6 +379,43 @@ TEST(xattrs_the_user_may_set_are_kept_others_counted) {
         CHECK(stats.xattrs_dropped == 1);
 }
 
+/* A ustar header block of name, size and type, checksum and all. */
+static void ustar_header(char block[512], const char *name, size_t size, char type) {
+        unsigned sum = 0;
+
+        memset(block, 0, 512);
+        snprintf(block, 100, "%s", name);
+        snprintf(block + 100, 8, "%07o", 0644);
+        snprintf(block + 124, 12, "%011zo", size);
+        snprintf(block + 136, 12, "%011o", T1);
+        block[156] = type;
+        memcpy(block + 257, "ustar\0" "00", 8);
+        memset(block + 148, ' ', 8);
+        for (size_t i = 0; i < 512; i++)
+                sum += (unsigned char) block[i];
+        snprintf(block + 148, 8, "%06o", sum);
+}
+
+/* Go's archive/tar writes a name in another charset as a pax path that is
+ * not UTF-8 (no hdrcharset): its bytes are the name, as for GNU tar. */
+TEST(pax_name_that_is_not_utf8_is_written_as_its_bytes) {
+        static const char record[] = "13 path=caf\xe9\n";
+        char blocks[5][512] = {};
+        /* Written by hand: libarchive's writer would not write it so. The
+         * archive is only for tar_apply to free. */
+        struct tar t = { archive_write_new(), memfd_create("layer", MFD_CLOEXEC) };
+
+        root_reset();
+        ustar_header(blocks[0], "PaxHeader/x", strlen(record), 'x');
+        memcpy(blocks[1], record, strlen(record));
+        ustar_header(blocks[2], "x", 1, '0');
+        blocks[3][0] = 'y';
+        if (t.fd < 0 || write(t.fd, blocks, sizeof(blocks)) != sizeof(blocks))
+                abort();
+        CHECK(tar_apply(&t, 1) == 0);
+        CHECK_STREQ(content("caf\xe9"), "y");
+}
+
 /* An entry refused: layer_apply fails, prints "LABEL: message", and
  * nothing outside the root changed. */
 static void check_refused(struct tar *t, int n, const char *message) {
@@ -542,6 +579,7 @@ int main(void) {
                 UNIT(device_nodes_are_skipped_and_counted_fifos_made),
                 UNIT(sparse_file_stays_sparse),
                 UNIT(xattrs_the_user_may_set_are_kept_others_counted),
+                UNIT(pax_name_that_is_not_utf8_is_written_as_its_bytes),
                 UNIT(absolute_name_is_refused),
                 UNIT(dotdot_name_is_refused),
                 UNIT(name_longer_than_path_max_is_refused),
