@@ -90,10 +90,10 @@ int layer_fail(const struct layer *l, const char *name, int r, const char *fmt, 
  * absolute, has a ".." component or is longer than PATH_MAX. */
 const char *layer_name_normalize(const char *name, char out[static PATH_MAX]);
 /* dir ("" the root) opened O_PATH below the root without following a
- * symlink; with create, missing directories are made and a file in the way
- * replaced, as a tar's implied directories are. -ELOOP when a component is
- * a symlink. The fd belongs to l (the cache): do not close it. */
-int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd);
+ * symlink, missing directories made and a file in the way replaced, as a
+ * tar's implied directories are. -ELOOP when a component is a symlink.
+ * The fd belongs to l (the cache): do not close it. */
+int layer_parent(struct layer *l, const char *dir, int *ret_fd);
 /* path opened with flags below the root, no symlink anywhere on it. */
 int layer_open_beneath(int root_fd, const char *path, int flags);
 void layer_parent_forget(struct layer *l);

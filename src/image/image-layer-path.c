@@ -160,7 +160,7 @@ void layer_parent_forget(struct layer *l) {
         l->parent[0] = '\0';
 }
 
-int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd) {
+int layer_parent(struct layer *l, const char *dir, int *ret_fd) {
         int fd;
 
         if (l->parent_fd >= 0 && streq(l->parent, dir)) {
@@ -168,7 +168,7 @@ int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd) {
                 return 0;
         }
         fd = layer_open_beneath(l->root_fd, dir, O_PATH | O_DIRECTORY);
-        if ((fd == -ENOENT || fd == -ENOTDIR) && create)
+        if (fd == -ENOENT || fd == -ENOTDIR)
                 fd = make_dirs(l->root_fd, dir);
         if (fd < 0)
                 return fd;

@@ -14,6 +14,7 @@
  * set after the whole layer, when nothing more will be written in them. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -130,9 +131,10 @@ static int layer_input_open(struct layer *l, int fd) {
         return 0;
 }
 
-/* Extended attributes the user may set are kept; one the user namespace
- * may not set (trusted.*, security.* but capability) or the file system
- * does not take is counted, not an error. */
+/* Extended attributes the user may set are kept (security.capability
+ * too: the kernel ties it to the namespace's root); one the namespace may
+ * not set (trusted.*) or the file system does not take is counted, not an
+ * error. */
 static int layer_set_xattrs(struct layer *l, struct archive_entry *e, const char *path) {
         int n = archive_entry_xattr_reset(e);
         _cleanup_free_ const char **seen = n > 0 ? calloc((size_t) n, sizeof(*seen)) : NULL;
@@ -454,7 +456,7 @@ static int layer_entry(struct layer *l, struct archive_entry *e) {
         r = layer_entry_kind(l, e, path);
         if (r <= 0)
                 return r;
-        r = layer_parent(l, dir, true, &parent_fd);
+        r = layer_parent(l, dir, &parent_fd);
         if (r == -ELOOP)
                 return layer_refuse(l, path, "its parent %.*s is a symbolic link",
                                     (int) layer_symlink_prefix(l->root_fd, dir), dir);
