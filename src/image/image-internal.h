@@ -66,7 +66,10 @@ struct layer {
         struct archive *in, *disk;
         /* The directory the last entry went in, reached without a symlink,
          * and an O_PATH fd of it: entries come grouped by directory, so
-         * most need no walk of their own (see layer_parent_forget_below). */
+         * most need no walk of their own. It stays true: an entry replaces
+         * (with a symlink, say) only its own path, and its directory, not
+         * that path, becomes the cached one before it is written; only a
+         * whiteout removes below other directories, and it drops the cache. */
         char parent[PATH_MAX];
         int parent_fd;
         /* Every name this layer wrote (a tsearch tree): its whiteouts and
@@ -89,15 +92,12 @@ int layer_fail(const struct layer *l, const char *name, int r, const char *fmt, 
  * absolute, has a ".." component or is longer than PATH_MAX. */
 const char *layer_name_normalize(const char *name, char out[static PATH_MAX]);
 /* dir ("" the root) opened O_PATH below the root without following a
- * symlink; with create, missing directories are made and a file in the way
- * replaced, as a tar's implied directories are. -ELOOP when a component is
- * a symlink. The fd belongs to l (the cache): do not close it. */
-int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd);
+ * symlink, missing directories made and a file in the way replaced, as a
+ * tar's implied directories are. -ELOOP when a component is a symlink.
+ * The fd belongs to l (the cache): do not close it. */
+int layer_parent(struct layer *l, const char *dir, int *ret_fd);
 /* path opened with flags below the root, no symlink anywhere on it. */
 int layer_open_beneath(int root_fd, const char *path, int flags);
-/* Drops the cached parent when path is it or one of its directories:
- * path just stopped being a directory. */
-void layer_parent_forget_below(struct layer *l, const char *path);
 void layer_parent_forget(struct layer *l);
 /* The length of path's leading part that is a symlink, for a message. */
 size_t layer_symlink_prefix(int root_fd, const char *path);

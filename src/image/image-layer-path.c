@@ -160,18 +160,7 @@ void layer_parent_forget(struct layer *l) {
         l->parent[0] = '\0';
 }
 
-void layer_parent_forget_below(struct layer *l, const char *path) {
-        const char *rest;
-
-        if (l->parent_fd < 0)
-                return;
-        /* The root ("") is never replaced: it is always a directory. */
-        rest = path[0] ? startswith(l->parent, path) : NULL;
-        if (rest && (rest[0] == '\0' || rest[0] == '/'))
-                layer_parent_forget(l);
-}
-
-int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd) {
+int layer_parent(struct layer *l, const char *dir, int *ret_fd) {
         int fd;
 
         if (l->parent_fd >= 0 && streq(l->parent, dir)) {
@@ -179,7 +168,7 @@ int layer_parent(struct layer *l, const char *dir, bool create, int *ret_fd) {
                 return 0;
         }
         fd = layer_open_beneath(l->root_fd, dir, O_PATH | O_DIRECTORY);
-        if ((fd == -ENOENT || fd == -ENOTDIR) && create)
+        if (fd == -ENOENT || fd == -ENOTDIR)
                 fd = make_dirs(l->root_fd, dir);
         if (fd < 0)
                 return fd;

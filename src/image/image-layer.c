@@ -14,6 +14,7 @@
  * set after the whole layer, when nothing more will be written in them. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -130,9 +131,10 @@ static int layer_input_open(struct layer *l, int fd) {
         return 0;
 }
 
-/* Extended attributes the user may set are kept; one the user namespace
- * may not set (trusted.*, security.* but capability) or the file system
- * does not take is counted, not an error. */
+/* Extended attributes the user may set are kept (security.capability
+ * too: the kernel ties it to the namespace's root); one the namespace may
+ * not set (trusted.*) or the file system does not take is counted, not an
+ * error. */
 static int layer_set_xattrs(struct layer *l, struct archive_entry *e, const char *path) {
         int n = archive_entry_xattr_reset(e);
         _cleanup_free_ const char **seen = n > 0 ? calloc((size_t) n, sizeof(*seen)) : NULL;
@@ -224,7 +226,8 @@ static int fixup_compare(const void *a, const void *b) {
 /* One replaced or removed later in the layer (no directory, or a symlink
  * now) is skipped. */
 static int layer_fixups_apply(struct layer *l) {
-        qsort(l->fixups, l->n_fixups, sizeof(l->fixups[0]), fixup_compare);
+        if (l->n_fixups > 1)
+                qsort(l->fixups, l->n_fixups, sizeof(l->fixups[0]), fixup_compare);
         for (size_t i = 0; i < l->n_fixups; i++) {
                 const struct layer_fixup *f = &l->fixups[i];
                 _cleanup_close_ int fd = -1;
@@ -365,7 +368,6 @@ static int layer_write_other(struct layer *l, struct archive_entry *e, const cha
                 if (r < 0)
                         return layer_fail(l, path, r, "cannot remove the directory it replaces");
         }
-        layer_parent_forget_below(l, path);
         archive_entry_set_pathname(e, path);
         if (archive_write_header(l->disk, e) != ARCHIVE_OK)
                 return layer_archive_error(l, path, l->disk);
@@ -454,7 +456,7 @@ static int layer_entry(struct layer *l, struct archive_entry *e) {
         r = layer_entry_kind(l, e, path);
         if (r <= 0)
                 return r;
-        r = layer_parent(l, dir, true, &parent_fd);
+        r = layer_parent(l, dir, &parent_fd);
         if (r == -ELOOP)
                 return layer_refuse(l, path, "its parent %.*s is a symbolic link",
                                     (int) layer_symlink_prefix(l->root_fd, dir), dir);
@@ -463,6 +465,16 @@ static int layer_entry(struct layer *l, struct archive_entry *e) {
         if (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e))
                 return layer_write_dir(l, e, path, parent_fd, base);
         return layer_write_other(l, e, path, parent_fd, base);
+}
+
+/* A pax name that is not UTF-8, as Go's archive/tar writes a file name of
+ * another charset: libarchive warns that it cannot convert it and keeps
+ * its bytes, which are the name (GNU tar and docker take them so). Any
+ * other warning on a header is an error. */
+static bool layer_name_not_utf8(const struct layer *l, int r) {
+        const char *msg = archive_error_string(l->in);
+
+        return r == ARCHIVE_WARN && msg && strstr(msg, "can't be converted from UTF-8");
 }
 
 static void layer_done(struct layer *l) {
@@ -488,7 +500,7 @@ static int layer_run(struct layer *l, int fd) {
         if (r < 0)
                 return r;
         while ((r = archive_read_next_header(l->in, &e)) != ARCHIVE_EOF) {
-                if (r != ARCHIVE_OK)
+                if (r != ARCHIVE_OK && !layer_name_not_utf8(l, r))
                         return layer_archive_error(l, NULL, l->in);
                 r = layer_entry(l, e);
                 if (r < 0)
@@ -500,7 +512,7 @@ static int layer_run(struct layer *l, int fd) {
 }
 
 int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer_stats *st) {
-        _cleanup_(layer_done) struct layer l = {
+        struct layer l = {
                 .o = o,
                 .st = st,
                 .root_fd = root_fd,
@@ -509,10 +521,7 @@ int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer
                 .parent_fd = -1,
         };
         _cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        /* Names in pax headers are UTF-8, which libarchive converts to the
-         * locale's charset: under "C" any name beyond ASCII would fail to.
-         * A file name is bytes: UTF-8 in, UTF-8 on disk. */
-        locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0), saved = (locale_t) 0;
+        locale_t utf8, saved = (locale_t) 0;
         mode_t mask;
         int r;
 
@@ -521,9 +530,16 @@ int layer_apply(int root_fd, int fd, const struct layer_options *o, struct layer
                 return log_errno(-errno, "%s: cannot enter the root", o->label);
         /* Modes as the layer has them, not as the user's umask cuts them. */
         mask = umask(0);
+        /* Names in pax headers are UTF-8, which libarchive converts to the
+         * locale's charset: under "C" any name beyond ASCII would fail to.
+         * A file name is bytes: UTF-8 in, UTF-8 on disk. */
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
         if (utf8)
                 saved = uselocale(utf8);
         r = layer_run(&l, fd);
+        /* Before leaving the root: freeing a writer in the middle of an
+         * entry finishes it, by path. */
+        layer_done(&l);
         if (utf8) {
                 uselocale(saved);
                 freelocale(utf8);

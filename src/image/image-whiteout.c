@@ -27,21 +27,16 @@ static int written_compare(const void *a, const void *b) {
         return strcmp(((const struct written *) a)->path, ((const struct written *) b)->path);
 }
 
-/* A key on the stack: no allocation for a lookup. */
-struct written_key {
-        struct written w;
-        char path[PATH_MAX];
-};
-
 static struct written *written_find(void *const *tree, const char *path, size_t len) {
-        struct written_key key;
-        struct written **found;
+        /* The key on the stack: no allocation for a lookup. */
+        _Alignas(struct written) char buf[sizeof(struct written) + PATH_MAX];
+        struct written *key = (struct written *) buf, **found;
 
         if (len >= PATH_MAX)
                 return NULL;
-        memcpy(key.w.path, path, len);
-        key.w.path[len] = '\0';
-        found = tfind(&key.w, tree, written_compare);
+        memcpy(key->path, path, len);
+        key->path[len] = '\0';
+        found = tfind(key, tree, written_compare);
         return found ? *found : NULL;
 }
 
@@ -85,7 +80,28 @@ void layer_written_free(struct layer *l) {
         l->written = NULL;
 }
 
-static int remove_children(int fd);
+/* Calls fn for each entry of the directory fd (which it takes) but "."
+ * and "..", until one fails. */
+static int for_each_child(int fd, int (*fn)(int dir_fd, const struct dirent *de, void *userdata), void *userdata) {
+        DIR *d = fdopendir(fd);
+        struct dirent *de;
+        int r = 0;
+
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        while (r >= 0 && (errno = 0, de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        r = fn(dirfd(d), de, userdata);
+        if (r >= 0 && errno)
+                r = -errno;
+        closedir(d);
+        return r;
+}
+
+static int remove_child(int dir_fd, const struct dirent *de, void *userdata);
 
 /* is_dir: the caller knows it is a directory (d_type), which saves the
  * unlinkat that would fail with EISDIR. */
@@ -101,42 +117,33 @@ static int remove_tree_typed(int dir_fd, const char *name, bool is_dir) {
         fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return errno == ENOENT ? 0 : -errno;
-        r = remove_children(fd);
+        r = for_each_child(fd, remove_child, NULL);
         if (r < 0)
                 return r;
         return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static int remove_child(int dir_fd, const struct dirent *de, void *userdata) {
+        return remove_tree_typed(dir_fd, de->d_name, de->d_type == DT_DIR);
 }
 
 int remove_tree_at(int dir_fd, const char *name) {
         return remove_tree_typed(dir_fd, name, false);
 }
 
-/* Takes fd. */
-static int remove_children(int fd) {
-        DIR *d = fdopendir(fd);
-        struct dirent *de;
-        int r = 0;
+/* A walk of what a whiteout hides: path[0..len) is the directory walked. */
+struct prune {
+        struct layer *l;
+        char *path;
+        size_t len;
+};
 
-        if (!d) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        while (r >= 0 && (errno = 0, de = readdir(d)))
-                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        r = remove_tree_typed(dirfd(d), de->d_name, de->d_type == DT_DIR);
-        if (r >= 0 && errno)
-                r = -errno;
-        closedir(d);
-        return r;
-}
+static int prune_child(int dir_fd, const struct dirent *de, void *userdata);
 
-static int prune_children(struct layer *l, int fd, char *path, size_t len);
-
-/* Removes dir_fd/name (path[0..len) in the root) but for what the layer
- * wrote and the directories that lead to it. */
-static int prune(struct layer *l, int dir_fd, const char *name, char *path, size_t len) {
-        struct written *w = written_find(&l->written, path, len);
+/* Removes dir_fd/name (p->path in the root) but for what the layer wrote
+ * and the directories that lead to it. */
+static int prune(struct prune *p, int dir_fd, const char *name) {
+        struct written *w = written_find(&p->l->written, p->path, p->len);
         struct stat st;
         int fd;
 
@@ -151,45 +158,34 @@ static int prune(struct layer *l, int dir_fd, const char *name, char *path, size
         fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        return prune_children(l, fd, path, len);
+        return for_each_child(fd, prune_child, p);
 }
 
-/* Takes fd, the directory path[0..len) ("" the root). */
-static int prune_children(struct layer *l, int fd, char *path, size_t len) {
-        DIR *d = fdopendir(fd);
-        struct dirent *de;
-        int r = 0;
+/* prune() of name in dir_fd, below the directory p->path. */
+static int prune_below(struct prune *p, int dir_fd, const char *name) {
+        size_t n = strlen(name), len = p->len, sep = len > 0;
+        int r;
 
-        if (!d) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        while (r >= 0 && (errno = 0, de = readdir(d))) {
-                size_t n = strlen(de->d_name), sep = len > 0;
-
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                if (len + sep + n >= PATH_MAX) {
-                        /* Longer than any name the layer can have written. */
-                        r = remove_tree_at(dirfd(d), de->d_name);
-                        continue;
-                }
-                if (sep)
-                        path[len] = '/';
-                memcpy(path + len + sep, de->d_name, n + 1);
-                r = prune(l, dirfd(d), de->d_name, path, len + sep + n);
-                path[len] = '\0';
-        }
-        if (r >= 0 && errno)
-                r = -errno;
-        closedir(d);
+        /* Longer than any name the layer can have written. */
+        if (len + sep + n >= PATH_MAX)
+                return remove_tree_at(dir_fd, name);
+        if (sep)
+                p->path[len] = '/';
+        memcpy(p->path + len + sep, name, n + 1);
+        p->len = len + sep + n;
+        r = prune(p, dir_fd, name);
+        p->len = len;
+        p->path[len] = '\0';
         return r;
+}
+
+static int prune_child(int dir_fd, const struct dirent *de, void *userdata) {
+        return prune_below(userdata, dir_fd, de->d_name);
 }
 
 int layer_whiteout(struct layer *l, const char *entry, const char *dir, const char *name) {
         char path[PATH_MAX];
-        size_t len = strlen(dir);
+        struct prune p = { .l = l, .path = path, .len = strlen(dir) };
         int fd, r;
 
         /* The tree changes under the cached parent. */
@@ -202,19 +198,13 @@ int layer_whiteout(struct layer *l, const char *entry, const char *dir, const ch
                                     (int) layer_symlink_prefix(l->root_fd, dir), dir);
         if (fd < 0)
                 return layer_fail(l, entry, fd, "cannot open %s", dir[0] ? dir : "the root");
-        memcpy(path, dir, len + 1);
+        memcpy(path, dir, p.len + 1);
         if (!name) {
-                r = prune_children(l, fd, path, len);
+                r = for_each_child(fd, prune_child, &p);
         } else {
                 _cleanup_close_ int dir_fd = fd;
-                size_t sep = len > 0, n = strlen(name);
 
-                if (len + sep + n >= PATH_MAX)
-                        return layer_refuse(l, entry, "longer than PATH_MAX");
-                if (sep)
-                        path[len] = '/';
-                memcpy(path + len + sep, name, n + 1);
-                r = prune(l, dir_fd, name, path, len + sep + n);
+                r = prune_below(&p, dir_fd, name);
         }
         if (r < 0)
                 return layer_fail(l, entry, r, "cannot remove what it hides");

@@ -5,16 +5,12 @@
  * subordinate ids are the integration tests' business).
  *   BASE/root       the root the layers are applied to (made anew per case)
  *   BASE/outside/   with one file, sentinel: no layer may touch either */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include "image-internal.h"
+#include "tar-fixture.h"
 #include "unit.h"
 #include "util.h"
 
@@ -24,79 +20,6 @@ static int root_fd = -1, base_fd = -1;
 static struct layer_stats stats;
 /* What the last apply printed on stderr. */
 static char errors[4096];
-
-#define T1 1000000000 /* 2001-09-09 */
-#define T2 1200000000 /* 2008-01-10 */
-
-/* A layer being written: a memfd, read back by layer_apply. */
-struct tar {
-        struct archive *a;
-        int fd;
-};
-
-static struct tar tar_new_filtered(int (*filter)(struct archive *)) {
-        struct tar t = { archive_write_new(), memfd_create("layer", MFD_CLOEXEC) };
-
-        if (!t.a || t.fd < 0 || archive_write_set_format_pax(t.a) != ARCHIVE_OK)
-                abort();
-        if (filter && filter(t.a) != ARCHIVE_OK)
-                abort();
-        if (archive_write_open_fd(t.a, t.fd) != ARCHIVE_OK)
-                abort();
-        return t;
-}
-
-static struct tar tar_new(void) {
-        return tar_new_filtered(NULL);
-}
-
-static struct archive_entry *entry_new(const char *name, mode_t type, mode_t mode) {
-        struct archive_entry *e = archive_entry_new();
-
-        archive_entry_set_pathname(e, name);
-        archive_entry_set_filetype(e, type);
-        archive_entry_set_perm(e, mode);
-        archive_entry_set_mtime(e, T1, 0);
-        return e;
-}
-
-static void tar_put(struct tar *t, struct archive_entry *e, const char *data, size_t size) {
-        if (archive_write_header(t->a, e) != ARCHIVE_OK)
-                abort();
-        if (size && archive_write_data(t->a, data, size) != (la_ssize_t) size)
-                abort();
-        archive_entry_free(e);
-}
-
-static void tar_file(struct tar *t, const char *name, const char *data) {
-        struct archive_entry *e = entry_new(name, AE_IFREG, 0644);
-
-        archive_entry_set_size(e, (la_int64_t) strlen(data));
-        tar_put(t, e, data, strlen(data));
-}
-
-static void tar_dir(struct tar *t, const char *name, mode_t mode) {
-        tar_put(t, entry_new(name, AE_IFDIR, mode), NULL, 0);
-}
-
-static void tar_symlink(struct tar *t, const char *name, const char *target) {
-        struct archive_entry *e = entry_new(name, AE_IFLNK, 0777);
-
-        archive_entry_set_symlink(e, target);
-        tar_put(t, e, NULL, 0);
-}
-
-static void tar_hardlink(struct tar *t, const char *name, const char *target) {
-        struct archive_entry *e = entry_new(name, AE_IFREG, 0644);
-
-        archive_entry_set_hardlink(e, target);
-        tar_put(t, e, NULL, 0);
-}
-
-/* A whiteout marker: an empty file (what docker and buildah write). */
-static void tar_marker(struct tar *t, const char *name) {
-        tar_file(t, name, "");
-}
 
 /* Applies t as layer n; its result, what it printed in errors. */
 static int tar_apply_ids(struct tar *t, int n, uint32_t id_count) {
@@ -287,6 +210,23 @@ TEST(a_layer_that_removes_then_adds_a_path_ends_with_the_new_one) {
         CHECK(type_of("f") == S_IFDIR);
 }
 
+/* The directory an entry was just checked in (a link to itself: nothing
+ * written) removed by a whiteout, then written in again: it is made anew,
+ * not looked for where it was. */
+TEST(whiteout_of_the_directory_the_last_entry_went_in) {
+        struct tar t1 = tar_new(), t2 = tar_new();
+
+        root_reset();
+        tar_file(&t1, "x/h", "old");
+        CHECK(tar_apply(&t1, 1) == 0);
+        tar_hardlink(&t2, "x/h", "x/h");
+        tar_marker(&t2, ".wh.x");
+        tar_file(&t2, "x/new", "new");
+        CHECK(tar_apply(&t2, 2) == 0);
+        CHECK(!exists("x/h"));
+        CHECK_STREQ(content("x/new"), "new");
+}
+
 /* The marker first, as tools that sort it first write it. */
 TEST(opaque_marker_before_its_layers_entries_empties_the_directory) {
         struct tar t1 = tar_new(), t2 = tar_new();
@@ -437,6 +377,43 @@ TEST(xattrs_the_user_may_set_are_kept_others_counted) {
         snprintf(path, sizeof(path), "%s/root/x", base);
         CHECK(lgetxattr(path, "user.kept", value, sizeof(value)) == 3 && memcmp(value, "yes", 3) == 0);
         CHECK(stats.xattrs_dropped == 1);
+}
+
+/* A ustar header block of name, size and type, checksum and all. */
+static void ustar_header(char block[512], const char *name, size_t size, char type) {
+        unsigned sum = 0;
+
+        memset(block, 0, 512);
+        snprintf(block, 100, "%s", name);
+        snprintf(block + 100, 8, "%07o", 0644);
+        snprintf(block + 124, 12, "%011zo", size);
+        snprintf(block + 136, 12, "%011o", T1);
+        block[156] = type;
+        memcpy(block + 257, "ustar\0" "00", 8);
+        memset(block + 148, ' ', 8);
+        for (size_t i = 0; i < 512; i++)
+                sum += (unsigned char) block[i];
+        snprintf(block + 148, 8, "%06o", sum);
+}
+
+/* Go's archive/tar writes a name in another charset as a pax path that is
+ * not UTF-8 (no hdrcharset): its bytes are the name, as for GNU tar. */
+TEST(pax_name_that_is_not_utf8_is_written_as_its_bytes) {
+        static const char record[] = "13 path=caf\xe9\n";
+        char blocks[5][512] = {};
+        /* Written by hand: libarchive's writer would not write it so. The
+         * archive is only for tar_apply to free. */
+        struct tar t = { archive_write_new(), memfd_create("layer", MFD_CLOEXEC) };
+
+        root_reset();
+        ustar_header(blocks[0], "PaxHeader/x", strlen(record), 'x');
+        memcpy(blocks[1], record, strlen(record));
+        ustar_header(blocks[2], "x", 1, '0');
+        blocks[3][0] = 'y';
+        if (t.fd < 0 || write(t.fd, blocks, sizeof(blocks)) != sizeof(blocks))
+                abort();
+        CHECK(tar_apply(&t, 1) == 0);
+        CHECK_STREQ(content("caf\xe9"), "y");
 }
 
 /* An entry refused: layer_apply fails, prints "LABEL: message", and
@@ -592,6 +569,7 @@ int main(void) {
                 UNIT(whiteout_removes_a_lower_file_and_a_lower_directory_tree),
                 UNIT(whiteout_spares_what_its_own_layer_wrote),
                 UNIT(a_layer_that_removes_then_adds_a_path_ends_with_the_new_one),
+                UNIT(whiteout_of_the_directory_the_last_entry_went_in),
                 UNIT(opaque_marker_before_its_layers_entries_empties_the_directory),
                 UNIT(opaque_marker_after_its_layers_entries_keeps_them),
                 UNIT(entries_below_a_whiteout_name_are_not_written),
@@ -601,6 +579,7 @@ int main(void) {
                 UNIT(device_nodes_are_skipped_and_counted_fifos_made),
                 UNIT(sparse_file_stays_sparse),
                 UNIT(xattrs_the_user_may_set_are_kept_others_counted),
+                UNIT(pax_name_that_is_not_utf8_is_written_as_its_bytes),
                 UNIT(absolute_name_is_refused),
                 UNIT(dotdot_name_is_refused),
                 UNIT(name_longer_than_path_max_is_refused),
