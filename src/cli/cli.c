@@ -561,6 +561,13 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
         return r < 0 ? r : check_detach(cli);
 }
 
+bool cli_sets(const struct cli *cli, const char *section, const char *key) {
+        for (size_t i = 0; i < cli->n_settings; i++)
+                if (streq(cli->settings[i].section, section) && streq(cli->settings[i].key, key))
+                        return true;
+        return false;
+}
+
 int cli_apply(const struct cli *cli, struct config *c) {
         static const struct origin command_line = { NULL, 0 };
 

@@ -79,6 +79,8 @@ int cli_parse(int argc, char **argv, struct cli *ret);
 int cli_named_command(const struct cli *cli);
 /* import, pull, images and rmi (cli-image.c). */
 int cli_image_command(const struct cli *cli);
+/* Whether the command line sets [section] key. */
+bool cli_sets(const struct cli *cli, const char *section, const char *key);
 /* Applies the command line's settings onto c (after the profiles). */
 int cli_apply(const struct cli *cli, struct config *c);
 void cli_done(struct cli *cli);

@@ -24,6 +24,14 @@ static int load_config(const struct cli *cli, struct config *c) {
         r = cli_apply(cli, c);
         if (r < 0)
                 return r;
+        /* As docker's --entrypoint drops the image's Cmd: the words a
+         * profile meant for its own entrypoint would be the new one's
+         * arguments. */
+        if (cli_sets(cli, "Container", "Entrypoint") && !cli->command_given) {
+                strv_free(c->command);
+                c->command = NULL;
+                c->origins[KEY_COMMAND] = (struct origin) { 0 };
+        }
         if (cli->command_given) {
                 r = profile_set_command(c, cli->command_argv);
                 if (r < 0)

@@ -22,7 +22,7 @@ static bool ini_value_ok(const char *v) {
                 return false;
         if (n && (v[0] == ' ' || v[n - 1] == ' '))
                 return false;
-        return !strstr(v, " ;") && !strstr(v, " #");
+        return !strstr(v, " ;");
 }
 
 /* Checks value as [section] key would read it, then writes the line. */

@@ -572,6 +572,12 @@ int image_remove(const char *name) {
                 (void) rmdir(tmp);
                 return r;
         }
+        /* The lock was the empty directory's, which the rename replaced:
+         * the image's own is taken before another import may judge it. */
+        close(tmp_fd);
+        tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (tmp_fd < 0 || flock(tmp_fd, LOCK_EX) < 0)
+                return log_errno(-errno, "locking '%s'", tmp);
         store_unlock(&s);
         return remove_tree(tmp);
 }
