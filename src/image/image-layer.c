@@ -325,6 +325,12 @@ static int layer_check_hardlink(struct layer *l, struct archive_entry *e, const 
                 return layer_fail(l, path, r, "hard link to %s", target);
         if (S_ISDIR(st.st_mode))
                 return layer_refuse(l, path, "hard link to the directory %s", target);
+        /* A link that carries data (pax allows it) is opened, written and
+         * chmod()ed by libarchive through its path, which follows a
+         * symbolic link: to anything but a regular file it gets none, so
+         * a link to "s -> /home/USER/x" writes nothing there. */
+        if (!S_ISREG(st.st_mode))
+                archive_entry_set_size(e, 0);
         archive_entry_set_hardlink(e, target);
         return 1;
 }
