@@ -49,7 +49,9 @@ ENTRY: {"type": T, "path": P, ...} written in the given order, names verbatim:
   busybox (a root: /bin/busybox with its applets as symbolic links, /etc/passwd
   and /etc/group with root, user 1000 and nobody 65534), many ("count" files
   of "size" bytes under the directory P);
-  every entry: "mode" (octal string), "uid", "gid", "uname", "gname", "mtime".
+  every entry: "mode" (octal string), "uid", "gid", "uname", "gname", "mtime",
+  "pax" (extra pax records, {"KEY": "VALUE"}); a hardlink with "content"
+  carries that data, as pax allows.
 Python 3 standard library only.
 """
 
@@ -129,8 +131,16 @@ def tar_entry(e, path=None):
     info.gname = e.get("gname", "")
     info.mtime = e.get("mtime", DEFAULT_MTIME)
     data = None
+    info.pax_headers = dict(e.get("pax", {}))
     if kind in ("symlink", "hardlink"):
         info.linkname = e["target"]
+    if kind == "hardlink" and "content" in e:
+        # pax lets a hard link carry data (libarchive then writes it to the
+        # linked file): a pax record makes the archive pax for the reader.
+        raw = e["content"].encode()
+        info.size = len(raw)
+        data = io.BytesIO(raw)
+        info.pax_headers.setdefault("comment", "a hard link with data")
     elif kind in ("chardev", "blockdev"):
         info.devmajor = e.get("major", 1)
         info.devminor = e.get("minor", 3)
