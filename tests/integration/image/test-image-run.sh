@@ -81,3 +81,15 @@ test_a_cmd_with_a_newline_is_run() {
         assert_eq "one
 two" "$OUT" "what the image's Cmd prints"
 }
+
+# "User": "5000", an id no /etc/passwd line names: docker (runc) runs it
+# with group 0, the group a user without a passwd entry has; its own id
+# is not a group the image gave it.
+test_a_numeric_user_without_a_passwd_entry_runs_in_group_0() {
+        image_setup
+        require_subid
+        image_with_config u5000 '{"Cmd": ["/bin/busybox", "sh", "-c", "echo $(id -u):$(id -g)"], "User": "5000"}'
+        run_p u5000
+        assert_eq 0 "$STATUS" "run -p u5000: $ERR"
+        assert_eq 5000:0 "$OUT" "the user and group the image runs as"
+}

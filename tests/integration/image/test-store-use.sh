@@ -58,3 +58,36 @@ test_images_prints_no_control_characters_of_an_image() {
         assert_eq 0 "$STATUS" "images: $ERR"
         assert_eq 0 "$(tr -d '\n' <<<"$OUT" | LC_ALL=C grep -c '[[:cntrl:]]')" "lines of images with control characters: $(cat -v <<<"$OUT")"
 }
+
+# Stops the rm that an rmi runs on its .tmp-* ($RM_PID).
+stop_rmi_rm() {
+        RM_PID=$(pgrep -u "$(id -u)" -f "rm -rf --one-file-system -- $STORE/.tmp-") && kill -STOP "$RM_PID"
+}
+
+# rmi renames the image to a .tmp-* it made and locked, but the rename puts
+# the image's directory, which nobody locked, in the place of the locked
+# one: an import meanwhile takes the rmi under way for one that died, and
+# removes the same tree at the same time. The rmi's rm is stopped here to
+# hold the moment.
+test_an_import_leaves_a_running_rmi_alone() {
+        local rmi_pid
+        image_setup
+        require_subid
+        cat >"$WORK/many.json" <<-'EOF'
+		{"layers": [[{"type": "busybox"}, {"type": "many", "path": "many", "count": 20000, "size": 0}]]}
+	EOF
+        mkimage "$WORK/many.json" "$WORK/many"
+        mkimage preset:busybox "$WORK/bb"
+        import_ok many --name many "$WORK/many"
+        "$USERBOX" rmi many >"$WORK/rmi.out" 2>&1 &
+        rmi_pid=$!
+        wait_for 30 stop_rmi_rm || { wait "$rmi_pid"; fail "the rm of rmi was not seen running: $(cat "$WORK/rmi.out")"; }
+        run "$USERBOX" import -v --name bb "$WORK/bb"
+        kill -CONT "$RM_PID"
+        wait "$rmi_pid"
+        local rmi_status=$?
+        assert_eq 0 "$STATUS" "import: $ERR"
+        assert_not_contains "$ERR" "left by an import or rmi that did not finish" "what import -v says it removes"
+        assert_eq 0 "$rmi_status" "rmi: $(cat "$WORK/rmi.out")"
+        assert_store_holds bb
+}
