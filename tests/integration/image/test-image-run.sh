@@ -93,3 +93,13 @@ test_a_numeric_user_without_a_passwd_entry_runs_in_group_0() {
         assert_eq 0 "$STATUS" "run -p u5000: $ERR"
         assert_eq 5000:0 "$OUT" "the user and group the image runs as"
 }
+
+# docker run --entrypoint clears the image's Cmd as well ("Passing
+# --entrypoint will clear out any default command set on the image"): the
+# new entrypoint does not get the old entrypoint's arguments.
+test_entrypoint_on_the_command_line_drops_the_images_cmd() {
+        image_setup
+        image_with_config ep '{"Entrypoint": ["/bin/busybox", "echo", "EP"], "Cmd": ["CMD1", "CMD2"]}'
+        run_p ep --entrypoint /bin/busybox
+        assert_not_contains "$OUT$ERR" "CMD1" "what --entrypoint ran"
+}
