@@ -103,3 +103,13 @@ test_entrypoint_on_the_command_line_drops_the_images_cmd() {
         run_p ep --entrypoint /bin/busybox
         assert_not_contains "$OUT$ERR" "CMD1" "what --entrypoint ran"
 }
+
+# " ;" in a word is quoted so that the profile line keeps it; " #" is not,
+# and the whole Cmd is left out: run -p then runs the Entrypoint alone.
+test_a_cmd_word_with_a_hash_after_a_blank_is_run() {
+        image_setup
+        image_with_config hash '{"Entrypoint": ["/bin/busybox", "echo"], "Cmd": ["color #fff", "a ;b"]}'
+        run_p hash
+        assert_eq 0 "$STATUS" "run -p hash: $ERR"
+        assert_eq "color #fff a ;b" "$OUT" "what the image's Entrypoint and Cmd print"
+}
