@@ -226,6 +226,7 @@ static int fixup_compare(const void *a, const void *b) {
 /* One replaced or removed later in the layer (no directory, or a symlink
  * now) is skipped. */
 static int layer_fixups_apply(struct layer *l) {
+        /* qsort(NULL, 0) is undefined, and the sanitizer build stops on it. */
         if (l->n_fixups > 1)
                 qsort(l->fixups, l->n_fixups, sizeof(l->fixups[0]), fixup_compare);
         for (size_t i = 0; i < l->n_fixups; i++) {
