@@ -82,7 +82,7 @@ static const struct option_spec option_table[] = {
         { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
         { "entrypoint", required_argument, 0, OPT_KEY, "Container", "Entrypoint", NULL, FOR_CONTAINER, "CMD", "words before the command (\"\": none), as an image's Entrypoint" },
         { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER | FOR_EXEC, "DIR", "working directory inside" },
-        { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER | FOR_EXEC, "NAME|UID[:GID]", "run the command as this user" },
+        { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER | FOR_EXEC, "USER[:GROUP]", "run the command as this user (a name or uid, a group name or gid)" },
         { "hostname", required_argument, 'H', OPT_KEY, "Container", "Hostname", NULL, FOR_CONTAINER, "NAME", "the container's hostname" },
         { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "MODE", "auto, subid, keep-id or single" },
         { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit uid map line" },

@@ -12,19 +12,6 @@
 
 static void json_putp(json_object **o) { json_object_put(*o); }
 
-/* inih reads a value up to the end of its line, strips the blanks around
- * it and cuts it at " ;" (a comment): a value it would read differently
- * cannot be written. */
-static bool ini_value_ok(const char *v) {
-        size_t n = strlen(v);
-
-        if (string_has_cc(v) || strchr(v, '\t'))
-                return false;
-        if (n && (v[0] == ' ' || v[n - 1] == ' '))
-                return false;
-        return !strstr(v, " ;");
-}
-
 /* Checks value as [section] key would read it, then writes the line. */
 static void put_line(FILE *f, const char *image, const char *what, const char *section, const char *key,
                      const char *value) {
@@ -35,12 +22,16 @@ static void put_line(FILE *f, const char *image, const char *what, const char *s
         int r = -EINVAL;
 
         config_init(&scratch);
-        if (ini_value_ok(value))
+        /* A line holds no control character either (a newline ends it). */
+        if (profile_value_survives_ini(key, value) && !string_has_cc(value))
                 r = profile_set(&scratch, section, key, value, &origin, &reason);
         config_done(&scratch);
         if (r < 0) {
-                log_warning("image %s: %s '%s' left out of its profile: %s", image, what, value,
-                            reason ?: "a profile line cannot hold it");
+                _cleanup_free_ char *shown = string_escape_cc(value);
+                log_warning("image %s: %s '%.60s%s' left out of its profile: %s", image, what, shown ?: "?",
+                            shown && strlen(shown) > 60 ? "..." : "",
+                            reason ?: "a profile line cannot hold it (too long, a control character, blanks at "
+                                      "an end, or ' ;')");
                 return;
         }
         fprintf(f, "%s=%s\n", key, value);
@@ -109,7 +100,7 @@ static void put_environment(FILE *f, const char *name, json_object *cfg) {
                         continue;
                 }
                 /* A line "KEY=" with the variable's name as the key. */
-                if (streq(key, "Clear") || streq(key, "Keep") || !ini_value_ok(key)) {
+                if (streq(key, "Clear") || streq(key, "Keep") || string_has_cc(key)) {
                         log_warning("image %s: Env '%s' left out of its profile: a profile cannot set it", name, key);
                         continue;
                 }
@@ -145,9 +136,20 @@ int image_profile_text(const char *name, const char *root, const char *config_js
                 name, name, name, name);
         fputs("[Profile]\n", f);
         {
+                /* The source when the line holds it (userbox images has it all). */
                 _cleanup_free_ char *desc = NULL;
-                if (asprintf(&desc, "image %s from %s%s%s", name, source, digest ? " " : "", digest ?: "") >= 0)
+                if (asprintf(&desc, "image %s from %s", name, source) >= 0 &&
+                    !profile_value_survives_ini("Description", desc))
+                        desc[strlen("image ") + strlen(name)] = '\0';
+                if (desc)
                         put_line(f, name, "description", "Profile", "Description", desc);
+        }
+        fprintf(f, "; digest %s\n", digest ?: "(none: a root tar)");
+        if (!profile_value_survives_ini("Root", root)) {
+                fclose(f);
+                free(text);
+                return log_error("image %s: its root '%s' is too long for a profile line (197 characters): "
+                                 "set XDG_DATA_HOME to a shorter directory", name, root);
         }
         put_container(f, name, root, cfg);
         if (cfg)

@@ -183,10 +183,15 @@ static void store_clean(struct store *s) {
         }
 }
 
+/* An image's profile is found by its name on the search path, before the
+ * shipped ones: an image named "default" would be loaded by every run. */
 static int name_check(const char *name) {
         const char *why;
         if (state_name_check(name, &why) < 0)
                 return log_error("'%s' is not an image name: it %s", name, why);
+        if (streq(name, "default"))
+                return log_error("'default' cannot name an image: every run loads the profile of that name "
+                                 "(give another with --name)");
         return 0;
 }
 
@@ -265,6 +270,10 @@ static int choose_name(const struct image_request *req, json_object *meta, char 
                 int r = log_error("cannot name the image after '%s' (the name %s): give one with --name", name, why);
                 free(name);
                 return r;
+        }
+        if (name_check(name) < 0) {
+                free(name);
+                return -EINVAL;
         }
         *ret = name;
         return 0;
@@ -511,15 +520,17 @@ static json_object *image_entry(const struct store *s, const char *name) {
 }
 
 static void print_table_row(FILE *f, json_object *o) {
-        const char *created = json_string_of(o, "created");
+        /* An image's own text (its "created", the source) escaped: an
+         * escape sequence in it must not drive the terminal. */
+        _cleanup_free_ char *created = string_escape_cc(json_string_of(o, "created") ?: "-"),
+                            *source = string_escape_cc(json_string_of(o, "source") ?: "-");
         json_object *v;
         char size[16];
 
         json_object_object_get_ex(o, "size", &v);
         format_size(size, json_object_get_int64(v));
-        /* "2024-05-01T12:00:00.123Z" -> "2024-05-01 12:00" */
-        fprintf(f, "%-24s %10s  %-16.16s  %s\n", json_string_of(o, "name"), size,
-                created && strlen(created) >= 16 ? created : "-", json_string_of(o, "source") ?: "-");
+        /* "2024-05-01T12:00:00.123Z" -> "2024-05-01T12:00" */
+        fprintf(f, "%-24s %10s  %-16.16s  %s\n", json_string_of(o, "name"), size, created ?: "?", source ?: "?");
 }
 
 int image_list(FILE *f, bool json) {
@@ -550,6 +561,20 @@ int image_list(FILE *f, bool json) {
         return 0;
 }
 
+/* A running container's launcher holds a shared lock on its root
+ * (launch/parent.c): the root of one is not removed under it. */
+static int image_not_in_use(const struct store *s, const char *name) {
+        _cleanup_free_ char *root = NULL;
+        _cleanup_close_ int fd = -1;
+
+        if (asprintf(&root, "%s/rootfs", name) < 0)
+                return log_errno(-ENOMEM, "image '%s'", name);
+        fd = openat(s->fd, root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+                return log_error("image '%s' is in use: a container runs in it (stop it first)", name);
+        return 0;
+}
+
 /* Renamed away first, under the store's lock: the name and its profile
  * are gone at once, and a removal that dies half way is a .tmp-* the next
  * import removes. */
@@ -565,7 +590,7 @@ int image_remove(const char *name) {
         if (s.fd < 0 || fstatat(s.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
                 return log_error("no image '%s' (userbox images lists them)", name);
         r = store_lock(&s);
-        if (r < 0 || (r = tmp_create(&s, &tmp, &tmp_fd)) < 0)
+        if (r < 0 || (r = image_not_in_use(&s, name)) < 0 || (r = tmp_create(&s, &tmp, &tmp_fd)) < 0)
                 return r;
         if (renameat(s.fd, name, s.fd, path_basename(tmp)) < 0) {
                 r = log_errno(-errno, "removing image '%s'", name);

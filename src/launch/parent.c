@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -192,7 +193,22 @@ static unsigned long clone_flags(const struct launch_mode *mode, const struct co
 }
 
 /* Plans what the mode needs, then spawns. */
+/* A shared lock on the root directory for as long as the launcher lives:
+ * `userbox rmi` takes it exclusively, and so refuses to remove the root
+ * of a running container. Advisory, and best effort: a root that cannot
+ * be opened is the checks' to report. */
+static int root_hold(const struct config *c) {
+        int fd = c->root ? open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+        if (fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0) {
+                close(fd);
+                fd = -1;
+        }
+        return fd;
+}
+
 static int launch(struct child *child) {
+        _cleanup_close_ int root_lock = -1;
         struct rootfs_plan *rootfs = NULL;
         struct idmap_plan *plan;
         int r;
@@ -217,6 +233,7 @@ static int launch(struct child *child) {
                 /* Made here, not by config: config makes nothing. */
                 if (r >= 0)
                         r = rootfs_make_overlay_dir(rootfs);
+                root_lock = root_hold(child->config);
         } else
                 r = idmap_plan(child->config, plan);
         if (r >= 0) {

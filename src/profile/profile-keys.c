@@ -163,9 +163,11 @@ static int parse_user(struct config *c, const struct profile_key *k, const char 
 
         if (r == -ENOMEM)
                 return OOM(reason);
-        /* The profile takes a group only as a GID after a UID. */
-        if (r < 0 || (u.group && !(u.numeric_user && u.numeric_group)))
-                return profile_reason(reason, -EINVAL, "not a user name or UID[:GID]: '%s'", value);
+        /* A group by name is looked up in the root at run time, as an
+         * image's "User": "postgres:postgres" is. */
+        if (r < 0)
+                return profile_reason(reason, -EINVAL, "not a user name or UID, with an optional :GROUP or :GID: '%s'",
+                                      value);
         return parse_string(c, k, key, value, o, reason);
 }
 

@@ -12,7 +12,7 @@
 
 /* inih strips blanks around a value and cuts it at " ;"; its lines hold 197
  * characters. A value outside these rules is printed with a warning. */
-static bool value_survives_ini(const char *key, const char *value) {
+bool profile_value_survives_ini(const char *key, const char *value) {
         size_t n = strlen(value);
         if (n && (isspace((unsigned char) value[0]) || isspace((unsigned char) value[n - 1])))
                 return false;
@@ -23,7 +23,7 @@ static bool value_survives_ini(const char *key, const char *value) {
 }
 
 static void print_line(FILE *f, const char *key, const char *value) {
-        if (!value_survives_ini(key, value))
+        if (!profile_value_survives_ini(key, value))
                 fputs("; warning: the next value cannot be read back exactly (too long, blanks at an end, or ' ;')\n", f);
         fprintf(f, "%s=%s\n", key, value);
 }

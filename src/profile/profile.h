@@ -237,6 +237,9 @@ int profile_set_command(struct config *c, char *const *argv);
 /* argv as one Command= value, quoted so that the profile reads it back
  * word for word (profile-print.c). NULL on ENOMEM. */
 char *profile_quote_command(char * const *argv);
+/* Whether the line "key=value" reads back as value: inih strips blanks
+ * around a value, cuts it at " ;", and holds 197 characters a line. */
+bool profile_value_survives_ini(const char *key, const char *value);
 
 /* Loads default.ini from the search path (when load_default) and then the
  * profile NAME (a name on the search path, or a path when it has a '/';

@@ -196,8 +196,8 @@ TEST(container_values) {
         CHECK_VALID("Container", "User", "1000");
         CHECK_VALID("Container", "User", "1000:100");
         CHECK_VALID("Container", "User", "_apt");
-        CHECK_INVALID("Container", "User", "1000:", "not a user name or UID[:GID]: '1000:'");
-        CHECK_INVALID("Container", "User", "", "not a user name or UID[:GID]: ''");
+        CHECK_INVALID("Container", "User", "1000:", "not a user name or UID, with an optional :GROUP or :GID: '1000:'");
+        CHECK_INVALID("Container", "User", "", "not a user name or UID, with an optional :GROUP or :GID: ''");
         CHECK_VALID("Container", "Overlay", "none");
         CHECK_VALID("Container", "Overlay", "tmpfs");
         CHECK_VALID("Container", "Overlay", "/var/tmp/upper");
