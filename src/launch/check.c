@@ -70,21 +70,6 @@ static int check_numeric_user(const struct config *c, const struct idmap_plan *p
         return check_user_mapped(c, plan, (uid_t) u.uid, (gid_t) u.gid, false);
 }
 
-/* Memory= and PIDs= would need a cgroup of the container's own, which
- * userbox does not make yet: refused, never silently ignored. */
-static int check_cgroup_limits(const struct config *c) {
-        bool memory = c->memory != 0;
-        char where[CONFIG_ORIGIN_NAME_MAX];
-
-        if (!c->memory && !c->pids)
-                return 0;
-        return log_error("%s: limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as "
-                         "NOFILE= and NPROC= are)",
-                         config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits",
-                                            memory ? "Memory" : "PIDs", memory ? "--limit Memory" : "--limit PIDs",
-                                            where, sizeof(where)));
-}
-
 int container_check(const struct config *c, const struct idmap_plan *plan) {
         char where[CONFIG_ORIGIN_NAME_MAX];
         int r;
@@ -99,8 +84,6 @@ int container_check(const struct config *c, const struct idmap_plan *plan) {
         r = check_numeric_user(c, plan);
         if (r >= 0)
                 r = check_rlimits(c);
-        if (r >= 0)
-                r = check_cgroup_limits(c);
         return r;
 }
 
