@@ -189,6 +189,8 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
         dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
         if (!dir)
                 return log_errno(-ENOMEM, "planning the cgroup");
+        for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+                dir[n - 1] = '\0';
         if (stat(dir, &st) < 0)
                 why = "does not exist";
         else if (!cgroup_writable(dir))
@@ -233,6 +235,17 @@ static bool word_in_list(const char *word, const char *list, const char *separat
                 if (strncmp(p, word, n) == 0 && (p[n] == '\0' || strchr(separators, p[n])))
                         return true;
         return false;
+}
+
+void cgroup_print_plan(const struct cgroup *cg, FILE *f) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                fprintf(f, "# cgroup: v%d %s/userbox-PID:", h->version, h->parent);
+                for (size_t j = 0; j < cg->n_writes; j++)
+                        if (h->controllers & (1u << cg->writes[j].controller))
+                                fprintf(f, " %s=%s", cg->writes[j].file, cg->writes[j].value);
+                fputc('\n', f);
+        }
 }
 
 int cgroup_create(struct cgroup *cg, const struct config *c) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "profile.h"
 
@@ -58,6 +59,9 @@ struct cgroup {
  * be enforced is an error, printed with the setting's origin and every
  * place looked at. */
 int cgroup_plan(const struct config *c, struct cgroup **ret);
+/* For `userbox config`: "# cgroup: v1 DIR/userbox-PID: memory.limit_in_bytes=N",
+ * one line per hierarchy. */
+void cgroup_print_plan(const struct cgroup *cg, FILE *f);
 /* Makes the cgroup userbox-[NAME-]PID in each hierarchy (removing first
  * what killed launchers left there) and writes the limits. Prints its
  * error. */
