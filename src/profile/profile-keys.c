@@ -257,19 +257,21 @@ static int parse_pids(struct config *c, const struct profile_key *k _unused_, co
  * thousandths, which the CFS quota (per 100 ms period) takes exactly. */
 static int parse_cpus(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                       const char *value, const struct origin *o _unused_, char **reason) {
+        static const unsigned place[] = { 100, 10, 1 };
         uint64_t whole = 0, milli = 0;
         const char *p = value;
-        unsigned digits = 0;
+        unsigned digits = 0, decimals = 0;
+        bool point = false;
 
         for (; *p >= '0' && *p <= '9' && whole < 100000; p++, digits++)
                 whole = whole * 10 + (uint64_t) (*p - '0');
         if (*p == '.')
-                for (unsigned n = 0; *++p >= '0' && *p <= '9'; n++, digits++) {
-                        if (n >= 3)
+                for (point = true; *++p >= '0' && *p <= '9'; decimals++) {
+                        if (decimals >= ELEMENTSOF(place))
                                 return profile_reason(reason, -EINVAL, "more than three decimals: '%s'", value);
-                        milli += (uint64_t) (*p - '0') * (n == 0 ? 100 : n == 1 ? 10 : 1);
+                        milli += (uint64_t) (*p - '0') * place[decimals];
                 }
-        if (*p || !digits || whole >= 100000 || whole * 1000 + milli == 0)
+        if (*p || digits + decimals == 0 || (point && !decimals) || whole >= 100000 || whole * 1000 + milli == 0)
                 return profile_reason(reason, -EINVAL, "not a positive number of CPUs (such as 0.5 or 2): '%s'",
                                       value);
         c->cpus_milli = whole * 1000 + milli;
