@@ -41,9 +41,11 @@ static void closedirp(DIR **d) {
                 closedir(*d);
 }
 
-static int find_place(enum cgroup_controller controller, struct cgroup_place *ret);
+static int find_place(const char *name, struct cgroup_place *ret);
 static int find_delegated(const struct config *c, enum cgroup_controller controller,
                           const struct cgroup_place *place, char **ret);
+static void walk_up_writable(char *dir, const char *mount);
+static int plan_unified(const struct config *c, struct cgroup *cg);
 static bool cgroup_writable(const char *dir);
 static bool word_in_list(const char *word, const char *list, const char *separators);
 static int write_in(const char *dir, const char *file, const char *value);
@@ -73,7 +75,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
 
                 if (!(needed & (1u << k)))
                         continue;
-                r = find_place(k, &place);
+                r = find_place(cgroup_controller_name(k), &place);
                 if (r >= 0)
                         r = find_delegated(c, k, &place, &parent);
                 free(place.mount);
@@ -90,6 +92,9 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
                 }
                 cg->hierarchies[i].controllers |= 1u << k;
         }
+        r = plan_unified(c, cg);
+        if (r < 0)
+                return r;
         /* Each controller's files as its hierarchy's version spells them. */
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 const struct cgroup_hierarchy *h = &cg->hierarchies[i];
@@ -102,11 +107,11 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
         return 0;
 }
 
-/* The hierarchy of controller: a cgroup v1 mount that has it, else the
- * cgroup v2 one (whose controllers are checked at the delegated
- * directory). */
-static int find_place(enum cgroup_controller controller, struct cgroup_place *ret) {
-        const char *name = cgroup_controller_name(controller);
+/* The hierarchy of the controller name: a cgroup v1 mount that has it,
+ * else the cgroup v2 one (whose controllers are checked at the delegated
+ * directory). name NULL: the v2 one, -ENOENT unprinted when there is
+ * none. */
+static int find_place(const char *name, struct cgroup_place *ret) {
         _cleanup_fclose_ FILE *mounts = fopen("/proc/self/mountinfo", "re");
         _cleanup_fclose_ FILE *own = NULL;
         _cleanup_free_ char *line = NULL, *v2_mount = NULL, *v2_root = NULL;
@@ -128,7 +133,7 @@ static int find_place(enum cgroup_controller controller, struct cgroup_place *re
                         v2_root = strdup(mroot);
                         if (!v2_mount || !v2_root)
                                 return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
-                } else if (streq(fstype, "cgroup") && word_in_list(name, super, ",") && !mount) {
+                } else if (name && streq(fstype, "cgroup") && word_in_list(name, super, ",") && !mount) {
                         mount = strdup(point);
                         root = strdup(mroot);
                         if (!mount || !root)
@@ -141,6 +146,8 @@ static int find_place(enum cgroup_controller controller, struct cgroup_place *re
                 root = TAKE_PTR(v2_root);
                 version = 2;
         }
+        if (!mount && !name)
+                return -ENOENT;
         if (!mount)
                 return log_error("the %s controller has no cgroup hierarchy on this machine (looked in "
                                  "/proc/self/mountinfo)", name);
@@ -167,6 +174,8 @@ static int find_place(enum cgroup_controller controller, struct cgroup_place *re
                 ret->mount = TAKE_PTR(mount);
                 return ret->own ? 0 : log_errno(-ENOMEM, "reading /proc/self/cgroup");
         }
+        if (!name)
+                return -ENOENT;
         return log_error("the %s controller: this process's cgroup is not in /proc/self/cgroup", name);
 }
 
@@ -199,16 +208,8 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 return log_error("%s: the %s controller is not delegated to you: looked at %s%s: %s (ask your "
                                  "administrator to delegate a cgroup, see userbox(1) LIMITS)", where, name, dir,
                                  c->cgroup_parent ? " (CgroupParent=)" : " (the cgroup userbox runs in)", why);
-        while (!c->cgroup_parent) {
-                char *slash = strrchr(dir, '/');
-                if (!slash || (size_t) (slash - dir) < strlen(place->mount))
-                        break;
-                *slash = '\0';
-                if (!cgroup_writable(dir)) {
-                        *slash = '/';
-                        break;
-                }
-        }
+        if (!c->cgroup_parent)
+                walk_up_writable(dir, place->mount);
         if (place->version == 2) {
                 _cleanup_free_ char *file = path_join(dir, "cgroup.controllers");
                 _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
@@ -219,6 +220,50 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                                          "userbox(1) LIMITS)", where, name, dir);
         }
         *ret = TAKE_PTR(dir);
+        return 0;
+}
+
+/* dir becomes its topmost ancestor below mount we may still write. */
+static void walk_up_writable(char *dir, const char *mount) {
+        for (;;) {
+                char *slash = strrchr(dir, '/');
+                if (!slash || (size_t) (slash - dir) < strlen(mount))
+                        return;
+                *slash = '\0';
+                if (!cgroup_writable(dir)) {
+                        *slash = '/';
+                        return;
+                }
+        }
+}
+
+/* A hybrid host puts the limits on v1, and its v2 hierarchy has no
+ * controller; where the user may write it, the container gets a cgroup
+ * there too, which holds no limit but all its processes: cgroup.kill
+ * ends them at once, and a process that double-forks stays in sight. */
+static int plan_unified(const struct config *c, struct cgroup *cg) {
+        struct cgroup_place place = {};
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        for (size_t i = 0; i < cg->n_hierarchies; i++)
+                if (cg->hierarchies[i].version == 2)
+                        return 0;
+        r = find_place(NULL, &place);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        dir = c->cgroup_parent ? path_join(place.mount, c->cgroup_parent) : strdup(place.own);
+        if (dir && !c->cgroup_parent && cgroup_writable(dir))
+                walk_up_writable(dir, place.mount);
+        free(place.mount);
+        free(place.own);
+        if (!dir)
+                return log_errno(-ENOMEM, "planning the cgroup");
+        if (!cgroup_writable(dir))
+                return 0;
+        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir) };
         return 0;
 }
 

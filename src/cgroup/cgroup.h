@@ -48,7 +48,8 @@ struct cgroup_hierarchy {
 };
 
 struct cgroup {
-        struct cgroup_hierarchy hierarchies[_CGROUP_CONTROLLER_MAX];
+        /* One per controller at most, and v2's without one (hybrid). */
+        struct cgroup_hierarchy hierarchies[_CGROUP_CONTROLLER_MAX + 1];
         size_t n_hierarchies;
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         size_t n_writes;

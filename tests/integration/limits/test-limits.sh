@@ -134,3 +134,24 @@ test_limit_without_a_delegated_cgroup_is_refused_before_anything_starts() {
         assert_contains "$ERR" "userbox: --limit PIDs: the pids controller is not delegated to you: looked at $(limits_mount pids) (CgroupParent=): not writable (ask your administrator to delegate a cgroup, see userbox(1) LIMITS)" "the message"
         assert_not_contains "$ERR" "cloned pid" "-v steps: nothing started"
 }
+
+# On a hybrid host (limits on v1, a v2 hierarchy without controllers) the
+# container also gets a cgroup in the v2 hierarchy, holding every process
+# of it, which cgroup.kill ends at once; removed with the rest.
+test_hybrid_host_tracks_the_container_in_the_unified_hierarchy() {
+        local v2 own out pid dir
+        limits_delegated pids
+        v2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+        own=$v2$(sed -n 's/^0:://p' /proc/self/cgroup)
+        [ -n "$v2" ] && [ -w "$own" ] && [ -w "$own/cgroup.procs" ] ||
+                skip "machine: no writable cgroup v2 hierarchy beside the v1 ones (not a hybrid host)"
+        out=$(mktemp_dir)
+        "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- sh -c 'sleep 1 & sleep 1 & sleep 0.5' &
+        pid=$!
+        find_it() { dir=$(find "$v2" -maxdepth 6 -type d -name "userbox-$pid" 2>/dev/null) && [ -n "$dir" ]; }
+        wait_for 10 find_it || { kill -9 "$pid"; fail "no cgroup userbox-$pid in the v2 hierarchy $v2"; }
+        wait_for 10 sh -c "cat '$dir/cgroup.procs' >'$out/procs' 2>/dev/null && [ \$(wc -l <'$out/procs') -ge 3 ]" ||
+                { kill -9 "$pid"; fail "the container's processes are not in $dir: $(cat "$out/procs" 2>/dev/null)"; }
+        wait "$pid" || fail "userbox run failed"
+        [ ! -d "$dir" ] || fail "$dir is left after exit"
+}
