@@ -350,6 +350,53 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid) {
         return 0;
 }
 
+int cgroup_join_of(pid_t container, pid_t pid) {
+        _cleanup_fclose_ FILE *f = NULL, *mounts = NULL;
+        _cleanup_free_ char *line = NULL, *mline = NULL;
+        char file[64], value[16];
+        size_t size = 0, msize = 0;
+
+        snprintf(file, sizeof(file), "/proc/%d/cgroup", (int) container);
+        snprintf(value, sizeof(value), "%d", (int) pid);
+        f = fopen(file, "re");
+        if (!f)
+                return log_errno(-errno, "reading %s", file);
+        /* Each "ID:CONTROLLERS:PATH" under the mount of its hierarchy: the
+         * one whose super options hold the first controller (v1), or v2's. */
+        while (getline(&line, &size, f) > 0) {
+                char *controllers = strchr(line, ':'), *path, first[64];
+                _cleanup_free_ char *dir = NULL;
+                int r;
+
+                if (!controllers || !(path = strchr(++controllers, ':')))
+                        continue;
+                *path++ = '\0';
+                path[strcspn(path, "\n")] = '\0';
+                if (!startswith(path_basename(path), "userbox-"))
+                        continue;
+                snprintf(first, sizeof(first), "%.*s", (int) strcspn(controllers, ","), controllers);
+                mounts = mounts ? (rewind(mounts), mounts) : fopen("/proc/self/mountinfo", "re");
+                if (!mounts)
+                        return log_errno(-errno, "reading /proc/self/mountinfo");
+                while (!dir && getline(&mline, &msize, mounts) > 0) {
+                        char point[4096], fstype[64], super[1024];
+                        const char *dash = strstr(mline, " - ");
+                        if (!dash || sscanf(mline, "%*s %*s %*s %*s %4095s", point) != 1 ||
+                            sscanf(dash, " - %63s %*s %1023s", fstype, super) != 2)
+                                continue;
+                        if (*first ? streq(fstype, "cgroup") && word_in_list(first, super, ",")
+                                   : streq(fstype, "cgroup2"))
+                                dir = path_join(point, path);
+                }
+                if (!dir)
+                        continue;
+                r = write_in(dir, "cgroup.procs", value);
+                if (r < 0)
+                        return log_errno(r, "moving the command into the container's cgroup '%s'", dir);
+        }
+        return 0;
+}
+
 bool cgroup_memory_limit_reached(const struct cgroup *cg) {
         for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
                 const struct cgroup_hierarchy *h = &cg->hierarchies[i];

@@ -69,6 +69,11 @@ void cgroup_print_plan(const struct cgroup *cg, FILE *f);
 int cgroup_create(struct cgroup *cg, const struct config *c);
 /* Moves pid into the cgroup of every hierarchy. Prints its error. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
+/* exec: moves pid into every userbox-* cgroup the process container (a
+ * running container's init, as the host sees it) is in, so that what
+ * exec starts is under the container's limits and ends with it. Prints
+ * its error. */
+int cgroup_join_of(pid_t container, pid_t pid);
 /* After the container: true when its memory limit killed a process. */
 bool cgroup_memory_limit_reached(const struct cgroup *cg);
 /* Kills whatever is still in the cgroup and removes it. */

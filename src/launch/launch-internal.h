@@ -123,6 +123,7 @@ struct exec_target {
         struct exec_identity *identity;
         char *config_text;
         size_t config_size;
+        pid_t init_pid;         /* the container's init, as the host sees it */
 };
 int control_ask(int dir_fd, const char *name, struct exec_target *ret);
 void exec_target_done(struct exec_target *t);
@@ -178,6 +179,8 @@ struct child {
         const struct exec_identity *join_identity;
         const char *join_user;
         struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
+        pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
+                                 * the command joins (sync step 4) */
 };
 
 /* The launcher from sync step 5 on (supervise.c): the child's messages,

@@ -159,7 +159,7 @@ int launch_unshare(struct config *c, char **argv) {
 int launch_exec(struct exec_target *t, struct config *c) {
         struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command, .join_ns = &t->ns, .join_identity = t->identity,
-                               .join_user = c->user };
+                               .join_user = c->user, .join_cgroup_of = t->init_pid };
 
         return launch(&child);
 }
@@ -398,6 +398,10 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = write_id_map(child, pid, sync_fd, plan, &filter);
         else if (child->mode->seccomp)
                 r = seccomp_build(child->config, &filter);
+        /* exec: into the container's cgroups while the child waits for
+         * the filter, before its command starts. */
+        if (r >= 0 && child->join_cgroup_of > 0)
+                r = cgroup_join_of(child->join_cgroup_of, pid);
         /* sync step 4: the seccomp filter. */
         if (r >= 0 && child->mode->seccomp) {
                 r = send_seccomp(filter, sync_fd);

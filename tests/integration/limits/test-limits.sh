@@ -155,3 +155,21 @@ test_hybrid_host_tracks_the_container_in_the_unified_hierarchy() {
         wait "$pid" || fail "userbox run failed"
         [ ! -d "$dir" ] || fail "$dir is left after exit"
 }
+
+# What exec starts in a container with limits is under them: it joins the
+# container's cgroups (a fork past PIDs= of the whole container fails).
+test_exec_joins_the_cgroup_of_a_container_with_limits() {
+        local pids
+        limits_delegated pids
+        limits_parent PIDs=20
+        pids=$PARENT
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        run "$USERBOX" run -d --name lim --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 60
+        assert_eq 0 "$STATUS" "run -d ($ERR)"
+        run "$USERBOX" exec lim cat /proc/self/cgroup
+        "$USERBOX" stop lim >/dev/null 2>&1 &
+        local stop=$!
+        assert_eq 0 "$STATUS" "exec ($ERR)"
+        assert_contains "$OUT" "pids:${pids#"$(limits_mount pids)"}/userbox-lim-" "exec's command, in the container's pids cgroup"
+        wait "$stop"
+}
