@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,6 @@ static const unsigned controller_keys[_CGROUP_CONTROLLER_MAX] = {
         [CGROUP_CPU] = KEY_CPUS,
         [CGROUP_PIDS] = KEY_PIDS,
 };
-static const char *const controller_key_names[_CGROUP_CONTROLLER_MAX] = {
-        [CGROUP_MEMORY] = "Memory",
-        [CGROUP_CPU] = "CPUs",
-        [CGROUP_PIDS] = "PIDs",
-};
 
 static void closedirp(DIR **d) {
         if (*d)
@@ -44,6 +40,8 @@ static void closedirp(DIR **d) {
 static int find_place(const char *name, struct cgroup_place *ret);
 static int find_delegated(const struct config *c, enum cgroup_controller controller,
                           const struct cgroup_place *place, char **ret);
+_printf_(3, 4)
+static int limit_error(const struct config *c, enum config_key key, const char *format, ...);
 static void walk_up_writable(char *dir, const char *mount);
 static int plan_unified(const struct config *c, struct cgroup *cg);
 static bool cgroup_writable(const char *dir);
@@ -95,12 +93,22 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
         r = plan_unified(c, cg);
         if (r < 0)
                 return r;
-        /* Each controller's files as its hierarchy's version spells them. */
+        /* Each controller's files as its hierarchy's version spells them;
+         * a file the kernel lacks (swap not accounted) refuses its limit. */
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                for (size_t j = 0, n = cgroup_plan_writes(c, h->version, writes); j < n; j++)
-                        if (h->controllers & (1u << writes[j].controller))
-                                cg->writes[cg->n_writes++] = writes[j];
+                for (size_t j = 0, n = cgroup_plan_writes(c, h->version, writes); j < n; j++) {
+                        _cleanup_free_ char *file = NULL;
+                        if (!(h->controllers & (1u << writes[j].controller)))
+                                continue;
+                        file = path_join(h->parent, writes[j].file);
+                        if (!file)
+                                return log_errno(-ENOMEM, "planning the cgroup");
+                        if (access(file, F_OK) < 0)
+                                return limit_error(c, writes[j].key, "this kernel has no %s (looked at %s)",
+                                                   writes[j].file, file);
+                        cg->writes[cg->n_writes++] = writes[j];
+                }
         }
         log_step("cgroup planned in %zu hierarch%s", cg->n_hierarchies, cg->n_hierarchies == 1 ? "y" : "ies");
         *ret = TAKE_PTR(cg);
@@ -188,13 +196,9 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                           const struct cgroup_place *place, char **ret) {
         const char *name = cgroup_controller_name(controller);
         _cleanup_free_ char *dir = NULL, *controllers = NULL;
-        char where[CONFIG_ORIGIN_NAME_MAX], option[32];
         const char *why = NULL;
         struct stat st;
 
-        snprintf(option, sizeof(option), "--limit %s", controller_key_names[controller]);
-        config_origin_name(&c->origins[controller_keys[controller]], "Limits", controller_key_names[controller],
-                           option, where, sizeof(where));
         dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
         if (!dir)
                 return log_errno(-ENOMEM, "planning the cgroup");
@@ -205,9 +209,10 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
         else if (!cgroup_writable(dir))
                 why = "not writable";
         if (why)
-                return log_error("%s: the %s controller is not delegated to you: looked at %s%s: %s (ask your "
-                                 "administrator to delegate a cgroup, see userbox(1) LIMITS)", where, name, dir,
-                                 c->cgroup_parent ? " (CgroupParent=)" : " (the cgroup userbox runs in)", why);
+                return limit_error(c, controller_keys[controller], "the %s controller is not delegated to you: "
+                                   "looked at %s%s: %s (ask your administrator to delegate a cgroup, see "
+                                   "userbox(1) LIMITS)", name, dir,
+                                   c->cgroup_parent ? " (CgroupParent=)" : " (the cgroup userbox runs in)", why);
         if (!c->cgroup_parent)
                 walk_up_writable(dir, place->mount);
         if (place->version == 2) {
@@ -215,12 +220,29 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
                 if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 ||
                     !word_in_list(name, controllers, " \n"))
-                        return log_error("%s: the %s controller is not delegated to you: looked at %s: it is not in "
-                                         "its cgroup.controllers (ask your administrator to delegate it, see "
-                                         "userbox(1) LIMITS)", where, name, dir);
+                        return limit_error(c, controller_keys[controller], "the %s controller is not delegated to "
+                                           "you: looked at %s: it is not in its cgroup.controllers (ask your "
+                                           "administrator to delegate it, see userbox(1) LIMITS)", name, dir);
         }
         *ret = TAKE_PTR(dir);
         return 0;
+}
+
+/* "ORIGIN: reason", ORIGIN the key's line or --limit option. */
+static int limit_error(const struct config *c, enum config_key key, const char *format, ...) {
+        _cleanup_free_ char *reason = NULL;
+        char where[CONFIG_ORIGIN_NAME_MAX], option[32];
+        const char *name = key == KEY_MEMORY_SWAP ? "MemorySwap" : key == KEY_CPUS ? "CPUs"
+                         : key == KEY_PIDS ? "PIDs" : "Memory";
+        va_list ap;
+
+        va_start(ap, format);
+        if (vasprintf(&reason, format, ap) < 0)
+                reason = NULL;
+        va_end(ap);
+        snprintf(option, sizeof(option), "--limit %s", name);
+        return log_error("%s: %s", config_origin_name(&c->origins[key], "Limits", name, option, where, sizeof(where)),
+                         reason ?: "out of memory");
 }
 
 /* dir becomes its topmost ancestor below mount we may still write. */

@@ -28,6 +28,7 @@ enum cgroup_controller {
 /* One file to write in the container's cgroup, and its value. */
 struct cgroup_write {
         enum cgroup_controller controller;
+        enum config_key key;    /* the [Limits] key it comes from */
         const char *file;
         char value[48];
 };

@@ -244,6 +244,16 @@ static int parse_memory(struct config *c, const struct profile_key *k _unused_, 
         return 0;
 }
 
+/* Memory and swap together, as docker's --memory-swap. */
+static int parse_memory_swap(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                             const char *value, const struct origin *o _unused_, char **reason) {
+        uint64_t v;
+        if (parse_size(value, &v) < 0 || v == 0)
+                return profile_reason(reason, -EINVAL, "not a size: '%s'", value);
+        c->memory_swap = v;
+        return 0;
+}
+
 static int parse_pids(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                       const char *value, const struct origin *o _unused_, char **reason) {
         uint64_t v;
@@ -344,6 +354,7 @@ const struct profile_key profile_keys[] = {
         RLIMIT_ROW("RTTIME", RLIMIT_RTTIME),
         { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, 0 },
         { "Limits", "PIDs", parse_pids, KEY_PIDS, false, 0, 0 },
+        { "Limits", "MemorySwap", parse_memory_swap, KEY_MEMORY_SWAP, false, 0, 0 },
         { "Limits", "CPUs", parse_cpus, KEY_CPUS, false, 0, 0 },
         { "Limits", "CgroupParent", parse_cgroup_parent, KEY_CGROUP_PARENT, false, 0, OFF(cgroup_parent) },
 };

@@ -223,6 +223,8 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
                 return c->memory && asprintf(&s, "%" PRIu64, c->memory) >= 0 ? s : NULL;
         case KEY_PIDS:
                 return c->pids && asprintf(&s, "%" PRIu64, c->pids) >= 0 ? s : NULL;
+        case KEY_MEMORY_SWAP:
+                return c->memory_swap && asprintf(&s, "%" PRIu64, c->memory_swap) >= 0 ? s : NULL;
         case KEY_CPUS:
                 return c->cpus_milli && asprintf(&s, "%" PRIu64 ".%03" PRIu64, c->cpus_milli / 1000,
                                                  c->cpus_milli % 1000) >= 0 ? s : NULL;

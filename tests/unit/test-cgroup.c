@@ -40,6 +40,15 @@ TEST(v1_and_v2_spell_the_same_limits_in_their_own_files) {
         config_done(&c);
 }
 
+TEST(memory_swap_is_memory_and_swap_together_on_v1_and_swap_alone_on_v2) {
+        struct config c;
+        CHECK(load(&c, "[Limits]\nMemory=64M\nMemorySwap=96M\n") == 0);
+        _cleanup_free_ char *v1 = writes_text(&c, 1), *v2 = writes_text(&c, 2);
+        CHECK(streq_ptr(v1, "memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=100663296"));
+        CHECK(streq_ptr(v2, "memory.max=67108864 memory.swap.max=33554432"));
+        config_done(&c);
+}
+
 TEST(no_limit_plans_no_write) {
         struct config c;
         struct cgroup *cg = (struct cgroup *) 1;
@@ -85,6 +94,7 @@ TEST(cgroup_parent_is_an_absolute_path_without_dotdot) {
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(v1_and_v2_spell_the_same_limits_in_their_own_files),
+                UNIT(memory_swap_is_memory_and_swap_together_on_v1_and_swap_alone_on_v2),
                 UNIT(no_limit_plans_no_write),
                 UNIT(cpus_takes_thousandths_of_a_cpu),
                 UNIT(cgroup_parent_is_an_absolute_path_without_dotdot),

@@ -173,3 +173,19 @@ test_exec_joins_the_cgroup_of_a_container_with_limits() {
         assert_contains "$OUT" "pids:${pids#"$(limits_mount pids)"}/userbox-lim-" "exec's command, in the container's pids cgroup"
         wait "$stop"
 }
+
+# MemorySwap= is memory and swap together: it needs Memory=, at most it.
+test_memory_swap_needs_memory_and_is_written_with_it() {
+        limits_delegated memory
+        run "$USERBOX" run --idmap single --limit MemorySwap=128M "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status without Memory="
+        assert_eq "userbox: --limit MemorySwap: needs Memory= (it is memory and swap together)" "$ERR" "the message"
+        run "$USERBOX" config --idmap single --limit Memory=64M --limit MemorySwap=128M "$TEST_ROOT"
+        if [ "$STATUS" = "$EXIT_USERBOX_FAILED" ]; then
+                assert_contains "$ERR" "userbox: --limit MemorySwap: this kernel has no memory.memsw.limit_in_bytes" "no swap accounting"
+                skip "machine: the kernel does not account swap (no memory.memsw.limit_in_bytes)"
+        fi
+        assert_contains "$OUT" "memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=134217728" "userbox config"
+        run "$USERBOX" run --idmap single --limit Memory=64M --limit MemorySwap=128M "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status ($ERR)"
+}
