@@ -235,22 +235,14 @@ static int parse_seccomp_errno(struct config *c, const struct profile_key *k _un
         return 0;
 }
 
-static int parse_memory(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+/* Memory= and MemorySwap= (memory and swap together, as docker's
+ * --memory-swap): a size, into the field the row names. */
+static int parse_memory(struct config *c, const struct profile_key *k, const char *key _unused_,
                         const char *value, const struct origin *o _unused_, char **reason) {
         uint64_t v;
         if (parse_size(value, &v) < 0 || v == 0)
                 return profile_reason(reason, -EINVAL, "not a size: '%s'", value);
-        c->memory = v;
-        return 0;
-}
-
-/* Memory and swap together, as docker's --memory-swap. */
-static int parse_memory_swap(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
-                             const char *value, const struct origin *o _unused_, char **reason) {
-        uint64_t v;
-        if (parse_size(value, &v) < 0 || v == 0)
-                return profile_reason(reason, -EINVAL, "not a size: '%s'", value);
-        c->memory_swap = v;
+        *FIELD(uint64_t, c, k) = v;
         return 0;
 }
 
@@ -352,9 +344,9 @@ const struct profile_key profile_keys[] = {
         RLIMIT_ROW("NICE", RLIMIT_NICE),
         RLIMIT_ROW("RTPRIO", RLIMIT_RTPRIO),
         RLIMIT_ROW("RTTIME", RLIMIT_RTTIME),
-        { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, 0 },
+        { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, OFF(memory) },
         { "Limits", "PIDs", parse_pids, KEY_PIDS, false, 0, 0 },
-        { "Limits", "MemorySwap", parse_memory_swap, KEY_MEMORY_SWAP, false, 0, 0 },
+        { "Limits", "MemorySwap", parse_memory, KEY_MEMORY_SWAP, false, 0, OFF(memory_swap) },
         { "Limits", "CPUs", parse_cpus, KEY_CPUS, false, 0, 0 },
         { "Limits", "CgroupParent", parse_cgroup_parent, KEY_CGROUP_PARENT, false, 0, OFF(cgroup_parent) },
 };
