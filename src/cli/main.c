@@ -12,6 +12,7 @@
 #include "util.h"
 #include "idmap.h"
 #include "launch.h"
+#include "cgroup.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -58,18 +59,22 @@ static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
         struct seccomp_filter *filter = NULL;
+        _cleanup_(cgroup_freep) struct cgroup *cgroup = NULL;
         int r;
 
         r = launch_check(c, &plan, &rplan);
         if (r < 0)
                 return r;
-        r = seccomp_build(c, &filter);
+        r = cgroup_plan(c, &cgroup);
+        if (r >= 0)
+                r = seccomp_build(c, &filter);
         seccomp_filter_free(filter);
         if (r >= 0) {
                 r = profile_print(c, stdout);
                 if (r >= 0) {
                         idmap_print(&plan, stdout);
                         rootfs_print_plan(c, rplan, stdout);
+                        cgroup_print_plan(cgroup, stdout);
                 } else
                         r = log_errno(r, "printing the configuration");
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The checks made before clone: settings the container would otherwise
  * refuse only after it, each refused with where it came from. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -70,19 +71,18 @@ static int check_numeric_user(const struct config *c, const struct idmap_plan *p
         return check_user_mapped(c, plan, (uid_t) u.uid, (gid_t) u.gid, false);
 }
 
-/* Memory= and PIDs= would need a cgroup of the container's own, which
- * userbox does not make yet: refused, never silently ignored. */
-static int check_cgroup_limits(const struct config *c) {
-        bool memory = c->memory != 0;
+/* MemorySwap= counts memory and swap together, as docker's --memory-swap:
+ * without Memory=, or below it, it means nothing the kernel takes. */
+static int check_memory_swap(const struct config *c) {
         char where[CONFIG_ORIGIN_NAME_MAX];
 
-        if (!c->memory && !c->pids)
+        if (!c->memory_swap || (c->memory && c->memory_swap >= c->memory))
                 return 0;
-        return log_error("%s: limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as "
-                         "NOFILE= and NPROC= are)",
-                         config_origin_name(&c->origins[memory ? KEY_MEMORY : KEY_PIDS], "Limits",
-                                            memory ? "Memory" : "PIDs", memory ? "--limit Memory" : "--limit PIDs",
-                                            where, sizeof(where)));
+        config_origin_name(&c->origins[KEY_MEMORY_SWAP], "Limits", "MemorySwap", "--limit MemorySwap", where,
+                           sizeof(where));
+        if (!c->memory)
+                return log_error("%s: needs Memory= (it is memory and swap together)", where);
+        return log_error("%s: is memory and swap together: at least Memory= (%" PRIu64 " bytes)", where, c->memory);
 }
 
 int container_check(const struct config *c, const struct idmap_plan *plan) {
@@ -100,7 +100,7 @@ int container_check(const struct config *c, const struct idmap_plan *plan) {
         if (r >= 0)
                 r = check_rlimits(c);
         if (r >= 0)
-                r = check_cgroup_limits(c);
+                r = check_memory_swap(c);
         return r;
 }
 

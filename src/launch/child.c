@@ -92,6 +92,12 @@ _Noreturn void child_start(struct child *child) {
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
+        /* The launcher left CLONE_NEWCGROUP out of clone to move us into
+         * the container's cgroup first (sync step 2): made now, the
+         * namespace's root is that cgroup, and the container sees nothing
+         * of the host's tree above it. */
+        if (child->cgroup && mode->profile_namespaces && child->config->cgroup && unshare(CLONE_NEWCGROUP) < 0)
+                child_fail(child, log_errno(-errno, "creating the cgroup namespace"), EXIT_USERBOX_FAILED);
         mode->child_main(child);
         _exit(EXIT_USERBOX_FAILED);
 }

@@ -12,16 +12,22 @@
 
 /* STATE/NAME, of a container that runs: its init is alive (pidfd, start
  * time). Prints why not. */
-static int open_running(const char *name, int *ret_dir_fd) {
+static int open_running(const char *name, int *ret_dir_fd, pid_t *ret_init_pid) {
         _cleanup_close_ int root_fd = -1, init_fd = -1;
+        _cleanup_(state_done) struct state s = STATE_NULL;
         int r, fd;
 
         r = state_root_open(&root_fd);
         if (r < 0)
                 return r;
         r = state_open_init_pidfd(root_fd, name, &init_fd);
+        /* Its cgroups, for exec's command to join: read once the pidfd
+         * shows the init alive. */
+        if (r >= 0)
+                r = state_read(root_fd, name, &s);
         if (r < 0)
                 return r;
+        *ret_init_pid = s.init_pid;
         fd = openat(root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return log_errno(-errno, "container '%s'", name);
@@ -37,9 +43,10 @@ int launch_exec_find(const char *name, struct config *c, struct exec_target **re
         _cleanup_close_ int dir_fd = -1;
         _cleanup_free_ char *where = NULL;
         struct exec_target *t;
+        pid_t init_pid = 0;
         int r;
 
-        r = open_running(name, &dir_fd);
+        r = open_running(name, &dir_fd, &init_pid);
         if (r < 0)
                 return r;
         t = malloc(sizeof(*t));
@@ -52,6 +59,7 @@ int launch_exec_find(const char *name, struct config *c, struct exec_target **re
                 free(t);
                 return r;
         }
+        t->init_pid = init_pid;
         r = profile_load_string(c, where, t->config_text, t->config_size, false);
         if (r < 0) {
                 launch_exec_target_free(t);

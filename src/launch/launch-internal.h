@@ -21,10 +21,12 @@
  *     now can the launcher (or newuidmap/newgidmap) write its id map.
  *  2. launcher: writes the id map; nothing is sent. Meanwhile the child
  *     does what needs no mapped id (mode->prepare), and the launcher
- *     builds the seccomp filter (mode->seccomp).
+ *     builds the seccomp filter (mode->seccomp). With limits by cgroup,
+ *     the launcher then moves the child into the container's cgroup.
  *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
  *     checks the launcher is still there, makes itself non-dumpable again,
- *     reports a failure of step 2's work (step 7), then runs
+ *     reports a failure of step 2's work (step 7), makes its cgroup
+ *     namespace if it waited for its cgroup (step 2), then runs
  *     mode->child_main.
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
@@ -121,12 +123,14 @@ struct exec_target {
         struct exec_identity *identity;
         char *config_text;
         size_t config_size;
+        pid_t init_pid;         /* the container's init, as the host sees it */
 };
 int control_ask(int dir_fd, const char *name, struct exec_target *ret);
 void exec_target_done(struct exec_target *t);
 size_t exec_identity_size(const struct exec_identity *id);
 
 struct child;
+struct cgroup;
 
 /* What a subcommand does differently: a launch is one row of these
  * (parent.c), and spawn() and child_start() consult the row, never the
@@ -174,6 +178,9 @@ struct child {
         const struct launch_namespaces *join_ns;
         const struct exec_identity *join_identity;
         const char *join_user;
+        struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
+        pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
+                                 * the command joins (sync step 4) */
 };
 
 /* The launcher from sync step 5 on (supervise.c): the child's messages,
@@ -197,8 +204,9 @@ int container_prepare(struct child *child);
 
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id
- * map, a resource limit above the launcher's hard limit, a limit by cgroup
- * (not implemented). Prints the error with where the setting came from. */
+ * map, a resource limit above the launcher's hard limit. (A limit by
+ * cgroup is planned in launch(), by cgroup_plan().) Prints the error with
+ * where the setting came from. */
 int container_check(const struct config *c, const struct idmap_plan *plan);
 /* The user's ids must be in the map, checked before clone for a numeric
  * User= and in the child for a name. named: the spec was a name. */

@@ -3,6 +3,7 @@
  * 1 to 4 with the child (child.c is the other side); supervise.c then
  * forwards signals and waits for the command. */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #endif
 
 #include "launch-internal.h"
+#include "cgroup.h"
 #include "fs.h"
 #include "util.h"
 #include "idmap.h"
@@ -79,6 +81,7 @@ static int launch(struct child *child);
 static int spawn(struct child *child, unsigned long flags, struct idmap_plan *plan);
 static int join_user_and_pid_namespaces(const struct launch_namespaces *ns);
 static void kill_and_reap(pid_t pid);
+static int cgroup_end(struct cgroup *cgroup, const struct config *c, int r);
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan);
 static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
                         struct seccomp_filter **filter);
@@ -157,7 +160,7 @@ int launch_unshare(struct config *c, char **argv) {
 int launch_exec(struct exec_target *t, struct config *c) {
         struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command, .join_ns = &t->ns, .join_identity = t->identity,
-                               .join_user = c->user };
+                               .join_user = c->user, .join_cgroup_of = t->init_pid };
 
         return launch(&child);
 }
@@ -176,7 +179,9 @@ int launch_copy(struct config *c, const struct copy_request *req) {
         return launch(&child);
 }
 
-static unsigned long clone_flags(const struct launch_mode *mode, const struct config *c) {
+static unsigned long clone_flags(const struct child *child) {
+        const struct launch_mode *mode = child->mode;
+        const struct config *c = child->config;
         unsigned long flags = mode->clone_flags;
 
         if (!mode->profile_namespaces)
@@ -185,7 +190,9 @@ static unsigned long clone_flags(const struct launch_mode *mode, const struct co
                 flags |= CLONE_NEWUTS;
         if (c->ipc)
                 flags |= CLONE_NEWIPC;
-        if (c->cgroup)
+        /* With a cgroup of its own, the child makes its cgroup namespace
+         * once it is in it (sync step 3), so that it is the root. */
+        if (c->cgroup && !child->cgroup)
                 flags |= CLONE_NEWCGROUP;
         if (c->network == NET_NONE)
                 flags |= CLONE_NEWNET;
@@ -223,7 +230,11 @@ static int launch(struct child *child) {
                  * a bad profile or a missing root never creates a
                  * namespace. */
                 r = launch_check(child->config, plan, &rootfs);
+                if (r >= 0)
+                        r = cgroup_plan(child->config, &child->cgroup);
                 if (r < 0) {
+                        rootfs_plan_free(rootfs);
+                        idmap_plan_done(plan);
                         free(plan);
                         return r;
                 }
@@ -233,17 +244,34 @@ static int launch(struct child *child) {
                 /* Made here, not by config: config makes nothing. */
                 if (r >= 0)
                         r = rootfs_make_overlay_dir(rootfs);
+                if (r >= 0 && child->cgroup)
+                        r = cgroup_create(child->cgroup, child->config);
                 root_lock = root_hold(child->config);
         } else
                 r = idmap_plan(child->config, plan);
         if (r >= 0) {
                 child->plan = plan;
                 child->rootfs = rootfs;
-                r = spawn(child, clone_flags(child->mode, child->config), plan);
+                r = spawn(child, clone_flags(child), plan);
         }
+        if (child->cgroup)
+                r = cgroup_end(child->cgroup, child->config, r);
         rootfs_plan_free(rootfs);
         idmap_plan_done(plan);
         free(plan);
+        return r;
+}
+
+/* The container ended with r: what is left in its cgroup is killed and
+ * the cgroup removed. A SIGKILL the memory limit caused is said, once:
+ * status 137 alone would not tell it from kill -9. */
+static int cgroup_end(struct cgroup *cgroup, const struct config *c, int r) {
+        if (r == 128 + SIGKILL && cgroup_memory_limit_reached(cgroup)) {
+                log_error("the container reached its memory limit (Memory=%" PRIu64 " bytes): the kernel killed "
+                          "a process", c->memory);
+        }
+        cgroup_remove(cgroup);
+        cgroup_free(cgroup);
         return r;
 }
 
@@ -387,6 +415,10 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = write_id_map(child, pid, sync_fd, plan, &filter);
         else if (child->mode->seccomp)
                 r = seccomp_build(child->config, &filter);
+        /* exec: into the container's cgroups while the child waits for
+         * the filter, before its command starts. */
+        if (r >= 0 && child->join_cgroup_of > 0)
+                r = cgroup_join_of(child->join_cgroup_of, pid);
         /* sync step 4: the seccomp filter. */
         if (r >= 0 && child->mode->seccomp) {
                 r = send_seccomp(filter, sync_fd);
@@ -409,7 +441,7 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
          * keeps for exec (its init is never dumpable again). */
         r = read_dumpable(sync_fd);
         if (r >= 0 && child->named)
-                r = launch_namespaces_open(pid, clone_flags(child->mode, child->config), &child->named->ns);
+                r = launch_namespaces_open(pid, clone_flags(child), &child->named->ns);
         if (r < 0)
                 return r;
 
@@ -428,6 +460,13 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
                 return r;
         log_step("id map written");
         idmap_reap_helper(plan);
+        /* sync step 2, last: into the container's cgroup before "go", so
+         * that nothing it starts runs outside the limits. */
+        if (child->cgroup) {
+                r = cgroup_attach(child->cgroup, pid);
+                if (r < 0)
+                        return r;
+        }
 
         /* sync step 3: "go". */
         if (write(sync_fd, &(char) { SYNC_GO }, 1) != 1)

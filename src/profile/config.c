@@ -65,6 +65,7 @@ void config_done(struct config *c) {
         free(c->seccomp_deny_origins.at);
         free(c->seccomp_allow_origins.at);
         free(c->rlimits);
+        free(c->cgroup_parent);
         strv_free(c->origin_files);
         memset(c, 0, sizeof(*c));
 }

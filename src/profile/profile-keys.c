@@ -237,12 +237,14 @@ static int parse_seccomp_errno(struct config *c, const struct profile_key *k _un
         return 0;
 }
 
-static int parse_memory(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+/* Memory= and MemorySwap= (memory and swap together, as docker's
+ * --memory-swap): a size, into the field the row names. */
+static int parse_memory(struct config *c, const struct profile_key *k, const char *key _unused_,
                         const char *value, const struct origin *o _unused_, char **reason) {
         uint64_t v;
         if (parse_size(value, &v) < 0 || v == 0)
                 return profile_reason(reason, -EINVAL, "not a size: '%s'", value);
-        c->memory = v;
+        *FIELD(uint64_t, c, k) = v;
         return 0;
 }
 
@@ -253,6 +255,41 @@ static int parse_pids(struct config *c, const struct profile_key *k _unused_, co
                 return profile_reason(reason, -EINVAL, "not a positive number: '%s'", value);
         c->pids = v;
         return 0;
+}
+
+/* CPUs=0.5 as docker's --cpus: at most three decimals, kept as
+ * thousandths, which the CFS quota (per 100 ms period) takes exactly. */
+static int parse_cpus(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                      const char *value, const struct origin *o _unused_, char **reason) {
+        static const unsigned place[] = { 100, 10, 1 };
+        uint64_t whole = 0, milli = 0;
+        const char *p = value;
+        unsigned digits = 0, decimals = 0;
+        bool point = false;
+
+        for (; *p >= '0' && *p <= '9' && whole < 100000; p++, digits++)
+                whole = whole * 10 + (uint64_t) (*p - '0');
+        if (*p == '.')
+                for (point = true; *++p >= '0' && *p <= '9'; decimals++) {
+                        if (decimals >= ELEMENTSOF(place))
+                                return profile_reason(reason, -EINVAL, "more than three decimals: '%s'", value);
+                        milli += (uint64_t) (*p - '0') * place[decimals];
+                }
+        if (*p || digits + decimals == 0 || (point && !decimals) || whole >= 100000 || whole * 1000 + milli == 0)
+                return profile_reason(reason, -EINVAL, "not a positive number of CPUs (such as 0.5 or 2): '%s'",
+                                      value);
+        c->cpus_milli = whole * 1000 + milli;
+        return 0;
+}
+
+/* A cgroup path, as /proc/self/cgroup writes it: absolute, no "..". */
+static int parse_cgroup_parent(struct config *c, const struct profile_key *k, const char *key,
+                               const char *value, const struct origin *o, char **reason) {
+        if (value[0] != '/' || strstr(value, "/../") || strstr(value, "/./") ||
+            (strlen(value) >= 3 && strcmp(value + strlen(value) - 3, "/..") == 0))
+                return profile_reason(reason, -EINVAL,
+                                      "not an absolute cgroup path without '..' (such as /user/me): '%s'", value);
+        return parse_string(c, k, key, value, o, reason);
 }
 
 #define OFF(field) offsetof(struct config, field)
@@ -309,8 +346,11 @@ const struct profile_key profile_keys[] = {
         RLIMIT_ROW("NICE", RLIMIT_NICE),
         RLIMIT_ROW("RTPRIO", RLIMIT_RTPRIO),
         RLIMIT_ROW("RTTIME", RLIMIT_RTTIME),
-        { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, 0 },
+        { "Limits", "Memory", parse_memory, KEY_MEMORY, false, 0, OFF(memory) },
         { "Limits", "PIDs", parse_pids, KEY_PIDS, false, 0, 0 },
+        { "Limits", "MemorySwap", parse_memory, KEY_MEMORY_SWAP, false, 0, OFF(memory_swap) },
+        { "Limits", "CPUs", parse_cpus, KEY_CPUS, false, 0, 0 },
+        { "Limits", "CgroupParent", parse_cgroup_parent, KEY_CGROUP_PARENT, false, 0, OFF(cgroup_parent) },
 };
 const size_t profile_n_keys = ELEMENTSOF(profile_keys);
 

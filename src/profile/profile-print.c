@@ -196,6 +196,7 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
 
         switch (k->id) {
         case KEY_DESCRIPTION: case KEY_NAME: case KEY_ROOT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME: case KEY_USER:
+        case KEY_CGROUP_PARENT:
                 s = *(char * const *) (const void *) ((const char *) c + k->offset);
                 return s ? strdup(s) : NULL;
         case KEY_COMMAND:
@@ -222,6 +223,11 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
                 return c->memory && asprintf(&s, "%" PRIu64, c->memory) >= 0 ? s : NULL;
         case KEY_PIDS:
                 return c->pids && asprintf(&s, "%" PRIu64, c->pids) >= 0 ? s : NULL;
+        case KEY_MEMORY_SWAP:
+                return c->memory_swap && asprintf(&s, "%" PRIu64, c->memory_swap) >= 0 ? s : NULL;
+        case KEY_CPUS:
+                return c->cpus_milli && asprintf(&s, "%" PRIu64 ".%03" PRIu64, c->cpus_milli / 1000,
+                                                 c->cpus_milli % 1000) >= 0 ? s : NULL;
         default:
                 return NULL;
         }

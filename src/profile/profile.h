@@ -54,6 +54,9 @@ enum config_key {
         KEY_RLIMIT,             /* [Limits] NOFILE= NPROC= ... (repeatable by name) */
         KEY_MEMORY,             /* [Limits] Memory= */
         KEY_PIDS,               /* [Limits] PIDs= */
+        KEY_CPUS,               /* [Limits] CPUs= */
+        KEY_MEMORY_SWAP,        /* [Limits] MemorySwap= */
+        KEY_CGROUP_PARENT,      /* [Limits] CgroupParent= */
         _KEY_MAX,
 };
 
@@ -183,6 +186,10 @@ struct config {
         size_t n_rlimits, n_rlimits_allocated;
         uint64_t memory;        /* bytes, 0 unset */
         uint64_t pids;          /* 0 unset */
+        uint64_t memory_swap;   /* bytes of memory and swap together, 0 unset */
+        uint64_t cpus_milli;    /* CPUs= in thousandths of a CPU, 0 unset */
+        char *cgroup_parent;    /* the delegated cgroup to create under, below
+                                 * each hierarchy's root; NULL: found */
 
         /* Run-time options with no profile key. */
         unsigned preserve_fds;  /* --preserve-fds N */

@@ -162,18 +162,29 @@ test_resource_limit_above_the_hard_limit_is_refused_before_clone() {
 $hard" "$OUT" "soft and hard limit inside"
 }
 
-# Limits by cgroup are not built yet: refused as such, whatever the
-# machine's cgroup hierarchy (not blamed on cgroup v1).
-CGROUP_REFUSAL="limits by cgroup (Memory=, PIDs=) are not implemented yet (rlimits such as NOFILE= and NPROC= are)"
+# A limit by cgroup where nothing is delegated (the hierarchy's root is
+# root's): refused naming the line or option of the limit and where
+# userbox looked.
+cgroup_refusal() { # CONTROLLER: sets REFUSAL
+        local mount
+        mount=$(awk -v c="$1" '$0 ~ / - cgroup2? / { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $5 }' \
+                /proc/self/mountinfo | head -n 1)
+        [ -n "$mount" ] || skip "machine: no cgroup v1 hierarchy has the $1 controller"
+        REFUSAL="the $1 controller is not delegated to you: looked at $mount (CgroupParent=): not writable (ask your administrator to delegate a cgroup, see userbox(1) LIMITS)"
+}
 
 test_cgroup_limits_name_their_line_or_option() {
-        local p
-        p=$(checks_profile '[Limits]\nNOFILE=64\nMemory=64M\n')
-        checks_refused "$p:3: [Limits] Memory: $CGROUP_REFUSAL" \
+        local p memory pids
+        cgroup_refusal memory
+        memory=$REFUSAL
+        cgroup_refusal pids
+        pids=$REFUSAL
+        p=$(checks_profile '[Limits]\nNOFILE=64\nMemory=64M\nCgroupParent=/\n')
+        checks_refused "$p:3: [Limits] Memory: $memory" \
                 --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
-        p=$(checks_profile '[Limits]\nPIDs=64\n')
-        checks_refused "$p:2: [Limits] PIDs: $CGROUP_REFUSAL" \
+        p=$(checks_profile '[Limits]\nPIDs=64\nCgroupParent=/\n')
+        checks_refused "$p:2: [Limits] PIDs: $pids" \
                 --no-default-profile --profile "$p" --idmap single "$TEST_ROOT" -- true
-        checks_refused "--limit PIDs: $CGROUP_REFUSAL" --idmap single --limit PIDs=64 "$TEST_ROOT" -- true
-        checks_refused "--limit Memory: $CGROUP_REFUSAL" --idmap single --limit Memory=512M "$TEST_ROOT" -- true
+        checks_refused "--limit PIDs: $pids" --idmap single --limit CgroupParent=/ --limit PIDs=64 "$TEST_ROOT" -- true
+        checks_refused "--limit Memory: $memory" --idmap single --limit CgroupParent=/ --limit Memory=512M "$TEST_ROOT" -- true
 }

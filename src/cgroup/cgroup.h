@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/* The container's own cgroup, for the limits of [Limits] Memory=, CPUs=
+ * and PIDs= (design §13). A user may only write a cgroup an administrator
+ * or systemd delegated to them: on cgroup v2 one directory for all
+ * controllers, on cgroup v1 one per controller's hierarchy (a hybrid host
+ * mixes both: each controller goes where it is mounted). userbox makes
+ * userbox-[NAME-]PID below the delegated directory of each hierarchy it
+ * needs, writes the limits there before clone, places the child in it at
+ * sync step 2 and removes it, killing what is left, when the container
+ * ends. Without limits nothing here runs. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "profile.h"
+
+enum cgroup_controller {
+        CGROUP_MEMORY,
+        CGROUP_CPU,
+        CGROUP_PIDS,
+        _CGROUP_CONTROLLER_MAX,
+};
+
+/* One file to write in the container's cgroup, and its value. */
+struct cgroup_write {
+        enum cgroup_controller controller;
+        enum config_key key;    /* the [Limits] key it comes from */
+        const char *file;
+        char value[48];
+};
+#define CGROUP_WRITES_MAX 8
+
+/* Which file gets which value for c's limits, on cgroup v1 (version 1) or
+ * v2, in the order they are written. Returns how many (0: no limit). Pure:
+ * the unit tests check it for both versions. */
+size_t cgroup_plan_writes(const struct config *c, int version, struct cgroup_write w[CGROUP_WRITES_MAX]);
+const char *cgroup_controller_name(enum cgroup_controller controller);
+
+/* One hierarchy the container's cgroup is made in. */
+struct cgroup_hierarchy {
+        int version;            /* 1 or 2 */
+        unsigned controllers;   /* 1 << enum cgroup_controller it serves */
+        char *parent;           /* the delegated directory, absolute */
+        char *path;             /* parent/userbox-..., once made */
+};
+
+struct cgroup {
+        /* One per controller at most, and v2's without one (hybrid). */
+        struct cgroup_hierarchy hierarchies[_CGROUP_CONTROLLER_MAX + 1];
+        size_t n_hierarchies;
+        struct cgroup_write writes[CGROUP_WRITES_MAX];
+        size_t n_writes;
+};
+
+/* Before clone: where each controller c's limits need is delegated to
+ * the user. *ret is NULL when c sets no cgroup limit. A limit that cannot
+ * be enforced is an error, printed with the setting's origin and every
+ * place looked at. */
+int cgroup_plan(const struct config *c, struct cgroup **ret);
+/* For `userbox config`: "# cgroup: v1 DIR/userbox-PID: memory.limit_in_bytes=N",
+ * one line per hierarchy. */
+void cgroup_print_plan(const struct cgroup *cg, FILE *f);
+/* Makes the cgroup userbox-[NAME-]PID in each hierarchy (removing first
+ * what killed launchers left there) and writes the limits. Prints its
+ * error. */
+int cgroup_create(struct cgroup *cg, const struct config *c);
+/* Moves pid into the cgroup of every hierarchy. Prints its error. */
+int cgroup_attach(const struct cgroup *cg, pid_t pid);
+/* exec: moves pid into every userbox-* cgroup the process container (a
+ * running container's init, as the host sees it) is in, so that what
+ * exec starts is under the container's limits and ends with it. Prints
+ * its error. */
+int cgroup_join_of(pid_t container, pid_t pid);
+/* After the container: true when its memory limit killed a process. */
+bool cgroup_memory_limit_reached(const struct cgroup *cg);
+/* Kills whatever is still in the cgroup and removes it. */
+void cgroup_remove(struct cgroup *cg);
+void cgroup_free(struct cgroup *cg);
+static inline void cgroup_freep(struct cgroup **cg) {
+        cgroup_free(*cg);
+}

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# [Limits] Memory=, CPUs=, PIDs= through a cgroup delegated to the user
+# (design §13): the limits hold, the cgroup goes when the container does,
+# and without a delegated cgroup the limit is refused, saying where userbox
+# looked. .ci/run delegates one to the test user below its own cgroup, as
+# pam_cgfs or systemd would; the tests find it as userbox does, from
+# /proc/self/cgroup.
+
+# limits_delegated CONTROLLER: skips the test unless the user may write
+# the cgroup this shell is in, in the hierarchy of CONTROLLER (cgroup v1):
+# without it nothing here can be checked.
+limits_delegated() {
+        local controller=$1 path mount dir
+        path=$(awk -F: -v c="$controller" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/self/cgroup)
+        mount=$(limits_mount "$controller")
+        [ -n "$mount" ] || skip "machine: no cgroup v1 hierarchy has the $controller controller"
+        dir=$mount${path%/}
+        [ -w "$dir" ] && [ -w "$dir/cgroup.procs" ] ||
+                skip "machine: no $controller cgroup is delegated to this user ($dir is not writable; .ci/run delegates one)"
+}
+
+# limits_mount CONTROLLER: where its cgroup v1 hierarchy is mounted.
+limits_mount() {
+        awk -v c="$1" '$0 ~ / - cgroup / { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $5 }' \
+                /proc/self/mountinfo | head -n 1
+}
+
+# limits_parent LIMIT: PARENT is where userbox makes the cgroup for LIMIT
+# (PIDs=20, Memory=64M), as `userbox config` says.
+limits_parent() {
+        PARENT=$("$USERBOX" config --idmap single --limit "$1" "$TEST_ROOT" |
+                sed -n 's|^# cgroup: v[12] \(.*\)/userbox-PID: .*|\1|p')
+        [ -d "$PARENT" ] || fail "userbox config --limit $1 names no cgroup parent"
+}
+
+# The userbox-* cgroups under DIR.
+limits_cgroups_under() {
+        find "$1" -maxdepth 1 -type d -name 'userbox-[0-9]*' 2>/dev/null | sort
+}
+
+test_memory_limit_kills_what_allocates_past_it() {
+        limits_delegated memory
+        # 256 MB written into the container's /tmp (a tmpfs, charged to
+        # its cgroup): killed at 64 MB.
+        run "$USERBOX" run --idmap single --limit Memory=64M "$TEST_ROOT" -- \
+                dd if=/dev/zero of=/tmp/big bs=1M count=256
+        assert_eq $((EXIT_SIGNAL_BASE + 9)) "$STATUS" "status under Memory=64M (stderr: $ERR)"
+        assert_contains "$ERR" "userbox: the container reached its memory limit (Memory=67108864 bytes)" "what userbox says"
+        run "$USERBOX" run --idmap single "$TEST_ROOT" -- dd if=/dev/zero of=/tmp/big bs=1M count=256
+        assert_eq 0 "$STATUS" "the same command without the limit (stderr: $ERR)"
+}
+
+test_pids_limit_fails_forks_and_the_container_survives() {
+        limits_delegated pids
+        run "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- \
+                sh -c 'sh -c "for i in \$(seq 40); do sleep 1 & done; wait"; echo survived'
+        assert_eq 0 "$STATUS" "status under PIDs=20 (stderr: $ERR)"
+        assert_contains "$ERR" "can't fork" "a fork failed inside"
+        assert_eq survived "$OUT" "the container went on"
+        run "$USERBOX" run --idmap single "$TEST_ROOT" -- \
+                sh -c 'sh -c "for i in \$(seq 40); do sleep 1 & done; wait"; echo survived'
+        assert_not_contains "$ERR" "can't fork" "without the limit"
+}
+
+test_cpus_limit_holds_a_busy_loop_to_its_share() {
+        local dir times cpu
+        limits_delegated cpu
+        dir=$(mktemp_dir)
+        # The launcher waits for the container, which waits for everything
+        # in it: bash's time counts the whole container's CPU.
+        times=$({ TIMEFORMAT='%3U %3S'; time {
+                "$USERBOX" run --idmap single --limit CPUs=0.5 "$TEST_ROOT" -- \
+                        timeout 2 sh -c 'while :; do :; done' >/dev/null 2>"$dir/err"
+                echo $? >"$dir/status"; }; } 2>&1)
+        # busybox's timeout execs the loop: it ends by SIGTERM.
+        assert_eq $((EXIT_SIGNAL_BASE + 15)) "$(cat "$dir/status")" "status (stderr: $(cat "$dir/err"))"
+        cpu=$(awk '{ printf "%d", ($1 + $2) * 1000 }' <<<"$times")
+        # 60% of the 2 s of wall time; and the loop did run.
+        [ "$cpu" -le 1200 ] && [ "$cpu" -ge 300 ] ||
+                fail "CPUs=0.5: the busy loop used ${cpu} ms of CPU in 2 s (user sys: $times)"
+}
+
+test_cgroup_is_removed_after_the_container_exits() {
+        local memory pids before
+        limits_delegated memory
+        limits_delegated pids
+        limits_parent Memory=64M
+        memory=$PARENT
+        limits_parent PIDs=20
+        pids=$PARENT
+        before=$(limits_cgroups_under "$memory"; limits_cgroups_under "$pids")
+        run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- \
+                sh -c 'grep -E "memory|pids" /proc/self/cgroup'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        # The cgroup namespace is rooted at the container's own cgroup.
+        assert_eq "memory:/
+pids:/" "$(awk -F: '{ print $2 ":" $3 }' <<<"$OUT" | sort)" "the container's cgroups, as it sees them"
+        assert_eq "$before" "$(limits_cgroups_under "$memory"; limits_cgroups_under "$pids")" "userbox cgroups left after exit"
+        for _ in $(seq 20); do
+                "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- true ||
+                        fail "a run under limits failed"
+        done
+        assert_eq "$before" "$(limits_cgroups_under "$memory"; limits_cgroups_under "$pids")" "userbox cgroups left after 20 runs"
+}
+
+# A launcher killed with -9 removes nothing; its container dies with it
+# (PR_SET_PDEATHSIG) and the next launch under the same delegated cgroup
+# removes the empty cgroup it left.
+test_cgroup_of_a_killed_launcher_is_removed_by_the_next_launch() {
+        local pids pid dir
+        limits_delegated pids
+        limits_parent PIDs=20
+        pids=$PARENT
+        "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 100 >/dev/null 2>&1 &
+        pid=$!
+        dir_of() { limits_cgroups_under "$pids" | grep "/userbox-$pid\$"; }
+        wait_for 10 dir_of || { kill -9 "$pid"; fail "no cgroup userbox-$pid appeared under $pids"; }
+        dir=$(dir_of)
+        wait_for 10 grep -q . "$dir/cgroup.procs" || { kill -9 "$pid"; fail "nothing was placed in $dir"; }
+        kill -9 "$pid"
+        wait "$pid" 2>/dev/null
+        wait_for 10 sh -c "! grep -q . '$dir/cgroup.procs'" || fail "the container outlived its launcher: $(cat "$dir/cgroup.procs")"
+        [ -d "$dir" ] || fail "the killed launcher's cgroup was removed by nobody: the test proves nothing"
+        assert_status 0 "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- true
+        [ ! -d "$dir" ] || fail "the killed launcher's cgroup $dir is still there after the next launch"
+}
+
+test_limit_without_a_delegated_cgroup_is_refused_before_anything_starts() {
+        limits_delegated pids
+        # The hierarchy's root is root's: nothing there is delegated.
+        run "$USERBOX" run -v --idmap single --limit CgroupParent=/ --limit PIDs=20 "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "userbox: --limit PIDs: the pids controller is not delegated to you: looked at $(limits_mount pids) (CgroupParent=): not writable (ask your administrator to delegate a cgroup, see userbox(1) LIMITS)" "the message"
+        assert_not_contains "$ERR" "cloned pid" "-v steps: nothing started"
+}
+
+# On a hybrid host (limits on v1, a v2 hierarchy without controllers) the
+# container also gets a cgroup in the v2 hierarchy, holding every process
+# of it, which cgroup.kill ends at once; removed with the rest.
+test_hybrid_host_tracks_the_container_in_the_unified_hierarchy() {
+        local v2 own out pid dir
+        limits_delegated pids
+        v2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+        own=$v2$(sed -n 's/^0:://p' /proc/self/cgroup)
+        [ -n "$v2" ] && [ -w "$own" ] && [ -w "$own/cgroup.procs" ] ||
+                skip "machine: no writable cgroup v2 hierarchy beside the v1 ones (not a hybrid host)"
+        out=$(mktemp_dir)
+        "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- sh -c 'sleep 1 & sleep 1 & sleep 0.5' &
+        pid=$!
+        find_it() { dir=$(find "$v2" -maxdepth 6 -type d -name "userbox-$pid" 2>/dev/null) && [ -n "$dir" ]; }
+        wait_for 10 find_it || { kill -9 "$pid"; fail "no cgroup userbox-$pid in the v2 hierarchy $v2"; }
+        wait_for 10 sh -c "cat '$dir/cgroup.procs' >'$out/procs' 2>/dev/null && [ \$(wc -l <'$out/procs') -ge 3 ]" ||
+                { kill -9 "$pid"; fail "the container's processes are not in $dir: $(cat "$out/procs" 2>/dev/null)"; }
+        wait "$pid" || fail "userbox run failed"
+        [ ! -d "$dir" ] || fail "$dir is left after exit"
+}
+
+# What exec starts in a container with limits is under them: it joins the
+# container's cgroups (a fork past PIDs= of the whole container fails).
+test_exec_joins_the_cgroup_of_a_container_with_limits() {
+        local pids
+        limits_delegated pids
+        limits_parent PIDs=20
+        pids=$PARENT
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        run "$USERBOX" run -d --name lim --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 60
+        assert_eq 0 "$STATUS" "run -d ($ERR)"
+        run "$USERBOX" exec lim cat /proc/self/cgroup
+        "$USERBOX" stop lim >/dev/null 2>&1 &
+        local stop=$!
+        assert_eq 0 "$STATUS" "exec ($ERR)"
+        assert_contains "$OUT" "pids:${pids#"$(limits_mount pids)"}/userbox-lim-" "exec's command, in the container's pids cgroup"
+        wait "$stop"
+}
+
+# MemorySwap= is memory and swap together: it needs Memory=, at most it.
+test_memory_swap_needs_memory_and_is_written_with_it() {
+        limits_delegated memory
+        run "$USERBOX" run --idmap single --limit MemorySwap=128M "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status without Memory="
+        assert_eq "userbox: --limit MemorySwap: needs Memory= (it is memory and swap together)" "$ERR" "the message"
+        run "$USERBOX" config --idmap single --limit Memory=64M --limit MemorySwap=128M "$TEST_ROOT"
+        if [ "$STATUS" = "$EXIT_USERBOX_FAILED" ]; then
+                assert_contains "$ERR" "userbox: --limit MemorySwap: this kernel has no memory.memsw.limit_in_bytes" "no swap accounting"
+                skip "machine: the kernel does not account swap (no memory.memsw.limit_in_bytes)"
+        fi
+        assert_contains "$OUT" "memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=134217728" "userbox config"
+        run "$USERBOX" run --idmap single --limit Memory=64M --limit MemorySwap=128M "$TEST_ROOT" -- true
+        assert_eq 0 "$STATUS" "status ($ERR)"
+}
