@@ -129,7 +129,7 @@ static enum value_kind key_value(enum config_key id, FILE *f) {
         case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_ENTRYPOINT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
         case KEY_USER: case KEY_IDMAP_UID: case KEY_IDMAP_GID: case KEY_TMPFS: case KEY_ENV_SET:
         case KEY_SECCOMP_DENY: case KEY_SECCOMP_ALLOW: case KEY_SECCOMP_ERRNO: case KEY_RLIMIT: case KEY_MEMORY:
-        case KEY_PIDS: case _KEY_MAX:
+        case KEY_PIDS: case KEY_CPUS: case KEY_MEMORY_SWAP: case KEY_CGROUP_PARENT: case _KEY_MAX:
                 return VALUE_TEXT;
         }
         return VALUE_TEXT;
