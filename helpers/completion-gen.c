@@ -57,6 +57,11 @@ static void add_signal_names(FILE *f) {
                 add_word(f, sigabbrev_np(sig));
 }
 
+static void add_booleans(FILE *f) {
+        add_word(f, "yes");
+        add_word(f, "no");
+}
+
 static void add_formats(FILE *f) {
         add_word(f, "table");
         add_word(f, "json");
@@ -77,6 +82,10 @@ static const struct {
         { "time", VALUE_TEXT, NULL, NULL },
         { "signal", VALUE_WORD, NULL, add_signal_names },
         { "format", VALUE_WORD, NULL, add_formats },
+        /* import and pull's image name (run's --name is a profile key). */
+        { "name", VALUE_TEXT, NULL, NULL },
+        { "ref", VALUE_TEXT, NULL, NULL },
+        { "tls-verify", VALUE_WORD, NULL, add_booleans },
 };
 
 static void add_enum_names(FILE *f, enum config_key id) {
@@ -117,7 +126,7 @@ static enum value_kind key_value(enum config_key id, FILE *f) {
                 return VALUE_PATH_THEN_TEXT;
         case KEY_ENV_KEEP:
                 return VALUE_VARIABLE;
-        case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
+        case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_ENTRYPOINT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
         case KEY_USER: case KEY_IDMAP_UID: case KEY_IDMAP_GID: case KEY_TMPFS: case KEY_ENV_SET:
         case KEY_SECCOMP_DENY: case KEY_SECCOMP_ALLOW: case KEY_SECCOMP_ERRNO: case KEY_RLIMIT: case KEY_MEMORY:
         case KEY_PIDS: case _KEY_MAX:

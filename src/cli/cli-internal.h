@@ -30,6 +30,10 @@ int cli_parse_signal(const char *value, int *ret);
  * NAME [--] COMMAND..., logs' NAME, the NAMEs of stop, kill, wait and rm,
  * nothing for list. Each NAME checked as state_name_check does. */
 int cli_take_names(struct cli *cli, char **words);
+/* cli-image.c: import and pull's options (--name, --ref, --tls-verify) and
+ * the image commands' arguments. */
+int cli_take_image_option(struct cli *cli, const char *option, const char *arg);
+int cli_take_image_args(struct cli *cli, char **words);
 
 /* The pointer for an option docker and podman know and userbox refuses
  * ("--rm", "--volume"), as typed without its value; NULL for any

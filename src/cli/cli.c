@@ -26,6 +26,9 @@
 #define FOR_KILL    (1u << CLI_KILL)
 #define FOR_LOGS    (1u << CLI_LOGS)
 #define FOR_RM      (1u << CLI_RM)
+#define FOR_IMPORT  (1u << CLI_IMPORT)
+#define FOR_PULL    (1u << CLI_PULL)
+#define FOR_IMAGES  (1u << CLI_IMAGES)
 
 /* Options with no profile key. */
 enum {
@@ -46,6 +49,9 @@ enum {
         OPT_FOLLOW,
         OPT_FORCE,
         OPT_FORMAT,
+        OPT_IMAGE_NAME,
+        OPT_REF,
+        OPT_TLS_VERIFY,
         OPT_KEY, /* every option that is a profile key: see the row */
 };
 
@@ -74,6 +80,7 @@ static const struct option_spec option_table[] = {
         { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER | FOR_EXEC, "NAME", "pass the host's variable NAME through" },
         { "clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "yes", FOR_CONTAINER, NULL, "start from a clean environment (default)" },
         { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
+        { "entrypoint", required_argument, 0, OPT_KEY, "Container", "Entrypoint", NULL, FOR_CONTAINER, "CMD", "words before the command (\"\": none), as an image's Entrypoint" },
         { "workdir", required_argument, 'w', OPT_KEY, "Container", "WorkingDirectory", NULL, FOR_CONTAINER | FOR_EXEC, "DIR", "working directory inside" },
         { "user", required_argument, 'u', OPT_KEY, "Container", "User", NULL, FOR_CONTAINER | FOR_EXEC, "NAME|UID[:GID]", "run the command as this user" },
         { "hostname", required_argument, 'H', OPT_KEY, "Container", "Hostname", NULL, FOR_CONTAINER, "NAME", "the container's hostname" },
@@ -99,7 +106,10 @@ static const struct option_spec option_table[] = {
         { "signal", required_argument, 's', OPT_SIGNAL, NULL, NULL, NULL, FOR_KILL, "SIGNAL", "the signal, a name or a number (default KILL)" },
         { "follow", no_argument, 'f', OPT_FOLLOW, NULL, NULL, NULL, FOR_LOGS, NULL, "print new output until the container exits" },
         { "force", no_argument, 'f', OPT_FORCE, NULL, NULL, NULL, FOR_RM, NULL, "stop a running container first (SIGKILL at once)" },
-        { "format", required_argument, 0, OPT_FORMAT, NULL, NULL, NULL, FOR_LIST, "table|json", "table (the default) or json" },
+        { "format", required_argument, 0, OPT_FORMAT, NULL, NULL, NULL, FOR_LIST | FOR_IMAGES, "table|json", "table (the default) or json" },
+        { "name", required_argument, 0, OPT_IMAGE_NAME, NULL, NULL, NULL, FOR_IMPORT | FOR_PULL, "NAME", "the image's name (default: from its tag or file name)" },
+        { "ref", required_argument, 0, OPT_REF, NULL, NULL, NULL, FOR_IMPORT, "REF", "the image to take from an archive or layout holding several" },
+        { "tls-verify", optional_argument, 0, OPT_TLS_VERIFY, NULL, NULL, NULL, FOR_PULL, "[=BOOL]", "verify the registry's TLS certificate (skopeo's default: yes)" },
         { "archive", no_argument, 'a', OPT_ARCHIVE, NULL, NULL, NULL, FOR_CP, NULL, "copy like cp -a" },
         { "verbose", no_argument, 'v', OPT_VERBOSE, NULL, NULL, NULL, ~0u, NULL, "print each setup step with its time" },
         { "quiet", no_argument, 'q', OPT_QUIET, NULL, NULL, NULL, ~0u, NULL, "print errors only" },
@@ -125,6 +135,10 @@ static const struct {
         { "logs", CLI_LOGS, "logs [-f] NAME", "Print a detached container's output" },
         { "wait", CLI_WAIT, "wait NAME...", "Wait for containers to exit; exit with the status of the last" },
         { "rm", CLI_RM, "rm [-f] NAME...", "Remove exited containers" },
+        { "import", CLI_IMPORT, "import [--name NAME] [--ref REF] SOURCE", "Import an image: a docker/podman save archive, an OCI layout or archive, a root tar" },
+        { "pull", CLI_PULL, "pull [--name NAME] [--tls-verify=BOOL] REFERENCE", "Pull an image from a registry (with skopeo) and import it" },
+        { "images", CLI_IMAGES, "images [--format table|json]", "List the imported images" },
+        { "rmi", CLI_RMI, "rmi NAME...", "Remove images" },
         { "version", CLI_VERSION, "version", "Print the version" },
         { "help", CLI_HELP, "help [COMMAND]", "Show help" },
 };
@@ -438,9 +452,13 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
                 return 0;
         case OPT_FORMAT:
                 if (!streq(arg, "table") && !streq(arg, "json"))
-                        return cli_error("userbox list: --format '%s': expected table or json", arg);
+                        return cli_error("userbox %s: --format '%s': expected table or json",
+                                         command_name(cli->command), arg);
                 cli->format_json = streq(arg, "json");
                 return 0;
+        case OPT_IMAGE_NAME: case OPT_REF: case OPT_TLS_VERIFY:
+                return cli_take_image_option(cli, o->id == OPT_IMAGE_NAME ? "name" : o->id == OPT_REF ? "ref"
+                                             : "tls-verify", arg);
         case OPT_ENV:
                 return add_keyed_setting(cli, "Environment", arg, o, short_name);
         case OPT_LIMIT:
@@ -484,6 +502,8 @@ static int take_positionals(struct cli *cli, char **words, bool dashdash, bool a
         case CLI_WAIT:
         case CLI_RM:
                 return cli_take_names(cli, words);
+        case CLI_IMPORT: case CLI_PULL: case CLI_IMAGES: case CLI_RMI:
+                return cli_take_image_args(cli, words);
         default:
                 if (n > 0)
                         return cli_error("userbox %s: unexpected argument '%s'", cmd, words[0]);
@@ -511,6 +531,7 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
         cli->log_level = LOG_NORMAL;
         cli->stop_timeout = 10;
         cli->signal = SIGKILL;
+        cli->tls_verify = -1;
         r = parse_subcommand(argc, argv, cli);
         if (r != 0)
                 return r;
@@ -577,6 +598,8 @@ void cli_done(struct cli *cli) {
         free(cli->settings);
         strv_free(cli->args);
         strv_free(cli->command_argv);
+        free(cli->image_name);
+        free(cli->image_ref);
         memset(cli, 0, sizeof(*cli));
 }
 

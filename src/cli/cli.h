@@ -26,6 +26,11 @@ enum cli_command {
         CLI_LOGS,
         CLI_WAIT,
         CLI_RM,
+        /* Images (design section 11). */
+        CLI_IMPORT,
+        CLI_PULL,
+        CLI_IMAGES,
+        CLI_RMI,
 };
 
 struct cli_setting {
@@ -59,7 +64,10 @@ struct cli {
         int signal;                     /* kill -s SIGNAL (default SIGKILL) */
         bool follow;                    /* logs -f */
         bool force;                     /* rm -f: stop a running one first */
-        bool format_json;               /* list --format json */
+        bool format_json;               /* list, images --format json */
+        char *image_name;               /* import, pull --name */
+        char *image_ref;                /* import --ref: the image of several */
+        int tls_verify;                 /* pull --tls-verify=BOOL; -1: skopeo's default */
 };
 
 /* Returns 0, or 1 when --help/--version was printed (exit 0), or -EINVAL
@@ -69,6 +77,8 @@ int cli_parse(int argc, char **argv, struct cli *ret);
  * Returns 0 (wait: the command's status), or -errno when any failed (each
  * failure printed). */
 int cli_named_command(const struct cli *cli);
+/* import, pull, images and rmi (cli-image.c). */
+int cli_image_command(const struct cli *cli);
 /* Applies the command line's settings onto c (after the profiles). */
 int cli_apply(const struct cli *cli, struct config *c);
 void cli_done(struct cli *cli);

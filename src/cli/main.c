@@ -120,6 +120,8 @@ static int dispatch(const struct cli *cli) {
                 return cli_named_command(cli);
         case CLI_EXEC:
                 return do_exec(cli);
+        case CLI_IMPORT: case CLI_PULL: case CLI_IMAGES: case CLI_RMI:
+                return cli_image_command(cli);
         default:
                 break;
         }

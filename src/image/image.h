@@ -28,3 +28,37 @@
  * a refused entry) and exits 125; userbox then removes DEST. */
 
 #define IMAGE_HELPER_NAME "userbox-image"
+
+/* ---- userbox's side (image-store.c, image-profile.c; in libuserbox.a) ---- */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct image_request {
+        const char *source;     /* import: a path; pull: a registry reference */
+        const char *name;       /* --name; NULL: from the image's tag or the file's name */
+        const char *ref;        /* import --ref: which image of several */
+        int tls_verify;         /* pull --tls-verify: 0, 1, or -1 for skopeo's default */
+};
+
+/* `userbox import` and `userbox pull`: the image into the store under its
+ * name, printed on standard output. Either the whole image is there, or
+ * nothing of it: the helper unpacks into a locked .tmp-* directory of the
+ * store, renamed to NAME at the end. Print why they fail. */
+int image_import(const struct image_request *req);
+int image_pull(const struct image_request *req);
+/* `userbox images`: a table, or JSON. */
+int image_list(FILE *f, bool json);
+/* `userbox rmi NAME`: gone from the store, profile and root. */
+int image_remove(const char *name);
+
+/* The store, $XDG_DATA_HOME/userbox/images: *ret NULL when there is no
+ * home directory (ENOMEM is the only error). */
+int image_store_path(char **ret);
+
+/* image-profile.c: the profile of image NAME, text for DEST/NAME.ini, from
+ * the image's config (config_json: its text, NULL for a plain root tar) and
+ * its image.json facts. What cannot be kept in a profile is left out with
+ * a warning each. */
+int image_profile_text(const char *name, const char *root, const char *config_json, const char *source,
+                       const char *digest, char **ret);

@@ -417,6 +417,13 @@ _Noreturn void unshare_main(struct child *child) {
         exec_failed(child, -errno);
 }
 
+_Noreturn void helper_main(struct child *child) {
+        sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
+        /* sync step 8: the exec closes the sync socket. */
+        execv(child->argv[0], child->argv);
+        exec_failed(child, -errno);
+}
+
 _Noreturn void copy_main(struct child *child) {
         int r;
 

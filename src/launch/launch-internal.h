@@ -189,6 +189,7 @@ _Noreturn void child_start(struct child *child);
 _Noreturn void container_main(struct child *child);
 _Noreturn void unshare_main(struct child *child);
 _Noreturn void copy_main(struct child *child);
+_Noreturn void helper_main(struct child *child);
 _Noreturn void exec_main(struct child *child);
 /* run's prepare: what needs no id map (hostname, loopback, the mounts of
  * rootfs_setup_early). */

@@ -37,5 +37,10 @@ int launch_exec_find(const char *name, struct config *c, struct exec_target **re
 int launch_exec(struct exec_target *t, struct config *c);
 void launch_exec_target_free(struct exec_target *t);
 
+/* import, pull and rmi: argv (argv[0] an absolute path: userbox-image, rm)
+ * in a user namespace with c's id map, as its root. Returns its exit
+ * status (128+N for a signal), or -errno when it could not start. */
+int launch_helper(struct config *c, char **argv);
+
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);

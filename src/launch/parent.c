@@ -53,6 +53,15 @@ static const struct launch_mode mode_copy = {
         .child_main = copy_main,
 };
 
+/* A program of userbox's own in a user namespace with the id map, in the
+ * launcher's process group (^C reaches it directly): userbox-image writes
+ * an image's files on the subordinate ids, rm removes them (design §11). */
+static const struct launch_mode mode_helper = {
+        .name = "helper",
+        .clone_flags = CLONE_NEWUSER,
+        .child_main = helper_main,
+};
+
 /* A command in a running named container: its namespaces joined, no id
  * map written (its own is in force), the same filter as run's. */
 static const struct launch_mode mode_exec = {
@@ -92,13 +101,34 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         return 0;
 }
 
+/* The command run starts: Entrypoint= then Command= (or the command
+ * line's, which replaced it), as docker puts an image's Entrypoint before
+ * its Cmd; with neither, the root's /bin/sh. */
+static char **run_argv(const struct config *c) {
+        static const char *const default_command[] = { "/bin/sh", NULL };
+        char **argv = strv_copy(c->entrypoint);
+
+        for (size_t i = 0; argv && c->command && c->command[i]; i++)
+                if (strv_extend(&argv, c->command[i]) < 0) {
+                        strv_free(argv);
+                        return NULL;
+                }
+        if (argv && !argv[0]) {
+                free(argv);
+                argv = strv_copy((char **) default_command);
+        }
+        return argv;
+}
+
 int launch_run(struct config *c, bool detach) {
-        static char *default_command[] = { (char *) "/bin/sh", NULL };
+        _cleanup_strv_free_ char **argv = run_argv(c);
         struct child child = { .mode = &mode_run, .config = c, .sync_fd = -1, .tty_slave = -1,
-                               .argv = c->command ? c->command : default_command };
+                               .argv = argv };
         struct named named;
         int r, status;
 
+        if (!argv)
+                return log_errno(-ENOMEM, "the command");
         if (!c->name && !detach)
                 return launch(&child);
         /* The command line refuses this already; a profile's Tty=yes too. */
@@ -127,6 +157,13 @@ int launch_exec(struct exec_target *t, struct config *c) {
         struct child child = { .mode = &mode_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command, .join_ns = &t->ns, .join_identity = t->identity,
                                .join_user = c->user };
+
+        return launch(&child);
+}
+
+int launch_helper(struct config *c, char **argv) {
+        struct child child = { .mode = &mode_helper, .config = c, .sync_fd = -1, .tty_slave = -1,
+                               .argv = argv };
 
         return launch(&child);
 }

@@ -40,6 +40,7 @@ void config_done(struct config *c) {
         free(c->name);
         free(c->root);
         strv_free(c->command);
+        strv_free(c->entrypoint);
         free(c->working_directory);
         free(c->hostname);
         free(c->user);

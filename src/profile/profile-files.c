@@ -147,8 +147,19 @@ int profile_search_path(char ***ret) {
         } else {
                 char *user = NULL;
 
+                char *data = NULL, *images = NULL;
+
                 if (user_xdg_dir("XDG_CONFIG_HOME", ".config", &user) < 0 || (user && strv_push(&l, user) < 0))
                         return -ENOMEM;
+                /* The imported images' profiles (design §11), after the
+                 * user's own: ~/.config/userbox/debian-12.ini may include
+                 * the image's and change it. */
+                if (user_xdg_dir("XDG_DATA_HOME", ".local/share", &data) < 0 ||
+                    (data && !(images = path_join(data, "images/*"))) || (images && strv_push(&l, images) < 0)) {
+                        free(data);
+                        return -ENOMEM;
+                }
+                free(data);
                 if (strv_extend(&l, self_sysconf_profile_dir()) < 0 || strv_extend(&l, self_profile_dir()) < 0)
                         return -ENOMEM;
         }
@@ -159,6 +170,25 @@ int profile_search_path(char ***ret) {
 }
 
 static int list_directory(const char *dir, char ***ret);
+
+/* A directory of the search path holds DIR/NAME.ini; one written DIR/\*
+ * (the image store) holds DIR/NAME/NAME.ini, one profile per image. */
+static const char *image_store_of(const char *dir, size_t *len) {
+        size_t n = strlen(dir);
+        if (n < 2 || !streq(dir + n - 2, "/*"))
+                return NULL;
+        *len = n - 2;
+        return dir;
+}
+
+static char *profile_candidate(const char *dir, const char *file) {
+        size_t len;
+        char *p = NULL;
+
+        if (!image_store_of(dir, &len))
+                return path_join(dir, file);
+        return asprintf(&p, "%.*s/%.*s/%s", (int) len, dir, (int) (strlen(file) - 4), file, file) < 0 ? NULL : p;
+}
 
 /* The profile on the search path whose name is closest to file's ("debain.ini"
  * -> "debian"), or NULL. */
@@ -219,7 +249,7 @@ int profile_resolve(const char *name, const char *including_file, const struct f
                 return profile_reason(reason, -ENOMEM, "out of memory");
         for (char **d = path; *d; d++) {
                 struct stat st;
-                char *candidate = path_join(*d, file);
+                char *candidate = profile_candidate(*d, file);
                 if (!candidate) {
                         fclose(f);
                         return profile_reason(reason, -ENOMEM, "out of memory");
@@ -251,7 +281,10 @@ static int description_handler(void *user, const char *section, const char *name
 }
 
 static int list_directory(const char *dir, char ***ret) {
-        DIR *d = opendir(dir);
+        size_t len;
+        bool store = image_store_of(dir, &len);
+        _cleanup_free_ char *base = store ? strndup(dir, len) : NULL;
+        DIR *d = opendir(store ? base ?: "" : dir);
         struct dirent *de;
 
         *ret = NULL;
@@ -259,7 +292,17 @@ static int list_directory(const char *dir, char ***ret) {
                 return 0;
         while ((de = readdir(d))) {
                 size_t n = strlen(de->d_name);
-                if (de->d_name[0] == '.' || n <= 4 || !streq(de->d_name + n - 4, ".ini"))
+                char ini[2 * NAME_MAX + 8];
+                if (store && de->d_name[0] != '.' &&
+                    (size_t) snprintf(ini, sizeof(ini), "%s/%s.ini", de->d_name, de->d_name) < sizeof(ini) &&
+                    faccessat(dirfd(d), ini, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+                        if (strv_extend(ret, de->d_name) < 0) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                        continue;
+                }
+                if (store || de->d_name[0] == '.' || n <= 4 || !streq(de->d_name + n - 4, ".ini"))
                         continue;
                 if (strv_push(ret, strndup(de->d_name, n - 4)) < 0 || !(*ret)[strv_length(*ret) - 1]) {
                         closedir(d);
@@ -289,8 +332,11 @@ static void print_searched(FILE *f, char **path) {
         for (char **d = path; *d; d++) {
                 struct stat st;
 
+                size_t len;
+                _cleanup_free_ char *base = image_store_of(*d, &len) ? strndup(*d, len) : NULL;
+
                 print_escaped(f, "  %s", *d);
-                if (stat(*d, &st) < 0)
+                if (stat(base ?: *d, &st) < 0)
                         print_escaped(f, "  (%s)", errno == ENOENT ? "missing" : strerror(errno));
                 else if (self_uninstalled() && streq(*d, self_profile_dir()))
                         fputs("  (the source tree's: this userbox runs from its build directory)", f);
@@ -316,7 +362,7 @@ int profile_list(FILE *f) {
                         size_t size;
                         struct file_id id;
 
-                        if (asprintf(&file, "%s.ini", *n) < 0 || !(p = path_join(path[i], file)))
+                        if (asprintf(&file, "%s.ini", *n) < 0 || !(p = profile_candidate(path[i], file)))
                                 return -ENOMEM;
                         for (size_t j = 0; j < i && !shadow; j++) {
                                 _cleanup_free_ char *q = path_join(path[j], file);

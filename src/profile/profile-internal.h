@@ -108,8 +108,6 @@ const char *profile_device_class_name(size_t i);
 /* "auto" for (KEY_IDMAP_MODE, IDMAP_AUTO); NULL when unknown. */
 const char *profile_enum_name(enum config_key id, int value);
 
-/* Printing helpers (profile-print.c). */
-char *profile_quote_command(char * const *argv);
 
 /* A file, whatever path names it: two spellings of one file ("./x.ini",
  * "sa/x.ini", a path through a bind mount) are one file. */

@@ -133,6 +133,21 @@ static int parse_command(struct config *c, const struct profile_key *k _unused_,
         return 0;
 }
 
+/* Empty is allowed: no entrypoint (the command line's --entrypoint ""
+ * clears a profile's, as docker's does). */
+static int parse_entrypoint(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+                            const char *value, const struct origin *o _unused_, char **reason) {
+        char **argv = NULL;
+        int r = split_command_line(value, &argv);
+        if (r == -ENOMEM)
+                return OOM(reason);
+        if (r < 0)
+                return profile_reason(reason, r, "unterminated quote or trailing backslash: '%s'", value);
+        strv_free(c->entrypoint);
+        c->entrypoint = argv;
+        return 0;
+}
+
 static int parse_hostname(struct config *c, const struct profile_key *k, const char *key,
                           const char *value, const struct origin *o, char **reason) {
         if (!hostname_is_valid(value))
@@ -258,6 +273,7 @@ const struct profile_key profile_keys[] = {
         { "Container", "Name", parse_name, KEY_NAME, false, 0, OFF(name) },
         { "Container", "Root", parse_host_path, KEY_ROOT, false, 0, OFF(root) },
         { "Container", "Command", parse_command, KEY_COMMAND, false, 0, 0 },
+        { "Container", "Entrypoint", parse_entrypoint, KEY_ENTRYPOINT, false, 0, 0 },
         { "Container", "WorkingDirectory", parse_container_path, KEY_WORKING_DIRECTORY, false, 0, OFF(working_directory) },
         { "Container", "Hostname", parse_hostname, KEY_HOSTNAME, false, 0, OFF(hostname) },
         { "Container", "User", parse_user, KEY_USER, false, 0, OFF(user) },

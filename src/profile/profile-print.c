@@ -200,6 +200,8 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
                 return s ? strdup(s) : NULL;
         case KEY_COMMAND:
                 return c->command ? profile_quote_command(c->command) : NULL;
+        case KEY_ENTRYPOINT:
+                return c->entrypoint ? profile_quote_command(c->entrypoint) : NULL;
         case KEY_INIT: case KEY_READ_ONLY: case KEY_TTY: case KEY_IPC: case KEY_UTS: case KEY_CGROUP:
         case KEY_ENV_CLEAR: case KEY_NO_NEW_PRIVILEGES:
                 v = *(const int *) (const void *) ((const char *) c + k->offset);

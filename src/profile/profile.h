@@ -21,6 +21,7 @@ enum config_key {
         KEY_NAME,               /* [Container] Name= */
         KEY_ROOT,               /* [Container] Root= */
         KEY_COMMAND,            /* [Container] Command= */
+        KEY_ENTRYPOINT,         /* [Container] Entrypoint= */
         KEY_WORKING_DIRECTORY,  /* [Container] WorkingDirectory= */
         KEY_HOSTNAME,           /* [Container] Hostname= */
         KEY_USER,               /* [Container] User= */
@@ -121,6 +122,10 @@ struct config {
         char *name;             /* a named container (run --name); NULL: none */
         char *root;             /* NULL: the host sandbox (host / read-only) */
         char **command;         /* argv; NULL: the image's /bin/sh */
+        /* Words put before the command, as an image's Entrypoint: a command
+         * given on the command line replaces Command= and keeps these.
+         * NULL or empty: none. */
+        char **entrypoint;
         char *working_directory;
         char *hostname;
         char *user;             /* NAME or UID[:GID], resolved inside the root */
@@ -229,6 +234,9 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
 /* [Container] Command= from the command line, where the command comes
  * as its words already: a copy of argv. -ENOMEM, else 0. */
 int profile_set_command(struct config *c, char *const *argv);
+/* argv as one Command= value, quoted so that the profile reads it back
+ * word for word (profile-print.c). NULL on ENOMEM. */
+char *profile_quote_command(char * const *argv);
 
 /* Loads default.ini from the search path (when load_default) and then the
  * profile NAME (a name on the search path, or a path when it has a '/';

@@ -17,6 +17,7 @@ void log_init(void) {
 }
 
 void log_set_level(enum log_level l) { level = l; }
+enum log_level log_get_level(void) { return level; }
 
 void log_set_deferred(bool d) {
         deferred = d;

@@ -43,10 +43,14 @@ const char *self_sysconf_profile_dir(void) {
 }
 
 int self_subid_helper(char **ret) {
+        return self_helper("userbox-subid", ret);
+}
+
+int self_helper(const char *name, char **ret) {
         if (self.dir[0]) {
                 _cleanup_free_ char *reason = NULL;
 
-                *ret = path_join(self.dir, "userbox-subid");
+                *ret = path_join(self.dir, name);
                 if (!*ret)
                         return -ENOMEM;
                 /* It runs as the user: one beside a copy of userbox in a
@@ -58,7 +62,7 @@ int self_subid_helper(char **ret) {
                         log_warning("ignoring %s", reason);
                 free(*ret);
         }
-        *ret = strdup(USERBOX_SUBID_PATH);
+        *ret = path_join(USERBOX_LIBEXECDIR, name);
         if (!*ret)
                 return -ENOMEM;
         return access(*ret, X_OK) == 0 ? 0 : -errno;

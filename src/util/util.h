@@ -140,6 +140,7 @@ enum log_level {
 
 void log_init(void);
 void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
 
 /* After clone/fork the child must not print: it captures the first error
  * message and hands it to the parent on the sync fd. In deferred mode the
@@ -312,3 +313,5 @@ const char *self_sysconf_profile_dir(void);
  * copied pair), else $(pkglibexecdir)/userbox-subid. *ret is malloc'd;
  * -errno of access() when the configured one is not executable either. */
 int self_subid_helper(char **ret);
+/* The same for any of userbox's helpers (userbox-image). */
+int self_helper(const char *name, char **ret);

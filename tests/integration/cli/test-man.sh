@@ -209,7 +209,7 @@ test_man_pages_show_the_configured_directories() {
         local page text sysconf profiles subid
         sysconf=$(configured_path USERBOX_SYSCONFPROFILEDIR)
         profiles=$(configured_path USERBOX_PROFILEDIR)
-        subid=$(configured_path USERBOX_SUBID_PATH)
+        subid=$(configured_path USERBOX_LIBEXECDIR)/userbox-subid
         [ -n "$sysconf" ] && [ -n "$profiles" ] && [ -n "$subid" ] ||
                 fail "no directories in $BUILDDIR/src/paths.h"
         for page in userbox.1 userbox.ini.5; do
