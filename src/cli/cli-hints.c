@@ -27,7 +27,6 @@ static const struct {
         { "--network", "use --net host or --net none" },
         { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
                         "and load it with -p FILE" },
-        { "--entrypoint", "give the command after ROOT, or as Command= in a profile" },
         { "--init", "an init is the default (--no-init runs the command as PID 1)" },
         { "--ulimit", "use --limit NAME=VALUE (NOFILE=1024, NPROC=64:128, ...)" },
 };

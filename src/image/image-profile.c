@@ -113,7 +113,10 @@ static void put_environment(FILE *f, const char *name, json_object *cfg) {
                         log_warning("image %s: Env '%s' left out of its profile: a profile cannot set it", name, key);
                         continue;
                 }
-                put_line(f, name, "Env", "Environment", key, eq + 1);
+                _cleanup_free_ char *what = NULL;
+                if (asprintf(&what, "Env %s", key) < 0)
+                        continue;
+                put_line(f, name, what, "Environment", key, eq + 1);
         }
 }
 

@@ -147,18 +147,27 @@ static int tmp_create(struct store *s, char **ret_path, int *ret_fd) {
         return 0;
 }
 
+/* The store's entries, read through a descriptor of its own. */
+static DIR *store_opendir(const struct store *s) {
+        int fd = dup(s->fd);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+        if (!d && fd >= 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+        }
+        return d;
+}
+
 /* The .tmp-* directories nobody holds: a killed import's or rmi's. */
 static void store_clean(struct store *s) {
         _cleanup_strv_free_ char **stale = NULL;
-        int dfd = dup(s->fd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        DIR *d = store_opendir(s);
         struct dirent *de;
 
-        if (!d) {
-                if (dfd >= 0)
-                        close(dfd);
+        if (!d)
                 return;
-        }
         while ((de = readdir(d))) {
                 _cleanup_close_ int fd = -1;
                 if (!startswith(de->d_name, ".tmp-"))
@@ -261,6 +270,16 @@ static int choose_name(const struct image_request *req, json_object *meta, char 
         return 0;
 }
 
+static int write_new_file_at(int dir, const char *name, const char *text) {
+        _cleanup_close_ int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = fd_write_all(fd, text, strlen(text));
+        return r < 0 ? r : close(TAKE_FD(fd)) < 0 ? -errno : 0;
+}
+
 /* After the helper: the profile, then the rename that makes it the image. */
 static int import_finish(struct store *s, const char *tmp, int tmp_fd, const struct image_request *req,
                          const char *label) {
@@ -284,7 +303,7 @@ static int import_finish(struct store *s, const char *tmp, int tmp_fd, const str
                                json_string_of(meta, "digest"), &text);
         if (r < 0)
                 return r;
-        r = write_file_at(tmp_fd, ini, text);
+        r = write_new_file_at(tmp_fd, ini, text);
         if (r < 0)
                 return log_errno(r, "writing '%s/%s'", tmp, ini);
         /* No other import or rmi renames in the store meanwhile. */
@@ -450,16 +469,12 @@ int image_pull(const struct image_request *req) {
 
 /* The images' names, sorted. */
 static int store_names(const struct store *s, char ***ret) {
-        int dfd = dup(s->fd);
-        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        DIR *d = store_opendir(s);
         struct dirent *de;
 
         *ret = NULL;
-        if (!d) {
-                if (dfd >= 0)
-                        close(dfd);
+        if (!d)
                 return log_errno(-errno, "reading the image store '%s'", s->path);
-        }
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && de->d_type == DT_DIR && strv_extend(ret, de->d_name) < 0) {
                         closedir(d);

@@ -116,35 +116,24 @@ static int parse_container_path(struct config *c, const struct profile_key *k, c
         return 0;
 }
 
-static int parse_command(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
+/* Command= and Entrypoint=: words split as a shell would, nothing
+ * expanded. Only Entrypoint= may be empty: no entrypoint (the command
+ * line's --entrypoint "" drops a profile's, as docker's does). */
+static int parse_command(struct config *c, const struct profile_key *k, const char *key _unused_,
                          const char *value, const struct origin *o _unused_, char **reason) {
+        char ***field = k->id == KEY_ENTRYPOINT ? &c->entrypoint : &c->command;
         char **argv = NULL;
         int r = split_command_line(value, &argv);
         if (r == -ENOMEM)
                 return OOM(reason);
         if (r < 0)
                 return profile_reason(reason, r, "unterminated quote or trailing backslash: '%s'", value);
-        if (!argv[0]) {
+        if (!argv[0] && k->id == KEY_COMMAND) {
                 strv_free(argv);
                 return profile_reason(reason, -EINVAL, "empty command");
         }
-        strv_free(c->command);
-        c->command = argv;
-        return 0;
-}
-
-/* Empty is allowed: no entrypoint (the command line's --entrypoint ""
- * clears a profile's, as docker's does). */
-static int parse_entrypoint(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
-                            const char *value, const struct origin *o _unused_, char **reason) {
-        char **argv = NULL;
-        int r = split_command_line(value, &argv);
-        if (r == -ENOMEM)
-                return OOM(reason);
-        if (r < 0)
-                return profile_reason(reason, r, "unterminated quote or trailing backslash: '%s'", value);
-        strv_free(c->entrypoint);
-        c->entrypoint = argv;
+        strv_free(*field);
+        *field = argv;
         return 0;
 }
 
@@ -273,7 +262,7 @@ const struct profile_key profile_keys[] = {
         { "Container", "Name", parse_name, KEY_NAME, false, 0, OFF(name) },
         { "Container", "Root", parse_host_path, KEY_ROOT, false, 0, OFF(root) },
         { "Container", "Command", parse_command, KEY_COMMAND, false, 0, 0 },
-        { "Container", "Entrypoint", parse_entrypoint, KEY_ENTRYPOINT, false, 0, 0 },
+        { "Container", "Entrypoint", parse_command, KEY_ENTRYPOINT, false, 0, 0 },
         { "Container", "WorkingDirectory", parse_container_path, KEY_WORKING_DIRECTORY, false, 0, OFF(working_directory) },
         { "Container", "Hostname", parse_hostname, KEY_HOSTNAME, false, 0, OFF(hostname) },
         { "Container", "User", parse_user, KEY_USER, false, 0, OFF(user) },

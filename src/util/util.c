@@ -309,6 +309,21 @@ int write_file_at(int dir, const char *path, const char *s) {
         return (size_t) w == n ? 0 : -EIO;
 }
 
+int fd_write_all(int fd, const void *buf, size_t n) {
+        const char *p = buf;
+
+        while (n > 0) {
+                ssize_t w = write(fd, p, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return -errno;
+                p += w;
+                n -= (size_t) w;
+        }
+        return 0;
+}
+
 int write_file(const char *path, const char *s) {
         return write_file_at(AT_FDCWD, path, s);
 }

@@ -55,11 +55,16 @@ man_options() {
                 grep -oE '(^|[^[:alnum:]-])--[a-z][a-z0-9-]*' | sed 's/^[^-]*//' | sort -u
 }
 
+# The subcommands userbox --help lists.
+help_commands() {
+        "$USERBOX" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'
+}
+
 # Every subcommand that answers --help.
 all_help() {
         local sub
         "$USERBOX" --help
-        for sub in run config profiles unshare cp list exec stop kill logs wait rm; do
+        for sub in $(help_commands); do
                 "$USERBOX" "$sub" --help 2>/dev/null
         done
 }
@@ -163,7 +168,7 @@ test_man_pages_give_the_host_sandbox_working_directory() {
 # of userbox.1.
 test_man_userbox_1_has_every_command_of_help() {
         local command commands section
-        commands=$("$USERBOX" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }')
+        commands=$(help_commands)
         [ -n "$commands" ] || fail "no command in userbox --help"
         for command in $commands; do
                 for section in SYNOPSIS COMMANDS; do

@@ -62,7 +62,6 @@ test_docker_options_get_what_userbox_offers() {
 	--env-file vars|unknown option '--env-file': not implemented yet: write the variables in a profile's [Environment] section
 	--volume /tmp:/mnt|unknown option '--volume': bind a directory with -b/--bind SRC:DST[:ro] (-v is --verbose)
 	--publish 8080:80|unknown option '--publish': publishing ports is not implemented yet
-	--entrypoint sh|unknown option '--entrypoint': give the command after ROOT
 	EOF_CASES
 }
 

@@ -254,7 +254,7 @@ test_idmap_without_the_subid_helper_auto_falls_back_and_subid_names_its_path() {
         # A userbox with no userbox-subid beside it looks where it is installed.
         cp "$USERBOX" "$dir/userbox"
         local installed
-        installed=$(strings "$USERBOX" | grep -m1 '/userbox-subid$' || true)
+        installed=$(sed -n 's/^#define USERBOX_LIBEXECDIR "\(.*\)"$/\1/p' "${BUILDDIR:?}/src/paths.h")/userbox-subid
         [ -n "$installed" ] || fail "no installed helper path in $USERBOX"
         [ ! -e "$installed" ] || skip "machine: an installed userbox-subid exists at $installed"
         run "$dir/userbox" run --idmap subid "$TEST_ROOT" -- true
