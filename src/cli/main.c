@@ -12,6 +12,7 @@
 #include "util.h"
 #include "idmap.h"
 #include "launch.h"
+#include "net.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -49,10 +50,11 @@ static int load_config(const struct cli *cli, struct config *c) {
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
+        struct net_plan *net = NULL;
         struct seccomp_filter *filter = NULL;
         int r;
 
-        r = launch_check(c, &plan, &rplan);
+        r = launch_check(c, &plan, &rplan, &net);
         if (r < 0)
                 return r;
         r = seccomp_build(c, &filter);
@@ -62,11 +64,13 @@ static int do_config(struct config *c) {
                 if (r >= 0) {
                         idmap_print(&plan, stdout);
                         rootfs_print_plan(c, rplan, stdout);
+                        net_print_plan(c, net, stdout);
                 } else
                         r = log_errno(r, "printing the configuration");
         }
         idmap_plan_done(&plan);
         rootfs_plan_free(rplan);
+        net_plan_free(net);
         if (r < 0)
                 return r;
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");
