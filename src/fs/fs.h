@@ -47,7 +47,8 @@ struct rootfs_device {
 struct rootfs_file {
         char *path;             /* in the container, absolute */
         char *content;
-        bool make;              /* the root has none: an empty one made in the overlay */
+        bool make;              /* the root has none: an empty one made in the
+                                 * overlay, or on a tmpfs of the container's */
 };
 
 /* Everything rootfs_prepare() learnt on the host, read by the child. */
@@ -81,11 +82,12 @@ int rootfs_prepare(const struct config *c, struct rootfs_plan **ret);
 int rootfs_make_overlay_dir(const struct rootfs_plan *p);
 void rootfs_plan_free(struct rootfs_plan *p);
 /* Before clone: content to be bound over the root's file at path (looked
- * up in the root, and its layers, as the container will see it). Returns
- * 1 when planned; 0 with a warning when the root has no such regular file
- * and none can be made without writing into the root directory (without
- * an overlay); -errno, printed. */
-int rootfs_plan_file(struct rootfs_plan *p, const char *path, const char *content);
+ * up in the root, and its layers, as the container will see it; a link
+ * into a tmpfs the container gets fresh has its target made there).
+ * Returns 1 when planned; 0 with a warning when the root has no such
+ * regular file and none can be made without writing into the root
+ * directory (without an overlay); -errno, printed. */
+int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *path, const char *content);
 
 /* The child builds the view in two steps. Until the id map is written it
  * can mount but cannot create a file on a file system of its own (no id of
@@ -163,7 +165,7 @@ int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int r
 int mounts_setup_files(const struct config *c, const struct rootfs_plan *p, int rootfd);
 /* With --read-only over an overlay: their empty files made in the upper
  * layer while it is still writable. */
-void mounts_create_file_points(const struct rootfs_plan *p, int rootfd);
+void mounts_create_file_points(const struct config *c, const struct rootfs_plan *p, int rootfd);
 void mounts_print_files(const struct config *c, const struct rootfs_plan *p, FILE *f);
 void rootfs_files_free(struct rootfs_plan *p);
 

@@ -7,6 +7,7 @@
  * root without the file gets none, unless the view is an overlay, whose
  * upper layer then holds an empty one to bind over. */
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -34,11 +35,61 @@ static int find_in_view(const struct rootfs_plan *p, const char *path) {
         return -ENOENT;
 }
 
-int rootfs_plan_file(struct rootfs_plan *p, const char *path, const char *content) {
-        _cleanup_close_ int fd = find_in_view(p, path);
-        struct rootfs_file *nl;
+/* A file that is a symbolic link into a tmpfs the container gets fresh
+ * (/run under --read-only or in the host sandbox: systemd-resolved's
+ * /etc/resolv.conf -> ../run/systemd/resolve/stub-resolv.conf) finds no
+ * target there: the target's path, where the file is made, on that tmpfs.
+ * NULL when path is no such link (or on ENOMEM: it is then looked up as
+ * any file). */
+static char *link_into_fresh_tmpfs(const struct config *c, const struct rootfs_plan *p, const char *path) {
+        const char *slash = strrchr(path, '/');
+        _cleanup_free_ char *dir = strndup(path, slash > path ? (size_t) (slash - path) : 1);
+        _cleanup_close_ int dirfd = dir ? find_in_view(p, dir) : -ENOMEM;
+        char link[PATH_MAX];
+        char *target;
+        ssize_t n;
+
+        if (dirfd < 0)
+                return NULL;
+        n = readlinkat(dirfd, slash + 1, link, sizeof(link) - 1);
+        if (n <= 0)
+                return NULL;
+        link[n] = '\0';
+        target = link[0] == '/' ? strdup(link) : path_join(dir, link);
+        if (target)
+                path_drop_dotdot(path_simplify(target));
+        if (target && mounts_below_standard_tmpfs(c, p, target) && strchr(target + 1, '/'))
+                return target;
+        free(target);
+        return NULL;
+}
+
+static int add_file(struct rootfs_plan *p, const char *path, const char *content, bool make) {
+        struct rootfs_file *nl = realloc(p->files, (p->n_files + 1) * sizeof(*nl));
+
+        if (!nl)
+                return log_errno(-ENOMEM, "%s", path);
+        p->files = nl;
+        nl[p->n_files] = (struct rootfs_file) { .path = strdup(path), .content = strdup(content), .make = make };
+        if (!nl[p->n_files].path || !nl[p->n_files].content) {
+                free(nl[p->n_files].path);
+                free(nl[p->n_files].content);
+                return log_errno(-ENOMEM, "%s", path);
+        }
+        p->n_files++;
+        return 1;
+}
+
+int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *path, const char *content) {
+        _cleanup_free_ char *on_tmpfs = link_into_fresh_tmpfs(c, p, path);
+        _cleanup_close_ int fd = -1;
         struct stat st;
 
+        if (on_tmpfs) {
+                log_step("rootfs: %s leads to %s, made on the container's tmpfs", path, on_tmpfs);
+                return add_file(p, on_tmpfs, content, true);
+        }
+        fd = find_in_view(p, path);
         if (fd == -ENOENT && !p->overlay) {
                 log_warning("root '%s' has no %s: the container gets none (userbox never writes into the root "
                             "directory: create an empty %s in it once, or use --overlay)", p->root, path, path);
@@ -50,18 +101,7 @@ int rootfs_plan_file(struct rootfs_plan *p, const char *path, const char *conten
                 log_warning("root '%s': %s is not a regular file: the container gets it as it is", p->root, path);
                 return 0;
         }
-        nl = realloc(p->files, (p->n_files + 1) * sizeof(*nl));
-        if (!nl)
-                return log_errno(-ENOMEM, "%s", path);
-        p->files = nl;
-        nl[p->n_files] = (struct rootfs_file) { .path = strdup(path), .content = strdup(content), .make = fd < 0 };
-        if (!nl[p->n_files].path || !nl[p->n_files].content) {
-                free(nl[p->n_files].path);
-                free(nl[p->n_files].content);
-                return log_errno(-ENOMEM, "%s", path);
-        }
-        p->n_files++;
-        return 1;
+        return add_file(p, path, content, fd < 0);
 }
 
 void rootfs_files_free(struct rootfs_plan *p) {
@@ -76,10 +116,13 @@ void rootfs_files_free(struct rootfs_plan *p) {
 
 /* With --read-only, before the overlay is made read-only: the empty files
  * to bind over, in its upper layer (the container's own, never the root
- * directory). Failures are reported by mounts_setup_files(). */
-void mounts_create_file_points(const struct rootfs_plan *p, int rootfd) {
+ * directory); those on a tmpfs mounted later are made on it. Failures are
+ * reported by mounts_setup_files(). */
+void mounts_create_file_points(const struct config *c, const struct rootfs_plan *p, int rootfd) {
         for (size_t i = 0; i < p->n_files; i++) {
-                int fd = p->files[i].make ? resolve_in_root(rootfd, p->files[i].path, true, true) : -1;
+                const struct rootfs_file *f = &p->files[i];
+                int fd = f->make && !mounts_below_standard_tmpfs(c, p, f->path) ? resolve_in_root(rootfd, f->path, true, true)
+                                                                                : -1;
                 if (fd >= 0)
                         close(fd);
         }
@@ -152,7 +195,7 @@ void mounts_print_files(const struct config *c, const struct rootfs_plan *p, FIL
 
                 fprintf(f, "# mount: file -> %s (%s%s, written by userbox%s)\n", file->path,
                         c->read_only > 0 ? "ro" : "rw", ",nosuid,nodev,noexec",
-                        file->make ? "; the root has none: made in the overlay" : "");
+                        file->make ? "; the root has none: made in the container's view" : "");
                 for (char *l = content ? strtok_r(content, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
                         if (l[0] != '#')
                                 fprintf(f, "#   %s\n", l);

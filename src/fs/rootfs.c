@@ -441,7 +441,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                 r = mounts_create_user_mount_points(c, p, s->rootfd);
                 if (r < 0)
                         return r;
-                mounts_create_file_points(p, s->rootfd);
+                mounts_create_file_points(c, p, s->rootfd);
                 r = sys_mount_setattr(s->rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a));
                 if (r < 0)
                         return log_errno(r, "make root '%s' read-only%s", p->root,

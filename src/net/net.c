@@ -357,7 +357,7 @@ static int plan_files(const struct net_plan *p, const struct config *c, struct r
                 r = i == 0 ? resolv_conf_content(p, &content) : hosts_content(p, c, &content);
                 if (r < 0)
                         return log_errno(r, "writing %s", files[i]);
-                r = rootfs_plan_file(rootfs, files[i], content);
+                r = rootfs_plan_file(c, rootfs, files[i], content);
                 if (r < 0)
                         return r;
         }

@@ -398,3 +398,18 @@ test_root_without_the_files_is_left_as_it_is() {
         assert_eq 1 "$OUT" "/etc/resolv.conf inside with --read-only"
         assert_contains "$ERR" "Read-only file system" "the write"
 }
+
+# systemd-resolved's /etc/resolv.conf is a link into /run, which the
+# container gets fresh with --read-only (and in the host sandbox): the
+# link's target is made there, on the container's tmpfs, and bound over.
+test_resolv_conf_linked_into_run_is_made_on_the_containers_run() {
+        require_helper slirp4netns
+        net_root
+        rm -f "$NET_ROOT/etc/resolv.conf"
+        ln -s ../run/systemd/resolve/stub-resolv.conf "$NET_ROOT/etc/resolv.conf"
+        run "$USERBOX" run --net slirp4netns --read-only "$NET_ROOT" -- cat /etc/resolv.conf
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "nameserver 10.0.2.3" "/etc/resolv.conf inside"
+        assert_eq "" "$ERR" "no warning"
+        [ ! -e "$NET_ROOT/run/systemd" ] || fail "the link's target was made in the root"
+}
