@@ -211,7 +211,7 @@ int net_helper_start(const struct net_plan *p, const struct config *c, pid_t pid
 static int wait_ready(struct net_helper *h) {
         const char *name = h->plan->kind->program;
         struct timespec start, now;
-        int status, timeout = HELPER_READY_TIMEOUT_MS;
+        int status = 0, timeout = HELPER_READY_TIMEOUT_MS;
 
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
@@ -273,7 +273,7 @@ int net_helper_wait_ready(struct net_helper *h, const struct config *c) {
 }
 
 void net_helper_stop(struct net_helper *h) {
-        int status;
+        int status = 0;
 
         if (!h)
                 return;

@@ -413,3 +413,20 @@ test_resolv_conf_linked_into_run_is_made_on_the_containers_run() {
         assert_eq "" "$ERR" "no warning"
         [ ! -e "$NET_ROOT/run/systemd" ] || fail "the link's target was made in the root"
 }
+
+# A helper that exits before it reports the network ready: one message,
+# with its status and its last words, exit 125, and the command never
+# runs. A stand-in of that name comes first on PATH.
+fails_with_the_helpers_last_words() {
+        net_root
+        mkdir -p "$PWD/bin"
+        printf '#!/bin/sh\necho "starting"\necho "cannot do it: no such luck" >&2\nexit 3\n' >"$PWD/bin/$1"
+        chmod +x "$PWD/bin/$1"
+        [ -r /dev/net/tun ] && [ -w /dev/net/tun ] || skip "machine: /dev/net/tun is not usable by the user"
+        run env PATH="$PWD/bin:$PATH" "$USERBOX" run --net "$1" "$NET_ROOT" -- touch /ran
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status ($ERR)"
+        assert_eq "userbox: $1 exited before the network was ready (status 3): cannot do it: no such luck" "$ERR" "the message"
+        [ ! -e "$NET_ROOT/ran" ] || fail "the command ran"
+}
+test_slirp4netns_fails_with_the_helpers_last_words() { fails_with_the_helpers_last_words slirp4netns; }
+test_pasta_fails_with_the_helpers_last_words() { fails_with_the_helpers_last_words pasta; }
