@@ -128,21 +128,6 @@ void mounts_create_file_points(const struct config *c, const struct rootfs_plan 
         }
 }
 
-static int write_all(int fd, const char *s) {
-        size_t n = strlen(s);
-
-        while (n > 0) {
-                ssize_t k = write(fd, s, n);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                s += k;
-                n -= (size_t) k;
-        }
-        return 0;
-}
-
 static int setup_file(const struct config *c, const struct rootfs_file *f, int rootfd, int dev) {
         /* Writable as docker's are, unless the whole view is read-only. */
         uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
@@ -162,7 +147,7 @@ static int setup_file(const struct config *c, const struct rootfs_file *f, int r
         source = openat(dev, FILE_SOURCE_NAME, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (source < 0)
                 return log_errno(-errno, "create the file for '%s' in /dev", f->path);
-        r = write_all(source, f->content);
+        r = write_all(source, f->content, strlen(f->content));
         if (r >= 0)
                 r = mounts_bind_with_attr(source, "", false, attr, target);
         if (unlinkat(dev, FILE_SOURCE_NAME, 0) < 0 && r >= 0)

@@ -9,14 +9,14 @@
 #include "net.h"
 
 /* The helper's own fds, at fixed numbers in its process: its command
- * line names them. Everything else it inherits is close-on-exec. */
-enum {
-        HELPER_FD_USERNS = 3,   /* /proc/PID/ns/user of the container */
-        HELPER_FD_NETNS,        /* /proc/PID/ns/net */
-        HELPER_FD_READY,        /* a pipe: written once the network is up */
-        HELPER_FD_EXIT,         /* a pipe: end of file when the launcher is gone */
-        HELPER_N_FDS = 4,
-};
+ * line names them (HELPER_FD_TEXT). Everything else it inherits is
+ * close-on-exec. */
+#define HELPER_FD_USERNS 3      /* /proc/PID/ns/user of the container */
+#define HELPER_FD_NETNS 4       /* /proc/PID/ns/net */
+#define HELPER_FD_READY 5       /* a pipe: written once the network is up */
+#define HELPER_FD_EXIT 6        /* a pipe: end of file when the launcher is gone */
+#define HELPER_FD_TEXT_(n) #n
+#define HELPER_FD_TEXT(n) HELPER_FD_TEXT_(n)
 
 /* One row per helper (net.c): what differs between slirp4netns and
  * pasta. */

@@ -69,38 +69,39 @@ static int argv_add(char ***argv, const char *fmt, ...) {
         return r < 0 ? -ENOMEM : strv_push(argv, s);
 }
 
-/* It joins the namespaces named by its fds; -r and -e are slirp4netns's
- * ready and exit fds (it writes "1" to the first once configured, and
- * exits when the second reads end of file: when the launcher is gone). */
+/* Words, up to NULL. */
+static int argv_add_words(char ***argv, ...) {
+        va_list ap;
+        int r = 0;
+
+        va_start(ap, argv);
+        for (const char *w = va_arg(ap, const char *); w && r >= 0; w = va_arg(ap, const char *))
+                r = strv_extend(argv, w);
+        va_end(ap);
+        return r;
+}
+
+#define FD_PATH(n) "/proc/self/fd/" HELPER_FD_TEXT(n)
+
+/* It joins the namespaces named by its fds; its ready fd gets "1" once
+ * the interface is configured, and it exits when its exit fd reads end of
+ * file: when the launcher is gone. It parses every packet the container
+ * sends: --enable-seccomp narrows what a bug there could do. */
 static int slirp_command_line(const struct net_plan *p, const struct config *c, const char *api_socket,
                               char ***ret) {
         _cleanup_strv_free_ char **argv = NULL;
-        int r = argv_add(&argv, "%s", p->program);
+        int r = argv_add_words(&argv, p->program, "--configure", "--mtu=65520", NULL);
 
-        if (r >= 0)
-                r = argv_add(&argv, "--configure");
-        if (r >= 0)
-                r = argv_add(&argv, "--mtu=65520");
         if (r >= 0 && !c->network_host_loopback)
-                r = argv_add(&argv, "--disable-host-loopback");
-        /* It parses every packet the container sends: a filter of its own
-         * narrows what a bug there could do. */
+                r = argv_add_words(&argv, "--disable-host-loopback", NULL);
         if (r >= 0)
-                r = argv_add(&argv, "--enable-seccomp");
-        if (r >= 0)
-                r = argv_add(&argv, "--ready-fd=%d", HELPER_FD_READY);
-        if (r >= 0)
-                r = argv_add(&argv, "--exit-fd=%d", HELPER_FD_EXIT);
+                r = argv_add_words(&argv, "--enable-seccomp", "--ready-fd=" HELPER_FD_TEXT(HELPER_FD_READY),
+                                   "--exit-fd=" HELPER_FD_TEXT(HELPER_FD_EXIT), NULL);
         if (r >= 0 && api_socket)
                 r = argv_add(&argv, "--api-socket=%s", api_socket);
         if (r >= 0)
-                r = argv_add(&argv, "--netns-type=path");
-        if (r >= 0)
-                r = argv_add(&argv, "--userns-path=/proc/self/fd/%d", HELPER_FD_USERNS);
-        if (r >= 0)
-                r = argv_add(&argv, "/proc/self/fd/%d", HELPER_FD_NETNS);
-        if (r >= 0)
-                r = argv_add(&argv, "tap0");
+                r = argv_add_words(&argv, "--netns-type=path", "--userns-path=" FD_PATH(HELPER_FD_USERNS),
+                                   FD_PATH(HELPER_FD_NETNS), "tap0", NULL);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(argv);
@@ -109,31 +110,29 @@ static int slirp_command_line(const struct net_plan *p, const struct config *c, 
 
 /* One -t or -u option per publication: "[ADDR/]HOST[-LAST]:PORT[-LAST]". */
 static int pasta_add_ports(char ***argv, const struct config *c, bool udp) {
+        const char *option = udp ? "--udp-ports" : "--tcp-ports";
         bool any = false;
         int r = 0;
 
         for (size_t i = 0; i < c->n_publish && r >= 0; i++) {
                 const struct publish_entry *e = &c->publish[i];
                 unsigned last = e->count - 1u;
+                char host[16] = "", container[16] = "";
 
                 if (e->udp != udp)
                         continue;
                 any = true;
-                r = argv_add(argv, udp ? "--udp-ports" : "--tcp-ports");
-                if (r >= 0 && last)
-                        r = argv_add(argv, "%s%s%u-%u:%u-%u", e->host_address ?: "", e->host_address ? "/" : "",
-                                     e->host_port, e->host_port + last, e->container_port, e->container_port + last);
-                else if (r >= 0)
-                        r = argv_add(argv, "%s%s%u:%u", e->host_address ?: "", e->host_address ? "/" : "",
-                                     e->host_port, e->container_port);
+                if (last) {
+                        snprintf(host, sizeof(host), "-%u", e->host_port + last);
+                        snprintf(container, sizeof(container), "-%u", e->container_port + last);
+                }
+                r = argv_add_words(argv, option, NULL);
+                if (r >= 0)
+                        r = argv_add(argv, "%s%s%u%s:%u%s", e->host_address ?: "", e->host_address ? "/" : "",
+                                     e->host_port, host, e->container_port, container);
         }
         /* Its default is every port bound inside, found as it goes. */
-        if (r >= 0 && !any) {
-                r = argv_add(argv, udp ? "--udp-ports" : "--tcp-ports");
-                if (r >= 0)
-                        r = argv_add(argv, "none");
-        }
-        return r;
+        return r >= 0 && !any ? argv_add_words(argv, option, "none", NULL) : r;
 }
 
 /* --foreground: it stays the launcher's child, to be killed and reaped
@@ -144,44 +143,19 @@ static int pasta_add_ports(char ***argv, const struct config *c, bool udp) {
 static int pasta_command_line(const struct net_plan *p, const struct config *c, const char *api_socket _unused_,
                               char ***ret) {
         _cleanup_strv_free_ char **argv = NULL;
-        int r = argv_add(&argv, "%s", p->program);
+        int r = argv_add_words(&argv, p->program, "--config-net", "--foreground", "--quiet", NULL);
 
-        if (r >= 0)
-                r = argv_add(&argv, "--config-net");
-        if (r >= 0)
-                r = argv_add(&argv, "--foreground");
-        if (r >= 0)
-                r = argv_add(&argv, "--quiet");
         if (r >= 0 && !c->network_host_loopback)
-                r = argv_add(&argv, "--no-map-gw");
+                r = argv_add_words(&argv, "--no-map-gw", NULL);
         if (r >= 0)
-                r = argv_add(&argv, "--dns-forward");
-        if (r >= 0)
-                r = argv_add(&argv, PASTA_DNS);
+                r = argv_add_words(&argv, "--dns-forward", PASTA_DNS, NULL);
         if (r >= 0)
                 r = pasta_add_ports(&argv, c, false);
         if (r >= 0)
                 r = pasta_add_ports(&argv, c, true);
         if (r >= 0)
-                r = argv_add(&argv, "--tcp-ns");
-        if (r >= 0)
-                r = argv_add(&argv, "none");
-        if (r >= 0)
-                r = argv_add(&argv, "--udp-ns");
-        if (r >= 0)
-                r = argv_add(&argv, "none");
-        if (r >= 0)
-                r = argv_add(&argv, "--pid");
-        if (r >= 0)
-                r = argv_add(&argv, "/proc/self/fd/%d", HELPER_FD_READY);
-        if (r >= 0)
-                r = argv_add(&argv, "--userns");
-        if (r >= 0)
-                r = argv_add(&argv, "/proc/self/fd/%d", HELPER_FD_USERNS);
-        if (r >= 0)
-                r = argv_add(&argv, "--netns");
-        if (r >= 0)
-                r = argv_add(&argv, "/proc/self/fd/%d", HELPER_FD_NETNS);
+                r = argv_add_words(&argv, "--tcp-ns", "none", "--udp-ns", "none", "--pid", FD_PATH(HELPER_FD_READY),
+                                   "--userns", FD_PATH(HELPER_FD_USERNS), "--netns", FD_PATH(HELPER_FD_NETNS), NULL);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(argv);

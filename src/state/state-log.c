@@ -12,19 +12,6 @@
 /* How often -f looks for more while the launcher lives. */
 #define FOLLOW_INTERVAL_MS 100
 
-static int write_all(int fd, const char *buf, size_t n) {
-        while (n > 0) {
-                ssize_t w = write(fd, buf, n);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                buf += w;
-                n -= (size_t) w;
-        }
-        return 0;
-}
-
 /* Everything from fd's offset to its end, to out_fd. */
 static int copy_to_end(int fd, int out_fd) {
         char buf[65536];

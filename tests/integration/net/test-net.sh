@@ -43,21 +43,12 @@ host_address() {
         ip -4 -o addr show scope global 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
 }
 
-# Launchers started in the background, ended with the test whatever it
-# asserted; kill -9 ends a container (and its helper) with it.
-launchers=()
-end_launchers() {
-        local pid
-        for pid in "${launchers[@]}"; do
-                kill -9 "$pid" 2>/dev/null
-        done
-}
-trap end_launchers EXIT
-
-start_launcher() { # ARGS...: userbox run -v ARGS in the background; LAUNCHER, $PWD/launcher.err
+# userbox run -v ARGS in the background, killed with the test: LAUNCHER,
+# and its output in $PWD/launcher.out and launcher.err.
+start_launcher() { # ARGS...
         "$USERBOX" run -v "$@" >"$PWD/launcher.out" 2>"$PWD/launcher.err" &
         LAUNCHER=$!
-        launchers+=("$LAUNCHER")
+        kill_at_exit "$LAUNCHER"
 }
 
 # The helper's pid, from the -v line "network: started HELPER, pid N: ...".
@@ -88,7 +79,7 @@ while True:
     c, _ = s.accept()
     c.sendall(sys.argv[3].encode() + b"\n")
     c.close()' "$@" &
-        launchers+=("$!")
+        kill_at_exit "$!"
         wait_for 5 python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1)' "$1" "$2" ||
                 fail "the host's listener on $1:$2 did not start"
 }
