@@ -147,7 +147,7 @@ static int setup_file(const struct config *c, const struct rootfs_file *f, int r
         source = openat(dev, FILE_SOURCE_NAME, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (source < 0)
                 return log_errno(-errno, "create the file for '%s' in /dev", f->path);
-        r = write_all(source, f->content, strlen(f->content));
+        r = fd_write_all(source, f->content, strlen(f->content));
         if (r >= 0)
                 r = mounts_bind_with_attr(source, "", false, attr, target);
         if (unlinkat(dev, FILE_SOURCE_NAME, 0) < 0 && r >= 0)

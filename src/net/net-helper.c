@@ -22,7 +22,7 @@ extern char **environ;
 /* How long a helper may take to configure the namespace (pasta takes
  * ~0.2 s on a loaded 2-core VM, slirp4netns less). */
 #define HELPER_READY_TIMEOUT_MS 20000
-/* What is kept of its output for a message. */
+/* What is read of the end of its output for a message. */
 #define HELPER_OUTPUT_MAX 65536
 
 struct net_helper {
@@ -54,13 +54,15 @@ static void helper_free(struct net_helper *h) {
 /* The last line the helper wrote, escaped for the terminal; "" for none. */
 static char *helper_last_words(const struct net_helper *h) {
         _cleanup_free_ char *text = NULL;
+        off_t size = lseek(h->output, 0, SEEK_END);
         char *line = NULL, *end;
         ssize_t n;
 
         text = malloc(HELPER_OUTPUT_MAX + 1);
         if (!text)
                 return NULL;
-        n = pread(h->output, text, HELPER_OUTPUT_MAX, 0);
+        /* Its end: a helper that talked a lot said the last of it last. */
+        n = pread(h->output, text, HELPER_OUTPUT_MAX, size > HELPER_OUTPUT_MAX ? size - HELPER_OUTPUT_MAX : 0);
         text[n > 0 ? n : 0] = '\0';
         for (end = text + strlen(text); end > text && (end[-1] == '\n' || end[-1] == '\r'); end--)
                 *(end - 1) = '\0';

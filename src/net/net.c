@@ -267,7 +267,7 @@ static int host_default_route(char **ret_address, char **ret_gateway) {
 static int resolv_conf_content(const struct net_plan *p, char **ret) {
         _cleanup_free_ char *host = NULL;
         _cleanup_close_ int fd = open("/etc/resolv.conf", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        char *out = NULL;
+        char *out = NULL, *save = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&out, &size);
         struct stat st;
@@ -275,8 +275,6 @@ static int resolv_conf_content(const struct net_plan *p, char **ret) {
         if (!f)
                 return -ENOMEM;
         fprintf(f, "# written by userbox for --net %s\nnameserver %s\n", p->kind->program, p->kind->dns);
-        char *save = NULL;
-
         if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read_full_fd(fd, 65536, &host, NULL) >= 0)
                 for (char *line = strtok_r(host, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
                         if (startswith(line, "search") || startswith(line, "options"))
@@ -307,7 +305,7 @@ static int hosts_content(const struct net_plan *p, const struct config *c, char 
         return 0;
 }
 
-/* A file of the container's own mounts wins: the user chose it. */
+/* A mount of the user's own onto the file wins: they chose it. */
 static bool user_mounts_on(const struct config *c, const char *path) {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 _cleanup_free_ char *d = c->mounts[i].destination ? strdup(c->mounts[i].destination) : NULL;

@@ -25,7 +25,7 @@ static int copy_to_end(int fd, int out_fd) {
                         return -errno;
                 if (n == 0)
                         return 0;
-                r = write_all(out_fd, buf, (size_t) n);
+                r = fd_write_all(out_fd, buf, (size_t) n);
                 if (r < 0)
                         return r;
         }

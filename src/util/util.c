@@ -323,21 +323,6 @@ int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size) {
         return 0;
 }
 
-int write_all(int fd, const void *buf, size_t n) {
-        const char *p = buf;
-
-        while (n > 0) {
-                ssize_t w = write(fd, p, n);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0)
-                        return -errno;
-                p += w;
-                n -= (size_t) w;
-        }
-        return 0;
-}
-
 int write_file_at(int dir, const char *path, const char *s) {
         _cleanup_close_ int fd = openat(dir, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         size_t n = strlen(s);
@@ -350,6 +335,21 @@ int write_file_at(int dir, const char *path, const char *s) {
         if (w < 0)
                 return -errno;
         return (size_t) w == n ? 0 : -EIO;
+}
+
+int fd_write_all(int fd, const void *buf, size_t n) {
+        const char *p = buf;
+
+        while (n > 0) {
+                ssize_t w = write(fd, p, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return -errno;
+                p += w;
+                n -= (size_t) w;
+        }
+        return 0;
 }
 
 int write_file(const char *path, const char *s) {

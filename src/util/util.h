@@ -98,8 +98,8 @@ int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
  * out of memory (the array is then untouched). */
 void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size);
 
-/* Writes all n bytes of buf, through short writes and EINTR. */
-int write_all(int fd, const void *buf, size_t n);
+/* All n bytes of buf to fd, across short writes and EINTR. */
+int fd_write_all(int fd, const void *buf, size_t n);
 
 /* Writes a whole string to a path (used for /proc files). */
 int write_file(const char *path, const char *s);
