@@ -38,6 +38,20 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])' "$@"
 }
 
+free_port_pair() { # P where P and P+1 are free TCP ports
+        python3 -c '
+import socket
+while True:
+    a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("127.0.0.1", p + 1))
+    except OSError:
+        continue
+    print(p)
+    break'
+}
+
 # The host's first IPv4 address other than 127.0.0.1.
 host_address() {
         ip -4 -o addr show scope global 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
@@ -98,6 +112,21 @@ serves_a_published_tcp_port() {
         wait_for 15 page_at "http://127.0.0.1:$port/index.html" >/dev/null ||
                 fail "no page on 127.0.0.1:$port: $(cat "$PWD/launcher.err")"
         assert_eq "served from the container" "$(page_at "http://127.0.0.1:$port/index.html")" "the page"
+}
+
+# A range of host ports to as many in the container (slirp4netns: one
+# add_hostfwd each; pasta: one --tcp-ports range).
+serves_a_published_range_of_ports() {
+        require_helper "$1"
+        require_cmd curl
+        net_root
+        local port
+        port=$(free_port_pair)
+        start_launcher --net "$1" --publish "127.0.0.1:$port-$((port + 1)):80-81" "$NET_ROOT" -- \
+                sh -c 'httpd -p 80 -h /www && exec httpd -f -p 81 -h /www'
+        wait_for 15 page_at "http://127.0.0.1:$((port + 1))/index.html" >/dev/null ||
+                fail "no page on 127.0.0.1:$((port + 1)): $(cat "$PWD/launcher.err")"
+        assert_eq "served from the container" "$(page_at "http://127.0.0.1:$port/index.html")" "the page on $port"
 }
 
 # A second container publishing the same host port, and one whose port a
@@ -304,6 +333,8 @@ names_a_tun_the_user_cannot_open() {
 
 test_slirp4netns_serves_a_published_tcp_port() { serves_a_published_tcp_port slirp4netns; }
 test_pasta_serves_a_published_tcp_port() { serves_a_published_tcp_port pasta; }
+test_slirp4netns_serves_a_published_range_of_ports() { serves_a_published_range_of_ports slirp4netns; }
+test_pasta_serves_a_published_range_of_ports() { serves_a_published_range_of_ports pasta; }
 test_slirp4netns_refuses_a_taken_host_port() { refuses_a_taken_host_port slirp4netns; }
 test_pasta_refuses_a_taken_host_port() { refuses_a_taken_host_port pasta; }
 test_slirp4netns_echoes_through_a_published_udp_port() { echoes_through_a_published_udp_port slirp4netns; }
