@@ -94,12 +94,26 @@ static void add_enum_names(FILE *f, enum config_key id) {
                 add_word(f, profile_enum_name(id, v));
 }
 
+/* The modes a helper connects, with their option too. */
+static void add_network_options(FILE *f) {
+        for (int v = 0; v < 64; v++)
+                if (profile_network_mode_has_helper(v)) {
+                        _cleanup_free_ char *word = NULL;
+                        if (asprintf(&word, "%s:" PROFILE_NETWORK_HOST_LOOPBACK, profile_network_mode_name(v)) >= 0)
+                                add_word(f, word);
+                }
+}
+
 /* The kind of a key's value, and its words into f. A switch without a
  * default: a new key is a compiler warning here until it is named. */
 static enum value_kind key_value(enum config_key id, FILE *f) {
         switch (id) {
-        case KEY_IDMAP_MODE: case KEY_NETWORK: case KEY_SECCOMP:
+        case KEY_IDMAP_MODE: case KEY_SECCOMP:
                 add_enum_names(f, id);
+                return VALUE_WORD;
+        case KEY_NETWORK:
+                add_enum_names(f, id);
+                add_network_options(f);
                 return VALUE_WORD;
         case KEY_OVERLAY:
                 add_enum_names(f, id);
@@ -129,7 +143,7 @@ static enum value_kind key_value(enum config_key id, FILE *f) {
         case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_ENTRYPOINT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
         case KEY_USER: case KEY_IDMAP_UID: case KEY_IDMAP_GID: case KEY_TMPFS: case KEY_ENV_SET:
         case KEY_SECCOMP_DENY: case KEY_SECCOMP_ALLOW: case KEY_SECCOMP_ERRNO: case KEY_RLIMIT: case KEY_MEMORY:
-        case KEY_PIDS: case KEY_CPUS: case KEY_MEMORY_SWAP: case KEY_CGROUP_PARENT: case _KEY_MAX:
+        case KEY_PIDS: case KEY_CPUS: case KEY_MEMORY_SWAP: case KEY_CGROUP_PARENT: case KEY_PUBLISH: case _KEY_MAX:
                 return VALUE_TEXT;
         }
         return VALUE_TEXT;

@@ -9,8 +9,8 @@
 #include "cli-internal.h"
 #include "util.h"
 
-#define HINT_PUBLISH "publishing ports is not implemented yet (it comes with networking, as --publish); " \
-                     "--net host, the default, shares the host's ports"
+#define HINT_PUBLISH_ALL "name each port: --publish HOST:CONTAINER (with --net slirp4netns or pasta); " \
+                         "--net host, the default, shares the host's ports"
 
 static const struct {
         const char *option;
@@ -18,13 +18,12 @@ static const struct {
 } docker_options[] = {
         { "--volume", "bind a directory with -b/--bind SRC:DST[:ro] (-v is --verbose)" },
         { "--mount", "use -b/--bind SRC:DST, --ro-bind SRC:DST or --tmpfs DST" },
-        { "--publish", HINT_PUBLISH },
-        { "--publish-all", HINT_PUBLISH },
-        { "-P", HINT_PUBLISH },
+        { "--publish-all", HINT_PUBLISH_ALL },
+        { "-P", HINT_PUBLISH_ALL },
         { "--rm", "not needed: userbox keeps nothing of a container once it exits (the root directory "
                   "is changed in place unless --overlay or --read-only is given); a detached one (-d) "
                   "is kept until 'userbox rm NAME'" },
-        { "--network", "use --net host or --net none" },
+        { "--network", "use --net MODE (host, none, slirp4netns, pasta)" },
         { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
                         "and load it with -p FILE" },
         { "--init", "an init is the default (--no-init runs the command as PID 1)" },

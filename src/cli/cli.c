@@ -87,7 +87,8 @@ static const struct option_spec option_table[] = {
         { "idmap", required_argument, 0, OPT_KEY, "IDMap", "Mode", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "MODE", "auto, subid, keep-id or single" },
         { "uidmap", required_argument, 0, OPT_KEY, "IDMap", "UID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit uid map line" },
         { "gidmap", required_argument, 0, OPT_KEY, "IDMap", "GID", NULL, FOR_CONTAINER | FOR_UNSHARE | FOR_CP, "IN:OUT:COUNT", "an explicit gid map line" },
-        { "net", required_argument, 0, OPT_KEY, "Namespaces", "Network", NULL, FOR_CONTAINER, "MODE", "host or none" },
+        { "net", required_argument, 0, OPT_KEY, "Namespaces", "Network", NULL, FOR_CONTAINER, "MODE", "host, none, slirp4netns or pasta (:allow-host-loopback)" },
+        { "publish", required_argument, 0, OPT_KEY, "Network", "Publish", NULL, FOR_CONTAINER, "[IP:]HOST:CTR[/udp]", "publish a container port on the host (with --net slirp4netns or pasta)" },
         { "cap-add", required_argument, 0, OPT_KEY, "Security", "CapabilityAdd", NULL, FOR_CONTAINER, "CAPS", "keep these capabilities too" },
         { "cap-drop", required_argument, 0, OPT_KEY, "Security", "CapabilityDrop", NULL, FOR_CONTAINER, "CAPS", "drop these capabilities (or all)" },
         { "no-new-privileges", required_argument, 0, OPT_KEY, "Security", "NoNewPrivileges", NULL, FOR_CONTAINER, "BOOL", "set no_new_privs (default yes)" },
@@ -394,8 +395,8 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
         case OPT_PROFILE:
                 /* docker's -p 8080:80: a port mapping, no profile. */
                 if (cli_looks_like_ports(arg))
-                        return cli_error("userbox %s: %s '%s': -p is --profile; ports are --publish, which comes "
-                                         "with networking (not implemented yet)", command_name(cli->command),
+                        return cli_error("userbox %s: %s '%s': -p is --profile; ports are --publish (with --net "
+                                         "slirp4netns or pasta)", command_name(cli->command),
                                          typed_option(option, o->name, short_name), arg);
                 free(cli->profile);
                 cli->profile = strdup(arg);

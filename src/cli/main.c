@@ -13,6 +13,7 @@
 #include "idmap.h"
 #include "launch.h"
 #include "cgroup.h"
+#include "net.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -58,11 +59,12 @@ static int load_config(const struct cli *cli, struct config *c) {
 static int do_config(struct config *c) {
         struct idmap_plan plan = { 0 };
         struct rootfs_plan *rplan = NULL;
+        struct net_plan *net = NULL;
         struct seccomp_filter *filter = NULL;
         _cleanup_(cgroup_freep) struct cgroup *cgroup = NULL;
         int r;
 
-        r = launch_check(c, &plan, &rplan);
+        r = launch_check(c, &plan, &rplan, &net);
         if (r < 0)
                 return r;
         r = cgroup_plan(c, &cgroup);
@@ -75,11 +77,13 @@ static int do_config(struct config *c) {
                         idmap_print(&plan, stdout);
                         rootfs_print_plan(c, rplan, stdout);
                         cgroup_print_plan(cgroup, stdout);
+                        net_print_plan(c, net, stdout);
                 } else
                         r = log_errno(r, "printing the configuration");
         }
         idmap_plan_done(&plan);
         rootfs_plan_free(rplan);
+        net_plan_free(net);
         if (r < 0)
                 return r;
         return fflush(stdout) == 0 ? 0 : log_errno(-errno, "writing the configuration");

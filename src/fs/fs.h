@@ -40,6 +40,17 @@ struct rootfs_device {
         bool outside_dev;       /* made after the user's mounts, not in /dev */
 };
 
+/* A file of userbox's own over one of the root's (the network's
+ * /etc/resolv.conf and /etc/hosts, design §12): written in the
+ * container's /dev and bound over the root's file, which stays as it is
+ * on disk (mounts-files.c). */
+struct rootfs_file {
+        char *path;             /* in the container, absolute */
+        char *content;
+        bool make;              /* the root has none: an empty one made in the
+                                 * overlay, or on a tmpfs of the container's */
+};
+
 /* Everything rootfs_prepare() learnt on the host, read by the child. */
 struct rootfs_plan {
         char *root;             /* resolved root directory; "/" for the host sandbox */
@@ -57,6 +68,8 @@ struct rootfs_plan {
         size_t n_sources;
         struct rootfs_device *devices;
         size_t n_devices;
+        struct rootfs_file *files;      /* rootfs_plan_file(), bound in order */
+        size_t n_files;
 };
 
 /* Parent, before clone: checks the root and every mount source (existence,
@@ -68,6 +81,13 @@ int rootfs_prepare(const struct config *c, struct rootfs_plan **ret);
  * found missing (mode 0700). Prints errors. */
 int rootfs_make_overlay_dir(const struct rootfs_plan *p);
 void rootfs_plan_free(struct rootfs_plan *p);
+/* Before clone: content to be bound over the root's file at path (looked
+ * up in the root, and its layers, as the container will see it; a link
+ * into a tmpfs the container gets fresh has its target made there).
+ * Returns 1 when planned; 0 with a warning when the root has no such
+ * regular file and none can be made without writing into the root
+ * directory (without an overlay); -errno, printed. */
+int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *path, const char *content);
 
 /* The child builds the view in two steps. Until the id map is written it
  * can mount but cannot create a file on a file system of its own (no id of
@@ -139,6 +159,15 @@ int mounts_setup_standard(const struct config *c, const struct rootfs_plan *p, s
 int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, const struct rootfs_state *s);
 /* The user's mounts, in order, below the root fd (after the id map). */
 int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd);
+
+/* The files of rootfs_plan_file(), bound after the standard mounts and
+ * before the user's (a user's mount there wins). */
+int mounts_setup_files(const struct config *c, const struct rootfs_plan *p, int rootfd);
+/* With --read-only over an overlay: their empty files made in the upper
+ * layer while it is still writable. */
+void mounts_create_file_points(const struct config *c, const struct rootfs_plan *p, int rootfd);
+void mounts_print_files(const struct config *c, const struct rootfs_plan *p, FILE *f);
+void rootfs_files_free(struct rootfs_plan *p);
 
 /* Checks a user mount destination before clone ("/", "..", /proc, /sys). */
 int mounts_check_destination(const char *destination);

@@ -43,6 +43,7 @@ void rootfs_plan_free(struct rootfs_plan *p) {
         }
         free(p->sources);
         devices_free(p->devices, p->n_devices);
+        rootfs_files_free(p);
         free(p);
 }
 
@@ -440,6 +441,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                 r = mounts_create_user_mount_points(c, p, s->rootfd);
                 if (r < 0)
                         return r;
+                mounts_create_file_points(c, p, s->rootfd);
                 r = sys_mount_setattr(s->rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a));
                 if (r < 0)
                         return log_errno(r, "make root '%s' read-only%s", p->root,
@@ -487,6 +489,9 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         r = mounts_fill_standard(c, p, s);
         if (r < 0)
                 return r;
+        r = mounts_setup_files(c, p, s->rootfd);
+        if (r < 0)
+                return r;
         r = mounts_setup_user(c, p, s->rootfd);
         if (r < 0)
                 return r;
@@ -511,5 +516,6 @@ void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE
         } else
                 fprintf(f, "# mount: bind %s -> / (rbind%s)\n", root, ro);
         mounts_print_standard(c, p, f);
+        mounts_print_files(c, p, f);
         mounts_print_user(c, p, f);
 }

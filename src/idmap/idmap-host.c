@@ -15,35 +15,11 @@
 /* The configured path first, then PATH: a distribution may keep the
  * helpers elsewhere than where configure saw them. */
 static int helper_find(const char *configured, const char *name, char **ret) {
-        const char *path = getenv("PATH");
-
         if (configured && access(configured, X_OK) == 0) {
                 *ret = strdup(configured);
                 return *ret ? 0 : -ENOMEM;
         }
-        if (!path || !*path)
-                path = "/usr/bin:/bin:/usr/sbin:/sbin";
-        while (*path) {
-                size_t len = strcspn(path, ":");
-                if (len > 0 && path[0] == '/') {
-                        _cleanup_free_ char *dir = strndup(path, len);
-                        char *candidate;
-                        if (!dir)
-                                return -ENOMEM;
-                        candidate = path_join(dir, name);
-                        if (!candidate)
-                                return -ENOMEM;
-                        if (access(candidate, X_OK) == 0) {
-                                *ret = candidate;
-                                return 0;
-                        }
-                        free(candidate);
-                }
-                path += len;
-                if (*path == ':')
-                        path++;
-        }
-        return -ENOENT;
+        return path_find_program(name, ret);
 }
 
 /* What the host offers each side ([0] uid, [1] gid), gathered before the

@@ -23,9 +23,6 @@
 
 extern char **environ;
 
-/* The hostname of a container whose root's name is no hostname. */
-#define CONTAINER_DEFAULT_HOSTNAME "userbox"
-
 /* Read top to bottom: child_start() takes the child through the sync
  * steps, then the mode's child_main: container_main() for run (its
  * prepare, container_prepare(), comes first), down to command_exec() and
@@ -34,10 +31,10 @@ static _Noreturn void child_fail(struct child *child, int r, int exit_status);
 static _Noreturn void exec_failed(struct child *child, int r);
 static int resolve_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void become_init(struct child *child, pid_t command);
-static const char *container_hostname(const struct config *c);
 static int loopback_up(void);
 static int apply_rlimits(const struct config *c);
 static int receive_seccomp(struct child *child);
+static int receive_network_ready(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
 static int prepare_command(struct child *child, const struct user_identity *id, char ***env);
@@ -104,14 +101,16 @@ _Noreturn void child_start(struct child *child) {
 
 int container_prepare(struct child *child) {
         const struct config *c = child->config;
-        const char *hostname = container_hostname(c);
+        const char *hostname = config_hostname(c);
         int r;
 
         child->rootfs_state.rootfd = -1;
         child->rootfs_state.tty_gid_mapped = devices_tty_gid_mapped(child->plan);
         if (hostname && sethostname(hostname, strlen(hostname)) < 0)
                 return log_errno(-errno, "setting the hostname '%s'", hostname);
-        if (c->network == NET_NONE) {
+        /* A network namespace of its own (none, or a helper's): its
+         * loopback is down until brought up. */
+        if (c->network != NET_HOST) {
                 r = loopback_up();
                 if (r < 0)
                         return log_errno(r, "bringing up the loopback interface");
@@ -138,11 +137,11 @@ _Noreturn void container_main(struct child *child) {
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         r = resolve_identity(child, rootfd, &id);
         if (r >= 0 && child->named)
-                r = send_identity(child, &id);  /* sync step 5 */
+                r = send_identity(child, &id);  /* sync step 6 */
         if (r >= 0)
                 r = prepare_command(child, &id, &env);
         if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
+                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 8 */
         if (c->init) {
                 /* vfork: the command borrows init's memory until its exec
                  * instead of copying it, which saves a third of the start-up
@@ -164,20 +163,22 @@ _Noreturn void container_main(struct child *child) {
 }
 
 /* What run's and exec's command get alike, once who it is is known: its
- * environment, its limits, the seccomp filter (sync step 4) and, with -t,
- * its terminal (sync step 6). */
+ * environment, its limits, the seccomp filter (sync step 4), the network
+ * (sync step 5) and, with -t, its terminal (sync step 7). */
 static int prepare_command(struct child *child, const struct user_identity *id, char ***env) {
         const struct config *c = child->config;
         int r;
 
-        r = env_build(c, id->home, container_hostname(c), env);
+        r = env_build(c, id->home, config_hostname(c), env);
         if (r < 0)
                 return log_errno(r, "building the environment");
         r = apply_rlimits(c);
         if (r >= 0)
                 r = receive_seccomp(child);     /* sync step 4 */
+        if (r >= 0 && child->mode->network && net_has_helper(c))
+                r = receive_network_ready(child); /* sync step 5 */
         if (r >= 0 && c->tty)
-                r = send_pty(child);            /* sync step 6 */
+                r = send_pty(child);            /* sync step 7 */
         return r;
 }
 
@@ -225,7 +226,7 @@ static int resolve_identity(struct child *child, int rootfd, struct user_identit
 /* With Init=yes, the vfork()ed command's parent: stays as the
  * container's PID 1. */
 static _Noreturn void become_init(struct child *child, pid_t command) {
-        /* sync step 8: only the command reports on the sync socket; its exec
+        /* sync step 9: only the command reports on the sync socket; its exec
          * closes the last copy. */
         close(child->sync_fd);
         if (child->tty_slave >= 0)
@@ -235,21 +236,6 @@ static _Noreturn void become_init(struct child *child, pid_t command) {
          * its own copy as well would deliver it twice. */
         (void) setpgid(0, 0);
         init_run(command);
-}
-
-/* The hostname asked for; else the root directory's name (as
- * systemd-nspawn names a machine), or "userbox" when that name is no
- * hostname (a root of "/", a name too long or with other characters).
- * NULL when the host's name stays: the host's UTS namespace, or the host
- * sandbox. */
-static const char *container_hostname(const struct config *c) {
-        if (!c->uts)
-                return NULL;
-        if (c->hostname)
-                return c->hostname;
-        if (!c->root)
-                return NULL;
-        return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
 }
 
 static int loopback_up(void) {
@@ -305,7 +291,25 @@ static int receive_seccomp(struct child *child) {
         return 0;
 }
 
-/* sync step 6: allocates the pty in the container's devpts (so `tty`
+/* sync step 5: the launcher has the helper's word that the network is up
+ * and the ports are published. A launcher that gives up on the helper
+ * kills us instead: end of file only means it is gone. */
+static int receive_network_ready(struct child *child) {
+        char byte = 0;
+        ssize_t n;
+
+        do
+                n = recv(child->sync_fd, &byte, 1, 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return log_errno(-errno, "waiting for the network");
+        if (n == 0 || byte != SYNC_NETWORK_READY)
+                return log_errno(-EPIPE, "waiting for the network");
+        log_step("network ready");
+        return 0;
+}
+
+/* sync step 7: allocates the pty in the container's devpts (so `tty`
  * inside names /dev/pts/N of the container, and nothing of the host's
  * devpts is reachable) and hands the master to the launcher. */
 static int send_pty(struct child *child) {
@@ -390,7 +394,7 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         /* execvp() searches the PATH of environ, which must be the
          * container's, not the host's. */
         environ = env;
-        /* sync step 8: the exec closes the sync socket (close-on-exec). */
+        /* sync step 9: the exec closes the sync socket (close-on-exec). */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
 }
@@ -418,14 +422,14 @@ _Noreturn void unshare_main(struct child *child) {
         if (child->foreground)
                 (void) tcsetpgrp(STDIN_FILENO, getpgrp());
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
-        /* sync step 8: the exec closes the sync socket. */
+        /* sync step 9: the exec closes the sync socket. */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
 }
 
 _Noreturn void helper_main(struct child *child) {
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
-        /* sync step 8: the exec closes the sync socket. */
+        /* sync step 9: the exec closes the sync socket. */
         execv(child->argv[0], child->argv);
         exec_failed(child, -errno);
 }
@@ -438,7 +442,7 @@ _Noreturn void copy_main(struct child *child) {
         r = copy_run(child->copy);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
-        _exit(0); /* sync step 8: the exit closes the sync socket */
+        _exit(0); /* sync step 9: the exit closes the sync socket */
 }
 
 /* A mode that joins a running container (exec): there is no id map to
@@ -481,7 +485,7 @@ _Noreturn void exec_main(struct child *child) {
         if (r >= 0)
                 r = prepare_command(child, &id, &env);
         if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 7 */
+                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 8 */
         log_step("exec %s", child->argv[0]);
         command_exec(child, &id, env);
 }
@@ -534,7 +538,7 @@ static int joined_identity(struct child *child, int rootfd, struct user_identity
         return id->home ? 0 : log_errno(-ENOMEM, "the user's home");
 }
 
-/* sync step 5: who the command is, for the launcher to hand to exec. */
+/* sync step 6: who the command is, for the launcher to hand to exec. */
 static int send_identity(struct child *child, const struct user_identity *id) {
         _cleanup_free_ struct exec_identity *m = NULL;
         size_t size;
@@ -567,7 +571,7 @@ static _Noreturn void exec_failed(struct child *child, int r) {
         child_fail(child, log_errno(r, "cannot execute '%s'", child->argv[0]), EXIT_CANNOT_EXECUTE);
 }
 
-/* sync step 7: reports r (and the captured message) to the launcher,
+/* sync step 8: reports r (and the captured message) to the launcher,
  * then _exit()s. */
 static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
         struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };

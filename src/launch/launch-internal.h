@@ -11,6 +11,7 @@
 #include "idmap.h"
 #include "fs.h"
 #include "state.h"
+#include "net.h"
 
 /* The sync protocol between the launcher (parent.c) and the child it
  * clones (child.c), over a SOCK_SEQPACKET socket pair. Every place in the
@@ -22,41 +23,51 @@
  *  2. launcher: writes the id map; nothing is sent. Meanwhile the child
  *     does what needs no mapped id (mode->prepare), and the launcher
  *     builds the seccomp filter (mode->seccomp). With limits by cgroup,
- *     the launcher then moves the child into the container's cgroup.
+ *     the launcher then moves the child into the container's cgroup. Once
+ *     the map is written, with a network helper (mode->network, --net
+ *     slirp4netns or pasta) the launcher starts it on the child's
+ *     namespaces, opened while the child is still dumpable (src/net/).
  *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
  *     checks the launcher is still there, makes itself non-dumpable again,
- *     reports a failure of step 2's work (step 7), makes its cgroup
+ *     reports a failure of step 2's work (step 8), makes its cgroup
  *     namespace if it waited for its cgroup (step 2), then runs
  *     mode->child_main.
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
  *     BPF program. The child reads it once its root is set up, before
  *     exec. A child already gone is no error here: its report is queued.
- *  5. child -> launcher (a named container's run): a SYNC_IDENTITY
+ *  5. launcher -> child (mode->network, with a helper): the byte
+ *     SYNC_NETWORK_READY once the helper said its interface is up and the
+ *     ports are published. The child reads it last before exec: the
+ *     command never starts without its network. A helper that fails ends
+ *     the launch instead, with the helper's message.
+ *  6. child -> launcher (a named container's run): a SYNC_IDENTITY
  *     datagram (struct exec_identity): the user, groups and home the
  *     command gets, which the launcher hands to `userbox exec` so that it
  *     never reads them from the container's own files.
- *  6. child -> launcher (-t): a SYNC_PTY message carrying the pty master
+ *  7. child -> launcher (-t): a SYNC_PTY message carrying the pty master
  *     (SCM_RIGHTS); the launcher relays the terminal from then on.
- *  7. child -> launcher: a SYNC_FAILED message, at most once, at any point
+ *  8. child -> launcher: a SYNC_FAILED message, at most once, at any point
  *     after step 1, then the child exits. The launcher prints its text;
  *     126 and 127 (exec failures) are the command's status, not userbox's.
- *  8. child: the command's execve closes the child's end (SOCK_CLOEXEC;
+ *  9. child: the command's execve closes the child's end (SOCK_CLOEXEC;
  *     with init, init closes its copy first): the launcher reads end of
  *     file, the command started.
  *
  * A mode that joins a running container (exec) has no id map to write:
- * steps 1 to 3 are skipped, the rest are the same. */
+ * steps 1 to 3 are skipped, the rest are the same (exec joins the
+ * container's network as it is: no step 5). */
 enum sync_byte {
         SYNC_DUMPABLE = 'd',    /* step 1 */
         SYNC_GO = '1',          /* step 3 */
+        SYNC_NETWORK_READY = 'n', /* step 5 */
 };
 
-/* The messages of steps 5 to 7. */
+/* The messages of steps 6 to 8. */
 enum sync_type {
-        SYNC_FAILED,            /* step 7: setup or exec failed: print text */
-        SYNC_PTY,               /* step 6: the pty master comes along (SCM_RIGHTS) */
-        SYNC_IDENTITY,          /* step 5: struct exec_identity */
+        SYNC_FAILED,            /* step 8: setup or exec failed: print text */
+        SYNC_PTY,               /* step 7: the pty master comes along (SCM_RIGHTS) */
+        SYNC_IDENTITY,          /* step 6: struct exec_identity */
 };
 
 struct sync_message {
@@ -69,7 +80,7 @@ struct sync_message {
 /* Step 4: BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
 #define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
 
-/* Step 5, and what the launcher of a named container hands `userbox exec`
+/* Step 6, and what the launcher of a named container hands `userbox exec`
  * over its control socket: who the command is. One datagram: the header,
  * then n_groups gids. */
 #define EXEC_IDENTITY_GROUPS_MAX 16384
@@ -149,6 +160,8 @@ struct launch_mode {
                                          * a running container (exec); no id map,
                                          * sync steps 1 to 3 skipped */
         bool own_process_group;         /* the command leads a process group */
+        bool network;                   /* sync steps 2 and 5: a helper connects the
+                                         * network namespace (--net slirp4netns, pasta) */
         /* In the child during sync step 2, what needs no mapped id; NULL
          * for nothing. Returns -errno with the message captured. */
         int (*prepare)(struct child *child);
@@ -181,9 +194,13 @@ struct child {
         struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
         pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
                                  * the command joins (sync step 4) */
+        /* The launcher's alone (the child never touches them): the
+         * network's plan, and its helper once started (sync step 2). */
+        const struct net_plan *net_plan;
+        struct net_helper *net_helper;
 };
 
-/* The launcher from sync step 5 on (supervise.c): the child's messages,
+/* The launcher from sync step 6 on (supervise.c): the child's messages,
  * the signals it forwards, the terminal, until the command exits. Returns
  * its exit status, or -errno (printed). Closes sync_fd. */
 int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
@@ -236,17 +253,17 @@ void init_signal_group(pid_t pid, int sig);
  * life; the child closes every fd of this at once (named_in_child). */
 struct named {
         bool detach;
-        bool started;           /* sync step 7 passed: NAME/state written */
+        bool started;           /* sync step 9 passed: NAME/state written */
         int root_fd;            /* the state root */
         struct state_claim claim;
         struct state state;     /* NAME/state as last written */
-        int notify_fd;          /* -d: the socket to the foreground process, until step 7 */
+        int notify_fd;          /* -d: the socket to the foreground process, until step 9 */
         int null_fd;            /* -d: the command's stdin, until clone */
         int output[2];          /* -d: the command's stdout and stderr; [1] until clone */
         int log_fd;             /* -d: NAME/log, O_APPEND */
         uint64_t log_size;
         /* For exec: the container's namespaces (opened at sync step 1), the
-         * command's identity (sent at sync step 5), and the control socket
+         * command's identity (sent at sync step 6), and the control socket
          * STATE/NAME/control that hands them out. */
         struct launch_namespaces ns;
         struct exec_identity *identity;
@@ -271,13 +288,13 @@ int named_claim(struct named *n, struct config *c, char **argv);
 int named_in_child(const struct named *n);
 /* In the launcher right after clone: the child has its copies. */
 void named_cloned(struct named *n);
-/* sync step 7: writes NAME/state; -d: tells the foreground process the
+/* sync step 9: writes NAME/state; -d: tells the foreground process the
  * name, and leaves the launcher's stdio to /dev/null. */
 int named_started(struct named *n, pid_t pid, bool init);
 /* -d: copies the command's output into NAME/log, rotated at STATE_LOG_MAX:
  * one read, or to_end everything there is. */
 void named_copy_output(struct named *n, bool to_end);
-/* The launch is over with r (an exit status, or -errno): -d after step 7
+/* The launch is over with r (an exit status, or -errno): -d after step 9
  * leaves NAME/ with status "exited"; otherwise NAME/ is removed. Releases
  * everything. Returns r. */
 int named_end(struct named *n, int r);

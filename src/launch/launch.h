@@ -9,10 +9,13 @@ struct idmap_plan;
 struct rootfs_plan;
 
 /* Every check of c that can be made before anything starts, as run and
- * config both make them: plans the id map into *plan and the root into
- * *ret_rootfs (for the caller to free), or prints the first error and
- * returns -errno with nothing to free. */
-int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs);
+ * config both make them: plans the id map into *plan, the root into
+ * *ret_rootfs and the network into *ret_net (NULL without a helper), for
+ * the caller to free, or prints the first error and returns -errno with
+ * nothing to free. */
+struct net_plan;
+int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
+                 struct net_plan **ret_net);
 
 /* Runs the container described by c. Returns the exit status for the
  * launcher (the command's status, 128+N, 126, 127), or -errno when userbox

@@ -35,6 +35,7 @@ static const struct launch_mode mode_run = {
         .profile_namespaces = true,
         .rootfs = true,
         .seccomp = true,
+        .network = true,
         .prepare = container_prepare,
         .child_main = container_main,
 };
@@ -87,18 +88,26 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
                         struct seccomp_filter **filter);
 static int read_dumpable(int sync_fd);
 static int send_seccomp(const struct seccomp_filter *filter, int sync_fd);
+static int network_ready(struct child *child, int sync_fd);
 
-int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs) {
+int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
+                 struct net_plan **ret_net) {
         int r = idmap_plan(c, plan);
 
+        *ret_rootfs = NULL;
         if (r >= 0) {
                 log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
                 r = container_check(c, plan);
         }
         if (r >= 0)
                 r = rootfs_prepare(c, ret_rootfs);
+        /* The network's files go into the root's plan. */
+        if (r >= 0)
+                r = net_prepare(c, *ret_rootfs, ret_net);
         if (r < 0) {
                 idmap_plan_done(plan);
+                rootfs_plan_free(*ret_rootfs);
+                *ret_rootfs = NULL;
                 return r;
         }
         log_step("root checked");
@@ -194,7 +203,7 @@ static unsigned long clone_flags(const struct child *child) {
          * once it is in it (sync step 3), so that it is the root. */
         if (c->cgroup && !child->cgroup)
                 flags |= CLONE_NEWCGROUP;
-        if (c->network == NET_NONE)
+        if (c->network != NET_HOST)
                 flags |= CLONE_NEWNET;
         return flags;
 }
@@ -217,6 +226,7 @@ static int root_hold(const struct config *c) {
 static int launch(struct child *child) {
         _cleanup_close_ int root_lock = -1;
         struct rootfs_plan *rootfs = NULL;
+        struct net_plan *net = NULL;
         struct idmap_plan *plan;
         int r;
 
@@ -229,7 +239,7 @@ static int launch(struct child *child) {
                 /* Every check that can run before clone runs before clone:
                  * a bad profile or a missing root never creates a
                  * namespace. */
-                r = launch_check(child->config, plan, &rootfs);
+                r = launch_check(child->config, plan, &rootfs, &net);
                 if (r >= 0)
                         r = cgroup_plan(child->config, &child->cgroup);
                 if (r < 0) {
@@ -238,8 +248,11 @@ static int launch(struct child *child) {
                         free(plan);
                         return r;
                 }
+                /* A host port that is taken now would be refused by the
+                 * helper only once the container is half made. */
+                r = net_check_ports(child->config);
                 /* Claimed once nothing is left to refuse, before clone. */
-                if (child->named)
+                if (r >= 0 && child->named)
                         r = named_claim(child->named, child->config, child->argv);
                 /* Made here, not by config: config makes nothing. */
                 if (r >= 0)
@@ -252,8 +265,10 @@ static int launch(struct child *child) {
         if (r >= 0) {
                 child->plan = plan;
                 child->rootfs = rootfs;
+                child->net_plan = net;
                 r = spawn(child, clone_flags(child), plan);
         }
+        net_plan_free(net);
         if (child->cgroup)
                 r = cgroup_end(child->cgroup, child->config, r);
         rootfs_plan_free(rootfs);
@@ -395,6 +410,9 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
                 r = supervise(child, pid, TAKE_FD(sync_fd), sigfd);
         else
                 kill_and_reap(pid);
+        /* The network goes with the container, its ports with it. */
+        net_helper_stop(child->net_helper);
+        child->net_helper = NULL;
         sigprocmask(SIG_SETMASK, &child->saved_mask, NULL);
         return r;
 }
@@ -404,9 +422,9 @@ static void kill_and_reap(pid_t pid) {
         (void) waitpid(pid, NULL, 0);
 }
 
-/* The launcher's side of sync steps 1 to 4: the child is dumpable, the id
+/* The launcher's side of sync steps 1 to 5: the child is dumpable, the id
  * map written, "go" (none of which a joining mode has), the seccomp
- * filter. */
+ * filter, the network ready. */
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan) {
         struct seccomp_filter *filter = NULL;
         int r = 0;
@@ -426,6 +444,8 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                         log_step("seccomp filter sent");
         }
         seccomp_filter_free(filter);
+        if (r >= 0 && child->net_helper)
+                r = network_ready(child, sync_fd);
         return r;
 }
 
@@ -468,6 +488,18 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
                         return r;
         }
 
+        /* Still sync step 2: the network's helper joins the child's
+         * namespaces once their map is written, so that it always finds
+         * them as it would when started by hand (its user mapped to the
+         * namespace's root), and before "go", while the child is still
+         * dumpable and they can be opened. It configures the network while
+         * the child builds its root. */
+        if (child->mode->network && child->net_plan) {
+                r = net_helper_start(child->net_plan, child->config, pid, &child->saved_mask, &child->net_helper);
+                if (r < 0)
+                        return r;
+        }
+
         /* sync step 3: "go". */
         if (write(sync_fd, &(char) { SYNC_GO }, 1) != 1)
                 return log_errno(-errno, "starting the container");
@@ -485,6 +517,20 @@ static int read_dumpable(int sync_fd) {
         if (n == 1 && c == SYNC_DUMPABLE)
                 return 0;
         return log_errno(n < 0 ? -errno : -EPIPE, "starting the container's first process");
+}
+
+/* sync step 5: the helper says the network is up, the ports are published:
+ * the child may start the command. */
+static int network_ready(struct child *child, int sync_fd) {
+        int r = net_helper_wait_ready(child->net_helper, child->config);
+
+        if (r < 0)
+                return r;
+        /* A child that failed meanwhile has its report queued. */
+        if (send(sync_fd, &(char) { SYNC_NETWORK_READY }, 1, MSG_NOSIGNAL) < 0 && errno != EPIPE &&
+            errno != ECONNRESET)
+                return log_errno(-errno, "telling the container its network is ready");
+        return 0;
 }
 
 /* sync step 4: the filter as one datagram, the first byte saying whether a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The launcher while the container runs, after parent.c's spawn(): the
- * child's messages (sync steps 5 to 8), signals to forward, the terminal,
+ * child's messages (sync steps 6 to 9), signals to forward, the terminal,
  * a named container's output and control socket; then its exit status. */
 #include <poll.h>
 #include <signal.h>
@@ -28,11 +28,11 @@ static void drain_after_exit(struct tty_relay *tty, int sigfd, bool wait);
 struct supervisor {
         struct child *child;
         pid_t pid;
-        int sync_fd;            /* -1 after sync step 8 */
+        int sync_fd;            /* -1 after sync step 9 */
         int sigfd;
         struct tty_relay tty;
-        int failure;            /* -errno: the child's report (step 7) or ours */
-        bool child_failed;      /* step 7 came: the end of file is no start */
+        int failure;            /* -errno: the child's report (step 8) or ours */
+        bool child_failed;      /* step 8 came: the end of file is no start */
         int end_signal;         /* the last signal told to end the command */
         int exit_status;        /* the command's, -1 while it runs */
 };
@@ -90,7 +90,7 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 if (fds[6].revents & POLLIN)
                         control_answer(child->named->control_fd, child->named, s.sync_fd < 0);
         }
-        /* sync step 7: a message written just before the child exited. */
+        /* sync step 8: a message written just before the child exited. */
         if (s.sync_fd >= 0) {
                 struct sync_message m;
                 int fd, r;
@@ -115,7 +115,7 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         return s.failure < 0 ? s.failure : s.exit_status;
 }
 
-/* What the child sent: sync steps 5 to 8. */
+/* What the child sent: sync steps 6 to 9. */
 static void read_child_message(struct supervisor *s) {
         struct sync_message m;
         int32_t type;
@@ -145,7 +145,7 @@ static void read_child_message(struct supervisor *s) {
                 if (r < 0)
                         kill(s->pid, SIGKILL);
         } else if (r < 0) {
-                /* sync step 8: end of file, the command was executed. */
+                /* sync step 9: end of file, the command was executed. */
                 close(s->sync_fd);
                 s->sync_fd = -1;
                 log_step("command started");
@@ -159,7 +159,7 @@ static void read_child_message(struct supervisor *s) {
         }
 }
 
-/* sync step 5: the identity, a datagram of its own size. */
+/* sync step 6: the identity, a datagram of its own size. */
 static int read_identity(int fd, struct exec_identity **ret) {
         ssize_t size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
         _cleanup_free_ struct exec_identity *id = NULL;
@@ -218,7 +218,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
         int r;
 
         if (m->type == SYNC_PTY) {
-                /* sync step 6: the pty master. */
+                /* sync step 7: the pty master. */
                 if (fd < 0)
                         return log_error("the container sent no pseudo-terminal");
                 r = tty_relay_start(tty, fd, read_input);
@@ -226,7 +226,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
                         return log_errno(r, "putting the terminal in raw mode");
                 return 0;
         }
-        /* sync step 7: the child's failure, printed once, here. */
+        /* sync step 8: the child's failure, printed once, here. */
         if (fd >= 0)
                 close(fd);
         fprintf(stderr, "userbox: %s\n", m->text);

@@ -26,6 +26,11 @@ void profile_mount_entry_done(struct mount_entry *m) {
         memset(m, 0, sizeof(*m));
 }
 
+void profile_publish_entry_done(struct publish_entry *e) {
+        free(e->host_address);
+        memset(e, 0, sizeof(*e));
+}
+
 void profile_device_entry_done(struct device_entry *d) {
         free(d->host_path);
         free(d->container_path);
@@ -56,6 +61,9 @@ void config_done(struct config *c) {
         for (size_t i = 0; i < c->n_devices; i++)
                 profile_device_entry_done(&c->devices[i]);
         free(c->devices);
+        for (size_t i = 0; i < c->n_publish; i++)
+                profile_publish_entry_done(&c->publish[i]);
+        free(c->publish);
         strv_free(c->env_keep);
         strv_free(c->env_set);
         strv_free(c->seccomp_deny);
@@ -95,6 +103,19 @@ void config_finalize(struct config *c) {
                 c->seccomp = SECCOMP_DEFAULT;
         if (c->seccomp_errno == 0)
                 c->seccomp_errno = EPERM;
+}
+
+/* The hostname of a container whose root's name is no hostname. */
+#define CONTAINER_DEFAULT_HOSTNAME "userbox"
+
+const char *config_hostname(const struct config *c) {
+        if (!c->uts)
+                return NULL;
+        if (c->hostname)
+                return c->hostname;
+        if (!c->root)
+                return NULL;
+        return hostname_is_valid(path_basename(c->root)) ? path_basename(c->root) : CONTAINER_DEFAULT_HOSTNAME;
 }
 
 bool config_key_is_set(const struct config *c, enum config_key key) {

@@ -85,6 +85,11 @@ int profile_add_caps(struct config *c, const struct profile_key *k, const char *
                      const struct origin *o, char **reason);
 int profile_add_syscalls(struct config *c, const struct profile_key *k, const char *key, const char *value,
                          const struct origin *o, char **reason);
+int profile_add_publish(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                        const struct origin *o, char **reason);
+/* [Namespaces] Network= (profile-network.c). */
+int profile_parse_network(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                          const struct origin *o, char **reason);
 int profile_add_rlimit(struct config *c, const struct profile_key *k, const char *key, const char *value,
                        const struct origin *o, char **reason);
 

@@ -22,18 +22,19 @@ struct enum_name {
 };
 
 static const struct enum_name enum_names[] = {
-        { KEY_NETWORK, "host", NET_HOST },
-        { KEY_NETWORK, "none", NET_NONE },
         { KEY_SECCOMP, "default", SECCOMP_DEFAULT },
         { KEY_SECCOMP, "unconfined", SECCOMP_UNCONFINED },
         { KEY_OVERLAY, "none", OVERLAY_NONE },
         { KEY_OVERLAY, "tmpfs", OVERLAY_TMPFS },
 };
 
-/* The id-map modes' names are idmap's table. */
+/* The id-map modes' names are idmap's table, the network's
+ * profile-network.c's. */
 const char *profile_enum_name(enum config_key id, int value) {
         if (id == KEY_IDMAP_MODE)
                 return value == IDMAP_UNSET ? NULL : idmap_mode_to_string(value);
+        if (id == KEY_NETWORK)
+                return profile_network_mode_name(value);
         for (size_t i = 0; i < ELEMENTSOF(enum_names); i++)
                 if (enum_names[i].id == id && enum_names[i].value == value)
                         return enum_names[i].name;
@@ -54,12 +55,9 @@ static int parse_enum(struct config *c, const struct profile_key *k, const char 
         static const char *const what[] = {
                 [KEY_IDMAP_MODE] = "an id-map mode (auto, subid, keep-id, single)",
                 [KEY_SECCOMP] = "a seccomp mode (default, unconfined)",
-                [KEY_NETWORK] = "a network mode (host, none)",
         };
         int v = enum_value(k->id, value);
 
-        if (k->id == KEY_NETWORK && (streq(value, "pasta") || streq(value, "slirp4netns")))
-                return profile_reason(reason, -EOPNOTSUPP, "not supported yet: '%s' (host, none)", value);
         if (v < 0)
                 return profile_reason(reason, -EINVAL, "not %s: '%s'", what[k->id], value);
         *FIELD(int, c, k) = v;
@@ -313,10 +311,11 @@ const struct profile_key profile_keys[] = {
         { "IDMap", "Mode", parse_enum, KEY_IDMAP_MODE, false, 0, OFF(idmap_mode) },
         { "IDMap", "UID", profile_add_id_range, KEY_IDMAP_UID, true, 0, 0 },
         { "IDMap", "GID", profile_add_id_range, KEY_IDMAP_GID, true, 0, 0 },
-        { "Namespaces", "Network", parse_enum, KEY_NETWORK, false, 0, OFF(network) },
+        { "Namespaces", "Network", profile_parse_network, KEY_NETWORK, false, 0, 0 },
         { "Namespaces", "IPC", parse_bool, KEY_IPC, false, 0, OFF(ipc) },
         { "Namespaces", "UTS", parse_bool, KEY_UTS, false, 0, OFF(uts) },
         { "Namespaces", "Cgroup", parse_bool, KEY_CGROUP, false, 0, OFF(cgroup) },
+        { "Network", "Publish", profile_add_publish, KEY_PUBLISH, true, 0, 0 },
         { "Mounts", "Bind", profile_add_mount, KEY_BIND, true, 0, 0 },
         { "Mounts", "BindReadOnly", profile_add_mount, KEY_BIND_READ_ONLY, true, 0, 0 },
         { "Mounts", "Tmpfs", profile_add_mount, KEY_TMPFS, true, 0, 0 },
@@ -355,6 +354,6 @@ const struct profile_key profile_keys[] = {
 const size_t profile_n_keys = ELEMENTSOF(profile_keys);
 
 const char *const profile_sections[] = {
-        "Profile", "Container", "IDMap", "Namespaces", "Mounts", "Devices", "Environment", "Security", "Limits",
+        "Profile", "Container", "IDMap", "Namespaces", "Network", "Mounts", "Devices", "Environment", "Security", "Limits",
 };
 const size_t profile_n_sections = ELEMENTSOF(profile_sections);

@@ -207,7 +207,11 @@ static char *scalar_value(const struct config *c, const struct profile_key *k) {
         case KEY_ENV_CLEAR: case KEY_NO_NEW_PRIVILEGES:
                 v = *(const int *) (const void *) ((const char *) c + k->offset);
                 return v < 0 ? NULL : strdup(v ? "yes" : "no");
-        case KEY_IDMAP_MODE: case KEY_NETWORK: case KEY_SECCOMP:
+        case KEY_NETWORK: {
+                char text[64];
+                return c->network == NET_UNSET ? NULL : strdup(profile_network_text(c, text, sizeof(text)));
+        }
+        case KEY_IDMAP_MODE: case KEY_SECCOMP:
                 v = *(const int *) (const void *) ((const char *) c + k->offset);
                 s = (char *) profile_enum_name(k->id, v);
                 return s ? strdup(s) : NULL;
@@ -296,6 +300,15 @@ static void print_env_set(FILE *f, const struct config *c, const struct profile_
         }
 }
 
+static void print_publish(FILE *f, const struct config *c) {
+        char text[PROFILE_PUBLISH_TEXT_MAX];
+
+        for (size_t i = 0; i < c->n_publish; i++) {
+                print_origin(f, &c->publish[i].origin);
+                fprintf(f, "Publish=%s\n", profile_publish_text(&c->publish[i], text, sizeof(text)));
+        }
+}
+
 static void print_rlimits(FILE *f, const struct config *c) {
         for (size_t i = 0; i < c->n_rlimits; i++) {
                 const struct rlimit_entry *e = &c->rlimits[i];
@@ -328,6 +341,9 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                 return;
         case KEY_DEVICE:
                 print_devices(f, c);
+                return;
+        case KEY_PUBLISH:
+                print_publish(f, c);
                 return;
         case KEY_LAYERS:
                 print_layers(f, c, k);

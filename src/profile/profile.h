@@ -37,6 +37,7 @@ enum config_key {
         KEY_IPC,                /* [Namespaces] IPC= */
         KEY_UTS,                /* [Namespaces] UTS= */
         KEY_CGROUP,             /* [Namespaces] Cgroup= */
+        KEY_PUBLISH,            /* [Network] Publish= (repeatable) */
         KEY_BIND,               /* [Mounts] Bind= (repeatable) */
         KEY_BIND_READ_ONLY,     /* [Mounts] BindReadOnly= (repeatable) */
         KEY_TMPFS,              /* [Mounts] Tmpfs= (repeatable) */
@@ -68,7 +69,10 @@ struct origin {
 };
 
 enum idmap_mode { IDMAP_UNSET = 0, IDMAP_AUTO, IDMAP_SUBID, IDMAP_KEEP_ID, IDMAP_SINGLE };
-enum net_mode { NET_UNSET = 0, NET_HOST, NET_NONE };
+/* host: the host's network; none: a namespace with its loopback alone;
+ * slirp4netns and pasta: a namespace of its own, connected by that
+ * helper (src/net/, design §12). */
+enum net_mode { NET_UNSET = 0, NET_HOST, NET_NONE, NET_SLIRP4NETNS, NET_PASTA };
 enum overlay_mode { OVERLAY_UNSET = 0, OVERLAY_NONE, OVERLAY_TMPFS, OVERLAY_DIR };
 enum seccomp_mode { SECCOMP_UNSET = 0, SECCOMP_DEFAULT, SECCOMP_UNCONFINED };
 
@@ -91,6 +95,18 @@ struct mount_entry {
         bool nosuid, nodev, noexec;
         bool recursive;         /* bind: rbind unless "norbind" */
         char *data;             /* tmpfs: "size=..,mode=..,nr_inodes=.." or NULL */
+        struct origin origin;
+};
+
+/* A port published on the host ([Network] Publish=, --publish
+ * [IP:]HOST:CONTAINER[/tcp|/udp]): count ports from host_port on the host
+ * lead to as many from container_port in the container. */
+struct publish_entry {
+        char *host_address;     /* an IPv4 address to listen on; NULL: every address */
+        uint16_t host_port;
+        uint16_t container_port;
+        uint16_t count;         /* 1, or the length of a range (8000-8010:80-90) */
+        bool udp;               /* else tcp */
         struct origin origin;
 };
 
@@ -149,12 +165,19 @@ struct config {
 
         /* [Namespaces] */
         enum net_mode network;
+        /* Network=slirp4netns:allow-host-loopback (pasta too): the host's
+         * loopback reachable from inside, through the gateway's address. */
+        bool network_host_loopback;
         int ipc, uts, cgroup;   /* -1 unset; default yes */
 
         /* [Mounts] */
         struct mount_entry *mounts;
         size_t n_mounts, n_mounts_allocated;
         size_t mounts_run_start;        /* mounts[this..] come from the last mount's file (profile-lists.c) */
+
+        /* [Network] */
+        struct publish_entry *publish;
+        size_t n_publish, n_publish_allocated;
 
         /* [Devices] */
         struct device_entry *devices;
@@ -210,6 +233,12 @@ void config_init(struct config *c);
 void config_done(struct config *c);
 /* Applies the built-in defaults to every field still unset. */
 void config_finalize(struct config *c);
+/* The container's hostname: Hostname=; else the root directory's name (as
+ * systemd-nspawn names a machine), or "userbox" when that name is no
+ * hostname (a root of "/", a name too long or with other characters).
+ * NULL when the host's name stays: the host's UTS namespace, or the host
+ * sandbox. */
+const char *config_hostname(const struct config *c);
 /* True when key was set by a profile or the command line. */
 bool config_key_is_set(const struct config *c, enum config_key key);
 
@@ -282,6 +311,22 @@ int profile_load_string(struct config *c, const char *file, const char *text, si
 int profile_parse_bind(const char *spec, bool read_only, bool command_line,
                        struct mount_entry *ret, char **reason);
 int profile_parse_tmpfs(const char *spec, struct mount_entry *ret, char **reason);
+
+/* [Network] Publish= and --publish: "[IP:]HOST:CONTAINER[/tcp|/udp]",
+ * HOST and CONTAINER a port or a range of as many ports ("8000-8010").
+ * Fills *ret (free with profile_publish_entry_done) or sets *reason. */
+int profile_parse_publish(const char *spec, struct publish_entry *ret, char **reason);
+void profile_publish_entry_done(struct publish_entry *e);
+/* An entry as Publish= takes it back: "127.0.0.1:8000-8010:80-90/udp". */
+#define PROFILE_PUBLISH_TEXT_MAX 64
+const char *profile_publish_text(const struct publish_entry *e, char *buf, size_t size);
+/* The name of a network mode ("slirp4netns"), NULL for none; whether a
+ * helper program connects it (and takes :allow-host-loopback). */
+#define PROFILE_NETWORK_HOST_LOOPBACK "allow-host-loopback"
+const char *profile_network_mode_name(int mode);
+bool profile_network_mode_has_helper(int mode);
+/* Network= as a profile writes it: "pasta:allow-host-loopback". */
+const char *profile_network_text(const struct config *c, char *buf, size_t size);
 
 /* The [Limits] name of an RLIMIT_* resource ("NOFILE"), NULL when it has
  * none: from the profile key table, the one list of these names. */

@@ -258,6 +258,33 @@ const char *path_basename(const char *p) {
         return s ? s + 1 : p;
 }
 
+int path_find_program(const char *name, char **ret) {
+        const char *path = getenv("PATH");
+
+        if (!path || !*path)
+                path = "/usr/bin:/bin:/usr/sbin:/sbin";
+        while (*path) {
+                size_t len = strcspn(path, ":");
+                if (len > 0 && path[0] == '/') {
+                        _cleanup_free_ char *dir = strndup(path, len);
+                        char *candidate = dir ? path_join(dir, name) : NULL;
+                        struct stat st;
+
+                        if (!candidate)
+                                return -ENOMEM;
+                        if (access(candidate, X_OK) == 0 && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+                                *ret = candidate;
+                                return 0;
+                        }
+                        free(candidate);
+                }
+                path += len;
+                if (*path == ':')
+                        path++;
+        }
+        return -ENOENT;
+}
+
 int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size) {
         _cleanup_free_ char *buf = NULL;
         size_t size = 0, allocated = 0;

@@ -84,6 +84,11 @@ bool path_has_dotdot(const char *p);
 /* Last component of a path (points into p). */
 const char *path_basename(const char *p);
 
+/* The program name in a directory of $PATH (absolute ones only; when
+ * PATH is unset or empty, /usr/bin:/bin:/usr/sbin:/sbin), as execvp would
+ * find it: an executable file. -ENOENT when none has it. */
+int path_find_program(const char *name, char **ret);
+
 /* Reads a whole small file (at most max bytes, else -EFBIG). */
 int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 

@@ -33,6 +33,7 @@
 #   readme_block TITLE            the lines of the first code block of
 #                                 README.md's section "## TITLE"
 #   no_process_with MARKER        true when no process has MARKER in its cmdline
+#   kill_at_exit PID...           kill -9 these when the test case ends, whatever it asserted
 
 # Mirrors src/util/exitcodes.h (used by the test files).
 # shellcheck disable=SC2034
@@ -193,6 +194,21 @@ no_process_with() {
                 [[ $cmdline == *"$1"* ]] && return 1
         done
         return 0
+}
+
+# Processes a test started in the background (launchers, listeners),
+# ended with the test case: kill -9 of a launcher ends its container.
+_killed_at_exit=()
+_kill_at_exit() {
+        local pid
+        for pid in "${_killed_at_exit[@]}"; do
+                kill -9 "$pid" 2>/dev/null
+        done
+        return 0
+}
+kill_at_exit() {
+        _killed_at_exit+=("$@")
+        trap _kill_at_exit EXIT
 }
 
 # The host's mount table, for before/after comparison. Mount and parent ids

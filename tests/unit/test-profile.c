@@ -216,8 +216,44 @@ TEST(idmap_and_namespace_values) {
         CHECK_INVALID("IDMap", "UID", "1:2", "not an INSIDE:OUTSIDE:COUNT id range: '1:2'");
         CHECK_VALID("Namespaces", "Network", "host");
         CHECK_VALID("Namespaces", "Network", "none");
-        CHECK_INVALID("Namespaces", "Network", "slirp4netns", "not supported yet: 'slirp4netns' (host, none)");
+        CHECK_VALID("Namespaces", "Network", "slirp4netns");
+        CHECK_VALID("Namespaces", "Network", "pasta:allow-host-loopback");
+        CHECK_INVALID("Namespaces", "Network", "bridge", "not a network mode (host, none, "
+                      "slirp4netns[:allow-host-loopback], pasta[:allow-host-loopback]): 'bridge'");
+        CHECK_INVALID("Namespaces", "Network", "host:allow-host-loopback",
+                      "'host' takes no option: 'host:allow-host-loopback'");
+        CHECK_INVALID("Namespaces", "Network", "pasta:loopback",
+                      "unknown option 'loopback' of pasta (allow-host-loopback)");
         CHECK_VALID("Namespaces", "Cgroup", "no");
+}
+
+TEST(publish_values) {
+        struct config c;
+        char text[PROFILE_PUBLISH_TEXT_MAX];
+
+        CHECK_VALID("Network", "Publish", "8080:80");
+        CHECK_VALID("Network", "Publish", "127.0.0.1:53:53/udp");
+        CHECK_VALID("Network", "Publish", "8000-8010:80-90/tcp");
+        CHECK_INVALID("Network", "Publish", "80", "not [IP:]HOST:CONTAINER[/tcp|/udp]: '80'");
+        CHECK_INVALID("Network", "Publish", "1:2:3:4", "not [IP:]HOST:CONTAINER[/tcp|/udp]: '1:2:3:4'");
+        CHECK_INVALID("Network", "Publish", "0:80", "not [IP:]HOST:CONTAINER[/tcp|/udp], each port 1 to 65535 "
+                      "or a range FIRST-LAST: '0:80'");
+        CHECK_INVALID("Network", "Publish", "8080:80/sctp", "not a protocol (tcp, udp): 'sctp' in '8080:80/sctp'");
+        CHECK_INVALID("Network", "Publish", "host:8080:80", "not an IPv4 address: 'host' in 'host:8080:80'");
+        CHECK_INVALID("Network", "Publish", "8000-8010:80", "the ranges differ in length (11 host ports, 1 in "
+                      "the container): '8000-8010:80'");
+        CHECK_INVALID("Network", "Publish", "[::1]:8080:80", "an IPv6 address is not supported: '[::1]:8080:80' "
+                      "(publish on an IPv4 address, or on every address with HOST:CONTAINER)");
+
+        /* Repeated, each in order; the same one twice is one. */
+        config_init(&c);
+        CHECK(load_text(&c, "[Network]\nPublish=127.0.0.1:8000-8001:80-81\nPublish=53:53/udp\n"
+                            "Publish=53:53/udp\n") == 0);
+        CHECK(c.n_publish == 2);
+        CHECK_STREQ(profile_publish_text(&c.publish[0], text, sizeof(text)), "127.0.0.1:8000-8001:80-81/tcp");
+        CHECK_STREQ(profile_publish_text(&c.publish[1], text, sizeof(text)), "53:53/udp");
+        CHECK(c.publish[1].udp && c.publish[1].count == 1 && c.publish[1].origin.line == 3);
+        config_done(&c);
 }
 
 /* Needs the real idmap_parse_triple() (src/idmap/idmap.c). */
@@ -918,7 +954,8 @@ TEST(print_loads_back_to_the_same_settings) {
                 "WorkingDirectory=/src\nHostname=box\nUser=1000:100\nInit=no\nReadOnly=yes\nOverlay=/var/upper\n"
                 "Layers=/l/a:/l/b\nTty=yes\n"
                 "[IDMap]\nMode=keep-id\n"
-                "[Namespaces]\nNetwork=none\nIPC=no\nUTS=yes\nCgroup=no\n"
+                "[Namespaces]\nNetwork=slirp4netns:allow-host-loopback\nIPC=no\nUTS=yes\nCgroup=no\n"
+                "[Network]\nPublish=127.0.0.1:8080:80\nPublish=53-54:5353-5354/udp\n"
                 "[Mounts]\nBind=/a:/x:ro,nosuid,norbind\nTmpfs=/x/t:size=1M,mode=1777,noexec\nBindReadOnly=/b\n"
                 "Bind=/c:/z:rw\n"
                 "[Devices]\nBind=/dev/null:/dev/n2\n"
@@ -1211,6 +1248,7 @@ int main(void) {
                 UNIT(passwd_lookup_reads_the_file_not_nss),
                 UNIT(container_values),
                 UNIT(idmap_and_namespace_values),
+                UNIT(publish_values),
                 UNIT(idmap_triples_accumulate),
                 UNIT(mount_specs),
                 UNIT(mounts_keep_profile_order_and_origins),

@@ -36,6 +36,8 @@ test_completion_of_subcommands_options_and_fixed_values() {
         assert_eq --idmap "$(complete_words run --idm)" "userbox run --idm<TAB>"
         assert_eq keep-id "$(complete_words run --idmap k)" "userbox run --idmap k<TAB>"
         assert_eq none "$(complete_words run --net n)" "userbox run --net n<TAB>"
+        assert_eq "pasta
+pasta:allow-host-loopback" "$(complete_words run --net pa)" "userbox run --net pa<TAB>"
         assert_eq unconfined "$(complete_words config --seccomp u)" "userbox config --seccomp u<TAB>"
         assert_eq fuse "$(complete_words run --device fu)" "userbox run --device fu<TAB>"
         assert_eq CHOWN,SETUID "$(complete_words run --cap-drop CHOWN,SETU)" "userbox run --cap-drop CHOWN,SETU<TAB>"

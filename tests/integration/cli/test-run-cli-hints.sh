@@ -57,11 +57,12 @@ test_docker_options_get_what_userbox_offers() {
                 hint_refused "$needle" run $args "$TEST_ROOT" -- true
         done <<-'EOF_CASES'
 	--rm|unknown option '--rm': not needed: userbox keeps nothing of a container once it exits
-	--network host|unknown option '--network': use --net host or --net none
-	--network=none|unknown option '--network': use --net host or --net none
+	--network host|unknown option '--network': use --net MODE (host, none, slirp4netns, pasta)
+	--network=none|unknown option '--network': use --net MODE (host, none, slirp4netns, pasta)
 	--env-file vars|unknown option '--env-file': not implemented yet: write the variables in a profile's [Environment] section
 	--volume /tmp:/mnt|unknown option '--volume': bind a directory with -b/--bind SRC:DST[:ro] (-v is --verbose)
-	--publish 8080:80|unknown option '--publish': publishing ports is not implemented yet
+	--publish-all|unknown option '--publish-all': name each port: --publish HOST:CONTAINER (with --net slirp4netns or pasta)
+	-P|unknown option '-P': name each port: --publish HOST:CONTAINER
 	EOF_CASES
 }
 
@@ -83,7 +84,7 @@ test_v_with_a_bind_spec_points_at_bind() {
 test_p_with_ports_points_at_publish() {
         local ports
         for ports in 8080:80 127.0.0.1:53:53/udp '[::1]:8080:80' 80/tcp; do
-                hint_refused "userbox run: -p '$ports': -p is --profile; ports are --publish, which comes with networking (not implemented yet)" \
+                hint_refused "userbox run: -p '$ports': -p is --profile; ports are --publish (with --net slirp4netns or pasta)" \
                         run -p "$ports" "$TEST_ROOT" -- true
         done
         hint_refused "userbox config: --profile '8080:80': -p is --profile" config --profile 8080:80

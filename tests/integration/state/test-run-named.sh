@@ -32,21 +32,9 @@ state_status_is() { # NAME STATUS
         [ -f "$STATE/$1/state" ] && [ "$(state_field "$1" status)" = "$2" ]
 }
 
-# Ends the launchers of the test's containers when it ends, whatever it
-# asserted: kill -9 of a launcher ends its container (PDEATHSIG).
-launchers=()
-end_launchers() {
-        local pid
-        for pid in "${launchers[@]}"; do
-                kill -9 "$pid" 2>/dev/null
-        done
-        return 0
-}
-trap end_launchers EXIT
-
 remember_launcher() { # NAME
         wait_for 10 test -f "$STATE/$1/state" || fail "no state for container '$1'"
-        launchers+=("$(state_field "$1" launcher_pid)")
+        kill_at_exit "$(state_field "$1" launcher_pid)"
 }
 
 test_run_name_is_visible_while_it_runs_and_gone_after() {
@@ -54,7 +42,7 @@ test_run_name_is_visible_while_it_runs_and_gone_after() {
         named_setup
         "$USERBOX" run --name web --idmap single "$TEST_ROOT" -- sleep 3600 >/dev/null 2>&1 &
         pid=$!
-        launchers+=("$pid")
+        kill_at_exit "$pid"
         wait_for 10 test -f "$STATE/web/state" || fail "no $STATE/web/state while the container runs"
         assert_eq 700 "$(stat -c %a "$STATE/web")" "mode of the state directory"
         assert_eq running "$(state_field web status)" "status"
