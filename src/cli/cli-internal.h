@@ -22,6 +22,8 @@ int cli_report_unknown(const char *prefix, const char *what, const char *word, c
 
 /* Prints the message, its typed words escaped; returns -EINVAL. */
 int cli_error(const char *fmt, ...) _printf_(1, 2);
+/* "-b" or "--bind", as the user wrote the option, in buf. */
+const char *cli_typed_option(char buf[static 64], const char *name, char short_name);
 
 /* kill -s: a signal name, with or without "SIG", any case ("TERM",
  * "sigterm", "RTMIN+2"), or a number from 1 to SIGRTMAX. */

@@ -197,7 +197,7 @@ int cli_error(const char *fmt, ...) {
 }
 
 /* "-b" or "--bind", as the user wrote it. */
-static const char *typed_option(char buf[static 64], const char *name, char short_name) {
+const char *cli_typed_option(char buf[static 64], const char *name, char short_name) {
         if (short_name)
                 snprintf(buf, 64, "-%c", short_name);
         else
@@ -234,12 +234,12 @@ static int add_keyed_setting(struct cli *cli, const char *section, const char *a
         if (!eq && *arg && streq(section, "Environment"))
                 return add_setting(cli, section, "Keep", arg, o, short_name);
         if (!eq || eq == arg)
-                return cli_error("userbox: %s '%s': expected NAME=VALUE%s", typed_option(option, o->name, short_name),
+                return cli_error("userbox: %s '%s': expected NAME=VALUE%s", cli_typed_option(option, o->name, short_name),
                                  arg, streq(section, "Environment") ? " or NAME" : "");
         /* [Environment] Clear= and Keep= are settings, not variables. */
         if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep=")))
                 return cli_error("userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)",
-                                 typed_option(option, o->name, short_name), arg, (int) (eq - arg), arg);
+                                 cli_typed_option(option, o->name, short_name), arg, (int) (eq - arg), arg);
         key = strndup(arg, (size_t) (eq - arg));
         if (!key)
                 return -ENOMEM;
@@ -307,7 +307,7 @@ static int take_root_and_command(struct cli *cli, char **words, bool dashdash) {
             (cli->command == CLI_CONFIG ||
              (words[1] && streq(words[1], "--") && stat(words[0], &st) == 0 && S_ISDIR(st.st_mode))))
                 return cli_error("userbox %s: two roots, %s '%s' and ROOT '%s' (after %s, every word is the command)",
-                                 cmd, typed_option(option, root->option, root->short_option), root->value, words[0],
+                                 cmd, cli_typed_option(option, root->option, root->short_option), root->value, words[0],
                                  option);
         if (!root && !dashdash && words[0]) {
                 r = strv_extend(&cli->args, *words++);
@@ -397,7 +397,7 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
                 if (cli_looks_like_ports(arg))
                         return cli_error("userbox %s: %s '%s': -p is --profile; ports are --publish (with --net "
                                          "slirp4netns or pasta)", command_name(cli->command),
-                                         typed_option(option, o->name, short_name), arg);
+                                         cli_typed_option(option, o->name, short_name), arg);
                 free(cli->profile);
                 cli->profile = strdup(arg);
                 return cli->profile ? 0 : -ENOMEM;
@@ -428,7 +428,7 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
                 const char *why;
                 if (state_name_check(arg, &why) < 0)
                         return cli_error("userbox %s: %s '%s': not a container name: it %s", command_name(cli->command),
-                                         typed_option(option, o->name, short_name), arg, why);
+                                         cli_typed_option(option, o->name, short_name), arg, why);
                 return add_setting(cli, o->section, o->key, arg, o, short_name);
         }
         case OPT_DETACH:
@@ -437,12 +437,12 @@ static int take_option(struct cli *cli, const struct option_spec *o, char short_
         case OPT_TIME:
                 if (parse_uint32(arg, &cli->stop_timeout) < 0)
                         return cli_error("userbox stop: %s '%s': expected a number of seconds",
-                                         typed_option(option, o->name, short_name), arg);
+                                         cli_typed_option(option, o->name, short_name), arg);
                 return 0;
         case OPT_SIGNAL:
                 if (cli_parse_signal(arg, &cli->signal) < 0)
                         return cli_error("userbox kill: %s '%s': not a signal (a name such as TERM or SIGTERM, "
-                                         "or a number from 1 to %d)", typed_option(option, o->name, short_name), arg,
+                                         "or a number from 1 to %d)", cli_typed_option(option, o->name, short_name), arg,
                                          SIGRTMAX);
                 return 0;
         case OPT_FOLLOW:
@@ -560,41 +560,6 @@ int cli_parse(int argc, char **argv, struct cli *cli) {
         }
         r = take_positionals(cli, argv + optind, optind > 1 && streq(argv[optind - 1], "--"), after_short_v);
         return r < 0 ? r : check_detach(cli);
-}
-
-bool cli_sets(const struct cli *cli, const char *section, const char *key) {
-        for (size_t i = 0; i < cli->n_settings; i++)
-                if (streq(cli->settings[i].section, section) && streq(cli->settings[i].key, key))
-                        return true;
-        return false;
-}
-
-int cli_apply(const struct cli *cli, struct config *c) {
-        static const struct origin command_line = { NULL, 0 };
-
-        /* ROOT given as an argument is --root. */
-        if (cli->args && (cli->command == CLI_RUN || cli->command == CLI_CONFIG)) {
-                _cleanup_free_ char *reason = NULL;
-                int r = profile_set(c, "Container", "Root", cli->args[0], &command_line, &reason);
-                if (r < 0)
-                        return cli_error("userbox: ROOT '%s': %s", cli->args[0], reason ?: strerror(-r));
-        }
-        for (size_t i = 0; i < cli->n_settings; i++) {
-                const struct cli_setting *s = &cli->settings[i];
-                _cleanup_free_ char *reason = NULL;
-                char option[64];
-                int r = profile_set(c, s->section, s->key, s->value, &command_line, &reason);
-                if (r < 0 && s->value_implied)
-                        return cli_error("userbox: %s: %s", typed_option(option, s->option, s->short_option),
-                                         reason ?: strerror(-r));
-                /* -e and --limit: the value typed was KEY=VALUE. */
-                if (r < 0)
-                        return cli_error("userbox: %s '%s%s%s': %s", typed_option(option, s->option, s->short_option),
-                                         s->key_storage ?: "", s->key_storage ? "=" : "", s->value,
-                                         reason ?: strerror(-r));
-        }
-        c->preserve_fds = cli->preserve_fds;
-        return 0;
 }
 
 void cli_done(struct cli *cli) {

@@ -368,21 +368,6 @@ int image_import(const struct image_request *req) {
         return import_path(req, source, req->ref, NULL);
 }
 
-/* PATH's skopeo, or NULL. */
-static char *find_program(const char *name) {
-        const char *path = getenv("PATH") ?: "/usr/bin:/bin";
-        _cleanup_free_ char *copy = strdup(path);
-        char *save = NULL;
-
-        for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
-                char *p = *d == '/' ? path_join(d, name) : NULL;
-                if (p && access(p, X_OK) == 0)
-                        return p;
-                free(p);
-        }
-        return NULL;
-}
-
 /* skopeo copy docker://REF oci:DIR:userbox, its progress on standard
  * error: standard output is for the image's name. */
 static int skopeo_copy(const char *skopeo, const struct image_request *req, const char *layout) {
@@ -427,14 +412,14 @@ static int skopeo_copy(const char *skopeo, const struct image_request *req, cons
 
 int image_pull(const struct image_request *req) {
         _cleanup_(store_done) struct store s = { .fd = -1, .lock_fd = -1 };
-        _cleanup_free_ char *skopeo = find_program("skopeo"), *tmp = NULL, *layout = NULL, *label = NULL,
+        _cleanup_free_ char *skopeo = NULL, *tmp = NULL, *layout = NULL, *label = NULL,
                             *name = NULL, *full = NULL;
         _cleanup_close_ int tmp_fd = -1;
         struct image_request import = *req;
         const char *last = strrchr(req->source, '/');
         int r;
 
-        if (!skopeo)
+        if (path_find_program("skopeo", &skopeo) < 0)
                 return log_error("pull needs skopeo, which is not in PATH (apt install skopeo)");
         /* A reference without a tag means :latest, as for docker. */
         if (!strchr(last ? last : req->source, ':') && !strchr(req->source, '@') &&
