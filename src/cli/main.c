@@ -14,6 +14,7 @@
 #include "launch.h"
 #include "cgroup.h"
 #include "net.h"
+#include "oci.h"
 
 /* Profiles, then the command line, then the defaults. */
 static int load_config(const struct cli *cli, struct config *c) {
@@ -183,6 +184,10 @@ int main(int argc, char **argv) {
                 perror("userbox: prctl(PR_SET_DUMPABLE)");
                 return EXIT_USERBOX_FAILED;
         }
+        /* Run as userbox-oci (a link to this binary): the OCI runtime's
+         * command line, design §14. */
+        if (oci_invoked_as(argv[0]))
+                return oci_main(argc, argv);
 
         r = cli_parse(argc, argv, &cli);
         if (r != 0) {

@@ -9,6 +9,7 @@
 
 #include "profile.h"
 #include "profile-internal.h"
+#include "security.h"
 #include "util.h"
 
 void config_init(struct config *c) {
@@ -67,6 +68,7 @@ void config_done(struct config *c) {
         strv_free(c->env_keep);
         strv_free(c->env_set);
         strv_free(c->seccomp_deny);
+        seccomp_filter_free(c->seccomp_program);
         strv_free(c->seccomp_allow);
         free(c->env_keep_origins.at);
         free(c->env_set_origins.at);

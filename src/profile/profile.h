@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+struct seccomp_filter;
+struct oci_spec;
+
 /* struct config describes one container: everything a profile or the command
  * line can say. Every field starts "unset" (NULL, 0 count, -1, or the *_UNSET
  * enum value); profiles and the command line fill it through the key table in
@@ -216,6 +219,14 @@ struct config {
 
         /* Run-time options with no profile key. */
         unsigned preserve_fds;  /* --preserve-fds N */
+
+        /* Set by userbox-oci alone (src/oci/), NULL otherwise. */
+        /* A filter compiled elsewhere (config.json's linux.seccomp), run as
+         * it is instead of one built from [Security]; owned here. */
+        struct seccomp_filter *seccomp_program;
+        /* What config.json says that no profile key can (oci-internal.h);
+         * the caller's, not freed by config_done. */
+        struct oci_spec *oci;
 
         /* Where each key was last set (file NULL + line 0: never set). The
          * list keys above also keep one origin per entry: in the entry

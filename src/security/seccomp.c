@@ -469,6 +469,8 @@ static bool is_default_filter(const struct config *c) {
 #endif
 
 int seccomp_build(const struct config *c, struct seccomp_filter **ret) {
+        if (c->seccomp_program)
+                return seccomp_filter_copy(c->seccomp_program, ret);
 #if defined(SECCOMP_DEFAULT_ARCH) && !defined(USERBOX_SECCOMP_GENERATOR)
         /* Only for the architecture it was generated on: a binary run under
          * another personality compiles its own. */
@@ -478,6 +480,16 @@ int seccomp_build(const struct config *c, struct seccomp_filter **ret) {
         }
 #endif
         return seccomp_compile(c, ret);
+}
+
+int seccomp_filter_copy(const struct seccomp_filter *filter, struct seccomp_filter **ret) {
+        const void *data;
+        size_t size;
+        int r = seccomp_filter_data(filter, &data, &size);
+
+        if (r < 0)
+                return r;
+        return seccomp_filter_from_data(data, size, ret);
 }
 
 int seccomp_install(const struct seccomp_filter *f) {

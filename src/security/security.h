@@ -53,7 +53,8 @@ const char *seccomp_default_group(const char *name);
 /* "EPERM" -> EPERM; -EINVAL when unknown. */
 int seccomp_errno_from_name(const char *name, int *ret);
 
-/* Builds the filter (default table + SeccompDeny/SeccompAllow, every ABI
+/* Builds the filter (c->seccomp_program when config.json gave one; else
+ * the default table + SeccompDeny/SeccompAllow, every ABI
  * of the machine). *ret is NULL for Seccomp=unconfined. Runs before the
  * id map is ready; loading happens last, right before exec. */
 struct seccomp_filter;
@@ -67,6 +68,7 @@ int seccomp_install(const struct seccomp_filter *filter);
 int seccomp_filter_data(const struct seccomp_filter *filter, const void **ret_data, size_t *ret_size);
 int seccomp_filter_from_data(const void *data, size_t size, struct seccomp_filter **ret);
 void seccomp_filter_free(struct seccomp_filter *filter);
+int seccomp_filter_copy(const struct seccomp_filter *filter, struct seccomp_filter **ret);
 
 /* What --user names, as the container's /etc/passwd and /etc/group give
  * it. */
