@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -56,3 +57,11 @@ void oci_linux_free(struct oci_linux *l);
 /* oci-seccomp.c: linux.seccomp (an object) compiled for every
  * architecture it names (the native one when it names none). */
 int oci_seccomp_parse(json_object *seccomp, struct seccomp_filter **ret, char **reason);
+
+/* oci-features.c: what `features` prints (the runtime-spec's features
+ * document: ociVersionMin/Max, hooks, mountOptions, linux.namespaces,
+ * capabilities, seccomp actions/operators/archs...), and the config.json
+ * `spec` writes into a bundle (rootless: a user namespace with the
+ * caller's id mapped to 0, no cgroup settings). */
+int oci_features_print(FILE *f);
+int oci_spec_template(bool rootless, json_object **ret);
