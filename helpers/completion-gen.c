@@ -140,6 +140,8 @@ static enum value_kind key_value(enum config_key id, FILE *f) {
                 return VALUE_PATH_THEN_TEXT;
         case KEY_ENV_KEEP:
                 return VALUE_VARIABLE;
+        case KEY_ENV_FILE:
+                return VALUE_WORD_OR_PATH;
         case KEY_INCLUDE: case KEY_DESCRIPTION: case KEY_NAME: case KEY_COMMAND: case KEY_ENTRYPOINT: case KEY_WORKING_DIRECTORY: case KEY_HOSTNAME:
         case KEY_USER: case KEY_IDMAP_UID: case KEY_IDMAP_GID: case KEY_TMPFS: case KEY_ENV_SET:
         case KEY_SECCOMP_DENY: case KEY_SECCOMP_ALLOW: case KEY_SECCOMP_ERRNO: case KEY_RLIMIT: case KEY_MEMORY:

@@ -78,6 +78,7 @@ static const struct option_spec option_table[] = {
         { "device", required_argument, 0, OPT_KEY, "Devices", "Bind", NULL, FOR_CONTAINER, "PATH[:PATH]", "a host device node (or fuse, kvm, tun, dri)" },
         { "env", required_argument, 'e', OPT_ENV, NULL, NULL, NULL, FOR_CONTAINER | FOR_EXEC, "NAME[=VALUE]", "set a variable in the container (NAME alone: the host's)" },
         { "keep-env", required_argument, 0, OPT_KEY, "Environment", "Keep", NULL, FOR_CONTAINER | FOR_EXEC, "NAME", "pass the host's variable NAME through" },
+        { "env-file", required_argument, 0, OPT_KEY, "Environment", "File", NULL, FOR_CONTAINER | FOR_EXEC, "FILE", "set the variables of FILE's NAME=VALUE lines" },
         { "clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "yes", FOR_CONTAINER, NULL, "start from a clean environment (default)" },
         { "no-clear-env", no_argument, 0, OPT_KEY, "Environment", "Clear", "no", FOR_CONTAINER, NULL, "start from the host's environment" },
         { "entrypoint", required_argument, 0, OPT_KEY, "Container", "Entrypoint", NULL, FOR_CONTAINER, "CMD", "words before the command (\"\": none), as an image's Entrypoint" },
@@ -236,9 +237,10 @@ static int add_keyed_setting(struct cli *cli, const char *section, const char *a
         if (!eq || eq == arg)
                 return cli_error("userbox: %s '%s': expected NAME=VALUE%s", cli_typed_option(option, o->name, short_name),
                                  arg, streq(section, "Environment") ? " or NAME" : "");
-        /* [Environment] Clear= and Keep= are settings, not variables. */
-        if (streq(section, "Environment") && (startswith(arg, "Clear=") || startswith(arg, "Keep=")))
-                return cli_error("userbox: %s '%s': '%.*s' is reserved (use --clear-env or --keep-env)",
+        /* [Environment] Clear=, Keep= and File= are settings, not variables. */
+        if (streq(section, "Environment") &&
+            (startswith(arg, "Clear=") || startswith(arg, "Keep=") || startswith(arg, "File=")))
+                return cli_error("userbox: %s '%s': '%.*s' is reserved (use --clear-env, --keep-env or --env-file)",
                                  cli_typed_option(option, o->name, short_name), arg, (int) (eq - arg), arg);
         key = strndup(arg, (size_t) (eq - arg));
         if (!key)

@@ -12,21 +12,29 @@
 
 static void json_putp(json_object **o) { json_object_put(*o); }
 
-/* Checks value as [section] key would read it, then writes the line. */
-static void put_line(FILE *f, const char *image, const char *what, const char *section, const char *key,
-                     const char *value) {
+/* Whether [section] key=value reads back as written; *reason says why not
+ * (NULL: the line cannot hold the value). */
+static bool line_holds(const char *section, const char *key, const char *value, char **reason) {
         /* As a line of a file: relative paths refused, as they would be. */
         static const struct origin origin = { "image profile", 1 };
-        _cleanup_free_ char *reason = NULL;
         struct config scratch;
         int r = -EINVAL;
 
+        *reason = NULL;
         config_init(&scratch);
         /* A line holds no control character either (a newline ends it). */
         if (profile_value_survives_ini(key, value) && !string_has_cc(value))
-                r = profile_set(&scratch, section, key, value, &origin, &reason);
+                r = profile_set(&scratch, section, key, value, &origin, reason);
         config_done(&scratch);
-        if (r < 0) {
+        return r >= 0;
+}
+
+/* Checks value as [section] key would read it, then writes the line. */
+static void put_line(FILE *f, const char *image, const char *what, const char *section, const char *key,
+                     const char *value) {
+        _cleanup_free_ char *reason = NULL;
+
+        if (!line_holds(section, key, value, &reason)) {
                 _cleanup_free_ char *shown = string_escape_cc(value);
                 log_warning("image %s: %s '%.60s%s' left out of its profile: %s", image, what, shown ?: "?",
                             shown && strlen(shown) > 60 ? "..." : "",
@@ -80,15 +88,25 @@ static void put_container(FILE *f, const char *name, const char *root, json_obje
                 put_line(f, name, "User", "Container", "User", s);
 }
 
-static void put_environment(FILE *f, const char *name, json_object *cfg) {
+/* Env: a line each where a profile line holds it; the others (a value
+ * longer than a line, one a line would cut at " ;", a name the section
+ * reserves) go to the file env_path, which File= reads whole. */
+static int put_environment(FILE *f, const char *name, json_object *cfg, const char *env_path, char **ret_env) {
+        _cleanup_free_ char *lines = NULL;
         json_object *env;
-        size_t n;
+        size_t n, size = 0;
+        FILE *extra;
 
+        *ret_env = NULL;
         if (!json_object_object_get_ex(cfg, "Env", &env) || !json_object_is_type(env, json_type_array))
-                return;
+                return 0;
         n = json_object_array_length(env);
-        if (n)
-                fputs("[Environment]\n", f);
+        if (n == 0)
+                return 0;
+        extra = open_memstream(&lines, &size);
+        if (!extra)
+                return -errno;
+        fputs("[Environment]\n", f);
         for (size_t i = 0; i < n; i++) {
                 json_object *e = json_object_array_get_idx(env, i);
                 const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e) : NULL;
@@ -99,20 +117,36 @@ static void put_environment(FILE *f, const char *name, json_object *cfg) {
                         log_warning("image %s: Env entry %zu left out of its profile: not NAME=VALUE", name, i);
                         continue;
                 }
-                /* A line "KEY=" with the variable's name as the key. */
-                if (streq(key, "Clear") || streq(key, "Keep") || string_has_cc(key)) {
-                        log_warning("image %s: Env '%s' left out of its profile: a profile cannot set it", name, key);
-                        continue;
-                }
-                _cleanup_free_ char *what = NULL;
+                _cleanup_free_ char *what = NULL, *reason = NULL;
                 if (asprintf(&what, "Env %s", key) < 0)
                         continue;
+                /* A line "KEY=" with the variable's name as the key, unless
+                 * the section reserves the name. */
+                if (!streq(key, "Clear") && !streq(key, "Keep") && !streq(key, "File") &&
+                    line_holds("Environment", key, eq + 1, &reason)) {
+                        fprintf(f, "%s=%s\n", key, eq + 1);
+                        continue;
+                }
+                /* The file holds any value but one with a newline, which
+                 * ends its line. */
+                if (profile_env_name_valid(key) && !strchr(eq, '\n')) {
+                        fprintf(extra, "%s\n", s);
+                        continue;
+                }
                 put_line(f, name, what, "Environment", key, eq + 1);
         }
+        if (fclose(extra) != 0)
+                return -ENOMEM;
+        if (size > 0) {
+                fprintf(f, "; what a line cannot hold\n");
+                fprintf(f, "File=%s\n", env_path);
+                *ret_env = TAKE_PTR(lines);
+        }
+        return 0;
 }
 
-int image_profile_text(const char *name, const char *root, const char *config_json, const char *source,
-                       const char *digest, char **ret) {
+int image_profile_text(const char *name, const char *root, const char *env_path, const char *config_json,
+                       const char *source, const char *digest, char **ret, char **ret_env) {
         _cleanup_(json_putp) json_object *top = NULL;
         json_object *cfg = NULL;
         char *text = NULL;
@@ -152,10 +186,16 @@ int image_profile_text(const char *name, const char *root, const char *config_js
                                  "set XDG_DATA_HOME to a shorter directory", name, root);
         }
         put_container(f, name, root, cfg);
-        if (cfg)
-                put_environment(f, name, cfg);
+        *ret_env = NULL;
+        if (cfg && put_environment(f, name, cfg, env_path, ret_env) < 0) {
+                fclose(f);
+                free(text);
+                return log_errno(-ENOMEM, "the profile of image %s", name);
+        }
         if (fclose(f) != 0) {
                 free(text);
+                free(*ret_env);
+                *ret_env = NULL;
                 return log_errno(-ENOMEM, "the profile of image %s", name);
         }
         *ret = text;

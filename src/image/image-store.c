@@ -284,6 +284,7 @@ static int import_finish(struct store *s, const char *tmp, int tmp_fd, const str
                          const char *label) {
         _cleanup_(json_putp) json_object *meta = read_json_at(tmp_fd, "image.json");
         _cleanup_free_ char *name = NULL, *root = NULL, *config = NULL, *text = NULL, *ini = NULL;
+        _cleanup_free_ char *env_path = NULL, *env = NULL;
         _cleanup_close_ int cfd = -1;
         size_t size;
         int r;
@@ -296,15 +297,18 @@ static int import_finish(struct store *s, const char *tmp, int tmp_fd, const str
         cfd = openat(tmp_fd, "config.json", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (cfd >= 0 && (r = read_full_fd(cfd, IMAGE_META_MAX, &config, &size)) < 0)
                 return log_errno(r, "'%s/config.json'", tmp);
-        if (asprintf(&root, "%s/%s/rootfs", s->path, name) < 0 || asprintf(&ini, "%s.ini", name) < 0)
+        if (asprintf(&root, "%s/%s/rootfs", s->path, name) < 0 || asprintf(&ini, "%s.ini", name) < 0 ||
+            asprintf(&env_path, "%s/%s/env", s->path, name) < 0)
                 return log_errno(-ENOMEM, "image %s", name);
-        r = image_profile_text(name, root, config, label ?: json_string_of(meta, "source") ?: req->source,
-                               json_string_of(meta, "digest"), &text);
+        r = image_profile_text(name, root, env_path, config, label ?: json_string_of(meta, "source") ?: req->source,
+                               json_string_of(meta, "digest"), &text, &env);
         if (r < 0)
                 return r;
         r = write_new_file_at(tmp_fd, ini, text, strlen(text));
         if (r < 0)
                 return log_errno(r, "writing '%s/%s'", tmp, ini);
+        if (env && (r = write_new_file_at(tmp_fd, "env", env, strlen(env))) < 0)
+                return log_errno(r, "writing '%s/env'", tmp);
         /* No other import or rmi renames in the store meanwhile. */
         r = store_lock(s);
         if (r < 0)

@@ -58,7 +58,9 @@ int image_store_path(char **ret);
 
 /* image-profile.c: the profile of image NAME, text for DEST/NAME.ini, from
  * the image's config (config_json: its text, NULL for a plain root tar) and
- * its image.json facts. What cannot be kept in a profile is left out with
- * a warning each. */
-int image_profile_text(const char *name, const char *root, const char *config_json, const char *source,
-                       const char *digest, char **ret);
+ * its image.json facts. Env values no profile line holds go to *ret_env,
+ * the text of the file env_path (DEST/env) that the profile's File= names
+ * (NULL: none). What cannot be kept at all is left out with a warning
+ * each. */
+int image_profile_text(const char *name, const char *root, const char *env_path, const char *config_json,
+                       const char *source, const char *digest, char **ret, char **ret_env);

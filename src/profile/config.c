@@ -67,6 +67,8 @@ void config_done(struct config *c) {
         free(c->publish);
         strv_free(c->env_keep);
         strv_free(c->env_set);
+        strv_free(c->env_files);
+        free(c->env_files_origins.at);
         strv_free(c->seccomp_deny);
         seccomp_filter_free(c->seccomp_program);
         strv_free(c->seccomp_allow);

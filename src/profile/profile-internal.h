@@ -77,6 +77,12 @@ int profile_add_mount(struct config *c, const struct profile_key *k, const char 
                       const struct origin *o, char **reason);
 int profile_add_device(struct config *c, const struct profile_key *k, const char *key, const char *value,
                        const struct origin *o, char **reason);
+/* [Environment] File=PATH: reads the file's variables now (env-file.c's
+ * format), each as Keep= or NAME= with the file's line as its origin. */
+int profile_add_env_file(struct config *c, const struct profile_key *k, const char *key, const char *value,
+                         const struct origin *o, char **reason);
+/* o's file kept once in c->origin_files, for origins that outlive it. */
+int profile_origin_intern(struct config *c, const struct origin *o, struct origin *ret);
 int profile_add_env_keep(struct config *c, const struct profile_key *k, const char *key, const char *value,
                          const struct origin *o, char **reason);
 int profile_add_env_set(struct config *c, const struct profile_key *k, const char *key, const char *value,

@@ -322,6 +322,7 @@ const struct profile_key profile_keys[] = {
         { "Devices", "Bind", profile_add_device, KEY_DEVICE, true, 0, 0 },
         { "Environment", "Clear", parse_bool, KEY_ENV_CLEAR, false, 0, OFF(env_clear) },
         { "Environment", "Keep", profile_add_env_keep, KEY_ENV_KEEP, true, 0, 0 },
+        { "Environment", "File", profile_add_env_file, KEY_ENV_FILE, true, 0, 0 },
         { "Environment", NULL, profile_add_env_set, KEY_ENV_SET, true, 0, 0 },
         { "Security", "CapabilityDrop", profile_add_caps, KEY_CAP_DROP, true, 0, 0 },
         { "Security", "CapabilityAdd", profile_add_caps, KEY_CAP_ADD, true, 0, 0 },

@@ -136,7 +136,7 @@ int profile_add_device(struct config *c, const struct profile_key *k _unused_, c
         return add_device(c, host, inside, o, reason);
 }
 
-static bool valid_env_name(const char *s) {
+bool profile_env_name_valid(const char *s) {
         if (!(isalpha((unsigned char) s[0]) || s[0] == '_'))
                 return false;
         for (; *s; s++)
@@ -184,7 +184,7 @@ int profile_add_env_keep(struct config *c, const struct profile_key *k _unused_,
         if (r < 0)
                 return r;
         for (char **w = words; w && *w; w++)
-                if (!valid_env_name(*w))
+                if (!profile_env_name_valid(*w))
                         return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", *w);
         /* A name kept twice stays where, and from where, it came first. A
          * name set before (LANG=C.UTF-8 in debian.ini) is kept instead: the
@@ -203,7 +203,7 @@ int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, 
         size_t i;
         char *entry;
 
-        if (!valid_env_name(key))
+        if (!profile_env_name_valid(key))
                 return profile_reason(reason, -EINVAL, "not a valid variable name: '%s'", key);
         if (asprintf(&entry, "%s=%s", key, value) < 0)
                 return OOM(reason);
@@ -230,6 +230,59 @@ int profile_add_env_set(struct config *c, const struct profile_key *k _unused_, 
         if (strv_push(&c->env_set, entry) < 0)
                 return OOM(reason);
         c->env_set_origins.at[i] = *o;
+        return 0;
+}
+
+/* One line of an environment file, as docker's --env-file reads it: blanks
+ * before the name are dropped, a blank line or one that starts with '#'
+ * is skipped, NAME=VALUE sets NAME to the rest of the line as it is (no
+ * quotes are removed: a value may hold anything but a newline), and NAME
+ * alone passes the host's NAME through, as Keep= does. */
+static int env_file_line(struct config *c, const struct profile_key *k, char *line, const struct origin *o,
+                         char **reason) {
+        char *eq;
+
+        line += strspn(line, BLANKS);
+        if (*line == '\0' || *line == '#')
+                return 0;
+        eq = strchr(line, '=');
+        if (!eq)
+                return profile_add_env_keep(c, k, NULL, line, o, reason);
+        *eq = '\0';
+        return profile_add_env_set(c, k, line, eq + 1, o, reason);
+}
+
+int profile_add_env_file(struct config *c, const struct profile_key *k, const char *key _unused_,
+                         const char *value, const struct origin *o, char **reason) {
+        _cleanup_free_ char *path = NULL, *line = NULL, *inner = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        struct origin at;
+        size_t size = 0;
+        ssize_t n;
+        int r = profile_host_path(value, profile_origin_is_command_line(o), &path, reason);
+
+        if (r < 0)
+                return r;
+        f = fopen(path, "re");
+        if (!f)
+                return profile_reason(reason, -errno, "cannot read '%s': %s", path, strerror(errno));
+        r = profile_origin_intern(c, &(struct origin) { path, 0 }, &at);
+        if (r < 0)
+                return OOM(reason);
+        while ((n = getline(&line, &size, f)) > 0) {
+                at.line++;
+                if (line[n - 1] == '\n')
+                        line[--n] = '\0';
+                if (memchr(line, '\0', (size_t) n))
+                        return profile_reason(reason, -EINVAL, "%s:%u: a NUL byte in the line", path, at.line);
+                r = env_file_line(c, k, line, &at, &inner);
+                if (r < 0)
+                        return profile_reason(reason, r, "%s:%u: %s", path, at.line, inner ?: "out of memory");
+        }
+        if (ferror(f))
+                return profile_reason(reason, -EIO, "cannot read '%s'", path);
+        if (profile_list_append(&c->env_files, &c->env_files_origins, path, o) < 0)
+                return OOM(reason);
         return 0;
 }
 

@@ -290,11 +290,41 @@ static void print_layers(FILE *f, const struct config *c, const struct profile_k
                 print_line(f, k->key, c->layers[i]);
 }
 
+/* A variable read from a File= comes back with the File= line: printed
+ * alone it could make a line no profile holds (the reason File= exists). */
+static bool from_env_file(const struct config *c, const struct origin *o) {
+        return o && o->file && strv_contains(c->env_files, o->file);
+}
+
+static void print_env_keep(FILE *f, const struct config *c, const struct profile_key *k, const struct origin *o) {
+        if (!c->env_files) {
+                print_word_list(f, k->key, c->env_keep, &c->env_keep_origins, o);
+                return;
+        }
+        for (size_t i = 0; c->env_keep && c->env_keep[i]; i++) {
+                const struct origin *at = entry_origin(&c->env_keep_origins, i, o);
+                if (from_env_file(c, at))
+                        continue;
+                print_origin(f, at);
+                print_words(f, k->key, c->env_keep + i, 1);
+        }
+}
+
+static void print_env_files(FILE *f, const struct config *c, const struct profile_key *k, const struct origin *o) {
+        for (size_t i = 0; c->env_files && c->env_files[i]; i++) {
+                print_origin(f, entry_origin(&c->env_files_origins, i, o));
+                print_line(f, k->key, c->env_files[i]);
+        }
+}
+
 static void print_env_set(FILE *f, const struct config *c, const struct profile_key *k) {
         for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
                 const char *e = c->env_set[i];
+                const struct origin *at = entry_origin(&c->env_set_origins, i, &c->origins[k->id]);
+                if (from_env_file(c, at))
+                        continue;
                 _cleanup_free_ char *name = strndup(e, strcspn(e, "="));
-                print_origin(f, entry_origin(&c->env_set_origins, i, &c->origins[k->id]));
+                print_origin(f, at);
                 if (name)
                         print_line(f, name, e + strlen(name) + 1);
         }
@@ -349,7 +379,10 @@ static void print_key(FILE *f, const struct config *c, const struct profile_key 
                 print_layers(f, c, k);
                 return;
         case KEY_ENV_KEEP:
-                print_word_list(f, k->key, c->env_keep, &c->env_keep_origins, o);
+                print_env_keep(f, c, k, o);
+                return;
+        case KEY_ENV_FILE:
+                print_env_files(f, c, k, o);
                 return;
         case KEY_SECCOMP_DENY:
                 print_word_list(f, k->key, c->seccomp_deny, &c->seccomp_deny_origins, o);

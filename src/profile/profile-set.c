@@ -73,7 +73,7 @@ bool profile_origin_is_command_line(const struct origin *o) {
 }
 
 /* Origins point into c->origin_files, one copy per file. */
-static int origin_intern(struct config *c, const struct origin *o, struct origin *ret) {
+int profile_origin_intern(struct config *c, const struct origin *o, struct origin *ret) {
         size_t n = strv_length(c->origin_files);
 
         if (!o || !o->file) {
@@ -153,7 +153,7 @@ int profile_set(struct config *c, const char *section, const char *key, const ch
         }
         if (string_has_cc(value))
                 return profile_reason(reason, -EINVAL, "control character in value");
-        r = origin_intern(c, o, &origin);
+        r = profile_origin_intern(c, o, &origin);
         if (r < 0)
                 return OOM(reason);
         /* The command line masks the files whatever order they come in. */

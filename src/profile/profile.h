@@ -47,6 +47,7 @@ enum config_key {
         KEY_DEVICE,             /* [Devices] Bind= (repeatable) */
         KEY_ENV_CLEAR,          /* [Environment] Clear= */
         KEY_ENV_KEEP,           /* [Environment] Keep= (repeatable) */
+        KEY_ENV_FILE,           /* [Environment] File= (repeatable) */
         KEY_ENV_SET,            /* [Environment] NAME=VALUE (repeatable) */
         KEY_CAP_DROP,           /* [Security] CapabilityDrop= (repeatable) */
         KEY_CAP_ADD,            /* [Security] CapabilityAdd= (repeatable) */
@@ -190,7 +191,11 @@ struct config {
         int env_clear;          /* -1 unset; default yes */
         char **env_keep;        /* host variable names passed through */
         char **env_set;         /* "NAME=VALUE" */
-        struct origin_list env_keep_origins, env_set_origins;
+        /* File=: files of NAME=VALUE lines, read when the key is set: their
+         * variables are in env_keep and env_set, each with its file's line
+         * as origin. */
+        char **env_files;
+        struct origin_list env_keep_origins, env_set_origins, env_files_origins;
 
         /* [Security] */
         bool cap_drop_all;
@@ -284,6 +289,8 @@ int profile_set_command(struct config *c, char *const *argv);
 /* argv as one Command= value, quoted so that the profile reads it back
  * word for word (profile-print.c). NULL on ENOMEM. */
 char *profile_quote_command(char * const *argv);
+/* A variable's name: a letter or '_', then letters, digits and '_'. */
+bool profile_env_name_valid(const char *name);
 /* Whether the line "key=value" reads back as value: inih strips blanks
  * around a value, cuts it at " ;", and holds 197 characters a line. */
 bool profile_value_survives_ini(const char *key, const char *value);

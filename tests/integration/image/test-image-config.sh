@@ -65,9 +65,10 @@ test_entrypoint_empty_on_the_command_line_drops_the_images() {
         assert_eq "plain" "$OUT" "the command alone, without the image's entrypoint"
 }
 
-# An Env value a profile line cannot hold (" ;" starts a comment there) is
-# left out with a warning naming it; the rest of the image's settings stay.
-test_an_env_value_a_profile_cannot_hold_is_left_out_with_a_warning() {
+# An Env value a profile line cannot hold (" ;" starts a comment there)
+# goes, unchanged, to the image's env file, which the profile's File=
+# names: no warning, nothing lost.
+test_an_env_value_a_profile_line_cannot_hold_is_kept_through_the_env_file() {
         image_setup
         cat >"$WORK/spec.json" <<-'EOF'
 		{"tag": "semi:1",
@@ -79,8 +80,9 @@ test_an_env_value_a_profile_cannot_hold_is_left_out_with_a_warning() {
         run "$USERBOX" import "$WORK/semi"
         assert_eq 0 "$STATUS" "import: $ERR"
         assert_eq semi-1 "$OUT" "what import prints"
-        assert_contains "$ERR" "SEMI" "the warning names the variable"
-        assert_contains "$ERR" "left out" "the warning"
+        assert_not_contains "$ERR" "left out" "a warning"
         run "$USERBOX" run -p semi-1
-        assert_eq "GOOD=1 SEMI=unset" "$OUT" "the image's Cmd and Env, but SEMI: $ERR"
+        assert_eq "GOOD=1 SEMI=a ;b" "$OUT" "the image's Cmd and Env: $ERR"
+        run "$USERBOX" config -p semi-1
+        assert_contains "$OUT" "File=" "config shows the env file"
 }

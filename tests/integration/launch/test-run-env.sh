@@ -85,6 +85,39 @@ test_env_option_with_a_name_alone_passes_the_hosts_variable() {
         assert_not_contains "$OUT" "NOT_ON_HOST" "a variable the host does not have"
 }
 
+# --env-file reads docker's format: NAME=VALUE to the end of the line as
+# it is, NAME alone passes the host's variable, blank lines and # comments
+# skipped; a later -e wins, as in docker.
+test_env_file_sets_the_variables_of_its_lines() {
+        local long
+        long=$(printf 'V%.0s' {1..300})
+        printf '# comment\n\n  SPACED=a b ;c  \nQUOTED="q"\nFROM_HOST\nLONG=%s\nLATER=file\n' "$long" >"$PWD/vars.env"
+        run env FROM_HOST=host-value "$USERBOX" run --env-file "$PWD/vars.env" -e LATER=option "$TEST_ROOT" -- env
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        printf '%s\n' "$OUT" | grep -qx 'SPACED=a b ;c  ' || fail "SPACED not as written: $OUT"
+        printf '%s\n' "$OUT" | grep -qx 'QUOTED="q"' || fail "QUOTED not as written: $OUT"
+        printf '%s\n' "$OUT" | grep -qx 'FROM_HOST=host-value' || fail "FROM_HOST not passed: $OUT"
+        printf '%s\n' "$OUT" | grep -qx "LONG=$long" || fail "LONG not set: $OUT"
+        printf '%s\n' "$OUT" | grep -qx 'LATER=option' || fail "-e after --env-file does not win: $OUT"
+        assert_not_contains "$OUT" "comment" "a comment line"
+}
+
+test_env_file_in_a_profile_and_its_errors_name_the_line() {
+        printf 'GOOD=1\nBAD NAME=2\n' >"$PWD/bad.env"
+        printf '[Environment]\nFile=%s\n' "$PWD/bad.env" >"$PWD/p.ini"
+        run "$USERBOX" run -p "$PWD/p.ini" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_eq "userbox: $PWD/p.ini:2: [Environment] File: $PWD/bad.env:2: not a valid variable name: 'BAD NAME'" "$ERR" "message"
+        run "$USERBOX" run --env-file "$PWD/missing.env" "$TEST_ROOT" -- true
+        assert_eq "$EXIT_USERBOX_FAILED" "$STATUS" "status"
+        assert_contains "$ERR" "cannot read '$PWD/missing.env'" "message"
+        printf 'GOOD=1\n' >"$PWD/good.env"
+        printf '[Environment]\nFile=%s\n' "$PWD/good.env" >"$PWD/p.ini"
+        run "$USERBOX" run -p "$PWD/p.ini" "$TEST_ROOT" -- sh -c 'echo $GOOD'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq 1 "$OUT" "a profile's File="
+}
+
 test_workdir_option_sets_the_working_directory() {
         run "$USERBOX" run -w /tmp "$TEST_ROOT" -- sh -c 'pwd; readlink /proc/self/cwd'
         assert_eq 0 "$STATUS" "status ($ERR)"
