@@ -75,6 +75,23 @@ char *profile_quote_command(char * const *argv) {
                         fputs(a, f);
                         continue;
                 }
+                /* A control character (a newline in an image's sh -c
+                 * script) would end or break the profile line: $'...'
+                 * writes it as an escape. */
+                if (string_has_cc(a)) {
+                        fputs("$'", f);
+                        for (const char *p = a; *p; p++) {
+                                char escape = ansi_c_escape(*p);
+                                if (escape && *p != '"')
+                                        fprintf(f, "\\%c", escape);
+                                else if (*p == ';')
+                                        fputs("'\\;$'", f);
+                                else
+                                        fputc(*p, f);
+                        }
+                        fputc('\'', f);
+                        continue;
+                }
                 fputc('\'', f);
                 for (const char *p = a; *p; p++) {
                         if (*p == '\'')

@@ -479,6 +479,27 @@ const char *string_closest(const char *word, const char *const *candidates, size
         return best && best_distance <= limit ? best : NULL;
 }
 
+/* The escapes of $'...', as bash reads them; the rest of bash's (\xHH,
+ * octal) are not needed: profile_quote_command writes only these. */
+static const struct { char escape, ch; } ansi_c_escapes[] = {
+        { 'n', '\n' }, { 't', '\t' }, { 'r', '\r' }, { 'a', '\a' }, { 'b', '\b' }, { 'e', '\033' },
+        { 'f', '\f' }, { 'v', '\v' }, { '\\', '\\' }, { '\'', '\'' }, { '"', '"' },
+};
+
+char ansi_c_unescape(char escape) {
+        for (size_t i = 0; i < ELEMENTSOF(ansi_c_escapes); i++)
+                if (ansi_c_escapes[i].escape == escape)
+                        return ansi_c_escapes[i].ch;
+        return 0;
+}
+
+char ansi_c_escape(char ch) {
+        for (size_t i = 0; i < ELEMENTSOF(ansi_c_escapes); i++)
+                if (ansi_c_escapes[i].ch == ch)
+                        return ansi_c_escapes[i].escape;
+        return 0;
+}
+
 int split_command_line(const char *s, char ***ret) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *word = malloc(strlen(s) + 1);
@@ -495,6 +516,20 @@ int split_command_line(const char *s, char ***ret) {
                         if (quote)
                                 return -EINVAL;
                         break;
+                }
+                if (quote == '$') {
+                        /* $'...': a backslash starts an escape. */
+                        if (ch == '\'')
+                                quote = 0;
+                        else if (ch == '\\') {
+                                char unescaped = ansi_c_unescape(p[1]);
+                                if (!unescaped)
+                                        return -EINVAL;
+                                word[n++] = unescaped;
+                                p++;
+                        } else
+                                word[n++] = ch;
+                        continue;
                 }
                 if (quote) {
                         if (ch == quote)
@@ -517,7 +552,10 @@ int split_command_line(const char *s, char ***ret) {
                         continue;
                 }
                 in_word = true;
-                if (ch == '\'' || ch == '"')
+                if (ch == '$' && p[1] == '\'') {
+                        quote = '$';
+                        p++;
+                } else if (ch == '\'' || ch == '"')
                         quote = ch;
                 else if (ch == '\\') {
                         if (p[1] == '\0')

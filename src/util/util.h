@@ -133,9 +133,15 @@ unsigned string_distance(const char *a, const char *b);
 const char *string_closest(const char *word, const char *const *candidates, size_t n);
 
 /* Splits a command line like a shell does: whitespace separates words,
- * 'single' and "double" quotes group, backslash escapes. No expansion.
- * -EINVAL on an unterminated quote. */
+ * 'single' and "double" quotes group, backslash escapes, and bash's
+ * $'...' holds escapes (\n \t \r \a \b \e \f \v \\ \' \"), the one way
+ * a line of a profile can say a newline. No expansion. -EINVAL on an
+ * unterminated quote or an unknown escape in $'...'. */
 int split_command_line(const char *s, char ***ret);
+/* Of $'...': the character an escape letter stands for, and back; 0 for
+ * none. */
+char ansi_c_unescape(char escape);
+char ansi_c_escape(char ch);
 
 /* Starts path (posix_spawn, environ, a clean signal mask) with its standard
  * output (and with_stderr, its standard error) on a pipe whose read end is

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "unit.h"
+#include "profile.h"
 #include "util.h"
 
 TEST(parse_numbers_refuse_signs_blanks_and_overflow) {
@@ -102,6 +103,30 @@ TEST(split_command_line_quotes_like_a_shell) {
         strv_free(v);
 }
 
+/* $'...' is the one way a profile line says a newline (an image's sh -c
+ * script): split reads bash's escapes, and what profile_quote_command
+ * writes splits back to the same words. */
+TEST(split_command_line_reads_ansi_c_quotes_and_quote_command_writes_them) {
+        char *const words[] = { "sh", "-c", "echo one\necho \"two\" 'x' ;y\tz\\", NULL };
+        _cleanup_free_ char *line = profile_quote_command(words);
+        char **v = NULL;
+
+        CHECK(split_command_line("a $'b\\nc' d", &v) == 0);
+        CHECK(strv_length(v) == 3);
+        if (strv_length(v) == 3)
+                CHECK_STREQ(v[1], "b\nc");
+        strv_free(v);
+        v = NULL;
+        CHECK(split_command_line("$'bad\\q'", &v) == -EINVAL);
+        CHECK(split_command_line("$'open", &v) == -EINVAL);
+        CHECK(line && !string_has_cc(line) && !strstr(line, " ;"));
+        CHECK(line && split_command_line(line, &v) == 0);
+        CHECK(strv_length(v) == 3);
+        if (strv_length(v) == 3)
+                CHECK_STREQ(v[2], words[2]);
+        strv_free(v);
+}
+
 TEST(strv_helpers) {
         char **l = NULL, **c;
         CHECK(strv_extend(&l, "a") == 0);
@@ -155,6 +180,7 @@ int main(void) {
                 UNIT(path_drop_dotdot_takes_away_the_component_before),
                 UNIT(path_join_and_dotdot_detection),
                 UNIT(split_command_line_quotes_like_a_shell),
+                UNIT(split_command_line_reads_ansi_c_quotes_and_quote_command_writes_them),
                 UNIT(strv_helpers),
                 UNIT(read_full_fd_caps_the_size),
                 UNIT(control_characters_and_distance),

@@ -74,8 +74,7 @@ test_user_and_group_by_name() {
 
 # A Cmd whose script has a newline (sh -c "a\nb", which a Dockerfile's JSON
 # CMD may hold) is the image's command: run -p runs it, not a shell.
-# PENDING (not run: tests/run runs test_* only): a profile line cannot hold a newline; the Cmd is left out with a warning.
-pending_a_cmd_with_a_newline_is_run() {
+test_a_cmd_with_a_newline_is_run() {
         image_setup
         image_with_config nl '{"Cmd": ["/bin/busybox", "sh", "-c", "echo one\necho two"]}'
         run_p nl
