@@ -280,3 +280,20 @@ test_run_as_root_of_a_user_namespace_adds_none() {
         assert_eq "$outer" "$inner" "the container's user namespace is the caller's"
         assert_contains "$(printf '%s\n' "$OUT" | tr -s ' ')" " 0 $(id -u) 1" "the container's uid map is the caller's"
 }
+
+test_log_json_gets_the_error_as_conmon_reads_it() {
+        oci_setup
+        run "$USERBOX_OCI" --root "$ROOTDIR" --log "$BUNDLE/log" --log-format json state nosuch
+        assert_eq 1 "$STATUS" "state of a container that does not exist"
+        assert_eq "" "$ERR" "stderr with --log"
+        assert_contains "$(cat "$BUNDLE/log")" '{"level":"error","msg":"container '"'"'nosuch'"'"' does not exist","time":"'
+}
+
+test_preserve_fds_passes_fd_3_and_nothing_more() {
+        oci_setup
+        write_config '["sh", "-c", "echo to-fd-3 >&3; cd /proc/$$/fd && echo *"]'
+        run oci run --bundle "$BUNDLE" --preserve-fds 1 pf 3>"$BUNDLE/fd3" 4>"$BUNDLE/fd4"
+        assert_eq 0 "$STATUS" "run --preserve-fds 1 (stderr: $ERR)"
+        assert_eq to-fd-3 "$(cat "$BUNDLE/fd3")" "what the container wrote to fd 3"
+        assert_eq "0 1 2 3" "$OUT" "the fds the container's process has"
+}
