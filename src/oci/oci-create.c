@@ -380,6 +380,23 @@ int oci_cmd_create(const struct oci_globals *g, int argc, char **argv) {
         return r;
 }
 
+/* run in the foreground: what ends or signals run goes to the process. */
+static pid_t run_pid;
+
+static void forward_to_process(int sig) {
+        if (run_pid > 0)
+                kill(run_pid, sig);
+}
+
+static void forward_signals(pid_t pid) {
+        static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+        struct sigaction sa = { .sa_handler = forward_to_process, .sa_flags = SA_RESTART };
+
+        run_pid = pid;
+        for (size_t i = 0; i < ELEMENTSOF(signals); i++)
+                sigaction(signals[i], &sa, NULL);
+}
+
 /* run: create and start; without --detach it waits for the process,
  * deletes the container and returns the process's status. */
 int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
@@ -403,6 +420,7 @@ int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
         if (r < 0 || o.detach)
                 return r;
         /* The process is this one's child: create's launcher cloned it. */
+        forward_signals(pid);
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return log_errno(-errno, "waiting for the container");

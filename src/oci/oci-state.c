@@ -155,8 +155,10 @@ int oci_state_load(int root_fd, const char *id, struct oci_state *s) {
         dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dir_fd >= 0)
                 fd = openat(dir_fd, OCI_STATE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT)
-                return log_errno(-ENOENT, "container '%s' does not exist", id);
+        if (fd < 0 && errno == ENOENT) {
+                log_error("container '%s' does not exist", id);
+                return -ENOENT;
+        }
         if (fd < 0)
                 return log_errno(-errno, "container '%s'", id);
         r = read_full_fd(fd, 1024 * 1024, &text, &size);

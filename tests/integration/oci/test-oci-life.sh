@@ -291,9 +291,24 @@ test_log_json_gets_the_error_as_conmon_reads_it() {
 
 test_preserve_fds_passes_fd_3_and_nothing_more() {
         oci_setup
-        write_config '["sh", "-c", "echo to-fd-3 >&3; cd /proc/$$/fd && echo *"]'
+        write_config '["sh", "-c", "echo to-fd-3 >&3; for fd in 3 4 5; do [ -e /proc/$$/fd/$fd ] && echo $fd; done; exit 0"]'
         run oci run --bundle "$BUNDLE" --preserve-fds 1 pf 3>"$BUNDLE/fd3" 4>"$BUNDLE/fd4"
         assert_eq 0 "$STATUS" "run --preserve-fds 1 (stderr: $ERR)"
         assert_eq to-fd-3 "$(cat "$BUNDLE/fd3")" "what the container wrote to fd 3"
-        assert_eq "0 1 2 3" "$OUT" "the fds the container's process has"
+        assert_eq "3" "$OUT" "the fds above 2 the container's process has"
+}
+
+test_run_passes_sigterm_to_the_process() {
+        oci_setup
+        write_config '["sh", "-c", "trap \"echo got-term; exit 5\" TERM; echo ready; while :; do sleep 0.1; done"]'
+        "$USERBOX_OCI" --root "$ROOTDIR" run --bundle "$BUNDLE" st >"$BUNDLE/out" 2>&1 &
+        local runner=$!
+        kill_at_exit "$runner"
+        trap '_kill_at_exit; oci_cleanup' EXIT
+        wait_for 10 grep -q ready "$BUNDLE/out" || fail "the container did not start: $(cat "$BUNDLE/out")"
+        kill -TERM "$runner"
+        local status=0
+        wait "$runner" || status=$?
+        assert_eq 5 "$status" "run's status after SIGTERM"
+        assert_contains "$(cat "$BUNDLE/out")" "got-term"
 }
