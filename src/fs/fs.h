@@ -164,6 +164,8 @@ int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int r
  * ones, /dev's nodes, sysctls, masked and read-only paths (mounts-oci.c),
  * after the id map. */
 int mounts_setup_oci(const struct config *c, const struct rootfs_plan *p, int rootfd);
+/* After the pivot: linux.rootfsPropagation and the mounts' own. */
+int mounts_oci_propagation(const struct config *c, int rootfd);
 /* The standard nodes and links into devfd (the spec's /dev tmpfs; -1:
  * none) and the extra devices wherever they go. */
 int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd);

@@ -89,7 +89,7 @@ static int mount_kind(const struct oci_mount *m, int fd) {
 }
 
 static int mount_one(const struct oci_mount *m, int rootfd) {
-        _cleanup_close_ int fd = -1, top = -1;
+        _cleanup_close_ int fd = -1;
         bool want_file = false;
         struct stat st;
         int r;
@@ -115,11 +115,38 @@ static int mount_one(const struct oci_mount *m, int rootfd) {
         if (r < 0)
                 return log_errno(r, "mount %s on '%s'%s", m->kind == OCI_MOUNT_BIND ? m->source : m->type,
                                  m->destination, m->kind == OCI_MOUNT_FS ? "" : mounts_attr_hint(r));
-        if (!m->propagation)
-                return 0;
-        top = resolve_in_root(rootfd, m->destination, false, false);
-        r = top < 0 ? top : mounts_mount_on_fd(NULL, top, NULL, m->propagation, NULL);
-        return r < 0 ? log_errno(r, "set the propagation of '%s'", m->destination) : 0;
+        return 0;
+}
+
+static int set_propagation(int fd, unsigned long propagation) {
+        struct mount_attr a = { .propagation = propagation & ~MS_REC };
+        return sys_mount_setattr(fd, "", AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0), &a, sizeof(a));
+}
+
+/* After the pivot, which made every mount private: the root's
+ * propagation, then each mount's, as config.json gives them (through
+ * mount_setattr on an fd: no /proc is needed). */
+int mounts_oci_propagation(const struct config *c, int rootfd) {
+        const struct oci_linux *l = oci_view(c);
+        int r;
+
+        if (l->rootfs_propagation) {
+                r = set_propagation(rootfd, l->rootfs_propagation);
+                if (r < 0)
+                        return log_errno(r, "set the root's propagation (linux.rootfsPropagation)");
+        }
+        for (size_t i = 0; i < l->n_mounts; i++) {
+                const struct oci_mount *m = &l->mounts[i];
+                _cleanup_close_ int fd = -1;
+
+                if (!m->propagation)
+                        continue;
+                fd = resolve_in_root(rootfd, m->destination, false, false);
+                r = fd < 0 ? fd : set_propagation(fd, m->propagation);
+                if (r < 0)
+                        return log_errno(r, "set the propagation of '%s'", m->destination);
+        }
+        return 0;
 }
 
 static bool mounts_dev_tmpfs(const struct oci_linux *l) {

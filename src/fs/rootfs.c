@@ -378,10 +378,12 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
          * not unbindable, for / too: a nested container may rbind it. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_errno(-errno, "make the container's mounts private");
-        /* config.json's linux.rootfsPropagation, over that. */
-        if (oci_view(c) && oci_view(c)->rootfs_propagation &&
-            mount(NULL, "/", NULL, oci_view(c)->rootfs_propagation, NULL) < 0)
-                return log_errno(-errno, "set the root's propagation (linux.rootfsPropagation)");
+        /* config.json's propagation, over that. */
+        if (oci_view(c)) {
+                r = mounts_oci_propagation(c, rootfd);
+                if (r < 0)
+                        return r;
+        }
         log_step("rootfs: pivoted into '%s'", p->root);
         return rootfs_enter_workdir(rootfd, wd);
 }

@@ -7,9 +7,9 @@
 #include "oci-view.h"
 #include "util.h"
 
-/* Sets *reason to the formatted sentence (a field's path first) and
- * returns r. */
-int oci_reason(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
+/* Sets *reason to the formatted sentence (a field's path first);
+ * returns -EINVAL (-ENOMEM when it could not). */
+int oci_reason(char **reason, const char *fmt, ...) _printf_(2, 3);
 
 /* mounts: each entry in order into l->mounts; relative bind sources are
  * taken from bundle (may be NULL: left as given). */

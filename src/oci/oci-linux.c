@@ -12,15 +12,16 @@
 
 #include "oci-linux-internal.h"
 
-int oci_reason(char **reason, int r, const char *fmt, ...) {
+int oci_reason(char **reason, const char *fmt, ...) {
         va_list ap;
 
         free(*reason);
+        *reason = NULL;
         va_start(ap, fmt);
         if (vasprintf(reason, fmt, ap) < 0)
                 *reason = NULL;
         va_end(ap);
-        return r;
+        return *reason ? -EINVAL : -ENOMEM;
 }
 
 const struct oci_linux *oci_view(const struct config *c) {
@@ -61,25 +62,25 @@ static int caps_set_parse(json_object *list, const char *name, uint64_t *ret, ch
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
-                return oci_reason(reason, -EINVAL, "process.capabilities.%s: not an array", name);
+                return oci_reason(reason, "process.capabilities.%s: not an array", name);
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *v = json_object_array_get_idx(list, i);
                 const char *s = json_object_get_string(v);
                 int cap;
 
                 if (!json_object_is_type(v, json_type_string))
-                        return oci_reason(reason, -EINVAL, "process.capabilities.%s[%zu]: not a string", name, i);
+                        return oci_reason(reason, "process.capabilities.%s[%zu]: not a string", name, i);
                 /* CAP_ is required here, as the spec spells them; a bare
                  * "CHOWN" would be a profile's spelling. */
                 if (strncmp(s, "CAP_", 4) != 0 || caps_from_name(s, &cap) < 0)
-                        return oci_reason(reason, -EINVAL, "process.capabilities.%s[%zu]: unknown capability '%s'",
+                        return oci_reason(reason, "process.capabilities.%s[%zu]: unknown capability '%s'",
                                           name, i, s);
                 *ret |= UINT64_C(1) << cap;
         }
         return 0;
 }
 
-static int capabilities_parse(json_object *caps, struct oci_linux *l, char **reason) {
+static int capabilities_parse(json_object *caps, struct config *c, struct oci_linux *l, char **reason) {
         const struct {
                 const char *name;
                 uint64_t *set;
@@ -92,13 +93,20 @@ static int capabilities_parse(json_object *caps, struct oci_linux *l, char **rea
         if (!caps)
                 return 0;
         if (!json_object_is_type(caps, json_type_object))
-                return oci_reason(reason, -EINVAL, "process.capabilities: not an object");
+                return oci_reason(reason, "process.capabilities: not an object");
         for (size_t i = 0; i < ELEMENTSOF(sets); i++) {
                 int r = caps_set_parse(oci_field(caps, sets[i].name), sets[i].name, sets[i].set, reason);
                 if (r < 0)
                         return r;
         }
         l->has_caps = true;
+        /* The bounding set is the profile's capability set too: what else
+         * asks which capabilities the container has (the default seccomp
+         * filter, which allows the mount calls with CAP_SYS_ADMIN) sees
+         * the same. */
+        c->cap_drop_all = true;
+        c->cap_drop = 0;
+        c->cap_add = l->caps.bounding;
         return 0;
 }
 
@@ -106,7 +114,7 @@ static int capabilities_parse(json_object *caps, struct oci_linux *l, char **rea
 static int label_parse(json_object *v, const char *name, char **reason) {
         if (!v || oci_json_is_empty(v))
                 return 0;
-        return oci_reason(reason, -EOPNOTSUPP, "%s: '%s': not supported (userbox applies no SELinux or AppArmor "
+        return oci_reason(reason, "%s: '%s': not supported (userbox applies no SELinux or AppArmor "
                           "label)", name, json_object_get_string(v));
 }
 
@@ -114,13 +122,13 @@ static int label_parse(json_object *v, const char *name, char **reason) {
 
 static int paths_parse(json_object *list, const char *name, char ***ret, char **reason) {
         if (!json_object_is_type(list, json_type_array))
-                return oci_reason(reason, -EINVAL, "linux.%s: not an array", name);
+                return oci_reason(reason, "linux.%s: not an array", name);
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *v = json_object_array_get_idx(list, i);
                 const char *s = json_object_get_string(v);
 
                 if (!json_object_is_type(v, json_type_string) || !path_is_absolute(s) || path_has_dotdot(s))
-                        return oci_reason(reason, -EINVAL, "linux.%s[%zu]: not an absolute path without '..'", name, i);
+                        return oci_reason(reason, "linux.%s[%zu]: not an absolute path without '..'", name, i);
                 if (strv_extend(ret, s) < 0)
                         return -ENOMEM;
         }
@@ -143,7 +151,7 @@ static int rootfs_propagation_parse(json_object *v, struct config *c, struct oci
                 return 0;
         if (!json_object_is_type(v, json_type_string) ||
             oci_propagation_from_name(json_object_get_string(v), &l->rootfs_propagation) < 0)
-                return oci_reason(reason, -EINVAL, "linux.rootfsPropagation: unknown propagation '%s'",
+                return oci_reason(reason, "linux.rootfsPropagation: unknown propagation '%s'",
                                   json_object_get_string(v));
         return 0;
 }
@@ -156,7 +164,7 @@ static int mount_label_parse(json_object *v, struct config *c, struct oci_linux 
 static int cgroups_path_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) c;
         if (!json_object_is_type(v, json_type_string))
-                return oci_reason(reason, -EINVAL, "linux.cgroupsPath: not a string");
+                return oci_reason(reason, "linux.cgroupsPath: not a string");
         free(l->cgroups_path);
         l->cgroups_path = strdup(json_object_get_string(v));
         return l->cgroups_path ? 0 : -ENOMEM;
@@ -195,23 +203,23 @@ static int sysctl_check(const struct config *c, const char *key, char **reason) 
                 /* -1: not set yet, the default (a namespace of its own). */
                 own = k->ns == SYSCTL_IPC ? c->ipc != 0 : k->ns == SYSCTL_UTS ? c->uts != 0 : c->network != NET_HOST;
                 if (!own)
-                        return oci_reason(reason, -EINVAL, "linux.sysctl: '%s' needs %s of the container's own",
+                        return oci_reason(reason, "linux.sysctl: '%s' needs %s of the container's own",
                                           key, sysctl_ns_names[k->ns]);
                 return 0;
         }
-        return oci_reason(reason, -EINVAL, "linux.sysctl: '%s' is not a namespaced key: it would change the host",
+        return oci_reason(reason, "linux.sysctl: '%s' is not a namespaced key: it would change the host",
                           key);
 }
 
 static int sysctl_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         if (!json_object_is_type(v, json_type_object))
-                return oci_reason(reason, -EINVAL, "linux.sysctl: not an object");
+                return oci_reason(reason, "linux.sysctl: not an object");
         json_object_object_foreach(v, key, value) {
                 struct oci_sysctl *s;
                 int r;
 
                 if (strchr(key, '/') || strstr(key, "..") || !json_object_is_type(value, json_type_string))
-                        return oci_reason(reason, -EINVAL, "linux.sysctl: '%s': a dotted key with a string value",
+                        return oci_reason(reason, "linux.sysctl: '%s': a dotted key with a string value",
                                           key);
                 r = sysctl_check(c, key, reason);
                 if (r < 0)
@@ -238,17 +246,17 @@ static int device_parse(json_object *d, size_t i, struct config *c, char **reaso
         struct stat st;
 
         if (!path || !path_is_absolute(path) || path_has_dotdot(path))
-                return oci_reason(reason, -EINVAL, "linux.devices[%zu].path: not an absolute path", i);
+                return oci_reason(reason, "linux.devices[%zu].path: not an absolute path", i);
         if (stat(path, &st) < 0)
-                return oci_reason(reason, -errno, "linux.devices[%zu]: '%s' does not exist on the host (devices are "
+                return oci_reason(reason, "linux.devices[%zu]: '%s' does not exist on the host (devices are "
                                   "bound from the host's, mknod is denied without root): %s", i, path, strerror(errno));
         if ((!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) ||
             (type && !streq(type, S_ISCHR(st.st_mode) ? "c" : "b") && !streq(type, "u")))
-                return oci_reason(reason, -EINVAL, "linux.devices[%zu]: the host's '%s' is not a %s device", i, path,
+                return oci_reason(reason, "linux.devices[%zu]: the host's '%s' is not a %s device", i, path,
                                   type && streq(type, "b") ? "block" : "character");
         if ((oci_field(d, "major") && json_object_get_int64(oci_field(d, "major")) != major(st.st_rdev)) ||
             (oci_field(d, "minor") && json_object_get_int64(oci_field(d, "minor")) != minor(st.st_rdev)))
-                return oci_reason(reason, -EINVAL, "linux.devices[%zu]: the host's '%s' is %u:%u, not the numbers "
+                return oci_reason(reason, "linux.devices[%zu]: the host's '%s' is %u:%u, not the numbers "
                                   "given", i, path, major(st.st_rdev), minor(st.st_rdev));
         e = array_reserve_one(c->devices, c->n_devices, &c->n_devices_allocated, sizeof(*c->devices));
         if (!e)
@@ -263,7 +271,7 @@ static int device_parse(json_object *d, size_t i, struct config *c, char **reaso
 static int devices_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) l;
         if (!json_object_is_type(v, json_type_array))
-                return oci_reason(reason, -EINVAL, "linux.devices: not an array");
+                return oci_reason(reason, "linux.devices: not an array");
         for (size_t i = 0; i < json_object_array_length(v); i++) {
                 int r = device_parse(json_object_array_get_idx(v, i), i, c, reason);
                 if (r < 0)
@@ -276,7 +284,7 @@ static int intel_rdt_parse(json_object *v, struct config *c, struct oci_linux *l
         (void) c; (void) l;
         if (oci_json_is_empty(v))
                 return 0;
-        return oci_reason(reason, -EOPNOTSUPP, "linux.intelRdt: not supported (resctrl needs root)");
+        return oci_reason(reason, "linux.intelRdt: not supported (resctrl needs root)");
 }
 
 /* LINUX is what every process has; LINUX32 would need a personality()
@@ -288,7 +296,7 @@ static int personality_parse(json_object *v, struct config *c, struct oci_linux 
         (void) c; (void) l;
         if (oci_json_is_empty(v) || (streq_ptr(domain, "LINUX") && (!flags || oci_json_is_empty(flags))))
                 return 0;
-        return oci_reason(reason, -EOPNOTSUPP, "linux.personality: only domain LINUX without flags is supported");
+        return oci_reason(reason, "linux.personality: only domain LINUX without flags is supported");
 }
 
 
@@ -321,20 +329,20 @@ int oci_linux_parse(json_object *document, struct config *c, struct oci_spec *s,
         s->linux_spec = l;
         r = oci_mounts_parse(oci_field(document, "mounts"), s->bundle, l, reason);
         if (r >= 0)
-                r = capabilities_parse(oci_field(process, "capabilities"), l, reason);
+                r = capabilities_parse(oci_field(process, "capabilities"), c, l, reason);
         if (r >= 0)
                 r = label_parse(oci_field(process, "selinuxLabel"), "process.selinuxLabel", reason);
         if (r >= 0)
                 r = label_parse(oci_field(process, "apparmorProfile"), "process.apparmorProfile", reason);
         if (r >= 0 && linux_object && !json_object_is_type(linux_object, json_type_object))
-                r = oci_reason(reason, -EINVAL, "linux: not an object");
+                r = oci_reason(reason, "linux: not an object");
         for (size_t i = 0; r >= 0 && linux_object && i < ELEMENTSOF(linux_fields); i++) {
                 json_object *v = oci_field(linux_object, linux_fields[i].name);
                 if (v)
                         r = linux_fields[i].parse(v, c, l, reason);
         }
         if (r == -ENOMEM && !*reason)
-                oci_reason(reason, r, "out of memory");
+                oci_reason(reason, "out of memory");
         return r < 0 ? r : 0;
 }
 

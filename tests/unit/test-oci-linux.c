@@ -108,6 +108,7 @@ TEST(the_five_capability_sets_are_kept_apart) {
         CHECK(s->effective == (1ULL << 5));
         CHECK(s->permitted == ((1ULL << 5) | 1ULL));
         CHECK(s->inheritable == 1ULL && s->ambient == 0);
+        CHECK(config_effective_capabilities(&p.c) == s->bounding);
         parsed_done(&p);
 }
 

@@ -174,3 +174,18 @@ test_oci_missing_device_is_refused_naming_it() {
         assert_ne 0 "$STATUS"
         assert_contains "$ERR" "linux.devices[0]: '/dev/userbox-no-such-node' does not exist on the host"
 }
+
+test_oci_propagation_of_the_root_and_of_a_mount_is_as_given() {
+        local dir
+        dir=$(mktemp_dir)
+        # userbox makes every mount private at the pivot; the spec's
+        # propagation comes after that.
+        make_bundle "$dir" ',{"destination":"/mnt/s","type":"tmpfs","source":"tmpfs","options":["shared"]},
+                {"destination":"/mnt/p","type":"tmpfs","source":"tmpfs"}' ',"rootfsPropagation":"shared"' "" \
+                'while read -r _ _ _ _ mp _ rest; do case $mp in /|/mnt/s|/mnt/p) echo "$mp ${rest%% - *}";; esac; done </proc/self/mountinfo'
+        must_run "$dir"
+        assert_contains "$OUT" "/ shared:"
+        assert_contains "$OUT" "/mnt/s shared:"
+        assert_contains "$OUT" "/mnt/p"
+        assert_not_contains "$OUT" "/mnt/p shared:"
+}
