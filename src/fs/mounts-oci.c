@@ -65,7 +65,7 @@ static int mount_devpts(const struct oci_mount *m, int fd) {
  * v2-only host: without them (this machine's v1/v2 hybrid) the host's are
  * bound, read-only unless the spec said rw, and inert, as rootless runc
  * does for /sys. */
-static int mount_kind(const struct oci_mount *m, int fd) {
+static int mount_by_kind(const struct oci_mount *m, int fd) {
         uint64_t attr = attr_from_flags(m->flags);
         int r;
 
@@ -111,7 +111,7 @@ static int mount_one(const struct oci_mount *m, int rootfd) {
             !path_is_below(m->destination, "/sys"))
                 return log_errno(-EPERM, "mount destination '%s' resolves into a kernel file system, refusing",
                                  m->destination);
-        r = mount_kind(m, fd);
+        r = mount_by_kind(m, fd);
         if (r < 0)
                 return log_errno(r, "mount %s on '%s'%s", m->kind == OCI_MOUNT_BIND ? m->source : m->type,
                                  m->destination, m->kind == OCI_MOUNT_FS ? "" : mounts_attr_hint(r));
