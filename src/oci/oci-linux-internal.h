@@ -7,9 +7,8 @@
 #include "oci-view.h"
 #include "util.h"
 
-/* Sets *reason to the formatted sentence (a field's path first);
- * returns -EINVAL (-ENOMEM when it could not). */
-int oci_reason(char **reason, const char *fmt, ...) _printf_(2, 3);
+/* oci_refuse(): *reason set to the sentence, a field's path first. */
+#include "oci-spec-internal.h"
 
 /* mounts: each entry in order into l->mounts; relative bind sources are
  * taken from bundle (may be NULL: left as given). */

@@ -3,7 +3,6 @@
  * container's view; namespaces and id mappings are oci-spec.c's, seccomp
  * oci-seccomp.c's). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -11,18 +10,6 @@
 #include <sys/sysmacros.h>
 
 #include "oci-linux-internal.h"
-
-int oci_reason(char **reason, const char *fmt, ...) {
-        va_list ap;
-
-        free(*reason);
-        *reason = NULL;
-        va_start(ap, fmt);
-        if (vasprintf(reason, fmt, ap) < 0)
-                *reason = NULL;
-        va_end(ap);
-        return *reason ? -EINVAL : -ENOMEM;
-}
 
 const struct oci_linux *oci_view(const struct config *c) {
         return c && c->oci ? c->oci->linux_spec : NULL;
@@ -66,18 +53,18 @@ static int caps_set_parse(json_object *list, const char *name, uint64_t *ret, ch
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
-                return oci_reason(reason, "process.capabilities.%s: not an array", name);
+                return oci_refuse(reason, "process.capabilities.%s: not an array", name);
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *v = json_object_array_get_idx(list, i);
                 const char *s = json_object_get_string(v);
                 int cap;
 
                 if (!json_object_is_type(v, json_type_string))
-                        return oci_reason(reason, "process.capabilities.%s[%zu]: not a string", name, i);
+                        return oci_refuse(reason, "process.capabilities.%s[%zu]: not a string", name, i);
                 /* CAP_ is required here, as the spec spells them; a bare
                  * "CHOWN" would be a profile's spelling. */
                 if (strncmp(s, "CAP_", 4) != 0 || caps_from_name(s, &cap) < 0)
-                        return oci_reason(reason, "process.capabilities.%s[%zu]: unknown capability '%s'",
+                        return oci_refuse(reason, "process.capabilities.%s[%zu]: unknown capability '%s'",
                                           name, i, s);
                 *ret |= UINT64_C(1) << cap;
         }
@@ -97,7 +84,7 @@ static int capabilities_parse(json_object *caps, struct config *c, struct oci_li
         if (!caps)
                 return 0;
         if (!json_object_is_type(caps, json_type_object))
-                return oci_reason(reason, "process.capabilities: not an object");
+                return oci_refuse(reason, "process.capabilities: not an object");
         for (size_t i = 0; i < ELEMENTSOF(sets); i++) {
                 int r = caps_set_parse(oci_field(caps, sets[i].name), sets[i].name, sets[i].set, reason);
                 if (r < 0)
@@ -118,7 +105,7 @@ static int capabilities_parse(json_object *caps, struct config *c, struct oci_li
 static int label_parse(json_object *v, const char *name, char **reason) {
         if (!v || oci_json_is_empty(v))
                 return 0;
-        return oci_reason(reason, "%s: '%s': not supported (userbox applies no SELinux or AppArmor "
+        return oci_refuse(reason, "%s: '%s': not supported (userbox applies no SELinux or AppArmor "
                           "label)", name, json_object_get_string(v));
 }
 
@@ -126,13 +113,13 @@ static int label_parse(json_object *v, const char *name, char **reason) {
 
 static int paths_parse(json_object *list, const char *name, char ***ret, char **reason) {
         if (!json_object_is_type(list, json_type_array))
-                return oci_reason(reason, "linux.%s: not an array", name);
+                return oci_refuse(reason, "linux.%s: not an array", name);
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *v = json_object_array_get_idx(list, i);
                 const char *s = json_object_get_string(v);
 
                 if (!json_object_is_type(v, json_type_string) || !path_is_absolute(s) || path_has_dotdot(s))
-                        return oci_reason(reason, "linux.%s[%zu]: not an absolute path without '..'", name, i);
+                        return oci_refuse(reason, "linux.%s[%zu]: not an absolute path without '..'", name, i);
                 if (strv_extend(ret, s) < 0)
                         return -ENOMEM;
         }
@@ -155,7 +142,7 @@ static int rootfs_propagation_parse(json_object *v, struct config *c, struct oci
                 return 0;
         if (!json_object_is_type(v, json_type_string) ||
             oci_propagation_from_name(json_object_get_string(v), &l->rootfs_propagation) < 0)
-                return oci_reason(reason, "linux.rootfsPropagation: unknown propagation '%s'",
+                return oci_refuse(reason, "linux.rootfsPropagation: unknown propagation '%s'",
                                   json_object_get_string(v));
         return 0;
 }
@@ -168,7 +155,7 @@ static int mount_label_parse(json_object *v, struct config *c, struct oci_linux 
 static int cgroups_path_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) c;
         if (!json_object_is_type(v, json_type_string))
-                return oci_reason(reason, "linux.cgroupsPath: not a string");
+                return oci_refuse(reason, "linux.cgroupsPath: not a string");
         free(l->cgroups_path);
         l->cgroups_path = strdup(json_object_get_string(v));
         return l->cgroups_path ? 0 : -ENOMEM;
@@ -207,23 +194,23 @@ static int sysctl_check(const struct config *c, const char *key, char **reason) 
                 /* -1: not set yet, the default (a namespace of its own). */
                 own = k->ns == SYSCTL_IPC ? c->ipc != 0 : k->ns == SYSCTL_UTS ? c->uts != 0 : c->network != NET_HOST;
                 if (!own)
-                        return oci_reason(reason, "linux.sysctl: '%s' needs %s of the container's own",
+                        return oci_refuse(reason, "linux.sysctl: '%s' needs %s of the container's own",
                                           key, sysctl_ns_names[k->ns]);
                 return 0;
         }
-        return oci_reason(reason, "linux.sysctl: '%s' is not a namespaced key: it would change the host",
+        return oci_refuse(reason, "linux.sysctl: '%s' is not a namespaced key: it would change the host",
                           key);
 }
 
 static int sysctl_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         if (!json_object_is_type(v, json_type_object))
-                return oci_reason(reason, "linux.sysctl: not an object");
+                return oci_refuse(reason, "linux.sysctl: not an object");
         json_object_object_foreach(v, key, value) {
                 struct oci_sysctl *s;
                 int r;
 
                 if (strchr(key, '/') || strstr(key, "..") || !json_object_is_type(value, json_type_string))
-                        return oci_reason(reason, "linux.sysctl: '%s': a dotted key with a string value",
+                        return oci_refuse(reason, "linux.sysctl: '%s': a dotted key with a string value",
                                           key);
                 r = sysctl_check(c, key, reason);
                 if (r < 0)
@@ -250,17 +237,17 @@ static int device_parse(json_object *d, size_t i, struct config *c, char **reaso
         struct stat st;
 
         if (!path || !path_is_absolute(path) || path_has_dotdot(path))
-                return oci_reason(reason, "linux.devices[%zu].path: not an absolute path", i);
+                return oci_refuse(reason, "linux.devices[%zu].path: not an absolute path", i);
         if (stat(path, &st) < 0)
-                return oci_reason(reason, "linux.devices[%zu]: '%s' does not exist on the host (devices are "
+                return oci_refuse(reason, "linux.devices[%zu]: '%s' does not exist on the host (devices are "
                                   "bound from the host's, mknod is denied without root): %s", i, path, strerror(errno));
         if ((!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) ||
             (type && !streq(type, S_ISCHR(st.st_mode) ? "c" : "b") && !streq(type, "u")))
-                return oci_reason(reason, "linux.devices[%zu]: the host's '%s' is not a %s device", i, path,
+                return oci_refuse(reason, "linux.devices[%zu]: the host's '%s' is not a %s device", i, path,
                                   type && streq(type, "b") ? "block" : "character");
         if ((oci_field(d, "major") && json_object_get_int64(oci_field(d, "major")) != major(st.st_rdev)) ||
             (oci_field(d, "minor") && json_object_get_int64(oci_field(d, "minor")) != minor(st.st_rdev)))
-                return oci_reason(reason, "linux.devices[%zu]: the host's '%s' is %u:%u, not the numbers "
+                return oci_refuse(reason, "linux.devices[%zu]: the host's '%s' is %u:%u, not the numbers "
                                   "given", i, path, major(st.st_rdev), minor(st.st_rdev));
         e = array_reserve_one(c->devices, c->n_devices, &c->n_devices_allocated, sizeof(*c->devices));
         if (!e)
@@ -275,7 +262,7 @@ static int device_parse(json_object *d, size_t i, struct config *c, char **reaso
 static int devices_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) l;
         if (!json_object_is_type(v, json_type_array))
-                return oci_reason(reason, "linux.devices: not an array");
+                return oci_refuse(reason, "linux.devices: not an array");
         for (size_t i = 0; i < json_object_array_length(v); i++) {
                 int r = device_parse(json_object_array_get_idx(v, i), i, c, reason);
                 if (r < 0)
@@ -288,7 +275,7 @@ static int intel_rdt_parse(json_object *v, struct config *c, struct oci_linux *l
         (void) c; (void) l;
         if (oci_json_is_empty(v))
                 return 0;
-        return oci_reason(reason, "linux.intelRdt: not supported (resctrl needs root)");
+        return oci_refuse(reason, "linux.intelRdt: not supported (resctrl needs root)");
 }
 
 /* LINUX is what every process has; LINUX32 would need a personality()
@@ -300,7 +287,7 @@ static int personality_parse(json_object *v, struct config *c, struct oci_linux 
         (void) c; (void) l;
         if (oci_json_is_empty(v) || (streq_ptr(domain, "LINUX") && (!flags || oci_json_is_empty(flags))))
                 return 0;
-        return oci_reason(reason, "linux.personality: only domain LINUX without flags is supported");
+        return oci_refuse(reason, "linux.personality: only domain LINUX without flags is supported");
 }
 
 
@@ -339,14 +326,14 @@ int oci_linux_parse(json_object *document, struct config *c, struct oci_spec *s,
         if (r >= 0)
                 r = label_parse(oci_field(process, "apparmorProfile"), "process.apparmorProfile", reason);
         if (r >= 0 && linux_object && !json_object_is_type(linux_object, json_type_object))
-                r = oci_reason(reason, "linux: not an object");
+                r = oci_refuse(reason, "linux: not an object");
         for (size_t i = 0; r >= 0 && linux_object && i < ELEMENTSOF(linux_fields); i++) {
                 json_object *v = oci_field(linux_object, linux_fields[i].name);
                 if (v)
                         r = linux_fields[i].parse(v, c, l, reason);
         }
         if (r == -ENOMEM && !*reason)
-                oci_reason(reason, "out of memory");
+                oci_refuse(reason, "out of memory");
         return r < 0 ? r : 0;
 }
 

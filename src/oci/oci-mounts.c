@@ -118,7 +118,7 @@ static int apply_option(struct oci_mount *m, size_t index, const char *name, boo
         case OPTION_PROPAGATION:
                 return oci_propagation_from_name(name, &m->propagation);
         case OPTION_REFUSED:
-                return oci_reason(reason, "mounts[%zu].options: '%s': %s", index, name, o->why);
+                return oci_refuse(reason, "mounts[%zu].options: '%s': %s", index, name, o->why);
         case OPTION_IGNORED:
                 break;
         }
@@ -131,11 +131,11 @@ static int string_field(json_object *o, const char *key, size_t index, bool requ
         *ret = NULL;
         if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null)) {
                 if (required)
-                        return oci_reason(reason, "mounts[%zu].%s: missing", index, key);
+                        return oci_refuse(reason, "mounts[%zu].%s: missing", index, key);
                 return 0;
         }
         if (!json_object_is_type(v, json_type_string))
-                return oci_reason(reason, "mounts[%zu].%s: not a string", index, key);
+                return oci_refuse(reason, "mounts[%zu].%s: not a string", index, key);
         *ret = strdup(json_object_get_string(v));
         return *ret ? 0 : -ENOMEM;
 }
@@ -146,7 +146,7 @@ static int mount_kind(struct oci_mount *m, size_t index, bool bind, char **reaso
         if (bind || streq_ptr(m->type, "bind"))
                 m->kind = OCI_MOUNT_BIND;
         else if (!m->type || !*m->type)
-                return oci_reason(reason, "mounts[%zu].type: missing for a mount that is not a bind",
+                return oci_refuse(reason, "mounts[%zu].type: missing for a mount that is not a bind",
                                   index);
         else if (streq(m->type, "sysfs"))
                 m->kind = OCI_MOUNT_SYSFS;
@@ -155,7 +155,7 @@ static int mount_kind(struct oci_mount *m, size_t index, bool bind, char **reaso
         else
                 m->kind = OCI_MOUNT_FS;
         if (m->kind == OCI_MOUNT_BIND && (!m->source || !*m->source))
-                return oci_reason(reason, "mounts[%zu].source: missing for a bind mount", index);
+                return oci_refuse(reason, "mounts[%zu].source: missing for a bind mount", index);
         if (m->kind == OCI_MOUNT_BIND && m->type && !streq(m->type, "bind") && !streq(m->type, "none"))
                 /* The kernel ignores the type of a bind; so does runc. */
                 log_step("oci: mounts[%zu]: type '%s' of a bind ignored", index, m->type);
@@ -169,14 +169,14 @@ static int mount_destination(struct oci_mount *m, size_t index, char **reason) {
         char *d = NULL;
 
         if (!*m->destination || path_has_dotdot(m->destination))
-                return oci_reason(reason, "mounts[%zu].destination: '%s': not a path inside the root "
+                return oci_refuse(reason, "mounts[%zu].destination: '%s': not a path inside the root "
                                   "('..' is refused)", index, m->destination);
         if (asprintf(&d, "%s%s", path_is_absolute(m->destination) ? "" : "/", m->destination) < 0)
                 return -ENOMEM;
         free(m->destination);
         m->destination = path_simplify(d);
         if (streq(m->destination, "/"))
-                return oci_reason(reason, "mounts[%zu].destination: mounting over the root is refused",
+                return oci_refuse(reason, "mounts[%zu].destination: mounting over the root is refused",
                                   index);
         return 0;
 }
@@ -200,7 +200,7 @@ static int mount_parse(json_object *o, size_t index, const char *bundle, struct 
         int r;
 
         if (!json_object_is_type(o, json_type_object))
-                return oci_reason(reason, "mounts[%zu]: not an object", index);
+                return oci_refuse(reason, "mounts[%zu]: not an object", index);
         r = string_field(o, "destination", index, true, &m->destination, reason);
         if (r >= 0)
                 r = string_field(o, "type", index, false, &m->type, reason);
@@ -212,11 +212,11 @@ static int mount_parse(json_object *o, size_t index, const char *bundle, struct 
                 return r;
         if (json_object_object_get_ex(o, "options", &options) && !json_object_is_type(options, json_type_null)) {
                 if (!json_object_is_type(options, json_type_array))
-                        return oci_reason(reason, "mounts[%zu].options: not an array", index);
+                        return oci_refuse(reason, "mounts[%zu].options: not an array", index);
                 for (size_t i = 0; i < json_object_array_length(options); i++) {
                         json_object *v = json_object_array_get_idx(options, i);
                         if (!json_object_is_type(v, json_type_string))
-                                return oci_reason(reason, "mounts[%zu].options[%zu]: not a string", index, i);
+                                return oci_refuse(reason, "mounts[%zu].options[%zu]: not a string", index, i);
                         r = apply_option(m, index, json_object_get_string(v), &bind, reason);
                         if (r < 0)
                                 return r;
@@ -234,7 +234,7 @@ int oci_mounts_parse(json_object *mounts, const char *bundle, struct oci_linux *
         if (!mounts || json_object_is_type(mounts, json_type_null))
                 return 0;
         if (!json_object_is_type(mounts, json_type_array))
-                return oci_reason(reason, "mounts: not an array");
+                return oci_refuse(reason, "mounts: not an array");
         l->replaces_mounts = true;
         n = json_object_array_length(mounts);
         l->mounts = calloc(n ? n : 1, sizeof(*l->mounts));
@@ -244,7 +244,7 @@ int oci_mounts_parse(json_object *mounts, const char *bundle, struct oci_linux *
                 int r = mount_parse(json_object_array_get_idx(mounts, i), i, bundle, &l->mounts[i], reason);
                 l->n_mounts = i + 1;
                 if (r < 0)
-                        return r == -ENOMEM && !*reason ? oci_reason(reason, "mounts[%zu]: out of memory", i) : r;
+                        return r == -ENOMEM && !*reason ? oci_refuse(reason, "mounts[%zu]: out of memory", i) : r;
         }
         return 0;
 }

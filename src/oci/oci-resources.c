@@ -19,7 +19,7 @@ static int only_fields(json_object *o, const char *path, const char *const *know
                 for (size_t i = 0; known[i] && !found; i++)
                         found = streq(key, known[i]);
                 if (!found && !oci_json_is_empty(value))
-                        return oci_reason(reason, "%s.%s: this limit cannot be enforced by userbox",
+                        return oci_refuse(reason, "%s.%s: this limit cannot be enforced by userbox",
                                           path, key);
         }
         return 0;
@@ -34,10 +34,10 @@ static int limit_field(json_object *o, const char *path, const char *key, uint64
         if (!v)
                 return 0;
         if (!json_object_is_type(v, json_type_int))
-                return oci_reason(reason, "%s.%s: not an integer", path, key);
+                return oci_refuse(reason, "%s.%s: not an integer", path, key);
         n = json_object_get_int64(v);
         if (n < -1)
-                return oci_reason(reason, "%s.%s: %" PRId64 " is not a limit", path, key, n);
+                return oci_refuse(reason, "%s.%s: %" PRId64 " is not a limit", path, key, n);
         *ret = n > 0 ? (uint64_t) n : 0;
         return 0;
 }
@@ -77,7 +77,7 @@ static int cpu_parse(json_object *o, struct config *c, char **reason) {
                 period = 100000;
         c->cpus_milli = quota * 1000 / period;
         if (!c->cpus_milli)
-                return oci_reason(reason, "linux.resources.cpu.quota: less than a thousandth of a CPU");
+                return oci_refuse(reason, "linux.resources.cpu.quota: less than a thousandth of a CPU");
         return 0;
 }
 
@@ -110,7 +110,7 @@ static bool device_given(const struct config *c, char type, int64_t major_number
 
 static int device_rules_parse(json_object *list, const struct config *c, char **reason) {
         if (!json_object_is_type(list, json_type_array))
-                return oci_reason(reason, "linux.resources.devices: not an array");
+                return oci_refuse(reason, "linux.resources.devices: not an array");
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *rule = json_object_array_get_idx(list, i);
                 json_object *major_v = oci_field(rule, "major"), *minor_v = oci_field(rule, "minor");
@@ -123,7 +123,7 @@ static int device_rules_parse(json_object *list, const struct config *c, char **
                         continue;
                 if (type && streq(type, "c") && major_v && json_object_get_int64(major_v) == PTS_MAJOR)
                         continue;
-                return oci_reason(reason, "linux.resources.devices[%zu]: allowing devices beyond the "
+                return oci_refuse(reason, "linux.resources.devices[%zu]: allowing devices beyond the "
                                   "standard nodes and linux.devices cannot be enforced without root", i);
         }
         return 0;
@@ -142,14 +142,14 @@ int oci_resources_parse(json_object *v, struct config *c, struct oci_linux *l, c
 
         (void) l;
         if (!json_object_is_type(v, json_type_object))
-                return oci_reason(reason, "linux.resources: not an object");
+                return oci_refuse(reason, "linux.resources: not an object");
         r = only_fields(v, "linux.resources", known, reason);
         for (size_t i = 0; r >= 0 && i < ELEMENTSOF(parts); i++) {
                 json_object *o = oci_field(v, parts[i].name);
                 if (!o)
                         continue;
                 if (!json_object_is_type(o, json_type_object))
-                        return oci_reason(reason, "linux.resources.%s: not an object", parts[i].name);
+                        return oci_refuse(reason, "linux.resources.%s: not an object", parts[i].name);
                 r = parts[i].parse(o, c, reason);
         }
         if (r >= 0 && devices)
