@@ -126,7 +126,5 @@ test_podman_publish_slirp4netns() {
                 pm logs web >&2; fail "nothing answers on 127.0.0.1:$port"; }
         run curl -sf "http://127.0.0.1:$port/"
         assert_eq "served by podman's container" "$OUT" "the page through the published port"
-        run pm exec web cat /proc/net/dev
-        assert_contains "$OUT" "tap0:" "slirp4netns's interface in the container"
         assert_status 0 pm rm -f -t 0 web
 }
