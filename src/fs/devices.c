@@ -252,20 +252,35 @@ static int add_extra_devices(const struct rootfs_plan *p, int rootfd, bool outsi
         return 0;
 }
 
+static int make_standard_nodes(int devfd, bool *mknod_denied) {
+        for (size_t i = 0; i < ELEMENTSOF(standard_devices); i++) {
+                const struct standard_device *d = &standard_devices[i];
+                char host[32];
+                int r;
+
+                snprintf(host, sizeof(host), "/dev/%s", d->name);
+                r = make_node(devfd, d->name, host, S_IFCHR | 0666, makedev(d->major, d->minor), mknod_denied);
+                if (r < 0)
+                        return log_errno(r, "create '/dev/%s'", d->name);
+        }
+        return 0;
+}
+
+static int make_links(int devfd) {
+        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
+                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+                        return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
+        return 0;
+}
+
 int devices_populate(const struct config *c, const struct rootfs_plan *p, int rootfd, int devfd,
                      bool tty_gid_mapped) {
         bool mknod_denied = false;
         int r;
 
-        for (size_t i = 0; i < ELEMENTSOF(standard_devices); i++) {
-                const struct standard_device *d = &standard_devices[i];
-                char host[32];
-
-                snprintf(host, sizeof(host), "/dev/%s", d->name);
-                r = make_node(devfd, d->name, host, S_IFCHR | 0666, makedev(d->major, d->minor), &mknod_denied);
-                if (r < 0)
-                        return log_errno(r, "create '/dev/%s'", d->name);
-        }
+        r = make_standard_nodes(devfd, &mknod_denied);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(dev_mounts); i++) {
                 if (dev_mounts[i].needs_ipc && c->ipc <= 0)
                         continue;
@@ -273,14 +288,30 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
-                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
-                        return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
-        r = add_extra_devices(p, rootfd, false, &mknod_denied);
+        r = make_links(devfd);
+        if (r >= 0)
+                r = add_extra_devices(p, rootfd, false, &mknod_denied);
         if (r < 0)
                 return r;
         log_step("devices: /dev populated (%s)", mknod_denied ? "host nodes bound" : "mknod");
         return 0;
+}
+
+/* config.json mounts /dev, /dev/pts, /dev/shm and /dev/mqueue itself. */
+int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd) {
+        bool mknod_denied = false;
+        int r = 0;
+
+        if (devfd >= 0) {
+                r = make_standard_nodes(devfd, &mknod_denied);
+                if (r >= 0)
+                        r = make_links(devfd);
+        }
+        if (r >= 0)
+                r = add_extra_devices(p, rootfd, false, &mknod_denied);
+        if (r >= 0)
+                r = add_extra_devices(p, rootfd, true, &mknod_denied);
+        return r;
 }
 
 int devices_populate_outside_dev(const struct rootfs_plan *p, int rootfd) {

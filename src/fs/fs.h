@@ -160,6 +160,16 @@ int mounts_fill_standard(const struct config *c, const struct rootfs_plan *p, co
 /* The user's mounts, in order, below the root fd (after the id map). */
 int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int rootfd);
 
+/* userbox-oci: config.json's mounts in order instead of the standard
+ * ones, /dev's nodes, sysctls, masked and read-only paths (mounts-oci.c),
+ * after the id map. */
+int mounts_setup_oci(const struct config *c, const struct rootfs_plan *p, int rootfd);
+/* After the pivot: linux.rootfsPropagation and the mounts' own. */
+int mounts_oci_propagation(const struct config *c, int rootfd);
+/* The standard nodes and links into devfd (the spec's /dev tmpfs; -1:
+ * none) and the extra devices wherever they go. */
+int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd);
+
 /* The files of rootfs_plan_file(), bound after the standard mounts and
  * before the user's (a user's mount there wins). */
 int mounts_setup_files(const struct config *c, const struct rootfs_plan *p, int rootfd);

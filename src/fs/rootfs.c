@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "util.h"
 #include "fs-internal.h"
+#include "oci-view.h"
 #include "security.h"
 
 /* The mount points rootfs_setup() needs directly under the root. */
@@ -318,7 +319,8 @@ int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) {
         r = prepare_overlay(c, p);
         if (r < 0)
                 return r;
-        if (!p->host_sandbox) {
+        /* config.json makes its own mount points: none is planned. */
+        if (!p->host_sandbox && !oci_view(c)) {
                 r = prepare_standard_dirs(c, p);
                 if (r < 0)
                         return r;
@@ -376,6 +378,12 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
          * not unbindable, for / too: a nested container may rbind it. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_errno(-errno, "make the container's mounts private");
+        /* config.json's propagation, over that. */
+        if (oci_view(c)) {
+                r = mounts_oci_propagation(c, rootfd);
+                if (r < 0)
+                        return r;
+        }
         log_step("rootfs: pivoted into '%s'", p->root);
         return rootfs_enter_workdir(rootfd, wd);
 }
@@ -435,7 +443,8 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
         r = create_standard_dirs(p, s->rootfd);
         if (r < 0)
                 return r;
-        if (c->read_only > 0) {
+        /* config.json's root is made read-only after its mounts. */
+        if (c->read_only > 0 && !oci_view(c)) {
                 struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 
                 r = mounts_create_user_mount_points(c, p, s->rootfd);
@@ -456,7 +465,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
         if (r < 0)
                 return log_errno(r, "make root '%s' unbindable", p->root);
         log_step("rootfs: root '%s' bound%s", p->root, c->read_only > 0 ? " read-only" : "");
-        return mounts_setup_standard(c, p, s);
+        return oci_view(c) ? 0 : mounts_setup_standard(c, p, s);
 }
 
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
@@ -472,8 +481,9 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * subordinate ids: until the map no id is mapped, so no capability
          * lets the child write there. (The missing standard mount points
          * are made only when the user may write the root: see
-         * prepare_standard_dirs.) */
-        if (p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
+         * prepare_standard_dirs.) config.json's mounts make their mount
+         * points, all after the map. */
+        if (oci_view(c) || p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
                 return 0;
         return mount_root(c, p, s);
 }
@@ -485,6 +495,10 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
                 r = mount_root(c, p, s);
                 if (r < 0)
                         return r;
+        }
+        if (oci_view(c)) {
+                r = mounts_setup_oci(c, p, s->rootfd);
+                return r < 0 ? r : pivot(c, p, s->rootfd);
         }
         r = mounts_fill_standard(c, p, s);
         if (r < 0)

@@ -20,6 +20,7 @@
 #include "util.h"
 #include "profile.h"
 #include "tty.h"
+#include "oci-view.h"
 
 extern char **environ;
 
@@ -406,8 +407,11 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 
         log_step("seccomp filter loaded");
-        r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
-                       id->set_groups); /* logs its error */
+        if (oci_view(c) && oci_view(c)->has_caps) /* config.json's five sets */
+                r = caps_apply_sets(&oci_view(c)->caps, id->uid, id->gid, id->groups, id->n_groups, id->set_groups);
+        else
+                r = caps_apply(config_effective_capabilities(c), id->uid, id->gid, id->groups, id->n_groups,
+                               id->set_groups); /* logs its error */
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
 

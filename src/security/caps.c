@@ -105,7 +105,9 @@ static void cap_freep(cap_t *c) {
                 cap_free(*c);
 }
 
-static int caps_set_process(uint64_t keep) {
+static int caps_set_process(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+        static const cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+        const uint64_t bits[ELEMENTSOF(flags)] = { effective, permitted, inheritable };
         _cleanup_(cap_freep) cap_t caps = cap_init(); /* every set empty */
         int last = caps_last_cap();
 
@@ -113,30 +115,29 @@ static int caps_set_process(uint64_t keep) {
                 return -errno;
         for (int cap = 0; cap <= last; cap++) {
                 cap_value_t v = cap;
-                if (!(keep & CAP_BIT(cap)))
-                        continue;
-                if (cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-                    cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0)
-                        return -errno;
+                for (size_t i = 0; i < ELEMENTSOF(flags); i++)
+                        if ((bits[i] & CAP_BIT(cap)) && cap_set_flag(caps, flags[i], 1, &v, CAP_SET) < 0)
+                                return -errno;
         }
         if (cap_set_proc(caps) < 0)
                 return -errno;
         return 0;
 }
 
-int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
-               bool set_groups) {
-        int last = caps_last_cap(), r;
+/* A bit the kernel does not know can be neither dropped nor kept. */
+static uint64_t caps_known(uint64_t set) {
+        int last = caps_last_cap();
+        return last < CAPS_MAX ? set & (CAP_BIT(last + 1) - 1) : set;
+}
 
-        /* A bit the kernel does not know can be neither dropped nor kept. */
-        if (last < CAPS_MAX)
-                keep &= CAP_BIT(last + 1) - 1;
+/* The bounding set first: PR_CAPBSET_DROP needs CAP_SETPCAP, which may
+ * itself be dropped later, so nothing may come before it that lowers the
+ * effective set. The bounding set is what limits every later execve: a
+ * setuid-root or file-capability binary inside can never gain a
+ * capability dropped here. */
+static int drop_bounding(uint64_t keep) {
+        int last = caps_last_cap();
 
-        /* The bounding set first: PR_CAPBSET_DROP needs CAP_SETPCAP, which
-         * may itself be dropped here, so nothing may come before it that
-         * lowers the effective set. The bounding set is what limits every
-         * later execve: a setuid-root or file-capability binary inside can
-         * never gain a capability dropped here. */
         for (int cap = 0; cap <= last; cap++) {
                 if (keep & CAP_BIT(cap))
                         continue;
@@ -148,27 +149,73 @@ int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t 
                                          caps_to_name(cap) ?: "?");
                 }
         }
+        return 0;
+}
 
-        /* Groups before ids: setgroups and setresgid need CAP_SETGID, which
-         * setresuid to a non-zero uid clears. */
+/* Groups before ids: setgroups and setresgid need CAP_SETGID, which
+ * setresuid to a non-zero uid clears. */
+static int switch_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups, bool set_groups) {
         if (set_groups && setgroups(n_groups, n_groups ? groups : NULL) < 0)
                 return log_errno(-errno, "setgroups to %zu supplementary groups", n_groups);
         if (setresgid(gid, gid, gid) < 0)
                 return log_errno(-errno, "setresgid to %u", (unsigned) gid);
-        /* No PR_SET_KEEPCAPS: the switch to a non-zero uid clears permitted
-         * and effective, so a non-root --user keeps no capability. */
         if (setresuid(uid, uid, uid) < 0)
                 return log_errno(-errno, "setresuid to %u", (unsigned) uid);
+        return 0;
+}
+
+int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+               bool set_groups) {
+        int r;
+
+        keep = caps_known(keep);
+        r = drop_bounding(keep);
+        /* No PR_SET_KEEPCAPS: the switch to a non-zero uid clears permitted
+         * and effective, so a non-root --user keeps no capability. */
+        if (r >= 0)
+                r = switch_ids(uid, gid, groups, n_groups, set_groups);
+        if (r < 0)
+                return r;
 
         /* Inheritable empty and ambient cleared: a non-empty inheritable or
          * ambient set would hand capabilities across execve to programs
          * that never asked for them (CVE-2022-29162). Only uid 0 keeps
          * permitted and effective; the kernel recomputes them at execve
          * from the bounding set anyway. */
-        r = caps_set_process(uid == 0 ? keep : 0);
+        r = caps_set_process(uid == 0 ? keep : 0, uid == 0 ? keep : 0, 0);
         if (r < 0)
                 return log_errno(r, "setting the capability sets");
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return log_errno(-errno, "clearing the ambient capabilities");
+        return 0;
+}
+
+/* config.json names every set itself (runc's and crun's meaning): here the
+ * inheritable and ambient sets are what the engine asked for, so they are
+ * set, not cleared as for a profile. */
+int caps_apply_sets(const struct caps_sets *sets, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+                    bool set_groups) {
+        int r;
+
+        r = drop_bounding(caps_known(sets->bounding));
+        if (r < 0)
+                return r;
+        /* Permitted must survive the switch to a non-zero uid, for the
+         * effective and ambient sets the spec gives such a user. */
+        if (uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+                return log_errno(-errno, "prctl(PR_SET_KEEPCAPS)");
+        r = switch_ids(uid, gid, groups, n_groups, set_groups);
+        if (r < 0)
+                return r;
+        r = caps_set_process(caps_known(sets->effective), caps_known(sets->permitted), caps_known(sets->inheritable));
+        if (r < 0)
+                return log_errno(r, "setting the effective, permitted and inheritable capabilities");
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+                return log_errno(-errno, "clearing the ambient capabilities");
+        for (int cap = 0; cap <= caps_last_cap(); cap++)
+                if ((sets->ambient & CAP_BIT(cap)) &&
+                    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long) cap, 0, 0) < 0)
+                        return log_errno(-errno, "raising the ambient capability %s (it must be permitted and "
+                                         "inheritable)", caps_to_name(cap) ?: "?");
         return 0;
 }

@@ -24,6 +24,18 @@ int caps_last_cap(void);
 int caps_apply(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
                bool set_groups);
 
+/* The five sets as config.json gives them (one bit per capability). */
+struct caps_sets {
+        uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+/* caps_apply() with each set as given: the bounding set reduced, the ids
+ * switched keeping the permitted set (for a non-zero uid too), then
+ * effective, permitted and inheritable set, and the ambient ones raised.
+ * An effective or ambient capability outside permitted (or ambient outside
+ * inheritable) is refused by the kernel, and reported. */
+int caps_apply_sets(const struct caps_sets *sets, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+                    bool set_groups);
+
 /* The command's environment: a clean one (PATH, HOME, TERM, HOSTNAME,
  * container=userbox) unless Clear=no, plus Keep= from the launcher's
  * environment, plus the set variables. */
