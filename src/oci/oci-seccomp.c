@@ -289,7 +289,10 @@ static int arg_parse(json_object *arg, const char *where, struct scmp_arg_cmp *r
 }
 
 /* A rule's args, all of which must hold (libseccomp ANDs the comparisons
- * of one rule; the same call in several rules is their OR). */
+ * of one rule; the same call in several rules is their OR). libseccomp
+ * takes one comparison per argument in a rule: a second one is refused
+ * rather than split into rules of their own, which would OR them (two
+ * SCMP_CMP_NE would then match every value). */
 static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp cmp[static ARGS_MAX],
                       unsigned *ret_n, char **reason) {
         json_object *list = member(rule, "args");
@@ -310,6 +313,11 @@ static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp 
                 r = arg_parse(json_object_array_get_idx(list, i), at, &cmp[i], reason);
                 if (r < 0)
                         return r;
+                for (size_t j = 0; j < i; j++)
+                        if (cmp[j].arg == cmp[i].arg)
+                                return reason_set(reason, -EOPNOTSUPP,
+                                                  "%s.index: argument %u compared twice in one rule (args[%zu]): not supported",
+                                                  at, cmp[i].arg, j);
         }
         *ret_n = (unsigned) n;
         return 0;

@@ -293,6 +293,9 @@ TEST(oci_seccomp_refusals_name_the_field) {
                 { "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [ { \"names\": [\"dup\"], \"action\": \"SCMP_ACT_ERRNO\","
                   " \"args\": [ { \"index\": 0, \"value\": -1, \"op\": \"SCMP_CMP_EQ\" } ] } ] }",
                   "linux.seccomp.syscalls[0].args[0].value: not an integer from 0 to 18446744073709551615" },
+                { "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [ { \"names\": [\"personality\"], \"action\": \"SCMP_ACT_ERRNO\","
+                  " \"args\": [ { \"index\": 0, \"value\": 8, \"op\": \"SCMP_CMP_NE\" }, { \"index\": 0, \"value\": 0, \"op\": \"SCMP_CMP_NE\" } ] } ] }",
+                  "linux.seccomp.syscalls[0].args[1].index: argument 0 compared twice in one rule (args[0]): not supported" },
                 { "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [ { \"names\": [\"dup\"], \"action\": \"SCMP_ACT_NOTIFY\" } ] }",
                   "linux.seccomp.syscalls[0].action: 'SCMP_ACT_NOTIFY' not supported: userbox-oci has no listener for it" },
                 { "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [ { \"names\": [\"dup\"], \"action\": \"SCMP_ACT_KILL\","
