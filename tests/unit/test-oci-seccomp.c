@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.json's linux.seccomp: filters compiled from JSON, installed only
- * in forked children, where the calls they match are made. */
+ * in forked children, where the calls they match are made; and the
+ * features and spec documents, which describe what it accepts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -354,6 +355,143 @@ TEST(oci_seccomp_podman_default_profile_compiles_and_fits) {
         json_object_put(document);
 }
 
+/* ---- features and spec ---- */
+
+static json_object *features(void) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        json_object *o = NULL;
+
+        CHECK(f);
+        if (!f)
+                return NULL;
+        CHECK(oci_features_print(f) == 0);
+        fclose(f);
+        o = json_tokener_parse(text);
+        free(text);
+        CHECK(o);
+        return o;
+}
+
+static json_object *path_get(json_object *o, const char *a, const char *b) {
+        json_object *v = NULL;
+
+        if (!json_object_object_get_ex(o, a, &v) || (b && !json_object_object_get_ex(v, b, &v)))
+                return NULL;
+        return v;
+}
+
+/* a[i], NULL when a is no array or too short. */
+static json_object *item(json_object *a, size_t i) {
+        if (!json_object_is_type(a, json_type_array) || i >= json_object_array_length(a))
+                return NULL;
+        return json_object_array_get_idx(a, i);
+}
+
+static bool array_has(json_object *a, const char *s) {
+        for (size_t i = 0; item(a, i); i++)
+                if (streq_ptr(json_object_get_string(item(a, i)), s))
+                        return true;
+        return false;
+}
+
+TEST(oci_features_says_what_config_json_may_use) {
+        json_object *o = features(), *seccomp = path_get(o, "linux", "seccomp");
+
+        CHECK_STREQ(json_object_get_string(path_get(o, "ociVersionMin", NULL)), "1.0.0");
+        CHECK_STREQ(json_object_get_string(path_get(o, "ociVersionMax", NULL)), "1.1.0");
+        CHECK(array_has(path_get(o, "hooks", NULL), "createRuntime"));
+        CHECK(array_has(path_get(o, "mountOptions", NULL), "rbind"));
+        CHECK(array_has(path_get(o, "linux", "namespaces"), "user"));
+        CHECK(array_has(path_get(o, "linux", "capabilities"), "CAP_SYS_ADMIN"));
+        CHECK(json_object_get_boolean(path_get(seccomp, "enabled", NULL)));
+        CHECK(array_has(path_get(seccomp, "actions", NULL), "SCMP_ACT_KILL_PROCESS"));
+        CHECK(!array_has(path_get(seccomp, "actions", NULL), "SCMP_ACT_NOTIFY"));
+        CHECK(array_has(path_get(seccomp, "operators", NULL), "SCMP_CMP_MASKED_EQ"));
+        CHECK(array_has(path_get(seccomp, "archs", NULL), "SCMP_ARCH_X86_64"));
+        CHECK(array_has(path_get(seccomp, "supportedFlags", NULL), "SECCOMP_FILTER_FLAG_LOG"));
+        CHECK(!array_has(path_get(seccomp, "supportedFlags", NULL), "SECCOMP_FILTER_FLAG_NEW_LISTENER"));
+        CHECK(!json_object_get_boolean(path_get(path_get(o, "linux", "selinux"), "enabled", NULL)));
+        json_object_put(o);
+}
+
+/* Every architecture and action features lists, oci_seccomp_parse takes. */
+TEST(oci_features_seccomp_lists_only_what_compiles) {
+        json_object *o = features(), *seccomp = path_get(o, "linux", "seccomp");
+        json_object *archs = path_get(seccomp, "archs", NULL), *acts = path_get(seccomp, "actions", NULL);
+
+        for (size_t i = 0; item(archs, i); i++) {
+                char text[256];
+
+                snprintf(text, sizeof(text), "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"%s\"] }",
+                         json_object_get_string(item(archs, i)));
+                seccomp_filter_free(compile_ok(text));
+        }
+        for (size_t i = 0; item(acts, i); i++) {
+                char text[256];
+
+                snprintf(text, sizeof(text), "{ \"defaultAction\": \"%s\" }",
+                         json_object_get_string(item(acts, i)));
+                seccomp_filter_free(compile_ok(text));
+        }
+        json_object_put(o);
+}
+
+static bool has_namespace(json_object *spec, const char *type) {
+        json_object *ns = path_get(spec, "linux", "namespaces");
+
+        for (size_t i = 0; item(ns, i); i++)
+                if (streq_ptr(json_object_get_string(path_get(item(ns, i), "type", NULL)), type))
+                        return true;
+        return false;
+}
+
+static const char *mount_type(json_object *spec, const char *destination) {
+        json_object *mounts = path_get(spec, "mounts", NULL);
+
+        for (size_t i = 0; item(mounts, i); i++) {
+                json_object *m = item(mounts, i);
+
+                if (streq_ptr(json_object_get_string(path_get(m, "destination", NULL)), destination))
+                        return json_object_get_string(path_get(m, "type", NULL));
+        }
+        return NULL;
+}
+
+TEST(oci_spec_rootless_maps_the_caller_to_root) {
+        json_object *spec = NULL, *map;
+
+        CHECK(oci_spec_template(true, &spec) == 0 && spec);
+        CHECK(has_namespace(spec, "user") && has_namespace(spec, "pid") && has_namespace(spec, "mount"));
+        map = item(path_get(spec, "linux", "uidMappings"), 0);
+        CHECK(map && json_object_get_int64(path_get(map, "containerID", NULL)) == 0 &&
+              json_object_get_int64(path_get(map, "hostID", NULL)) == (int64_t) getuid() &&
+              json_object_get_int64(path_get(map, "size", NULL)) == 1);
+        CHECK(!item(path_get(spec, "linux", "uidMappings"), 1));
+        map = item(path_get(spec, "linux", "gidMappings"), 0);
+        CHECK(map && json_object_get_int64(path_get(map, "hostID", NULL)) == (int64_t) getgid());
+        CHECK(!path_get(spec, "linux", "resources"));
+        CHECK_STREQ(mount_type(spec, "/sys"), "bind");
+        CHECK_STREQ(json_object_get_string(path_get(spec, "root", "path")), "rootfs");
+        CHECK(array_has(path_get(spec, "linux", "maskedPaths"), "/proc/kcore"));
+        CHECK(array_has(path_get(spec, "linux", "readonlyPaths"), "/proc/sys"));
+        json_object_put(spec);
+}
+
+TEST(oci_spec_without_rootless_has_no_user_namespace) {
+        json_object *spec = NULL;
+
+        CHECK(oci_spec_template(false, &spec) == 0 && spec);
+        CHECK(!has_namespace(spec, "user") && has_namespace(spec, "network"));
+        CHECK(!path_get(spec, "linux", "uidMappings"));
+        CHECK_STREQ(mount_type(spec, "/sys"), "sysfs");
+        CHECK_STREQ(mount_type(spec, "/dev/pts"), "devpts");
+        CHECK(json_object_get_boolean(path_get(spec, "process", "terminal")));
+        CHECK_STREQ(json_object_get_string(item(path_get(spec, "process", "args"), 0)), "sh");
+        json_object_put(spec);
+}
+
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(oci_seccomp_denied_call_returns_the_errno_ret),
@@ -368,6 +506,10 @@ int main(void) {
                 UNIT(oci_seccomp_flags_travel_with_the_filter),
                 UNIT(oci_seccomp_refusals_name_the_field),
                 UNIT(oci_seccomp_podman_default_profile_compiles_and_fits),
+                UNIT(oci_features_says_what_config_json_may_use),
+                UNIT(oci_features_seccomp_lists_only_what_compiles),
+                UNIT(oci_spec_rootless_maps_the_caller_to_root),
+                UNIT(oci_spec_without_rootless_has_no_user_namespace),
         };
 
         return unit_main(cases, ELEMENTSOF(cases));
