@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,18 +78,6 @@ static const struct {
 #define ERRNO_RET_MAX 0xffff
 #define ARGS_MAX 6
 
-static int reason_set(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
-static int reason_set(char **reason, int r, const char *fmt, ...) {
-        va_list ap;
-
-        free(*reason);
-        va_start(ap, fmt);
-        if (vasprintf(reason, fmt, ap) < 0)
-                *reason = NULL;
-        va_end(ap);
-        return r;
-}
-
 static void json_object_putp(json_object **o) {
         json_object_put(*o);
 }
@@ -114,7 +101,7 @@ static int unsigned_field(json_object *v, const char *where, const char *key, ui
                           uint64_t *ret, char **reason) {
         if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
             json_object_get_uint64(v) > max)
-                return reason_set(reason, -EINVAL, "%s.%s: not an integer from 0 to %" PRIu64, where,
+                return reason_format(reason, -EINVAL, "%s.%s: not an integer from 0 to %" PRIu64, where,
                                   key, max);
         *ret = json_object_get_uint64(v);
         return 0;
@@ -131,19 +118,19 @@ static int action_parse(json_object *o, const char *where, const char *action_ke
         int r;
 
         if (!v)
-                return reason_set(reason, -EINVAL, "%s.%s: missing", where, action_key);
+                return reason_format(reason, -EINVAL, "%s.%s: missing", where, action_key);
         if (!json_object_is_type(v, json_type_string))
-                return reason_set(reason, -EINVAL, "%s.%s: not a string", where, action_key);
+                return reason_format(reason, -EINVAL, "%s.%s: not a string", where, action_key);
         name = json_object_get_string(v);
         for (size_t i = 0; i < ELEMENTSOF(actions); i++) {
                 if (!streq(actions[i].name, name))
                         continue;
                 if (!actions[i].supported)
-                        return reason_set(reason, -EOPNOTSUPP,
+                        return reason_format(reason, -EOPNOTSUPP,
                                           "%s.%s: '%s' not supported: userbox-oci has no listener for it",
                                           where, action_key, name);
                 if (e && !actions[i].takes_errno)
-                        return reason_set(reason, -EINVAL,
+                        return reason_format(reason, -EINVAL,
                                           "%s.%s: only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
                                           where, errno_key, name);
                 if (e) {
@@ -154,7 +141,7 @@ static int action_parse(json_object *o, const char *where, const char *action_ke
                 *ret = actions[i].action | (actions[i].takes_errno ? (uint32_t) error : 0);
                 return 0;
         }
-        return reason_set(reason, -EINVAL, "%s.%s: unknown action '%s'", where, action_key, name);
+        return reason_format(reason, -EINVAL, "%s.%s: unknown action '%s'", where, action_key, name);
 }
 
 /* libseccomp's name of a spec architecture, 0 when it knows none. */
@@ -187,13 +174,13 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
         int r;
 
         if (list && !json_object_is_type(list, json_type_array))
-                return reason_set(reason, -EINVAL, "linux.seccomp.architectures: not an array");
+                return reason_format(reason, -EINVAL, "linux.seccomp.architectures: not an array");
         if (!list || json_object_array_length(list) == 0) {
                 n = seccomp_machine_arches(machine);
                 for (size_t i = 1; i < n; i++) {
                         r = seccomp_arch_add(ctx, machine[i]);
                         if (r < 0 && r != -EEXIST)
-                                return reason_set(reason, r, "linux.seccomp: adding the machine's ABIs: %s",
+                                return reason_format(reason, r, "linux.seccomp: adding the machine's ABIs: %s",
                                                   strerror(-r));
                 }
                 return 0;
@@ -204,10 +191,10 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
                 uint32_t arch;
 
                 if (!json_object_is_type(v, json_type_string))
-                        return reason_set(reason, -EINVAL, "linux.seccomp.architectures[%zu]: not a string", i);
+                        return reason_format(reason, -EINVAL, "linux.seccomp.architectures[%zu]: not a string", i);
                 arch = architecture_resolve(name);
                 if (arch == 0)
-                        return reason_set(reason, -EINVAL,
+                        return reason_format(reason, -EINVAL,
                                           "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i, name);
                 r = seccomp_arch_add(ctx, arch);
                 /* -EDOM: the other byte order (s390x, ppc64 on x86_64),
@@ -216,7 +203,7 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
                  * so there is nothing to filter, as with profiles that
                  * list every architecture. */
                 if (r < 0 && r != -EEXIST && r != -EDOM)
-                        return reason_set(reason, r, "linux.seccomp.architectures[%zu]: '%s': %s", i, name,
+                        return reason_format(reason, r, "linux.seccomp.architectures[%zu]: '%s': %s", i, name,
                                           strerror(-r));
         }
         return 0;
@@ -228,7 +215,7 @@ static int flags_set(scmp_filter_ctx ctx, json_object *seccomp, char **reason) {
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
-                return reason_set(reason, -EINVAL, "linux.seccomp.flags: not an array");
+                return reason_format(reason, -EINVAL, "linux.seccomp.flags: not an array");
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 json_object *v = json_object_array_get_idx(list, i);
                 const char *name = json_object_get_string(v);
@@ -236,19 +223,19 @@ static int flags_set(scmp_filter_ctx ctx, json_object *seccomp, char **reason) {
                 int r;
 
                 if (!json_object_is_type(v, json_type_string))
-                        return reason_set(reason, -EINVAL, "linux.seccomp.flags[%zu]: not a string", i);
+                        return reason_format(reason, -EINVAL, "linux.seccomp.flags[%zu]: not a string", i);
                 for (j = 0; j < ELEMENTSOF(filter_flags) && !streq(filter_flags[j].name, name); j++)
                         ;
                 if (j == ELEMENTSOF(filter_flags))
-                        return reason_set(reason, -EINVAL, "linux.seccomp.flags[%zu]: unknown flag '%s'", i,
+                        return reason_format(reason, -EINVAL, "linux.seccomp.flags[%zu]: unknown flag '%s'", i,
                                           name);
                 if (filter_flags[j].attribute == 0)
-                        return reason_set(reason, -EOPNOTSUPP, "linux.seccomp.flags[%zu]: '%s' not supported",
+                        return reason_format(reason, -EOPNOTSUPP, "linux.seccomp.flags[%zu]: '%s' not supported",
                                           i, name);
                 /* libseccomp refuses a flag the running kernel lacks. */
                 r = seccomp_attr_set(ctx, filter_flags[j].attribute, 1);
                 if (r < 0)
-                        return reason_set(reason, r, "linux.seccomp.flags[%zu]: '%s': %s", i, name,
+                        return reason_format(reason, r, "linux.seccomp.flags[%zu]: '%s': %s", i, name,
                                           strerror(-r));
         }
         return 0;
@@ -261,16 +248,16 @@ static int arg_parse(json_object *arg, const char *where, struct scmp_arg_cmp *r
         int r;
 
         if (!json_object_is_type(arg, json_type_object))
-                return reason_set(reason, -EINVAL, "%s: not an object", where);
+                return reason_format(reason, -EINVAL, "%s: not an object", where);
         v = member(arg, "index");
         if (!v)
-                return reason_set(reason, -EINVAL, "%s.index: missing", where);
+                return reason_format(reason, -EINVAL, "%s.index: missing", where);
         r = unsigned_field(v, where, "index", ARGS_MAX - 1, &index, reason);
         if (r < 0)
                 return r;
         v = member(arg, "value");
         if (!v)
-                return reason_set(reason, -EINVAL, "%s.value: missing", where);
+                return reason_format(reason, -EINVAL, "%s.value: missing", where);
         r = unsigned_field(v, where, "value", UINT64_MAX, &value, reason);
         if (r < 0)
                 return r;
@@ -281,11 +268,11 @@ static int arg_parse(json_object *arg, const char *where, struct scmp_arg_cmp *r
                         return r;
         }
         if (!op || !json_object_is_type(op, json_type_string))
-                return reason_set(reason, -EINVAL, "%s.op: %s", where, op ? "not a string" : "missing");
+                return reason_format(reason, -EINVAL, "%s.op: %s", where, op ? "not a string" : "missing");
         for (i = 0; i < ELEMENTSOF(operators) && !streq(operators[i].name, json_object_get_string(op)); i++)
                 ;
         if (i == ELEMENTSOF(operators))
-                return reason_set(reason, -EINVAL, "%s.op: unknown operator '%s'", where,
+                return reason_format(reason, -EINVAL, "%s.op: unknown operator '%s'", where,
                                   json_object_get_string(op));
         /* MASKED_EQ: value is the mask, valueTwo what the masked argument
          * must equal; libseccomp takes them in that order. */
@@ -309,10 +296,10 @@ static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp 
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
-                return reason_set(reason, -EINVAL, "%s.args: not an array", where);
+                return reason_format(reason, -EINVAL, "%s.args: not an array", where);
         n = json_object_array_length(list);
         if (n > ARGS_MAX)
-                return reason_set(reason, -EINVAL, "%s.args: more than %d comparisons", where, ARGS_MAX);
+                return reason_format(reason, -EINVAL, "%s.args: more than %d comparisons", where, ARGS_MAX);
         for (size_t i = 0; i < n; i++) {
                 snprintf(at, sizeof(at), "%s.args[%zu]", where, i);
                 r = arg_parse(json_object_array_get_idx(list, i), at, &cmp[i], reason);
@@ -320,7 +307,7 @@ static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp 
                         return r;
                 for (size_t j = 0; j < i; j++)
                         if (cmp[j].arg == cmp[i].arg)
-                                return reason_set(reason, -EOPNOTSUPP,
+                                return reason_format(reason, -EOPNOTSUPP,
                                                   "%s.index: argument %u compared twice in one rule (args[%zu]): not supported",
                                                   at, cmp[i].arg, j);
         }
@@ -339,9 +326,9 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
 
         snprintf(where, sizeof(where), "linux.seccomp.syscalls[%zu]", index);
         if (!json_object_is_type(rule, json_type_object))
-                return reason_set(reason, -EINVAL, "%s: not an object", where);
+                return reason_format(reason, -EINVAL, "%s: not an object", where);
         if (!names || !json_object_is_type(names, json_type_array))
-                return reason_set(reason, -EINVAL, "%s.names: %s", where, names ? "not an array" : "missing");
+                return reason_format(reason, -EINVAL, "%s.names: %s", where, names ? "not an array" : "missing");
         r = action_parse(rule, where, "action", "errnoRet", &action, reason);
         if (r < 0)
                 return r;
@@ -354,7 +341,7 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
                 int nr;
 
                 if (!json_object_is_type(v, json_type_string))
-                        return reason_set(reason, -EINVAL, "%s.names[%zu]: not a string", where, i);
+                        return reason_format(reason, -EINVAL, "%s.names[%zu]: not a string", where, i);
                 /* The default does this already; libseccomp refuses the
                  * rule as redundant. */
                 if (action == default_action)
@@ -366,7 +353,7 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
                         continue;
                 r = seccomp_rule_add_array(ctx, action, nr, n_cmp, cmp);
                 if (r < 0)
-                        return reason_set(reason, r, "%s.names[%zu]: '%s': %s", where, i, name, strerror(-r));
+                        return reason_format(reason, r, "%s.names[%zu]: '%s': %s", where, i, name, strerror(-r));
         }
         return 0;
 }
@@ -378,7 +365,7 @@ static int syscalls_add(scmp_filter_ctx ctx, uint32_t default_action, json_objec
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
-                return reason_set(reason, -EINVAL, "linux.seccomp.syscalls: not an array");
+                return reason_format(reason, -EINVAL, "linux.seccomp.syscalls: not an array");
         for (size_t i = 0; i < json_object_array_length(list); i++) {
                 r = rule_add(ctx, default_action, json_object_array_get_idx(list, i), i, reason);
                 if (r < 0)
@@ -396,22 +383,22 @@ int oci_seccomp_parse(json_object *seccomp, struct seccomp_filter **ret, char **
         *ret = NULL;
         *reason = NULL;
         if (!json_object_is_type(seccomp, json_type_object))
-                return reason_set(reason, -EINVAL, "linux.seccomp: not an object");
+                return reason_format(reason, -EINVAL, "linux.seccomp: not an object");
         r = action_parse(seccomp, "linux.seccomp", "defaultAction", "defaultErrnoRet", &default_action, reason);
         if (r < 0)
                 return r;
         listener = member(seccomp, "listenerPath");
         if (listener && (!json_object_is_type(listener, json_type_string) || *json_object_get_string(listener)))
-                return reason_set(reason, -EOPNOTSUPP, "linux.seccomp.listenerPath: not supported");
+                return reason_format(reason, -EOPNOTSUPP, "linux.seccomp.listenerPath: not supported");
         ctx = seccomp_init(default_action);
         if (!ctx)
-                return reason_set(reason, -EINVAL, "linux.seccomp.defaultAction: libseccomp refuses it");
+                return reason_format(reason, -EINVAL, "linux.seccomp.defaultAction: libseccomp refuses it");
         /* A call from an ABI the filter does not describe kills the
          * process, as in userbox's own filter: its numbers mean other
          * calls there, so no rule can be trusted to match. */
         r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
         if (r < 0)
-                return reason_set(reason, r, "linux.seccomp: %s", strerror(-r));
+                return reason_format(reason, r, "linux.seccomp: %s", strerror(-r));
         /* As in userbox's own: a binary tree rather than a list, since
          * podman's profile names hundreds of calls. */
         (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
@@ -425,9 +412,9 @@ int oci_seccomp_parse(json_object *seccomp, struct seccomp_filter **ret, char **
                 return r;
         r = seccomp_filter_export(ctx, ret);
         if (r == -E2BIG)
-                return reason_set(reason, r, "linux.seccomp: the filter is longer than the kernel's 4096 instructions");
+                return reason_format(reason, r, "linux.seccomp: the filter is longer than the kernel's 4096 instructions");
         if (r < 0)
-                return reason_set(reason, r, "linux.seccomp: compiling the filter: %s", strerror(-r));
+                return reason_format(reason, r, "linux.seccomp: compiling the filter: %s", strerror(-r));
         return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "oci-internal.h"
+#include "seccomp-fixture.h"
 #include "security.h"
 #include "unit.h"
 #include "util.h"
@@ -108,25 +109,12 @@ static long call_make(enum call c) {
         return -1;
 }
 
-/* Makes the call in a child under filter: 0 when it succeeded, its errno
- * when it failed, 1000 + the signal that killed the child. */
+static long call_numbered(int c) {
+        return call_make((enum call) c);
+}
+
 static int outcome(const struct seccomp_filter *filter, enum call c) {
-        int status;
-        pid_t pid = fork();
-
-        if (pid < 0)
-                return -1;
-        if (pid == 0) {
-                long r;
-
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(filter) < 0)
-                        _exit(255);
-                r = call_make(c);
-                _exit(r < 0 ? (errno & 0xff) : 0);
-        }
-        if (waitpid(pid, &status, 0) != pid)
-                return -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+        return seccomp_outcome(filter, call_numbered, (int) c);
 }
 
 TEST(oci_seccomp_denied_call_returns_the_errno_ret) {
