@@ -102,7 +102,7 @@ static int unsigned_field(json_object *v, const char *where, const char *key, ui
         if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
             json_object_get_uint64(v) > max)
                 return reason_format(reason, -EINVAL, "%s.%s: not an integer from 0 to %" PRIu64, where,
-                                  key, max);
+                                     key, max);
         *ret = json_object_get_uint64(v);
         return 0;
 }
@@ -127,12 +127,12 @@ static int action_parse(json_object *o, const char *where, const char *action_ke
                         continue;
                 if (!actions[i].supported)
                         return reason_format(reason, -EOPNOTSUPP,
-                                          "%s.%s: '%s' not supported: userbox-oci has no listener for it",
-                                          where, action_key, name);
+                                             "%s.%s: '%s' not supported: userbox-oci has no listener for it",
+                                             where, action_key, name);
                 if (e && !actions[i].takes_errno)
                         return reason_format(reason, -EINVAL,
-                                          "%s.%s: only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
-                                          where, errno_key, name);
+                                             "%s.%s: only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+                                             where, errno_key, name);
                 if (e) {
                         r = unsigned_field(e, where, errno_key, ERRNO_RET_MAX, &error, reason);
                         if (r < 0)
@@ -181,7 +181,7 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
                         r = seccomp_arch_add(ctx, machine[i]);
                         if (r < 0 && r != -EEXIST)
                                 return reason_format(reason, r, "linux.seccomp: adding the machine's ABIs: %s",
-                                                  strerror(-r));
+                                                     strerror(-r));
                 }
                 return 0;
         }
@@ -195,7 +195,7 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
                 arch = architecture_resolve(name);
                 if (arch == 0)
                         return reason_format(reason, -EINVAL,
-                                          "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i, name);
+                                             "linux.seccomp.architectures[%zu]: unknown architecture '%s'", i, name);
                 r = seccomp_arch_add(ctx, arch);
                 /* -EDOM: the other byte order (s390x, ppc64 on x86_64),
                  * which cannot share a filter with the native ABI; no
@@ -204,7 +204,7 @@ static int architectures_add(scmp_filter_ctx ctx, json_object *seccomp, char **r
                  * list every architecture. */
                 if (r < 0 && r != -EEXIST && r != -EDOM)
                         return reason_format(reason, r, "linux.seccomp.architectures[%zu]: '%s': %s", i, name,
-                                          strerror(-r));
+                                             strerror(-r));
         }
         return 0;
 }
@@ -228,15 +228,15 @@ static int flags_set(scmp_filter_ctx ctx, json_object *seccomp, char **reason) {
                         ;
                 if (j == ELEMENTSOF(filter_flags))
                         return reason_format(reason, -EINVAL, "linux.seccomp.flags[%zu]: unknown flag '%s'", i,
-                                          name);
+                                             name);
                 if (filter_flags[j].attribute == 0)
                         return reason_format(reason, -EOPNOTSUPP, "linux.seccomp.flags[%zu]: '%s' not supported",
-                                          i, name);
+                                             i, name);
                 /* libseccomp refuses a flag the running kernel lacks. */
                 r = seccomp_attr_set(ctx, filter_flags[j].attribute, 1);
                 if (r < 0)
                         return reason_format(reason, r, "linux.seccomp.flags[%zu]: '%s': %s", i, name,
-                                          strerror(-r));
+                                             strerror(-r));
         }
         return 0;
 }
@@ -273,7 +273,7 @@ static int arg_parse(json_object *arg, const char *where, struct scmp_arg_cmp *r
                 ;
         if (i == ELEMENTSOF(operators))
                 return reason_format(reason, -EINVAL, "%s.op: unknown operator '%s'", where,
-                                  json_object_get_string(op));
+                                     json_object_get_string(op));
         /* MASKED_EQ: value is the mask, valueTwo what the masked argument
          * must equal; libseccomp takes them in that order. */
         *ret = (struct scmp_arg_cmp) { (unsigned) index, operators[i].op, value, value_two };
@@ -308,8 +308,8 @@ static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp 
                 for (size_t j = 0; j < i; j++)
                         if (cmp[j].arg == cmp[i].arg)
                                 return reason_format(reason, -EOPNOTSUPP,
-                                                  "%s.index: argument %u compared twice in one rule (args[%zu]): not supported",
-                                                  at, cmp[i].arg, j);
+                                                     "%s.index: argument %u compared twice in one rule (args[%zu]): not supported",
+                                                     at, cmp[i].arg, j);
         }
         *ret_n = (unsigned) n;
         return 0;
