@@ -12,9 +12,11 @@
 
 # podman's flags follow the runtime's base name: containers.conf tells it
 # that userbox-oci writes its errors as JSON to --log (runtime_supports_json:
-# podman then passes --log-format=json and reads the error from the log)
-# and may run without cgroups (runtime_supports_nocgroups: podman refuses
-# --cgroups=disabled for any other runtime).
+# conmon then runs `userbox-oci --log-format=json --log FILE create ...`,
+# and podman reads the error from FILE; without it, neither flag) and may
+# run without cgroups (runtime_supports_nocgroups; podman 4.3.1 still
+# refuses --cgroups=disabled with userbox-oci, "not compatible with
+# NoCgroups", by path or by name, so no case here uses it).
 podman_env() {
         require_cmd podman conmon
         require_subid
