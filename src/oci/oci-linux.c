@@ -12,6 +12,18 @@
 
 #include "oci-linux-internal.h"
 
+int oci_reason(char **reason, const char *fmt, ...) {
+        va_list ap;
+
+        free(*reason);
+        *reason = NULL;
+        va_start(ap, fmt);
+        if (vasprintf(reason, fmt, ap) < 0)
+                *reason = NULL;
+        va_end(ap);
+        return *reason ? -EINVAL : -ENOMEM;
+}
+
 const struct oci_linux *oci_view(const struct config *c) {
         return c && c->oci ? c->oci->linux_spec : NULL;
 }
