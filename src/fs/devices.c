@@ -266,9 +266,10 @@ static int make_standard_nodes(int devfd, bool *mknod_denied) {
         return 0;
 }
 
-static int make_links(int devfd) {
+/* existing_ok: in the root's own /dev, whose links are left as they are. */
+static int make_links(int devfd, bool existing_ok) {
         for (size_t i = 0; i < ELEMENTSOF(dev_links); i++)
-                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+                if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0 && !(existing_ok && errno == EEXIST))
                         return log_errno(-errno, "link '/dev/%s'", dev_links[i].name);
         return 0;
 }
@@ -288,7 +289,7 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
                 if (r < 0)
                         return r;
         }
-        r = make_links(devfd);
+        r = make_links(devfd, false);
         if (r >= 0)
                 r = add_extra_devices(p, rootfd, false, &mknod_denied);
         if (r < 0)
@@ -298,14 +299,14 @@ int devices_populate(const struct config *c, const struct rootfs_plan *p, int ro
 }
 
 /* config.json mounts /dev, /dev/pts, /dev/shm and /dev/mqueue itself. */
-int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd) {
+int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd, bool root_dev) {
         bool mknod_denied = false;
         int r = 0;
 
         if (devfd >= 0) {
                 r = make_standard_nodes(devfd, &mknod_denied);
                 if (r >= 0)
-                        r = make_links(devfd);
+                        r = make_links(devfd, root_dev);
         }
         if (r >= 0)
                 r = add_extra_devices(p, rootfd, false, &mknod_denied);

@@ -164,11 +164,16 @@ int mounts_setup_user(const struct config *c, const struct rootfs_plan *p, int r
  * ones, /dev's nodes, sysctls, masked and read-only paths (mounts-oci.c),
  * after the id map. */
 int mounts_setup_oci(const struct config *c, const struct rootfs_plan *p, int rootfd);
-/* After the pivot: linux.rootfsPropagation and the mounts' own. */
-int mounts_oci_propagation(const struct config *c, int rootfd);
-/* The standard nodes and links into devfd (the spec's /dev tmpfs; -1:
- * none) and the extra devices wherever they go. */
-int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd);
+/* Before the pivot, after the mounts (config.json's or the standard
+ * ones): linux.sysctl and linux.maskedPaths. */
+int mounts_oci_extras(const struct config *c, int rootfd);
+/* After the pivot: linux.readonlyPaths, linux.rootfsPropagation and the
+ * mounts' own propagation. */
+int mounts_oci_finish(const struct config *c, int rootfd);
+/* The standard nodes and links into devfd (-1: none; root_dev: the
+ * root's own /dev, whose links stay as they are) and the extra devices
+ * wherever they go. */
+int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd, bool root_dev);
 
 /* The files of rootfs_plan_file(), bound after the standard mounts and
  * before the user's (a user's mount there wins). */

@@ -118,63 +118,26 @@ static int mount_one(const struct oci_mount *m, int rootfd) {
         return 0;
 }
 
-static int set_propagation(int fd, unsigned long propagation) {
-        struct mount_attr a = { .propagation = propagation & ~MS_REC };
-        return sys_mount_setattr(fd, "", AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0), &a, sizeof(a));
-}
-
-/* After the pivot, which made every mount private: the root's
- * propagation, then each mount's, as config.json gives them (through
- * mount_setattr on an fd: no /proc is needed). */
-int mounts_oci_propagation(const struct config *c, int rootfd) {
-        const struct oci_linux *l = oci_view(c);
-        int r;
-
-        if (l->rootfs_propagation) {
-                r = set_propagation(rootfd, l->rootfs_propagation);
-                if (r < 0)
-                        return log_errno(r, "set the root's propagation (linux.rootfsPropagation)");
-        }
-        for (size_t i = 0; i < l->n_mounts; i++) {
-                const struct oci_mount *m = &l->mounts[i];
-                _cleanup_close_ int fd = -1;
-
-                if (!m->propagation)
-                        continue;
-                fd = resolve_in_root(rootfd, m->destination, false, false);
-                r = fd < 0 ? fd : set_propagation(fd, m->propagation);
-                if (r < 0)
-                        return log_errno(r, "set the propagation of '%s'", m->destination);
-        }
-        return 0;
-}
-
-static bool mounts_dev_tmpfs(const struct oci_linux *l) {
-        for (size_t i = 0; i < l->n_mounts; i++)
-                if (streq(l->mounts[i].destination, "/dev") && l->mounts[i].kind == OCI_MOUNT_FS)
-                        return true;
-        return false;
-}
-
-/* Written through the container's /proc, once mounted: the keys were
- * checked to be of a namespace of the container's (oci-linux.c). */
-static int write_sysctl(int rootfd, const struct oci_sysctl *s) {
+/* Written through procfd, a /proc: the values of the namespaces of the
+ * process that writes, the container's (the keys were checked to be of
+ * a namespace of the container's own, oci-linux.c). */
+static int write_sysctl(int procfd, const struct oci_sysctl *s) {
         struct open_how how = { .flags = O_WRONLY | O_CLOEXEC | O_NOCTTY,
-                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+                                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
         struct statfs sf;
 
-        if (asprintf(&path, "proc/sys/%s", s->key) < 0)
+        if (asprintf(&path, "sys/%s", s->key) < 0)
                 return -ENOMEM;
-        for (char *p = path + strlen("proc/sys/"); *p; p++)
+        for (char *p = path + strlen("sys/"); *p; p++)
                 if (*p == '.')
                         *p = '/';
-        fd = sys_openat2(rootfd, path, &how, sizeof(how));
+        fd = sys_openat2(procfd, path, &how, sizeof(how));
         if (fd < 0)
-                return log_errno(fd, "linux.sysctl: '%s' (is /proc mounted?)", s->key);
+                return log_errno(fd, "linux.sysctl: '%s'", s->key);
         if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-                return log_errno(-EPERM, "linux.sysctl: '%s' is not on the container's /proc", s->key);
+                return log_errno(-EPERM, "linux.sysctl: '%s' is not on a /proc", s->key);
         if (fd_write_all(fd, s->value, strlen(s->value)) < 0)
                 return log_errno(-errno, "linux.sysctl: write '%s' to '%s'", s->value, s->key);
         return 0;
@@ -212,30 +175,63 @@ static int read_only_path(int rootfd, const char *path) {
         return r < 0 ? log_errno(r, "linux.readonlyPaths: make '%s' read-only%s", path, mounts_attr_hint(r)) : 0;
 }
 
-/* After the mounts (as runc): the nodes go into the /dev tmpfs the spec
- * mounted, the sysctls through the /proc it mounted, and the masks and
- * read-only paths last, over whatever the mounts put there. */
+/* As runc: /dev gets its nodes unless the spec binds one over it, in
+ * the tmpfs it mounts there or else in the root's own /dev. */
+static bool mounts_dev_bound(const struct oci_linux *l, bool *ret_tmpfs) {
+        *ret_tmpfs = false;
+        for (size_t i = 0; i < l->n_mounts; i++)
+                if (streq(l->mounts[i].destination, "/dev")) {
+                        if (l->mounts[i].kind == OCI_MOUNT_BIND)
+                                return true;
+                        *ret_tmpfs = true;
+                }
+        return false;
+}
+
+int mounts_oci_extras(const struct config *c, int rootfd) {
+        const struct oci_linux *l = oci_view(c);
+        _cleanup_close_ int procfd = -1;
+        int r = 0;
+
+        /* The spec's /proc, once mounted; userbox's own has /proc/sys
+         * read-only by then, and the host's (still reachable before the
+         * pivot) serves as well: a sysctl file acts on the namespaces of
+         * whoever writes it. */
+        if (l->n_sysctl) {
+                procfd = l->replaces_mounts ? resolve_in_root(rootfd, "/proc", false, false)
+                                            : sys_result(open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC));
+                if (procfd < 0)
+                        return log_errno(procfd, "linux.sysctl: /proc (is it mounted?)");
+        }
+        for (size_t i = 0; i < l->n_sysctl && r >= 0; i++)
+                r = write_sysctl(procfd, &l->sysctl[i]);
+        for (size_t i = 0; l->masked_paths && l->masked_paths[i] && r >= 0; i++)
+                r = mask_path(rootfd, l->masked_paths[i]);
+        return r;
+}
+
+/* After the mounts (as runc): the nodes go into the /dev the spec
+ * mounted, the sysctls through the /proc it mounted, and the masks last,
+ * over whatever the mounts put there (the host's /dev/null is reachable
+ * until the pivot). */
 int mounts_setup_oci(const struct config *c, const struct rootfs_plan *p, int rootfd) {
         const struct oci_linux *l = oci_view(c);
         _cleanup_close_ int devfd = -1;
+        bool dev_tmpfs;
         int r = 0;
 
         for (size_t i = 0; i < l->n_mounts && r >= 0; i++)
                 r = mount_one(&l->mounts[i], rootfd);
         if (r < 0)
                 return r;
-        if (mounts_dev_tmpfs(l)) {
-                devfd = resolve_in_root(rootfd, "/dev", false, false);
+        if (!mounts_dev_bound(l, &dev_tmpfs)) {
+                devfd = resolve_in_root(rootfd, "/dev", true, false);
                 if (devfd < 0)
                         return log_errno(devfd, "open '/dev'");
         }
-        r = devices_populate_oci(p, rootfd, devfd);
-        for (size_t i = 0; i < l->n_sysctl && r >= 0; i++)
-                r = write_sysctl(rootfd, &l->sysctl[i]);
-        for (size_t i = 0; l->masked_paths && l->masked_paths[i] && r >= 0; i++)
-                r = mask_path(rootfd, l->masked_paths[i]);
-        for (size_t i = 0; l->readonly_paths && l->readonly_paths[i] && r >= 0; i++)
-                r = read_only_path(rootfd, l->readonly_paths[i]);
+        r = devices_populate_oci(p, rootfd, devfd, !dev_tmpfs);
+        if (r >= 0)
+                r = mounts_oci_extras(c, rootfd);
         if (r < 0)
                 return r;
         /* root.readonly: the root's own mount only, once everything is
@@ -247,5 +243,43 @@ int mounts_setup_oci(const struct config *c, const struct rootfs_plan *p, int ro
                         return log_errno(r, "make the root read-only");
         }
         log_step("mounts: %zu from config.json", l->n_mounts);
+        return 0;
+}
+
+static int set_propagation(int fd, unsigned long propagation) {
+        struct mount_attr a = { .propagation = propagation & ~MS_REC };
+        return sys_mount_setattr(fd, "", AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0), &a, sizeof(a));
+}
+
+/* After the pivot, which made every mount private: the read-only paths
+ * (until then the root's own mount is unbindable, and a path on it, such
+ * as /etc, cannot be bound onto itself), the root's propagation, then
+ * each mount's, as config.json gives them (through mount_setattr on an
+ * fd: no /proc is needed). */
+int mounts_oci_finish(const struct config *c, int rootfd) {
+        const struct oci_linux *l = oci_view(c);
+        int r;
+
+        for (size_t i = 0; l->readonly_paths && l->readonly_paths[i]; i++) {
+                r = read_only_path(rootfd, l->readonly_paths[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (l->rootfs_propagation) {
+                r = set_propagation(rootfd, l->rootfs_propagation);
+                if (r < 0)
+                        return log_errno(r, "set the root's propagation (linux.rootfsPropagation)");
+        }
+        for (size_t i = 0; i < l->n_mounts; i++) {
+                const struct oci_mount *m = &l->mounts[i];
+                _cleanup_close_ int fd = -1;
+
+                if (!m->propagation)
+                        continue;
+                fd = resolve_in_root(rootfd, m->destination, false, false);
+                r = fd < 0 ? fd : set_propagation(fd, m->propagation);
+                if (r < 0)
+                        return log_errno(r, "set the propagation of '%s'", m->destination);
+        }
         return 0;
 }

@@ -320,7 +320,7 @@ int rootfs_prepare(const struct config *c, struct rootfs_plan **ret) {
         if (r < 0)
                 return r;
         /* config.json makes its own mount points: none is planned. */
-        if (!p->host_sandbox && !oci_view(c)) {
+        if (!p->host_sandbox && !oci_view_replaces_mounts(c)) {
                 r = prepare_standard_dirs(c, p);
                 if (r < 0)
                         return r;
@@ -378,9 +378,9 @@ static int pivot(const struct config *c, const struct rootfs_plan *p, int rootfd
          * not unbindable, for / too: a nested container may rbind it. */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return log_errno(-errno, "make the container's mounts private");
-        /* config.json's propagation, over that. */
+        /* config.json's read-only paths and propagation, over that. */
         if (oci_view(c)) {
-                r = mounts_oci_propagation(c, rootfd);
+                r = mounts_oci_finish(c, rootfd);
                 if (r < 0)
                         return r;
         }
@@ -444,7 +444,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
         if (r < 0)
                 return r;
         /* config.json's root is made read-only after its mounts. */
-        if (c->read_only > 0 && !oci_view(c)) {
+        if (c->read_only > 0 && !oci_view_replaces_mounts(c)) {
                 struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 
                 r = mounts_create_user_mount_points(c, p, s->rootfd);
@@ -465,7 +465,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
         if (r < 0)
                 return log_errno(r, "make root '%s' unbindable", p->root);
         log_step("rootfs: root '%s' bound%s", p->root, c->read_only > 0 ? " read-only" : "");
-        return oci_view(c) ? 0 : mounts_setup_standard(c, p, s);
+        return oci_view_replaces_mounts(c) ? 0 : mounts_setup_standard(c, p, s);
 }
 
 int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
@@ -483,7 +483,7 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * are made only when the user may write the root: see
          * prepare_standard_dirs.) config.json's mounts make their mount
          * points, all after the map. */
-        if (oci_view(c) || p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
+        if (oci_view_replaces_mounts(c) || p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
                 return 0;
         return mount_root(c, p, s);
 }
@@ -496,7 +496,7 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
                 if (r < 0)
                         return r;
         }
-        if (oci_view(c)) {
+        if (oci_view_replaces_mounts(c)) {
                 r = mounts_setup_oci(c, p, s->rootfd);
                 return r < 0 ? r : pivot(c, p, s->rootfd);
         }
@@ -510,6 +510,8 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         if (r < 0)
                 return r;
         r = devices_populate_outside_dev(p, s->rootfd);
+        if (r >= 0 && oci_view(c))
+                r = mounts_oci_extras(c, s->rootfd);
         if (r < 0)
                 return r;
         return pivot(c, p, s->rootfd);

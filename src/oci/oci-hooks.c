@@ -33,7 +33,7 @@ static int parse_hook(json_object *e, const char *where, struct oci_hook *h, cha
         int r = oci_get_string(e, "path", true, &h->path, where, reason);
 
         if (r >= 0 && !path_is_absolute(h->path))
-                r = oci_reason(reason, "%spath: '%s' is not an absolute path", where, h->path);
+                r = oci_refuse(reason, "%spath: '%s' is not an absolute path", where, h->path);
         if (r >= 0)
                 r = oci_get_strv(e, "args", false, &h->args, where, reason);
         if (r >= 0)
@@ -41,7 +41,7 @@ static int parse_hook(json_object *e, const char *where, struct oci_hook *h, cha
         if (r >= 0)
                 r = oci_get_int(e, "timeout", &timeout, where, reason);
         if (r >= 0 && json_object_object_get_ex(e, "timeout", NULL) && timeout <= 0)
-                r = oci_reason(reason, "%stimeout: must be above 0", where);
+                r = oci_refuse(reason, "%stimeout: must be above 0", where);
         h->timeout = (int) timeout;
         return r;
 }
@@ -61,6 +61,10 @@ int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason) {
                 if (r < 0 || !list)
                         continue;
                 n = json_object_array_length(list);
+                /* They run inside the container's namespaces, between its
+                 * set-up steps, which no hook of userbox's does yet. */
+                if (n > 0 && (kind == OCI_HOOK_CREATE_CONTAINER || kind == OCI_HOOK_START_CONTAINER))
+                        return oci_refuse(reason, "hooks.%s: not supported by userbox", hook_names[kind]);
                 h->hooks[kind] = calloc(n + 1, sizeof(struct oci_hook));
                 if (!h->hooks[kind])
                         return -ENOMEM;

@@ -7,7 +7,7 @@
 
 #include "oci-spec-internal.h"
 
-int oci_reason(char **reason, const char *fmt, ...) {
+int oci_refuse(char **reason, const char *fmt, ...) {
         va_list ap;
 
         free(*reason);
@@ -28,12 +28,12 @@ static int get_typed(json_object *obj, const char *key, bool required, json_type
         *ret = NULL;
         if (obj && json_object_object_get_ex(obj, key, &v) && v) {
                 if (!json_object_is_type(v, type) && !(type == json_type_double && json_object_is_type(v, json_type_int)))
-                        return oci_reason(reason, "%s%s: not %s", where, key, what);
+                        return oci_refuse(reason, "%s%s: not %s", where, key, what);
                 *ret = v;
                 return 0;
         }
         if (required)
-                return oci_reason(reason, "%s%s: missing", where, key);
+                return oci_refuse(reason, "%s%s: missing", where, key);
         return 0;
 }
 
@@ -80,7 +80,7 @@ int oci_get_strv(json_object *obj, const char *key, bool required, char ***ret, 
         for (size_t i = 0; i < n; i++) {
                 json_object *s = json_object_array_get_idx(v, i);
                 if (!json_object_is_type(s, json_type_string))
-                        return oci_reason(reason, "%s%s[%zu]: not a string", where, key, i);
+                        return oci_refuse(reason, "%s%s[%zu]: not a string", where, key, i);
                 l[i] = strdup(json_object_get_string(s));
                 if (!l[i])
                         return -ENOMEM;
@@ -108,12 +108,12 @@ static int get_number(json_object *obj, const char *key, int64_t min, uint64_t m
         errno = 0;
         if (json_object_get_int64(v) < 0) {
                 if (json_object_get_int64(v) < min)
-                        return oci_reason(reason, "%s%s: out of range", where, key);
+                        return oci_refuse(reason, "%s%s: out of range", where, key);
                 *ret = json_object_get_int64(v);
                 return 0;
         }
         if (json_object_get_uint64(v) > max)
-                return oci_reason(reason, "%s%s: out of range", where, key);
+                return oci_refuse(reason, "%s%s: out of range", where, key);
         *ret = (int64_t) json_object_get_uint64(v);
         return 0;
 }

@@ -28,6 +28,10 @@ const struct oci_linux *oci_view(const struct config *c) {
         return c && c->oci ? c->oci->linux_spec : NULL;
 }
 
+bool oci_view_replaces_mounts(const struct config *c) {
+        return oci_view(c) && oci_view(c)->replaces_mounts;
+}
+
 bool oci_json_is_empty(json_object *v) {
         switch (json_object_get_type(v)) {
         case json_type_null:

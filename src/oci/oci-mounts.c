@@ -235,6 +235,7 @@ int oci_mounts_parse(json_object *mounts, const char *bundle, struct oci_linux *
                 return 0;
         if (!json_object_is_type(mounts, json_type_array))
                 return oci_reason(reason, "mounts: not an array");
+        l->replaces_mounts = true;
         n = json_object_array_length(mounts);
         l->mounts = calloc(n ? n : 1, sizeof(*l->mounts));
         if (!l->mounts)

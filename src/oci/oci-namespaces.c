@@ -43,12 +43,12 @@ static int parse_one_namespace(json_object *e, size_t i, struct oci_namespaces *
                 if (streq(type, namespace_types[k].type))
                         flag = namespace_types[k].flag;
         if (!flag)
-                return oci_reason(reason, "%stype: unknown namespace '%s'", where, type);
+                return oci_refuse(reason, "%stype: unknown namespace '%s'", where, type);
         bool seen = ns->create & flag;
         for (size_t k = 0; k < ns->n_join; k++)
                 seen = seen || ns->join_flag[k] == flag;
         if (seen)
-                return oci_reason(reason, "%stype: '%s' listed twice", where, type);
+                return oci_refuse(reason, "%stype: '%s' listed twice", where, type);
         if (!path || !path[0]) {
                 ns->create |= flag;
                 return 0;
@@ -57,7 +57,7 @@ static int parse_one_namespace(json_object *e, size_t i, struct oci_namespaces *
          * child: a mount or user namespace joined so would leave the
          * launcher's own view of the bundle and the state. */
         if (flag == CLONE_NEWNS || flag == CLONE_NEWUSER)
-                return oci_reason(reason, "%spath: userbox cannot join an existing %s namespace", where, type);
+                return oci_refuse(reason, "%spath: userbox cannot join an existing %s namespace", where, type);
         if (ns->n_join >= OCI_JOIN_MAX)
                 return -E2BIG;
         ns->join_flag[ns->n_join] = flag;
@@ -77,13 +77,13 @@ int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_pr
                 return r;
         /* The root is set up by mounts only this process sees. */
         if (!(ns->create & CLONE_NEWNS))
-                return oci_reason(reason, "linux.namespaces: userbox needs a mount namespace ('mount')");
+                return oci_refuse(reason, "linux.namespaces: userbox needs a mount namespace ('mount')");
         c->uts = !!(ns->create & CLONE_NEWUTS);
         c->ipc = !!(ns->create & CLONE_NEWIPC);
         c->cgroup = !!(ns->create & CLONE_NEWCGROUP);
         c->network = ns->create & CLONE_NEWNET ? NET_NONE : NET_HOST;
         if (c->hostname && c->hostname[0] && !c->uts)
-                return oci_reason(reason, "hostname: set without a uts namespace of its own");
+                return oci_refuse(reason, "hostname: set without a uts namespace of its own");
 
         r = parse_mappings(linux_obj, "uidMappings", &c->uid_map, &c->n_uid_map, &c->n_uid_map_allocated, reason);
         if (r >= 0)
@@ -92,7 +92,7 @@ int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_pr
         if (r < 0)
                 return r;
         if ((c->n_uid_map || c->n_gid_map) && !(ns->create & CLONE_NEWUSER))
-                return oci_reason(reason, "linux.uidMappings: given without a user namespace to map");
+                return oci_refuse(reason, "linux.uidMappings: given without a user namespace to map");
         /* The caller's own id alone is written directly; anything more
          * takes newuidmap and newgidmap and the caller's subordinate ids. */
         if (c->n_uid_map == 1 && c->n_gid_map == 1 && c->uid_map[0].count == 1 && c->gid_map[0].count == 1 &&
@@ -124,7 +124,7 @@ static int parse_mappings(json_object *linux_obj, const char *key, struct id_tri
                 if (r < 0)
                         return r;
                 if (inside < 0 || outside < 0 || size <= 0)
-                        return oci_reason(reason, "%s: needs containerID, hostID and a size above 0", where);
+                        return oci_refuse(reason, "%s: needs containerID, hostID and a size above 0", where);
                 slot = array_reserve_one(*ret, *ret_n, ret_allocated, sizeof(*slot));
                 if (!slot)
                         return -ENOMEM;

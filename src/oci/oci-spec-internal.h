@@ -14,7 +14,7 @@
 #include "oci-life.h"
 #include "util.h"
 
-int oci_reason(char **reason, const char *fmt, ...) _printf_(2, 3);
+int oci_refuse(char **reason, const char *fmt, ...) _printf_(2, 3);
 int oci_get_object(json_object *obj, const char *key, bool required, json_object **ret, const char *where,
                    char **reason);
 int oci_get_array(json_object *obj, const char *key, bool required, json_object **ret, const char *where,

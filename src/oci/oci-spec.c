@@ -18,7 +18,7 @@
 #define OCI_SPEC_MAX (4 * 1024 * 1024)
 
 static int parse_root(json_object *doc, const char *bundle, struct config *c, char **reason);
-static int parse_process(json_object *doc, struct config *c, struct oci_process *p, char **reason);
+
 static int parse_hostname(json_object *doc, struct config *c, char **reason);
 
 int oci_spec_parse(const char *text, size_t size, const char *bundle, struct config *c,
@@ -32,7 +32,7 @@ int oci_spec_parse(const char *text, size_t size, const char *bundle, struct con
                 return -ENOMEM;
         doc = json_tokener_parse_ex(tok, text, (int) size);
         if (!doc || json_tokener_get_error(tok) != json_tokener_success) {
-                r = oci_reason(reason, "not JSON: %s", json_tokener_error_desc(json_tokener_get_error(tok)));
+                r = oci_refuse(reason, "not JSON: %s", json_tokener_error_desc(json_tokener_get_error(tok)));
                 json_tokener_free(tok);
                 json_object_put(doc);
                 return r;
@@ -40,7 +40,7 @@ int oci_spec_parse(const char *text, size_t size, const char *bundle, struct con
         json_tokener_free(tok);
         s->document = doc;
         if (!json_object_is_type(doc, json_type_object))
-                return oci_reason(reason, "not a JSON object");
+                return oci_refuse(reason, "not a JSON object");
         s->bundle = strdup(bundle);
         s->process = calloc(1, sizeof(*s->process));
         s->hooks = calloc(1, sizeof(*s->hooks));
@@ -51,11 +51,11 @@ int oci_spec_parse(const char *text, size_t size, const char *bundle, struct con
 
         r = oci_get_string(doc, "ociVersion", true, &s->oci_version, "", reason);
         if (r >= 0 && strncmp(s->oci_version, "1.", 2) != 0)
-                r = oci_reason(reason, "ociVersion: '%s' is not a version 1 of the runtime spec", s->oci_version);
+                r = oci_refuse(reason, "ociVersion: '%s' is not a version 1 of the runtime spec", s->oci_version);
         if (r >= 0)
                 r = parse_root(doc, bundle, c, reason);
         if (r >= 0)
-                r = parse_process(doc, c, s->process, reason);
+                r = oci_process_parse(doc, c, s->process, reason);
         if (r >= 0)
                 r = parse_hostname(doc, c, reason);
         if (r >= 0)
@@ -165,14 +165,16 @@ static int parse_user(json_object *process, struct config *c, struct oci_process
         if (r >= 0)
                 r = oci_get_id(user, "umask", &umask_value, "process.user.", reason);
         if (r >= 0 && json_object_object_get_ex(user, "username", NULL))
-                r = oci_reason(reason, "process.user.username: a user by name is for Windows; give uid and gid");
+                r = oci_refuse(reason, "process.user.username: a user by name is for Windows; give uid and gid");
         if (r >= 0)
                 r = oci_get_array(user, "additionalGids", false, &gids, "process.user.", reason);
         if (r < 0)
                 return r;
         if (umask_value > 0777)
-                return oci_reason(reason, "process.user.umask: %lld is no umask", (long long) umask_value);
+                return oci_refuse(reason, "process.user.umask: %lld is no umask", (long long) umask_value);
         p->umask = (int) umask_value;
+        p->uid = (uid_t) uid;
+        p->gid = (gid_t) gid;
         free(c->user);
         if (asprintf(&c->user, "%lld:%lld", (long long) uid, (long long) gid) < 0)
                 return -ENOMEM;
@@ -184,7 +186,7 @@ static int parse_user(json_object *process, struct config *c, struct oci_process
                 json_object *g = json_object_array_get_idx(gids, i);
                 if (!json_object_is_type(g, json_type_int) || json_object_get_int64(g) < 0 ||
                     json_object_get_int64(g) >= UINT32_MAX)
-                        return oci_reason(reason, "process.user.additionalGids[%zu]: not a group id", i);
+                        return oci_refuse(reason, "process.user.additionalGids[%zu]: not a group id", i);
                 p->additional_gids[i] = (gid_t) json_object_get_int64(g);
         }
         return 0;
@@ -217,7 +219,7 @@ static int parse_rlimits(json_object *process, struct config *c, char **reason) 
                                 resource = res;
                 }
                 if (resource < 0)
-                        return oci_reason(reason, "%stype: unknown limit '%s'", where, type);
+                        return oci_refuse(reason, "%stype: unknown limit '%s'", where, type);
                 slot = array_reserve_one(c->rlimits, c->n_rlimits, &c->n_rlimits_allocated, sizeof(*slot));
                 if (!slot)
                         return -ENOMEM;
@@ -229,7 +231,7 @@ static int parse_rlimits(json_object *process, struct config *c, char **reason) 
         return r;
 }
 
-static int parse_process(json_object *doc, struct config *c, struct oci_process *p, char **reason) {
+int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p, char **reason) {
         json_object *process;
         _cleanup_free_ char *cwd = NULL;
         char **args = NULL, **env = NULL;
@@ -240,13 +242,13 @@ static int parse_process(json_object *doc, struct config *c, struct oci_process 
         if (r >= 0)
                 r = oci_get_strv(process, "args", true, &args, "process.", reason);
         if (r >= 0 && !args[0])
-                r = oci_reason(reason, "process.args: empty: the container needs a command");
+                r = oci_refuse(reason, "process.args: empty: the container needs a command");
         if (r >= 0)
                 r = oci_get_strv(process, "env", false, &env, "process.", reason);
         if (r >= 0)
                 r = oci_get_string(process, "cwd", true, &cwd, "process.", reason);
         if (r >= 0 && !path_is_absolute(cwd))
-                r = oci_reason(reason, "process.cwd: '%s' is not an absolute path", cwd);
+                r = oci_refuse(reason, "process.cwd: '%s' is not an absolute path", cwd);
         if (r >= 0)
                 r = oci_get_bool(process, "terminal", &terminal, "process.", reason);
         if (r >= 0)
@@ -258,12 +260,15 @@ static int parse_process(json_object *doc, struct config *c, struct oci_process 
         }
         if (r >= 0)
                 r = parse_user(process, c, p, reason);
-        if (r >= 0)
+        /* Limits are the process's own: exec --process replaces them. */
+        if (r >= 0) {
+                c->n_rlimits = 0;
                 r = parse_rlimits(process, c, reason);
+        }
         if (r >= 0 && json_object_object_get_ex(process, "apparmorProfile", NULL))
-                r = oci_reason(reason, "process.apparmorProfile: userbox applies no AppArmor profile");
+                r = oci_refuse(reason, "process.apparmorProfile: userbox applies no AppArmor profile");
         if (r >= 0 && json_object_object_get_ex(process, "selinuxLabel", NULL))
-                r = oci_reason(reason, "process.selinuxLabel: userbox applies no SELinux label");
+                r = oci_refuse(reason, "process.selinuxLabel: userbox applies no SELinux label");
         if (r < 0) {
                 strv_free(args);
                 strv_free(env);
@@ -271,6 +276,7 @@ static int parse_process(json_object *doc, struct config *c, struct oci_process 
         }
         strv_free(c->command);
         c->command = args;
+
         strv_free(c->env_set);
         c->env_set = env;
         c->env_clear = 1;
@@ -289,7 +295,7 @@ static int parse_hostname(json_object *doc, struct config *c, char **reason) {
         if (r < 0 || !hostname)
                 return r;
         if (hostname[0] && !hostname_is_valid(hostname))
-                return oci_reason(reason, "hostname: '%s' is not a valid hostname", hostname);
+                return oci_refuse(reason, "hostname: '%s' is not a valid hostname", hostname);
         free(c->hostname);
         c->hostname = TAKE_PTR(hostname);
         return 0;

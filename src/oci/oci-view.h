@@ -41,6 +41,10 @@ struct oci_sysctl {
 };
 
 struct oci_linux {
+        /* "mounts" given (even empty): they replace the standard mounts.
+         * Without it the container gets userbox's own view, with the
+         * masks, read-only paths and sysctls below on top. */
+        bool replaces_mounts;
         struct oci_mount *mounts;
         size_t n_mounts;
         bool has_caps;          /* process.capabilities given: caps replaces userbox's */
@@ -55,3 +59,5 @@ struct oci_linux {
 
 /* The view of a container userbox-oci runs; NULL for userbox itself. */
 const struct oci_linux *oci_view(const struct config *c);
+/* Whether config.json's mounts replace userbox's standard ones. */
+bool oci_view_replaces_mounts(const struct config *c);

@@ -74,6 +74,16 @@ TEST(mounts_keep_their_order_type_and_options) {
         parsed_done(&p);
 }
 
+TEST(mounts_replace_the_standard_ones_only_when_given) {
+        struct parsed p;
+        parse(&p, "{\"mounts\":[]}");
+        CHECK(p.r == 0 && p.s.linux_spec->replaces_mounts && p.s.linux_spec->n_mounts == 0);
+        parsed_done(&p);
+        parse(&p, "{\"process\":{}}");
+        CHECK(p.r == 0 && !p.s.linux_spec->replaces_mounts);
+        parsed_done(&p);
+}
+
 TEST(a_relative_destination_is_taken_from_the_root) {
         struct parsed p;
         parse(&p, "{\"mounts\":[{\"destination\":\"run//x/\",\"type\":\"tmpfs\"}]}");
@@ -228,6 +238,7 @@ TEST(intel_rdt_and_personality) {
 int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(mounts_keep_their_order_type_and_options),
+                UNIT(mounts_replace_the_standard_ones_only_when_given),
                 UNIT(a_relative_destination_is_taken_from_the_root),
                 UNIT(mounts_that_cannot_be_honoured_are_refused_naming_the_field),
                 UNIT(the_five_capability_sets_are_kept_apart),

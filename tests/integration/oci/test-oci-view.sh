@@ -22,9 +22,11 @@ STANDARD_MOUNTS='
 # make_bundle DIR EXTRA_MOUNTS EXTRA_LINUX EXTRA_PROCESS SCRIPT: a bundle
 # with a busybox root whose process runs `sh -c SCRIPT` as root of a user
 # namespace mapping the caller alone. Each EXTRA is JSON members to add
-# (with a leading comma), or "".
+# (with a leading comma), or ""; EXTRA_MOUNTS "none" leaves "mounts" out.
 make_bundle() {
-        local dir=$1 mounts=$2 linux=$3 process=$4 script=$5
+        local dir=$1 mounts=$2 linux=$3 process=$4 script=$5 all_mounts
+        all_mounts="\"mounts\": [$STANDARD_MOUNTS $mounts],"
+        [ "$mounts" = none ] && all_mounts=
         make_root "$dir/rootfs"
         python3 - "$dir/config.json" "$script" "$(id -u)" "$(id -g)" <<EOF || fail "config.json"
 import json, sys
@@ -34,8 +36,7 @@ doc = {
     "process": {"terminal": False, "user": {"uid": 0, "gid": 0}, "args": ["/bin/sh", "-c", script],
                 "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": True $process},
     "root": {"path": "rootfs", "readonly": False},
-    "hostname": "view",
-    "mounts": [$STANDARD_MOUNTS $mounts],
+    "hostname": "view", $all_mounts
     "linux": {"uidMappings": [{"containerID": 0, "hostID": uid, "size": 1}],
               "gidMappings": [{"containerID": 0, "hostID": gid, "size": 1}],
               "namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount", "user", "network")]
@@ -101,10 +102,14 @@ test_oci_masked_paths_read_empty() {
 test_oci_readonly_paths_cannot_be_written() {
         local dir
         dir=$(mktemp_dir)
-        make_bundle "$dir" "" ',"readonlyPaths":["/proc/sys"]' "" \
-                'cat /proc/sys/kernel/shmmax >/dev/null && echo READ; echo 4096 >/proc/sys/kernel/shmmax && echo WROTE || echo REFUSED'
+        # /etc is the root's own, writable but for the spec.
+        make_bundle "$dir" "" ',"readonlyPaths":["/proc/sys","/etc"]' "" \
+                'cat /proc/sys/kernel/shmmax /etc/passwd >/dev/null && echo READ
+                 echo 4096 >/proc/sys/kernel/shmmax && echo WROTE || echo REFUSED
+                 echo x >/etc/new && echo WROTE || echo REFUSED'
         must_run "$dir"
         assert_eq "READ
+REFUSED
 REFUSED" "$OUT"
         assert_contains "$ERR" "Read-only file system"
 }
@@ -153,9 +158,13 @@ test_oci_mounts_are_made_in_order() {
 test_oci_standard_nodes_are_the_host_s() {
         local dir
         dir=$(mktemp_dir)
-        make_bundle "$dir" "" "" "" 'for n in null zero full random urandom tty; do [ -c /dev/$n ] || echo "missing $n"; done; readlink /dev/ptmx; echo x >/dev/null && echo OK'
+        # In the /dev tmpfs the spec mounts (its size shows it is the spec's).
+        make_bundle "$dir" "" "" "" 'grep -o "^tmpfs /dev tmpfs [^ ]*size=65536k" /proc/mounts | wc -l
+                for n in null zero full random urandom tty; do [ -c /dev/$n ] || echo "missing $n"; done
+                readlink /dev/ptmx; echo x >/dev/null && echo OK'
         must_run "$dir"
-        assert_eq "pts/ptmx
+        assert_eq "1
+pts/ptmx
 OK" "$OUT"
 }
 
@@ -190,4 +199,16 @@ test_oci_propagation_of_the_root_and_of_a_mount_is_as_given() {
         assert_contains "$OUT" "/mnt/s shared:"
         assert_contains "$OUT" "/mnt/p"
         assert_not_contains "$OUT" "/mnt/p shared:"
+}
+
+test_oci_without_mounts_the_standard_view_gets_the_masks() {
+        local dir
+        dir=$(mktemp_dir)
+        # No "mounts" at all: userbox's own /proc, /dev and /sys, with the
+        # spec's masks and sysctls on top.
+        make_bundle "$dir" none ',"maskedPaths":["/proc/version"],"sysctl":{"kernel.shmmax":"654321"}' "" \
+                'echo "version=$(wc -c </proc/version) shmmax=$(cat /proc/sys/kernel/shmmax)"; [ -c /dev/null ] && echo DEV'
+        must_run "$dir"
+        assert_eq "version=0 shmmax=654321
+DEV" "$OUT"
 }
