@@ -197,6 +197,11 @@ void mounts_print_user(const struct config *c, const struct rootfs_plan *p, FILE
  * where the mount is visible without them. Never prints. */
 int mounts_bind_with_attr(int dirfd, const char *path, bool recursive, uint64_t attr, int target_fd);
 
+/* The paths of /proc and /sys userbox masks (INNER_MASK) or leaves
+ * read-only (INNER_READ_ONLY), absolute: what `userbox-oci spec` lists. */
+enum inner_action { INNER_MASK, INNER_READ_ONLY };
+int mounts_inner_paths(enum inner_action action, char ***ret);
+
 /* `userbox cp SRC ROOT:/DST` or `userbox cp ROOT:/SRC DST`. */
 struct copy_request {
         char *root;

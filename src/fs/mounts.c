@@ -78,7 +78,6 @@ const char *mounts_attr_hint(int r) {
 
 /* ---- the standard mounts ------------------------------------------------ */
 
-enum inner_action { INNER_MASK, INNER_READ_ONLY };
 
 /* Paths inside /proc and /sys that leak host information or allow host
  * changes (runc's masked and read-only lists): masked ones read as empty,
@@ -165,6 +164,28 @@ static const struct standard_mount standard_mounts[] = {
 
 _Static_assert(ELEMENTSOF(standard_mounts) == ROOTFS_N_STANDARD, "rootfs_state has a slot per standard mount");
 _Static_assert(ELEMENTSOF(proc_paths) <= 16 && ELEMENTSOF(sys_paths) <= 16, "a pending mask is a bit of a uint16_t");
+
+int mounts_inner_paths(enum inner_action action, char ***ret) {
+        static const struct {
+                const char *dir;
+                const struct inner_path *paths;
+                size_t n;
+        } dirs[] = { { "/proc", proc_paths, ELEMENTSOF(proc_paths) }, { "/sys", sys_paths, ELEMENTSOF(sys_paths) } };
+        _cleanup_strv_free_ char **l = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                for (size_t j = 0; j < dirs[i].n; j++) {
+                        char *path = NULL;
+
+                        if (dirs[i].paths[j].action != action)
+                                continue;
+                        if (asprintf(&path, "%s/%s", dirs[i].dir, dirs[i].paths[j].path) < 0 ||
+                            strv_push(&l, path) < 0)
+                                return -ENOMEM;
+                }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
 
 static bool standard_wanted(const struct config *c, const struct rootfs_plan *p, const struct standard_mount *m) {
         if (p && (p->skip & m->create_bit))

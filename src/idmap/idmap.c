@@ -39,13 +39,8 @@ const struct idmap_kind idmap_kinds[2] = {
 int idmap_fail(char **reason, int r, const char *fmt, ...) {
         va_list ap;
 
-        if (!reason)
-                return r;
-        free(*reason);
-        *reason = NULL;
         va_start(ap, fmt);
-        if (vasprintf(reason, fmt, ap) < 0)
-                *reason = NULL;
+        r = reason_formatv(reason, r, fmt, ap);
         va_end(ap);
         return r;
 }

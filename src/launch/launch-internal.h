@@ -84,8 +84,8 @@ struct sync_message {
         char text[1024];
 };
 
-/* Step 4: BPF_MAXINSNS instructions of 8 bytes, plus one byte of header. */
-#define SECCOMP_MESSAGE_MAX (4096 * 8 + 1)
+/* Step 4: the filter's bytes, plus one byte of header. */
+#define SECCOMP_MESSAGE_MAX (SECCOMP_FILTER_DATA_MAX + 1)
 
 /* Step 6, and what the launcher of a named container hands `userbox exec`
  * over its control socket: who the command is. One datagram: the header,

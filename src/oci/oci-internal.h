@@ -57,6 +57,8 @@ void oci_linux_free(struct oci_linux *l);
 /* oci-seccomp.c: linux.seccomp (an object) compiled for every
  * architecture it names (the native one when it names none). */
 int oci_seccomp_parse(json_object *seccomp, struct seccomp_filter **ret, char **reason);
+/* The features document's linux.seccomp: what oci_seccomp_parse takes. */
+int oci_seccomp_features(json_object **ret);
 
 /* oci-features.c: what `features` prints (the runtime-spec's features
  * document: ociVersionMin/Max, hooks, mountOptions, linux.namespaces,

@@ -7,6 +7,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -155,9 +157,25 @@ static const struct {
  * one system call right before exec. */
 struct seccomp_filter {
         struct sock_fprog prog;
+        /* SECCOMP_FILTER_FLAG_* that config.json asked for: they are not
+         * part of the program, so they travel beside it (see
+         * seccomp_filter_data) and seccomp(2) installs it with them. */
+        uint32_t flags;
 };
 
-static size_t covered_arches(uint32_t ret[static 3]) {
+/* The flags libseccomp can set through an attribute, as the kernel
+ * names them. */
+static const struct {
+        enum scmp_filter_attr attribute;
+        uint32_t flag;
+} flag_attributes[] = {
+        { SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC },
+        { SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG },
+        { SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW },
+};
+#define FLAGS_KNOWN (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW)
+
+size_t seccomp_machine_arches(uint32_t ret[static 3]) {
         uint32_t native = seccomp_arch_native();
         size_t n = 0;
 
@@ -174,7 +192,7 @@ static size_t covered_arches(uint32_t ret[static 3]) {
 
 static bool libseccomp_knows(const char *name) {
         uint32_t arches[3];
-        size_t n = covered_arches(arches);
+        size_t n = seccomp_machine_arches(arches);
 
         for (size_t i = 0; i < n; i++)
                 if (seccomp_syscall_resolve_name_arch(arches[i], name) >= 0)
@@ -325,7 +343,7 @@ _Static_assert(1 + 2 * ELEMENTSOF(unified_syscalls) <= UINT8_MAX, "a block is sk
 
 static int unified_prelude(const struct filter_build *b, struct sock_filter prog[static UNIFIED_PRELUDE_MAX]) {
         uint32_t arches[3];
-        size_t n_arches = covered_arches(arches), n = 0;
+        size_t n_arches = seccomp_machine_arches(arches), n = 0;
 
         for (size_t i = 0; b->n_unified > 0 && i < n_arches; i++) {
                 int base = seccomp_syscall_resolve_name_arch(arches[i], UNIFIED_REFERENCE_NAME);
@@ -351,18 +369,51 @@ static int unified_prelude(const struct filter_build *b, struct sock_filter prog
         return (int) n;
 }
 
-static int filter_export(const struct filter_build *b, struct seccomp_filter **ret) {
+/* A filter of n instructions and flags. Its bytes are what
+ * seccomp_filter_data hands out: the program, then the flags in 4 more
+ * bytes when there are any, so that a size that is a multiple of 8 (the
+ * program compiled at build time, every filter without flags) is a bare
+ * program. */
+static int filter_new(const struct sock_filter *parts[static 2], const size_t n_parts[static 2],
+                      uint32_t flags, struct seccomp_filter **ret) {
+        _cleanup_free_ struct seccomp_filter *f = NULL;
+        size_t n = n_parts[0] + n_parts[1];
+
+        if (n == 0 || n > BPF_MAXINSNS || (flags & ~FLAGS_KNOWN))
+                return n > BPF_MAXINSNS ? -E2BIG : -EINVAL;
+        f = calloc(1, sizeof(*f));
+        if (!f)
+                return -ENOMEM;
+        f->prog.filter = calloc(1, n * sizeof(struct sock_filter) + sizeof(flags));
+        if (!f->prog.filter)
+                return -ENOMEM;
+        if (n_parts[0])
+                memcpy(f->prog.filter, parts[0], n_parts[0] * sizeof(struct sock_filter));
+        memcpy(f->prog.filter + n_parts[0], parts[1], n_parts[1] * sizeof(struct sock_filter));
+        memcpy(f->prog.filter + n, &flags, sizeof(flags));
+        f->prog.len = (unsigned short) n;
+        f->flags = flags;
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+/* libseccomp's program for ctx after the n_prelude instructions of our
+ * own, with the flags its attributes would have loaded it with. */
+static int program_export(scmp_filter_ctx ctx, const struct sock_filter *prelude, size_t n_prelude,
+                          struct seccomp_filter **ret) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
-        _cleanup_free_ struct seccomp_filter *f = NULL;
-        struct sock_filter prelude[UNIFIED_PRELUDE_MAX];
-        size_t size = 0, n_prelude, n;
+        size_t size = 0;
+        uint32_t flags = 0, value;
         int r;
 
+        for (size_t i = 0; i < ELEMENTSOF(flag_attributes); i++)
+                if (seccomp_attr_get(ctx, flag_attributes[i].attribute, &value) == 0 && value)
+                        flags |= flag_attributes[i].flag;
         fd = memfd_create("userbox-seccomp", MFD_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        r = seccomp_export_bpf(b->ctx, fd);
+        r = seccomp_export_bpf(ctx, fd);
         if (r < 0)
                 return r;
         if (lseek(fd, 0, SEEK_SET) < 0)
@@ -373,24 +424,22 @@ static int filter_export(const struct filter_build *b, struct seccomp_filter **r
                 return r;
         if (size == 0 || size % sizeof(struct sock_filter) != 0)
                 return -EINVAL;
-        r = unified_prelude(b, prelude);
+        return filter_new((const struct sock_filter *[]) { prelude, (const struct sock_filter *) buf },
+                          (const size_t[]) { n_prelude, size / sizeof(struct sock_filter) }, flags, ret);
+}
+
+int seccomp_filter_export(void *ctx, struct seccomp_filter **ret) {
+        *ret = NULL;
+        return program_export(ctx, NULL, 0, ret);
+}
+
+static int filter_export(const struct filter_build *b, struct seccomp_filter **ret) {
+        struct sock_filter prelude[UNIFIED_PRELUDE_MAX];
+        int r = unified_prelude(b, prelude);
+
         if (r < 0)
                 return r;
-        n_prelude = (size_t) r;
-        n = n_prelude + size / sizeof(struct sock_filter);
-        if (n > BPF_MAXINSNS)
-                return -E2BIG;
-        f = calloc(1, sizeof(*f));
-        if (!f)
-                return -ENOMEM;
-        f->prog.filter = calloc(n, sizeof(struct sock_filter));
-        if (!f->prog.filter)
-                return -ENOMEM;
-        memcpy(f->prog.filter, prelude, n_prelude * sizeof(struct sock_filter));
-        memcpy(f->prog.filter + n_prelude, buf, size);
-        f->prog.len = (unsigned short) n;
-        *ret = TAKE_PTR(f);
-        return 0;
+        return program_export(b->ctx, prelude, (size_t) r, ret);
 }
 
 static void seccomp_ctx_releasep(scmp_filter_ctx *ctx) {
@@ -428,7 +477,7 @@ int seccomp_compile(const struct config *c, struct seccomp_filter **ret) {
          * command walks this filter. Older libseccomp lacks it: no harm. */
         (void) seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
-        n = covered_arches(arches);
+        n = seccomp_machine_arches(arches);
         for (size_t i = 1; i < n; i++) {
                 r = seccomp_arch_add(ctx, arches[i]);
                 if (r < 0 && r != -EEXIST)
@@ -499,7 +548,8 @@ int seccomp_install(const struct seccomp_filter *f) {
          * CAP_SYS_ADMIN in the current user namespace: the child installs it
          * before it changes ids and drops capabilities (command_exec in
          * launch/child.c). */
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog, 0, 0) < 0)
+        if (f->flags == 0 ? prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &f->prog, 0, 0) < 0
+                          : syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &f->prog) != 0)
                 return log_errno(-errno, "installing the seccomp filter");
         return 0;
 }
@@ -513,26 +563,27 @@ void seccomp_filter_free(struct seccomp_filter *f) {
 
 int seccomp_filter_data(const struct seccomp_filter *f, const void **ret_data, size_t *ret_size) {
         *ret_data = f ? f->prog.filter : NULL;
-        *ret_size = f ? f->prog.len * sizeof(struct sock_filter) : 0;
+        *ret_size = f ? f->prog.len * sizeof(struct sock_filter) + (f->flags ? sizeof(f->flags) : 0) : 0;
         return 0;
 }
 
 int seccomp_filter_from_data(const void *data, size_t size, struct seccomp_filter **ret) {
-        _cleanup_free_ struct seccomp_filter *f = NULL;
+        size_t n = size / sizeof(struct sock_filter);
+        uint32_t flags = 0;
 
         *ret = NULL;
         if (size == 0)
                 return 0; /* unconfined */
-        if (size % sizeof(struct sock_filter) != 0 || size > BPF_MAXINSNS * sizeof(struct sock_filter))
+        switch (size % sizeof(struct sock_filter)) {
+        case 0:
+                break;
+        case sizeof(flags):
+                memcpy(&flags, (const struct sock_filter *) data + n, sizeof(flags));
+                if (flags == 0)
+                        return -EINVAL;
+                break;
+        default:
                 return -EINVAL;
-        f = calloc(1, sizeof(*f));
-        if (!f)
-                return -ENOMEM;
-        f->prog.filter = malloc(size);
-        if (!f->prog.filter)
-                return -ENOMEM;
-        memcpy(f->prog.filter, data, size);
-        f->prog.len = (unsigned short) (size / sizeof(struct sock_filter));
-        *ret = TAKE_PTR(f);
-        return 0;
+        }
+        return filter_new((const struct sock_filter *[]) { NULL, data }, (const size_t[]) { 0, n }, flags, ret);
 }

@@ -56,6 +56,9 @@ int exe_seal(char **argv);
  * here, never through a path inside a container. */
 const char *exe_seal_real_path(void);
 
+/* The ABIs (libseccomp's SCMP_ARCH_* values) a process of this machine
+ * can enter the kernel through, the native one first; returns how many. */
+size_t seccomp_machine_arches(uint32_t ret[static 3]);
 /* True when name is a syscall of some ABI the filter covers: one that
  * libseccomp knows, or one of the newer calls the filter knows by number. */
 bool seccomp_syscall_known(const char *name);
@@ -76,10 +79,17 @@ int seccomp_build(const struct config *c, struct seccomp_filter **ret);
 int seccomp_compile(const struct config *c, struct seccomp_filter **ret);
 int seccomp_install(const struct seccomp_filter *filter);
 /* The compiled program as bytes, to hand it to another process (the
- * launcher builds it while the container mounts), and back. Empty: none. */
+ * launcher builds it while the container mounts), and back. Empty: none;
+ * at most SECCOMP_FILTER_DATA_MAX: BPF_MAXINSNS instructions of 8 bytes,
+ * and 4 bytes of flags when config.json set some. */
+#define SECCOMP_FILTER_DATA_MAX (4096 * 8 + 4)
 int seccomp_filter_data(const struct seccomp_filter *filter, const void **ret_data, size_t *ret_size);
 int seccomp_filter_from_data(const void *data, size_t size, struct seccomp_filter **ret);
 void seccomp_filter_free(struct seccomp_filter *filter);
+/* The filter a libseccomp context (scmp_filter_ctx) describes, with the
+ * flags its attributes set (TSYNC, LOG, SSB): how config.json's filter,
+ * compiled elsewhere, becomes one (oci/oci-seccomp.c). */
+int seccomp_filter_export(void *ctx, struct seccomp_filter **ret);
 int seccomp_filter_copy(const struct seccomp_filter *filter, struct seccomp_filter **ret);
 
 /* What --user names, as the container's /etc/passwd and /etc/group give

@@ -403,6 +403,24 @@ char *string_format_escaped(const char *fmt, va_list ap) {
         return string_escape_cc(msg);
 }
 
+int reason_formatv(char **reason, int r, const char *fmt, va_list ap) {
+        if (!reason)
+                return r;
+        free(*reason);
+        if (vasprintf(reason, fmt, ap) < 0)
+                *reason = NULL;
+        return r;
+}
+
+int reason_format(char **reason, int r, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        r = reason_formatv(reason, r, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
 void *array_reserve_one(void *array, size_t n, size_t *allocated, size_t size) {
         size_t want;
         void *p;

@@ -119,6 +119,11 @@ char *string_escape_cc(const char *s);
 void string_escape_cc_into(char *dst, size_t size, const char *s);
 /* vasprintf(), then string_escape_cc(): a message to print. NULL on ENOMEM. */
 char *string_format_escaped(const char *fmt, va_list ap) _printf_(1, 0);
+/* A parser's refusal: *reason becomes the formatted sentence (what it held
+ * is freed; NULL when memory ran out; untouched when reason is NULL), and
+ * r is returned. */
+int reason_format(char **reason, int r, const char *fmt, ...) _printf_(3, 4);
+int reason_formatv(char **reason, int r, const char *fmt, va_list ap) _printf_(3, 0);
 
 /* A name sethostname() takes and a resolver would: 1 to 64 of A-Z a-z 0-9
  * '.' '-', not starting with '-' or '.', not ending with '-'. */

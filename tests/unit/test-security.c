@@ -18,6 +18,7 @@
 #include "security.h"
 #include "profile.h"
 #include "seccomp-default.h"
+#include "seccomp-fixture.h"
 #include "unit.h"
 #include "util.h"
 
@@ -342,22 +343,12 @@ static long probe_call(enum probe p) {
         return -1;
 }
 
-static int probe(const struct seccomp_filter *filter, enum probe p) {
-        int status;
-        pid_t pid = fork();
+static long probe_call_numbered(int p) {
+        return probe_call((enum probe) p);
+}
 
-        if (pid < 0)
-                return -1;
-        if (pid == 0) {
-                long r;
-                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(filter) < 0)
-                        _exit(255);
-                r = probe_call(p);
-                _exit(r < 0 ? (errno & 0xff) : 0);
-        }
-        if (waitpid(pid, &status, 0) != pid)
-                return -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+static int probe(const struct seccomp_filter *filter, enum probe p) {
+        return seccomp_outcome(filter, probe_call_numbered, (int) p);
 }
 
 /* Whether int 0x80 reaches the kernel here (keyctl without a filter). */
