@@ -75,6 +75,15 @@ int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_pr
                 r = parse_one_namespace(json_object_array_get_idx(list, i), i, ns, reason);
         if (r < 0)
                 return r;
+        /* Run by a normal user (not as root of podman's user namespace), a
+         * config without a user namespace could make none of the others:
+         * userbox adds one, with the id map run makes (design §14: "or the
+         * subid plan"), as a rootless runtime must. uidMappings without a
+         * user namespace stay an error below. */
+        if (!(ns->create & CLONE_NEWUSER) && geteuid() != 0 &&
+            !json_object_object_get_ex(linux_obj, "uidMappings", NULL) &&
+            !json_object_object_get_ex(linux_obj, "gidMappings", NULL))
+                ns->create |= CLONE_NEWUSER;
         /* The root is set up by mounts only this process sees. */
         if (!(ns->create & CLONE_NEWNS))
                 return oci_refuse(reason, "linux.namespaces: userbox needs a mount namespace ('mount')");
