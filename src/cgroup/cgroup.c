@@ -86,6 +86,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
                 if (i == cg->n_hierarchies) {
                         cg->hierarchies[i].version = place.version;
                         cg->hierarchies[i].parent = TAKE_PTR(parent);
+                        cg->hierarchies[i].fd = -1;
                         cg->n_hierarchies++;
                 }
                 cg->hierarchies[i].controllers |= 1u << k;
@@ -285,7 +286,8 @@ static int plan_unified(const struct config *c, struct cgroup *cg) {
                 return log_errno(-ENOMEM, "planning the cgroup");
         if (!cgroup_writable(dir))
                 return 0;
-        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir) };
+        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir),
+                                                                          .fd = -1 };
         return 0;
 }
 
@@ -347,6 +349,11 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
                         h->path = NULL;
                         return r;
                 }
+                if (h->version == 2) {
+                        h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (h->fd < 0)
+                                return log_errno(-errno, "opening the cgroup '%s'", h->path);
+                }
                 for (size_t j = 0; j < cg->n_writes; j++) {
                         const struct cgroup_write *w = &cg->writes[j];
                         if (!(h->controllers & (1u << w->controller)))
@@ -360,12 +367,26 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         return 0;
 }
 
+int cgroup_clone_fd(const struct cgroup *cg) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++)
+                if (cg->hierarchies[i].fd >= 0)
+                        return cg->hierarchies[i].fd;
+        return -1;
+}
+
+void cgroup_cloned_into(struct cgroup *cg) {
+        cg->cloned_into = true;
+}
+
 int cgroup_attach(const struct cgroup *cg, pid_t pid) {
         char value[16];
 
         snprintf(value, sizeof(value), "%d", (int) pid);
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                int r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
+                int r;
+                if (cg->cloned_into && cg->hierarchies[i].fd >= 0)
+                        continue;
+                r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
                 if (r < 0)
                         return log_errno(r, "moving the container into '%s'", cg->hierarchies[i].path);
         }
@@ -444,6 +465,9 @@ void cgroup_remove(struct cgroup *cg) {
                 if (!cg->hierarchies[i].path)
                         continue;
                 kill_and_remove(cg->hierarchies[i].path);
+                if (cg->hierarchies[i].fd >= 0)
+                        close(cg->hierarchies[i].fd);
+                cg->hierarchies[i].fd = -1;
                 free(cg->hierarchies[i].path);
                 cg->hierarchies[i].path = NULL;
         }
@@ -455,6 +479,8 @@ void cgroup_free(struct cgroup *cg) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 free(cg->hierarchies[i].parent);
                 free(cg->hierarchies[i].path);
+                if (cg->hierarchies[i].fd >= 0)
+                        close(cg->hierarchies[i].fd);
         }
         free(cg);
 }

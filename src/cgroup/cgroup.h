@@ -46,6 +46,7 @@ struct cgroup_hierarchy {
         unsigned controllers;   /* 1 << enum cgroup_controller it serves */
         char *parent;           /* the delegated directory, absolute */
         char *path;             /* parent/userbox-..., once made */
+        int fd;                 /* v2: path opened, for clone3's CLONE_INTO_CGROUP; -1 */
 };
 
 struct cgroup {
@@ -54,6 +55,7 @@ struct cgroup {
         size_t n_hierarchies;
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         size_t n_writes;
+        bool cloned_into;       /* the child was born in the v2 cgroup: attach skips it */
 };
 
 /* Before clone: where each controller c's limits need is delegated to
@@ -68,7 +70,14 @@ void cgroup_print_plan(const struct cgroup *cg, FILE *f);
  * what killed launchers left there) and writes the limits. Prints its
  * error. */
 int cgroup_create(struct cgroup *cg, const struct config *c);
-/* Moves pid into the cgroup of every hierarchy. Prints its error. */
+/* The v2 cgroup's directory, for clone3's CLONE_INTO_CGROUP, or -1: a
+ * process born in its cgroup is never moved there, and moving one into a
+ * v2 cgroup is what costs most (4 ms on the hybrid test machine, design
+ * §13). After a clone into it, cgroup_cloned_into(). */
+int cgroup_clone_fd(const struct cgroup *cg);
+void cgroup_cloned_into(struct cgroup *cg);
+/* Moves pid into the cgroup of every hierarchy it was not born in. Prints
+ * its error. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 /* exec: moves pid into every userbox-* cgroup the process container (a
  * running container's init, as the host sees it) is in, so that what
