@@ -93,8 +93,16 @@ _Noreturn void child_start(struct child *child) {
          * the container's cgroup first (sync step 2): made now, the
          * namespace's root is that cgroup, and the container sees nothing
          * of the host's tree above it. */
-        if (child->cgroup && mode->profile_namespaces && child->config->cgroup && unshare(CLONE_NEWCGROUP) < 0)
-                child_fail(child, log_errno(-errno, "creating the cgroup namespace"), EXIT_USERBOX_FAILED);
+        child->cgroup_ns_fd = -1;
+        if (child->cgroup && mode->profile_namespaces && child->config->cgroup) {
+                if (unshare(CLONE_NEWCGROUP) < 0)
+                        child_fail(child, log_errno(-errno, "creating the cgroup namespace"), EXIT_USERBOX_FAILED);
+                /* The launcher opened the others at sync step 1, before
+                 * this one existed: a named container's goes to it with
+                 * the identity (step 6), for exec. */
+                if (child->named)
+                        child->cgroup_ns_fd = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+        }
         mode->child_main(child);
         _exit(EXIT_USERBOX_FAILED);
 }
@@ -541,6 +549,7 @@ static int joined_identity(struct child *child, int rootfd, struct user_identity
 /* sync step 6: who the command is, for the launcher to hand to exec. */
 static int send_identity(struct child *child, const struct user_identity *id) {
         _cleanup_free_ struct exec_identity *m = NULL;
+        ssize_t sent;
         size_t size;
 
         if (id->n_groups > EXEC_IDENTITY_GROUPS_MAX)
@@ -559,8 +568,12 @@ static int send_identity(struct child *child, const struct user_identity *id) {
         snprintf(m->home, sizeof(m->home), "%s", id->home ? id->home : "/");
         for (size_t i = 0; i < id->n_groups; i++)
                 m->groups[i] = (uint32_t) id->groups[i];
-        if (send(child->sync_fd, m, size, MSG_NOSIGNAL) < 0)
-                return log_errno(-errno, "passing the user's identity to the launcher");
+        sent = fd_send(child->sync_fd, m, size, &child->cgroup_ns_fd, child->cgroup_ns_fd >= 0 ? 1 : 0);
+        if (sent < 0)
+                return log_errno((int) sent, "passing the user's identity to the launcher");
+        if (child->cgroup_ns_fd >= 0)
+                close(child->cgroup_ns_fd);
+        child->cgroup_ns_fd = -1;
         return 0;
 }
 

@@ -113,6 +113,8 @@ extern const struct launch_ns_kind launch_ns_kinds[LAUNCH_NS_MAX];
 /* Opens /proc/PID/ns/X for each namespace of flags. */
 int launch_namespaces_open(pid_t pid, unsigned long flags, struct launch_namespaces *ret);
 void launch_namespaces_done(struct launch_namespaces *ns);
+/* Holds fd as the namespace flag (a CLONE_NEW* flag), closing one held. */
+void launch_namespaces_add(struct launch_namespaces *ns, unsigned long flag, int fd);
 /* The fd of one namespace (a CLONE_NEW* flag), or -1. */
 int launch_namespace_fd(const struct launch_namespaces *ns, unsigned long flag);
 
@@ -192,6 +194,8 @@ struct child {
         const struct exec_identity *join_identity;
         const char *join_user;
         struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
+        int cgroup_ns_fd;       /* the child's: its cgroup namespace, made after sync
+                                 * step 3, until sent with step 6; -1 */
         pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
                                  * the command joins (sync step 4) */
         /* The launcher's alone (the child never touches them): the
