@@ -79,11 +79,20 @@ void cgroup_cloned_into(struct cgroup *cg);
 /* Moves pid into the cgroup of every hierarchy it was not born in. Prints
  * its error. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
-/* exec: moves pid into every userbox-* cgroup the process container (a
- * running container's init, as the host sees it) is in, so that what
- * exec starts is under the container's limits and ends with it. Prints
- * its error. */
+/* The cgroup of a running container: every userbox-* cgroup the process
+ * container (its init, as the host sees it) is in, found in this
+ * process's mounts. *ret is NULL when it is in none. Prints nothing. */
+int cgroup_of(pid_t container, struct cgroup **ret);
+/* exec: moves pid into the cgroup of the container (its init, as the host
+ * sees it), so that what exec starts is under the container's limits and
+ * ends with it. Prints its error. */
 int cgroup_join_of(pid_t container, pid_t pid);
+/* The bytes its processes use now: memory.current on v2,
+ * memory.usage_in_bytes on v1; -ENOENT without the memory controller. */
+int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret);
+/* Kills every process in the cgroup (stop, after the grace period): what
+ * left the container's pid namespace's sight cannot leave its cgroup. */
+void cgroup_kill(const struct cgroup *cg);
 /* After the container: true when its memory limit killed a process. */
 bool cgroup_memory_limit_reached(const struct cgroup *cg);
 /* Kills whatever is still in the cgroup and removes it. */
