@@ -7,9 +7,9 @@
  * controllers, on cgroup v1 one per controller's hierarchy (a hybrid host
  * mixes both: each controller goes where it is mounted). userbox makes
  * userbox-[NAME-]PID below the delegated directory of each hierarchy it
- * needs, writes the limits there before clone, places the child in it at
- * sync step 2 and removes it, killing what is left, when the container
- * ends. Without limits nothing here runs. */
+ * needs, writes the limits there before clone, places the child in it
+ * (clone3 on v2, at sync step 3 on v1) and removes it, killing what is
+ * left, when the container ends. Without limits nothing here runs. */
 
 #include <stdbool.h>
 #include <stddef.h>

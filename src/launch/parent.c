@@ -201,7 +201,7 @@ static unsigned long clone_flags(const struct child *child) {
         if (c->ipc)
                 flags |= CLONE_NEWIPC;
         /* With a cgroup of its own, the child makes its cgroup namespace
-         * once it is in it (sync step 3), so that it is the root. */
+         * once it is in it (sync step 4), so that it is the root. */
         if (c->cgroup && !child->cgroup)
                 flags |= CLONE_NEWCGROUP;
         if (c->network != NET_HOST)
@@ -454,8 +454,14 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = write_id_map(child, pid, sync_fd, plan, &filter);
         else if (child->mode->seccomp)
                 r = seccomp_build(child->config, &filter);
-        /* exec: into the container's cgroups while the child waits for
-         * the filter, before its command starts. */
+        /* Into the container's cgroup (where clone did not put it) once
+         * "go" is sent, while the child builds its root, and before the
+         * filter it waits for before its command starts: nothing the
+         * command starts runs outside the limits, and the move, which
+         * waits in the kernel for up to milliseconds (bench/README.md),
+         * is off the launch's path. exec: into the container's. */
+        if (r >= 0 && child->cgroup)
+                r = cgroup_attach(child->cgroup, pid);
         if (r >= 0 && child->join_cgroup_of > 0)
                 r = cgroup_join_of(child->join_cgroup_of, pid);
         /* sync step 4: the seccomp filter. */
@@ -501,14 +507,6 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
                 return r;
         log_step("id map written");
         idmap_reap_helper(plan);
-        /* sync step 2, last: into the container's cgroup before "go", so
-         * that nothing it starts runs outside the limits. */
-        if (child->cgroup) {
-                r = cgroup_attach(child->cgroup, pid);
-                if (r < 0)
-                        return r;
-        }
-
         /* Still sync step 2: the network's helper joins the child's
          * namespaces once their map is written, so that it always finds
          * them as it would when started by hand (its user mapped to the
