@@ -172,11 +172,12 @@ static int prepare_command(struct child *child, const struct user_identity *id, 
         r = env_build(c, id->home, config_hostname(c), env);
         if (r < 0)
                 return log_errno(r, "building the environment");
-        r = apply_rlimits(c);
-        if (r >= 0)
-                r = receive_seccomp(child);     /* sync step 4 */
+        r = receive_seccomp(child);             /* sync step 4 */
         if (r >= 0)
                 r = cgroup_namespace(child);
+        /* After it: a low NOFILE= must not fail the namespace's open. */
+        if (r >= 0)
+                r = apply_rlimits(c);
         if (r >= 0 && child->mode->network && net_has_helper(c))
                 r = receive_network_ready(child); /* sync step 5 */
         if (r >= 0 && c->tty)
