@@ -49,6 +49,8 @@ static bool word_in_list(const char *word, const char *list, const char *separat
 static int write_in(const char *dir, const char *file, const char *value);
 static void remove_stale(const char *parent);
 static void kill_and_remove(const char *path);
+static void kill_all(const char *path);
+static bool kill_listed(const char *path);
 
 int cgroup_plan(const struct config *c, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
@@ -86,6 +88,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
                 if (i == cg->n_hierarchies) {
                         cg->hierarchies[i].version = place.version;
                         cg->hierarchies[i].parent = TAKE_PTR(parent);
+                        cg->hierarchies[i].fd = -1;
                         cg->n_hierarchies++;
                 }
                 cg->hierarchies[i].controllers |= 1u << k;
@@ -285,7 +288,8 @@ static int plan_unified(const struct config *c, struct cgroup *cg) {
                 return log_errno(-ENOMEM, "planning the cgroup");
         if (!cgroup_writable(dir))
                 return 0;
-        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir) };
+        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir),
+                                                                          .fd = -1 };
         return 0;
 }
 
@@ -347,6 +351,11 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
                         h->path = NULL;
                         return r;
                 }
+                if (h->version == 2) {
+                        h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        if (h->fd < 0)
+                                return log_errno(-errno, "opening the cgroup '%s'", h->path);
+                }
                 for (size_t j = 0; j < cg->n_writes; j++) {
                         const struct cgroup_write *w = &cg->writes[j];
                         if (!(h->controllers & (1u << w->controller)))
@@ -360,35 +369,61 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         return 0;
 }
 
+int cgroup_clone_fd(const struct cgroup *cg) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++)
+                if (cg->hierarchies[i].fd >= 0)
+                        return cg->hierarchies[i].fd;
+        return -1;
+}
+
+void cgroup_cloned_into(struct cgroup *cg) {
+        cg->cloned_into = true;
+}
+
 int cgroup_attach(const struct cgroup *cg, pid_t pid) {
         char value[16];
 
         snprintf(value, sizeof(value), "%d", (int) pid);
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                int r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
+                int r;
+                if (cg->cloned_into && cg->hierarchies[i].fd >= 0)
+                        continue;
+                r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
                 if (r < 0)
-                        return log_errno(r, "moving the container into '%s'", cg->hierarchies[i].path);
+                        return log_errno(r, "moving pid %d into the container's cgroup '%s'", (int) pid,
+                                         cg->hierarchies[i].path);
         }
         return 0;
 }
 
 int cgroup_join_of(pid_t container, pid_t pid) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        int r = cgroup_of(container, &cg);
+
+        if (r < 0)
+                return log_errno(r, "finding the cgroup of the container (its init is pid %d)", (int) container);
+        return cg ? cgroup_attach(cg, pid) : 0;
+}
+
+int cgroup_of(pid_t container, struct cgroup **ret) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = calloc(1, sizeof(*cg));
         _cleanup_fclose_ FILE *f = NULL, *mounts = NULL;
         _cleanup_free_ char *line = NULL, *mline = NULL;
-        char file[64], value[16];
         size_t size = 0, msize = 0;
+        char file[64];
 
+        *ret = NULL;
+        if (!cg)
+                return -ENOMEM;
         snprintf(file, sizeof(file), "/proc/%d/cgroup", (int) container);
-        snprintf(value, sizeof(value), "%d", (int) pid);
         f = fopen(file, "re");
         if (!f)
-                return log_errno(-errno, "reading %s", file);
+                return -errno;
         /* Each "ID:CONTROLLERS:PATH" under the mount of its hierarchy: the
          * one whose super options hold the first controller (v1), or v2's. */
-        while (getline(&line, &size, f) > 0) {
+        while (getline(&line, &size, f) > 0 && cg->n_hierarchies < ELEMENTSOF(cg->hierarchies)) {
                 char *controllers = strchr(line, ':'), *path, first[64];
-                _cleanup_free_ char *dir = NULL;
-                int r;
+                struct cgroup_hierarchy *h = &cg->hierarchies[cg->n_hierarchies];
 
                 if (!controllers || !(path = strchr(++controllers, ':')))
                         continue;
@@ -399,24 +434,57 @@ int cgroup_join_of(pid_t container, pid_t pid) {
                 snprintf(first, sizeof(first), "%.*s", (int) strcspn(controllers, ","), controllers);
                 mounts = mounts ? (rewind(mounts), mounts) : fopen("/proc/self/mountinfo", "re");
                 if (!mounts)
-                        return log_errno(-errno, "reading /proc/self/mountinfo");
-                while (!dir && getline(&mline, &msize, mounts) > 0) {
+                        return -errno;
+                while (!h->path && getline(&mline, &msize, mounts) > 0) {
                         char point[4096], fstype[64], super[1024];
                         const char *dash = strstr(mline, " - ");
                         if (!dash || sscanf(mline, "%*s %*s %*s %*s %4095s", point) != 1 ||
                             sscanf(dash, " - %63s %*s %1023s", fstype, super) != 2)
                                 continue;
                         if (*first ? streq(fstype, "cgroup") && word_in_list(first, super, ",")
-                                   : streq(fstype, "cgroup2"))
-                                dir = path_join(point, path);
+                                   : streq(fstype, "cgroup2")) {
+                                h->path = path_join(point, path);
+                                if (!h->path)
+                                        return -ENOMEM;
+                        }
                 }
-                if (!dir)
+                if (!h->path)
                         continue;
-                r = write_in(dir, "cgroup.procs", value);
-                if (r < 0)
-                        return log_errno(r, "moving the command into the container's cgroup '%s'", dir);
+                h->version = *first ? 1 : 2;
+                h->fd = -1;
+                for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
+                        if (*first && word_in_list(cgroup_controller_name(k), controllers, ","))
+                                h->controllers |= 1u << k;
+                cg->n_hierarchies++;
         }
+        if (cg->n_hierarchies)
+                *ret = TAKE_PTR(cg);
         return 0;
+}
+
+int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                _cleanup_free_ char *file = NULL, *text = NULL;
+                _cleanup_close_ int fd = -1;
+
+                /* v2's controllers are the ones its files show. */
+                if (h->version == 1 && !(h->controllers & (1u << CGROUP_MEMORY)))
+                        continue;
+                file = path_join(h->path, h->version == 2 ? "memory.current" : "memory.usage_in_bytes");
+                fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+                if (fd < 0 || read_full_fd(fd, 64, &text, NULL) < 0)
+                        continue;
+                *ret = strtoull(text, NULL, 10);
+                return 0;
+        }
+        return -ENOENT;
+}
+
+void cgroup_kill(const struct cgroup *cg) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++)
+                if (cg->hierarchies[i].path)
+                        kill_all(cg->hierarchies[i].path);
 }
 
 bool cgroup_memory_limit_reached(const struct cgroup *cg) {
@@ -444,6 +512,9 @@ void cgroup_remove(struct cgroup *cg) {
                 if (!cg->hierarchies[i].path)
                         continue;
                 kill_and_remove(cg->hierarchies[i].path);
+                if (cg->hierarchies[i].fd >= 0)
+                        close(cg->hierarchies[i].fd);
+                cg->hierarchies[i].fd = -1;
                 free(cg->hierarchies[i].path);
                 cg->hierarchies[i].path = NULL;
         }
@@ -455,6 +526,8 @@ void cgroup_free(struct cgroup *cg) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 free(cg->hierarchies[i].parent);
                 free(cg->hierarchies[i].path);
+                if (cg->hierarchies[i].fd >= 0)
+                        close(cg->hierarchies[i].fd);
         }
         free(cg);
 }
@@ -501,19 +574,35 @@ static void remove_stale(const char *parent) {
 static void kill_and_remove(const char *path) {
         (void) write_in(path, "cgroup.kill", "1");
         for (int tries = 0; tries < 1000; tries++) {
-                _cleanup_free_ char *procs = NULL, *text = NULL;
-                _cleanup_close_ int fd = -1;
-
                 if (rmdir(path) == 0 || errno == ENOENT)
                         return;
                 if (errno != EBUSY)
                         break;
-                procs = path_join(path, "cgroup.procs");
-                fd = procs ? open(procs, O_RDONLY | O_CLOEXEC) : -1;
-                if (fd >= 0 && read_full_fd(fd, 1 << 20, &text, NULL) >= 0)
-                        for (char *p = text; *p; p += strcspn(p, "\n"), p += strspn(p, "\n"))
-                                (void) kill((pid_t) strtol(p, NULL, 10), SIGKILL);
+                kill_listed(path);
                 nanosleep(&(struct timespec) { .tv_nsec = 1000000 }, NULL);
         }
         log_warning("removing the cgroup '%s': %m, leaving it", path);
+}
+
+/* The same without removing it: until cgroup.procs reads empty. */
+static void kill_all(const char *path) {
+        if (write_in(path, "cgroup.kill", "1") >= 0)
+                return;
+        for (int tries = 0; tries < 1000 && kill_listed(path); tries++)
+                nanosleep(&(struct timespec) { .tv_nsec = 1000000 }, NULL);
+}
+
+/* SIGKILL to each process cgroup.procs lists; false when it lists none. */
+static bool kill_listed(const char *path) {
+        _cleanup_free_ char *procs = path_join(path, "cgroup.procs"), *text = NULL;
+        _cleanup_close_ int fd = procs ? open(procs, O_RDONLY | O_CLOEXEC) : -1;
+        bool any = false;
+
+        if (fd < 0 || read_full_fd(fd, 1 << 20, &text, NULL) < 0)
+                return false;
+        for (char *p = text; *p; p += strcspn(p, "\n"), p += strspn(p, "\n")) {
+                (void) kill((pid_t) strtol(p, NULL, 10), SIGKILL);
+                any = true;
+        }
+        return any;
 }

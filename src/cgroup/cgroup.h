@@ -7,9 +7,9 @@
  * controllers, on cgroup v1 one per controller's hierarchy (a hybrid host
  * mixes both: each controller goes where it is mounted). userbox makes
  * userbox-[NAME-]PID below the delegated directory of each hierarchy it
- * needs, writes the limits there before clone, places the child in it at
- * sync step 2 and removes it, killing what is left, when the container
- * ends. Without limits nothing here runs. */
+ * needs, writes the limits there before clone, places the child in it
+ * (clone3 on v2, at sync step 3 on v1) and removes it, killing what is
+ * left, when the container ends. Without limits nothing here runs. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,6 +46,7 @@ struct cgroup_hierarchy {
         unsigned controllers;   /* 1 << enum cgroup_controller it serves */
         char *parent;           /* the delegated directory, absolute */
         char *path;             /* parent/userbox-..., once made */
+        int fd;                 /* v2: path opened, for clone3's CLONE_INTO_CGROUP; -1 */
 };
 
 struct cgroup {
@@ -54,6 +55,7 @@ struct cgroup {
         size_t n_hierarchies;
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         size_t n_writes;
+        bool cloned_into;       /* the child was born in the v2 cgroup: attach skips it */
 };
 
 /* Before clone: where each controller c's limits need is delegated to
@@ -68,13 +70,29 @@ void cgroup_print_plan(const struct cgroup *cg, FILE *f);
  * what killed launchers left there) and writes the limits. Prints its
  * error. */
 int cgroup_create(struct cgroup *cg, const struct config *c);
-/* Moves pid into the cgroup of every hierarchy. Prints its error. */
-int cgroup_attach(const struct cgroup *cg, pid_t pid);
-/* exec: moves pid into every userbox-* cgroup the process container (a
- * running container's init, as the host sees it) is in, so that what
- * exec starts is under the container's limits and ends with it. Prints
+/* The v2 cgroup's directory, for clone3's CLONE_INTO_CGROUP, or -1: a
+ * process born in its cgroup is never moved there, and moving one into a
+ * v2 cgroup is what costs most (4 ms on the hybrid test machine, design
+ * §13). After a clone into it, cgroup_cloned_into(). */
+int cgroup_clone_fd(const struct cgroup *cg);
+void cgroup_cloned_into(struct cgroup *cg);
+/* Moves pid into the cgroup of every hierarchy it was not born in. Prints
  * its error. */
+int cgroup_attach(const struct cgroup *cg, pid_t pid);
+/* The cgroup of a running container: every userbox-* cgroup the process
+ * container (its init, as the host sees it) is in, found in this
+ * process's mounts. *ret is NULL when it is in none. Prints nothing. */
+int cgroup_of(pid_t container, struct cgroup **ret);
+/* exec: moves pid into the cgroup of the container (its init, as the host
+ * sees it), so that what exec starts is under the container's limits and
+ * ends with it. Prints its error. */
 int cgroup_join_of(pid_t container, pid_t pid);
+/* The bytes its processes use now: memory.current on v2,
+ * memory.usage_in_bytes on v1; -ENOENT without the memory controller. */
+int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret);
+/* Kills every process in the cgroup (stop, after the grace period): what
+ * left the container's pid namespace's sight cannot leave its cgroup. */
+void cgroup_kill(const struct cgroup *cg);
 /* After the container: true when its memory limit killed a process. */
 bool cgroup_memory_limit_reached(const struct cgroup *cg);
 /* Kills whatever is still in the cgroup and removes it. */

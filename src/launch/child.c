@@ -38,6 +38,7 @@ static int receive_seccomp(struct child *child);
 static int receive_network_ready(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
+static int cgroup_namespace(struct child *child);
 static int prepare_command(struct child *child, const struct user_identity *id, char ***env);
 static _Noreturn void child_start_joined(struct child *child);
 static int join_namespaces(const struct launch_namespaces *ns);
@@ -95,8 +96,7 @@ _Noreturn void child_start(struct child *child) {
          * the container's cgroup first (sync step 2): made now, the
          * namespace's root is that cgroup, and the container sees nothing
          * of the host's tree above it. */
-        if (child->cgroup && mode->profile_namespaces && child->config->cgroup && unshare(CLONE_NEWCGROUP) < 0)
-                child_fail(child, log_errno(-errno, "creating the cgroup namespace"), EXIT_USERBOX_FAILED);
+        child->cgroup_ns_fd = -1;
         mode->child_main(child);
         _exit(EXIT_USERBOX_FAILED);
 }
@@ -154,10 +154,10 @@ _Noreturn void container_main(struct child *child) {
         /* The mount pivoted into: the container's "/" (close-on-exec). */
         rootfd = TAKE_FD(child->rootfs_state.rootfd);
         r = resolve_identity(child, rootfd, &id);
-        if (r >= 0 && child->named)
-                r = send_identity(child, &id);  /* sync step 6 */
         if (r >= 0)
                 r = prepare_command(child, &id, &env);
+        if (r >= 0 && child->named)
+                r = send_identity(child, &id);  /* sync step 6 */
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 8 */
         if (c->init) {
@@ -190,14 +190,36 @@ static int prepare_command(struct child *child, const struct user_identity *id, 
         r = env_build(c, id->home, config_hostname(c), env);
         if (r < 0)
                 return log_errno(r, "building the environment");
-        r = apply_rlimits(c);
+        r = receive_seccomp(child);             /* sync step 4 */
         if (r >= 0)
-                r = receive_seccomp(child);     /* sync step 4 */
+                r = cgroup_namespace(child);
+        /* After it: a low NOFILE= must not fail the namespace's open. */
+        if (r >= 0)
+                r = apply_rlimits(c);
         if (r >= 0 && child->mode->network && net_has_helper(c))
                 r = receive_network_ready(child); /* sync step 5 */
         if (r >= 0 && c->tty)
                 r = send_pty(child);            /* sync step 7 */
         return r;
+}
+
+/* The launcher left CLONE_NEWCGROUP out of clone to move us into the
+ * container's cgroup first, which it has done when the filter arrives
+ * (sync step 4): made now, the namespace's root is that cgroup, and the
+ * container sees nothing of the host's tree above it. The launcher opened
+ * the other namespaces at sync step 1, before this one existed: a named
+ * container's goes to it with the identity (step 6), for exec. */
+static int cgroup_namespace(struct child *child) {
+        if (!child->cgroup || !child->mode->profile_namespaces || !child->config->cgroup)
+                return 0;
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                return log_errno(-errno, "creating the cgroup namespace");
+        if (child->named) {
+                child->cgroup_ns_fd = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+                if (child->cgroup_ns_fd < 0)
+                        return log_errno(-errno, "opening the cgroup namespace");
+        }
+        return 0;
 }
 
 /* The user the command runs as, from User= (checked against the map
@@ -604,6 +626,7 @@ static int joined_identity(struct child *child, int rootfd, struct user_identity
 /* sync step 6: who the command is, for the launcher to hand to exec. */
 static int send_identity(struct child *child, const struct user_identity *id) {
         _cleanup_free_ struct exec_identity *m = NULL;
+        ssize_t sent;
         size_t size;
 
         if (id->n_groups > EXEC_IDENTITY_GROUPS_MAX)
@@ -622,8 +645,12 @@ static int send_identity(struct child *child, const struct user_identity *id) {
         snprintf(m->home, sizeof(m->home), "%s", id->home ? id->home : "/");
         for (size_t i = 0; i < id->n_groups; i++)
                 m->groups[i] = (uint32_t) id->groups[i];
-        if (send(child->sync_fd, m, size, MSG_NOSIGNAL) < 0)
-                return log_errno(-errno, "passing the user's identity to the launcher");
+        sent = fd_send(child->sync_fd, m, size, &child->cgroup_ns_fd, child->cgroup_ns_fd >= 0 ? 1 : 0);
+        if (sent < 0)
+                return log_errno((int) sent, "passing the user's identity to the launcher");
+        if (child->cgroup_ns_fd >= 0)
+                close(child->cgroup_ns_fd);
+        child->cgroup_ns_fd = -1;
         return 0;
 }
 

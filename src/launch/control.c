@@ -56,6 +56,18 @@ void launch_namespaces_done(struct launch_namespaces *ns) {
         ns->flags = 0;
 }
 
+void launch_namespaces_add(struct launch_namespaces *ns, unsigned long flag, int fd) {
+        for (unsigned i = 0; i < LAUNCH_NS_MAX; i++)
+                if (launch_ns_kinds[i].flag == flag) {
+                        if (ns->fd[i] >= 0)
+                                close(ns->fd[i]);
+                        ns->fd[i] = fd;
+                        ns->flags |= flag;
+                        return;
+                }
+        close(fd);
+}
+
 int launch_namespace_fd(const struct launch_namespaces *ns, unsigned long flag) {
         for (unsigned i = 0; i < LAUNCH_NS_MAX; i++)
                 if (launch_ns_kinds[i].flag == flag)

@@ -23,20 +23,22 @@
  *     now can the launcher (or newuidmap/newgidmap) write its id map.
  *  2. launcher: writes the id map; nothing is sent. Meanwhile the child
  *     does what needs no mapped id (mode->prepare), and the launcher
- *     builds the seccomp filter (mode->seccomp). With limits by cgroup,
- *     the launcher then moves the child into the container's cgroup. Once
+ *     builds the seccomp filter (mode->seccomp). Once
  *     the map is written, with a network helper (mode->network, --net
  *     slirp4netns or pasta) the launcher starts it on the child's
  *     namespaces, opened while the child is still dumpable (src/net/).
  *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
  *     checks the launcher is still there, makes itself non-dumpable again,
- *     reports a failure of step 2's work (step 8), makes its cgroup
- *     namespace if it waited for its cgroup (step 2), then runs
- *     mode->child_main.
+ *     reports a failure of step 2's work (step 8), then runs
+ *     mode->child_main. With limits by cgroup, the launcher now moves the
+ *     child into the container's cgroups it was not cloned into, while
+ *     the child builds its root.
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
  *     BPF program. The child reads it once its root is set up, before
- *     exec. A child already gone is no error here: its report is queued.
+ *     exec; then, if it waited for its cgroup (step 3), it makes its
+ *     cgroup namespace. A child already gone is no error here: its report
+ *     is queued.
  *  5. launcher -> child (mode->network, with a helper): the byte
  *     SYNC_NETWORK_READY once the helper said its interface is up and the
  *     ports are published. The child reads it last before exec: the
@@ -120,6 +122,8 @@ extern const struct launch_ns_kind launch_ns_kinds[LAUNCH_NS_MAX];
 /* Opens /proc/PID/ns/X for each namespace of flags. */
 int launch_namespaces_open(pid_t pid, unsigned long flags, struct launch_namespaces *ret);
 void launch_namespaces_done(struct launch_namespaces *ns);
+/* Holds fd as the namespace flag (a CLONE_NEW* flag), closing one held. */
+void launch_namespaces_add(struct launch_namespaces *ns, unsigned long flag, int fd);
 /* The fd of one namespace (a CLONE_NEW* flag), or -1. */
 int launch_namespace_fd(const struct launch_namespaces *ns, unsigned long flag);
 
@@ -199,6 +203,8 @@ struct child {
         const struct exec_identity *join_identity;
         const char *join_user;
         struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
+        int cgroup_ns_fd;       /* the child's: its cgroup namespace, made after sync
+                                 * step 4, until sent with step 6; -1 */
         pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
                                  * the command joins (sync step 4) */
         /* The launcher's alone (the child never touches them): the

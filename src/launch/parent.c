@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
@@ -286,7 +287,7 @@ static unsigned long clone_flags(const struct child *child) {
         if (c->ipc)
                 flags |= CLONE_NEWIPC;
         /* With a cgroup of its own, the child makes its cgroup namespace
-         * once it is in it (sync step 3), so that it is the root. */
+         * once it is in it (sync step 4), so that it is the root. */
         if (c->cgroup && !child->cgroup)
                 flags |= CLONE_NEWCGROUP;
         if (c->network != NET_HOST)
@@ -445,6 +446,26 @@ static int join_pid_namespace_by_path(const struct launch_oci *o) {
         return 0;
 }
 
+/* clone, or clone3 straight into the container's v2 cgroup when it has
+ * one: the cgroup.procs write it saves is most of what a cgroup costs a
+ * launch (design §13). A kernel without clone3 (5.3) or
+ * CLONE_INTO_CGROUP (5.7) gets the write at sync step 2 instead. */
+static pid_t clone_into_cgroup(struct child *child, unsigned long flags) {
+        int into = child->cgroup ? cgroup_clone_fd(child->cgroup) : -1;
+        struct clone_args args = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+                                   .cgroup = (uint64_t) into };
+        pid_t pid;
+
+        if (into >= 0) {
+                pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+                if (pid > 0)
+                        cgroup_cloned_into(child->cgroup);
+                if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+                        return pid;
+        }
+        return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
 /* Clones the child with `flags` and the socket of the sync steps. Returns
  * its pid with our end of the socket in *ret_sync_fd, or -errno. */
 static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync_fd) {
@@ -474,7 +495,7 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
         fflush(NULL);
         /* A fork-like clone (no new stack): the child continues here with a
          * copy of our memory, so it needs no re-exec. */
-        pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+        pid = clone_into_cgroup(child, flags);
         if (pid < 0) {
                 r = -errno;
                 close(sv[0]);
@@ -557,8 +578,14 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = write_id_map(child, pid, sync_fd, plan, &filter);
         else if (child->mode->seccomp)
                 r = seccomp_build(child->config, &filter);
-        /* exec: into the container's cgroups while the child waits for
-         * the filter, before its command starts. */
+        /* Into the container's cgroup (where clone did not put it) once
+         * "go" is sent, while the child builds its root, and before the
+         * filter it waits for before its command starts: nothing the
+         * command starts runs outside the limits, and the move, which
+         * waits in the kernel for up to milliseconds (bench/README.md),
+         * is off the launch's path. exec: into the container's. */
+        if (r >= 0 && child->cgroup)
+                r = cgroup_attach(child->cgroup, pid);
         if (r >= 0 && child->join_cgroup_of > 0)
                 r = cgroup_join_of(child->join_cgroup_of, pid);
         /* sync step 4: the seccomp filter. */
@@ -605,14 +632,6 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
                 return r;
         log_step("id map written");
         idmap_reap_helper(plan);
-        /* sync step 2, last: into the container's cgroup before "go", so
-         * that nothing it starts runs outside the limits. */
-        if (child->cgroup) {
-                r = cgroup_attach(child->cgroup, pid);
-                if (r < 0)
-                        return r;
-        }
-
         /* Still sync step 2: the network's helper joins the child's
          * namespaces once their map is written, so that it always finds
          * them as it would when started by hand (its user mapped to the

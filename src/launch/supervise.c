@@ -3,6 +3,7 @@
  * child's messages (sync steps 6 to 9), signals to forward, the terminal,
  * a named container's output and control socket; then its exit status. */
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
@@ -16,7 +17,7 @@
 
 struct supervisor;
 static void read_child_message(struct supervisor *s);
-static int read_identity(int fd, struct exec_identity **ret);
+static int read_identity(int fd, struct exec_identity **ret, struct launch_namespaces *ns);
 static int read_sync_message(int fd, struct sync_message *m, int *ret_fd);
 static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input);
 static void read_signal(struct supervisor *s);
@@ -161,7 +162,8 @@ static void read_child_message(struct supervisor *s) {
 
         if (recv(s->sync_fd, &type, sizeof(type), MSG_PEEK | MSG_DONTWAIT) == sizeof(type) &&
             type == SYNC_IDENTITY) {
-                r = s->child->named ? read_identity(s->sync_fd, &s->child->named->identity)
+                r = s->child->named ? read_identity(s->sync_fd, &s->child->named->identity,
+                                                      &s->child->named->ns)
                                     : log_error("the container sent an identity nobody asked for");
                 if (r >= 0)
                         s->child->named->identity->ns_flags = (uint32_t) s->child->named->ns.flags;
@@ -197,10 +199,13 @@ static void read_child_message(struct supervisor *s) {
         }
 }
 
-/* sync step 6: the identity, a datagram of its own size. */
-static int read_identity(int fd, struct exec_identity **ret) {
+/* sync step 6: the identity, a datagram of its own size, with the
+ * container's cgroup namespace when the child made it after step 1. */
+static int read_identity(int fd, struct exec_identity **ret, struct launch_namespaces *ns) {
         ssize_t size = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
         _cleanup_free_ struct exec_identity *id = NULL;
+        int cgroup_ns = -1;
+        unsigned n_fds;
 
         if (size < (ssize_t) sizeof(*id) ||
             (size_t) size > sizeof(*id) + EXEC_IDENTITY_GROUPS_MAX * sizeof(id->groups[0]))
@@ -208,8 +213,13 @@ static int read_identity(int fd, struct exec_identity **ret) {
         id = malloc((size_t) size);
         if (!id)
                 return log_errno(-ENOMEM, "the container's identity");
-        if (recv(fd, id, (size_t) size, MSG_DONTWAIT) != size || exec_identity_size(id) != (size_t) size)
+        if (fd_recv(fd, id, (size_t) size, &cgroup_ns, 1, &n_fds) != size || exec_identity_size(id) != (size_t) size) {
+                if (n_fds)
+                        close(cgroup_ns);
                 return log_error("the container sent a malformed identity");
+        }
+        if (n_fds)
+                launch_namespaces_add(ns, CLONE_NEWCGROUP, cgroup_ns);
         id->home[sizeof(id->home) - 1] = '\0';
         free(*ret);
         *ret = TAKE_PTR(id);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "state-internal.h"
+#include "cgroup.h"
 #include "util.h"
 
 /* The launcher of a non-detached container, or of one being stopped, may
@@ -289,6 +290,7 @@ static int kill_and_reap(const char *name, int init, int launcher) {
 
 int state_stop(int root_fd, const char *name, unsigned timeout_s) {
         _cleanup_(state_done) struct state s = STATE_NULL;
+        _cleanup_(cgroup_freep) struct cgroup *cgroup = NULL;
         _cleanup_close_ int dir = -1, launcher = -1, init = -1;
         enum state_phase phase;
         int r;
@@ -313,12 +315,22 @@ int state_stop(int root_fd, const char *name, unsigned timeout_s) {
                 r = state_pidfd_open_checked(s.init_pid, s.init_start_time, &init);
                 if (r < 0 && r != -ESRCH)
                         return log_errno(r, "container '%s': cannot open its init", name);
+                /* With limits, its cgroup (design §13): found while its init
+                 * is sure to be that process. */
+                if (r >= 0)
+                        (void) cgroup_of(s.init_pid, &cgroup);
                 r = state_pidfd_signal(launcher, SIGTERM);
                 if (r < 0 && r != -ESRCH)
                         return log_errno(r, "container '%s': cannot signal its launcher", name);
                 r = state_pidfd_wait(launcher, (int) (timeout_s > 3600 ? 3600000 : timeout_s * 1000));
-                if (r == 0)
+                if (r == 0) {
+                        /* Everything in its cgroup, wherever the signals of
+                         * TERM could not reach, then its init. */
+                        cgroup_kill(cgroup);
                         r = kill_and_reap(name, init, launcher);
+                }
+                /* A launcher killed above removed nothing. */
+                cgroup_remove(cgroup);
                 if (r < 0)
                         return r;
         } else if (r != -ESRCH)

@@ -6,6 +6,7 @@
 #include <sys/param.h>
 
 #include "state-internal.h"
+#include "cgroup.h"
 #include "util.h"
 
 void state_list_free(struct state_entry *entries, size_t n) {
@@ -27,6 +28,19 @@ const char *state_entry_status(const struct state_entry *e) {
 static void clean_dot_entry(int root_fd, const char *entry) {
         if (startswith(entry, STATE_PREFIX_NEW) || startswith(entry, STATE_PREFIX_REMAINS))
                 (void) state_clean_if_free(root_fd, entry);
+}
+
+/* What the cgroup of a running container uses (design §13), -1 without
+ * one: found from its init, once sure the pid is still that process. */
+static int64_t memory_in_use(const struct state *s) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_close_ int init = -1;
+        uint64_t bytes;
+
+        if (s->status != STATE_RUNNING || state_pidfd_open_checked(s->init_pid, s->init_start_time, &init) < 0 ||
+            cgroup_of(s->init_pid, &cg) < 0 || cgroup_memory_usage(cg, &bytes) < 0)
+                return -1;
+        return (int64_t) bytes;
 }
 
 /* One container directory: 1 and *e filled when it is live or finished,
@@ -51,6 +65,7 @@ static int list_one(int root_fd, const char *name, struct state_entry *e) {
          * was named by state_read, and the container is listed anyway so
          * that the user sees it and can stop it. */
         e->have_state = r >= 0;
+        e->memory = e->have_state ? memory_in_use(&e->state) : -1;
         return r == -ENOMEM ? r : 1;
 }
 
@@ -146,9 +161,24 @@ static void format_age(char *buf, size_t size, time_t now, int64_t created) {
                 snprintf(buf, size, "%lldd", (long long) (s / 86400));
 }
 
+/* "812K", "45.3M": bytes in a column's width, in units of 1024. */
+static void format_memory(char *buf, size_t size, int64_t bytes) {
+        static const char units[] = "BKMGT";
+        double value = (double) bytes;
+        size_t unit = 0;
+
+        if (bytes < 0) {
+                snprintf(buf, size, "-");
+                return;
+        }
+        for (; value >= 1024 && unit + 2 < sizeof(units); unit++)
+                value /= 1024;
+        snprintf(buf, size, unit && value < 100 ? "%.1f%c" : "%.0f%c", value, units[unit]);
+}
+
 struct table_row {
         char *root, *command;
-        char pid[16], age[24];
+        char pid[16], memory[16], age[24];
 };
 
 static void table_rows_free(struct table_row *rows, size_t n) {
@@ -163,7 +193,7 @@ static void table_rows_free(struct table_row *rows, size_t n) {
 
 int state_format_table(FILE *f, const struct state_entry *entries, size_t n, time_t now) {
         struct table_row *rows = calloc(n ? n : 1, sizeof(*rows));
-        int w_name = 4, w_state = 5, w_pid = 3, w_root = 4;
+        int w_name = 4, w_state = 5, w_pid = 3, w_memory = 6, w_root = 4;
 
         if (!rows)
                 return log_errno(-ENOMEM, "listing containers");
@@ -184,6 +214,7 @@ int state_format_table(FILE *f, const struct state_entry *entries, size_t n, tim
                         snprintf(row->pid, sizeof(row->pid), "%d", (int) e->state.command_pid);
                 else
                         snprintf(row->pid, sizeof(row->pid), "-");
+                format_memory(row->memory, sizeof(row->memory), e->memory);
                 if (e->have_state)
                         format_age(row->age, sizeof(row->age), now, e->state.created);
                 else
@@ -191,13 +222,15 @@ int state_format_table(FILE *f, const struct state_entry *entries, size_t n, tim
                 w_name = MAX(w_name, (int) strlen(e->name));
                 w_state = MAX(w_state, (int) strlen(state_entry_status(e)));
                 w_pid = MAX(w_pid, (int) strlen(row->pid));
+                w_memory = MAX(w_memory, (int) strlen(row->memory));
                 w_root = MAX(w_root, (int) strlen(row->root));
         }
-        fprintf(f, "%-*s  %-*s  %*s  %-*s  %-*s  %s\n", w_name, "NAME", w_state, "STATE", w_pid, "PID",
-                w_root, "ROOT", COMMAND_WIDTH_MAX, "COMMAND", "AGE");
+        fprintf(f, "%-*s  %-*s  %*s  %*s  %-*s  %-*s  %s\n", w_name, "NAME", w_state, "STATE", w_pid, "PID",
+                w_memory, "MEMORY", w_root, "ROOT", COMMAND_WIDTH_MAX, "COMMAND", "AGE");
         for (size_t i = 0; i < n; i++)
-                fprintf(f, "%-*s  %-*s  %*s  %-*s  %-*s  %s\n", w_name, entries[i].name, w_state,
-                        state_entry_status(&entries[i]), w_pid, rows[i].pid, w_root, rows[i].root,
+                fprintf(f, "%-*s  %-*s  %*s  %*s  %-*s  %-*s  %s\n", w_name, entries[i].name, w_state,
+                        state_entry_status(&entries[i]), w_pid, rows[i].pid, w_memory, rows[i].memory,
+                        w_root, rows[i].root,
                         COMMAND_WIDTH_MAX, rows[i].command, rows[i].age);
         table_rows_free(rows, n);
         return 0;
@@ -216,6 +249,7 @@ static json_object *entry_to_json(const struct state_entry *e) {
         ADD("name", json_object_new_string(e->name));
         ADD("state", json_object_new_string(state_entry_status(e)));
         ADD("pid", e->have_state ? json_object_new_int64(s->command_pid) : json_object_new_null());
+        ADD("memory", e->memory >= 0 ? json_object_new_int64(e->memory) : json_object_new_null());
         ADD("root", e->have_state ? json_object_new_string(s->root) : json_object_new_null());
         if (ADD("command", argv))
                 argv = NULL;

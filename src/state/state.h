@@ -174,6 +174,7 @@ struct state_entry {
         char *name;
         bool have_state;
         struct state state;
+        int64_t memory;         /* bytes its cgroup uses, -1: no cgroup with memory */
 };
 /* Every container of the root, live or finished (detached and exited),
  * sorted by name; remains and interrupted creations are removed on the
@@ -182,7 +183,7 @@ int state_list(int root_fd, struct state_entry **ret, size_t *ret_n);
 void state_list_free(struct state_entry *entries, size_t n);
 /* "running", "exited", or "created" for one without a state yet. */
 const char *state_entry_status(const struct state_entry *e);
-/* The table podman ps users expect: NAME STATE PID ROOT COMMAND AGE.
+/* The table podman ps users expect: NAME STATE PID MEMORY ROOT COMMAND AGE.
  * now: the time the ages are counted to. */
 int state_format_table(FILE *f, const struct state_entry *entries, size_t n, time_t now);
 /* --format json: one array of objects. */

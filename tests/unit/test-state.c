@@ -443,8 +443,9 @@ TEST(list_shows_live_containers_as_a_table_and_as_json) {
         mem = open_memstream(&out, &len);
         CHECK(state_format_table(mem, entries, n, 1700000000 + 3 * 3600 + 5) == 0);
         fclose(mem);
-        CHECK(strncmp(out, "NAME  STATE     PID  ROOT", 25) == 0);
-        CHECK(strstr(out, "\ndb    running  4242  /srv/db-root  sleep infinity") != NULL);
+        CHECK(strncmp(out, "NAME  STATE     PID  MEMORY  ROOT", 33) == 0);
+        /* No cgroup: no memory to show. */
+        CHECK(strstr(out, "\ndb    running  4242       -  /srv/db-root  sleep infinity") != NULL);
         CHECK(strstr(out, "  3h\n") != NULL);
         free(out);
         out = NULL;
@@ -456,6 +457,7 @@ TEST(list_shows_live_containers_as_a_table_and_as_json) {
                 json_object *o = json_tokener_parse(out);
                 CHECK(o && json_object_is_type(o, json_type_array) && json_object_array_length(o) == 2);
                 CHECK(strstr(out, "\"name\": \"db\"") && strstr(out, "\"pid\": 4242"));
+                CHECK(strstr(out, "\"memory\": null") != NULL);
                 json_object_put(o);
         }
         state_list_free(entries, n);

@@ -156,24 +156,6 @@ test_hybrid_host_tracks_the_container_in_the_unified_hierarchy() {
         [ ! -d "$dir" ] || fail "$dir is left after exit"
 }
 
-# What exec starts in a container with limits is under them: it joins the
-# container's cgroups (a fork past PIDs= of the whole container fails).
-test_exec_joins_the_cgroup_of_a_container_with_limits() {
-        local pids
-        limits_delegated pids
-        limits_parent PIDs=20
-        pids=$PARENT
-        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
-        run "$USERBOX" run -d --name lim --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 60
-        assert_eq 0 "$STATUS" "run -d ($ERR)"
-        run "$USERBOX" exec lim cat /proc/self/cgroup
-        "$USERBOX" stop lim >/dev/null 2>&1 &
-        local stop=$!
-        assert_eq 0 "$STATUS" "exec ($ERR)"
-        assert_contains "$OUT" "pids:${pids#"$(limits_mount pids)"}/userbox-lim-" "exec's command, in the container's pids cgroup"
-        wait "$stop"
-}
-
 # MemorySwap= is memory and swap together: it needs Memory=, at most it.
 test_memory_swap_needs_memory_and_is_written_with_it() {
         limits_delegated memory
@@ -188,4 +170,77 @@ test_memory_swap_needs_memory_and_is_written_with_it() {
         assert_contains "$OUT" "memory.limit_in_bytes=67108864 memory.memsw.limit_in_bytes=134217728" "userbox config"
         run "$USERBOX" run --idmap single --limit Memory=64M --limit MemorySwap=128M "$TEST_ROOT" -- true
         assert_eq 0 "$STATUS" "status ($ERR)"
+}
+
+# What exec starts in a container with limits is under them, in the
+# container's cgroup namespace as run's command is: "/" is the container's
+# own cgroup (outside it, or in the host's namespace, the path would say
+# where it is), never a host path.
+test_exec_joins_the_cgroup_and_its_namespace_of_a_container_with_limits() {
+        limits_delegated pids
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        run "$USERBOX" run -d --name limns --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 60
+        assert_eq 0 "$STATUS" "run -d ($ERR)"
+        run "$USERBOX" exec limns cat /proc/self/cgroup
+        "$USERBOX" stop limns >/dev/null 2>&1 &
+        local stop=$!
+        assert_eq 0 "$STATUS" "exec ($ERR)"
+        assert_eq "pids:/" "$(awk -F: '$2 == "pids" { print $2 ":" $3 }' <<<"$OUT")" "exec's pids cgroup, as it sees it"
+        wait "$stop"
+}
+
+# list shows what the cgroup of a container with limits uses (v1
+# memory.usage_in_bytes, v2 memory.current); one without has "-".
+test_list_shows_the_memory_a_container_with_a_cgroup_uses() {
+        local memory none
+        limits_delegated memory
+        require_cmd python3
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        assert_status 0 "$USERBOX" run -d --name limmem --idmap single --limit Memory=64M "$TEST_ROOT" -- sleep 60
+        assert_status 0 "$USERBOX" run -d --name limnone --idmap single "$TEST_ROOT" -- sleep 60
+        run "$USERBOX" list --format json
+        memory=$(python3 -c 'import json, sys; print({c["name"]: c["memory"] for c in json.load(sys.stdin)})' <<<"$OUT")
+        run "$USERBOX" list
+        "$USERBOX" stop limmem limnone >/dev/null 2>&1 &
+        local stop=$!
+        assert_eq 0 "$STATUS" "list ($ERR)"
+        [[ $memory =~ \'limmem\':\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
+                fail "list --format json: no memory use for limmem: $memory"
+        assert_contains "$memory" "'limnone': None" "a container without a cgroup"
+        assert_eq "MEMORY" "$(awk 'NR == 1 { print $4 }' <<<"$OUT")" "the table's column"
+        [[ $(awk '$1 == "limmem" { print $4 }' <<<"$OUT") =~ ^[0-9.]+[BKMG]$ ]] || fail "list: limmem's memory: $OUT"
+        none=$(awk '$1 == "limnone" { print $4 }' <<<"$OUT")
+        assert_eq "-" "$none" "list: limnone's memory"
+        wait "$stop"
+}
+
+# stop ends a container with limits through its cgroup after the grace
+# period: a process in the cgroup but out of the reach of the container's
+# signals (moved there from outside its pid namespace, as the cgroup's
+# owner may) is killed too, and the cgroup is gone, even when the launcher
+# got stuck (stopped once stop had checked it) and stop had to kill it.
+test_stop_ends_everything_in_the_cgroup_even_past_a_stuck_launcher() {
+        local pids launcher dir outsider stop
+        limits_delegated pids
+        limits_parent PIDs=20
+        pids=$PARENT
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        assert_status 0 "$USERBOX" run -d --name limstop --idmap single --limit PIDs=20 "$TEST_ROOT" -- \
+                sh -c 'trap "" TERM; setsid sh -c "trap \"\" TERM; sleep 100" & sleep 100'
+        dir=$(find "$pids" -maxdepth 1 -type d -name "userbox-limstop-*" | head -n 1)
+        [ -n "$dir" ] || fail "no cgroup userbox-limstop-* under $pids"
+        launcher=${dir##*-} # userbox-NAME-PID: the launcher's pid
+        sleep 100 &
+        outsider=$!
+        echo "$outsider" >"$dir/cgroup.procs" || fail "cannot move a process into $dir"
+        "$USERBOX" stop -t 4 limstop >/dev/null 2>&1 &
+        stop=$!
+        # stop checks the launcher over its control socket at once, then
+        # waits 4 s for it: the launcher is stopped meanwhile.
+        sleep 1.5
+        kill -STOP "$launcher"
+        wait "$stop" || fail "stop failed"
+        wait_for 5 sh -c "! kill -0 $outsider 2>/dev/null" ||
+                { kill -9 "$outsider"; fail "a process in the container's cgroup outlived stop"; }
+        [ ! -d "$dir" ] || fail "the cgroup $dir is left after stop"
 }

@@ -158,7 +158,7 @@ test_list_of_no_container_is_the_header_or_an_empty_array() {
         state_setup
         run "$USERBOX" list
         assert_status_was 0 "list"
-        assert_eq "NAME  STATE  PID  ROOT  COMMAND                                   AGE" "$OUT" "list of nothing"
+        assert_eq "NAME  STATE  PID  MEMORY  ROOT  COMMAND                                   AGE" "$OUT" "list of nothing"
         run "$USERBOX" ps --format json
         assert_status_was 0 "ps --format json"
         assert_eq "[]" "$(tr -d '\n' <<<"$OUT")" "json of nothing"
