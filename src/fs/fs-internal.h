@@ -68,6 +68,12 @@ bool mounts_below_standard_tmpfs(const struct config *c, const struct rootfs_pla
 void mounts_print_line(FILE *f, const char *type, const char *source, const char *dest, const char *prefix,
                        unsigned long flags, const char *data);
 
+/* etc-view.c: when p->etc_view, the container's /etc becomes a tmpfs
+ * with the root's entries bound in and the files in_etc_view made empty
+ * beside them, then read-only. rootfd: the root's mount, attached and
+ * still bindable; after the id map. Prints its errors. */
+int etc_view_setup(const struct rootfs_plan *p, int rootfd);
+
 /* What copy.c and copy-paths.c share: the paths the user wrote, opened. */
 
 /* Where the copy's top entry goes. */

@@ -452,6 +452,10 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                 if (r < 0)
                         return log_errno(r, "bind root '%s'", p->root);
         }
+        /* Before the root is unbindable: the view's entries are its binds. */
+        r = etc_view_setup(p, s->rootfd);
+        if (r < 0)
+                return r;
         r = make_unbindable(s->rootfd);
         if (r < 0)
                 return log_errno(r, "make root '%s' unbindable", p->root);
@@ -472,8 +476,9 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * subordinate ids: until the map no id is mapped, so no capability
          * lets the child write there. (The missing standard mount points
          * are made only when the user may write the root: see
-         * prepare_standard_dirs.) */
-        if (p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
+         * prepare_standard_dirs.) And a view of /etc, whose files are
+         * made on a tmpfs of our own. */
+        if (p->overlay || p->etc_view || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
                 return 0;
         return mount_root(c, p, s);
 }
@@ -515,6 +520,9 @@ void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE
                         p->overlay_upper ? p->overlay_upper : "tmpfs", ro);
         } else
                 fprintf(f, "# mount: bind %s -> / (rbind%s)\n", root, ro);
+        if (p && p->etc_view)
+                fprintf(f, "# mount: tmpfs tmpfs -> /etc (ro,nosuid,nodev: the container's own view, "
+                           "each entry of the root's /etc bound in%s)\n", c->read_only > 0 ? " read-only" : "");
         mounts_print_standard(c, p, f);
         mounts_print_files(c, p, f);
         mounts_print_user(c, p, f);
