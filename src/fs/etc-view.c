@@ -9,9 +9,9 @@
  *
  * Why not an overlay of /etc: its copy-up would divert every write to an
  * existing file of a writable root into the tmpfs, and lose it with the
- * container. The view's own directory is read-only instead: a file
- * created directly in /etc could not reach the root, so it fails
- * (EROFS) rather than vanish. */
+ * container. The view's own directory is read-only instead, once the
+ * user's mount points in it are made: a file created directly in /etc
+ * could not reach the root, so it fails (EROFS) rather than vanish. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -106,9 +106,8 @@ static int make_missing_files(const struct rootfs_plan *p, int view) {
 
 /* rootfd: the root's mount, attached and still bindable (the entries are
  * cloned from it); after the id map (files are made on the tmpfs). */
-int etc_view_setup(const struct rootfs_plan *p, int rootfd) {
+int etc_view_setup(const struct rootfs_plan *p, int rootfd, int *ret_fd) {
         _cleanup_close_ int dir = -1, top = -1, view = -1;
-        struct mount_attr read_only = { .attr_set = MOUNT_ATTR_RDONLY };
         struct stat st;
         size_t n = 0;
         int r;
@@ -142,9 +141,21 @@ int etc_view_setup(const struct rootfs_plan *p, int rootfd) {
                 r = make_missing_files(p, view);
         if (r < 0)
                 return r;
-        r = sys_mount_setattr(view, "", AT_EMPTY_PATH, &read_only, sizeof(read_only));
-        if (r < 0)
-                return log_errno(r, "make the container's /etc read-only");
         log_step("rootfs: /etc is the container's own view: %zu entries of the root's bound", n);
+        *ret_fd = TAKE_FD(view);
         return 0;
+}
+
+int etc_view_seal(int *fd) {
+        struct mount_attr read_only = { .attr_set = MOUNT_ATTR_RDONLY };
+        int r;
+
+        if (*fd < 0)
+                return 0;
+        /* Only the view's own directory: the binds in it keep the root's
+         * attributes. */
+        r = sys_mount_setattr(*fd, "", AT_EMPTY_PATH, &read_only, sizeof(read_only));
+        closep(fd);
+        *fd = -1;
+        return r < 0 ? log_errno(r, "make the container's /etc read-only") : 0;
 }

@@ -103,6 +103,8 @@ struct rootfs_state {
         int rootfd;             /* the root's mount once made, else -1 */
         uint16_t file_masks[ROOTFS_N_STANDARD]; /* masked files left for after the map (mounts.c) */
         bool tty_gid_mapped;    /* the map gives gid 5 (tty): devpts gets gid=5 */
+        int etc_view_fd;        /* the container's own /etc until it is made
+                                 * read-only (etc-view.c), else -1 */
 };
 /* Child, right after clone, before the id map: propagation cut from the
  * host, the root bound, and the standard file systems mounted. With an

@@ -453,7 +453,7 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                         return log_errno(r, "bind root '%s'", p->root);
         }
         /* Before the root is unbindable: the view's entries are its binds. */
-        r = etc_view_setup(p, s->rootfd);
+        r = etc_view_setup(p, s->rootfd, &s->etc_view_fd);
         if (r < 0)
                 return r;
         r = make_unbindable(s->rootfd);
@@ -498,6 +498,9 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         if (r < 0)
                 return r;
         r = mounts_setup_user(c, p, s->rootfd);
+        if (r < 0)
+                return r;
+        r = etc_view_seal(&s->etc_view_fd);
         if (r < 0)
                 return r;
         r = devices_populate_outside_dev(p, s->rootfd);

@@ -442,7 +442,8 @@ test_pasta_makes_the_missing_files_without_writing_a_read_only_root() {
 # In the view of /etc a writable root's files are still the root's:
 # a write to one, or a new file in a directory of /etc, lands in the
 # root. A new file directly in /etc could not, so it is refused rather
-# than lost with the container; the warning says so. --read-only leaves
+# than lost with the container; the warning says so. A --bind's mount
+# point in /etc is made in the view. --read-only leaves
 # all of it read-only, without a warning.
 test_view_of_etc_writes_through_to_a_writable_root() {
         require_helper slirp4netns
@@ -457,6 +458,12 @@ test_view_of_etc_writes_through_to_a_writable_root() {
         assert_eq added "$(tail -n 1 "$root/etc/passwd")" "the root's /etc/passwd"
         assert_eq new "$(cat "$root/etc/profile.d/new.sh")" "the new file in /etc/profile.d"
         [ ! -e "$root/etc/hosts" ] && [ ! -e "$root/etc/new" ] || fail "a file was made in the root's /etc"
+        # A mount point the user's --bind needs in /etc is made in the view.
+        mkdir "$PWD/extra"
+        echo bound >"$PWD/extra/f"
+        run "$USERBOX" run --net slirp4netns --bind "$PWD/extra:/etc/extra" "$root" -- cat /etc/extra/f
+        assert_eq bound "$OUT" "the --bind into /etc ($ERR)"
+        [ ! -e "$root/etc/extra" ] || fail "the --bind's mount point was made in the root's /etc"
         run "$USERBOX" run --net slirp4netns --read-only "$root" -- sh -c 'cat /etc/hosts >/dev/null && echo x >>/etc/passwd'
         assert_ne 0 "$STATUS" "writing /etc/passwd under --read-only"
         assert_contains "$ERR" "can't create /etc/passwd: Read-only file system" "the write"
