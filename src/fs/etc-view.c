@@ -125,14 +125,12 @@ int etc_view_setup(const struct rootfs_plan *p, int rootfd, int *ret_fd) {
         r = mounts_mount_on_fd("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m");
         if (r < 0)
                 return log_errno(r, "mount the container's /etc");
-        view = resolve_in_root(rootfd, "/etc", false, false);
-        if (view >= 0) {
-                int fd = openat(view, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                close(view);
-                view = fd >= 0 ? fd : -errno;
-        }
+        /* Looked up again: the path leads into the tmpfs now. */
+        closep(&dir);
+        dir = resolve_in_root(rootfd, "/etc", false, false);
+        view = dir >= 0 ? openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : dir;
         if (view < 0)
-                return log_errno(view, "open the container's /etc");
+                return log_errno(dir < 0 ? dir : -errno, "open the container's /etc");
         /* As the root's: an owner the map leaves out stays the container's root. */
         (void) fchown(view, st.st_uid, st.st_gid);
         (void) fchmod(view, st.st_mode & 07777);
