@@ -68,6 +68,15 @@ bool mounts_below_standard_tmpfs(const struct config *c, const struct rootfs_pla
 void mounts_print_line(FILE *f, const char *type, const char *source, const char *dest, const char *prefix,
                        unsigned long flags, const char *data);
 
+/* etc-view.c: when p->etc_view, the container's /etc becomes a tmpfs
+ * with the root's entries bound in and the files in_etc_view made empty
+ * beside them; *ret_fd names it. rootfd: the root's mount, attached and
+ * still bindable; after the id map. Prints its errors. */
+int etc_view_setup(const struct rootfs_plan *p, int rootfd, int *ret_fd);
+/* Once the user's mount points in it are made: the view's own directory
+ * read-only, *fd closed. Nothing to do when *fd is -1. */
+int etc_view_seal(int *fd);
+
 /* What copy.c and copy-paths.c share: the paths the user wrote, opened. */
 
 /* Where the copy's top entry goes. */

@@ -49,6 +49,8 @@ struct rootfs_file {
         char *content;
         bool make;              /* the root has none: an empty one made in the
                                  * overlay, or on a tmpfs of the container's */
+        bool in_etc_view;       /* the root has none: made in the container's
+                                 * own view of /etc (etc-view.c) */
 };
 
 /* Everything rootfs_prepare() learnt on the host, read by the child. */
@@ -70,6 +72,7 @@ struct rootfs_plan {
         size_t n_devices;
         struct rootfs_file *files;      /* rootfs_plan_file(), bound in order */
         size_t n_files;
+        bool etc_view;          /* a file in_etc_view: /etc is a view of the root's */
 };
 
 /* Parent, before clone: checks the root and every mount source (existence,
@@ -84,9 +87,11 @@ void rootfs_plan_free(struct rootfs_plan *p);
 /* Before clone: content to be bound over the root's file at path (looked
  * up in the root, and its layers, as the container will see it; a link
  * into a tmpfs the container gets fresh has its target made there).
+ * A file missing from a root without an overlay is made in a view of
+ * /etc of the container's own (the root directory is never written).
  * Returns 1 when planned; 0 with a warning when the root has no such
- * regular file and none can be made without writing into the root
- * directory (without an overlay); -errno, printed. */
+ * regular file and none can be made (no /etc, or not a regular file
+ * there); -errno, printed. */
 int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *path, const char *content);
 
 /* The child builds the view in two steps. Until the id map is written it
@@ -98,6 +103,8 @@ struct rootfs_state {
         int rootfd;             /* the root's mount once made, else -1 */
         uint16_t file_masks[ROOTFS_N_STANDARD]; /* masked files left for after the map (mounts.c) */
         bool tty_gid_mapped;    /* the map gives gid 5 (tty): devpts gets gid=5 */
+        int etc_view_fd;        /* the container's own /etc until it is made
+                                 * read-only (etc-view.c), else -1 */
 };
 /* Child, right after clone, before the id map: propagation cut from the
  * host, the root bound, and the standard file systems mounted. With an

@@ -3,9 +3,10 @@
  * /etc/resolv.conf and /etc/hosts, design §12): planned before clone,
  * where the root's own file is looked up; written in the child into the
  * container's fresh /dev tmpfs, bound over the root's file and unlinked,
- * as the masks over /proc are. The root directory is never written: a
- * root without the file gets none, unless the view is an overlay, whose
- * upper layer then holds an empty one to bind over. */
+ * as the masks over /proc are. The root directory is never written: for
+ * a file the root lacks, an overlay's upper layer holds an empty one to
+ * bind over, and without an overlay the container's /etc becomes a view
+ * of its own (etc-view.c) that holds it. */
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/mount.h>
@@ -64,13 +65,14 @@ static char *link_into_fresh_tmpfs(const struct config *c, const struct rootfs_p
         return NULL;
 }
 
-static int add_file(struct rootfs_plan *p, const char *path, const char *content, bool make) {
+static int add_file(struct rootfs_plan *p, const char *path, const char *content, bool make, bool in_etc_view) {
         struct rootfs_file *nl = realloc(p->files, (p->n_files + 1) * sizeof(*nl));
 
         if (!nl)
                 return log_errno(-ENOMEM, "%s", path);
         p->files = nl;
-        nl[p->n_files] = (struct rootfs_file) { .path = strdup(path), .content = strdup(content), .make = make };
+        nl[p->n_files] = (struct rootfs_file) { .path = strdup(path), .content = strdup(content), .make = make,
+                                                .in_etc_view = in_etc_view };
         if (!nl[p->n_files].path || !nl[p->n_files].content) {
                 free(nl[p->n_files].path);
                 free(nl[p->n_files].content);
@@ -80,6 +82,33 @@ static int add_file(struct rootfs_plan *p, const char *path, const char *content
         return 1;
 }
 
+/* A file the root lacks, in a root without an overlay: made in the
+ * container's own view of /etc. A root without /etc gets none: its mount
+ * point cannot be made without writing into the root directory. */
+static int plan_in_etc_view(const struct config *c, struct rootfs_plan *p, const char *path, const char *content) {
+        _cleanup_close_ int etc = find_in_view(p, "/etc");
+        struct stat st;
+
+        if (!startswith(path, "/etc/") || strchr(path + strlen("/etc/"), '/') ||
+            (etc >= 0 && (fstat(etc, &st) < 0 || !S_ISDIR(st.st_mode))) || etc == -ENOENT) {
+                log_warning("root '%s' has no %s: the container gets none (userbox never writes into the root "
+                            "directory: create /etc and an empty %s in it once, or use --overlay)", p->root, path,
+                            path);
+                return 0;
+        }
+        if (etc < 0)
+                return log_errno(etc, "root '%s': /etc", p->root);
+        /* Read-only, the view behaves as the root's /etc would; writable,
+         * it cannot take a new file (it would not reach the root). */
+        if (c->read_only <= 0)
+                log_warning("root '%s' has no %s: made in the container's own view of /etc, whose files are "
+                            "the root's, but where new ones cannot be made (create an empty %s in the root "
+                            "once, or use --overlay)", p->root, path, path);
+        log_step("rootfs: %s made in the container's own view of /etc", path);
+        p->etc_view = true;
+        return add_file(p, path, content, false, true);
+}
+
 int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *path, const char *content) {
         _cleanup_free_ char *on_tmpfs = link_into_fresh_tmpfs(c, p, path);
         _cleanup_close_ int fd = -1;
@@ -87,21 +116,18 @@ int rootfs_plan_file(const struct config *c, struct rootfs_plan *p, const char *
 
         if (on_tmpfs) {
                 log_step("rootfs: %s leads to %s, made on the container's tmpfs", path, on_tmpfs);
-                return add_file(p, on_tmpfs, content, true);
+                return add_file(p, on_tmpfs, content, true, false);
         }
         fd = find_in_view(p, path);
-        if (fd == -ENOENT && !p->overlay) {
-                log_warning("root '%s' has no %s: the container gets none (userbox never writes into the root "
-                            "directory: create an empty %s in it once, or use --overlay)", p->root, path, path);
-                return 0;
-        }
+        if (fd == -ENOENT && !p->overlay)
+                return plan_in_etc_view(c, p, path, content);
         if (fd < 0 && fd != -ENOENT)
                 return log_errno(fd, "root '%s': %s", p->root, path);
         if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
                 log_warning("root '%s': %s is not a regular file: the container gets it as it is", p->root, path);
                 return 0;
         }
-        return add_file(p, path, content, fd < 0);
+        return add_file(p, path, content, fd < 0, false);
 }
 
 void rootfs_files_free(struct rootfs_plan *p) {
@@ -180,7 +206,8 @@ void mounts_print_files(const struct config *c, const struct rootfs_plan *p, FIL
 
                 fprintf(f, "# mount: file -> %s (%s%s, written by userbox%s)\n", file->path,
                         c->read_only > 0 ? "ro" : "rw", ",nosuid,nodev,noexec",
-                        file->make ? "; the root has none: made in the container's view" : "");
+                        file->make ? "; the root has none: made in the container's view"
+                        : file->in_etc_view ? "; the root has none: made in the container's own /etc" : "");
                 for (char *l = content ? strtok_r(content, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
                         if (l[0] != '#')
                                 fprintf(f, "#   %s\n", l);

@@ -461,6 +461,10 @@ static int mount_root(const struct config *c, const struct rootfs_plan *p, struc
                 if (r < 0)
                         return log_errno(r, "bind root '%s'", p->root);
         }
+        /* Before the root is unbindable: the view's entries are its binds. */
+        r = etc_view_setup(p, s->rootfd, &s->etc_view_fd);
+        if (r < 0)
+                return r;
         r = make_unbindable(s->rootfd);
         if (r < 0)
                 return log_errno(r, "make root '%s' unbindable", p->root);
@@ -482,8 +486,10 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
          * lets the child write there. (The missing standard mount points
          * are made only when the user may write the root: see
          * prepare_standard_dirs.) config.json's mounts make their mount
-         * points, all after the map. */
-        if (oci_view_replaces_mounts(c) || p->overlay || (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
+         * points, all after the map. And a view of /etc, whose files are
+         * made on a tmpfs of our own. */
+        if (oci_view_replaces_mounts(c) || p->overlay || p->etc_view ||
+            (c->read_only > 0 && (c->n_mounts > 0 || devices_any_outside_dev(p))))
                 return 0;
         return mount_root(c, p, s);
 }
@@ -509,6 +515,9 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         r = mounts_setup_user(c, p, s->rootfd);
         if (r < 0)
                 return r;
+        r = etc_view_seal(&s->etc_view_fd);
+        if (r < 0)
+                return r;
         r = devices_populate_outside_dev(p, s->rootfd);
         if (r >= 0 && oci_view(c))
                 r = mounts_oci_extras(c, s->rootfd);
@@ -531,6 +540,9 @@ void rootfs_print_plan(const struct config *c, const struct rootfs_plan *p, FILE
                         p->overlay_upper ? p->overlay_upper : "tmpfs", ro);
         } else
                 fprintf(f, "# mount: bind %s -> / (rbind%s)\n", root, ro);
+        if (p && p->etc_view)
+                fprintf(f, "# mount: tmpfs tmpfs -> /etc (ro,nosuid,nodev: the container's own view, "
+                           "each entry of the root's /etc bound in%s)\n", c->read_only > 0 ? " read-only" : "");
         mounts_print_standard(c, p, f);
         mounts_print_files(c, p, f);
         mounts_print_user(c, p, f);

@@ -107,6 +107,7 @@ int container_prepare(struct child *child) {
         int r;
 
         child->rootfs_state.rootfd = -1;
+        child->rootfs_state.etc_view_fd = -1;
         child->rootfs_state.tty_gid_mapped = devices_tty_gid_mapped(child->plan);
         if (hostname && sethostname(hostname, strlen(hostname)) < 0)
                 return log_errno(-errno, "setting the hostname '%s'", hostname);

@@ -396,24 +396,103 @@ test_verbose_shows_the_helpers_command_line_and_start() {
         assert_contains "$ERR" "ms] network: pasta ready after " "when it was ready"
 }
 
-# userbox never writes into the root directory: a root without the files
-# gets none (one warning each), --overlay makes them in its upper layer,
-# and --read-only binds them read-only.
-test_root_without_the_files_is_left_as_it_is() {
+# The root's /etc as it is on the host: every entry with its times, and
+# the directory's own.
+etc_listing() { # ROOT
+        (cd "$1" && stat -c '%n %s %Y %Z' . etc etc/* && ls -A etc)
+}
+
+# A root without /etc/hosts and /etc/resolv.conf and no overlay: inside,
+# both are there, in a view of /etc of the container's own, and names
+# resolve through them; the root directory is as it was (userbox never
+# writes into it).
+makes_the_missing_files_without_writing_the_root() { # HELPER [--read-only]
+        require_helper "$1"
+        local root=$PWD/bare mirror host dns address before
+        case $1 in slirp4netns) dns=10.0.2.3 address=10.0.2.100 ;; pasta) dns=169.254.1.1 address=$(host_address) ;; esac
+        make_root "$root"
+        before=$(etc_listing "$root")
+        mirror=$(debian_mirror)
+        host=${mirror#*://}
+        host=${host%%/*}
+        host=${host%%:*}
+        getent hosts "$host" >/dev/null || skip "machine: the host cannot resolve $host"
+        run "$USERBOX" run --net "$1" ${2:-} -H netbox "$root" -- \
+                sh -c "cat /etc/resolv.conf /etc/hosts; ping -c 1 -W 1 netbox 2>&1 | head -n 1; nslookup $host"
+        assert_eq 0 "$STATUS" "status ($OUT) ($ERR)"
+        assert_contains "$OUT" "nameserver $dns" "/etc/resolv.conf inside"
+        assert_contains "$OUT" "$address	netbox" "/etc/hosts inside"
+        assert_contains "$OUT" "PING netbox ($address)" "netbox resolved through /etc/hosts"
+        assert_contains "$OUT" "Name:	$host" "$host resolved through the helper's resolver"
+        assert_eq "$before" "$(etc_listing "$root")" "the root's /etc after the run"
+}
+test_slirp4netns_makes_the_missing_files_without_writing_a_writable_root() {
+        makes_the_missing_files_without_writing_the_root slirp4netns
+}
+test_slirp4netns_makes_the_missing_files_without_writing_a_read_only_root() {
+        makes_the_missing_files_without_writing_the_root slirp4netns --read-only
+}
+test_pasta_makes_the_missing_files_without_writing_a_writable_root() {
+        makes_the_missing_files_without_writing_the_root pasta
+}
+test_pasta_makes_the_missing_files_without_writing_a_read_only_root() {
+        makes_the_missing_files_without_writing_the_root pasta --read-only
+}
+
+# In the view of /etc a writable root's files are still the root's:
+# a write to one, or a new file in a directory of /etc, lands in the
+# root. A new file directly in /etc could not, so it is refused rather
+# than lost with the container; the warning says so. A --bind's mount
+# point in /etc is made in the view. --read-only leaves
+# all of it read-only, without a warning.
+test_view_of_etc_writes_through_to_a_writable_root() {
+        require_helper slirp4netns
+        local root=$PWD/bare
+        make_root "$root"
+        mkdir "$root/etc/profile.d"
+        run "$USERBOX" run --net slirp4netns "$root" -- \
+                sh -c 'echo added >>/etc/passwd && echo new >/etc/profile.d/new.sh && touch /etc/new'
+        assert_eq 1 "$STATUS" "status ($ERR)"
+        assert_contains "$ERR" "touch: /etc/new: Read-only file system" "a new file directly in /etc"
+        assert_contains "$ERR" "warning: root '$root' has no /etc/hosts: made in the container's own view of /etc, whose files are the root's, but where new ones cannot be made" "the warning"
+        assert_eq added "$(tail -n 1 "$root/etc/passwd")" "the root's /etc/passwd"
+        assert_eq new "$(cat "$root/etc/profile.d/new.sh")" "the new file in /etc/profile.d"
+        [ ! -e "$root/etc/hosts" ] && [ ! -e "$root/etc/new" ] || fail "a file was made in the root's /etc"
+        # A mount point the user's --bind needs in /etc is made in the view.
+        mkdir "$PWD/extra"
+        echo bound >"$PWD/extra/f"
+        run "$USERBOX" run --net slirp4netns --bind "$PWD/extra:/etc/extra" "$root" -- cat /etc/extra/f
+        assert_eq bound "$OUT" "the --bind into /etc ($ERR)"
+        [ ! -e "$root/etc/extra" ] || fail "the --bind's mount point was made in the root's /etc"
+        run "$USERBOX" run --net slirp4netns --read-only "$root" -- sh -c 'cat /etc/hosts >/dev/null && echo x >>/etc/passwd'
+        assert_ne 0 "$STATUS" "writing /etc/passwd under --read-only"
+        assert_contains "$ERR" "can't create /etc/passwd: Read-only file system" "the write"
+        assert_not_contains "$ERR" "warning" "no warning with --read-only"
+        run "$USERBOX" config --net slirp4netns "$root"
+        assert_contains "$OUT" "# mount: tmpfs tmpfs -> /etc (ro,nosuid,nodev: the container's own view, each entry of the root's /etc bound in)" "userbox config"
+        assert_contains "$OUT" "# mount: file -> /etc/hosts (rw,nosuid,nodev,noexec, written by userbox; the root has none: made in the container's own /etc)" "userbox config"
+}
+
+# A root without /etc gets neither file: a mount point cannot be made
+# without writing into the root directory (one warning each); --overlay
+# makes them in its upper layer; --read-only binds the root's own files
+# read-only.
+test_root_without_etc_is_left_as_it_is() {
         require_helper slirp4netns
         local root=$PWD/bare overlay
         make_root "$root"
+        rm -r "$root/etc"
         run "$USERBOX" run --net slirp4netns "$root" -- sh -c 'cat /etc/hosts; echo status $?'
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_contains "$ERR" "warning: root '$root' has no /etc/hosts: the container gets none" "the warning"
         assert_contains "$ERR" "root '$root' has no /etc/resolv.conf" "the warning"
-        [ ! -e "$root/etc/hosts" ] && [ ! -e "$root/etc/resolv.conf" ] || fail "a file was made in the root"
+        [ ! -e "$root/etc" ] || fail "/etc was made in the root"
         overlay=$(mktemp_dir)
         run "$USERBOX" run --net slirp4netns --overlay="$overlay" -H ovl "$root" -- cat /etc/hosts
         assert_eq 0 "$STATUS" "status with --overlay ($ERR)"
         assert_contains "$OUT" "10.0.2.100	ovl" "/etc/hosts made in the overlay"
         assert_eq "" "$ERR" "no warning with --overlay"
-        [ ! -e "$root/etc/hosts" ] || fail "--overlay made the file in the root"
+        [ ! -e "$root/etc" ] || fail "--overlay made the file in the root"
         net_root
         run "$USERBOX" run --net slirp4netns --read-only "$NET_ROOT" -- sh -c 'grep -c nameserver /etc/resolv.conf; echo x >>/etc/hosts'
         assert_ne 0 "$STATUS" "writing /etc/hosts under --read-only"
