@@ -43,6 +43,7 @@ static int join_namespaces(const struct launch_namespaces *ns);
 static int joined_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 static int close_fds_on_exec(unsigned first);
+static void wait_for_start(struct child *child);
 
 /* sync steps 1 and 3, around mode->prepare; then mode->child_main. */
 _Noreturn void child_start(struct child *child) {
@@ -117,6 +118,22 @@ int container_prepare(struct child *child) {
         }
         log_step("namespaces ready");
         return rootfs_setup_early(c, child->rootfs, &child->rootfs_state);
+}
+
+int oci_prepare(struct child *child) {
+        const struct launch_oci *o = child->oci;
+
+        /* The pid namespace is the launcher's to join (parent.c). */
+        for (size_t i = 0; i < o->n_join; i++) {
+                _cleanup_close_ int fd = -1;
+
+                if (o->join_flag[i] == CLONE_NEWPID)
+                        continue;
+                fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, (int) o->join_flag[i]) < 0)
+                        return log_errno(-errno, "joining the namespace '%s'", o->join_path[i]);
+        }
+        return container_prepare(child);
 }
 
 _Noreturn void container_main(struct child *child) {
@@ -220,6 +237,16 @@ static int resolve_identity(struct child *child, int rootfd, struct user_identit
          * 0707 files) the inherited groups stay, as they must. */
         if (child->plan->setgroups_denied)
                 id->set_groups = false;
+        /* userbox-oci: process.user.additionalGids, exactly. */
+        if (child->oci && !child->plan->setgroups_denied) {
+                free(id->groups);
+                id->groups = calloc(child->oci->n_groups + 1, sizeof(gid_t));
+                if (!id->groups)
+                        return log_errno(-ENOMEM, "the user's groups");
+                memcpy(id->groups, child->oci->groups, child->oci->n_groups * sizeof(gid_t));
+                id->n_groups = child->oci->n_groups;
+                id->set_groups = true;
+        }
         return 0;
 }
 
@@ -365,6 +392,12 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         if (c->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 child_fail(child, log_errno(-errno, "prctl(PR_SET_NO_NEW_PRIVS)"), EXIT_USERBOX_FAILED);
 
+        /* userbox-oci create: everything that can fail before start has
+         * (sync step 10); the filter goes in after the wait, which it could
+         * otherwise forbid. */
+        if (child->oci)
+                wait_for_start(child);
+
         /* The filter goes in while we still hold CAP_SYS_ADMIN in the user
          * namespace, so it loads with or without no_new_privs; it blocks
          * nothing that the capability and id changes below need. */
@@ -382,7 +415,7 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
          * init (or in exec) this process is the one that must die with the
          * launcher, so arm it again, and leave if the launcher is already
          * gone (its end of the socket then reads as hung up). */
-        if (!c->init || child->mode->joins) {
+        if ((!c->init || child->mode->joins) && !child->oci) {
                 struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
@@ -397,6 +430,29 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         /* sync step 9: the exec closes the sync socket (close-on-exec). */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
+}
+
+/* sync step 10: tells the launcher we wait, then waits for start to make
+ * the FIFO readable. The launcher exits now: its death must not kill us,
+ * and a failure from here on is ours to print (child_fail). */
+static void wait_for_start(struct child *child) {
+        struct sync_message m = { .type = SYNC_CREATED };
+        struct pollfd start = { .fd = child->oci->start_fd, .events = POLLIN };
+        char byte;
+
+        if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+                _exit(EXIT_USERBOX_FAILED);
+        close(child->sync_fd);
+        child->sync_fd = -1;
+        /* start opens the FIFO for writing and writes a byte; a writer that
+         * came and went (POLLHUP) is a start too: only the owner of the
+         * state directory can open it. */
+        while (poll(&start, 1, -1) < 0 && errno == EINTR)
+                ;
+        (void) !read(start.fd, &byte, 1);
+        close(start.fd);
 }
 
 /* Marks every fd from `first` on close-on-exec: nothing the launcher was
@@ -578,6 +634,11 @@ static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
         const char *text = log_deferred_message();
 
         snprintf(m.text, sizeof(m.text), "%s", text[0] ? text : strerror(-r));
-        (void) !write(child->sync_fd, &m, sizeof(m));
+        /* After sync step 10 nobody listens: the message is the process's
+         * own, on its stderr. */
+        if (child->sync_fd < 0)
+                fprintf(stderr, "userbox-oci: %s\n", m.text);
+        else
+                (void) !write(child->sync_fd, &m, sizeof(m));
         _exit(exit_status);
 }

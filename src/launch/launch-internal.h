@@ -12,6 +12,7 @@
 #include "fs.h"
 #include "state.h"
 #include "net.h"
+#include "launch.h"
 
 /* The sync protocol between the launcher (parent.c) and the child it
  * clones (child.c), over a SOCK_SEQPACKET socket pair. Every place in the
@@ -53,6 +54,11 @@
  *  9. child: the command's execve closes the child's end (SOCK_CLOEXEC;
  *     with init, init closes its copy first): the launcher reads end of
  *     file, the command started.
+ * 10. child -> launcher (userbox-oci create, in place of 9): a
+ *     SYNC_CREATED message once everything but the seccomp filter and
+ *     the ids is done; the child then gives up its parent-death signal,
+ *     closes its end and waits for start (struct launch_oci). The
+ *     launcher records the container and exits without waiting for it.
  *
  * A mode that joins a running container (exec) has no id map to write:
  * steps 1 to 3 are skipped, the rest are the same (exec joins the
@@ -68,6 +74,7 @@ enum sync_type {
         SYNC_FAILED,            /* step 8: setup or exec failed: print text */
         SYNC_PTY,               /* step 7: the pty master comes along (SCM_RIGHTS) */
         SYNC_IDENTITY,          /* step 6: struct exec_identity */
+        SYNC_CREATED,           /* step 10: waiting for start */
 };
 
 struct sync_message {
@@ -198,12 +205,17 @@ struct child {
          * network's plan, and its helper once started (sync step 2). */
         const struct net_plan *net_plan;
         struct net_helper *net_helper;
+        const struct launch_oci *oci; /* userbox-oci create, else NULL */
 };
 
 /* The launcher from sync step 6 on (supervise.c): the child's messages,
  * the signals it forwards, the terminal, until the command exits. Returns
  * its exit status, or -errno (printed). Closes sync_fd. */
 int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
+/* userbox-oci create's launcher after sync step 5: the terminal (step 7)
+ * and step 10, then child->oci->created. Returns its result, or -errno
+ * (printed) when the child failed. Does not close sync_fd. */
+int supervise_created(struct child *child, pid_t pid, int sync_fd);
 
 /* The child's side, right after clone: sync steps 1 and 3 around
  * mode->prepare, then mode->child_main. */
@@ -218,6 +230,9 @@ _Noreturn void exec_main(struct child *child);
 /* run's prepare: what needs no id map (hostname, loopback, the mounts of
  * rootfs_setup_early). */
 int container_prepare(struct child *child);
+/* userbox-oci's: the namespaces config.json names by path joined, then
+ * container_prepare. */
+int oci_prepare(struct child *child);
 
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id

@@ -47,3 +47,26 @@ int launch_helper(struct config *c, char **argv);
 
 /* `userbox unshare`: a host command in a user namespace with c's id map. */
 int launch_unshare(struct config *c, char **argv);
+
+/* userbox-oci create (design §14): c's container, set up as run sets it
+ * up, its process (c->command, no init) left waiting before exec until
+ * start_fd, a FIFO's read end, becomes readable; then the seccomp filter
+ * and the ids, and exec. Once it waits (sync step 10) the launcher calls
+ * created, hands the process over and returns 0: the caller exits and
+ * whoever reaps orphans (conmon, a subreaper) reaps it. */
+struct launch_oci {
+        unsigned long namespaces;       /* CLONE_NEW* made for it (no user
+                                         * namespace: none is added) */
+        const unsigned long *join_flag; /* and those joined, by path */
+        char *const *join_path;
+        size_t n_join;
+        const gid_t *groups;            /* the command's supplementary groups */
+        size_t n_groups;
+        int start_fd;
+        /* In the launcher: pid the process, pty_master its terminal's
+         * master (-1 without, closed by the caller). 0 or -errno
+         * (printed): the process is killed. */
+        int (*created)(void *userdata, pid_t pid, int pty_master);
+        void *userdata;
+};
+int launch_oci_create(struct config *c, const struct launch_oci *o);

@@ -75,6 +75,16 @@ static const struct launch_mode mode_exec = {
         .child_main = exec_main,
 };
 
+/* userbox-oci create: run's container with the namespaces config.json
+ * lists, its process left waiting for start (sync step 10). */
+static const struct launch_mode mode_oci = {
+        .name = "oci",
+        .rootfs = true,
+        .seccomp = true,
+        .prepare = oci_prepare,
+        .child_main = container_main,
+};
+
 /* Read top to bottom: the entry points, then spawn() with the launcher's
  * side of the sync steps; supervise.c goes on with what it does until the
  * command exits. */
@@ -90,15 +100,38 @@ static int read_dumpable(int sync_fd);
 static int send_seccomp(const struct seccomp_filter *filter, int sync_fd);
 static int network_ready(struct child *child, int sync_fd);
 
+static int check_planned(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
+                         struct net_plan **ret_net);
+
 int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
                  struct net_plan **ret_net) {
         int r = idmap_plan(c, plan);
 
         *ret_rootfs = NULL;
-        if (r >= 0) {
-                log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
-                r = container_check(c, plan);
-        }
+        if (r < 0)
+                return r;
+        log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
+        return check_planned(c, plan, ret_rootfs, ret_net);
+}
+
+/* userbox-oci run by podman, as root of podman's user namespace, with no
+ * user namespace in config.json: none is made, every id is itself. */
+static int plan_without_user_namespace(struct config *c, struct idmap_plan *plan,
+                                       struct rootfs_plan **ret_rootfs, struct net_plan **ret_net) {
+        *plan = (struct idmap_plan) {
+                .mode = IDMAP_SINGLE, .n_uid = 1, .n_gid = 1,
+                .uid = { { 0, 0, UINT32_MAX } }, .gid = { { 0, 0, UINT32_MAX } },
+                .host_uid = geteuid(), .host_gid = getegid(),
+                .inside_uid = geteuid(), .inside_gid = getegid(),
+        };
+        *ret_rootfs = NULL;
+        return check_planned(c, plan, ret_rootfs, ret_net);
+}
+
+static int check_planned(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
+                         struct net_plan **ret_net) {
+        int r = container_check(c, plan);
+
         if (r >= 0)
                 r = rootfs_prepare(c, ret_rootfs);
         /* The network's files go into the root's plan. */
@@ -181,6 +214,13 @@ int launch_helper(struct config *c, char **argv) {
         return launch(&child);
 }
 
+int launch_oci_create(struct config *c, const struct launch_oci *o) {
+        struct child child = { .mode = &mode_oci, .config = c, .sync_fd = -1, .tty_slave = -1,
+                               .argv = c->command, .oci = o };
+
+        return launch(&child);
+}
+
 int launch_copy(struct config *c, const struct copy_request *req) {
         struct child child = { .mode = &mode_copy, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .copy = req };
@@ -193,6 +233,9 @@ static unsigned long clone_flags(const struct child *child) {
         const struct config *c = child->config;
         unsigned long flags = mode->clone_flags;
 
+        /* userbox-oci: as config.json lists them. */
+        if (child->oci)
+                return child->oci->namespaces;
         if (!mode->profile_namespaces)
                 return flags;
         if (c->uts)
@@ -239,7 +282,9 @@ static int launch(struct child *child) {
                 /* Every check that can run before clone runs before clone:
                  * a bad profile or a missing root never creates a
                  * namespace. */
-                r = launch_check(child->config, plan, &rootfs, &net);
+                r = child->oci && !(child->oci->namespaces & CLONE_NEWUSER)
+                            ? plan_without_user_namespace(child->config, plan, &rootfs, &net)
+                            : launch_check(child->config, plan, &rootfs, &net);
                 if (r >= 0)
                         r = cgroup_plan(child->config, &child->cgroup);
                 if (r < 0) {
@@ -269,7 +314,10 @@ static int launch(struct child *child) {
                 r = spawn(child, clone_flags(child), plan);
         }
         net_plan_free(net);
-        if (child->cgroup)
+        /* A created OCI container keeps its cgroup: delete removes it. */
+        if (child->cgroup && child->oci && r >= 0)
+                cgroup_free(child->cgroup);
+        else if (child->cgroup)
                 r = cgroup_end(child->cgroup, child->config, r);
         rootfs_plan_free(rootfs);
         idmap_plan_done(plan);
@@ -336,6 +384,21 @@ static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
         return 0;
 }
 
+/* userbox-oci: a pid namespace config.json names by path is the
+ * launcher's to join, as only its children enter it. */
+static int join_pid_namespace_by_path(const struct launch_oci *o) {
+        for (size_t i = 0; i < o->n_join; i++) {
+                _cleanup_close_ int fd = -1;
+
+                if (o->join_flag[i] != CLONE_NEWPID)
+                        continue;
+                fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+                        return log_errno(-errno, "joining the pid namespace '%s'", o->join_path[i]);
+        }
+        return 0;
+}
+
 /* Clones the child with `flags` and the socket of the sync steps. Returns
  * its pid with our end of the socket in *ret_sync_fd, or -errno. */
 static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync_fd) {
@@ -346,6 +409,14 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
                 return log_errno(-errno, "socketpair");
         child->sync_fd = sv[1];
 
+        if (child->oci) {
+                r = join_pid_namespace_by_path(child->oci);
+                if (r < 0) {
+                        close(sv[0]);
+                        close(sv[1]);
+                        return r;
+                }
+        }
         if (child->mode->joins) {
                 r = join_user_and_pid_namespaces(child->join_ns);
                 if (r < 0) {
@@ -401,14 +472,21 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
         if (pid < 0)
                 return pid;
         r = start_child(child, pid, sync_fd, plan);
-        if (r >= 0) {
+        if (r >= 0 && child->oci) {
+                /* sync step 10: the process waits for start; it is the
+                 * caller's from now on. */
+                r = supervise_created(child, pid, sync_fd);
+                if (r < 0)
+                        kill_and_reap(pid);
+        } else if (r >= 0) {
                 sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
                 if (sigfd < 0)
                         r = log_errno(-errno, "signalfd");
-        }
-        if (r >= 0)
-                r = supervise(child, pid, TAKE_FD(sync_fd), sigfd);
-        else
+                if (r >= 0)
+                        r = supervise(child, pid, TAKE_FD(sync_fd), sigfd);
+                else
+                        kill_and_reap(pid);
+        } else
                 kill_and_reap(pid);
         /* The network goes with the container, its ports with it. */
         net_helper_stop(child->net_helper);
@@ -453,7 +531,7 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
  * *filter. */
 static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
                         struct seccomp_filter **filter) {
-        struct idmap_job job;
+        struct idmap_job job = { 0 };
         int r;
 
         /* sync step 1: the child is dumpable, so its map can be written;
@@ -469,7 +547,8 @@ static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idma
          * copy of the one compiled at build time, or ~1 ms of libseccomp
          * for a profile's own), while the child makes the mounts that need
          * no map and, with --idmap subid, while the helpers write it. */
-        r = idmap_start(plan, pid, &job);
+        /* userbox-oci in podman's user namespace has no map to write. */
+        r = clone_flags(child) & CLONE_NEWUSER ? idmap_start(plan, pid, &job) : 0;
         if (r >= 0 && child->mode->seccomp)
                 r = seccomp_build(child->config, filter);
         if (r >= 0)

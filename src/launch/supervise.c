@@ -115,6 +115,41 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
         return s.failure < 0 ? s.failure : s.exit_status;
 }
 
+int supervise_created(struct child *child, pid_t pid, int sync_fd) {
+        _cleanup_close_ int pty_master = -1;
+
+        (void) pid;
+        for (;;) {
+                struct pollfd p = { .fd = sync_fd, .events = POLLIN };
+                struct sync_message m;
+                int fd, r;
+
+                if (poll(&p, 1, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return log_errno(-errno, "poll");
+                }
+                r = read_sync_message(sync_fd, &m, &fd);
+                if (r == 0)
+                        continue;
+                if (r < 0)
+                        return log_errno(r, "the container's process ended before it was created");
+                if (m.type == SYNC_PTY && fd >= 0) {     /* sync step 7 */
+                        if (pty_master >= 0)
+                                close(pty_master);
+                        pty_master = fd;
+                        continue;
+                }
+                if (m.type == SYNC_CREATED) {           /* sync step 10 */
+                        if (fd >= 0)
+                                close(fd);
+                        return child->oci->created(child->oci->userdata, pid, pty_master);
+                }
+                r = handle_sync_message(&m, fd, NULL, false); /* sync step 8 */
+                return r < 0 ? r : -EIO;
+        }
+}
+
 /* What the child sent: sync steps 6 to 9. */
 static void read_child_message(struct supervisor *s) {
         struct sync_message m;
@@ -229,7 +264,7 @@ static int handle_sync_message(const struct sync_message *m, int fd, struct tty_
         /* sync step 8: the child's failure, printed once, here. */
         if (fd >= 0)
                 close(fd);
-        fprintf(stderr, "userbox: %s\n", m->text);
+        log_error("%s", m->text);
         /* Exec failures (126, 127) are the command's status, not ours. */
         return m->exit_status == EXIT_USERBOX_FAILED ? -(m->error > 0 ? m->error : EIO) : 0;
 }

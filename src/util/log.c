@@ -11,6 +11,11 @@ static struct timespec start;
 static bool deferred;
 /* The child's first error, sent to the parent on the sync fd. */
 static char deferred_message[1024];
+static const char *program = "userbox";
+static void (*sink)(const char *level, const char *msg);
+
+void log_set_program(const char *name) { program = name; }
+void log_set_sink(void (*fn)(const char *level, const char *msg)) { sink = fn; }
 
 void log_init(void) {
         clock_gettime(CLOCK_MONOTONIC, &start);
@@ -57,7 +62,11 @@ static void emit(const char *prefix, const char *fmt, va_list ap, int r) {
                         snprintf(deferred_message, sizeof(deferred_message), "%s%s", prefix, msg);
                 return;
         }
-        fprintf(stderr, "userbox: %s%s\n", prefix, msg);
+        if (sink) {
+                sink(prefix[0] ? "warning" : "error", msg);
+                return;
+        }
+        fprintf(stderr, "%s: %s%s\n", program, prefix, msg);
 }
 
 int log_errno(int r, const char *fmt, ...) {
@@ -96,5 +105,9 @@ void log_step(const char *fmt, ...) {
         escape_control_characters(msg, sizeof(msg));
         /* Steps are progress, not errors: the child prints them too, so a
          * slow step is visible wherever it runs. */
-        fprintf(stderr, "userbox: [%8.3f ms] %s\n", log_elapsed_ms(), msg);
+        if (sink) {
+                sink("debug", msg);
+                return;
+        }
+        fprintf(stderr, "%s: [%8.3f ms] %s\n", program, log_elapsed_ms(), msg);
 }

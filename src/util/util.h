@@ -158,6 +158,11 @@ enum log_level log_get_level(void);
  * message and hands it to the parent on the sync fd. In deferred mode the
  * log_* functions write into that buffer instead of stderr. */
 void log_set_deferred(bool deferred);
+/* The name messages start with ("userbox-oci"), and where they go instead
+ * of stderr (userbox-oci --log): level "error", "warning" or "debug", the
+ * message without the name. */
+void log_set_program(const char *name);
+void log_set_sink(void (*fn)(const char *level, const char *msg));
 const char *log_deferred_message(void);
 
 /* "userbox: MESSAGE: strerror(-r)". Returns r (a negative errno) so that a

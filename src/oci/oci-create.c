@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* userbox-oci create, start and run: config.json into a struct config,
+ * the container set up by the launch pipeline with its process left
+ * waiting on ROOT/ID/exec.fifo, the state written once it waits; start
+ * opens the FIFO and the process execs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "oci-life.h"
+#include "util.h"
+
+struct create_options {
+        const char *bundle;
+        const char *pid_file;
+        const char *console_socket;
+        unsigned preserve_fds;
+        bool detach;            /* run */
+};
+
+/* What the launcher needs once the process waits (created()). */
+struct create_context {
+        const char *id;
+        int dir_fd;
+        const struct create_options *options;
+        const struct oci_spec *spec;
+        pid_t pid;
+};
+
+static int on_created(void *userdata, pid_t pid, int pty_master);
+static int apply_process_attributes(const struct oci_process *p);
+static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
+
+/* The whole of create, for create and run. *ret_pid: the process. */
+static int create_container(const struct oci_globals *g, const char *id, const struct create_options *o,
+                            int root_fd, pid_t *ret_pid) {
+        _cleanup_(config_done) struct config c;
+        _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
+        _cleanup_free_ char *bundle = NULL;
+        _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1;
+        struct create_context context = { .id = id, .options = o, .spec = &spec };
+        unsigned preserve_fds = o->preserve_fds;
+        struct launch_oci lo;
+        int r;
+
+        (void) g;
+        config_init(&c);
+        bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+        if (!bundle)
+                return log_errno(-errno, "bundle '%s'", o->bundle ? o->bundle : ".");
+        r = oci_spec_load(bundle, &c, &spec);
+        if (r < 0)
+                return r;
+        config_finalize(&c);
+        if (spec.process->terminal && !o->console_socket)
+                return log_error("process.terminal is true: a --console-socket must receive the terminal");
+        if (!spec.process->terminal && o->console_socket)
+                return log_error("--console-socket given, but process.terminal is false: there is no terminal "
+                                 "to pass");
+        r = pass_listen_fds(&c, &spec, &preserve_fds);
+        if (r < 0)
+                return r;
+        c.preserve_fds = preserve_fds;
+
+        if (mkdirat(root_fd, id, 0700) < 0)
+                return errno == EEXIST ? log_errno(-EEXIST, "container '%s' already exists", id)
+                                       : log_errno(-errno, "cannot create the state of container '%s'", id);
+        dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dir_fd < 0 || mkfifoat(dir_fd, OCI_FIFO, 0600) < 0)
+                r = log_errno(-errno, "cannot create the state of container '%s'", id);
+        /* The read end, open without a writer thanks to O_NONBLOCK, goes
+         * to the process above the fds it passes on; start opens the
+         * write end. */
+        if (r >= 0) {
+                fifo_fd = openat(dir_fd, OCI_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+                start_fd = fifo_fd < 0 ? -1 : fcntl(fifo_fd, F_DUPFD_CLOEXEC, (int) (3 + preserve_fds));
+                if (start_fd < 0)
+                        r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
+        }
+        if (r >= 0)
+                r = apply_process_attributes(spec.process);
+        if (r >= 0) {
+                context.dir_fd = dir_fd;
+                lo = (struct launch_oci) {
+                        .namespaces = spec.process->namespaces.create,
+                        .join_flag = spec.process->namespaces.join_flag,
+                        .join_path = spec.process->namespaces.join_path,
+                        .n_join = spec.process->namespaces.n_join,
+                        .groups = spec.process->additional_gids,
+                        .n_groups = spec.process->n_additional_gids,
+                        .start_fd = start_fd,
+                        .created = on_created,
+                        .userdata = &context,
+                };
+                r = launch_oci_create(&c, &lo);
+        }
+        /* A create that fails leaves nothing: no state, no process. */
+        if (r < 0) {
+                (void) oci_state_remove(root_fd, id);
+                return r;
+        }
+        *ret_pid = context.pid;
+        return 0;
+}
+
+/* process.user.umask and process.oomScoreAdj: set here, inherited by the
+ * process through clone and exec. */
+static int apply_process_attributes(const struct oci_process *p) {
+        if (p->umask >= 0)
+                umask((mode_t) p->umask);
+        if (p->has_oom_score_adj) {
+                char value[16];
+                int r;
+
+                snprintf(value, sizeof(value), "%d", p->oom_score_adj);
+                r = write_file("/proc/self/oom_score_adj", value);
+                if (r < 0)
+                        return log_errno(r, "process.oomScoreAdj: cannot set %d", p->oom_score_adj);
+        }
+        return 0;
+}
+
+/* Socket activation: the fds LISTEN_FDS counts, from 3, pass through
+ * after the --preserve-fds ones, and the process is told of them; its
+ * LISTEN_PID is 1, which it is in a pid namespace of its own. */
+static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds) {
+        const char *value = getenv("LISTEN_FDS");
+        char buf[64];
+        uint32_t n;
+
+        if (!value)
+                return 0;
+        if (parse_uint32(value, &n) < 0 || n > 1024)
+                return log_error("LISTEN_FDS='%s': not a number of file descriptors", value);
+        *preserve_fds += n;
+        snprintf(buf, sizeof(buf), "LISTEN_FDS=%u", n);
+        if (strv_extend(&c->env_set, buf) < 0)
+                return log_errno(-ENOMEM, "LISTEN_FDS");
+        if ((s->process->namespaces.create & CLONE_NEWPID) && strv_extend(&c->env_set, "LISTEN_PID=1") < 0)
+                return log_errno(-ENOMEM, "LISTEN_PID");
+        return 0;
+}
+
+static char *rfc3339_now(void) {
+        struct timespec ts;
+        struct tm tm;
+        char date[64], *ret = NULL;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+        if (asprintf(&ret, "%s.%09ldZ", date, ts.tv_nsec) < 0)
+                return NULL;
+        return ret;
+}
+
+/* The cgroup v2 directories the launch made for the container
+ * (userbox-...), which delete removes. */
+static char **made_cgroups(pid_t pid) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char path[64], line[4096];
+        char **l = calloc(1, sizeof(char *));
+
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+        f = fopen(path, "re");
+        while (l && f && fgets(line, sizeof(line), f)) {
+                const char *rel = startswith(line, "0::");
+                _cleanup_free_ char *dir = NULL;
+
+                line[strcspn(line, "\n")] = '\0';
+                if (!rel || !startswith(path_basename(rel), "userbox-"))
+                        continue;
+                dir = path_join("/sys/fs/cgroup", rel);
+                if (!dir || strv_push(&l, TAKE_PTR(dir)) < 0) {
+                        strv_free(l);
+                        return NULL;
+                }
+        }
+        return l;
+}
+
+static int send_console(const char *socket_path, int pty_master) {
+        struct sockaddr_un addr = { .sun_family = AF_UNIX };
+        _cleanup_close_ int fd = -1;
+
+        if (strlen(socket_path) >= sizeof(addr.sun_path))
+                return log_error("--console-socket '%s': path too long", socket_path);
+        strcpy(addr.sun_path, socket_path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0)
+                return log_errno(-errno, "--console-socket '%s'", socket_path);
+        if (pty_master < 0)
+                return log_error("the container's terminal did not arrive");
+        if (fd_send(fd, "/dev/ptmx", strlen("/dev/ptmx"), &pty_master, 1) < 0)
+                return log_errno(-errno, "--console-socket '%s': passing the terminal", socket_path);
+        return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid) {
+        _cleanup_free_ char *tmp = NULL;
+        char text[32];
+        int r;
+
+        if (asprintf(&tmp, "%s.tmp", path) < 0)
+                return log_errno(-ENOMEM, "--pid-file");
+        snprintf(text, sizeof(text), "%d", (int) pid);
+        (void) unlink(tmp);
+        r = write_new_file_at(AT_FDCWD, tmp, text, strlen(text));
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlink(tmp);
+                return log_errno(r, "--pid-file '%s'", path);
+        }
+        return 0;
+}
+
+/* sync step 10, in the launcher: the process waits for start. */
+static int on_created(void *userdata, pid_t pid, int pty_master) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_free_ char *text = NULL;
+        json_object *annotations = NULL;
+        int r;
+
+        s = (struct oci_state) {
+                .id = strdup(x->id), .pid = pid, .bundle = strdup(x->spec->bundle), .created = rfc3339_now(),
+                .owner = geteuid(), .cgroups = made_cgroups(pid), .status = OCI_CREATED,
+        };
+        if (json_object_object_get_ex(x->spec->document, "annotations", &annotations) && annotations)
+                s.annotations = json_object_get(annotations);
+        if (!s.id || !s.bundle || !s.created || !s.cgroups)
+                return log_errno(-ENOMEM, "the container's state");
+        r = oci_process_start_time(pid, &s.start_time);
+        if (r < 0)
+                return log_errno(r, "the container's process");
+        if (x->options->console_socket) {
+                r = send_console(x->options->console_socket, pty_master);
+                if (r < 0)
+                        return r;
+        }
+        r = oci_state_save(x->dir_fd, &s);
+        if (r >= 0 && x->options->pid_file)
+                r = write_pid_file(x->options->pid_file, pid);
+        if (r < 0)
+                return r;
+        /* prestart (deprecated) and createRuntime run now, in the
+         * runtime's namespaces; a failure ends the container. */
+        text = oci_state_text(&s, OCI_CREATED);
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
+        if (r >= 0)
+                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
+        if (r < 0)
+                return r;
+        x->pid = pid;
+        return 0;
+}
+
+int oci_start_container(int root_fd, const char *id) {
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_close_ int dir_fd = -1, fd = -1;
+        int r = oci_state_load(root_fd, id, &s);
+
+        if (r < 0)
+                return r;
+        if (s.status != OCI_CREATED)
+                return log_error("container '%s' is %s: only a created container can be started", id,
+                                 oci_status_name(s.status));
+        dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = dir_fd < 0 ? -1 : openat(dir_fd, OCI_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 && errno == ENXIO)
+                return log_error("container '%s' is not waiting to be started: its process is gone", id);
+        if (fd < 0)
+                return log_errno(-errno, "starting container '%s'", id);
+        if (write(fd, "0", 1) != 1)
+                return log_errno(-errno, "starting container '%s'", id);
+        /* Running from now on: the FIFO is what "created" is. */
+        (void) unlinkat(dir_fd, OCI_FIFO, 0);
+        return 0;
+}
+
+/* poststart: after the start, failures only warned of (runtime spec). */
+static void run_poststart(int root_fd, const char *id) {
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_(config_done) struct config c;
+        _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
+        _cleanup_free_ char *text = NULL;
+
+        config_init(&c);
+        if (oci_state_load(root_fd, id, &s) < 0 || oci_spec_load(s.bundle, &c, &spec) < 0 ||
+            spec.hooks->n[OCI_HOOK_POSTSTART] == 0)
+                return;
+        text = oci_state_text(&s, s.status);
+        if (text && oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTART, text, true) < 0)
+                log_warning("a poststart hook failed; the container runs on");
+}
+
+int oci_cmd_start(const struct oci_globals *g, int argc, char **argv) {
+        _cleanup_close_ int root_fd = -1;
+        int r;
+
+        if (argc != 2)
+                return log_error("usage: userbox-oci start ID");
+        r = oci_root_open(g, &root_fd);
+        if (r >= 0)
+                r = oci_start_container(root_fd, argv[1]);
+        if (r >= 0)
+                run_poststart(root_fd, argv[1]);
+        return r;
+}
+
+static const struct option create_options[] = {
+        { "bundle",         required_argument, NULL, 'b' },
+        { "pid-file",       required_argument, NULL, 'p' },
+        { "console-socket", required_argument, NULL, 'c' },
+        { "preserve-fds",   required_argument, NULL, 'f' },
+        { "no-pivot",       no_argument,       NULL, 'P' },
+        { "no-new-keyring", no_argument,       NULL, 'K' },
+        { "detach",         no_argument,       NULL, 'd' },
+        { "keep",           no_argument,       NULL, 'k' },
+        { "no-subreaper",   no_argument,       NULL, 'S' },
+        {}
+};
+
+/* create's and run's options; run alone takes --detach. */
+static int parse_create(int argc, char **argv, bool run, struct create_options *o, const char **ret_id) {
+        int opt;
+
+        optind = 0;
+        while ((opt = getopt_long_only(argc, argv, "+b:d", create_options, NULL)) >= 0) {
+                switch (opt) {
+                case 'b': o->bundle = optarg; break;
+                case 'p': o->pid_file = optarg; break;
+                case 'c': o->console_socket = optarg; break;
+                case 'f':
+                        if (parse_uint32(optarg, &o->preserve_fds) < 0 || o->preserve_fds > 1024)
+                                return log_error("--preserve-fds '%s': not a number up to 1024", optarg);
+                        break;
+                case 'd':
+                        if (!run)
+                                return log_error("create: unknown option --detach");
+                        o->detach = true;
+                        break;
+                case 'P': case 'K': case 'k': case 'S': break;
+                default: return -EINVAL;
+                }
+        }
+        if (optind != argc - 1)
+                return log_error("usage: userbox-oci %s [--bundle DIR] [OPTIONS] ID", run ? "run" : "create");
+        *ret_id = argv[optind];
+        return oci_id_check(*ret_id);
+}
+
+int oci_cmd_create(const struct oci_globals *g, int argc, char **argv) {
+        struct create_options o = { 0 };
+        _cleanup_close_ int root_fd = -1;
+        const char *id;
+        pid_t pid;
+        int r = parse_create(argc, argv, false, &o, &id);
+
+        if (r >= 0)
+                r = oci_root_open(g, &root_fd);
+        if (r >= 0)
+                r = create_container(g, id, &o, root_fd, &pid);
+        return r;
+}
+
+/* run: create and start; without --detach it waits for the process,
+ * deletes the container and returns the process's status. */
+int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
+        struct create_options o = { 0 };
+        _cleanup_close_ int root_fd = -1;
+        const char *id;
+        pid_t pid = 0;
+        int status, r = parse_create(argc, argv, true, &o, &id);
+
+        if (r >= 0)
+                r = oci_root_open(g, &root_fd);
+        if (r >= 0)
+                r = create_container(g, id, &o, root_fd, &pid);
+        if (r >= 0) {
+                r = oci_start_container(root_fd, id);
+                if (r < 0)
+                        kill(pid, SIGKILL);
+        }
+        if (r >= 0)
+                run_poststart(root_fd, id);
+        if (r < 0 || o.detach)
+                return r;
+        /* The process is this one's child: create's launcher cloned it. */
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_errno(-errno, "waiting for the container");
+        r = oci_delete_container(root_fd, id, false);
+        if (r < 0)
+                return r;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

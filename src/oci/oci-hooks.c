@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.json's hooks, and running them: each gets the container's state
+ * on its standard input (the runtime spec's "POSIX-platform Hooks"). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oci-spec-internal.h"
+
+static const char *const hook_names[_OCI_HOOK_MAX] = {
+        [OCI_HOOK_PRESTART] = "prestart",
+        [OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+        [OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+        [OCI_HOOK_START_CONTAINER] = "startContainer",
+        [OCI_HOOK_POSTSTART] = "poststart",
+        [OCI_HOOK_POSTSTOP] = "poststop",
+};
+
+const char *oci_hook_name(enum oci_hook_kind kind) {
+        return kind < _OCI_HOOK_MAX ? hook_names[kind] : NULL;
+}
+
+static int parse_hook(json_object *e, const char *where, struct oci_hook *h, char **reason) {
+        int64_t timeout = 0;
+        int r = oci_get_string(e, "path", true, &h->path, where, reason);
+
+        if (r >= 0 && !path_is_absolute(h->path))
+                r = oci_reason(reason, "%spath: '%s' is not an absolute path", where, h->path);
+        if (r >= 0)
+                r = oci_get_strv(e, "args", false, &h->args, where, reason);
+        if (r >= 0)
+                r = oci_get_strv(e, "env", false, &h->env, where, reason);
+        if (r >= 0)
+                r = oci_get_int(e, "timeout", &timeout, where, reason);
+        if (r >= 0 && json_object_object_get_ex(e, "timeout", NULL) && timeout <= 0)
+                r = oci_reason(reason, "%stimeout: must be above 0", where);
+        h->timeout = (int) timeout;
+        return r;
+}
+
+int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason) {
+        json_object *hooks;
+        int r = oci_get_object(doc, "hooks", false, &hooks, "", reason);
+
+        for (int kind = 0; r >= 0 && hooks && kind < _OCI_HOOK_MAX; kind++) {
+                _cleanup_free_ char *where = NULL;
+                json_object *list;
+                size_t n;
+
+                if (asprintf(&where, "hooks.") < 0)
+                        return -ENOMEM;
+                r = oci_get_array(hooks, hook_names[kind], false, &list, where, reason);
+                if (r < 0 || !list)
+                        continue;
+                n = json_object_array_length(list);
+                h->hooks[kind] = calloc(n + 1, sizeof(struct oci_hook));
+                if (!h->hooks[kind])
+                        return -ENOMEM;
+                h->n[kind] = n;
+                for (size_t i = 0; r >= 0 && i < n; i++) {
+                        _cleanup_free_ char *at = NULL;
+                        if (asprintf(&at, "hooks.%s[%zu].", hook_names[kind], i) < 0)
+                                return -ENOMEM;
+                        r = parse_hook(json_object_array_get_idx(list, i), at, &h->hooks[kind][i], reason);
+                }
+        }
+        return r;
+}
+
+void oci_hooks_free(struct oci_hooks *h) {
+        if (!h)
+                return;
+        for (int kind = 0; kind < _OCI_HOOK_MAX; kind++) {
+                for (size_t i = 0; i < h->n[kind]; i++) {
+                        free(h->hooks[kind][i].path);
+                        strv_free(h->hooks[kind][i].args);
+                        strv_free(h->hooks[kind][i].env);
+                }
+                free(h->hooks[kind]);
+        }
+        free(h);
+}
+
+/* Waits for pid, killing it once timeout seconds (0: none) have passed. */
+static int wait_hook(pid_t pid, int timeout, int *ret_status) {
+        struct timespec deadline;
+
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += timeout;
+        for (;;) {
+                struct timespec now;
+                pid_t w = waitpid(pid, ret_status, timeout ? WNOHANG : 0);
+
+                if (w == pid)
+                        return 0;
+                if (w < 0 && errno != EINTR)
+                        return -errno;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                if (timeout && now.tv_sec >= deadline.tv_sec) {
+                        kill(pid, SIGKILL);
+                        (void) waitpid(pid, ret_status, 0);
+                        return -ETIMEDOUT;
+                }
+                if (timeout)
+                        (void) poll(NULL, 0, 10);
+        }
+}
+
+/* One hook: the state on a pipe to its stdin, its stdout and stderr ours. */
+static int run_hook(const struct oci_hook *h, const char *kind, const char *state_json) {
+        static char *const no_env[] = { NULL };
+        char *const default_argv[] = { h->path, NULL };
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attr;
+        sigset_t none, all;
+        int pipefd[2], status = 0, r;
+        pid_t pid;
+
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return log_errno(-errno, "hook %s '%s'", kind, h->path);
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, pipefd[0], STDIN_FILENO);
+        /* The launcher blocks the signals it forwards: a hook starts with
+         * none blocked and every disposition at its default. */
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_init(&attr);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        posix_spawnattr_setsigmask(&attr, &none);
+        posix_spawnattr_setsigdefault(&attr, &all);
+        r = -posix_spawn(&pid, h->path, &actions, &attr, h->args && h->args[0] ? h->args : default_argv,
+                         h->env ? h->env : no_env);
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attr);
+        close(pipefd[0]);
+        if (r < 0) {
+                close(pipefd[1]);
+                return log_errno(r, "hook %s: cannot run '%s'", kind, h->path);
+        }
+        /* A hook that does not read its stdin must not block us: its
+         * end closes at exit, and SIGPIPE is ignored for the write. */
+        (void) fd_write_all(pipefd[1], state_json, strlen(state_json));
+        close(pipefd[1]);
+        r = wait_hook(pid, h->timeout, &status);
+        if (r == -ETIMEDOUT)
+                return log_error("hook %s '%s' did not finish within %d seconds: killed", kind, h->path, h->timeout);
+        if (r < 0)
+                return log_errno(r, "hook %s '%s'", kind, h->path);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0;
+        if (WIFSIGNALED(status))
+                return log_error("hook %s '%s' was killed by signal %d", kind, h->path, WTERMSIG(status));
+        return log_error("hook %s '%s' failed with status %d", kind, h->path, WEXITSTATUS(status));
+}
+
+int oci_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
+                  bool continue_on_error) {
+        struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
+        int first = 0;
+
+        if (!h || h->n[kind] == 0)
+                return 0;
+        sigaction(SIGPIPE, &ignore, &saved);
+        for (size_t i = 0; i < h->n[kind]; i++) {
+                int r = run_hook(&h->hooks[kind][i], hook_names[kind], state_json);
+                if (r < 0 && !first)
+                        first = r;
+                if (r < 0 && !continue_on_error)
+                        break;
+        }
+        sigaction(SIGPIPE, &saved, NULL);
+        return first;
+}

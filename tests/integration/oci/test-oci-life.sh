@@ -1,0 +1,220 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash disable=SC2016
+#
+# userbox-oci's lifecycle (userbox-oci(1)): create, state, start, kill,
+# delete, run, list, --pid-file, --console-socket, hooks, and refusals of a
+# bad config.json. Each test has a state root (--root) and a bundle of its
+# own, a busybox root with a config.json written here.
+
+: "${USERBOX_OCI:=$(dirname "$USERBOX")/userbox-oci}"
+
+# oci_setup: $ROOTDIR (the state root) and $BUNDLE (rootfs/ and a
+# config.json running $ARGS, a JSON array); whatever a test left running is
+# killed when it ends.
+oci_setup() {
+        local base
+        base=$(mktemp_dir) || fail "mktemp_dir"
+        ROOTDIR=$base/state
+        BUNDLE=$base/bundle
+        mkdir -p "$BUNDLE"
+        make_root "$BUNDLE/rootfs"
+        trap 'oci_cleanup' EXIT
+}
+
+oci_cleanup() {
+        local id
+        for id in $("$USERBOX_OCI" --root "$ROOTDIR" list -q 2>/dev/null); do
+                "$USERBOX_OCI" --root "$ROOTDIR" delete --force "$id" >/dev/null 2>&1
+        done
+        return 0
+}
+
+# write_config ARGS_JSON [EXTRA_JSON]: a config.json for a rootless
+# container: the user's id as root, its own pid, mount, uts, ipc namespaces.
+write_config() {
+        local args=$1 extra=${2:-}
+        cat >"$BUNDLE/config.json" <<EOF
+{
+  "ociVersion": "1.0.2",
+  "root": { "path": "rootfs" },
+  "process": {
+    "args": $args,
+    "env": ["PATH=/bin:/usr/bin", "OCI_TEST=yes"],
+    "cwd": "/",
+    "user": { "uid": 0, "gid": 0 }
+  },
+  "hostname": "ocibox",
+  "linux": {
+    "namespaces": [ {"type": "user"}, {"type": "pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"} ],
+    "uidMappings": [ {"containerID": 0, "hostID": $(id -u), "size": 1} ],
+    "gidMappings": [ {"containerID": 0, "hostID": $(id -g), "size": 1} ]
+  }$extra
+}
+EOF
+}
+
+oci() { "$USERBOX_OCI" --root "$ROOTDIR" "$@"; }
+
+# json_field JSON NAME: the value of a top-level string or number field.
+json_field() {
+        printf '%s\n' "$1" | tr -d '\n' | sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p"
+}
+
+test_create_start_state_delete() {
+        oci_setup
+        write_config '["sh", "-c", "echo out:$OCI_TEST:$(hostname) > /result; cat /proc/self/status | grep ^NSpid"]'
+        assert_status 0 oci create --bundle "$BUNDLE" c1
+        run oci state c1
+        assert_eq 0 "$STATUS" "state after create"
+        assert_eq created "$(json_field "$OUT" status)" "status after create"
+        local pid
+        pid=$(json_field "$OUT" pid)
+        [ -n "$pid" ] && kill -0 "$pid" || fail "the created container's pid '$pid' is not alive"
+        # Nothing ran yet: the process waits for start.
+        [ ! -e "$BUNDLE/rootfs/result" ] || fail "the process ran before start"
+        assert_status 0 oci start c1
+        wait_for 5 test -s "$BUNDLE/rootfs/result"
+        assert_eq "out:yes:ocibox" "$(cat "$BUNDLE/rootfs/result")" "what the container wrote"
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state c1 | grep -q '\"stopped\"'"
+        assert_status 0 oci delete c1
+        run oci state c1
+        assert_eq 1 "$STATUS" "state of a deleted container"
+        assert_contains "$ERR" "container 'c1' does not exist"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what delete leaves in the state root"
+}
+
+test_kill_running_container() {
+        oci_setup
+        write_config '["sleep", "600"]'
+        assert_status 0 oci create --bundle "$BUNDLE" k1
+        assert_status 0 oci start k1
+        run oci state k1
+        assert_eq running "$(json_field "$OUT" status)" "status after start"
+        run oci delete k1
+        assert_eq 1 "$STATUS" "delete of a running container without --force"
+        assert_status 0 oci kill k1 KILL
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state k1 | grep -q '\"stopped\"'"
+        run oci kill k1 SIGTERM
+        assert_eq 1 "$STATUS" "kill of a stopped container"
+        assert_status 0 oci delete k1
+}
+
+test_run_returns_the_process_status() {
+        oci_setup
+        write_config '["sh", "-c", "echo hello from $(hostname); exit 7"]'
+        run oci run --bundle "$BUNDLE" r1
+        assert_eq 7 "$STATUS" "run's status"
+        assert_eq "hello from ocibox" "$OUT" "run's output"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "run removes the container once it exits"
+}
+
+test_pid_file_names_the_process() {
+        oci_setup
+        write_config '["sleep", "600"]'
+        assert_status 0 oci create --bundle "$BUNDLE" --pid-file "$BUNDLE/pid" p1
+        run oci state p1
+        assert_eq "$(json_field "$OUT" pid)" "$(cat "$BUNDLE/pid")" "the pid file against state"
+        assert_status 0 oci delete p1
+        assert_eq "" "$(ls -A "$ROOTDIR")" "delete of a created container"
+}
+
+test_list_shows_containers() {
+        oci_setup
+        write_config '["sleep", "600"]'
+        assert_status 0 oci create --bundle "$BUNDLE" l1
+        run oci list
+        assert_contains "$OUT" "l1"
+        assert_contains "$OUT" "created"
+        run oci list --format json
+        assert_contains "$OUT" '"id":"l1"'
+        assert_eq l1 "$(oci list -q)" "list -q"
+}
+
+test_hooks_get_the_state_on_stdin() {
+        oci_setup
+        write_config '["true"]' ',
+  "hooks": {
+    "createRuntime": [ { "path": "'"$BUNDLE"'/rootfs/bin/sh", "args": ["sh", "-c", "cat > '"$BUNDLE"'/create.json"] } ],
+    "poststart": [ { "path": "'"$BUNDLE"'/rootfs/bin/sh", "args": ["sh", "-c", "cat > '"$BUNDLE"'/poststart.json"] } ],
+    "poststop": [ { "path": "'"$BUNDLE"'/rootfs/bin/sh", "args": ["sh", "-c", "cat > '"$BUNDLE"'/poststop.json"] } ]
+  },
+  "annotations": { "org.test": "yes" }'
+        assert_status 0 oci create --bundle "$BUNDLE" h1
+        assert_eq created "$(json_field "$(cat "$BUNDLE/create.json")" status)" "createRuntime's state"
+        assert_eq h1 "$(json_field "$(cat "$BUNDLE/create.json")" id)" "createRuntime's id"
+        assert_contains "$(cat "$BUNDLE/create.json")" '"org.test":"yes"'
+        assert_status 0 oci start h1
+        assert_contains "$(cat "$BUNDLE/poststart.json")" '"id":"h1"'
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state h1 | grep -q '\"stopped\"'"
+        assert_status 0 oci delete h1
+        assert_eq stopped "$(json_field "$(cat "$BUNDLE/poststop.json")" status)" "poststop's state"
+}
+
+test_failing_create_hook_leaves_nothing() {
+        oci_setup
+        write_config '["sleep", "600"]' ',
+  "hooks": { "createRuntime": [ { "path": "'"$BUNDLE"'/rootfs/bin/false" } ] }'
+        run oci create --bundle "$BUNDLE" f1
+        assert_eq 1 "$STATUS" "create with a failing hook"
+        assert_contains "$ERR" "hook createRuntime"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
+        no_process_with "sleep 600" || fail "a failed create left its process"
+}
+
+test_bad_config_names_the_field() {
+        oci_setup
+        write_config '"sh"'
+        run oci create --bundle "$BUNDLE" b1
+        assert_eq 1 "$STATUS" "create with a bad config.json"
+        assert_contains "$ERR" "config.json: process.args: not an array of strings"
+        assert_eq "" "$(ls -A "$ROOTDIR" 2>/dev/null)" "what a refused create leaves"
+        write_config '["true"]' ', "process": 5'
+        sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "0.9"/' "$BUNDLE/config.json"
+        run oci create --bundle "$BUNDLE" b1
+        assert_contains "$ERR" "ociVersion: '0.9'"
+}
+
+test_console_socket_gets_the_terminal() {
+        require_cmd python3
+        oci_setup
+        write_config '["sh", "-c", "tty; echo on-the-pty"]'
+        sed -i 's/"cwd": "\/",/"cwd": "\/", "terminal": true,/' "$BUNDLE/config.json"
+        local sock=$BUNDLE/console.sock
+        python3 - "$sock" >"$BUNDLE/received" 2>&1 <<'EOF' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(c, 1024, 1)
+print("got", len(fds), "fd", flush=True)
+out = b""
+while True:
+    try:
+        d = os.read(fds[0], 1024)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+print(out.decode(errors="replace"), flush=True)
+EOF
+        local receiver=$!
+        kill_at_exit "$receiver"
+        trap '_kill_at_exit; oci_cleanup' EXIT
+        wait_for 5 test -S "$sock"
+        assert_status 0 oci create --bundle "$BUNDLE" --console-socket "$sock" t1
+        assert_status 0 oci start t1
+        wait "$receiver"
+        assert_contains "$(cat "$BUNDLE/received")" "got 1 fd"
+        assert_contains "$(cat "$BUNDLE/received")" "/dev/pts/"
+        assert_contains "$(cat "$BUNDLE/received")" "on-the-pty"
+}
+
+test_terminal_without_console_socket_is_refused() {
+        oci_setup
+        write_config '["true"]'
+        sed -i 's/"cwd": "\/",/"cwd": "\/", "terminal": true,/' "$BUNDLE/config.json"
+        run oci create --bundle "$BUNDLE" t2
+        assert_eq 1 "$STATUS" "create with a terminal and no console socket"
+        assert_contains "$ERR" "--console-socket"
+}
