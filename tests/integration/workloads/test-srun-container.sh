@@ -3,8 +3,9 @@
 # srun --container=BUNDLE: Slurm runs each task of the step through the OCI
 # runtime that oci.conf (beside slurm.conf) names; on the cluster .ci/run
 # starts that is the userbox-oci of the build (tools/ci-slurm). Slurm 22.05
-# copies the bundle's config.json with the task's command and environment
-# into a bundle of its own and runs the runtime as the user.
+# copies the bundle's config.json with the task's command and the step's
+# environment (SLURM_PROCID, set per task, is not in it) into a bundle of
+# its own and runs the runtime as the user.
 
 # shellcheck source-path=SCRIPTDIR source=slurm.sh
 source "$(dirname "${BASH_SOURCE[0]}")/slurm.sh"
@@ -61,11 +62,11 @@ test_srun_container_runs_the_rank_in_the_bundles_root() {
         _bundle "$bundle"
         # shellcheck disable=SC2016 # expanded inside the container
         run srun_ranks 1 "userbox-oci-rank-$$-$RANDOM" --container="$bundle" \
-                /bin/sh -c 'cat /marker; hostname; echo "rank $SLURM_PROCID of $SLURM_NTASKS"'
+                /bin/sh -c 'cat /marker; hostname; echo "step $SLURM_STEP_ID, $SLURM_NTASKS task"'
         assert_eq 0 "$STATUS" "srun --container's status (stderr: $ERR) (oci.conf: $(cat "$OCI_CONF"))"
         assert_eq "the bundle's root
 rank
-rank 0 of 1" "$OUT" "what the rank saw: its root, its hostname, its rank"
+step 0, 1 task" "$OUT" "what the rank saw: its root, its hostname, its step"
 }
 
 test_srun_container_reports_the_status_of_the_command() {
@@ -77,4 +78,33 @@ test_srun_container_reports_the_status_of_the_command() {
         run srun_ranks 1 "userbox-oci-status-$$-$RANDOM" --container="$bundle" /bin/sh -c 'exit 3'
         assert_eq 3 "$STATUS" "srun --container's status when the command exits 3 ($ERR)"
         assert_contains "$ERR" "task 0: Exited with exit code 3" "srun's message"
+}
+
+_job_gone() { [ -z "$(slurm_job_id "$1")" ]; }
+# (the pattern is anchored: srun's own command line holds the script too)
+_running() { pgrep -f -- "^/bin/sh -c sleep 1000; : $1" >/dev/null; }
+
+test_scancel_of_a_srun_container_step_leaves_nothing() {
+        require_slurm
+        _require_oci_conf
+        local bundle name before id left
+        bundle=$(mktemp_dir)
+        _bundle "$bundle"
+        name=userbox-oci-cancel-$$-$RANDOM
+        before=$(host_mountinfo)
+        # Slurm ends the step through the runtime (RunTimeKill, then
+        # RunTimeDelete) and its own SIGTERM/SIGKILL of the task's processes.
+        srun_ranks 1 "$name" --container="$bundle" /bin/sh -c "sleep 1000; : $name" >/dev/null 2>&1 &
+        wait_for 60 _running "$name" || fail "the container's command never started"
+        id=$(slurm_job_id "$name")
+        assert_ne "" "$id" "the job's id in squeue"
+        scancel "$id" || fail "scancel $id"
+        wait
+        wait_for 30 _job_gone "$name" || fail "job $id still in squeue 30 s after scancel"
+        if ! wait_for 10 no_process_with "$name"; then
+                left=$(pgrep -af -- "$name")
+                pkill -KILL -f -- "$name"
+                fail "processes of the job left after scancel: $left"
+        fi
+        assert_eq "$before" "$(host_mountinfo)" "host mount table after the job"
 }
