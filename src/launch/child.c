@@ -415,7 +415,10 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
          * init (or in exec) this process is the one that must die with the
          * launcher, so arm it again, and leave if the launcher is already
          * gone (its end of the socket then reads as hung up). */
-        if ((!c->init || child->mode->joins) && !child->oci) {
+        /* userbox-oci exec --detach: the command outlives the launcher. */
+        if (child->oci_exec && child->oci_exec->detach && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        if ((!c->init || child->mode->joins) && !child->oci && !(child->oci_exec && child->oci_exec->detach)) {
                 struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                         child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);

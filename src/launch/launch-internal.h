@@ -206,6 +206,7 @@ struct child {
         const struct net_plan *net_plan;
         struct net_helper *net_helper;
         const struct launch_oci *oci; /* userbox-oci create, else NULL */
+        const struct launch_oci_exec *oci_exec; /* userbox-oci exec, else NULL */
 };
 
 /* The launcher from sync step 6 on (supervise.c): the child's messages,
@@ -213,8 +214,9 @@ struct child {
  * its exit status, or -errno (printed). Closes sync_fd. */
 int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd);
 /* userbox-oci create's launcher after sync step 5: the terminal (step 7)
- * and step 10, then child->oci->created. Returns its result, or -errno
- * (printed) when the child failed. Does not close sync_fd. */
+ * and step 10, then child->oci->created; exec --detach's: step 7 and the
+ * command's exec (9), then child->oci_exec->started. Returns its result,
+ * or -errno (printed) when the child failed. Does not close sync_fd. */
 int supervise_created(struct child *child, pid_t pid, int sync_fd);
 
 /* The child's side, right after clone: sync steps 1 and 3 around
@@ -233,6 +235,10 @@ int container_prepare(struct child *child);
 /* userbox-oci's: the namespaces config.json names by path joined, then
  * container_prepare. */
 int oci_prepare(struct child *child);
+/* userbox-oci exec (oci-join.c): the namespaces of pid that differ from ours,
+ * and the identity e gives, as userbox exec has them from a launcher. */
+int oci_exec_target(const struct launch_oci_exec *e, const struct config *c, struct launch_namespaces *ns,
+                    struct exec_identity **ret);
 
 /* Before clone: what the container would otherwise refuse only after it:
  * a Hostname= without a UTS namespace, a numeric User= outside the id

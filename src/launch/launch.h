@@ -70,3 +70,21 @@ struct launch_oci {
         void *userdata;
 };
 int launch_oci_create(struct config *c, const struct launch_oci *o);
+
+/* userbox-oci exec: c->command in the container whose process is
+ * container_pid: the namespaces it has that we lack joined from
+ * /proc/PID/ns, its cgroup, c's filter, capabilities and limits, as uid,
+ * gid and groups. detach: once the command runs (or fails to) this
+ * returns, after started(), leaving the command to whoever reaps it;
+ * otherwise it returns the command's status. */
+struct launch_oci_exec {
+        pid_t container_pid;
+        uid_t uid;
+        gid_t gid;
+        const gid_t *groups;
+        size_t n_groups;
+        bool detach;
+        int (*started)(void *userdata, pid_t pid, int pty_master);
+        void *userdata;
+};
+int launch_oci_exec(struct config *c, const struct launch_oci_exec *e);

@@ -85,6 +85,14 @@ static const struct launch_mode mode_oci = {
         .child_main = container_main,
 };
 
+/* userbox-oci exec: exec's, with the namespaces read from /proc/PID/ns. */
+static const struct launch_mode mode_oci_exec = {
+        .name = "oci-exec",
+        .joins = true,
+        .seccomp = true,
+        .child_main = exec_main,
+};
+
 /* Read top to bottom: the entry points, then spawn() with the launcher's
  * side of the sync steps; supervise.c goes on with what it does until the
  * command exits. */
@@ -114,16 +122,35 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         return check_planned(c, plan, ret_rootfs, ret_net);
 }
 
+/* The ids our own user namespace maps, each as itself. */
+static size_t read_own_map(const char *path, struct id_triple *lines) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        uint32_t inside, outside, count;
+        size_t n = 0;
+
+        while (f && n < IDMAP_MAX_LINES && fscanf(f, "%" SCNu32 " %" SCNu32 " %" SCNu32, &inside, &outside, &count) == 3)
+                lines[n++] = (struct id_triple) { inside, inside, count };
+        return n;
+}
+
 /* userbox-oci run by podman, as root of podman's user namespace, with no
- * user namespace in config.json: none is made, every id is itself. */
+ * user namespace in config.json: none is made, no map written, and the
+ * ids are those this namespace maps (a tty group it lacks stays out of
+ * devpts's options). */
 static int plan_without_user_namespace(struct config *c, struct idmap_plan *plan,
                                        struct rootfs_plan **ret_rootfs, struct net_plan **ret_net) {
         *plan = (struct idmap_plan) {
-                .mode = IDMAP_SINGLE, .n_uid = 1, .n_gid = 1,
-                .uid = { { 0, 0, UINT32_MAX } }, .gid = { { 0, 0, UINT32_MAX } },
+                .mode = IDMAP_SINGLE,
                 .host_uid = geteuid(), .host_gid = getegid(),
                 .inside_uid = geteuid(), .inside_gid = getegid(),
         };
+        plan->n_uid = read_own_map("/proc/self/uid_map", plan->uid);
+        plan->n_gid = read_own_map("/proc/self/gid_map", plan->gid);
+        {
+                _cleanup_fclose_ FILE *f = fopen("/proc/self/setgroups", "re");
+                char text[16] = "";
+                plan->setgroups_denied = f && fgets(text, sizeof(text), f) && startswith(text, "deny");
+        }
         *ret_rootfs = NULL;
         return check_planned(c, plan, ret_rootfs, ret_net);
 }
@@ -219,6 +246,22 @@ int launch_oci_create(struct config *c, const struct launch_oci *o) {
                                .argv = c->command, .oci = o };
 
         return launch(&child);
+}
+
+int launch_oci_exec(struct config *c, const struct launch_oci_exec *e) {
+        struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
+        _cleanup_free_ struct exec_identity *identity = NULL;
+        struct child child = { .mode = &mode_oci_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
+                               .argv = c->command, .join_ns = &ns, .join_cgroup_of = e->container_pid,
+                               .oci_exec = e };
+        int r = oci_exec_target(e, c, &ns, &identity);
+
+        if (r >= 0) {
+                child.join_identity = identity;
+                r = launch(&child);
+        }
+        launch_namespaces_done(&ns);
+        return r;
 }
 
 int launch_copy(struct config *c, const struct copy_request *req) {
@@ -378,7 +421,10 @@ static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
 #endif
 
         for (size_t i = 0; i < ELEMENTSOF(order); i++)
-                if (setns(launch_namespace_fd(ns, order[i]), (int) order[i]) < 0)
+                /* userbox-oci exec: one the container shares with us is
+                 * not joined. */
+                if (launch_namespace_fd(ns, order[i]) >= 0 &&
+                    setns(launch_namespace_fd(ns, order[i]), (int) order[i]) < 0)
                         return log_errno(-errno, "joining the container's %s namespace",
                                          order[i] == CLONE_NEWUSER ? "user" : "pid");
         return 0;
@@ -472,7 +518,7 @@ static int spawn(struct child *child, unsigned long flags, struct idmap_plan *pl
         if (pid < 0)
                 return pid;
         r = start_child(child, pid, sync_fd, plan);
-        if (r >= 0 && child->oci) {
+        if (r >= 0 && (child->oci || (child->oci_exec && child->oci_exec->detach))) {
                 /* sync step 10: the process waits for start; it is the
                  * caller's from now on. */
                 r = supervise_created(child, pid, sync_fd);

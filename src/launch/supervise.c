@@ -132,6 +132,9 @@ int supervise_created(struct child *child, pid_t pid, int sync_fd) {
                 r = read_sync_message(sync_fd, &m, &fd);
                 if (r == 0)
                         continue;
+                /* exec --detach: sync step 9, the command runs. */
+                if (r == -EPIPE && child->oci_exec)
+                        return child->oci_exec->started(child->oci_exec->userdata, pid, pty_master);
                 if (r < 0)
                         return log_errno(r, "the container's process ended before it was created");
                 if (m.type == SYNC_PTY && fd >= 0) {     /* sync step 7 */

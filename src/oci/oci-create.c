@@ -192,7 +192,7 @@ static char **made_cgroups(pid_t pid) {
         return l;
 }
 
-static int send_console(const char *socket_path, int pty_master) {
+int oci_send_console(const char *socket_path, int pty_master) {
         struct sockaddr_un addr = { .sun_family = AF_UNIX };
         _cleanup_close_ int fd = -1;
 
@@ -209,7 +209,7 @@ static int send_console(const char *socket_path, int pty_master) {
         return 0;
 }
 
-static int write_pid_file(const char *path, pid_t pid) {
+int oci_write_pid_file(const char *path, pid_t pid) {
         _cleanup_free_ char *tmp = NULL;
         char text[32];
         int r;
@@ -248,13 +248,13 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
         if (r < 0)
                 return log_errno(r, "the container's process");
         if (x->options->console_socket) {
-                r = send_console(x->options->console_socket, pty_master);
+                r = oci_send_console(x->options->console_socket, pty_master);
                 if (r < 0)
                         return r;
         }
         r = oci_state_save(x->dir_fd, &s);
         if (r >= 0 && x->options->pid_file)
-                r = write_pid_file(x->options->pid_file, pid);
+                r = oci_write_pid_file(x->options->pid_file, pid);
         if (r < 0)
                 return r;
         /* prestart (deprecated) and createRuntime run now, in the

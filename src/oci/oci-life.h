@@ -26,6 +26,8 @@ struct oci_namespaces {
 /* process, and linux.namespaces: what no profile key says. */
 struct oci_process {
         struct oci_namespaces namespaces;
+        uid_t uid;                      /* process.user */
+        gid_t gid;
         bool terminal;
         int umask;                      /* -1: the caller's */
         bool has_oom_score_adj;
@@ -123,6 +125,15 @@ int oci_cmd_state(const struct oci_globals *g, int argc, char **argv);
 int oci_cmd_kill(const struct oci_globals *g, int argc, char **argv);
 int oci_cmd_delete(const struct oci_globals *g, int argc, char **argv);
 int oci_cmd_list(const struct oci_globals *g, int argc, char **argv);
+int oci_cmd_exec(const struct oci_globals *g, int argc, char **argv);
+
+/* config.json's process (doc holds it as "process"), into c and p: exec
+ * --process reads its file with it. */
+int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p, char **reason);
+/* The console socket gets the terminal's master; the pid file the pid,
+ * written aside and renamed. Both print their errors. */
+int oci_send_console(const char *socket_path, int pty_master);
+int oci_write_pid_file(const char *path, pid_t pid);
 
 /* start's release of a created container: its process execs. */
 int oci_start_container(int root_fd, const char *id);

@@ -31,6 +31,7 @@ static const struct {
         { "delete",   oci_cmd_delete, "remove a stopped container" },
         { "run",      oci_cmd_run,    "create and start a container, and wait for it" },
         { "list",     oci_cmd_list,   "list the containers" },
+        { "exec",     oci_cmd_exec,   "run a command in a running container" },
         { "features", cmd_features,   "print what this runtime supports (JSON)" },
         { "spec",     cmd_spec,       "write a config.json to start a bundle from" },
 };
@@ -148,8 +149,8 @@ int oci_main(int argc, char **argv) {
                 if (!streq(argv[0], commands[i].name))
                         continue;
                 r = commands[i].run(&g, argc, argv);
-                /* run's own status is the container's. */
-                if (streq(argv[0], "run") && r >= 0)
+                /* run's and exec's own status is the command's. */
+                if ((streq(argv[0], "run") || streq(argv[0], "exec")) && r >= 0)
                         return r;
                 return r < 0 ? OCI_EXIT_FAILURE : 0;
         }

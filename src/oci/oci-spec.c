@@ -18,7 +18,7 @@
 #define OCI_SPEC_MAX (4 * 1024 * 1024)
 
 static int parse_root(json_object *doc, const char *bundle, struct config *c, char **reason);
-static int parse_process(json_object *doc, struct config *c, struct oci_process *p, char **reason);
+
 static int parse_hostname(json_object *doc, struct config *c, char **reason);
 
 int oci_spec_parse(const char *text, size_t size, const char *bundle, struct config *c,
@@ -55,7 +55,7 @@ int oci_spec_parse(const char *text, size_t size, const char *bundle, struct con
         if (r >= 0)
                 r = parse_root(doc, bundle, c, reason);
         if (r >= 0)
-                r = parse_process(doc, c, s->process, reason);
+                r = oci_process_parse(doc, c, s->process, reason);
         if (r >= 0)
                 r = parse_hostname(doc, c, reason);
         if (r >= 0)
@@ -173,6 +173,8 @@ static int parse_user(json_object *process, struct config *c, struct oci_process
         if (umask_value > 0777)
                 return oci_reason(reason, "process.user.umask: %lld is no umask", (long long) umask_value);
         p->umask = (int) umask_value;
+        p->uid = (uid_t) uid;
+        p->gid = (gid_t) gid;
         free(c->user);
         if (asprintf(&c->user, "%lld:%lld", (long long) uid, (long long) gid) < 0)
                 return -ENOMEM;
@@ -229,7 +231,7 @@ static int parse_rlimits(json_object *process, struct config *c, char **reason) 
         return r;
 }
 
-static int parse_process(json_object *doc, struct config *c, struct oci_process *p, char **reason) {
+int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p, char **reason) {
         json_object *process;
         _cleanup_free_ char *cwd = NULL;
         char **args = NULL, **env = NULL;
@@ -258,8 +260,11 @@ static int parse_process(json_object *doc, struct config *c, struct oci_process 
         }
         if (r >= 0)
                 r = parse_user(process, c, p, reason);
-        if (r >= 0)
+        /* Limits are the process's own: exec --process replaces them. */
+        if (r >= 0) {
+                c->n_rlimits = 0;
                 r = parse_rlimits(process, c, reason);
+        }
         if (r >= 0 && json_object_object_get_ex(process, "apparmorProfile", NULL))
                 r = oci_reason(reason, "process.apparmorProfile: userbox applies no AppArmor profile");
         if (r >= 0 && json_object_object_get_ex(process, "selinuxLabel", NULL))
@@ -271,6 +276,7 @@ static int parse_process(json_object *doc, struct config *c, struct oci_process 
         }
         strv_free(c->command);
         c->command = args;
+
         strv_free(c->env_set);
         c->env_set = env;
         c->env_clear = 1;

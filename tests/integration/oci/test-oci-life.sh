@@ -218,3 +218,65 @@ test_terminal_without_console_socket_is_refused() {
         assert_eq 1 "$STATUS" "create with a terminal and no console socket"
         assert_contains "$ERR" "--console-socket"
 }
+
+test_exec_joins_the_running_container() {
+        oci_setup
+        write_config '["sleep", "600"]'
+        assert_status 0 oci create --bundle "$BUNDLE" x1
+        assert_status 0 oci start x1
+        run oci exec x1 sh -c 'echo $OCI_TEST $(hostname) $(cat /proc/1/cmdline | tr "\0" " ")'
+        assert_eq 0 "$STATUS" "exec's status"
+        assert_eq "yes ocibox sleep 600" "$OUT" "exec sees the container's hostname, pid 1 and environment"
+        run oci exec --env OCI_TEST=changed --cwd /tmp x1 sh -c 'echo $OCI_TEST $(pwd); exit 3'
+        assert_eq 3 "$STATUS" "exec returns the command's status"
+        assert_eq "changed /tmp" "$OUT" "exec's --env and --cwd"
+}
+
+test_exec_detach_with_process_file_and_pid_file() {
+        oci_setup
+        write_config '["sleep", "600"]'
+        assert_status 0 oci create --bundle "$BUNDLE" x2
+        assert_status 0 oci start x2
+        cat >"$BUNDLE/process.json" <<'EOF'
+{ "args": ["sh", "-c", "echo $PROC_VAR > /exec-out; sleep 600"], "env": ["PROC_VAR=from-process-json"], "cwd": "/",
+  "user": { "uid": 0, "gid": 0 } }
+EOF
+        assert_status 0 oci exec --process "$BUNDLE/process.json" --detach --pid-file "$BUNDLE/exec.pid" x2
+        wait_for 5 test -s "$BUNDLE/rootfs/exec-out"
+        assert_eq from-process-json "$(cat "$BUNDLE/rootfs/exec-out")" "what the detached command wrote"
+        local pid
+        pid=$(cat "$BUNDLE/exec.pid")
+        kill -0 "$pid" || fail "the pid file's process $pid is not alive after exec --detach returned"
+        kill_at_exit "$pid"
+        trap '_kill_at_exit; oci_cleanup' EXIT
+        assert_contains "$(tr '\0' ' ' </proc/"$pid"/cmdline)" "sleep 600"
+}
+
+test_exec_in_a_stopped_container_is_refused() {
+        oci_setup
+        write_config '["true"]'
+        assert_status 0 oci create --bundle "$BUNDLE" x3
+        assert_status 0 oci start x3
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state x3 | grep -q '\"stopped\"'"
+        run oci exec x3 true
+        assert_eq 1 "$STATUS" "exec in a stopped container"
+        assert_contains "$ERR" "container 'x3' is stopped"
+}
+
+# As podman runs it: root of a user namespace made beforehand, config.json
+# without a user namespace: none is added, no id map is written.
+test_run_as_root_of_a_user_namespace_adds_none() {
+        require_cmd unshare
+        oci_setup
+        write_config '["sh", "-c", "cat /proc/self/uid_map; readlink /proc/self/ns/user"]'
+        sed -i -e 's/{"type": "user"}, //' -e '/uidMappings/d' -e '/gidMappings/d' "$BUNDLE/config.json"
+        sed -i 's/{"type": "ipc"} \],/{"type": "ipc"} ]/' "$BUNDLE/config.json"
+        run unshare --user --map-root-user sh -c \
+                'readlink /proc/self/ns/user; "$0" --root "$1" run --bundle "$2" u1' "$USERBOX_OCI" "$ROOTDIR" "$BUNDLE"
+        assert_eq 0 "$STATUS" "run as root of a user namespace (stderr: $ERR)"
+        local outer inner
+        outer=$(printf '%s\n' "$OUT" | sed -n 1p)
+        inner=$(printf '%s\n' "$OUT" | tail -n 1)
+        assert_eq "$outer" "$inner" "the container's user namespace is the caller's"
+        assert_contains "$(printf '%s\n' "$OUT" | tr -s ' ')" " 0 $(id -u) 1" "the container's uid map is the caller's"
+}
