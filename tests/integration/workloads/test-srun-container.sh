@@ -81,8 +81,9 @@ test_srun_container_reports_the_status_of_the_command() {
 }
 
 _job_gone() { [ -z "$(slurm_job_id "$1")" ]; }
-# (the pattern is anchored: srun's own command line holds the script too)
-_running() { pgrep -f -- "^/bin/sh -c sleep 1000; : $1" >/dev/null; }
+# The container's sleep 1PID (anchored: srun's command line holds it too).
+_running() { pgrep -f -- "^sleep 1$1\$" >/dev/null; }
+_nothing_of_job() { ! pgrep -f -- "\\.$(id -un)\\.$1\\.|^sleep 1$2\$" >/dev/null; }
 
 test_scancel_of_a_srun_container_step_leaves_nothing() {
         require_slurm
@@ -94,16 +95,18 @@ test_scancel_of_a_srun_container_step_leaves_nothing() {
         before=$(host_mountinfo)
         # Slurm ends the step through the runtime (RunTimeKill, then
         # RunTimeDelete) and its own SIGTERM/SIGKILL of the task's processes.
-        srun_ranks 1 "$name" --container="$bundle" /bin/sh -c "sleep 1000; : $name" >/dev/null 2>&1 &
-        wait_for 60 _running "$name" || fail "the container's command never started"
+        # The command is the container's only process (sh execs sleep).
+        srun_ranks 1 "$name" --container="$bundle" /bin/sh -c "exec sleep 1$$" >/dev/null 2>&1 &
+        wait_for 60 _running "$$" || fail "the container's command never started"
         id=$(slurm_job_id "$name")
         assert_ne "" "$id" "the job's id in squeue"
         scancel "$id" || fail "scancel $id"
         wait
         wait_for 30 _job_gone "$name" || fail "job $id still in squeue 30 s after scancel"
-        if ! wait_for 10 no_process_with "$name"; then
-                left=$(pgrep -af -- "$name")
-                pkill -KILL -f -- "$name"
+        # The runtime's processes carry the container's name, NODE.USER.JOB.STEP.TASK.
+        if ! wait_for 10 _nothing_of_job "$id" "$$"; then
+                left=$(pgrep -af -- "\\.$(id -un)\\.$id\\.|^sleep 1$$\$")
+                pkill -KILL -f -- "\\.$(id -un)\\.$id\\.|^sleep 1$$\$"
                 fail "processes of the job left after scancel: $left"
         fi
         assert_eq "$before" "$(host_mountinfo)" "host mount table after the job"
