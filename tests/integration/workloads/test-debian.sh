@@ -10,6 +10,8 @@
 
 # shellcheck source-path=SCRIPTDIR source=debian-root.sh
 source "$(dirname "${BASH_SOURCE[0]}")/debian-root.sh"
+# shellcheck source-path=SCRIPTDIR source=slurm.sh
+source "$(dirname "${BASH_SOURCE[0]}")/slurm.sh"
 
 test_debootstrap_root_is_owned_through_the_subordinate_ids() {
         debian_root
@@ -150,26 +152,21 @@ test_setuid_programs_inside_work_only_with_no_new_privileges_off() {
         assert_eq 0 "$OUT" "euid of bob's setuid-root program with --no-new-privileges no"
 }
 
-test_64_ranks_share_one_debian_root_each_through_its_own_tmpfs_overlay() {
+test_srun_16_ranks_share_one_debian_root_each_through_its_own_tmpfs_overlay() {
         debian_root_with_gcc
-        local shared rank pids=() failed='' before
+        require_slurm
+        local shared rank before
         shared=$(mktemp_dir)
         before=$(host_mountinfo)
         # One image for the whole job, a private writable layer per rank:
         # what each rank writes to / stays its own and leaves the image as is.
         # shellcheck disable=SC2016 # expanded inside the container
-        for ((rank = 0; rank < 64; rank++)); do
-                SLURM_PROCID=$rank "$USERBOX" run -p "$DEBIAN_PROFILE" --overlay --keep-env SLURM_PROCID \
-                        -b "$shared:/out" "$DEBIAN_ROOT" -- sh -c '
-                        echo "$SLURM_PROCID" >/etc/rank && gcc --version >/dev/null &&
-                        cat /etc/rank >"/out/rank.$SLURM_PROCID"' 2>"$shared/err.$rank" &
-                pids+=($!)
-        done
-        for ((rank = 0; rank < 64; rank++)); do
-                wait "${pids[rank]}" || failed+=" $rank:$?"
-        done
-        assert_eq "" "$failed" "ranks whose launcher failed (rank:status) $(cat "$shared"/err.* 2>/dev/null | sort -u)"
-        for ((rank = 0; rank < 64; rank++)); do
+        run srun_ranks 16 "userbox-debian-ranks-$$-$RANDOM" "$USERBOX" run -p "$DEBIAN_PROFILE" --overlay \
+                --keep-env SLURM_PROCID -b "$shared:/out" "$DEBIAN_ROOT" -- sh -c '
+                echo "$SLURM_PROCID" >/etc/rank && gcc --version >/dev/null &&
+                cat /etc/rank >"/out/rank.$SLURM_PROCID"'
+        assert_eq 0 "$STATUS" "srun's status ($ERR)"
+        for ((rank = 0; rank < 16; rank++)); do
                 assert_eq "$rank" "$(cat "$shared/rank.$rank" 2>/dev/null)" "rank.$rank"
         done
         [ ! -e "$DEBIAN_ROOT/etc/rank" ] || fail "a rank wrote into the shared root"
