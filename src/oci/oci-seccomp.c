@@ -282,17 +282,20 @@ static int arg_parse(json_object *arg, const char *where, struct scmp_arg_cmp *r
 
 /* A rule's args, all of which must hold (libseccomp ANDs the comparisons
  * of one rule; the same call in several rules is their OR). libseccomp
- * takes one comparison per argument in a rule: a second one is refused
- * rather than split into rules of their own, which would OR them (two
- * SCMP_CMP_NE would then match every value). */
+ * takes one comparison per argument in a rule: when an argument is
+ * compared more than once, *ret_split says so and each comparison becomes
+ * a rule of its own, ORed, as runc and crun read such a rule (the
+ * personality rules of common profiles compare argument 0 with several
+ * values, meaning any of them). */
 static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp cmp[static ARGS_MAX],
-                      unsigned *ret_n, char **reason) {
+                      unsigned *ret_n, bool *ret_split, char **reason) {
         json_object *list = member(rule, "args");
         char at[96];
         size_t n;
         int r;
 
         *ret_n = 0;
+        *ret_split = false;
         if (!list)
                 return 0;
         if (!json_object_is_type(list, json_type_array))
@@ -307,9 +310,7 @@ static int args_parse(json_object *rule, const char *where, struct scmp_arg_cmp 
                         return r;
                 for (size_t j = 0; j < i; j++)
                         if (cmp[j].arg == cmp[i].arg)
-                                return reason_format(reason, -EOPNOTSUPP,
-                                                     "%s.index: argument %u compared twice in one rule (args[%zu]): not supported",
-                                                     at, cmp[i].arg, j);
+                                *ret_split = true;
         }
         *ret_n = (unsigned) n;
         return 0;
@@ -321,6 +322,7 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
         json_object *names = member(rule, "names");
         uint32_t action;
         unsigned n_cmp;
+        bool split;
         char where[64];
         int r;
 
@@ -332,7 +334,7 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
         r = action_parse(rule, where, "action", "errnoRet", &action, reason);
         if (r < 0)
                 return r;
-        r = args_parse(rule, where, cmp, &n_cmp, reason);
+        r = args_parse(rule, where, cmp, &n_cmp, &split, reason);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < json_object_array_length(names); i++) {
@@ -351,7 +353,10 @@ static int rule_add(scmp_filter_ctx ctx, uint32_t default_action, json_object *r
                 nr = seccomp_syscall_resolve_name(name);
                 if (nr == __NR_SCMP_ERROR)
                         continue;
-                r = seccomp_rule_add_array(ctx, action, nr, n_cmp, cmp);
+                if (!split)
+                        r = seccomp_rule_add_array(ctx, action, nr, n_cmp, cmp);
+                for (unsigned k = 0; split && k < n_cmp && r >= 0; k++)
+                        r = seccomp_rule_add_array(ctx, action, nr, 1, &cmp[k]);
                 if (r < 0)
                         return reason_format(reason, r, "%s.names[%zu]: '%s': %s", where, i, name, strerror(-r));
         }
