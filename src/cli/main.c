@@ -186,8 +186,14 @@ int main(int argc, char **argv) {
         }
         /* Run as userbox-oci (a link to this binary): the OCI runtime's
          * command line, design §14. */
-        if (oci_invoked_as(argv[0]))
+        if (oci_invoked_as(argv[0])) {
+                /* Its create, run and exec start containers: sealed as
+                 * run is, and helpers found beside the real binary. */
+                if (exe_seal(argv) < 0)
+                        return 1;
+                self_locate(exe_seal_real_path());
                 return oci_main(argc, argv);
+        }
 
         r = cli_parse(argc, argv, &cli);
         if (r != 0) {

@@ -470,7 +470,7 @@ static void wait_for_start(struct child *child) {
         struct pollfd start = { .fd = child->oci->start_fd, .events = POLLIN };
         char byte;
 
-        if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+        if (!child->oci->waited && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
                 child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
         if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
                 _exit(EXIT_USERBOX_FAILED);

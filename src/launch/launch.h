@@ -63,6 +63,10 @@ struct launch_oci {
         const gid_t *groups;            /* the command's supplementary groups */
         size_t n_groups;
         int start_fd;
+        /* run in the foreground: the launcher waits for the process, which
+         * keeps its parent-death signal on it (killed, by a batch
+         * scheduler's KillWait say, run takes the container along). */
+        bool waited;
         /* In the launcher: pid the process, pty_master its terminal's
          * master (-1 without, closed by the caller). 0 or -errno
          * (printed): the process is killed. */

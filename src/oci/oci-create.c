@@ -29,6 +29,7 @@ struct create_options {
         const char *console_socket;
         unsigned preserve_fds;
         bool detach;            /* run */
+        bool run_waits;         /* run without --detach */
 };
 
 /* What the launcher needs once the process waits (created()). */
@@ -102,6 +103,7 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .groups = spec.process->additional_gids,
                         .n_groups = spec.process->n_additional_gids,
                         .start_fd = start_fd,
+                        .waited = o->run_waits,
                         .created = on_created,
                         .userdata = &context,
                 };
@@ -406,6 +408,7 @@ int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
         pid_t pid = 0;
         int status, r = parse_create(argc, argv, true, &o, &id);
 
+        o.run_waits = !o.detach;
         if (r >= 0)
                 r = oci_root_open(g, &root_fd);
         if (r >= 0)
