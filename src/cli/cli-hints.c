@@ -24,8 +24,6 @@ static const struct {
                   "is changed in place unless --overlay or --read-only is given); a detached one (-d) "
                   "is kept until 'userbox rm NAME'" },
         { "--network", "use --net MODE (host, none, slirp4netns, pasta)" },
-        { "--env-file", "not implemented yet: write the variables in a profile's [Environment] section "
-                        "and load it with -p FILE" },
         { "--init", "an init is the default (--no-init runs the command as PID 1)" },
         { "--ulimit", "use --limit NAME=VALUE (NOFILE=1024, NPROC=64:128, ...)" },
 };

@@ -59,7 +59,6 @@ test_docker_options_get_what_userbox_offers() {
 	--rm|unknown option '--rm': not needed: userbox keeps nothing of a container once it exits
 	--network host|unknown option '--network': use --net MODE (host, none, slirp4netns, pasta)
 	--network=none|unknown option '--network': use --net MODE (host, none, slirp4netns, pasta)
-	--env-file vars|unknown option '--env-file': not implemented yet: write the variables in a profile's [Environment] section
 	--volume /tmp:/mnt|unknown option '--volume': bind a directory with -b/--bind SRC:DST[:ro] (-v is --verbose)
 	--publish-all|unknown option '--publish-all': name each port: --publish HOST:CONTAINER (with --net slirp4netns or pasta)
 	-P|unknown option '-P': name each port: --publish HOST:CONTAINER
