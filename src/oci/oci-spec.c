@@ -178,6 +178,8 @@ static int parse_user(json_object *process, struct config *c, struct oci_process
         free(c->user);
         if (asprintf(&c->user, "%lld:%lld", (long long) uid, (long long) gid) < 0)
                 return -ENOMEM;
+        /* exec --process reads a second process over config.json's. */
+        free(p->additional_gids);
         p->n_additional_gids = gids ? json_object_array_length(gids) : 0;
         p->additional_gids = calloc(p->n_additional_gids + 1, sizeof(gid_t));
         if (!p->additional_gids)
