@@ -28,7 +28,6 @@ extern char **environ;
  * steps, then the mode's child_main: container_main() for run (its
  * prepare, container_prepare(), comes first), down to command_exec() and
  * the command's execve; unshare_main() and copy_main() at the end. */
-static _Noreturn void child_fail(struct child *child, int r, int exit_status);
 static _Noreturn void exec_failed(struct child *child, int r);
 static int resolve_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void become_init(struct child *child, pid_t command);
@@ -45,7 +44,6 @@ static int join_namespaces(const struct launch_namespaces *ns);
 static int joined_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 static int close_fds_on_exec(unsigned first);
-static void wait_for_start(struct child *child);
 
 /* sync steps 1 and 3, around mode->prepare; then mode->child_main. */
 _Noreturn void child_start(struct child *child) {
@@ -120,22 +118,6 @@ int container_prepare(struct child *child) {
         }
         log_step("namespaces ready");
         return rootfs_setup_early(c, child->rootfs, &child->rootfs_state);
-}
-
-int oci_prepare(struct child *child) {
-        const struct launch_oci *o = child->oci;
-
-        /* The pid namespace is the launcher's to join (parent.c). */
-        for (size_t i = 0; i < o->n_join; i++) {
-                _cleanup_close_ int fd = -1;
-
-                if (o->join_flag[i] == CLONE_NEWPID)
-                        continue;
-                fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
-                if (fd < 0 || setns(fd, (int) o->join_flag[i]) < 0)
-                        return log_errno(-errno, "joining the namespace '%s'", o->join_path[i]);
-        }
-        return container_prepare(child);
 }
 
 _Noreturn void container_main(struct child *child) {
@@ -420,7 +402,7 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
          * (sync step 10); the filter goes in after the wait, which it could
          * otherwise forbid. */
         if (child->oci)
-                wait_for_start(child);
+                oci_wait_for_start(child);
 
         /* The filter goes in while we still hold CAP_SYS_ADMIN in the user
          * namespace, so it loads with or without no_new_privs; it blocks
@@ -460,29 +442,6 @@ static _Noreturn void command_exec(struct child *child, const struct user_identi
         /* sync step 9: the exec closes the sync socket (close-on-exec). */
         execvp(child->argv[0], child->argv);
         exec_failed(child, -errno);
-}
-
-/* sync step 10: tells the launcher we wait, then waits for start to make
- * the FIFO readable. The launcher exits now: its death must not kill us,
- * and a failure from here on is ours to print (child_fail). */
-static void wait_for_start(struct child *child) {
-        struct sync_message m = { .type = SYNC_CREATED };
-        struct pollfd start = { .fd = child->oci->start_fd, .events = POLLIN };
-        char byte;
-
-        if (!child->oci->waited && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
-                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
-                _exit(EXIT_USERBOX_FAILED);
-        close(child->sync_fd);
-        child->sync_fd = -1;
-        /* start opens the FIFO for writing and writes a byte; a writer that
-         * came and went (POLLHUP) is a start too: only the owner of the
-         * state directory can open it. */
-        while (poll(&start, 1, -1) < 0 && errno == EINTR)
-                ;
-        (void) !read(start.fd, &byte, 1);
-        close(start.fd);
 }
 
 /* Marks every fd from `first` on close-on-exec: nothing the launcher was
@@ -664,7 +623,7 @@ static _Noreturn void exec_failed(struct child *child, int r) {
 
 /* sync step 8: reports r (and the captured message) to the launcher,
  * then _exit()s. */
-static _Noreturn void child_fail(struct child *child, int r, int exit_status) {
+_Noreturn void child_fail(struct child *child, int r, int exit_status) {
         struct sync_message m = { .type = SYNC_FAILED, .error = -r, .exit_status = exit_status };
         const char *text = log_deferred_message();
 

@@ -238,9 +238,25 @@ _Noreturn void exec_main(struct child *child);
 /* run's prepare: what needs no id map (hostname, loopback, the mounts of
  * rootfs_setup_early). */
 int container_prepare(struct child *child);
-/* userbox-oci's: the namespaces config.json names by path joined, then
- * container_prepare. */
+/* sync step 8: reports r (and the message log_deferred captured) to the
+ * launcher, or after step 10 prints it, then _exit()s with exit_status. */
+_Noreturn void child_fail(struct child *child, int r, int exit_status);
+
+/* Plans what the mode needs and spawns the child (parent.c): the one
+ * entry every mode's launch goes through. Returns the command's exit
+ * status, or -errno (printed). */
+int launch_child(struct child *child);
+
+/* userbox-oci (oci-launch.c, oci-child.c). Without a user namespace in
+ * config.json: the ids our own namespace maps, as the plan. */
+void oci_plan_without_user_namespace(struct idmap_plan *plan);
+/* Before clone: the pid namespace config.json names by path, if any. */
+int oci_join_pid_namespace(const struct launch_oci *o);
+/* The child's prepare: the namespaces config.json names by path joined,
+ * then container_prepare. */
 int oci_prepare(struct child *child);
+/* sync step 10: says "created" and waits for start. */
+void oci_wait_for_start(struct child *child);
 /* userbox-oci exec (oci-join.c): the namespaces of pid that differ from ours,
  * and the identity e gives, as userbox exec has them from a launcher. */
 int oci_exec_target(const struct launch_oci_exec *e, const struct config *c, struct launch_namespaces *ns,

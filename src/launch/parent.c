@@ -76,28 +76,9 @@ static const struct launch_mode mode_exec = {
         .child_main = exec_main,
 };
 
-/* userbox-oci create: run's container with the namespaces config.json
- * lists, its process left waiting for start (sync step 10). */
-static const struct launch_mode mode_oci = {
-        .name = "oci",
-        .rootfs = true,
-        .seccomp = true,
-        .prepare = oci_prepare,
-        .child_main = container_main,
-};
-
-/* userbox-oci exec: exec's, with the namespaces read from /proc/PID/ns. */
-static const struct launch_mode mode_oci_exec = {
-        .name = "oci-exec",
-        .joins = true,
-        .seccomp = true,
-        .child_main = exec_main,
-};
-
 /* Read top to bottom: the entry points, then spawn() with the launcher's
  * side of the sync steps; supervise.c goes on with what it does until the
  * command exits. */
-static int launch(struct child *child);
 static int spawn(struct child *child, unsigned long flags, struct idmap_plan *plan);
 static int join_user_and_pid_namespaces(const struct launch_namespaces *ns);
 static void kill_and_reap(pid_t pid);
@@ -120,39 +101,6 @@ int launch_check(struct config *c, struct idmap_plan *plan, struct rootfs_plan *
         if (r < 0)
                 return r;
         log_step("id map planned (%s)", plan->use_helpers ? "newuidmap/newgidmap" : "single id");
-        return check_planned(c, plan, ret_rootfs, ret_net);
-}
-
-/* The ids our own user namespace maps, each as itself. */
-static size_t read_own_map(const char *path, struct id_triple *lines) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        uint32_t inside, outside, count;
-        size_t n = 0;
-
-        while (f && n < IDMAP_MAX_LINES && fscanf(f, "%" SCNu32 " %" SCNu32 " %" SCNu32, &inside, &outside, &count) == 3)
-                lines[n++] = (struct id_triple) { inside, inside, count };
-        return n;
-}
-
-/* userbox-oci run by podman, as root of podman's user namespace, with no
- * user namespace in config.json: none is made, no map written, and the
- * ids are those this namespace maps (a tty group it lacks stays out of
- * devpts's options). */
-static int plan_without_user_namespace(struct config *c, struct idmap_plan *plan,
-                                       struct rootfs_plan **ret_rootfs, struct net_plan **ret_net) {
-        *plan = (struct idmap_plan) {
-                .mode = IDMAP_SINGLE,
-                .host_uid = geteuid(), .host_gid = getegid(),
-                .inside_uid = geteuid(), .inside_gid = getegid(),
-        };
-        plan->n_uid = read_own_map("/proc/self/uid_map", plan->uid);
-        plan->n_gid = read_own_map("/proc/self/gid_map", plan->gid);
-        {
-                _cleanup_fclose_ FILE *f = fopen("/proc/self/setgroups", "re");
-                char text[16] = "";
-                plan->setgroups_denied = f && fgets(text, sizeof(text), f) && startswith(text, "deny");
-        }
-        *ret_rootfs = NULL;
         return check_planned(c, plan, ret_rootfs, ret_net);
 }
 
@@ -204,7 +152,7 @@ int launch_run(struct config *c, bool detach) {
         if (!argv)
                 return log_errno(-ENOMEM, "the command");
         if (!c->name && !detach)
-                return launch(&child);
+                return launch_child(&child);
         /* The command line refuses this already; a profile's Tty=yes too. */
         if (detach && c->tty > 0)
                 return log_error("-d cannot be combined with a terminal (-t): a detached container has none");
@@ -216,7 +164,7 @@ int launch_run(struct config *c, bool detach) {
                         return r < 0 ? r : status;
         }
         child.named = &named;
-        return named_end(&named, launch(&child));
+        return named_end(&named, launch_child(&child));
 }
 
 int launch_unshare(struct config *c, char **argv) {
@@ -224,7 +172,7 @@ int launch_unshare(struct config *c, char **argv) {
                                .argv = argv, .job = isatty(STDIN_FILENO) };
 
         child.foreground = child.job && tcgetpgrp(STDIN_FILENO) == getpgrp();
-        return launch(&child);
+        return launch_child(&child);
 }
 
 int launch_exec(struct exec_target *t, struct config *c) {
@@ -232,44 +180,21 @@ int launch_exec(struct exec_target *t, struct config *c) {
                                .argv = c->command, .join_ns = &t->ns, .join_identity = t->identity,
                                .join_user = c->user, .join_cgroup_of = t->init_pid };
 
-        return launch(&child);
+        return launch_child(&child);
 }
 
 int launch_helper(struct config *c, char **argv) {
         struct child child = { .mode = &mode_helper, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = argv };
 
-        return launch(&child);
-}
-
-int launch_oci_create(struct config *c, const struct launch_oci *o) {
-        struct child child = { .mode = &mode_oci, .config = c, .sync_fd = -1, .tty_slave = -1,
-                               .argv = c->command, .oci = o };
-
-        return launch(&child);
-}
-
-int launch_oci_exec(struct config *c, const struct launch_oci_exec *e) {
-        struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
-        _cleanup_free_ struct exec_identity *identity = NULL;
-        struct child child = { .mode = &mode_oci_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
-                               .argv = c->command, .join_ns = &ns, .join_cgroup_of = e->container_pid,
-                               .oci_exec = e };
-        int r = oci_exec_target(e, c, &ns, &identity);
-
-        if (r >= 0) {
-                child.join_identity = identity;
-                r = launch(&child);
-        }
-        launch_namespaces_done(&ns);
-        return r;
+        return launch_child(&child);
 }
 
 int launch_copy(struct config *c, const struct copy_request *req) {
         struct child child = { .mode = &mode_copy, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .copy = req };
 
-        return launch(&child);
+        return launch_child(&child);
 }
 
 static unsigned long clone_flags(const struct child *child) {
@@ -310,7 +235,7 @@ static int root_hold(const struct config *c) {
         return fd;
 }
 
-static int launch(struct child *child) {
+int launch_child(struct child *child) {
         _cleanup_close_ int root_lock = -1;
         struct rootfs_plan *rootfs = NULL;
         struct net_plan *net = NULL;
@@ -326,9 +251,11 @@ static int launch(struct child *child) {
                 /* Every check that can run before clone runs before clone:
                  * a bad profile or a missing root never creates a
                  * namespace. */
-                r = child->oci && !(child->oci->namespaces & CLONE_NEWUSER)
-                            ? plan_without_user_namespace(child->config, plan, &rootfs, &net)
-                            : launch_check(child->config, plan, &rootfs, &net);
+                if (child->oci && !(child->oci->namespaces & CLONE_NEWUSER)) {
+                        oci_plan_without_user_namespace(plan);
+                        r = check_planned(child->config, plan, &rootfs, &net);
+                } else
+                        r = launch_check(child->config, plan, &rootfs, &net);
                 if (r >= 0)
                         r = cgroup_plan(child->config, &child->cgroup);
                 if (r < 0) {
@@ -431,21 +358,6 @@ static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
         return 0;
 }
 
-/* userbox-oci: a pid namespace config.json names by path is the
- * launcher's to join, as only its children enter it. */
-static int join_pid_namespace_by_path(const struct launch_oci *o) {
-        for (size_t i = 0; i < o->n_join; i++) {
-                _cleanup_close_ int fd = -1;
-
-                if (o->join_flag[i] != CLONE_NEWPID)
-                        continue;
-                fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
-                if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
-                        return log_errno(-errno, "joining the pid namespace '%s'", o->join_path[i]);
-        }
-        return 0;
-}
-
 /* clone, or clone3 straight into the container's v2 cgroup when it has
  * one: the cgroup.procs write it saves is most of what a cgroup costs a
  * launch (design §13). A kernel without clone3 (5.3) or
@@ -477,7 +389,7 @@ static pid_t clone_child(struct child *child, unsigned long flags, int *ret_sync
         child->sync_fd = sv[1];
 
         if (child->oci) {
-                r = join_pid_namespace_by_path(child->oci);
+                r = oci_join_pid_namespace(child->oci);
                 if (r < 0) {
                         close(sv[0]);
                         close(sv[1]);

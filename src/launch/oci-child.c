@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The child's side of userbox-oci create: the namespaces config.json names
+ * by path, and the wait for start (sync step 10). child.c runs the steps
+ * every mode shares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "launch-internal.h"
+#include "launch.h"
+#include "util.h"
+
+int oci_prepare(struct child *child) {
+        const struct launch_oci *o = child->oci;
+
+        /* The pid namespace is the launcher's to join (oci-launch.c). */
+        for (size_t i = 0; i < o->n_join; i++) {
+                _cleanup_close_ int fd = -1;
+
+                if (o->join_flag[i] == CLONE_NEWPID)
+                        continue;
+                fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, (int) o->join_flag[i]) < 0)
+                        return log_errno(-errno, "joining the namespace '%s'", o->join_path[i]);
+        }
+        return container_prepare(child);
+}
+
+/* sync step 10: tells the launcher we wait, then waits for start to make
+ * the FIFO readable. The launcher exits now: its death must not kill us,
+ * and a failure from here on is ours to print (child_fail). */
+void oci_wait_for_start(struct child *child) {
+        struct sync_message m = { .type = SYNC_CREATED };
+        struct pollfd start = { .fd = child->oci->start_fd, .events = POLLIN };
+        char byte;
+
+        if (!child->oci->waited && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
+        if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+                _exit(EXIT_USERBOX_FAILED);
+        close(child->sync_fd);
+        child->sync_fd = -1;
+        /* start opens the FIFO for writing and writes a byte; a writer that
+         * came and went (POLLHUP) is a start too: only the owner of the
+         * state directory can open it. */
+        while (poll(&start, 1, -1) < 0 && errno == EINTR)
+                ;
+        (void) !read(start.fd, &byte, 1);
+        close(start.fd);
+}
