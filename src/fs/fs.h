@@ -117,6 +117,10 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
  * "/" is the container root and s->rootfd (close-on-exec) names it. Errors of both go through log_errno
  * (deferred in the child) with the path and the step. */
 int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s);
+/* Opens (O_PATH) the directory path names inside the root rootfd names,
+ * making each missing component (mode 0755) as resolve_in_root does:
+ * never through a magic link or out of the root. -errno, unprinted. */
+int resolve_make_dir(int rootfd, const char *path);
 /* chdir to wd, resolved inside the root rootfd names (never through a
  * magic link or out of it). Prints the error. */
 int rootfs_enter_workdir(int rootfd, const char *wd);

@@ -272,3 +272,7 @@ int resolve_in_root(int rootfd, const char *path, bool create, bool want_file) {
         }
         return -ELOOP;
 }
+
+int resolve_make_dir(int rootfd, const char *path) {
+        return resolve_in_root(rootfd, path, true, false);
+}

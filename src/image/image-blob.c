@@ -21,11 +21,12 @@ void image_source_done(struct image_source *s) {
         free(s->tag);
         free(s->digest);
         free(s->created);
+        free(s->working_dir);
         free(s->config);
         s->layers = NULL;
         s->n_layers = 0;
         s->dir_fd = -1;
-        s->where = s->tag = s->digest = s->created = s->config = NULL;
+        s->where = s->tag = s->digest = s->created = s->working_dir = s->config = NULL;
 }
 
 static void sha256_hex(struct sha256_ctx *ctx, char hex[SHA256_HEX_SIZE]) {

@@ -173,6 +173,7 @@ struct docker_manifest {
 struct image_config {
         char *created;     /* NULL when absent */
         char **diff_ids;   /* rootfs.diff_ids; NULL when absent */
+        char *working_dir; /* config.WorkingDir when an absolute path, else NULL */
 };
 
 int image_layout_parse(const char *text, size_t size, char **reason);
@@ -221,6 +222,7 @@ struct image_source {
         char *where;          /* how messages name dir_fd: "SOURCE/" or "SOURCE: " */
         const char *ref;
         char *tag, *digest, *created;
+        char *working_dir;    /* the config's WorkingDir, made in the root if no layer made it */
         char *config;         /* the config blob, verbatim */
         size_t config_size;
         struct image_layer *layers;

@@ -451,6 +451,7 @@ int docker_manifest_parse(const char *text, size_t size, struct docker_manifest 
 void image_config_done(struct image_config *c) {
         free(c->created);
         strv_free(c->diff_ids);
+        free(c->working_dir);
         *c = (struct image_config) { 0 };
 }
 
@@ -470,6 +471,13 @@ int image_config_parse(const char *text, size_t size, struct image_config *ret, 
         r = string_field(o, "", "created", false, &c.created, reason);
         if (r >= 0 && rootfs)
                 r = strings_field(rootfs, "rootfs.", "diff_ids", true, &c.diff_ids, reason);
+        /* Read for unpacking only where it is sound: any other value is
+         * the profile's to refuse (image-profile.c). */
+        if (r >= 0 && json_object_is_type(member(member(o, "config"), "WorkingDir"), json_type_string)) {
+                const char *wd = json_object_get_string(member(member(o, "config"), "WorkingDir"));
+                if (path_is_absolute(wd) && !(c.working_dir = strdup(wd)))
+                        r = -ENOMEM;
+        }
         if (r >= 0 && strv_length(c.diff_ids) > IMAGE_LAYERS_MAX)
                 r = reason_set(reason, "rootfs.diff_ids: more than %d layers", IMAGE_LAYERS_MAX);
         if (r < 0) {

@@ -115,7 +115,8 @@ static int config_read(struct image_source *s, const char *path, const char *hex
         r = image_config_parse(s->config, s->config_size, ret, &reason);
         if (r < 0)
                 return parse_error(s, path, r, reason);
-        if (ret->created && !(s->created = strdup(ret->created)))
+        if ((ret->created && !(s->created = strdup(ret->created))) ||
+            (ret->working_dir && !(s->working_dir = strdup(ret->working_dir))))
                 return log_errno(-ENOMEM, "%s", s->source);
         return 0;
 }

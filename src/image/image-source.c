@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "image-internal.h"
+#include "fs.h"
 #include "util.h"
 
 #define STAGING ".staging"
@@ -198,6 +199,23 @@ static int rootfs_make(int dest_fd, int *ret) {
         return 0;
 }
 
+/* docker makes the config's WorkingDir in a container whose image lacks
+ * it; userbox runs an image's root as it is (read-only, shared by its
+ * containers), so the import makes it, once, owned by the image's root,
+ * mode 0755. Resolved inside the root: a layer's symlink cannot lead it
+ * out. */
+static int working_dir_make(int rootfs_fd, const char *wd) {
+        int fd;
+
+        if (!wd)
+                return 0;
+        fd = resolve_make_dir(rootfs_fd, wd);
+        if (fd < 0)
+                return log_errno(fd, "the image's WorkingDir '%s'", wd);
+        close(fd);
+        return 0;
+}
+
 static int unpack(struct image_source *s, int dest_fd, const struct image_unpack_options *o, struct layer_stats *st) {
         _cleanup_close_ int source_fd = -1, rootfs_fd = -1;
         struct layer_options lo = { .id_count = o->id_count };
@@ -225,6 +243,8 @@ static int unpack(struct image_source *s, int dest_fd, const struct image_unpack
                 closep(&s->layers[i].fd);
                 s->layers[i].fd = -1;
         }
+        if (r >= 0)
+                r = working_dir_make(rootfs_fd, s->working_dir);
         return r < 0 ? r : dest_finish(dest_fd, s, o->source_label, st);
 }
 

@@ -355,7 +355,9 @@ int user_resolve(int rootfd, const char *spec, uid_t own_uid, gid_t own_gid, str
         if (r < 0)
                 return r;
 
-        gid = u.group ? u.gid : found ? pw.gid : uid == own_uid ? own_gid : uid;
+        /* A UID no entry names runs in group 0, as docker, podman and runc
+         * run it: its own number is no group the root gave it. */
+        gid = u.group ? u.gid : found ? pw.gid : uid == own_uid ? own_gid : 0;
         if (found && set_groups) {
                 r = user_groups(pw.name, gid, &list);
                 if (r < 0)

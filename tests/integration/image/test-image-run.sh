@@ -50,9 +50,9 @@ test_an_image_from_a_long_path_runs() {
 }
 
 # docker makes the WorkingDir when the root lacks it (runc creates the
-# cwd); an image whose WorkingDir no layer made still runs.
-# PENDING (not run: tests/run runs test_* only): run does not make a missing working directory in the root yet.
-pending_a_working_directory_the_root_lacks_is_made() {
+# cwd); an image whose WorkingDir no layer made still runs: import makes
+# it in the image's root.
+test_a_working_directory_the_root_lacks_is_made() {
         image_setup
         image_with_config wd '{"Cmd": ["/bin/busybox", "pwd"], "WorkingDir": "/app/data"}'
         run_p wd
@@ -86,8 +86,7 @@ two" "$OUT" "what the image's Cmd prints"
 # "User": "5000", an id no /etc/passwd line names: docker (runc) runs it
 # with group 0, the group a user without a passwd entry has; its own id
 # is not a group the image gave it.
-# PENDING (not run: tests/run runs test_* only): userbox gives such a uid its own id as gid; docker gives 0: not decided.
-pending_a_numeric_user_without_a_passwd_entry_runs_in_group_0() {
+test_a_numeric_user_without_a_passwd_entry_runs_in_group_0() {
         image_setup
         require_subid
         image_with_config u5000 '{"Cmd": ["/bin/busybox", "sh", "-c", "echo $(id -u):$(id -g)"], "User": "5000"}'
