@@ -9,14 +9,12 @@
 
 int oci_refuse(char **reason, const char *fmt, ...) {
         va_list ap;
+        int r;
 
-        free(*reason);
-        *reason = NULL;
         va_start(ap, fmt);
-        if (vasprintf(reason, fmt, ap) < 0)
-                *reason = NULL;
+        r = reason_formatv(reason, -EINVAL, fmt, ap);
         va_end(ap);
-        return *reason ? -EINVAL : -ENOMEM;
+        return *reason ? r : -ENOMEM;
 }
 
 /* The field, or NULL when absent; refuses a missing required one and one
