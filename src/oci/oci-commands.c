@@ -24,7 +24,7 @@ int oci_cmd_state(const struct oci_globals *g, int argc, char **argv) {
 
         if (argc != 2)
                 return log_error("usage: userbox-oci state ID");
-        r = oci_root_open(g, &root_fd);
+        r = oci_root_open_as_owner(g, &root_fd);
         if (r >= 0)
                 r = oci_state_load(root_fd, argv[1], &s);
         if (r < 0)
@@ -118,7 +118,7 @@ int oci_cmd_kill(const struct oci_globals *g, int argc, char **argv) {
                 if (sig < 0)
                         return log_error("'%s' is not a signal", argv[argc - 1]);
         }
-        r = oci_root_open(g, &root_fd);
+        r = oci_root_open_as_owner(g, &root_fd);
         if (r >= 0)
                 r = oci_state_load(root_fd, argv[optind], &s);
         if (r < 0)
@@ -181,7 +181,7 @@ int oci_cmd_delete(const struct oci_globals *g, int argc, char **argv) {
         }
         if (optind != argc - 1)
                 return log_error("usage: userbox-oci delete [--force] ID");
-        r = oci_root_open(g, &root_fd);
+        r = oci_root_open_as_owner(g, &root_fd);
         if (r >= 0)
                 r = oci_delete_container(root_fd, argv[optind], force);
         return r;
@@ -242,6 +242,6 @@ int oci_cmd_list(const struct oci_globals *g, int argc, char **argv) {
         }
         if (optind != argc)
                 return log_error("usage: userbox-oci list [--format table|json] [--quiet]");
-        r = oci_root_open(g, &root_fd);
+        r = oci_root_open_as_owner(g, &root_fd);
         return r < 0 ? r : list_print(root_fd, json, quiet);
 }

@@ -99,6 +99,10 @@ struct oci_state {
 /* The root directory (--root, or the default), created 0700 when
  * missing. Prints why not. */
 int oci_root_open(const struct oci_globals *g, int *ret_fd);
+/* The same for state, kill, delete and list, which act on what is there:
+ * root given another user's directory becomes that user (as Slurm's
+ * slurmstepd runs them), and creates none. */
+int oci_root_open_as_owner(const struct oci_globals *g, int *ret_fd);
 /* An id is 1..1024 characters of [A-Za-z0-9_.+-], not "." or "..". */
 int oci_id_check(const char *id);
 /* ROOT/ID/state.json into s, with its status. Prints "container 'ID'

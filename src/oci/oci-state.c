@@ -6,6 +6,7 @@
  * time is kept against pid reuse) and the FIFO. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +28,42 @@ const char *oci_status_name(enum oci_status status) {
         return status_names[status];
 }
 
+/* Root acting on the containers of another user: Slurm's slurmstepd runs
+ * RunTimeQuery, RunTimeKill and RunTimeDelete as root at the end of a step
+ * on the state the user's own `run` made. Root becomes the directory's
+ * owner and group first (no supplementary groups: the static launcher has
+ * no NSS to ask for them), so that nothing that user wrote there (a pid,
+ * cgroups to empty, the bundle's poststop hooks) is acted on with more
+ * rights than the user has. */
+static int become_owner(const char *path, const struct stat *st) {
+        if (setgroups(0, NULL) < 0 || setresgid(st->st_gid, st->st_gid, st->st_gid) < 0 ||
+            setresuid(st->st_uid, st->st_uid, st->st_uid) < 0)
+                return log_errno(-errno, "state directory '%s': cannot become its owner %u", path,
+                                 (unsigned) st->st_uid);
+        return 0;
+}
+
 /* dir, created 0700 when missing; must be a directory the caller owns
- * that nobody else may write. */
-static int open_private_dir(const char *path, bool exact, int *ret_fd) {
+ * that nobody else may write. as_owner: root takes on the rights of
+ * another user who owns it, and never creates it for them. */
+static int open_private_dir(const char *path, bool exact, bool as_owner, int *ret_fd) {
         _cleanup_close_ int fd = -1;
         struct stat st;
+        int r;
 
-        if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        as_owner = as_owner && geteuid() == 0;
+        if (!as_owner && mkdir(path, 0700) < 0 && errno != EEXIST)
                 return log_errno(-errno, "cannot create the state directory '%s'", path);
         fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return log_errno(-errno, "cannot open the state directory '%s'", path);
         if (fstat(fd, &st) < 0)
                 return log_errno(-errno, "state directory '%s'", path);
+        if (as_owner && st.st_uid != 0) {
+                r = become_owner(path, &st);
+                if (r < 0)
+                        return r;
+        }
         if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
             (exact && (st.st_mode & 07777) != 0700))
                 return log_errno(-EPERM, "state directory '%s' is not yours alone (owner %u, mode %04o): "
@@ -49,15 +73,12 @@ static int open_private_dir(const char *path, bool exact, int *ret_fd) {
         return 0;
 }
 
-int oci_root_open(const struct oci_globals *g, int *ret_fd) {
+static int root_open(const struct oci_globals *g, bool as_owner, int *ret_fd) {
         _cleanup_free_ char *path = NULL;
         const char *runtime_dir = getenv("XDG_RUNTIME_DIR");
 
-        if (g->root) {
-                if (mkdir(g->root, 0700) < 0 && errno != EEXIST)
-                        return log_errno(-errno, "cannot create the state directory '%s'", g->root);
-                return open_private_dir(g->root, false, ret_fd);
-        }
+        if (g->root)
+                return open_private_dir(g->root, false, as_owner, ret_fd);
         if (runtime_dir && path_is_absolute(runtime_dir))
                 path = path_join(runtime_dir, "userbox-oci");
         else if (asprintf(&path, "/tmp/userbox-oci-%u", (unsigned) geteuid()) < 0)
@@ -65,7 +86,15 @@ int oci_root_open(const struct oci_globals *g, int *ret_fd) {
         if (!path)
                 return log_errno(-ENOMEM, "state directory");
         /* In /tmp anyone could have made it first: exactly 0700, ours. */
-        return open_private_dir(path, !runtime_dir || !path_is_absolute(runtime_dir), ret_fd);
+        return open_private_dir(path, !runtime_dir || !path_is_absolute(runtime_dir), as_owner, ret_fd);
+}
+
+int oci_root_open(const struct oci_globals *g, int *ret_fd) {
+        return root_open(g, false, ret_fd);
+}
+
+int oci_root_open_as_owner(const struct oci_globals *g, int *ret_fd) {
+        return root_open(g, true, ret_fd);
 }
 
 int oci_id_check(const char *id) {

@@ -85,36 +85,56 @@ _job_gone() { [ -z "$(slurm_job_id "$1")" ]; }
 _running() { pgrep -f -- "^sleep 1$1\$" >/dev/null; }
 _nothing_of_job() { ! pgrep -f -- "\\.$(id -un)\\.$1\\.|^sleep 1$2\$" >/dev/null; }
 
-# PENDING (not run: tests/run runs test_* only): a known bug of userbox-oci
-# (issue 21). In CI on 2026-12-06 the job stayed in squeue 65 s after
-# scancel: slurmstepd abandoned the step's IO after 60 s, as if a process
-# still held it, and could not parse the output of RunTimeQuery (`state`)
-# it ran at the end ("JSON parsing error"). Before `run` kept its
-# container's parent-death signal, the container's command outlived the
-# step and its state directory stayed behind.
-pending_scancel_of_a_srun_container_step_leaves_nothing() {
+# The runtime's state directory of the user's, from RunTimeQuery's --root.
+_state_root() {
+        sed -n 's/^RunTimeQuery=.*--root[= ]\([^ ]*\) .*/\1/p' "$OCI_CONF" | sed "s/%u/$(id -un)/g"
+}
+# The state of the job's container (NODE.USER.JOB.STEP.TASK) is gone.
+_no_state_of_job() { ! ls -A "$1" 2>/dev/null | grep -q -- "\.$(id -un)\.$2\."; }
+
+# scancel: Slurm sends SIGTERM to the task, which is userbox-oci `run`
+# (oci.conf's RunTimeRun execs it from the /bin/sh -c Slurm starts), and
+# to the container's command, which as PID 1 of its PID namespace ignores
+# it (no handler); after KillWait Slurm's SIGKILL ends both, the step's IO
+# closes, and slurmstepd runs RunTimeQuery and RunTimeDelete as root on
+# the user's state. In CI on 2026-12-06 the job stayed 65 s: the shell
+# died of the SIGTERM, `run` was no longer the step's, Slurm's SIGKILL
+# missed it and slurmstepd waited EioTimeout (60 s, "Abandoning IO 60
+# secs") for the IO `run` and its container still held, then drained the
+# node ("Kill task failed"); and `state` run as root refused the user's
+# directory, where Slurm parses JSON ("JSON parsing error"), so nothing
+# was deleted and the container and its state stayed.
+test_scancel_of_a_srun_container_step_leaves_nothing() {
         require_slurm
         _require_oci_conf
-        local bundle name before id left
+        local bundle name before id left kill_wait state_root start elapsed
         bundle=$(mktemp_dir)
         _bundle "$bundle"
         name=userbox-oci-cancel-$$-$RANDOM
+        kill_wait=$(scontrol show config | awk '$1 == "KillWait" { print $3 }')
+        state_root=$(_state_root)
+        [ -n "$state_root" ] || fail "no --root in RunTimeQuery of $OCI_CONF: $(cat "$OCI_CONF")"
         before=$(host_mountinfo)
-        # Slurm ends the step through the runtime (RunTimeKill, then
-        # RunTimeDelete) and its own SIGTERM/SIGKILL of the task's processes.
         # The command is the container's only process (sh execs sleep).
         srun_ranks 1 "$name" --container="$bundle" /bin/sh -c "exec sleep 1$$" >/dev/null 2>&1 &
         wait_for 60 _running "$$" || fail "the container's command never started"
         id=$(slurm_job_id "$name")
         assert_ne "" "$id" "the job's id in squeue"
+        start=$SECONDS
         scancel "$id" || fail "scancel $id"
         wait
         wait_for 30 _job_gone "$name" || fail "job $id still in squeue 30 s after scancel"
+        elapsed=$((SECONDS - start))
+        # KillWait, then a few seconds of Slurm's own: not EioTimeout's 60.
+        [ "$elapsed" -le $((kill_wait + 15)) ] ||
+                fail "job $id ended $elapsed s after scancel, KillWait being $kill_wait s"
         # The runtime's processes carry the container's name, NODE.USER.JOB.STEP.TASK.
         if ! wait_for 10 _nothing_of_job "$id" "$$"; then
                 left=$(pgrep -af -- "\\.$(id -un)\\.$id\\.|^sleep 1$$\$")
                 pkill -KILL -f -- "\\.$(id -un)\\.$id\\.|^sleep 1$$\$"
                 fail "processes of the job left after scancel: $left"
         fi
+        wait_for 10 _no_state_of_job "$state_root" "$id" ||
+                fail "the runtime's state of job $id left in $state_root: $(ls -A "$state_root")"
         assert_eq "$before" "$(host_mountinfo)" "host mount table after the job"
 }
