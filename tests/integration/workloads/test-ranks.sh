@@ -63,6 +63,24 @@ _srun_ranks() {
                 --keep-env SLURM_LOCALID -b "$shared:/out" "$TEST_ROOT" -- sh -c "$script" "$name"
 }
 
+# _start_ready_ranks NAME SHARED TRAP: job NAME in the background, each
+# rank running TRAP (its trap of SIGTERM, set before the rank says it is
+# ready in SHARED) and then looping until a signal ends it. Returns once
+# every rank is ready, with srun's pid in SRUN_PID and the job's id in
+# JOB_ID.
+_start_ready_ranks() {
+        local name=$1 shared=$2 trap=$3
+        # shellcheck disable=SC2016 # expanded inside the container
+        _srun_ranks "$name" "$shared" "$trap"'
+                : >"/out/ready.$SLURM_PROCID"
+                while :; do sleep 0.1; done' >/dev/null 2>&1 &
+        SRUN_PID=$!
+        wait_for 120 _all_ranks_ready "$shared" ||
+                fail "only $(_count "$shared" 'ready.*') of $RANKS ranks started ($(cat "$LOGDIR"/rank.*.err))"
+        JOB_ID=$(slurm_job_id "$name")
+        assert_ne "" "$JOB_ID" "the job's id in squeue"
+}
+
 test_srun_16_ranks_each_write_their_rank_and_leave_nothing() {
         require_slurm
         _runtime_dir
@@ -103,25 +121,16 @@ test_srun_reports_the_exit_status_of_the_rank_that_failed() {
 test_scancel_delivers_sigterm_that_every_rank_traps() {
         require_slurm
         _runtime_dir
-        local shared before name pid id rank missing=
+        local shared before name rank missing=
         shared=$(mktemp_dir)
         LOGDIR=$(mktemp_dir)
         name=userbox-rank-cancel-$$-$RANDOM
         before=$(slurm_leftovers_state)
-        # The trap is set before the rank says it is ready.
         # shellcheck disable=SC2016 # expanded inside the container
-        _srun_ranks "$name" "$shared" '
-                trap "echo TERM >/out/term.\$SLURM_PROCID; exit 42" TERM
-                : >"/out/ready.$SLURM_PROCID"
-                while :; do sleep 0.1; done' >/dev/null 2>&1 &
-        pid=$!
-        wait_for 120 _all_ranks_ready "$shared" ||
-                fail "only $(_count "$shared" 'ready.*') of $RANKS ranks started ($(cat "$LOGDIR"/rank.*.err))"
-        id=$(slurm_job_id "$name")
-        assert_ne "" "$id" "the job's id in squeue"
-        scancel "$id" || fail "scancel $id"
-        wait "$pid"
-        wait_for 30 _job_gone "$name" || fail "job $id still in squeue 30 s after scancel"
+        _start_ready_ranks "$name" "$shared" 'trap "echo TERM >/out/term.\$SLURM_PROCID; exit 42" TERM'
+        scancel "$JOB_ID" || fail "scancel $JOB_ID"
+        wait "$SRUN_PID"
+        wait_for 30 _job_gone "$name" || fail "job $JOB_ID still in squeue 30 s after scancel"
         for ((rank = 0; rank < RANKS; rank++)); do
                 [ -f "$shared/term.$rank" ] || missing+=" $rank"
         done
@@ -132,7 +141,7 @@ test_scancel_delivers_sigterm_that_every_rank_traps() {
 test_scancel_of_ranks_that_ignore_sigterm_ends_in_sigkill_and_leaves_nothing() {
         require_slurm
         _runtime_dir
-        local shared before name pid id start elapsed left
+        local shared before name start elapsed left
         shared=$(mktemp_dir)
         LOGDIR=$(mktemp_dir)
         name=userbox-rank-kill-$$-$RANDOM
@@ -140,26 +149,17 @@ test_scancel_of_ranks_that_ignore_sigterm_ends_in_sigkill_and_leaves_nothing() {
         # Slurm's escalation: SIGTERM, KillWait seconds (5 in tools/ci-slurm),
         # then SIGKILL. Ranks that ignore the SIGTERM must still vanish, and
         # their launchers and containers with them.
-        # shellcheck disable=SC2016 # expanded inside the container
-        _srun_ranks "$name" "$shared" '
-                trap "" TERM
-                : >"/out/ready.$SLURM_PROCID"
-                while :; do sleep 0.1; done' >/dev/null 2>&1 &
-        pid=$!
-        wait_for 120 _all_ranks_ready "$shared" ||
-                fail "only $(_count "$shared" 'ready.*') of $RANKS ranks started ($(cat "$LOGDIR"/rank.*.err))"
-        id=$(slurm_job_id "$name")
-        assert_ne "" "$id" "the job's id in squeue"
+        _start_ready_ranks "$name" "$shared" 'trap "" TERM'
         start=$SECONDS
-        scancel "$id" || fail "scancel $id"
+        scancel "$JOB_ID" || fail "scancel $JOB_ID"
         sleep 1
         # (a launcher and its command per rank, at least; one pgrep, where
         # reading /proc in the shell takes seconds on a busy machine)
         left=$(pgrep -c -f -- "$name")
         [ "$left" -ge "$RANKS" ] ||
                 fail "$left processes of the job left 1 s after a SIGTERM its $RANKS ranks ignore: they must wait for KillWait ($(cat "$LOGDIR"/rank.*.err))"
-        wait "$pid"
-        wait_for 30 _job_gone "$name" || fail "job $id still in squeue 30 s after scancel"
+        wait "$SRUN_PID"
+        wait_for 30 _job_gone "$name" || fail "job $JOB_ID still in squeue 30 s after scancel"
         elapsed=$((SECONDS - start))
         echo "$RANKS ranks that ignore SIGTERM: job gone ${elapsed} s after scancel" >&2
         _check_nothing_left "$before" "$name"

@@ -90,7 +90,7 @@ _state_root() {
         sed -n 's/^RunTimeQuery=.*--root[= ]\([^ ]*\) .*/\1/p' "$OCI_CONF" | sed "s/%u/$(id -un)/g"
 }
 # The state of the job's container (NODE.USER.JOB.STEP.TASK) is gone.
-_no_state_of_job() { ! ls -A "$1" 2>/dev/null | grep -q -- "\.$(id -un)\.$2\."; }
+_no_state_of_job() { ! compgen -G "$1/*.$(id -un).$2.*" >/dev/null; }
 
 # scancel: Slurm sends SIGTERM to the task, which is userbox-oci `run`
 # (oci.conf's RunTimeRun execs it from the /bin/sh -c Slurm starts), and
