@@ -100,10 +100,11 @@ _no_state_of_job() { ! compgen -G "$1/*.$(id -un).$2.*" >/dev/null; }
 # the user's state. In CI on 2026-12-06 the job stayed 65 s: the shell
 # died of the SIGTERM, `run` was no longer the step's, Slurm's SIGKILL
 # missed it and slurmstepd waited EioTimeout (60 s, "Abandoning IO 60
-# secs") for the IO `run` and its container still held, then drained the
-# node ("Kill task failed"); and `state` run as root refused the user's
-# directory, where Slurm parses JSON ("JSON parsing error"), so nothing
-# was deleted and the container and its state stayed.
+# secs") for the IO `run` and its container still held (past
+# UnkillableStepTimeout, 60 s, it drains the node: "Kill task failed");
+# and `state` run as root refused the user's directory, where Slurm
+# parses JSON ("JSON parsing error"), so nothing was deleted and the
+# container and its state stayed.
 test_scancel_of_a_srun_container_step_leaves_nothing() {
         require_slurm
         _require_oci_conf
