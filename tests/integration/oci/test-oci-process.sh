@@ -121,7 +121,7 @@ test_oom_score_adj_is_the_process_one() {
 
 # Below the value it has, only CAP_SYS_RESOURCE of the host may go (the
 # kernel's oom_score_adj_min): an error naming the field, nothing left.
-test_oom_score_adj_below_the_minimum_is_refused() {
+test_oom_score_adj_it_cannot_get_is_refused() {
         proc_setup
         local now
         now=$(cat /proc/self/oom_score_adj)
@@ -133,6 +133,10 @@ test_oom_score_adj_below_the_minimum_is_refused() {
         assert_contains "$ERR" "CAP_SYS_RESOURCE"
         assert_eq "" "$(ls -A "$ROOTDIR")" "what the refused create leaves"
         no_process_with "sleep 600" || fail "a refused create left its process"
+        proc_config 'true' ', "oomScoreAdj": 1001'
+        run oci create --bundle "$BUNDLE" o2
+        assert_eq 1 "$STATUS" "create with process.oomScoreAdj 1001"
+        assert_contains "$ERR" "process.oomScoreAdj: 1001 is not in -1000..1000"
 }
 
 # process_rlimits asks NOFILE soft 3000, hard 4000, and reads 4000: its
