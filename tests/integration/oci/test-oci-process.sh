@@ -8,25 +8,9 @@
 # state root and a bundle of its own, a busybox root whose config.json is
 # written here.
 
-OCI=${USERBOX_OCI:-$(dirname "$USERBOX")/userbox-oci}
-
-# proc_setup: $ROOTDIR (the state root), $BUNDLE (rootfs/); whatever a test
-# left is deleted when it ends.
-proc_setup() {
-        local base
-        base=$(mktemp_dir) || fail "mktemp_dir"
-        ROOTDIR=$base/state BUNDLE=$base/bundle
-        make_root "$BUNDLE/rootfs"
-        trap 'proc_cleanup' EXIT
-}
-
-proc_cleanup() {
-        local id
-        for id in $("$OCI" --root "$ROOTDIR" list -q 2>/dev/null); do
-                "$OCI" --root "$ROOTDIR" delete --force "$id" >/dev/null 2>&1
-        done
-        return 0
-}
+# oci_setup ($ROOTDIR, $BUNDLE, the cleanup at exit), oci and json_field
+# are test-oci-life.sh's (its test_* are listed under its own name only).
+source "$(dirname "${BASH_SOURCE[0]}")/test-oci-life.sh" || exit 1
 
 # proc_config SCRIPT [PROCESS_JSON]: a config.json running `sh -c SCRIPT`
 # as root of a user namespace mapping the caller alone; PROCESS_JSON is
@@ -49,12 +33,10 @@ proc_config() {
 EOF
 }
 
-oci() { "$OCI" --root "$ROOTDIR" "$@"; }
-
-status_of() { oci state "$1" | tr -d '\n ' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'; }
+status_of() { json_field "$(oci state "$1")" status; }
 
 test_delete_of_a_created_container_fails_and_changes_nothing() {
-        proc_setup
+        oci_setup
         proc_config 'echo ran > /ran'
         assert_status 0 oci create --bundle "$BUNDLE" d1
         run oci delete d1
@@ -63,17 +45,17 @@ test_delete_of_a_created_container_fails_and_changes_nothing() {
         assert_eq created "$(status_of d1)" "the container after the refused delete"
         assert_status 0 oci start d1
         wait_for 5 test -s "$BUNDLE/rootfs/ran"
-        wait_for 5 sh -c "'$OCI' --root '$ROOTDIR' state d1 | grep -q '\"stopped\"'"
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state d1 | grep -q '\"stopped\"'"
         assert_status 0 oci delete d1
         assert_eq "" "$(ls -A "$ROOTDIR")" "what delete leaves"
 }
 
 test_delete_force_of_a_created_container_kills_it() {
-        proc_setup
+        oci_setup
         proc_config 'echo ran > /ran'
         assert_status 0 oci create --bundle "$BUNDLE" d2
         local pid
-        pid=$(oci state d2 | tr -d '\n ' | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+        pid=$(json_field "$(oci state d2)" pid)
         assert_status 0 oci delete --force d2
         assert_eq "" "$(ls -A "$ROOTDIR")" "what delete --force leaves"
         wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" || fail "the created container's process $pid outlived delete --force"
@@ -81,7 +63,7 @@ test_delete_force_of_a_created_container_kills_it() {
 }
 
 test_delete_force_of_a_missing_container_succeeds() {
-        proc_setup
+        oci_setup
         run oci delete --force nosuch
         assert_eq 0 "$STATUS" "delete --force of a container that does not exist"
         assert_eq "" "$ERR" "what delete --force of a missing container prints"
@@ -96,7 +78,7 @@ test_delete_force_of_a_missing_container_succeeds() {
 # process_capabilities_fail and process_rlimits_fail: create refuses, leaves
 # nothing, and the engine's delete --force that follows succeeds.
 test_refused_create_is_deleted_quietly() {
-        proc_setup
+        oci_setup
         proc_config 'true' ', "capabilities": { "bounding": ["CAP_CHOWN", "CAP_TEST"] }'
         run oci create --bundle "$BUNDLE" r1
         assert_eq 1 "$STATUS" "create with an unknown capability"
@@ -112,7 +94,7 @@ test_refused_create_is_deleted_quietly() {
 }
 
 test_oom_score_adj_is_the_process_one() {
-        proc_setup
+        oci_setup
         proc_config 'cat /proc/self/oom_score_adj' ', "oomScoreAdj": 500'
         run oci run --bundle "$BUNDLE" o1
         assert_eq 0 "$STATUS" "run with process.oomScoreAdj 500 (stderr: $ERR)"
@@ -122,17 +104,17 @@ test_oom_score_adj_is_the_process_one() {
 # Below the value it has, only CAP_SYS_RESOURCE of the host may go (the
 # kernel's oom_score_adj_min): an error naming the field, nothing left.
 test_oom_score_adj_it_cannot_get_is_refused() {
-        proc_setup
+        oci_setup
         local now
         now=$(cat /proc/self/oom_score_adj)
         [ "$now" -gt -1000 ] || skip "machine: the test's oom_score_adj is -1000 already: nothing is lower"
-        proc_config 'sleep 600' ', "oomScoreAdj": -1000'
+        proc_config 'sleep 6017' ', "oomScoreAdj": -1000'
         run oci create --bundle "$BUNDLE" o2
         assert_eq 1 "$STATUS" "create with process.oomScoreAdj -1000"
         assert_contains "$ERR" "process.oomScoreAdj: cannot set -1000"
         assert_contains "$ERR" "CAP_SYS_RESOURCE"
         assert_eq "" "$(ls -A "$ROOTDIR")" "what the refused create leaves"
-        no_process_with "sleep 600" || fail "a refused create left its process"
+        no_process_with "sleep 6017" || fail "a refused create left its process"
         proc_config 'true' ', "oomScoreAdj": 1001'
         run oci create --bundle "$BUNDLE" o2
         assert_eq 1 "$STATUS" "create with process.oomScoreAdj 1001"
@@ -143,7 +125,7 @@ test_oom_score_adj_it_cannot_get_is_refused() {
 # runtimetest is a Go 1.19 program, whose runtime raises its own soft
 # NOFILE to the hard one at start. A shell reads what the runtime set.
 test_rlimits_soft_and_hard_are_those_asked() {
-        proc_setup
+        oci_setup
         proc_config 'echo $(ulimit -Sn) $(ulimit -Hn)' \
                 ', "rlimits": [ { "type": "RLIMIT_NOFILE", "soft": 3000, "hard": 4000 } ]'
         run oci run --bundle "$BUNDLE" l1
@@ -152,8 +134,8 @@ test_rlimits_soft_and_hard_are_those_asked() {
 }
 
 test_exec_process_file_capabilities_replace_the_config_ones() {
-        proc_setup
-        proc_config 'sleep 600' ', "capabilities": {
+        oci_setup
+        proc_config 'sleep 700' ', "capabilities": {
       "bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"], "effective": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"],
       "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"] }'
         assert_status 0 oci create --bundle "$BUNDLE" e1
