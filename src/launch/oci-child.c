@@ -38,10 +38,10 @@ int oci_prepare(struct child *child) {
 
 /* process.oomScoreAdj, in sync step 2: /proc/self of a non-dumpable
  * process belongs to root, and userbox's launcher is one throughout
- * (cli/main.c); this process is dumpable until "go", in the host's
- * namespaces yet. Anyone may raise the value; below the lowest one a
- * privileged process set (the inherited value, as a rule) only
- * CAP_SYS_RESOURCE of the host may go, which a rootless runtime lacks. */
+ * (cli/main.c); this process is dumpable until "go". Anyone may raise the
+ * value; below the lowest one a privileged process set (the inherited
+ * value, as a rule) only CAP_SYS_RESOURCE of the host may go, which a
+ * rootless runtime lacks. */
 static int oom_score_adj_set(const struct launch_oci *o) {
         _cleanup_fclose_ FILE *f = NULL;
         char value[16];
@@ -56,8 +56,8 @@ static int oom_score_adj_set(const struct launch_oci *o) {
         f = fopen("/proc/self/oom_score_adj", "re");
         if (!f || fscanf(f, "%d", &current) != 1)
                 return log_errno(r, "process.oomScoreAdj: cannot set %d", o->oom_score_adj);
-        return log_errno(r, "process.oomScoreAdj: cannot set %d, below %d, the value it inherits: only "
-                         "CAP_SYS_RESOURCE may lower it", o->oom_score_adj, current);
+        return log_errno(r, "process.oomScoreAdj: cannot set %d (the process has %d): going lower takes "
+                         "CAP_SYS_RESOURCE", o->oom_score_adj, current);
 }
 
 /* sync step 10: tells the launcher we wait, then waits for start to make
