@@ -62,6 +62,8 @@ struct launch_oci {
         size_t n_join;
         const gid_t *groups;            /* the command's supplementary groups */
         size_t n_groups;
+        bool has_oom_score_adj;         /* process.oomScoreAdj, set by the */
+        int oom_score_adj;              /* process itself (oci-child.c) */
         int start_fd;
         /* run in the foreground: the launcher waits for the process, which
          * keeps its parent-death signal on it (killed, by a batch

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,9 +15,14 @@
 #include "launch.h"
 #include "util.h"
 
+static int oom_score_adj_set(const struct launch_oci *o);
+
 int oci_prepare(struct child *child) {
         const struct launch_oci *o = child->oci;
+        int r = oom_score_adj_set(o);
 
+        if (r < 0)
+                return r;
         /* The pid namespace is the launcher's to join (oci-launch.c). */
         for (size_t i = 0; i < o->n_join; i++) {
                 _cleanup_close_ int fd = -1;
@@ -28,6 +34,30 @@ int oci_prepare(struct child *child) {
                         return log_errno(-errno, "joining the namespace '%s'", o->join_path[i]);
         }
         return container_prepare(child);
+}
+
+/* process.oomScoreAdj, in sync step 2: /proc/self of a non-dumpable
+ * process belongs to root, and userbox's launcher is one throughout
+ * (cli/main.c); this process is dumpable until "go". Anyone may raise the
+ * value; below the lowest one a privileged process set (the inherited
+ * value, as a rule) only CAP_SYS_RESOURCE of the host may go, which a
+ * rootless runtime lacks. */
+static int oom_score_adj_set(const struct launch_oci *o) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char value[16];
+        int current, r;
+
+        if (!o->has_oom_score_adj)
+                return 0;
+        snprintf(value, sizeof(value), "%d", o->oom_score_adj);
+        r = write_file("/proc/self/oom_score_adj", value);
+        if (r != -EACCES)
+                return r < 0 ? log_errno(r, "process.oomScoreAdj: cannot set %d", o->oom_score_adj) : 0;
+        f = fopen("/proc/self/oom_score_adj", "re");
+        if (!f || fscanf(f, "%d", &current) != 1)
+                return log_errno(r, "process.oomScoreAdj: cannot set %d", o->oom_score_adj);
+        return log_errno(r, "process.oomScoreAdj: cannot set %d (the process has %d): going lower takes "
+                         "CAP_SYS_RESOURCE", o->oom_score_adj, current);
 }
 
 /* sync step 10: tells the launcher we wait, then waits for start to make

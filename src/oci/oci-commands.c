@@ -139,6 +139,12 @@ static void wait_gone(const struct oci_state *s) {
                 (void) poll(&(struct pollfd) { .fd = fd, .events = POLLIN }, 1, 10000);
 }
 
+static bool state_exists(int root_fd, const char *id) {
+        _cleanup_free_ char *state = path_join(id, OCI_STATE_FILE);
+
+        return state && faccessat(root_fd, state, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int oci_delete_container(int root_fd, const char *id, bool force) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
         _cleanup_(config_done) struct config c;
@@ -147,12 +153,22 @@ int oci_delete_container(int root_fd, const char *id, bool force) {
         int r;
 
         config_init(&c);
+        r = oci_id_check(id);
+        if (r < 0)
+                return r;
+        /* --force of a container with no state (a create that failed or
+         * was killed, an engine cleaning up twice): what is left of it
+         * goes, and that is no error, as with runc and crun. */
+        if (force && !state_exists(root_fd, id))
+                return oci_state_remove(root_fd, id);
         r = oci_state_load(root_fd, id, &s);
         if (r < 0)
                 return r;
-        if (s.status == OCI_RUNNING && !force)
-                return log_error("container '%s' is running: stop it first, or delete --force", id);
-        /* A created container never ran: runc and crun delete it too. */
+        /* runtime.md: delete of a container that is not stopped fails and
+         * changes nothing; a created one too, its process waits yet. */
+        if (s.status != OCI_STOPPED && !force)
+                return log_error("container '%s' is %s: stop it first (kill), or delete --force", id,
+                                 oci_status_name(s.status));
         if (s.status != OCI_STOPPED) {
                 (void) signal_all(&s, SIGKILL);
                 wait_gone(&s);
@@ -201,10 +217,8 @@ static int list_print(int root_fd, bool json, bool quiet) {
         while ((e = readdir(d))) {
                 _cleanup_(oci_state_done) struct oci_state s = { 0 };
 
-                _cleanup_free_ char *state = path_join(e->d_name, OCI_STATE_FILE);
-
                 /* One being created has no state yet. */
-                if (e->d_name[0] == '.' || !state || faccessat(root_fd, state, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                if (e->d_name[0] == '.' || !state_exists(root_fd, e->d_name))
                         continue;
                 if (oci_state_load(root_fd, e->d_name, &s) < 0)
                         continue;

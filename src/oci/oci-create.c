@@ -42,7 +42,6 @@ struct create_context {
 };
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
-static int apply_process_attributes(const struct oci_process *p);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
 /* The whole of create, for create and run. *ret_pid: the process. */
@@ -91,8 +90,10 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 if (start_fd < 0)
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
         }
-        if (r >= 0)
-                r = apply_process_attributes(spec.process);
+        /* process.user.umask, inherited through clone and exec (the
+         * process sets its oomScoreAdj itself: oci-child.c). */
+        if (r >= 0 && spec.process->umask >= 0)
+                umask((mode_t) spec.process->umask);
         if (r >= 0) {
                 context.dir_fd = dir_fd;
                 lo = (struct launch_oci) {
@@ -102,6 +103,8 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .n_join = spec.process->namespaces.n_join,
                         .groups = spec.process->additional_gids,
                         .n_groups = spec.process->n_additional_gids,
+                        .has_oom_score_adj = spec.process->has_oom_score_adj,
+                        .oom_score_adj = spec.process->oom_score_adj,
                         .start_fd = start_fd,
                         .waited = o->run_waits,
                         .created = on_created,
@@ -115,23 +118,6 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 return r;
         }
         *ret_pid = context.pid;
-        return 0;
-}
-
-/* process.user.umask and process.oomScoreAdj: set here, inherited by the
- * process through clone and exec. */
-static int apply_process_attributes(const struct oci_process *p) {
-        if (p->umask >= 0)
-                umask((mode_t) p->umask);
-        if (p->has_oom_score_adj) {
-                char value[16];
-                int r;
-
-                snprintf(value, sizeof(value), "%d", p->oom_score_adj);
-                r = write_file("/proc/self/oom_score_adj", value);
-                if (r < 0)
-                        return log_errno(r, "process.oomScoreAdj: cannot set %d", p->oom_score_adj);
-        }
         return 0;
 }
 

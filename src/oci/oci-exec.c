@@ -71,8 +71,9 @@ static int parse_exec(int argc, char **argv, struct exec_options *o) {
         return 0;
 }
 
-/* --process FILE: a process object, as config.json's. */
-static int load_process_file(const char *path, struct config *c, struct oci_process *p) {
+/* --process FILE: a process object, as config.json's; its capabilities,
+ * when it names them, replace config.json's five sets. */
+static int load_process_file(const char *path, struct config *c, struct oci_spec *s) {
         _cleanup_free_ char *text = NULL, *reason = NULL;
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         json_object *process, *doc;
@@ -89,7 +90,9 @@ static int load_process_file(const char *path, struct config *c, struct oci_proc
                 return log_error("--process '%s': not JSON", path);
         doc = json_object_new_object();
         json_object_object_add(doc, "process", process);
-        r = oci_process_parse(doc, c, p, &reason);
+        r = oci_process_parse(doc, c, s->process, &reason);
+        if (r >= 0)
+                r = oci_capabilities_parse(process, c, s->linux_spec, &reason);
         json_object_put(doc);
         if (r < 0)
                 return reason ? log_error("--process '%s': %s", path, reason) : log_errno(r, "--process '%s'", path);
@@ -169,7 +172,7 @@ int oci_cmd_exec(const struct oci_globals *g, int argc, char **argv) {
         if (r >= 0)
                 r = oci_spec_load(s.bundle, &c, &spec);
         if (r >= 0 && o.process)
-                r = load_process_file(o.process, &c, spec.process);
+                r = load_process_file(o.process, &c, &spec);
         if (r >= 0)
                 r = apply_options(&o, o.process ? NULL : argv + optind + 1, &c, spec.process);
         if (r < 0) {

@@ -53,6 +53,9 @@ void oci_spec_done(struct oci_spec *s);
 /* oci-linux.c: mounts, process.capabilities and linux.* of document. */
 int oci_linux_parse(json_object *document, struct config *c, struct oci_spec *s, char **reason);
 void oci_linux_free(struct oci_linux *l);
+/* process.capabilities of process (absent: nothing changes) into l's
+ * five sets and c's capability set: exec --process reads its file's. */
+int oci_capabilities_parse(json_object *process, struct config *c, struct oci_linux *l, char **reason);
 
 /* oci-seccomp.c: linux.seccomp (an object) compiled for every
  * architecture it names (the native one when it names none). */

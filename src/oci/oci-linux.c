@@ -71,7 +71,8 @@ static int caps_set_parse(json_object *list, const char *name, uint64_t *ret, ch
         return 0;
 }
 
-static int capabilities_parse(json_object *caps, struct config *c, struct oci_linux *l, char **reason) {
+int oci_capabilities_parse(json_object *process, struct config *c, struct oci_linux *l, char **reason) {
+        json_object *caps = oci_field(process, "capabilities");
         const struct {
                 const char *name;
                 uint64_t *set;
@@ -320,7 +321,7 @@ int oci_linux_parse(json_object *document, struct config *c, struct oci_spec *s,
         s->linux_spec = l;
         r = oci_mounts_parse(oci_field(document, "mounts"), s->bundle, l, reason);
         if (r >= 0)
-                r = capabilities_parse(oci_field(process, "capabilities"), c, l, reason);
+                r = oci_capabilities_parse(process, c, l, reason);
         if (r >= 0)
                 r = label_parse(oci_field(process, "selinuxLabel"), "process.selinuxLabel", reason);
         if (r >= 0)

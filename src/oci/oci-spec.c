@@ -257,6 +257,8 @@ int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p,
                 r = oci_get_bool(process, "noNewPrivileges", &nnp, "process.", reason);
         if (r >= 0 && json_object_object_get_ex(process, "oomScoreAdj", NULL)) {
                 r = oci_get_int(process, "oomScoreAdj", &oom, "process.", reason);
+                if (r >= 0 && (oom < -1000 || oom > 1000))
+                        r = oci_refuse(reason, "process.oomScoreAdj: %lld is not in -1000..1000", (long long) oom);
                 p->has_oom_score_adj = true;
                 p->oom_score_adj = (int) oom;
         }

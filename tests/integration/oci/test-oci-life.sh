@@ -114,8 +114,8 @@ test_pid_file_names_the_process() {
         assert_status 0 oci create --bundle "$BUNDLE" --pid-file "$BUNDLE/pid" p1
         run oci state p1
         assert_eq "$(json_field "$OUT" pid)" "$(cat "$BUNDLE/pid")" "the pid file against state"
-        assert_status 0 oci delete p1
-        assert_eq "" "$(ls -A "$ROOTDIR")" "delete of a created container"
+        assert_status 0 oci delete --force p1
+        assert_eq "" "$(ls -A "$ROOTDIR")" "delete --force of a created container"
 }
 
 test_list_shows_containers() {
