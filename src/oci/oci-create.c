@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,9 +40,14 @@ struct create_context {
         const struct create_options *options;
         const struct oci_spec *spec;
         pid_t pid;
+        /* A create-time hook failed: the state poststop hooks get once
+         * the process is gone (NULL otherwise). */
+        char *poststop_state;
 };
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
+static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
+static void wait_for_exec(int fifo_fd);
 static int apply_process_attributes(const struct oci_process *p);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
@@ -92,6 +98,8 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
         }
         if (r >= 0)
+                r = oci_hooks_save(dir_fd, &spec);
+        if (r >= 0)
                 r = apply_process_attributes(spec.process);
         if (r >= 0) {
                 context.dir_fd = dir_fd;
@@ -109,8 +117,13 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 };
                 r = launch_oci_create(&c, &lo);
         }
-        /* A create that fails leaves nothing: no state, no process. */
+        /* A create that fails leaves nothing: no state, no process. A
+         * failed hook goes on as delete would: poststop hooks run, the
+         * process gone (runtime spec, lifecycle steps 3 to 5 and 13). */
         if (r < 0) {
+                if (context.poststop_state)
+                        (void) oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTOP, context.poststop_state, true);
+                free(context.poststop_state);
                 (void) oci_state_remove(root_fd, id);
                 return r;
         }
@@ -259,22 +272,28 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
                 r = oci_write_pid_file(x->options->pid_file, pid);
         if (r < 0)
                 return r;
-        /* prestart (deprecated) and createRuntime run now, in the
-         * runtime's namespaces; a failure ends the container. */
+        /* prestart (deprecated; from runtime-spec 1.1, 1.0 runs it at
+         * start) and createRuntime run now, in the runtime's namespaces;
+         * the state says created (the spec: from lifecycle step 2 on). A
+         * failure ends the container. */
         text = oci_state_text(&s, OCI_CREATED);
         if (!text)
                 return log_errno(-ENOMEM, "the container's state");
-        r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
+        if (!x->spec->hooks->prestart_at_start)
+                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
         if (r >= 0)
                 r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
-        if (r < 0)
+        if (r < 0) {
+                x->poststop_state = oci_state_text(&s, OCI_STOPPED);
                 return r;
+        }
         x->pid = pid;
         return 0;
 }
 
 int oci_start_container(int root_fd, const char *id) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_close_ int dir_fd = -1, fd = -1;
         int r = oci_state_load(root_fd, id, &s);
 
@@ -289,26 +308,58 @@ int oci_start_container(int root_fd, const char *id) {
                 return log_error("container '%s' is not waiting to be started: its process is gone", id);
         if (fd < 0)
                 return log_errno(-errno, "starting container '%s'", id);
+        r = oci_hooks_load(root_fd, id, &hooks);
+        if (r >= 0 && hooks->prestart_at_start)
+                r = run_prestart(root_fd, &s, hooks);
+        if (r < 0)
+                return r;
         if (write(fd, "0", 1) != 1)
                 return log_errno(-errno, "starting container '%s'", id);
         /* Running from now on: the FIFO is what "created" is. */
         (void) unlinkat(dir_fd, OCI_FIFO, 0);
+        wait_for_exec(fd);
         return 0;
+}
+
+/* The process holds the FIFO's read end close-on-exec: once no reader is
+ * left (POLLERR on our write end) it has executed the user's program, or
+ * died, and poststart may run (lifecycle steps 8 and 9). Bounded, should
+ * anything else hold the FIFO open. */
+static void wait_for_exec(int fifo_fd) {
+        struct pollfd p = { .fd = fifo_fd, .events = 0 };
+
+        while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+                ;
+}
+
+/* An ociVersion 1.0 container's prestart hooks: start was called, the
+ * process waits still. One failing ends the container as delete would,
+ * poststop hooks and all, and start with an error (runtime-spec 1.0.2,
+ * config.md "Prestart" and lifecycle step 3). */
+static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks) {
+        _cleanup_free_ char *text = oci_state_text(s, OCI_CREATED);
+        int r;
+
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        r = oci_hooks_run(hooks, OCI_HOOK_PRESTART, text, false);
+        if (r < 0)
+                (void) oci_delete_container(root_fd, s->id, true);
+        return r;
 }
 
 /* poststart: after the start, failures only warned of (runtime spec). */
 static void run_poststart(int root_fd, const char *id) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_(config_done) struct config c;
-        _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_free_ char *text = NULL;
 
-        config_init(&c);
-        if (oci_state_load(root_fd, id, &s) < 0 || oci_spec_load(s.bundle, &c, &spec) < 0 ||
-            spec.hooks->n[OCI_HOOK_POSTSTART] == 0)
+        if (oci_state_load(root_fd, id, &s) < 0 || oci_hooks_load(root_fd, id, &hooks) < 0 ||
+            hooks->n[OCI_HOOK_POSTSTART] == 0)
                 return;
-        text = oci_state_text(&s, s.status);
-        if (text && oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTART, text, true) < 0)
+        /* The process ran, and may have ended already. */
+        text = oci_state_text(&s, s.status == OCI_STOPPED ? OCI_STOPPED : OCI_RUNNING);
+        if (text && oci_hooks_run(hooks, OCI_HOOK_POSTSTART, text, true) < 0)
                 log_warning("a poststart hook failed; the container runs on");
 }
 
