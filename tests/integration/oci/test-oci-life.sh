@@ -312,3 +312,150 @@ test_run_passes_sigterm_to_the_process() {
         assert_eq 5 "$status" "run's status after SIGTERM"
         assert_contains "$(cat "$BUNDLE/out")" "got-term"
 }
+
+# ---- hooks: their moments and order (runtime-spec 1.0.2 and 1.1) ----
+
+# hooks_setup: $BUNDLE/hook NAME [fail], a host program for every hook:
+# it appends "NAME STATUS PID" of the state on its stdin to the root's
+# /order (where the process appends "process" too), keeps the state in
+# $BUNDLE/NAME.json and the command name of the state's pid in
+# $BUNDLE/NAME.comm, and fails when told to.
+hooks_setup() {
+        oci_setup
+        cat >"$BUNDLE/hook" <<EOS
+#!/bin/sh
+state=\$(cat)
+status=\$(printf '%s' "\$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+pid=\$(printf '%s' "\$state" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+printf '%s\n' "\$state" >"$BUNDLE/\$1.json"
+cat "/proc/\$pid/comm" >"$BUNDLE/\$1.comm" 2>/dev/null
+echo "\$1 \$status \$pid" >>"$BUNDLE/rootfs/order"
+[ "\${2:-}" != fail ]
+EOS
+        chmod +x "$BUNDLE/hook"
+}
+
+# hook NAME [fail]: one hook's entry in config.json.
+hook() {
+        printf '{ "path": "%s/hook", "args": ["hook", "%s"%s], "env": ["PATH=/usr/bin:/bin"] }' \
+                "$BUNDLE" "$1" "${2:+, \"$2\"}"
+}
+
+order() { cat "$BUNDLE/rootfs/order" 2>/dev/null; }
+
+# The process says it ran, and stays: its pid is the state's.
+HOOKED_PROCESS='["sh", "-c", "echo process >> /order; exec sleep 31"]'
+
+all_hooks() {
+        printf ',\n  "hooks": { "prestart": [ %s ], "createRuntime": [ %s ], "poststart": [ %s ], "poststop": [ %s ] }' \
+                "$(hook prestart)" "$(hook createRuntime)" "$(hook poststart)" "$(hook poststop)"
+}
+
+# After start: the process and poststart ran, in either order (the
+# process's echo races the hook), poststart once the process was
+# executed: its pid is no longer userbox-oci waiting, and running.
+check_started() { # ID PID EXPECTED_BEFORE
+        wait_for 5 grep -qx process "$BUNDLE/rootfs/order" || fail "the process did not run after start"
+        assert_eq "$3" "$(order | head -n 2)" "the hooks before the process"
+        assert_eq "poststart running $2
+process" "$(order | tail -n +3 | sort)" "after start"
+        assert_ne userbox-oci "$(cat "$BUNDLE/poststart.comm")" "the state's process when poststart ran"
+        assert_status 0 oci kill "$1" KILL
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state $1 | grep -q '\"stopped\"'"
+        assert_status 0 oci delete "$1"
+        assert_eq "poststop stopped 0" "$(order | tail -n 1)" "after delete"
+        assert_contains "$(cat "$BUNDLE/poststop.json")" "\"id\":\"$1\""
+}
+
+test_hooks_run_at_the_moments_of_runtime_spec_1_0() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" "$(all_hooks)"
+        assert_status 0 oci create --bundle "$BUNDLE" v10
+        local pid
+        pid=$(json_field "$(oci state v10)" pid)
+        # 1.0.2: prestart runs once start is called, not at create.
+        assert_eq "createRuntime created $pid" "$(order)" "after create"
+        assert_status 0 oci start v10
+        check_started v10 "$pid" "createRuntime created $pid
+prestart created $pid"
+}
+
+test_hooks_run_at_the_moments_of_runtime_spec_1_1() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" "$(all_hooks)"
+        sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "1.1.0"/' "$BUNDLE/config.json"
+        assert_status 0 oci create --bundle "$BUNDLE" v11
+        local pid
+        pid=$(json_field "$(oci state v11)" pid)
+        # 1.1: prestart at create, before createRuntime.
+        assert_eq "prestart created $pid
+createRuntime created $pid" "$(order)" "after create"
+        assert_status 0 oci start v11
+        check_started v11 "$pid" "prestart created $pid
+createRuntime created $pid"
+}
+
+test_failing_prestart_fails_start_and_ends_the_container() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart fail)"', '"$(hook prestart2)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" pf
+        local pid
+        pid=$(json_field "$(oci state pf)" pid)
+        run oci start pf
+        assert_eq 1 "$STATUS" "start with a failing prestart hook"
+        assert_contains "$ERR" "hook prestart"
+        # The rest of prestart does not run; the container is stopped and
+        # deleted, its poststop hooks run; the process never ran.
+        assert_eq "prestart created $pid
+poststop stopped 0" "$(order)" "the hooks that ran"
+        run oci state pf
+        assert_eq 1 "$STATUS" "state of the container whose prestart failed"
+        no_process_with "sleep 31" || fail "the container's process outlived its failed prestart hook"
+}
+
+test_failing_create_hook_runs_the_poststop_hooks() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart fail)"' ], "createRuntime": [ '"$(hook createRuntime)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "1.1.0"/' "$BUNDLE/config.json"
+        run oci create --bundle "$BUNDLE" cf
+        assert_eq 1 "$STATUS" "create with a failing prestart hook (1.1)"
+        assert_contains "$ERR" "hook prestart"
+        assert_eq "prestart created $(json_field "$(cat "$BUNDLE/prestart.json")" pid)
+poststop stopped 0" "$(order)" "the hooks that ran"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
+        no_process_with "sleep 31" || fail "a failed create left its process"
+}
+
+test_failing_poststart_and_poststop_hooks_only_warn() {
+        hooks_setup
+        write_config '["true"]' ',
+  "hooks": { "poststart": [ '"$(hook poststart fail)"', '"$(hook poststart2)"' ], "poststop": [ '"$(hook poststop fail)"', '"$(hook poststop2)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" wf
+        run oci start wf
+        assert_eq 0 "$STATUS" "start with a failing poststart hook"
+        assert_contains "$ERR" "poststart hook failed"
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state wf | grep -q '\"stopped\"'"
+        run oci delete wf
+        assert_eq 0 "$STATUS" "delete with a failing poststop hook"
+        assert_contains "$ERR" "poststop hook failed"
+        assert_eq "poststart poststart2 poststop poststop2" "$(order | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" \
+                "every hook ran"
+        run oci state wf
+        assert_eq 1 "$STATUS" "state after delete"
+}
+
+test_hooks_are_those_config_json_had_at_create() {
+        hooks_setup
+        write_config '["true"]' ',
+  "hooks": { "poststart": [ '"$(hook poststart)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" kc
+        # The runtime spec: config.json changed after create does not
+        # change the container.
+        write_config '["true"]'
+        assert_status 0 oci start kc
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state kc | grep -q '\"stopped\"'"
+        assert_status 0 oci delete kc
+        assert_eq "poststart poststop" "$(order | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" "the hooks that ran"
+}
