@@ -71,6 +71,10 @@ struct launch_oci {
          * master (-1 without, closed by the caller). 0 or -errno
          * (printed): the process is killed. */
         int (*created)(void *userdata, pid_t pid, int pty_master);
+        /* In the process, once start released it, before anything else
+         * (NULL: nothing): pid its pid on the host. 0 or -errno (printed
+         * there): the process ends. */
+        int (*released)(void *userdata, pid_t pid);
         void *userdata;
 };
 int launch_oci_create(struct config *c, const struct launch_oci *o);

@@ -14,8 +14,18 @@
 #include "launch.h"
 #include "util.h"
 
+/* The process's pid on the host, for released(): read from the host's
+ * /proc, still ours until the container's root replaces it. */
+static pid_t host_pid;
+
 int oci_prepare(struct child *child) {
         const struct launch_oci *o = child->oci;
+        char self[32] = "";
+        int pid = 0;
+
+        if (o->released && (readlink("/proc/self", self, sizeof(self) - 1) < 0 || parse_int(self, &pid) < 0))
+                return log_errno(-EIO, "reading the container's pid from '/proc/self'");
+        host_pid = pid;
 
         /* The pid namespace is the launcher's to join (oci-launch.c). */
         for (size_t i = 0; i < o->n_join; i++) {
@@ -51,4 +61,9 @@ void oci_wait_for_start(struct child *child) {
                 ;
         (void) !read(start.fd, &byte, 1);
         close(start.fd);
+        if (child->oci->released) {
+                int r = child->oci->released(child->oci->userdata, host_pid);
+                if (r < 0)
+                        child_fail(child, r, EXIT_USERBOX_FAILED);
+        }
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -43,11 +44,19 @@ struct create_context {
         /* A create-time hook failed: the state poststop hooks get once
          * the process is gone (NULL otherwise). */
         char *poststop_state;
+        /* A write end of the FIFO the process keeps until its exec: a
+         * byte there tells start that a startContainer hook failed. */
+        int failed_fd;
+        /* Set before the launch: the process's hooks tell the same. */
+        char *created;
+        uid_t owner;
 };
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
+static int on_released(void *userdata, pid_t pid);
+static char *rfc3339_now(void);
 static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
-static void wait_for_exec(int fifo_fd);
+static void wait_for_exec(int fifo_fd, bool hooks_run);
 static int apply_process_attributes(const struct oci_process *p);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
@@ -57,14 +66,19 @@ static int create_container(const struct oci_globals *g, const char *id, const s
         _cleanup_(config_done) struct config c;
         _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
         _cleanup_free_ char *bundle = NULL;
-        _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1;
-        struct create_context context = { .id = id, .options = o, .spec = &spec };
+        _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1, failed_fd = -1;
+        _cleanup_free_ char *created = rfc3339_now();
+        struct create_context context = {
+                .id = id, .options = o, .spec = &spec, .failed_fd = -1, .created = created, .owner = geteuid(),
+        };
         unsigned preserve_fds = o->preserve_fds;
         struct launch_oci lo;
         int r;
 
         (void) g;
         config_init(&c);
+        if (!created)
+                return log_errno(-ENOMEM, "the container's state");
         bundle = realpath(o->bundle ? o->bundle : ".", NULL);
         if (!bundle)
                 return log_errno(-errno, "bundle '%s'", o->bundle ? o->bundle : ".");
@@ -97,6 +111,12 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 if (start_fd < 0)
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
         }
+        if (r >= 0 && spec.hooks->n[OCI_HOOK_START_CONTAINER] > 0) {
+                failed_fd = openat(dir_fd, OCI_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                if (failed_fd < 0)
+                        r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
+                context.failed_fd = failed_fd;
+        }
         if (r >= 0)
                 r = oci_hooks_save(dir_fd, &spec);
         if (r >= 0)
@@ -113,6 +133,7 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .start_fd = start_fd,
                         .waited = o->run_waits,
                         .created = on_created,
+                        .released = failed_fd >= 0 ? on_released : NULL,
                         .userdata = &context,
                 };
                 r = launch_oci_create(&c, &lo);
@@ -243,21 +264,50 @@ int oci_write_pid_file(const char *path, pid_t pid) {
         return 0;
 }
 
+/* The state of the container whose process is pid, as create knows it. */
+static int state_of(const struct create_context *x, pid_t pid, struct oci_state *s) {
+        json_object *annotations = NULL;
+
+        *s = (struct oci_state) {
+                .id = strdup(x->id), .pid = pid, .bundle = strdup(x->spec->bundle), .created = strdup(x->created),
+                .owner = x->owner, .status = OCI_CREATED,
+        };
+        if (json_object_object_get_ex(x->spec->document, "annotations", &annotations) && annotations)
+                s->annotations = json_object_get(annotations);
+        if (!s->id || !s->bundle || !s->created)
+                return log_errno(-ENOMEM, "the container's state");
+        return 0;
+}
+
+/* In the process, released by start: the startContainer hooks run here,
+ * in the container, before its program (runtime spec, lifecycle step 7).
+ * A failure is written to the FIFO, for start to report. */
+static int on_released(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_free_ char *text = NULL;
+        int r = state_of(x, pid, &s);
+
+        if (r >= 0) {
+                text = oci_state_text(&s, OCI_CREATED);
+                r = text ? oci_hooks_run(x->spec->hooks, OCI_HOOK_START_CONTAINER, text, false) : -ENOMEM;
+        }
+        if (r < 0)
+                (void) !write(x->failed_fd, "F", 1);
+        return r;
+}
+
 /* sync step 10, in the launcher: the process waits for start. */
 static int on_created(void *userdata, pid_t pid, int pty_master) {
         struct create_context *x = userdata;
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
         _cleanup_free_ char *text = NULL;
-        json_object *annotations = NULL;
-        int r;
+        int r = state_of(x, pid, &s);
 
-        s = (struct oci_state) {
-                .id = strdup(x->id), .pid = pid, .bundle = strdup(x->spec->bundle), .created = rfc3339_now(),
-                .owner = geteuid(), .cgroups = made_cgroups(pid), .status = OCI_CREATED,
-        };
-        if (json_object_object_get_ex(x->spec->document, "annotations", &annotations) && annotations)
-                s.annotations = json_object_get(annotations);
-        if (!s.id || !s.bundle || !s.created || !s.cgroups)
+        if (r < 0)
+                return r;
+        s.cgroups = made_cgroups(pid);
+        if (!s.cgroups)
                 return log_errno(-ENOMEM, "the container's state");
         r = oci_process_start_time(pid, &s.start_time);
         if (r < 0)
@@ -295,7 +345,7 @@ int oci_start_container(int root_fd, const char *id) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
         _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_close_ int dir_fd = -1, fd = -1;
-        int r = oci_state_load(root_fd, id, &s);
+        int unread = 0, r = oci_state_load(root_fd, id, &s);
 
         if (r < 0)
                 return r;
@@ -317,18 +367,26 @@ int oci_start_container(int root_fd, const char *id) {
                 return log_errno(-errno, "starting container '%s'", id);
         /* Running from now on: the FIFO is what "created" is. */
         (void) unlinkat(dir_fd, OCI_FIFO, 0);
-        wait_for_exec(fd);
+        wait_for_exec(fd, hooks->n[OCI_HOOK_START_CONTAINER] > 0);
+        /* A byte left in the FIFO: the process wrote its hook's failure,
+         * or ended before it read ours. */
+        if (hooks->n[OCI_HOOK_START_CONTAINER] > 0 && ioctl(fd, FIONREAD, &unread) >= 0 && unread > 0) {
+                log_error("container '%s': a startContainer hook failed: its program did not run", id);
+                (void) oci_delete_container(root_fd, id, true);
+                return -ECANCELED;
+        }
         return 0;
 }
 
 /* The process holds the FIFO's read end close-on-exec: once no reader is
  * left (POLLERR on our write end) it has executed the user's program, or
  * died, and poststart may run (lifecycle steps 8 and 9). Bounded, should
- * anything else hold the FIFO open. */
-static void wait_for_exec(int fifo_fd) {
+ * anything else hold the FIFO open, but for startContainer hooks, which
+ * have timeouts of their own. */
+static void wait_for_exec(int fifo_fd, bool hooks_run) {
         struct pollfd p = { .fd = fifo_fd, .events = 0 };
 
-        while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+        while (poll(&p, 1, hooks_run ? -1 : 10000) < 0 && errno == EINTR)
                 ;
 }
 

@@ -459,3 +459,67 @@ test_hooks_are_those_config_json_had_at_create() {
         assert_status 0 oci delete kc
         assert_eq "poststart poststop" "$(order | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" "the hooks that ran"
 }
+
+# in_container_hook: /in-hook, a program of the container's root only
+# (the path resolves there), that appends "startContainer HOSTNAME STATUS
+# PID" of the state on its stdin to /order and exits with its argument.
+in_container_hook() {
+        cat >"$BUNDLE/rootfs/in-hook" <<'EOS'
+#!/bin/sh
+state=$(cat)
+status=$(printf '%s' "$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+pid=$(printf '%s' "$state" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+echo "startContainer $(hostname) $status $pid" >>/order
+exit "${1:-0}"
+EOS
+        chmod +x "$BUNDLE/rootfs/in-hook"
+}
+
+test_start_container_hooks_run_in_the_container_before_its_program() {
+        hooks_setup
+        in_container_hook
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart)"' ],
+             "startContainer": [ { "path": "/in-hook", "env": ["PATH=/bin"] } ], "poststop": [ '"$(hook poststop)"' ] }'
+        [ ! -e /in-hook ] || skip "machine: the host has an /in-hook of its own"
+        assert_status 0 oci create --bundle "$BUNDLE" sc
+        local pid
+        pid=$(json_field "$(oci state sc)" pid)
+        assert_eq "" "$(order)" "after create"
+        assert_status 0 oci start sc
+        # start returns once the program runs: the hook ran before, in the
+        # container (its hostname), with the state of a created container.
+        wait_for 5 grep -qx process "$BUNDLE/rootfs/order" || fail "the process did not run after start"
+        assert_eq "prestart created $pid
+startContainer ocibox created $pid
+process" "$(order)" "after start"
+        assert_status 0 oci delete --force sc
+}
+
+test_failing_start_container_hook_fails_start_and_ends_the_container() {
+        hooks_setup
+        in_container_hook
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "startContainer": [ { "path": "/in-hook", "args": ["in-hook", "3"], "env": ["PATH=/bin"] } ],
+             "poststop": [ '"$(hook poststop)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" sf
+        local pid
+        pid=$(json_field "$(oci state sf)" pid)
+        run oci start sf
+        assert_eq 1 "$STATUS" "start with a failing startContainer hook"
+        assert_contains "$ERR" "startContainer hook failed"
+        assert_eq "startContainer ocibox created $pid
+poststop stopped 0" "$(order)" "what ran"
+        run oci state sf
+        assert_eq 1 "$STATUS" "state of the container whose startContainer hook failed"
+}
+
+test_create_container_hooks_are_refused() {
+        oci_setup
+        write_config '["true"]' ',
+  "hooks": { "createContainer": [ { "path": "/bin/true" } ] }'
+        run oci create --bundle "$BUNDLE" cc
+        assert_eq 1 "$STATUS" "create with a createContainer hook"
+        assert_contains "$ERR" "hooks.createContainer: not supported by userbox"
+        assert_eq "" "$(ls -A "$ROOTDIR" 2>/dev/null)" "what a refused create leaves"
+}
