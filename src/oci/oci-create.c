@@ -54,6 +54,10 @@ struct create_context {
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
 static int on_released(void *userdata, pid_t pid);
+static int on_mounted(void *userdata, pid_t pid);
+static int on_mounted_inside(void *userdata, pid_t pid);
+static bool has_create_hooks(const struct oci_hooks *h);
+static void close_pairp(int (*fds)[2]);
 static char *rfc3339_now(void);
 static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
 static void wait_for_exec(int fifo_fd, bool hooks_run);
@@ -67,6 +71,7 @@ static int create_container(const struct oci_globals *g, const char *id, const s
         _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
         _cleanup_free_ char *bundle = NULL;
         _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1, failed_fd = -1;
+        _cleanup_(close_pairp) int mounted_fd[2] = { -1, -1 };
         _cleanup_free_ char *created = rfc3339_now();
         struct create_context context = {
                 .id = id, .options = o, .spec = &spec, .failed_fd = -1, .created = created, .owner = geteuid(),
@@ -117,6 +122,8 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
                 context.failed_fd = failed_fd;
         }
+        if (r >= 0 && has_create_hooks(spec.hooks) && pipe2(mounted_fd, O_CLOEXEC) < 0)
+                r = log_errno(-errno, "cannot create the state of container '%s'", id);
         if (r >= 0)
                 r = oci_hooks_save(dir_fd, &spec);
         if (r >= 0)
@@ -134,22 +141,39 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .waited = o->run_waits,
                         .created = on_created,
                         .released = failed_fd >= 0 ? on_released : NULL,
+                        .mounted = mounted_fd[0] >= 0 ? on_mounted : NULL,
+                        .mounted_inside = mounted_fd[0] >= 0 ? on_mounted_inside : NULL,
+                        .mounted_fd = { mounted_fd[0], mounted_fd[1] },
                         .userdata = &context,
                 };
                 r = launch_oci_create(&c, &lo);
         }
-        /* A create that fails leaves nothing: no state, no process. A
-         * failed hook goes on as delete would: poststop hooks run, the
-         * process gone (runtime spec, lifecycle steps 3 to 5 and 13). */
+        /* A create that fails leaves nothing: no state, no process. Once
+         * create-time hooks ran it goes on as delete would: poststop hooks
+         * run, the process gone (runtime spec, lifecycle steps 3 to 5 and
+         * 13). */
+        if (r < 0 && context.poststop_state)
+                (void) oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTOP, context.poststop_state, true);
+        free(context.poststop_state);
         if (r < 0) {
-                if (context.poststop_state)
-                        (void) oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTOP, context.poststop_state, true);
-                free(context.poststop_state);
                 (void) oci_state_remove(root_fd, id);
                 return r;
         }
         *ret_pid = context.pid;
         return 0;
+}
+
+/* Hooks of the create (sync step 11): prestart from runtime-spec 1.1,
+ * createRuntime, createContainer. */
+static bool has_create_hooks(const struct oci_hooks *h) {
+        return (!h->prestart_at_start && h->n[OCI_HOOK_PRESTART] > 0) || h->n[OCI_HOOK_CREATE_RUNTIME] > 0 ||
+               h->n[OCI_HOOK_CREATE_CONTAINER] > 0;
+}
+
+static void close_pairp(int (*fds)[2]) {
+        for (int i = 0; i < 2; i++)
+                if ((*fds)[i] >= 0)
+                        close((*fds)[i]);
 }
 
 /* process.user.umask and process.oomScoreAdj: set here, inherited by the
@@ -279,6 +303,46 @@ static int state_of(const struct create_context *x, pid_t pid, struct oci_state 
         return 0;
 }
 
+/* sync step 11, in the launcher: the process built its view and waits
+ * before its pivot_root. prestart (deprecated; from runtime-spec 1.1, 1.0
+ * runs it at start) and createRuntime run now, in the runtime's
+ * namespaces, the state created (the spec's: from lifecycle step 2 on).
+ * From here a failure of the create runs the poststop hooks. */
+static int on_mounted(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_free_ char *text = NULL;
+        int r = state_of(x, pid, &s);
+
+        if (r < 0)
+                return r;
+        text = oci_state_text(&s, OCI_CREATED);
+        x->poststop_state = oci_state_text(&s, OCI_STOPPED);
+        if (!text || !x->poststop_state)
+                return log_errno(-ENOMEM, "the container's state");
+        if (!x->spec->hooks->prestart_at_start)
+                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
+        if (r >= 0)
+                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
+        return r;
+}
+
+/* Then in the process, in its namespaces, the host's tree still there:
+ * createContainer. */
+static int on_mounted_inside(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_free_ char *text = NULL;
+        int r = state_of(x, pid, &s);
+
+        if (r < 0)
+                return r;
+        text = oci_state_text(&s, OCI_CREATED);
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        return oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_CONTAINER, text, false);
+}
+
 /* In the process, released by start: the startContainer hooks run here,
  * in the container, before its program (runtime spec, lifecycle step 7).
  * A failure is written to the FIFO, for start to report. */
@@ -301,7 +365,6 @@ static int on_released(void *userdata, pid_t pid) {
 static int on_created(void *userdata, pid_t pid, int pty_master) {
         struct create_context *x = userdata;
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_free_ char *text = NULL;
         int r = state_of(x, pid, &s);
 
         if (r < 0)
@@ -322,21 +385,6 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
                 r = oci_write_pid_file(x->options->pid_file, pid);
         if (r < 0)
                 return r;
-        /* prestart (deprecated; from runtime-spec 1.1, 1.0 runs it at
-         * start) and createRuntime run now, in the runtime's namespaces;
-         * the state says created (the spec: from lifecycle step 2 on). A
-         * failure ends the container. */
-        text = oci_state_text(&s, OCI_CREATED);
-        if (!text)
-                return log_errno(-ENOMEM, "the container's state");
-        if (!x->spec->hooks->prestart_at_start)
-                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
-        if (r >= 0)
-                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
-        if (r < 0) {
-                x->poststop_state = oci_state_text(&s, OCI_STOPPED);
-                return r;
-        }
         x->pid = pid;
         return 0;
 }

@@ -18,7 +18,7 @@
 #define OCI_VERSION_SPEC OCI_VERSION_MAX
 
 static const char *const hooks[] = {
-        "prestart", "createRuntime", "startContainer", "poststart", "poststop",
+        "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
 /* The options of mounts[] that oci-linux.c gives a meaning (others are

@@ -78,11 +78,6 @@ int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason) {
                 if (r < 0 || !list)
                         continue;
                 n = json_object_array_length(list);
-                /* It runs in the container's mount namespace before its
-                 * pivot_root, a moment of the launch's child that no hook
-                 * reaches yet. */
-                if (n > 0 && kind == OCI_HOOK_CREATE_CONTAINER)
-                        return oci_refuse(reason, "hooks.%s: not supported by userbox", hook_names[kind]);
                 h->hooks[kind] = calloc(n + 1, sizeof(struct oci_hook));
                 if (!h->hooks[kind])
                         return -ENOMEM;

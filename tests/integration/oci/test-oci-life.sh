@@ -347,8 +347,8 @@ order() { cat "$BUNDLE/rootfs/order" 2>/dev/null; }
 HOOKED_PROCESS='["sh", "-c", "echo process >> /order; exec sleep 31"]'
 
 all_hooks() {
-        printf ',\n  "hooks": { "prestart": [ %s ], "createRuntime": [ %s ], "poststart": [ %s ], "poststop": [ %s ] }' \
-                "$(hook prestart)" "$(hook createRuntime)" "$(hook poststart)" "$(hook poststop)"
+        printf ',\n  "hooks": { "prestart": [ %s ], "createRuntime": [ %s ], "createContainer": [ %s ], "poststart": [ %s ], "poststop": [ %s ] }' \
+                "$(hook prestart)" "$(hook createRuntime)" "$(hook createContainer)" "$(hook poststart)" "$(hook poststop)"
 }
 
 # After start: the process and poststart ran, in either order (the
@@ -356,9 +356,9 @@ all_hooks() {
 # executed: its pid is no longer userbox-oci waiting, and running.
 check_started() { # ID PID EXPECTED_BEFORE
         wait_for 5 grep -qx process "$BUNDLE/rootfs/order" || fail "the process did not run after start"
-        assert_eq "$3" "$(order | head -n 2)" "the hooks before the process"
+        assert_eq "$3" "$(order | head -n 3)" "the hooks before the process"
         assert_eq "poststart running $2
-process" "$(order | tail -n +3 | sort)" "after start"
+process" "$(order | tail -n +4 | sort)" "after start"
         assert_ne userbox-oci "$(cat "$BUNDLE/poststart.comm")" "the state's process when poststart ran"
         assert_status 0 oci kill "$1" KILL
         wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state $1 | grep -q '\"stopped\"'"
@@ -374,9 +374,11 @@ test_hooks_run_at_the_moments_of_runtime_spec_1_0() {
         local pid
         pid=$(json_field "$(oci state v10)" pid)
         # 1.0.2: prestart runs once start is called, not at create.
-        assert_eq "createRuntime created $pid" "$(order)" "after create"
+        assert_eq "createRuntime created $pid
+createContainer created $pid" "$(order)" "after create"
         assert_status 0 oci start v10
         check_started v10 "$pid" "createRuntime created $pid
+createContainer created $pid
 prestart created $pid"
 }
 
@@ -389,10 +391,12 @@ test_hooks_run_at_the_moments_of_runtime_spec_1_1() {
         pid=$(json_field "$(oci state v11)" pid)
         # 1.1: prestart at create, before createRuntime.
         assert_eq "prestart created $pid
-createRuntime created $pid" "$(order)" "after create"
+createRuntime created $pid
+createContainer created $pid" "$(order)" "after create"
         assert_status 0 oci start v11
         check_started v11 "$pid" "prestart created $pid
-createRuntime created $pid"
+createRuntime created $pid
+createContainer created $pid"
 }
 
 test_failing_prestart_fails_start_and_ends_the_container() {
@@ -514,12 +518,28 @@ poststop stopped 0" "$(order)" "what ran"
         assert_eq 1 "$STATUS" "state of the container whose startContainer hook failed"
 }
 
-test_create_container_hooks_are_refused() {
-        oci_setup
+test_create_container_hooks_run_in_the_container_before_its_pivot() {
+        hooks_setup
+        # The host's sh, by a host path, in the container's namespaces (its
+        # hostname) while the host's tree is still there (the bundle).
         write_config '["true"]' ',
-  "hooks": { "createContainer": [ { "path": "/bin/true" } ] }'
-        run oci create --bundle "$BUNDLE" cc
-        assert_eq 1 "$STATUS" "create with a createContainer hook"
-        assert_contains "$ERR" "hooks.createContainer: not supported by userbox"
-        assert_eq "" "$(ls -A "$ROOTDIR" 2>/dev/null)" "what a refused create leaves"
+  "hooks": { "createRuntime": [ { "path": "/bin/sh", "args": ["sh", "-c", "echo createRuntime $(hostname) >> '"$BUNDLE"'/rootfs/order"] } ],
+             "createContainer": [ { "path": "/bin/sh", "args": ["sh", "-c", "echo createContainer $(hostname) >> '"$BUNDLE"'/rootfs/order"], "env": ["PATH=/usr/bin:/bin"] } ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" cc
+        assert_eq "createRuntime $(hostname)
+createContainer ocibox" "$(order)" "after create"
+        assert_status 0 oci delete --force cc
+}
+
+test_failing_create_container_hook_fails_create_and_runs_poststop() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "createContainer": [ '"$(hook createContainer fail)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        run oci create --bundle "$BUNDLE" cf2
+        assert_eq 1 "$STATUS" "create with a failing createContainer hook"
+        assert_contains "$ERR" "hook createContainer"
+        assert_eq "createContainer created $(json_field "$(cat "$BUNDLE/createContainer.json")" pid)
+poststop stopped 0" "$(order)" "the hooks that ran"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
+        no_process_with "sleep 31" || fail "a failed create left its process"
 }
