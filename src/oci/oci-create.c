@@ -303,34 +303,9 @@ static int state_of(const struct create_context *x, pid_t pid, struct oci_state 
         return 0;
 }
 
-/* sync step 11, in the launcher: the process built its view and waits
- * before its pivot_root. prestart (deprecated; from runtime-spec 1.1, 1.0
- * runs it at start) and createRuntime run now, in the runtime's
- * namespaces, the state created (the spec's: from lifecycle step 2 on).
- * From here a failure of the create runs the poststop hooks. */
-static int on_mounted(void *userdata, pid_t pid) {
-        struct create_context *x = userdata;
-        _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_free_ char *text = NULL;
-        int r = state_of(x, pid, &s);
-
-        if (r < 0)
-                return r;
-        text = oci_state_text(&s, OCI_CREATED);
-        x->poststop_state = oci_state_text(&s, OCI_STOPPED);
-        if (!text || !x->poststop_state)
-                return log_errno(-ENOMEM, "the container's state");
-        if (!x->spec->hooks->prestart_at_start)
-                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
-        if (r >= 0)
-                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
-        return r;
-}
-
-/* Then in the process, in its namespaces, the host's tree still there:
- * createContainer. */
-static int on_mounted_inside(void *userdata, pid_t pid) {
-        struct create_context *x = userdata;
+/* The hooks of kind for the container whose process is pid, the state
+ * created on their stdin (the spec's: from lifecycle step 2 on). */
+static int run_created_hooks(const struct create_context *x, pid_t pid, enum oci_hook_kind kind) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
         _cleanup_free_ char *text = NULL;
         int r = state_of(x, pid, &s);
@@ -340,7 +315,34 @@ static int on_mounted_inside(void *userdata, pid_t pid) {
         text = oci_state_text(&s, OCI_CREATED);
         if (!text)
                 return log_errno(-ENOMEM, "the container's state");
-        return oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_CONTAINER, text, false);
+        return oci_hooks_run(x->spec->hooks, kind, text, false);
+}
+
+/* sync step 11, in the launcher: the process built its view and waits
+ * before its pivot_root. prestart (deprecated; from runtime-spec 1.1, 1.0
+ * runs it at start) and createRuntime run now, in the runtime's
+ * namespaces. From here a failure of the create runs the poststop hooks. */
+static int on_mounted(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        int r = state_of(x, pid, &s);
+
+        if (r < 0)
+                return r;
+        x->poststop_state = oci_state_text(&s, OCI_STOPPED);
+        if (!x->poststop_state)
+                return log_errno(-ENOMEM, "the container's state");
+        if (!x->spec->hooks->prestart_at_start)
+                r = run_created_hooks(x, pid, OCI_HOOK_PRESTART);
+        if (r >= 0)
+                r = run_created_hooks(x, pid, OCI_HOOK_CREATE_RUNTIME);
+        return r;
+}
+
+/* Then in the process, in its namespaces, the host's tree still there:
+ * createContainer. */
+static int on_mounted_inside(void *userdata, pid_t pid) {
+        return run_created_hooks(userdata, pid, OCI_HOOK_CREATE_CONTAINER);
 }
 
 /* In the process, released by start: the startContainer hooks run here,
@@ -348,14 +350,8 @@ static int on_mounted_inside(void *userdata, pid_t pid) {
  * A failure is written to the FIFO, for start to report. */
 static int on_released(void *userdata, pid_t pid) {
         struct create_context *x = userdata;
-        _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_free_ char *text = NULL;
-        int r = state_of(x, pid, &s);
+        int r = run_created_hooks(x, pid, OCI_HOOK_START_CONTAINER);
 
-        if (r >= 0) {
-                text = oci_state_text(&s, OCI_CREATED);
-                r = text ? oci_hooks_run(x->spec->hooks, OCI_HOOK_START_CONTAINER, text, false) : -ENOMEM;
-        }
         if (r < 0)
                 (void) !write(x->failed_fd, "F", 1);
         return r;

@@ -367,55 +367,73 @@ process" "$(order | tail -n +4 | sort)" "after start"
         assert_contains "$(cat "$BUNDLE/poststop.json")" "\"id\":\"$1\""
 }
 
-test_hooks_run_at_the_moments_of_runtime_spec_1_0() {
+# hooks_moments VERSION ID AFTER_CREATE BEFORE_PROCESS: every hook but
+# startContainer under ociVersion VERSION; the order they ran in after
+# create, and before the process ran, PID standing for the state's pid.
+hooks_moments() {
+        local pid
         hooks_setup
         write_config "$HOOKED_PROCESS" "$(all_hooks)"
-        assert_status 0 oci create --bundle "$BUNDLE" v10
-        local pid
-        pid=$(json_field "$(oci state v10)" pid)
+        sed -i "s/\"ociVersion\": \"1.0.2\"/\"ociVersion\": \"$1\"/" "$BUNDLE/config.json"
+        assert_status 0 oci create --bundle "$BUNDLE" "$2"
+        pid=$(json_field "$(oci state "$2")" pid)
+        assert_eq "${3//PID/$pid}" "$(order)" "after create"
+        assert_status 0 oci start "$2"
+        check_started "$2" "$pid" "${4//PID/$pid}"
+}
+
+test_hooks_run_at_the_moments_of_runtime_spec_1_0() {
         # 1.0.2: prestart runs once start is called, not at create.
-        assert_eq "createRuntime created $pid
-createContainer created $pid" "$(order)" "after create"
-        assert_status 0 oci start v10
-        check_started v10 "$pid" "createRuntime created $pid
-createContainer created $pid
-prestart created $pid"
+        hooks_moments 1.0.2 v10 "createRuntime created PID
+createContainer created PID" "createRuntime created PID
+createContainer created PID
+prestart created PID"
 }
 
 test_hooks_run_at_the_moments_of_runtime_spec_1_1() {
-        hooks_setup
-        write_config "$HOOKED_PROCESS" "$(all_hooks)"
-        sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "1.1.0"/' "$BUNDLE/config.json"
-        assert_status 0 oci create --bundle "$BUNDLE" v11
-        local pid
-        pid=$(json_field "$(oci state v11)" pid)
         # 1.1: prestart at create, before createRuntime.
-        assert_eq "prestart created $pid
-createRuntime created $pid
-createContainer created $pid" "$(order)" "after create"
-        assert_status 0 oci start v11
-        check_started v11 "$pid" "prestart created $pid
-createRuntime created $pid
-createContainer created $pid"
+        hooks_moments 1.1.0 v11 "prestart created PID
+createRuntime created PID
+createContainer created PID" "prestart created PID
+createRuntime created PID
+createContainer created PID"
+}
+
+# start_fails ID WHAT: ID created, its start fails saying WHAT; $PID
+# was its process.
+start_fails() {
+        assert_status 0 oci create --bundle "$BUNDLE" "$1"
+        PID=$(json_field "$(oci state "$1")" pid)
+        run oci start "$1"
+        assert_eq 1 "$STATUS" "start failing with: $2"
+        assert_contains "$ERR" "$2"
 }
 
 test_failing_prestart_fails_start_and_ends_the_container() {
         hooks_setup
         write_config "$HOOKED_PROCESS" ',
   "hooks": { "prestart": [ '"$(hook prestart fail)"', '"$(hook prestart2)"' ], "poststop": [ '"$(hook poststop)"' ] }'
-        assert_status 0 oci create --bundle "$BUNDLE" pf
-        local pid
-        pid=$(json_field "$(oci state pf)" pid)
-        run oci start pf
-        assert_eq 1 "$STATUS" "start with a failing prestart hook"
-        assert_contains "$ERR" "hook prestart"
+        start_fails pf "hook prestart"
         # The rest of prestart does not run; the container is stopped and
         # deleted, its poststop hooks run; the process never ran.
-        assert_eq "prestart created $pid
+        assert_eq "prestart created $PID
 poststop stopped 0" "$(order)" "the hooks that ran"
         run oci state pf
         assert_eq 1 "$STATUS" "state of the container whose prestart failed"
         no_process_with "sleep 31" || fail "the container's process outlived its failed prestart hook"
+}
+
+# check_failed_create ID KIND: create fails with the failing hook of KIND,
+# which ran and no other hook of the create after it, then the poststop
+# hooks; nothing is left.
+check_failed_create() {
+        run oci create --bundle "$BUNDLE" "$1"
+        assert_eq 1 "$STATUS" "create with a failing $2 hook"
+        assert_contains "$ERR" "hook $2"
+        assert_eq "$2 created $(json_field "$(cat "$BUNDLE/$2.json")" pid)
+poststop stopped 0" "$(order)" "the hooks that ran"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
+        no_process_with "sleep 31" || fail "a failed create left its process"
 }
 
 test_failing_create_hook_runs_the_poststop_hooks() {
@@ -423,13 +441,7 @@ test_failing_create_hook_runs_the_poststop_hooks() {
         write_config "$HOOKED_PROCESS" ',
   "hooks": { "prestart": [ '"$(hook prestart fail)"' ], "createRuntime": [ '"$(hook createRuntime)"' ], "poststop": [ '"$(hook poststop)"' ] }'
         sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "1.1.0"/' "$BUNDLE/config.json"
-        run oci create --bundle "$BUNDLE" cf
-        assert_eq 1 "$STATUS" "create with a failing prestart hook (1.1)"
-        assert_contains "$ERR" "hook prestart"
-        assert_eq "prestart created $(json_field "$(cat "$BUNDLE/prestart.json")" pid)
-poststop stopped 0" "$(order)" "the hooks that ran"
-        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
-        no_process_with "sleep 31" || fail "a failed create left its process"
+        check_failed_create cf prestart
 }
 
 test_failing_poststart_and_poststop_hooks_only_warn() {
@@ -506,13 +518,8 @@ test_failing_start_container_hook_fails_start_and_ends_the_container() {
         write_config "$HOOKED_PROCESS" ',
   "hooks": { "startContainer": [ { "path": "/in-hook", "args": ["in-hook", "3"], "env": ["PATH=/bin"] } ],
              "poststop": [ '"$(hook poststop)"' ] }'
-        assert_status 0 oci create --bundle "$BUNDLE" sf
-        local pid
-        pid=$(json_field "$(oci state sf)" pid)
-        run oci start sf
-        assert_eq 1 "$STATUS" "start with a failing startContainer hook"
-        assert_contains "$ERR" "startContainer hook failed"
-        assert_eq "startContainer ocibox created $pid
+        start_fails sf "startContainer hook failed"
+        assert_eq "startContainer ocibox created $PID
 poststop stopped 0" "$(order)" "what ran"
         run oci state sf
         assert_eq 1 "$STATUS" "state of the container whose startContainer hook failed"
@@ -535,11 +542,5 @@ test_failing_create_container_hook_fails_create_and_runs_poststop() {
         hooks_setup
         write_config "$HOOKED_PROCESS" ',
   "hooks": { "createContainer": [ '"$(hook createContainer fail)"' ], "poststop": [ '"$(hook poststop)"' ] }'
-        run oci create --bundle "$BUNDLE" cf2
-        assert_eq 1 "$STATUS" "create with a failing createContainer hook"
-        assert_contains "$ERR" "hook createContainer"
-        assert_eq "createContainer created $(json_field "$(cat "$BUNDLE/createContainer.json")" pid)
-poststop stopped 0" "$(order)" "the hooks that ran"
-        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
-        no_process_with "sleep 31" || fail "a failed create left its process"
+        check_failed_create cf2 createContainer
 }
