@@ -105,6 +105,10 @@ struct rootfs_state {
         bool tty_gid_mapped;    /* the map gives gid 5 (tty): devpts gets gid=5 */
         int etc_view_fd;        /* the container's own /etc until it is made
                                  * read-only (etc-view.c), else -1 */
+        /* userbox-oci: called once the view is built, before pivot_root
+         * (NULL: nothing); 0 or -errno, printed. */
+        int (*before_pivot)(void *userdata);
+        void *before_pivot_userdata;
 };
 /* Child, right after clone, before the id map: propagation cut from the
  * host, the root bound, and the standard file systems mounted. With an

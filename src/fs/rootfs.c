@@ -494,6 +494,12 @@ int rootfs_setup_early(const struct config *c, const struct rootfs_plan *p, stru
         return mount_root(c, p, s);
 }
 
+static int pivot_after_hook(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
+        int r = s->before_pivot ? s->before_pivot(s->before_pivot_userdata) : 0;
+
+        return r < 0 ? r : pivot(c, p, s->rootfd);
+}
+
 int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct rootfs_state *s) {
         int r;
 
@@ -504,7 +510,7 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
         }
         if (oci_view_replaces_mounts(c)) {
                 r = mounts_setup_oci(c, p, s->rootfd);
-                return r < 0 ? r : pivot(c, p, s->rootfd);
+                return r < 0 ? r : pivot_after_hook(c, p, s);
         }
         r = mounts_fill_standard(c, p, s);
         if (r < 0)
@@ -523,7 +529,7 @@ int rootfs_setup(const struct config *c, const struct rootfs_plan *p, struct roo
                 r = mounts_oci_extras(c, s->rootfd);
         if (r < 0)
                 return r;
-        return pivot(c, p, s->rootfd);
+        return pivot_after_hook(c, p, s);
 }
 
 /* ---- `userbox config` --------------------------------------------------- */

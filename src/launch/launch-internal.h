@@ -61,6 +61,11 @@
  *     the ids is done; the child then gives up its parent-death signal,
  *     closes its end and waits for start (struct launch_oci). The
  *     launcher records the container and exits without waiting for it.
+ * 11. child -> launcher (userbox-oci create with create-time hooks, struct
+ *     launch_oci's mounted): a SYNC_MOUNTED message once the view is
+ *     built, before pivot_root; the launcher runs its hooks and writes
+ *     SYNC_GO to the pipe mounted_fd (nothing if they failed: it kills
+ *     the child), then the child runs its own and pivots.
  *
  * A mode that joins a running container (exec) has no id map to write:
  * steps 1 to 3 are skipped, the rest are the same (exec joins the
@@ -77,6 +82,7 @@ enum sync_type {
         SYNC_PTY,               /* step 7: the pty master comes along (SCM_RIGHTS) */
         SYNC_IDENTITY,          /* step 6: struct exec_identity */
         SYNC_CREATED,           /* step 10: waiting for start */
+        SYNC_MOUNTED,           /* step 11: the view is built, not yet pivoted into */
 };
 
 struct sync_message {

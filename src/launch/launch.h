@@ -73,6 +73,18 @@ struct launch_oci {
          * master (-1 without, closed by the caller). 0 or -errno
          * (printed): the process is killed. */
         int (*created)(void *userdata, pid_t pid, int pty_master);
+        /* In the process, once start released it, before anything else
+         * (NULL: nothing): pid its pid on the host. 0 or -errno (printed
+         * there): the process ends. */
+        int (*released)(void *userdata, pid_t pid);
+        /* Sync step 11 (NULL: none): once the process built its view, and
+         * before its pivot_root, mounted runs in the launcher, then, told
+         * so on mounted_fd (a pipe, [1] the launcher's end),
+         * mounted_inside in the process. 0 or -errno (printed): the
+         * create fails. */
+        int (*mounted)(void *userdata, pid_t pid);
+        int (*mounted_inside)(void *userdata, pid_t pid);
+        int mounted_fd[2];
         void *userdata;
 };
 int launch_oci_create(struct config *c, const struct launch_oci *o);

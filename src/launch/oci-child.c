@@ -17,9 +17,39 @@
 
 static int oom_score_adj_set(const struct launch_oci *o);
 
+/* The process's pid on the host, for released(): read from the host's
+ * /proc, still ours until the container's root replaces it. */
+static pid_t host_pid;
+
+/* sync step 11, before pivot_root: the launcher's hooks, then ours. A
+ * launcher whose hooks failed kills us while we wait. */
+static int before_pivot(void *userdata) {
+        struct child *child = userdata;
+        const struct launch_oci *o = child->oci;
+        struct sync_message m = { .type = SYNC_MOUNTED };
+        char answer = 0;
+
+        if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
+                return log_errno(-errno, "telling the launcher the view is built");
+        if (read(o->mounted_fd[0], &answer, 1) != 1 || answer != SYNC_GO)
+                return log_errno(-EPIPE, "waiting for the launcher's hooks");
+        return o->mounted_inside ? o->mounted_inside(o->userdata, host_pid) : 0;
+}
+
 int oci_prepare(struct child *child) {
         const struct launch_oci *o = child->oci;
-        int r = oom_score_adj_set(o);
+        char self[32] = "";
+        int pid = 0, r;
+
+        if ((o->released || o->mounted_inside) &&
+            (readlink("/proc/self", self, sizeof(self) - 1) < 0 || parse_int(self, &pid) < 0))
+                return log_errno(-EIO, "reading the container's pid from '/proc/self'");
+        host_pid = pid;
+        if (o->mounted) {
+                child->rootfs_state.before_pivot = before_pivot;
+                child->rootfs_state.before_pivot_userdata = child;
+        }
+        r = oom_score_adj_set(o);
 
         if (r < 0)
                 return r;
@@ -81,4 +111,9 @@ void oci_wait_for_start(struct child *child) {
                 ;
         (void) !read(start.fd, &byte, 1);
         close(start.fd);
+        if (child->oci->released) {
+                int r = child->oci->released(child->oci->userdata, host_pid);
+                if (r < 0)
+                        child_fail(child, r, EXIT_USERBOX_FAILED);
+        }
 }

@@ -144,6 +144,16 @@ int supervise_created(struct child *child, pid_t pid, int sync_fd) {
                         pty_master = fd;
                         continue;
                 }
+                if (m.type == SYNC_MOUNTED && child->oci && child->oci->mounted) { /* sync step 11 */
+                        if (fd >= 0)
+                                close(fd);
+                        r = child->oci->mounted(child->oci->userdata, pid);
+                        if (r >= 0 && write(child->oci->mounted_fd[1], &(char) { SYNC_GO }, 1) != 1)
+                                r = log_errno(-errno, "resuming the container's process");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 if (m.type == SYNC_CREATED) {           /* sync step 10 */
                         if (fd >= 0)
                                 close(fd);

@@ -147,12 +147,10 @@ static bool state_exists(int root_fd, const char *id) {
 
 int oci_delete_container(int root_fd, const char *id, bool force) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_(config_done) struct config c;
-        _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_free_ char *text = NULL;
         int r;
 
-        config_init(&c);
         r = oci_id_check(id);
         if (r < 0)
                 return r;
@@ -174,8 +172,8 @@ int oci_delete_container(int root_fd, const char *id, bool force) {
                 wait_gone(&s);
         }
         text = oci_state_text(&s, OCI_STOPPED);
-        if (text && oci_spec_load(s.bundle, &c, &spec) >= 0 &&
-            oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTOP, text, true) < 0)
+        if (text && oci_hooks_load(root_fd, id, &hooks) >= 0 &&
+            oci_hooks_run(hooks, OCI_HOOK_POSTSTOP, text, true) < 0)
                 log_warning("a poststop hook failed; container '%s' is deleted all the same", id);
         for (size_t i = 0; s.cgroups && s.cgroups[i]; i++)
                 if (rmdir(s.cgroups[i]) < 0 && errno != ENOENT)

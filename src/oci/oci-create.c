@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -39,9 +41,27 @@ struct create_context {
         const struct create_options *options;
         const struct oci_spec *spec;
         pid_t pid;
+        /* A create-time hook failed: the state poststop hooks get once
+         * the process is gone (NULL otherwise). */
+        char *poststop_state;
+        /* A write end of the FIFO the process keeps until its exec: a
+         * byte there tells start that a startContainer hook failed. */
+        int failed_fd;
+        /* Set before the launch: the process's hooks tell the same. */
+        char *created;
+        uid_t owner;
 };
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
+static int on_released(void *userdata, pid_t pid);
+static int on_mounted(void *userdata, pid_t pid);
+static int on_mounted_inside(void *userdata, pid_t pid);
+static bool has_create_hooks(const struct oci_hooks *h);
+static void close_pairp(int (*fds)[2]);
+static char *rfc3339_now(void);
+static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
+static void wait_for_exec(int fifo_fd, bool hooks_run);
+static int apply_process_attributes(const struct oci_process *p);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
 /* The whole of create, for create and run. *ret_pid: the process. */
@@ -50,14 +70,20 @@ static int create_container(const struct oci_globals *g, const char *id, const s
         _cleanup_(config_done) struct config c;
         _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
         _cleanup_free_ char *bundle = NULL;
-        _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1;
-        struct create_context context = { .id = id, .options = o, .spec = &spec };
+        _cleanup_close_ int dir_fd = -1, fifo_fd = -1, start_fd = -1, failed_fd = -1;
+        _cleanup_(close_pairp) int mounted_fd[2] = { -1, -1 };
+        _cleanup_free_ char *created = rfc3339_now();
+        struct create_context context = {
+                .id = id, .options = o, .spec = &spec, .failed_fd = -1, .created = created, .owner = geteuid(),
+        };
         unsigned preserve_fds = o->preserve_fds;
         struct launch_oci lo;
         int r;
 
         (void) g;
         config_init(&c);
+        if (!created)
+                return log_errno(-ENOMEM, "the container's state");
         bundle = realpath(o->bundle ? o->bundle : ".", NULL);
         if (!bundle)
                 return log_errno(-errno, "bundle '%s'", o->bundle ? o->bundle : ".");
@@ -90,10 +116,18 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 if (start_fd < 0)
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
         }
-        /* process.user.umask, inherited through clone and exec (the
-         * process sets its oomScoreAdj itself: oci-child.c). */
-        if (r >= 0 && spec.process->umask >= 0)
-                umask((mode_t) spec.process->umask);
+        if (r >= 0 && spec.hooks->n[OCI_HOOK_START_CONTAINER] > 0) {
+                failed_fd = openat(dir_fd, OCI_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                if (failed_fd < 0)
+                        r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
+                context.failed_fd = failed_fd;
+        }
+        if (r >= 0 && has_create_hooks(spec.hooks) && pipe2(mounted_fd, O_CLOEXEC) < 0)
+                r = log_errno(-errno, "cannot create the state of container '%s'", id);
+        if (r >= 0)
+                r = oci_hooks_save(dir_fd, &spec);
+        if (r >= 0)
+                r = apply_process_attributes(spec.process);
         if (r >= 0) {
                 context.dir_fd = dir_fd;
                 lo = (struct launch_oci) {
@@ -108,16 +142,47 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .start_fd = start_fd,
                         .waited = o->run_waits,
                         .created = on_created,
+                        .released = failed_fd >= 0 ? on_released : NULL,
+                        .mounted = mounted_fd[0] >= 0 ? on_mounted : NULL,
+                        .mounted_inside = mounted_fd[0] >= 0 ? on_mounted_inside : NULL,
+                        .mounted_fd = { mounted_fd[0], mounted_fd[1] },
                         .userdata = &context,
                 };
                 r = launch_oci_create(&c, &lo);
         }
-        /* A create that fails leaves nothing: no state, no process. */
+        /* A create that fails leaves nothing: no state, no process. Once
+         * create-time hooks ran it goes on as delete would: poststop hooks
+         * run, the process gone (runtime spec, lifecycle steps 3 to 5 and
+         * 13). */
+        if (r < 0 && context.poststop_state)
+                (void) oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTOP, context.poststop_state, true);
+        free(context.poststop_state);
         if (r < 0) {
                 (void) oci_state_remove(root_fd, id);
                 return r;
         }
         *ret_pid = context.pid;
+        return 0;
+}
+
+/* Hooks of the create (sync step 11): prestart from runtime-spec 1.1,
+ * createRuntime, createContainer. */
+static bool has_create_hooks(const struct oci_hooks *h) {
+        return (!h->prestart_at_start && h->n[OCI_HOOK_PRESTART] > 0) || h->n[OCI_HOOK_CREATE_RUNTIME] > 0 ||
+               h->n[OCI_HOOK_CREATE_CONTAINER] > 0;
+}
+
+static void close_pairp(int (*fds)[2]) {
+        for (int i = 0; i < 2; i++)
+                if ((*fds)[i] >= 0)
+                        close((*fds)[i]);
+}
+
+/* process.user.umask: set here, inherited by the process through clone
+ * and exec (the process sets its oomScoreAdj itself: oci-child.c). */
+static int apply_process_attributes(const struct oci_process *p) {
+        if (p->umask >= 0)
+                umask((mode_t) p->umask);
         return 0;
 }
 
@@ -216,21 +281,85 @@ int oci_write_pid_file(const char *path, pid_t pid) {
         return 0;
 }
 
+/* The state of the container whose process is pid, as create knows it. */
+static int state_of(const struct create_context *x, pid_t pid, struct oci_state *s) {
+        json_object *annotations = NULL;
+
+        *s = (struct oci_state) {
+                .id = strdup(x->id), .pid = pid, .bundle = strdup(x->spec->bundle), .created = strdup(x->created),
+                .owner = x->owner, .status = OCI_CREATED,
+        };
+        if (json_object_object_get_ex(x->spec->document, "annotations", &annotations) && annotations)
+                s->annotations = json_object_get(annotations);
+        if (!s->id || !s->bundle || !s->created)
+                return log_errno(-ENOMEM, "the container's state");
+        return 0;
+}
+
+/* The hooks of kind for the container whose process is pid, the state
+ * created on their stdin (the spec's: from lifecycle step 2 on). */
+static int run_created_hooks(const struct create_context *x, pid_t pid, enum oci_hook_kind kind) {
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_free_ char *text = NULL;
+        int r = state_of(x, pid, &s);
+
+        if (r < 0)
+                return r;
+        text = oci_state_text(&s, OCI_CREATED);
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        return oci_hooks_run(x->spec->hooks, kind, text, false);
+}
+
+/* sync step 11, in the launcher: the process built its view and waits
+ * before its pivot_root. prestart (deprecated; from runtime-spec 1.1, 1.0
+ * runs it at start) and createRuntime run now, in the runtime's
+ * namespaces. From here a failure of the create runs the poststop hooks. */
+static int on_mounted(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        int r = state_of(x, pid, &s);
+
+        if (r < 0)
+                return r;
+        x->poststop_state = oci_state_text(&s, OCI_STOPPED);
+        if (!x->poststop_state)
+                return log_errno(-ENOMEM, "the container's state");
+        if (!x->spec->hooks->prestart_at_start)
+                r = run_created_hooks(x, pid, OCI_HOOK_PRESTART);
+        if (r >= 0)
+                r = run_created_hooks(x, pid, OCI_HOOK_CREATE_RUNTIME);
+        return r;
+}
+
+/* Then in the process, in its namespaces, the host's tree still there:
+ * createContainer. */
+static int on_mounted_inside(void *userdata, pid_t pid) {
+        return run_created_hooks(userdata, pid, OCI_HOOK_CREATE_CONTAINER);
+}
+
+/* In the process, released by start: the startContainer hooks run here,
+ * in the container, before its program (runtime spec, lifecycle step 7).
+ * A failure is written to the FIFO, for start to report. */
+static int on_released(void *userdata, pid_t pid) {
+        struct create_context *x = userdata;
+        int r = run_created_hooks(x, pid, OCI_HOOK_START_CONTAINER);
+
+        if (r < 0)
+                (void) !write(x->failed_fd, "F", 1);
+        return r;
+}
+
 /* sync step 10, in the launcher: the process waits for start. */
 static int on_created(void *userdata, pid_t pid, int pty_master) {
         struct create_context *x = userdata;
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_free_ char *text = NULL;
-        json_object *annotations = NULL;
-        int r;
+        int r = state_of(x, pid, &s);
 
-        s = (struct oci_state) {
-                .id = strdup(x->id), .pid = pid, .bundle = strdup(x->spec->bundle), .created = rfc3339_now(),
-                .owner = geteuid(), .cgroups = made_cgroups(pid), .status = OCI_CREATED,
-        };
-        if (json_object_object_get_ex(x->spec->document, "annotations", &annotations) && annotations)
-                s.annotations = json_object_get(annotations);
-        if (!s.id || !s.bundle || !s.created || !s.cgroups)
+        if (r < 0)
+                return r;
+        s.cgroups = made_cgroups(pid);
+        if (!s.cgroups)
                 return log_errno(-ENOMEM, "the container's state");
         r = oci_process_start_time(pid, &s.start_time);
         if (r < 0)
@@ -245,24 +374,15 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
                 r = oci_write_pid_file(x->options->pid_file, pid);
         if (r < 0)
                 return r;
-        /* prestart (deprecated) and createRuntime run now, in the
-         * runtime's namespaces; a failure ends the container. */
-        text = oci_state_text(&s, OCI_CREATED);
-        if (!text)
-                return log_errno(-ENOMEM, "the container's state");
-        r = oci_hooks_run(x->spec->hooks, OCI_HOOK_PRESTART, text, false);
-        if (r >= 0)
-                r = oci_hooks_run(x->spec->hooks, OCI_HOOK_CREATE_RUNTIME, text, false);
-        if (r < 0)
-                return r;
         x->pid = pid;
         return 0;
 }
 
 int oci_start_container(int root_fd, const char *id) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_close_ int dir_fd = -1, fd = -1;
-        int r = oci_state_load(root_fd, id, &s);
+        int unread = 0, r = oci_state_load(root_fd, id, &s);
 
         if (r < 0)
                 return r;
@@ -275,26 +395,66 @@ int oci_start_container(int root_fd, const char *id) {
                 return log_error("container '%s' is not waiting to be started: its process is gone", id);
         if (fd < 0)
                 return log_errno(-errno, "starting container '%s'", id);
+        r = oci_hooks_load(root_fd, id, &hooks);
+        if (r >= 0 && hooks->prestart_at_start)
+                r = run_prestart(root_fd, &s, hooks);
+        if (r < 0)
+                return r;
         if (write(fd, "0", 1) != 1)
                 return log_errno(-errno, "starting container '%s'", id);
         /* Running from now on: the FIFO is what "created" is. */
         (void) unlinkat(dir_fd, OCI_FIFO, 0);
+        wait_for_exec(fd, hooks->n[OCI_HOOK_START_CONTAINER] > 0);
+        /* A byte left in the FIFO: the process wrote its hook's failure,
+         * or ended before it read ours. */
+        if (hooks->n[OCI_HOOK_START_CONTAINER] > 0 && ioctl(fd, FIONREAD, &unread) >= 0 && unread > 0) {
+                log_error("container '%s': a startContainer hook failed: its program did not run", id);
+                (void) oci_delete_container(root_fd, id, true);
+                return -ECANCELED;
+        }
         return 0;
+}
+
+/* The process holds the FIFO's read end close-on-exec: once no reader is
+ * left (POLLERR on our write end) it has executed the user's program, or
+ * died, and poststart may run (lifecycle steps 8 and 9). Bounded, should
+ * anything else hold the FIFO open, but for startContainer hooks, which
+ * have timeouts of their own. */
+static void wait_for_exec(int fifo_fd, bool hooks_run) {
+        struct pollfd p = { .fd = fifo_fd, .events = 0 };
+
+        while (poll(&p, 1, hooks_run ? -1 : 10000) < 0 && errno == EINTR)
+                ;
+}
+
+/* An ociVersion 1.0 container's prestart hooks: start was called, the
+ * process waits still. One failing ends the container as delete would,
+ * poststop hooks and all, and start with an error (runtime-spec 1.0.2,
+ * config.md "Prestart" and lifecycle step 3). */
+static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks) {
+        _cleanup_free_ char *text = oci_state_text(s, OCI_CREATED);
+        int r;
+
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        r = oci_hooks_run(hooks, OCI_HOOK_PRESTART, text, false);
+        if (r < 0)
+                (void) oci_delete_container(root_fd, s->id, true);
+        return r;
 }
 
 /* poststart: after the start, failures only warned of (runtime spec). */
 static void run_poststart(int root_fd, const char *id) {
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_(config_done) struct config c;
-        _cleanup_(oci_spec_done) struct oci_spec spec = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
         _cleanup_free_ char *text = NULL;
 
-        config_init(&c);
-        if (oci_state_load(root_fd, id, &s) < 0 || oci_spec_load(s.bundle, &c, &spec) < 0 ||
-            spec.hooks->n[OCI_HOOK_POSTSTART] == 0)
+        if (oci_state_load(root_fd, id, &s) < 0 || oci_hooks_load(root_fd, id, &hooks) < 0 ||
+            hooks->n[OCI_HOOK_POSTSTART] == 0)
                 return;
-        text = oci_state_text(&s, s.status);
-        if (text && oci_hooks_run(spec.hooks, OCI_HOOK_POSTSTART, text, true) < 0)
+        /* The process ran, and may have ended already. */
+        text = oci_state_text(&s, s.status == OCI_STOPPED ? OCI_STOPPED : OCI_RUNNING);
+        if (text && oci_hooks_run(hooks, OCI_HOOK_POSTSTART, text, true) < 0)
                 log_warning("a poststart hook failed; the container runs on");
 }
 

@@ -15,6 +15,9 @@
 
 #include "oci-spec-internal.h"
 
+/* As config.json's bound (oci-spec.c): a bigger file is no hooks of ours. */
+#define OCI_HOOKS_MAX (4 * 1024 * 1024)
+
 static const char *const hook_names[_OCI_HOOK_MAX] = {
         [OCI_HOOK_PRESTART] = "prestart",
         [OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
@@ -46,9 +49,23 @@ static int parse_hook(json_object *e, const char *where, struct oci_hook *h, cha
         return r;
 }
 
+/* 1.0, 1.0.2, 1.0.2-dev, 1.0.0-rc5: a version whose config.md has
+ * prestart run at start. */
+static bool prestart_at_start(json_object *doc) {
+        json_object *v;
+        const char *rest;
+
+        if (!json_object_object_get_ex(doc, "ociVersion", &v) || !json_object_is_type(v, json_type_string))
+                return false;
+        rest = startswith(json_object_get_string(v), "1.0");
+        return rest && (*rest == '\0' || *rest == '.' || *rest == '-');
+}
+
 int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason) {
         json_object *hooks;
         int r = oci_get_object(doc, "hooks", false, &hooks, "", reason);
+
+        h->prestart_at_start = prestart_at_start(doc);
 
         for (int kind = 0; r >= 0 && hooks && kind < _OCI_HOOK_MAX; kind++) {
                 _cleanup_free_ char *where = NULL;
@@ -61,10 +78,6 @@ int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason) {
                 if (r < 0 || !list)
                         continue;
                 n = json_object_array_length(list);
-                /* They run inside the container's namespaces, between its
-                 * set-up steps, which no hook of userbox's does yet. */
-                if (n > 0 && (kind == OCI_HOOK_CREATE_CONTAINER || kind == OCI_HOOK_START_CONTAINER))
-                        return oci_refuse(reason, "hooks.%s: not supported by userbox", hook_names[kind]);
                 h->hooks[kind] = calloc(n + 1, sizeof(struct oci_hook));
                 if (!h->hooks[kind])
                         return -ENOMEM;
@@ -91,6 +104,52 @@ void oci_hooks_free(struct oci_hooks *h) {
                 free(h->hooks[kind]);
         }
         free(h);
+}
+
+int oci_hooks_save(int dir_fd, const struct oci_spec *s) {
+        json_object *o = json_object_new_object(), *hooks = NULL;
+        const char *text = NULL;
+        int r = -ENOMEM;
+
+        if (o && json_object_object_add(o, "ociVersion", json_object_new_string(s->oci_version)) >= 0 &&
+            (!json_object_object_get_ex(s->document, "hooks", &hooks) ||
+             json_object_object_add(o, "hooks", json_object_get(hooks)) >= 0))
+                text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (text)
+                r = write_new_file_at(dir_fd, OCI_HOOKS_FILE, text, strlen(text));
+        json_object_put(o);
+        return r < 0 ? log_errno(r, "keeping the container's hooks") : 0;
+}
+
+int oci_hooks_load(int root_fd, const char *id, struct oci_hooks **ret) {
+        _cleanup_free_ char *path = path_join(id, OCI_HOOKS_FILE), *text = NULL, *reason = NULL;
+        _cleanup_close_ int fd = -1;
+        struct oci_hooks *h = calloc(1, sizeof(*h));
+        json_object *doc = NULL;
+        size_t size;
+        int r = 0;
+
+        if (!path || !h) {
+                free(h);
+                return log_errno(-ENOMEM, "container '%s': its hooks", id);
+        }
+        fd = openat(root_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno != ENOENT)
+                r = -errno;
+        if (fd >= 0)
+                r = read_full_fd(fd, OCI_HOOKS_MAX, &text, &size);
+        if (fd >= 0 && r >= 0) {
+                doc = json_tokener_parse(text);
+                r = doc ? oci_hooks_parse(doc, h, &reason) : -EINVAL;
+                json_object_put(doc);
+        }
+        if (r < 0) {
+                oci_hooks_free(h);
+                return log_errno(r, "container '%s': cannot read its hooks%s%s", id, reason ? ": " : "",
+                                 reason ? reason : "");
+        }
+        *ret = h;
+        return 0;
 }
 
 /* Waits for pid, killing it once timeout seconds (0: none) have passed. */

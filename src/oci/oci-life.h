@@ -57,11 +57,16 @@ struct oci_hook {
 struct oci_hooks {
         struct oci_hook *hooks[_OCI_HOOK_MAX];
         size_t n[_OCI_HOOK_MAX];
+        /* An ociVersion 1.0.x config: prestart runs once start is called,
+         * before the process does (runtime-spec 1.0.2's config.md); from
+         * 1.1 it runs at create, before createRuntime. */
+        bool prestart_at_start;
 };
 
 /* The hook kinds' names in config.json ("prestart", "createRuntime"...). */
 const char *oci_hook_name(enum oci_hook_kind kind);
 void oci_hooks_free(struct oci_hooks *h);
+static inline void oci_hooks_freep(struct oci_hooks **h) { oci_hooks_free(*h); }
 void oci_process_free(struct oci_process *p);
 
 /* Runs the hooks of kind in order, the state JSON on their stdin. A
@@ -69,6 +74,13 @@ void oci_process_free(struct oci_process *p);
  * rest still run (poststart, poststop: the spec only warns). */
 int oci_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char *state_json,
                   bool continue_on_error);
+/* create keeps config.json's ociVersion and hooks in ROOT/ID/hooks.json:
+ * start and delete run those, whatever became of config.json since (the
+ * runtime spec: updates after create do not affect the container).
+ * Both print their errors; a container without the file has no hooks. */
+#define OCI_HOOKS_FILE "hooks.json"
+int oci_hooks_save(int dir_fd, const struct oci_spec *s);
+int oci_hooks_load(int root_fd, const char *id, struct oci_hooks **ret);
 
 /* ---- the state directory (oci-state.c) ---- */
 

@@ -281,7 +281,7 @@ int oci_process_start_time(pid_t pid, uint64_t *ret) {
 
 int oci_state_remove(int root_fd, const char *id) {
         _cleanup_close_ int dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        static const char *const files[] = { OCI_FIFO, OCI_STATE_FILE, "." OCI_STATE_FILE ".tmp" };
+        static const char *const files[] = { OCI_FIFO, OCI_STATE_FILE, "." OCI_STATE_FILE ".tmp", OCI_HOOKS_FILE };
 
         if (dir_fd < 0)
                 return errno == ENOENT ? 0 : log_errno(-errno, "removing container '%s'", id);

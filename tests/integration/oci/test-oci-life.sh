@@ -312,3 +312,235 @@ test_run_passes_sigterm_to_the_process() {
         assert_eq 5 "$status" "run's status after SIGTERM"
         assert_contains "$(cat "$BUNDLE/out")" "got-term"
 }
+
+# ---- hooks: their moments and order (runtime-spec 1.0.2 and 1.1) ----
+
+# hooks_setup: $BUNDLE/hook NAME [fail], a host program for every hook:
+# it appends "NAME STATUS PID" of the state on its stdin to the root's
+# /order (where the process appends "process" too), keeps the state in
+# $BUNDLE/NAME.json and the command name of the state's pid in
+# $BUNDLE/NAME.comm, and fails when told to.
+hooks_setup() {
+        oci_setup
+        cat >"$BUNDLE/hook" <<EOS
+#!/bin/sh
+state=\$(cat)
+status=\$(printf '%s' "\$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+pid=\$(printf '%s' "\$state" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+printf '%s\n' "\$state" >"$BUNDLE/\$1.json"
+cat "/proc/\$pid/comm" >"$BUNDLE/\$1.comm" 2>/dev/null
+echo "\$1 \$status \$pid" >>"$BUNDLE/rootfs/order"
+[ "\${2:-}" != fail ]
+EOS
+        chmod +x "$BUNDLE/hook"
+}
+
+# hook NAME [fail]: one hook's entry in config.json.
+hook() {
+        printf '{ "path": "%s/hook", "args": ["hook", "%s"%s], "env": ["PATH=/usr/bin:/bin"] }' \
+                "$BUNDLE" "$1" "${2:+, \"$2\"}"
+}
+
+order() { cat "$BUNDLE/rootfs/order" 2>/dev/null; }
+
+# The process says it ran, and stays: its pid is the state's.
+HOOKED_PROCESS='["sh", "-c", "echo process >> /order; exec sleep 31"]'
+
+all_hooks() {
+        printf ',\n  "hooks": { "prestart": [ %s ], "createRuntime": [ %s ], "createContainer": [ %s ], "poststart": [ %s ], "poststop": [ %s ] }' \
+                "$(hook prestart)" "$(hook createRuntime)" "$(hook createContainer)" "$(hook poststart)" "$(hook poststop)"
+}
+
+# After start: the process and poststart ran, in either order (the
+# process's echo races the hook), poststart once the process was
+# executed: its pid is no longer userbox-oci waiting, and running.
+check_started() { # ID PID EXPECTED_BEFORE
+        wait_for 5 grep -qx process "$BUNDLE/rootfs/order" || fail "the process did not run after start"
+        assert_eq "$3" "$(order | head -n 3)" "the hooks before the process"
+        assert_eq "poststart running $2
+process" "$(order | tail -n +4 | sort)" "after start"
+        assert_ne userbox-oci "$(cat "$BUNDLE/poststart.comm")" "the state's process when poststart ran"
+        assert_status 0 oci kill "$1" KILL
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state $1 | grep -q '\"stopped\"'"
+        assert_status 0 oci delete "$1"
+        assert_eq "poststop stopped 0" "$(order | tail -n 1)" "after delete"
+        assert_contains "$(cat "$BUNDLE/poststop.json")" "\"id\":\"$1\""
+}
+
+# hooks_moments VERSION ID AFTER_CREATE BEFORE_PROCESS: every hook but
+# startContainer under ociVersion VERSION; the order they ran in after
+# create, and before the process ran, PID standing for the state's pid.
+hooks_moments() {
+        local pid
+        hooks_setup
+        write_config "$HOOKED_PROCESS" "$(all_hooks)"
+        sed -i "s/\"ociVersion\": \"1.0.2\"/\"ociVersion\": \"$1\"/" "$BUNDLE/config.json"
+        assert_status 0 oci create --bundle "$BUNDLE" "$2"
+        pid=$(json_field "$(oci state "$2")" pid)
+        assert_eq "${3//PID/$pid}" "$(order)" "after create"
+        assert_status 0 oci start "$2"
+        check_started "$2" "$pid" "${4//PID/$pid}"
+}
+
+test_hooks_run_at_the_moments_of_runtime_spec_1_0() {
+        # 1.0.2: prestart runs once start is called, not at create.
+        hooks_moments 1.0.2 v10 "createRuntime created PID
+createContainer created PID" "createRuntime created PID
+createContainer created PID
+prestart created PID"
+}
+
+test_hooks_run_at_the_moments_of_runtime_spec_1_1() {
+        # 1.1: prestart at create, before createRuntime.
+        hooks_moments 1.1.0 v11 "prestart created PID
+createRuntime created PID
+createContainer created PID" "prestart created PID
+createRuntime created PID
+createContainer created PID"
+}
+
+# start_fails ID WHAT: ID created, its start fails saying WHAT; $PID
+# was its process.
+start_fails() {
+        assert_status 0 oci create --bundle "$BUNDLE" "$1"
+        PID=$(json_field "$(oci state "$1")" pid)
+        run oci start "$1"
+        assert_eq 1 "$STATUS" "start failing with: $2"
+        assert_contains "$ERR" "$2"
+}
+
+test_failing_prestart_fails_start_and_ends_the_container() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart fail)"', '"$(hook prestart2)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        start_fails pf "hook prestart"
+        # The rest of prestart does not run; the container is stopped and
+        # deleted, its poststop hooks run; the process never ran.
+        assert_eq "prestart created $PID
+poststop stopped 0" "$(order)" "the hooks that ran"
+        run oci state pf
+        assert_eq 1 "$STATUS" "state of the container whose prestart failed"
+        no_process_with "sleep 31" || fail "the container's process outlived its failed prestart hook"
+}
+
+# check_failed_create ID KIND: create fails with the failing hook of KIND,
+# which ran and no other hook of the create after it, then the poststop
+# hooks; nothing is left.
+check_failed_create() {
+        run oci create --bundle "$BUNDLE" "$1"
+        assert_eq 1 "$STATUS" "create with a failing $2 hook"
+        assert_contains "$ERR" "hook $2"
+        assert_eq "$2 created $(json_field "$(cat "$BUNDLE/$2.json")" pid)
+poststop stopped 0" "$(order)" "the hooks that ran"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
+        no_process_with "sleep 31" || fail "a failed create left its process"
+}
+
+test_failing_create_hook_runs_the_poststop_hooks() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart fail)"' ], "createRuntime": [ '"$(hook createRuntime)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        sed -i 's/"ociVersion": "1.0.2"/"ociVersion": "1.1.0"/' "$BUNDLE/config.json"
+        check_failed_create cf prestart
+}
+
+test_failing_poststart_and_poststop_hooks_only_warn() {
+        hooks_setup
+        write_config '["true"]' ',
+  "hooks": { "poststart": [ '"$(hook poststart fail)"', '"$(hook poststart2)"' ], "poststop": [ '"$(hook poststop fail)"', '"$(hook poststop2)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" wf
+        run oci start wf
+        assert_eq 0 "$STATUS" "start with a failing poststart hook"
+        assert_contains "$ERR" "poststart hook failed"
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state wf | grep -q '\"stopped\"'"
+        run oci delete wf
+        assert_eq 0 "$STATUS" "delete with a failing poststop hook"
+        assert_contains "$ERR" "poststop hook failed"
+        assert_eq "poststart poststart2 poststop poststop2" "$(order | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" \
+                "every hook ran"
+        run oci state wf
+        assert_eq 1 "$STATUS" "state after delete"
+}
+
+test_hooks_are_those_config_json_had_at_create() {
+        hooks_setup
+        write_config '["true"]' ',
+  "hooks": { "poststart": [ '"$(hook poststart)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" kc
+        # The runtime spec: config.json changed after create does not
+        # change the container.
+        write_config '["true"]'
+        assert_status 0 oci start kc
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state kc | grep -q '\"stopped\"'"
+        assert_status 0 oci delete kc
+        assert_eq "poststart poststop" "$(order | cut -d' ' -f1 | tr '\n' ' ' | sed 's/ $//')" "the hooks that ran"
+}
+
+# in_container_hook: /in-hook, a program of the container's root only
+# (the path resolves there), that appends "startContainer HOSTNAME STATUS
+# PID" of the state on its stdin to /order and exits with its argument.
+in_container_hook() {
+        cat >"$BUNDLE/rootfs/in-hook" <<'EOS'
+#!/bin/sh
+state=$(cat)
+status=$(printf '%s' "$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+pid=$(printf '%s' "$state" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+echo "startContainer $(hostname) $status $pid" >>/order
+exit "${1:-0}"
+EOS
+        chmod +x "$BUNDLE/rootfs/in-hook"
+}
+
+test_start_container_hooks_run_in_the_container_before_its_program() {
+        hooks_setup
+        in_container_hook
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "prestart": [ '"$(hook prestart)"' ],
+             "startContainer": [ { "path": "/in-hook", "env": ["PATH=/bin"] } ], "poststop": [ '"$(hook poststop)"' ] }'
+        [ ! -e /in-hook ] || skip "machine: the host has an /in-hook of its own"
+        assert_status 0 oci create --bundle "$BUNDLE" sc
+        local pid
+        pid=$(json_field "$(oci state sc)" pid)
+        assert_eq "" "$(order)" "after create"
+        assert_status 0 oci start sc
+        # start returns once the program runs: the hook ran before, in the
+        # container (its hostname), with the state of a created container.
+        wait_for 5 grep -qx process "$BUNDLE/rootfs/order" || fail "the process did not run after start"
+        assert_eq "prestart created $pid
+startContainer ocibox created $pid
+process" "$(order)" "after start"
+        assert_status 0 oci delete --force sc
+}
+
+test_failing_start_container_hook_fails_start_and_ends_the_container() {
+        hooks_setup
+        in_container_hook
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "startContainer": [ { "path": "/in-hook", "args": ["in-hook", "3"], "env": ["PATH=/bin"] } ],
+             "poststop": [ '"$(hook poststop)"' ] }'
+        start_fails sf "startContainer hook failed"
+        assert_eq "startContainer ocibox created $PID
+poststop stopped 0" "$(order)" "what ran"
+        run oci state sf
+        assert_eq 1 "$STATUS" "state of the container whose startContainer hook failed"
+}
+
+test_create_container_hooks_run_in_the_container_before_its_pivot() {
+        hooks_setup
+        # The host's sh, by a host path, in the container's namespaces (its
+        # hostname) while the host's tree is still there (the bundle).
+        write_config '["true"]' ',
+  "hooks": { "createRuntime": [ { "path": "/bin/sh", "args": ["sh", "-c", "echo createRuntime $(hostname) >> '"$BUNDLE"'/rootfs/order"] } ],
+             "createContainer": [ { "path": "/bin/sh", "args": ["sh", "-c", "echo createContainer $(hostname) >> '"$BUNDLE"'/rootfs/order"], "env": ["PATH=/usr/bin:/bin"] } ] }'
+        assert_status 0 oci create --bundle "$BUNDLE" cc
+        assert_eq "createRuntime $(hostname)
+createContainer ocibox" "$(order)" "after create"
+        assert_status 0 oci delete --force cc
+}
+
+test_failing_create_container_hook_fails_create_and_runs_poststop() {
+        hooks_setup
+        write_config "$HOOKED_PROCESS" ',
+  "hooks": { "createContainer": [ '"$(hook createContainer fail)"' ], "poststop": [ '"$(hook poststop)"' ] }'
+        check_failed_create cf2 createContainer
+}
