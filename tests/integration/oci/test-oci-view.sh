@@ -212,3 +212,20 @@ test_oci_without_mounts_the_standard_view_gets_the_masks() {
         assert_eq "version=0 shmmax=654321
 DEV" "$OUT"
 }
+
+test_oci_bind_with_an_atime_option_and_shared_propagation_runs() {
+        local dir data
+        dir=$(mktemp_dir)
+        data=$(mktemp_dir)
+        echo hello >"$data/f"
+        # The suite's "mounts" program: the options of a tmpfs (strictatime,
+        # size=) on a bind of a host directory, whose atime mode the kernel
+        # locks in a user namespace; the propagation is set all the same.
+        make_bundle "$dir" ",{\"destination\":\"/mnt/s\",\"source\":\"$data\",
+                \"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=1k\",\"bind\",\"shared\"]}" "" "" \
+                'cat /mnt/s/f; while read -r _ _ _ _ mp opts rest; do [ "$mp" = /mnt/s ] && echo "$opts ${rest%% - *}"; done </proc/self/mountinfo; true'
+        must_run "$dir"
+        assert_contains "$OUT" "hello"
+        assert_contains "$OUT" "nosuid"
+        assert_contains "$OUT" "shared:"
+}
