@@ -229,3 +229,37 @@ test_oci_bind_with_an_atime_option_and_shared_propagation_runs() {
         assert_contains "$OUT" "nosuid"
         assert_contains "$OUT" "shared:"
 }
+
+test_oci_empty_security_labels_are_accepted() {
+        local dir
+        dir=$(mktemp_dir)
+        make_bundle "$dir" "" ',"mountLabel":""' ',"selinuxLabel":"","apparmorProfile":""' 'echo RAN'
+        must_run "$dir"
+        assert_eq "RAN" "$OUT"
+}
+
+# A label for a security module the kernel lacks asks for nothing (crun
+# accepts it then); one the kernel enforces is refused, naming the field:
+# userbox applies no label.
+test_oci_security_labels_run_only_where_the_kernel_lacks_the_module() {
+        local dir field value enabled selinux=no apparmor=no
+        [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = selinux ] && selinux=yes
+        [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && apparmor=yes
+        for field in mountLabel selinuxLabel apparmorProfile; do
+                dir=$(mktemp_dir)
+                value='"system_u:object_r:container_file_t:s0:c1,c2"'
+                case $field in
+                mountLabel) make_bundle "$dir" "" ",\"mountLabel\":$value" "" 'echo RAN'; enabled=$selinux ;;
+                selinuxLabel) make_bundle "$dir" "" "" ",\"selinuxLabel\":$value" 'echo RAN'; enabled=$selinux ;;
+                apparmorProfile) make_bundle "$dir" "" "" ',"apparmorProfile":"userbox-test"' 'echo RAN'; enabled=$apparmor ;;
+                esac
+                oci_run "$dir"
+                if [ "$enabled" = yes ]; then
+                        assert_ne 0 "$STATUS" "$field with the module enforced"
+                        assert_contains "$ERR" ".$field: '"
+                else
+                        assert_eq 0 "$STATUS" "$field without the module ($ERR)"
+                        assert_eq "RAN" "$OUT" "$field without the module"
+                fi
+        done
+}
