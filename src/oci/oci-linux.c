@@ -119,14 +119,16 @@ static bool apparmor_enabled(void) {
         return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 }
 
+enum { LABEL_MOUNT, LABEL_PROCESS_SELINUX, LABEL_PROCESS_APPARMOR };
+
 static const struct label_field {
         const char *name;
         const char *module;
         bool (*enabled)(void);
 } label_fields[] = {
-        { "linux.mountLabel",        "SELinux",  selinux_enabled },
-        { "process.selinuxLabel",    "SELinux",  selinux_enabled },
-        { "process.apparmorProfile", "AppArmor", apparmor_enabled },
+        [LABEL_MOUNT]            = { "linux.mountLabel",        "SELinux",  selinux_enabled },
+        [LABEL_PROCESS_SELINUX]  = { "process.selinuxLabel",    "SELinux",  selinux_enabled },
+        [LABEL_PROCESS_APPARMOR] = { "process.apparmorProfile", "AppArmor", apparmor_enabled },
 };
 
 /* userbox applies no label. Where the kernel has the module, a label asks
@@ -146,8 +148,9 @@ static int label_parse(json_object *v, const struct label_field *f, char **reaso
 }
 
 int oci_process_labels_parse(json_object *process, char **reason) {
-        int r = label_parse(oci_field(process, "selinuxLabel"), &label_fields[1], reason);
-        return r < 0 ? r : label_parse(oci_field(process, "apparmorProfile"), &label_fields[2], reason);
+        int r = label_parse(oci_field(process, "selinuxLabel"), &label_fields[LABEL_PROCESS_SELINUX], reason);
+        return r < 0 ? r : label_parse(oci_field(process, "apparmorProfile"), &label_fields[LABEL_PROCESS_APPARMOR],
+                                       reason);
 }
 
 /* ---- linux.maskedPaths, readonlyPaths, rootfsPropagation ---------------- */
@@ -190,7 +193,7 @@ static int rootfs_propagation_parse(json_object *v, struct config *c, struct oci
 
 static int mount_label_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) c; (void) l;
-        return label_parse(v, &label_fields[0], reason);
+        return label_parse(v, &label_fields[LABEL_MOUNT], reason);
 }
 
 static int cgroups_path_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
