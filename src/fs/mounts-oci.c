@@ -71,7 +71,16 @@ static int mount_by_kind(const struct oci_mount *m, int fd) {
 
         switch (m->kind) {
         case OCI_MOUNT_BIND:
-                return mounts_bind_with_attr(AT_FDCWD, m->source, m->recursive || m->recursive_read_only, attr, fd);
+                r = mounts_bind_with_attr(AT_FDCWD, m->source, m->recursive || m->recursive_read_only, attr, fd);
+                if (r != -EPERM || !(attr & MOUNT_ATTR__ATIME))
+                        return r;
+                /* A mount that came from the host's namespace keeps its
+                 * atime mode in a user namespace (the kernel locks it):
+                 * the bind keeps the host's, as crun's does. */
+                log_step("oci: mount %s on '%s': the host's atime mode is locked, kept", m->source,
+                         m->destination);
+                return mounts_bind_with_attr(AT_FDCWD, m->source, m->recursive || m->recursive_read_only,
+                                             attr & ~MOUNT_ATTR__ATIME, fd);
         case OCI_MOUNT_FS:
                 if (streq(m->type, "devpts"))
                         return mount_devpts(m, fd);

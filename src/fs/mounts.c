@@ -30,7 +30,9 @@ int mounts_bind_with_attr_at(int dirfd, const char *path, bool recursive, uint64
         static bool no_open_tree_attr;
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                          (path[0] ? 0 : AT_EMPTY_PATH);
-        struct mount_attr a = { .attr_set = attr };
+        /* The kernel takes the atime mode as one field: a mode is set
+         * only with the whole field cleared (EINVAL otherwise). */
+        struct mount_attr a = { .attr_set = attr, .attr_clr = attr & MOUNT_ATTR__ATIME ? MOUNT_ATTR__ATIME : 0 };
         _cleanup_close_ int tree = -ENOSYS;
         int r;
 

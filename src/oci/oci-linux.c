@@ -3,11 +3,15 @@
  * container's view; namespaces and id mappings are oci-spec.c's, seccomp
  * oci-seccomp.c's). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <linux/magic.h>
 
 #include "oci-linux-internal.h"
 
@@ -102,12 +106,52 @@ int oci_capabilities_parse(json_object *process, struct config *c, struct oci_li
         return 0;
 }
 
-/* No LSM is loaded by userbox: an empty label asks for nothing. */
-static int label_parse(json_object *v, const char *name, char **reason) {
+/* ---- linux.mountLabel, process.selinuxLabel, process.apparmorProfile ---- */
+
+/* Whether the kernel enforces the security module a label is for. */
+static bool selinux_enabled(void) {
+        struct statfs sf;
+        return statfs("/sys/fs/selinux", &sf) == 0 && sf.f_type == SELINUX_MAGIC;
+}
+
+static bool apparmor_enabled(void) {
+        _cleanup_close_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+        char c = 0;
+        return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
+}
+
+enum { LABEL_MOUNT, LABEL_PROCESS_SELINUX, LABEL_PROCESS_APPARMOR };
+
+static const struct label_field {
+        const char *name;
+        const char *module;
+        bool (*enabled)(void);
+} label_fields[] = {
+        [LABEL_MOUNT]            = { "linux.mountLabel",        "SELinux",  selinux_enabled },
+        [LABEL_PROCESS_SELINUX]  = { "process.selinuxLabel",    "SELinux",  selinux_enabled },
+        [LABEL_PROCESS_APPARMOR] = { "process.apparmorProfile", "AppArmor", apparmor_enabled },
+};
+
+/* userbox applies no label. Where the kernel has the module, a label asks
+ * for a confinement userbox cannot give: refused. Where it has not, no
+ * runtime could confine with it, so it asks for nothing: accepted, as
+ * crun accepts it then. An empty label always asks for nothing. */
+static int label_parse(json_object *v, const struct label_field *f, char **reason) {
         if (!v || oci_json_is_empty(v))
                 return 0;
-        return oci_refuse(reason, "%s: '%s': not supported (userbox applies no SELinux or AppArmor "
-                          "label)", name, json_object_get_string(v));
+        if (!json_object_is_type(v, json_type_string))
+                return oci_refuse(reason, "%s: not a string", f->name);
+        if (f->enabled())
+                return oci_refuse(reason, "%s: '%s': not supported (the kernel enforces %s and userbox "
+                                  "applies no label)", f->name, json_object_get_string(v), f->module);
+        log_step("oci: %s '%s' ignored: the kernel has no %s", f->name, json_object_get_string(v), f->module);
+        return 0;
+}
+
+int oci_process_labels_parse(json_object *process, char **reason) {
+        int r = label_parse(oci_field(process, "selinuxLabel"), &label_fields[LABEL_PROCESS_SELINUX], reason);
+        return r < 0 ? r : label_parse(oci_field(process, "apparmorProfile"), &label_fields[LABEL_PROCESS_APPARMOR],
+                                       reason);
 }
 
 /* ---- linux.maskedPaths, readonlyPaths, rootfsPropagation ---------------- */
@@ -150,7 +194,7 @@ static int rootfs_propagation_parse(json_object *v, struct config *c, struct oci
 
 static int mount_label_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
         (void) c; (void) l;
-        return label_parse(v, "linux.mountLabel", reason);
+        return label_parse(v, &label_fields[LABEL_MOUNT], reason);
 }
 
 static int cgroups_path_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
@@ -322,10 +366,6 @@ int oci_linux_parse(json_object *document, struct config *c, struct oci_spec *s,
         r = oci_mounts_parse(oci_field(document, "mounts"), s->bundle, l, reason);
         if (r >= 0)
                 r = oci_capabilities_parse(process, c, l, reason);
-        if (r >= 0)
-                r = label_parse(oci_field(process, "selinuxLabel"), "process.selinuxLabel", reason);
-        if (r >= 0)
-                r = label_parse(oci_field(process, "apparmorProfile"), "process.apparmorProfile", reason);
         if (r >= 0 && linux_object && !json_object_is_type(linux_object, json_type_object))
                 r = oci_refuse(reason, "linux: not an object");
         for (size_t i = 0; r >= 0 && linux_object && i < ELEMENTSOF(linux_fields); i++) {

@@ -54,10 +54,15 @@ static int parse_one_namespace(json_object *e, size_t i, struct oci_namespaces *
                 return 0;
         }
         /* Joined in the launcher before clone (pid) or first thing in the
-         * child: a mount or user namespace joined so would leave the
-         * launcher's own view of the bundle and the state. */
-        if (flag == CLONE_NEWNS || flag == CLONE_NEWUSER)
-                return oci_refuse(reason, "%spath: userbox cannot join an existing %s namespace", where, type);
+         * child. A user namespace joined so would leave the launcher's
+         * ids and the state behind; a mount namespace would take the
+         * root's mounts and the pivot_root, which moves the root of every
+         * process there, or only a chroot its process could leave. */
+        if (flag == CLONE_NEWUSER)
+                return oci_refuse(reason, "%spath: userbox cannot join an existing user namespace", where);
+        if (flag == CLONE_NEWNS)
+                return oci_refuse(reason, "%spath: userbox cannot join an existing mount namespace: it sets "
+                                  "the root up by mounts and pivot_root in one of the container's own", where);
         if (ns->n_join >= OCI_JOIN_MAX)
                 return -E2BIG;
         ns->join_flag[ns->n_join] = flag;
@@ -67,6 +72,7 @@ static int parse_one_namespace(json_object *e, size_t i, struct oci_namespaces *
 
 int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_process *p, char **reason) {
         struct oci_namespaces *ns = &p->namespaces;
+        unsigned long joined = 0;
         json_object *list;
         int r;
 
@@ -75,6 +81,8 @@ int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_pr
                 r = parse_one_namespace(json_object_array_get_idx(list, i), i, ns, reason);
         if (r < 0)
                 return r;
+        for (size_t i = 0; i < ns->n_join; i++)
+                joined |= ns->join_flag[i];
         /* Run by a normal user (not as root of podman's user namespace), a
          * config without a user namespace could make none of the others:
          * userbox adds one, with the id map run makes (design §14: "or the
@@ -84,15 +92,21 @@ int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_pr
             !json_object_object_get_ex(linux_obj, "uidMappings", NULL) &&
             !json_object_object_get_ex(linux_obj, "gidMappings", NULL))
                 ns->create |= CLONE_NEWUSER;
-        /* The root is set up by mounts only this process sees. */
+        /* The root is set up by mounts only this process sees: in the
+         * runtime's mount namespace a normal user can mount nothing, and
+         * root of a user namespace could enter the root only by a chroot
+         * that its process could leave (design §6). */
         if (!(ns->create & CLONE_NEWNS))
-                return oci_refuse(reason, "linux.namespaces: userbox needs a mount namespace ('mount')");
-        c->uts = !!(ns->create & CLONE_NEWUTS);
-        c->ipc = !!(ns->create & CLONE_NEWIPC);
+                return oci_refuse(reason, "linux.namespaces: no 'mount': userbox needs a mount namespace of "
+                                  "the container's own to set its root up");
+        /* A uts or ipc namespace joined by path is the container's, not
+         * the runtime's: the hostname and those sysctls go into it. */
+        c->uts = !!((ns->create | joined) & CLONE_NEWUTS);
+        c->ipc = !!((ns->create | joined) & CLONE_NEWIPC);
         c->cgroup = !!(ns->create & CLONE_NEWCGROUP);
         c->network = ns->create & CLONE_NEWNET ? NET_NONE : NET_HOST;
         if (c->hostname && c->hostname[0] && !c->uts)
-                return oci_refuse(reason, "hostname: set without a uts namespace of its own");
+                return oci_refuse(reason, "hostname: set without a uts namespace (new or joined by path)");
 
         r = parse_mappings(linux_obj, "uidMappings", &c->uid_map, &c->n_uid_map, &c->n_uid_map_allocated, reason);
         if (r >= 0)

@@ -33,5 +33,7 @@ int oci_get_id(json_object *obj, const char *key, int64_t *ret, const char *wher
 
 /* linux.namespaces, linux.uidMappings, linux.gidMappings. */
 int oci_namespaces_parse(json_object *linux_obj, struct config *c, struct oci_process *p, char **reason);
+/* process.selinuxLabel and process.apparmorProfile (oci-linux.c). */
+int oci_process_labels_parse(json_object *process, char **reason);
 /* hooks. */
 int oci_hooks_parse(json_object *doc, struct oci_hooks *h, char **reason);

@@ -269,10 +269,8 @@ int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p,
                 c->n_rlimits = 0;
                 r = parse_rlimits(process, c, reason);
         }
-        if (r >= 0 && json_object_object_get_ex(process, "apparmorProfile", NULL))
-                r = oci_refuse(reason, "process.apparmorProfile: userbox applies no AppArmor profile");
-        if (r >= 0 && json_object_object_get_ex(process, "selinuxLabel", NULL))
-                r = oci_refuse(reason, "process.selinuxLabel: userbox applies no SELinux label");
+        if (r >= 0)
+                r = oci_process_labels_parse(process, reason);
         if (r < 0) {
                 strv_free(args);
                 strv_free(env);

@@ -4,9 +4,12 @@
  * oci-resources.c); every refusal names its field. */
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 
 #include "unit.h"
 #include "oci-internal.h"
+#include "oci-spec-internal.h"
 #include "oci-view.h"
 #include "util.h"
 
@@ -150,10 +153,44 @@ TEST(masked_and_read_only_paths_and_propagation) {
         check_refused("{\"linux\":{\"rootfsPropagation\":\"sideways\"}}", "linux.rootfsPropagation");
 }
 
-TEST(labels_are_refused_unless_empty) {
-        check_refused("{\"linux\":{\"mountLabel\":\"system_u:object_r:x\"}}", "linux.mountLabel");
-        check_refused("{\"process\":{\"selinuxLabel\":\"system_u:system_r:x\"}}", "process.selinuxLabel");
-        check_refused("{\"process\":{\"apparmorProfile\":\"docker-default\"}}", "process.apparmorProfile");
+/* Accepted when empty, or when the kernel lacks the module the label is
+ * for; refused, naming the field, when it enforces it. */
+static void check_label(const char *text, const char *field, bool module_enabled) {
+        struct parsed p;
+
+        if (module_enabled) {
+                check_refused(text, field);
+                return;
+        }
+        parse(&p, text);
+        CHECK(p.r == 0);
+        parsed_done(&p);
+}
+
+static void check_process_label(const char *text, const char *field, bool module_enabled) {
+        json_object *process = json_tokener_parse(text);
+        char *reason = NULL;
+        int r = oci_process_labels_parse(process, &reason);
+
+        CHECK(module_enabled ? r < 0 && reason && startswith(reason, field) : r == 0);
+        free(reason);
+        json_object_put(process);
+}
+
+TEST(labels_are_refused_only_where_the_kernel_enforces_them) {
+        struct statfs sf;
+        bool selinux = statfs("/sys/fs/selinux", &sf) == 0 && sf.f_type == SELINUX_MAGIC;
+        _cleanup_fclose_ FILE *f = fopen("/sys/module/apparmor/parameters/enabled", "re");
+        bool apparmor = f && fgetc(f) == 'Y';
+
+        check_label("{\"linux\":{\"mountLabel\":\"\"}}", "linux.mountLabel", false);
+        check_label("{\"linux\":{\"mountLabel\":\"system_u:object_r:x\"}}", "linux.mountLabel", selinux);
+        check_refused("{\"linux\":{\"mountLabel\":7}}", "linux.mountLabel: not a string");
+        check_process_label("{\"selinuxLabel\":\"\",\"apparmorProfile\":\"\"}", "", false);
+        check_process_label("{\"selinuxLabel\":\"system_u:system_r:x\"}", "process.selinuxLabel", selinux);
+        check_process_label("{\"apparmorProfile\":\"docker-default\"}", "process.apparmorProfile", apparmor);
+        /* Not a string: refused whatever the kernel has. */
+        check_process_label("{\"selinuxLabel\":7}", "process.selinuxLabel: not a string", true);
 }
 
 TEST(only_namespaced_sysctls_are_accepted) {
@@ -245,7 +282,7 @@ int main(void) {
                 UNIT(no_capabilities_object_leaves_userbox_s_sets),
                 UNIT(an_unknown_capability_is_named),
                 UNIT(masked_and_read_only_paths_and_propagation),
-                UNIT(labels_are_refused_unless_empty),
+                UNIT(labels_are_refused_only_where_the_kernel_enforces_them),
                 UNIT(only_namespaced_sysctls_are_accepted),
                 UNIT(resources_become_the_limits),
                 UNIT(podman_rootless_resources_ask_for_nothing),

@@ -212,3 +212,99 @@ test_oci_without_mounts_the_standard_view_gets_the_masks() {
         assert_eq "version=0 shmmax=654321
 DEV" "$OUT"
 }
+
+test_oci_bind_with_an_atime_option_and_shared_propagation_runs() {
+        local dir data
+        dir=$(mktemp_dir)
+        data=$(mktemp_dir)
+        echo hello >"$data/f"
+        # The suite's "mounts" program: the options of a tmpfs (strictatime,
+        # size=) on a bind of a host directory, whose atime mode the kernel
+        # locks in a user namespace; the propagation is set all the same.
+        make_bundle "$dir" ",{\"destination\":\"/mnt/s\",\"source\":\"$data\",
+                \"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=1k\",\"bind\",\"shared\"]}" "" "" \
+                'cat /mnt/s/f; while read -r _ _ _ _ mp opts rest; do [ "$mp" = /mnt/s ] && echo "$opts ${rest%% - *}"; done </proc/self/mountinfo; true'
+        must_run "$dir"
+        assert_contains "$OUT" "hello"
+        assert_contains "$OUT" "nosuid"
+        assert_contains "$OUT" "shared:"
+}
+
+test_oci_empty_security_labels_are_accepted() {
+        local dir
+        dir=$(mktemp_dir)
+        make_bundle "$dir" "" ',"mountLabel":""' ',"selinuxLabel":"","apparmorProfile":""' 'echo RAN'
+        must_run "$dir"
+        assert_eq "RAN" "$OUT"
+}
+
+# A label for a security module the kernel lacks asks for nothing (crun
+# accepts it then); one the kernel enforces is refused, naming the field:
+# userbox applies no label.
+test_oci_security_labels_run_only_where_the_kernel_lacks_the_module() {
+        local dir field value enabled selinux=no apparmor=no
+        [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" = selinux ] && selinux=yes
+        [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && apparmor=yes
+        for field in mountLabel selinuxLabel apparmorProfile; do
+                dir=$(mktemp_dir)
+                value='"system_u:object_r:container_file_t:s0:c1,c2"'
+                case $field in
+                mountLabel) make_bundle "$dir" "" ",\"mountLabel\":$value" "" 'echo RAN'; enabled=$selinux ;;
+                selinuxLabel) make_bundle "$dir" "" "" ",\"selinuxLabel\":$value" 'echo RAN'; enabled=$selinux ;;
+                apparmorProfile) make_bundle "$dir" "" "" ',"apparmorProfile":"userbox-test"' 'echo RAN'; enabled=$apparmor ;;
+                esac
+                oci_run "$dir"
+                if [ "$enabled" = yes ]; then
+                        assert_ne 0 "$STATUS" "$field with the module enforced"
+                        assert_contains "$ERR" ".$field: '"
+                else
+                        assert_eq 0 "$STATUS" "$field without the module ($ERR)"
+                        assert_eq "RAN" "$OUT" "$field without the module"
+                fi
+        done
+}
+
+# As podman runs a runtime (root of a user namespace made beforehand): the
+# ipc, uts, network and pid namespaces of another process, given by path,
+# are the container's, and the hostname is set in the uts one joined.
+test_oci_namespaces_given_by_path_are_joined() {
+        local dir
+        require_cmd unshare
+        dir=$(mktemp_dir)
+        make_bundle "$dir" "" ',"uidMappings":[],"gidMappings":[],"namespaces":[{"type":"mount"},
+                {"type":"ipc","path":"/proc/@PID@/ns/ipc"},{"type":"uts","path":"/proc/@PID@/ns/uts"},
+                {"type":"network","path":"/proc/@PID@/ns/net"},{"type":"pid","path":"/proc/@PID@/ns/pid_for_children"}]' "" \
+                'for n in ipc uts net pid; do echo "$n $(readlink /proc/self/ns/$n)"; done; hostname'
+        run unshare --user --map-root-user sh -c '
+                unshare --ipc --uts --net --pid --fork sleep 60 & pid=$!
+                while [ "$(readlink /proc/$pid/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ]; do sleep 0.1; done
+                for n in ipc uts net; do echo "$n $(readlink /proc/$pid/ns/$n)"; done
+                echo "pid $(readlink /proc/$pid/ns/pid_for_children)"
+                sed -i "s/@PID@/$pid/g" "$1/config.json"
+                "$0" --root "$1/state" run --bundle "$1" nspath >"$1/out" || echo "FAILED $?"
+                nsenter --uts=/proc/$pid/ns/uts hostname
+                kill $pid' "$OCI" "$dir"
+        assert_eq 0 "$STATUS" "the run (stderr: $ERR)"
+        assert_not_contains "$OUT" "FAILED" "the run's output (stderr: $ERR)"
+        assert_eq "$(printf '%s\n' "$OUT" | head -n 4)
+view" "$(cat "$dir/out")" "the container's namespaces, then its hostname"
+        assert_eq "view" "$(printf '%s\n' "$OUT" | tail -n 1)" "the joined uts namespace's hostname"
+}
+
+test_oci_mount_namespace_by_path_is_refused_saying_why() {
+        local dir
+        dir=$(mktemp_dir)
+        make_bundle "$dir" "" ',"namespaces":[{"type":"user"},{"type":"mount","path":"/proc/self/ns/mnt"}]' "" 'true'
+        oci_run "$dir"
+        assert_ne 0 "$STATUS"
+        assert_contains "$ERR" "linux.namespaces[1].path: userbox cannot join an existing mount namespace: it sets the root up by mounts and pivot_root in one of the container's own"
+}
+
+test_oci_config_without_a_mount_namespace_is_refused_saying_why() {
+        local dir
+        dir=$(mktemp_dir)
+        make_bundle "$dir" "" ',"namespaces":[{"type":"user"},{"type":"pid"}]' "" 'true'
+        oci_run "$dir"
+        assert_ne 0 "$STATUS"
+        assert_contains "$ERR" "linux.namespaces: no 'mount': userbox needs a mount namespace of the container's own to set its root up"
+}
