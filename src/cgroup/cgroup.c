@@ -26,73 +26,61 @@ struct cgroup_place {
         char *own;              /* mount + the path /proc/self/cgroup gives */
 };
 
-static const unsigned controller_keys[_CGROUP_CONTROLLER_MAX] = {
-        [CGROUP_MEMORY] = KEY_MEMORY,
-        [CGROUP_CPU] = KEY_CPUS,
-        [CGROUP_PIDS] = KEY_PIDS,
-};
-
 static void closedirp(DIR **d) {
         if (*d)
                 closedir(*d);
 }
 
-static int find_place(const char *name, struct cgroup_place *ret);
-static int find_delegated(const struct config *c, enum cgroup_controller controller,
-                          const struct cgroup_place *place, char **ret);
+static int find_place(const char *name, bool quiet, struct cgroup_place *ret);
+static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
+                          const struct cgroup_place *place, char **ret_parent, char **ret_below);
 _printf_(3, 4)
-static int limit_error(const struct config *c, enum config_key key, const char *format, ...);
+static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...);
+static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
+                          const struct cgroup_write *w);
+static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below);
 static void walk_up_writable(char *dir, const char *mount);
 static int plan_unified(const struct config *c, struct cgroup *cg);
 static bool cgroup_writable(const char *dir);
 static bool word_in_list(const char *word, const char *list, const char *separators);
 static int write_in(const char *dir, const char *file, const char *value);
 static void remove_stale(const char *parent);
+static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char *below);
+static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k);
 static void kill_and_remove(const char *path);
 static void kill_all(const char *path);
+static bool in_own_cgroup(const char *own, const char *controllers, const char *path);
 static bool kill_listed(const char *path);
 
 int cgroup_plan(const struct config *c, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
         struct cgroup_write writes[CGROUP_WRITES_MAX];
+        const struct cgroup_write *first[_CGROUP_CONTROLLER_MAX] = {};
         unsigned needed = 0;
         int r;
 
         *ret = NULL;
         /* The controllers first, on either version: the files follow the
          * version each one is found on. */
-        for (size_t i = 0, n = cgroup_plan_writes(c, 1, writes); i < n; i++)
+        for (size_t i = 0, n = cgroup_plan_writes(c, 1, writes); i < n; i++) {
                 needed |= 1u << writes[i].controller;
-        if (!needed)
+                if (!first[writes[i].controller])
+                        first[writes[i].controller] = &writes[i];
+        }
+        if (!needed && !c->cgroup_path)
                 return 0;
         cg = calloc(1, sizeof(*cg));
         if (!cg)
                 return log_errno(-ENOMEM, "planning the cgroup");
-        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++) {
-                struct cgroup_place place = {};
-                _cleanup_free_ char *parent = NULL;
-                size_t i;
-
-                if (!(needed & (1u << k)))
-                        continue;
-                r = find_place(cgroup_controller_name(k), &place);
-                if (r >= 0)
-                        r = find_delegated(c, k, &place, &parent);
-                free(place.mount);
-                free(place.own);
-                if (r < 0)
-                        return r;
-                for (i = 0; i < cg->n_hierarchies; i++)
-                        if (streq(cg->hierarchies[i].parent, parent))
-                                break;
-                if (i == cg->n_hierarchies) {
-                        cg->hierarchies[i].version = place.version;
-                        cg->hierarchies[i].parent = TAKE_PTR(parent);
-                        cg->hierarchies[i].fd = -1;
-                        cg->n_hierarchies++;
+        /* linux.cgroupsPath without a limit: the cgroup where it may be
+         * made, and none where not, as crun does rootless (podman asks for
+         * one on every container). */
+        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
+                if ((needed & (1u << k)) || (!needed && k <= CGROUP_PIDS)) {
+                        r = plan_hierarchy(c, cg, k, first[k]);
+                        if (r < 0 && (needed || r != -EACCES))
+                                return r;
                 }
-                cg->hierarchies[i].controllers |= 1u << k;
-        }
         r = plan_unified(c, cg);
         if (r < 0)
                 return r;
@@ -108,21 +96,55 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
                         if (!file)
                                 return log_errno(-ENOMEM, "planning the cgroup");
                         if (access(file, F_OK) < 0)
-                                return limit_error(c, writes[j].key, "this kernel has no %s (looked at %s)",
+                                return limit_error(c, &writes[j], "this kernel has no %s (looked at %s)",
                                                    writes[j].file, file);
                         cg->writes[cg->n_writes++] = writes[j];
                 }
         }
+        if (!cg->n_hierarchies)
+                return 0;
         log_step("cgroup planned in %zu hierarch%s", cg->n_hierarchies, cg->n_hierarchies == 1 ? "y" : "ies");
         *ret = TAKE_PTR(cg);
+        return 0;
+}
+
+/* Where controller k goes: its hierarchy's delegated directory, shared
+ * with the controllers already planned there. w: its first write, NULL
+ * when it has none (linux.cgroupsPath alone): then a hierarchy that is
+ * missing or not delegated is -EACCES, unprinted. */
+static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
+                          const struct cgroup_write *w) {
+        struct cgroup_place place = {};
+        _cleanup_free_ char *parent = NULL, *below = NULL;
+        size_t i;
+        int r;
+
+        r = find_place(cgroup_controller_name(k, 1), !w, &place);
+        if (r >= 0)
+                r = find_delegated(c, k, w, &place, &parent, &below);
+        free(place.mount);
+        free(place.own);
+        if (r < 0)
+                return r;
+        for (i = 0; i < cg->n_hierarchies; i++)
+                if (streq(cg->hierarchies[i].parent, parent))
+                        break;
+        if (i == cg->n_hierarchies) {
+                cg->hierarchies[i].version = place.version;
+                cg->hierarchies[i].parent = TAKE_PTR(parent);
+                cg->hierarchies[i].below = TAKE_PTR(below);
+                cg->hierarchies[i].fd = -1;
+                cg->n_hierarchies++;
+        }
+        cg->hierarchies[i].controllers |= 1u << k;
         return 0;
 }
 
 /* The hierarchy of the controller name: a cgroup v1 mount that has it,
  * else the cgroup v2 one (whose controllers are checked at the delegated
  * directory). name NULL: the v2 one, -ENOENT unprinted when there is
- * none. */
-static int find_place(const char *name, struct cgroup_place *ret) {
+ * none. quiet: -EACCES unprinted when there is none. */
+static int find_place(const char *name, bool quiet, struct cgroup_place *ret) {
         _cleanup_fclose_ FILE *mounts = fopen("/proc/self/mountinfo", "re");
         _cleanup_fclose_ FILE *own = NULL;
         _cleanup_free_ char *line = NULL, *v2_mount = NULL, *v2_root = NULL;
@@ -159,6 +181,8 @@ static int find_place(const char *name, struct cgroup_place *ret) {
         }
         if (!mount && !name)
                 return -ENOENT;
+        if (!mount && quiet)
+                return -EACCES;
         if (!mount)
                 return log_error("the %s controller has no cgroup hierarchy on this machine (looked in "
                                  "/proc/self/mountinfo)", name);
@@ -187,6 +211,8 @@ static int find_place(const char *name, struct cgroup_place *ret) {
         }
         if (!name)
                 return -ENOENT;
+        if (quiet)
+                return -EACCES;
         return log_error("the %s controller: this process's cgroup is not in /proc/self/cgroup", name);
 }
 
@@ -194,58 +220,121 @@ static int find_place(const char *name, struct cgroup_place *ret) {
  * CgroupParent= below its root, or the cgroup userbox runs in, and up
  * from there while the user may still write the parent (systemd's
  * user@UID.service on v2: its leaves hold processes, and a v2 cgroup
- * with processes can give no controller to a child). */
-static int find_delegated(const struct config *c, enum cgroup_controller controller,
-                          const struct cgroup_place *place, char **ret) {
-        const char *name = cgroup_controller_name(controller);
-        _cleanup_free_ char *dir = NULL, *controllers = NULL;
-        const char *why = NULL;
+ * with processes can give no controller to a child). An absolute
+ * linux.cgroupsPath names the container's cgroup below the root: the
+ * delegated directory is its deepest ancestor that exists, and the rest
+ * is made; a relative one goes below the delegated directory found. w
+ * NULL: -EACCES, unprinted, where it is not delegated. */
+static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
+                          const struct cgroup_place *place, char **ret_parent, char **ret_below) {
+        const char *name = cgroup_controller_name(controller, place->version);
+        bool absolute = c->cgroup_path && c->cgroup_path[0] == '/';
+        _cleanup_free_ char *dir = NULL, *controllers = NULL, *below = NULL;
+        const char *why = NULL, *origin = " (the cgroup userbox runs in)";
         struct stat st;
 
-        dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
+        if (absolute)
+                dir = path_join(place->mount, c->cgroup_path);
+        else
+                dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
         if (!dir)
                 return log_errno(-ENOMEM, "planning the cgroup");
         for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
                 dir[n - 1] = '\0';
+        if (absolute) {
+                int r = split_existing(TAKE_PTR(dir), strlen(place->mount), &dir, &below);
+                if (r < 0)
+                        return r == -ENOMEM ? log_errno(r, "planning the cgroup")
+                                            : log_error("linux.cgroupsPath '%s': names no cgroup", c->cgroup_path);
+                origin = " (linux.cgroupsPath)";
+        } else if (c->cgroup_parent)
+                origin = " (CgroupParent=)";
         if (stat(dir, &st) < 0)
                 why = "does not exist";
         else if (!cgroup_writable(dir))
                 why = "not writable";
+        if (why && !w)
+                return -EACCES;
         if (why)
-                return limit_error(c, controller_keys[controller], "the %s controller is not delegated to you: "
-                                   "looked at %s%s: %s (ask your administrator to delegate a cgroup, see "
-                                   "userbox(1) LIMITS)", name, dir,
-                                   c->cgroup_parent ? " (CgroupParent=)" : " (the cgroup userbox runs in)", why);
-        if (!c->cgroup_parent)
+                return limit_error(c, w, "the %s controller is not delegated to you: looked at %s%s: %s (ask your "
+                                   "administrator to delegate a cgroup, see userbox(1) LIMITS)", name, dir, origin, why);
+        if (!c->cgroup_parent && !absolute)
                 walk_up_writable(dir, place->mount);
-        if (place->version == 2) {
+        if (place->version == 2 && name) {
                 _cleanup_free_ char *file = path_join(dir, "cgroup.controllers");
                 _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
-                if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 ||
-                    !word_in_list(name, controllers, " \n"))
-                        return limit_error(c, controller_keys[controller], "the %s controller is not delegated to "
-                                           "you: looked at %s: it is not in its cgroup.controllers (ask your "
-                                           "administrator to delegate it, see userbox(1) LIMITS)", name, dir);
+                if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 || !word_in_list(name, controllers, " \n")) {
+                        if (!w)
+                                return -EACCES;
+                        return limit_error(c, w, "the %s controller is not delegated to you: looked at %s: it is not in "
+                                           "its cgroup.controllers (ask your administrator to delegate it, see "
+                                           "userbox(1) LIMITS)", name, dir);
+                }
         }
-        *ret = TAKE_PTR(dir);
+        if (c->cgroup_path && !absolute)
+                below = strdup(c->cgroup_path);
+        if (c->cgroup_path && !below)
+                return log_errno(-ENOMEM, "planning the cgroup");
+        *ret_parent = TAKE_PTR(dir);
+        *ret_below = TAKE_PTR(below);
         return 0;
 }
 
-/* "ORIGIN: reason", ORIGIN the key's line or --limit option. */
-static int limit_error(const struct config *c, enum config_key key, const char *format, ...) {
+/* full, a path below root_len's: its deepest proper ancestor that
+ * exists (root at least), and the rest below it. Takes full. */
+static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below) {
+        _cleanup_free_ char *owned = full, *parent = NULL;
+        size_t cut = strlen(full);
+        struct stat st;
+
+        if (cut <= root_len + 1)
+                return -EINVAL;
+        for (;;) {
+                while (cut > root_len && full[--cut] != '/')
+                        ;
+                free(parent);
+                parent = strndup(full, cut);
+                if (!parent)
+                        return -ENOMEM;
+                if (cut <= root_len || stat(parent, &st) == 0)
+                        break;
+        }
+        *ret_below = strdup(full + cut + 1);
+        if (!*ret_below)
+                return -ENOMEM;
+        *ret_parent = TAKE_PTR(parent);
+        return 0;
+}
+
+/* "ORIGIN: reason", ORIGIN the key's line or --limit option, or the
+ * config.json field. */
+static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...) {
+        static const struct { enum config_key key; const char *name, *field; } limits[] = {
+                { KEY_MEMORY, "Memory", "linux.resources.memory.limit" },
+                { KEY_MEMORY_SWAP, "MemorySwap", "linux.resources.memory.swap" },
+                { KEY_CPUS, "CPUs", "linux.resources.cpu.quota" },
+                { KEY_PIDS, "PIDs", "linux.resources.pids.limit" },
+        };
         _cleanup_free_ char *reason = NULL;
         char where[CONFIG_ORIGIN_NAME_MAX], option[32];
-        const char *name = key == KEY_MEMORY_SWAP ? "MemorySwap" : key == KEY_CPUS ? "CPUs"
-                         : key == KEY_PIDS ? "PIDs" : "Memory";
+        const char *name = "Memory", *setting = w->setting;
         va_list ap;
 
         va_start(ap, format);
         if (vasprintf(&reason, format, ap) < 0)
                 reason = NULL;
         va_end(ap);
-        snprintf(option, sizeof(option), "--limit %s", name);
-        return log_error("%s: %s", config_origin_name(&c->origins[key], "Limits", name, option, where, sizeof(where)),
-                         reason ?: "out of memory");
+        for (size_t i = 0; i < ELEMENTSOF(limits); i++)
+                if (limits[i].key == w->key) {
+                        name = limits[i].name;
+                        if (c->oci)
+                                setting = limits[i].field;
+                }
+        if (!setting) {
+                snprintf(option, sizeof(option), "--limit %s", name);
+                setting = config_origin_name(&c->origins[w->key], "Limits", name, option, where, sizeof(where));
+        }
+        return log_error("%s: %s", setting, reason ?: "out of memory");
 }
 
 /* dir becomes its topmost ancestor below mount we may still write. */
@@ -268,28 +357,26 @@ static void walk_up_writable(char *dir, const char *mount) {
  * ends them at once, and a process that double-forks stays in sight. */
 static int plan_unified(const struct config *c, struct cgroup *cg) {
         struct cgroup_place place = {};
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *parent = NULL, *below = NULL;
         int r;
 
         for (size_t i = 0; i < cg->n_hierarchies; i++)
                 if (cg->hierarchies[i].version == 2)
                         return 0;
-        r = find_place(NULL, &place);
+        r = find_place(NULL, false, &place);
         if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = find_delegated(c, _CGROUP_CONTROLLER_MAX, NULL, &place, &parent, &below);
+        free(place.mount);
+        free(place.own);
+        if (r == -EACCES)
                 return 0;
         if (r < 0)
                 return r;
-        dir = c->cgroup_parent ? path_join(place.mount, c->cgroup_parent) : strdup(place.own);
-        if (dir && !c->cgroup_parent && cgroup_writable(dir))
-                walk_up_writable(dir, place.mount);
-        free(place.mount);
-        free(place.own);
-        if (!dir)
-                return log_errno(-ENOMEM, "planning the cgroup");
-        if (!cgroup_writable(dir))
-                return 0;
-        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir),
-                                                                          .fd = -1 };
+        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) {
+                .version = 2, .parent = TAKE_PTR(parent), .below = TAKE_PTR(below), .fd = -1,
+        };
         return 0;
 }
 
@@ -330,27 +417,11 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 struct cgroup_hierarchy *h = &cg->hierarchies[i];
 
-                remove_stale(h->parent);
-                if (h->version == 2)
-                        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++) {
-                                char enable[32];
-                                if (!(h->controllers & (1u << k)))
-                                        continue;
-                                snprintf(enable, sizeof(enable), "+%s", cgroup_controller_name(k));
-                                r = write_in(h->parent, "cgroup.subtree_control", enable);
-                                if (r < 0)
-                                        return log_errno(r, "enabling the %s controller in '%s/cgroup.subtree_control'",
-                                                         cgroup_controller_name(k), h->parent);
-                        }
-                h->path = path_join(h->parent, name);
-                if (!h->path)
-                        return log_errno(-ENOMEM, "making the cgroup");
-                if (mkdir(h->path, 0755) < 0) {
-                        r = log_errno(-errno, "making the cgroup '%s'", h->path);
-                        free(h->path);
-                        h->path = NULL;
+                if (!h->below)
+                        remove_stale(h->parent);
+                r = make_levels(cg, h, h->below ?: name);
+                if (r < 0)
                         return r;
-                }
                 if (h->version == 2) {
                         h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         if (h->fd < 0)
@@ -367,6 +438,53 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         }
         log_step("cgroup made");
         return 0;
+}
+
+/* Makes h->parent/below, level by level (linux.cgroupsPath may name
+ * several), and sets h->path. On v2 each level hands the controllers of
+ * the limits down to the next (cgroup.subtree_control); a controller no
+ * limit needs (linux.cgroupsPath alone) is handed down where it can be.
+ * A level that exists is kept, the leaf too when linux.cgroupsPath names
+ * it: the spec lets a runtime join a cgroup made before. */
+static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char *below) {
+        _cleanup_free_ char *dir = strdup(h->parent);
+
+        for (const char *p = below; dir && *p;) {
+                size_t n = strcspn(p, "/");
+                char *next = NULL;
+                bool leaf = !p[n + strspn(p + n, "/")];
+
+                for (enum cgroup_controller k = 0; h->version == 2 && k < _CGROUP_CONTROLLER_MAX; k++) {
+                        char enable[32];
+                        int r;
+                        if (!(h->controllers & (1u << k)))
+                                continue;
+                        snprintf(enable, sizeof(enable), "+%s", cgroup_controller_name(k, 2));
+                        r = write_in(dir, "cgroup.subtree_control", enable);
+                        if (r < 0 && writes_controller(cg, k))
+                                return log_errno(r, "enabling the %s controller in '%s/cgroup.subtree_control'",
+                                                 cgroup_controller_name(k, 2), dir);
+                }
+                if (asprintf(&next, "%s/%.*s", dir, (int) n, p) < 0)
+                        return log_errno(-ENOMEM, "making the cgroup");
+                free(dir);
+                dir = next;
+                if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (leaf && !h->below)))
+                        return log_errno(-errno, "making the cgroup '%s'", dir);
+                p += n;
+                p += strspn(p, "/");
+        }
+        if (!dir)
+                return log_errno(-ENOMEM, "making the cgroup");
+        h->path = TAKE_PTR(dir);
+        return 0;
+}
+
+static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k) {
+        for (size_t j = 0; j < cg->n_writes; j++)
+                if (cg->writes[j].controller == k)
+                        return true;
+        return false;
 }
 
 int cgroup_clone_fd(const struct cgroup *cg) {
@@ -408,9 +526,11 @@ int cgroup_join_of(pid_t container, pid_t pid) {
 int cgroup_of(pid_t container, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = calloc(1, sizeof(*cg));
         _cleanup_fclose_ FILE *f = NULL, *mounts = NULL;
-        _cleanup_free_ char *line = NULL, *mline = NULL;
+        _cleanup_free_ char *line = NULL, *mline = NULL, *own = NULL;
+        _cleanup_close_ int fd = -1;
         size_t size = 0, msize = 0;
         char file[64];
+        bool named;
 
         *ret = NULL;
         if (!cg)
@@ -419,8 +539,13 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
         f = fopen(file, "re");
         if (!f)
                 return -errno;
+        fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read_full_fd(fd, 1 << 16, &own, NULL) < 0)
+                return -errno;
         /* Each "ID:CONTROLLERS:PATH" under the mount of its hierarchy: the
-         * one whose super options hold the first controller (v1), or v2's. */
+         * one whose super options hold the first controller (v1), or v2's.
+         * Its cgroup: userbox-[NAME-]PID, or linux.cgroupsPath's, which is
+         * not where we are and is ours to write. */
         while (getline(&line, &size, f) > 0 && cg->n_hierarchies < ELEMENTSOF(cg->hierarchies)) {
                 char *controllers = strchr(line, ':'), *path, first[64];
                 struct cgroup_hierarchy *h = &cg->hierarchies[cg->n_hierarchies];
@@ -429,7 +554,8 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                         continue;
                 *path++ = '\0';
                 path[strcspn(path, "\n")] = '\0';
-                if (!startswith(path_basename(path), "userbox-"))
+                named = startswith(path_basename(path), "userbox-");
+                if (!named && in_own_cgroup(own, controllers, path))
                         continue;
                 snprintf(first, sizeof(first), "%.*s", (int) strcspn(controllers, ","), controllers);
                 mounts = mounts ? (rewind(mounts), mounts) : fopen("/proc/self/mountinfo", "re");
@@ -448,18 +574,54 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                                         return -ENOMEM;
                         }
                 }
+                if (h->path && !named && !cgroup_writable(h->path)) {
+                        free(h->path);
+                        h->path = NULL;
+                }
                 if (!h->path)
                         continue;
                 h->version = *first ? 1 : 2;
                 h->fd = -1;
                 for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
-                        if (*first && word_in_list(cgroup_controller_name(k), controllers, ","))
+                        if (*first && word_in_list(cgroup_controller_name(k, 1), controllers, ","))
                                 h->controllers |= 1u << k;
                 cg->n_hierarchies++;
         }
         if (cg->n_hierarchies)
                 *ret = TAKE_PTR(cg);
         return 0;
+}
+
+/* The line "ID:controllers:path" is in own (our /proc/self/cgroup). */
+static bool in_own_cgroup(const char *own, const char *controllers, const char *path) {
+        for (const char *p = own; *p; p += strcspn(p, "\n"), p += strspn(p, "\n")) {
+                const char *c = strchr(p, ':');
+                size_t n = strlen(controllers), m = strlen(path);
+                if (c && c < p + strcspn(p, "\n") && strncmp(c + 1, controllers, n) == 0 && c[1 + n] == ':' &&
+                    strncmp(c + 2 + n, path, m) == 0 && (c[2 + n + m] == '\n' || !c[2 + n + m]))
+                        return true;
+        }
+        return false;
+}
+
+int cgroup_paths_of(pid_t container, char ***ret) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        int r = cgroup_of(container, &cg);
+
+        if (r < 0)
+                return r;
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++)
+                if (strv_push(&l, TAKE_PTR(cg->hierarchies[i].path)) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+void cgroup_remove_path(const char *path) {
+        kill_and_remove(path);
 }
 
 int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret) {
@@ -512,6 +674,7 @@ void cgroup_remove(struct cgroup *cg) {
                 if (!cg->hierarchies[i].path)
                         continue;
                 kill_and_remove(cg->hierarchies[i].path);
+                cgroup_remove_levels(cg->hierarchies[i].path, cg->hierarchies[i].below);
                 if (cg->hierarchies[i].fd >= 0)
                         close(cg->hierarchies[i].fd);
                 cg->hierarchies[i].fd = -1;
@@ -525,11 +688,26 @@ void cgroup_free(struct cgroup *cg) {
                 return;
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 free(cg->hierarchies[i].parent);
+                free(cg->hierarchies[i].below);
                 free(cg->hierarchies[i].path);
                 if (cg->hierarchies[i].fd >= 0)
                         close(cg->hierarchies[i].fd);
         }
         free(cg);
+}
+
+void cgroup_remove_levels(const char *path, const char *below) {
+        _cleanup_free_ char *dir = strdup(path);
+
+        /* One level above the leaf per further level of below, while empty. */
+        for (const char *p = below ? strchr(below, '/') : NULL; dir && p; p = strchr(p + 1, '/')) {
+                char *slash = strrchr(dir, '/');
+                if (!slash)
+                        return;
+                *slash = '\0';
+                if (rmdir(dir) < 0)
+                        return;
+        }
 }
 
 static int write_in(const char *dir, const char *file, const char *value) {
