@@ -17,6 +17,7 @@ static const char *const controller_names[_CGROUP_CONTROLLER_MAX] = {
         [CGROUP_PIDS] = "pids",
         [CGROUP_BLKIO] = "blkio",
         [CGROUP_HUGETLB] = "hugetlb",
+        [CGROUP_CPUSET] = "cpuset",
 };
 
 const char *cgroup_controller_name(enum cgroup_controller controller, int version) {
@@ -103,6 +104,10 @@ static void plan_oci_writes(const struct config *c, int version, struct cgroup_w
                           1 + (shares - 2) * 9999 / 262142);
         } else if (c->cpu_shares)
                 add_field(w, n, CGROUP_CPU, "linux.resources.cpu.shares", "cpu.shares", "%" PRIu64, c->cpu_shares);
+        if (c->cpuset_cpus)
+                add_field(w, n, CGROUP_CPUSET, "linux.resources.cpu.cpus", "cpuset.cpus", "%s", c->cpuset_cpus);
+        if (c->cpuset_mems)
+                add_field(w, n, CGROUP_CPUSET, "linux.resources.cpu.mems", "cpuset.mems", "%s", c->cpuset_mems);
         if (c->blkio_weight && version == 2) {
                 uint64_t weight = c->blkio_weight < 10 ? 10 : c->blkio_weight > 1000 ? 1000 : c->blkio_weight;
                 add_field(w, n, CGROUP_BLKIO, "linux.resources.blockIO.weight", "io.weight", "default %" PRIu64,

@@ -47,6 +47,7 @@ static int write_in(const char *dir, const char *file, const char *value);
 static void remove_stale(const char *parent);
 static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char *below);
 static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k);
+static int cpuset_inherit(const char *dir);
 static void kill_and_remove(const char *path);
 static void kill_all(const char *path);
 static bool in_own_cgroup(const char *own, const char *controllers, const char *path);
@@ -452,7 +453,7 @@ static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char
         for (const char *p = below; dir && *p;) {
                 size_t n = strcspn(p, "/");
                 char *next = NULL;
-                bool leaf = !p[n + strspn(p + n, "/")];
+                bool leaf = !p[n + strspn(p + n, "/")], made;
 
                 for (enum cgroup_controller k = 0; h->version == 2 && k < _CGROUP_CONTROLLER_MAX; k++) {
                         char enable[32];
@@ -469,14 +470,49 @@ static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char
                         return log_errno(-ENOMEM, "making the cgroup");
                 free(dir);
                 dir = next;
-                if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (leaf && !h->below)))
+                made = mkdir(dir, 0755) == 0;
+                if (!made && (errno != EEXIST || (leaf && !h->below)))
                         return log_errno(-errno, "making the cgroup '%s'", dir);
+                if (made && h->version == 1 && (h->controllers & (1u << CGROUP_CPUSET))) {
+                        int r = cpuset_inherit(dir);
+                        if (r < 0)
+                                return log_errno(r, "copying the cpus and mems of the cgroup above '%s'", dir);
+                }
                 p += n;
                 p += strspn(p, "/");
         }
         if (!dir)
                 return log_errno(-ENOMEM, "making the cgroup");
         h->path = TAKE_PTR(dir);
+        return 0;
+}
+
+/* A v1 cpuset cgroup is born with no cpus and no mems, and takes no
+ * process until it has some: it gets its parent's (the limits, written
+ * next, narrow them). */
+static int cpuset_inherit(const char *dir) {
+        static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+        _cleanup_free_ char *parent = strdup(dir);
+        char *slash = parent ? strrchr(parent, '/') : NULL;
+
+        if (!slash)
+                return -ENOMEM;
+        *slash = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *file = path_join(parent, files[i]), *text = NULL;
+                _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+                int r;
+
+                if (fd < 0)
+                        return -errno;
+                r = read_full_fd(fd, 4096, &text, NULL);
+                if (r < 0)
+                        return r;
+                text[strcspn(text, "\n")] = '\0';
+                r = write_in(dir, files[i], text);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 

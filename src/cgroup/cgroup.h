@@ -24,6 +24,7 @@ enum cgroup_controller {
         CGROUP_PIDS,
         CGROUP_BLKIO,           /* v2: io */
         CGROUP_HUGETLB,
+        CGROUP_CPUSET,
         _CGROUP_CONTROLLER_MAX,
 };
 
@@ -33,7 +34,7 @@ struct cgroup_write {
         enum config_key key;    /* the [Limits] key it comes from */
         const char *setting;    /* else config.json's field (userbox-oci) */
         char file[48];
-        char value[48];
+        char value[256];
 };
 #define CGROUP_WRITES_MAX 16
 

@@ -62,15 +62,34 @@ static int pids_parse(json_object *o, struct config *c, char **reason) {
         return r < 0 ? r : limit_field(o, "linux.resources.pids", "limit", &c->pids, reason);
 }
 
+/* cpus, mems: a list such as "0-1,4", as cpuset.cpus takes it. */
+static int cpu_list_field(json_object *o, const char *key, char **ret, char **reason) {
+        json_object *v = oci_field(o, key);
+        const char *list = v ? json_object_get_string(v) : NULL;
+
+        if (!v || !*list)
+                return 0;
+        if (!json_object_is_type(v, json_type_string) || strspn(list, "0123456789,-") != strlen(list) ||
+            strlen(list) > 200)
+                return oci_refuse(reason, "linux.resources.cpu.%s: not a list such as 0-1,4", key);
+        free(*ret);
+        *ret = strdup(list);
+        return *ret ? 0 : -ENOMEM;
+}
+
 /* quota/period is CPUs= in thousandths of a CPU (the period defaults to
  * the kernel's 100 ms). */
 static int cpu_parse(json_object *o, struct config *c, char **reason) {
-        static const char *const known[] = { "quota", "period", "shares", NULL };
+        static const char *const known[] = { "quota", "period", "shares", "cpus", "mems", NULL };
         uint64_t quota = 0, period = 0;
         int r = only_fields(o, "linux.resources.cpu", known, reason);
 
         if (r >= 0)
                 r = limit_field(o, "linux.resources.cpu", "shares", &c->cpu_shares, reason);
+        if (r >= 0)
+                r = cpu_list_field(o, "cpus", &c->cpuset_cpus, reason);
+        if (r >= 0)
+                r = cpu_list_field(o, "mems", &c->cpuset_mems, reason);
         if (r >= 0)
                 r = limit_field(o, "linux.resources.cpu", "quota", &quota, reason);
         if (r >= 0)

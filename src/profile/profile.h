@@ -240,6 +240,8 @@ struct config {
         uint64_t cpu_shares;
         uint64_t memory_reservation;    /* bytes */
         uint64_t blkio_weight;
+        char *cpuset_cpus;              /* "0-1": the CPUs it may run on */
+        char *cpuset_mems;              /* the memory nodes it may use */
         struct hugepage_limit {
                 char size[16];          /* the kernel's spelling: "2MB", "1GB" */
                 uint64_t limit;         /* bytes */

@@ -74,6 +74,17 @@ TEST(config_json_s_shares_reservation_weight_and_hugepages_on_v1_and_v2) {
         config_done(&c);
 }
 
+TEST(cpus_and_mems_are_cpuset_s_files_on_both_versions) {
+        struct config c;
+        config_init(&c);
+        c.cpuset_cpus = strdup("0-1,4");
+        c.cpuset_mems = strdup("0");
+        _cleanup_free_ char *v1 = writes_text(&c, 1), *v2 = writes_text(&c, 2);
+        CHECK(streq_ptr(v1, "cpuset.cpus=0-1,4 cpuset.mems=0"));
+        CHECK(streq_ptr(v2, "cpuset.cpus=0-1,4 cpuset.mems=0"));
+        config_done(&c);
+}
+
 TEST(the_controllers_have_their_v2_names) {
         CHECK(streq(cgroup_controller_name(CGROUP_BLKIO, 1), "blkio"));
         CHECK(streq(cgroup_controller_name(CGROUP_BLKIO, 2), "io"));
@@ -128,6 +139,7 @@ int main(void) {
                 UNIT(v1_and_v2_spell_the_same_limits_in_their_own_files),
                 UNIT(memory_swap_is_memory_and_swap_together_on_v1_and_swap_alone_on_v2),
                 UNIT(config_json_s_shares_reservation_weight_and_hugepages_on_v1_and_v2),
+                UNIT(cpus_and_mems_are_cpuset_s_files_on_both_versions),
                 UNIT(the_controllers_have_their_v2_names),
                 UNIT(no_limit_plans_no_write),
                 UNIT(cpus_takes_thousandths_of_a_cpu),

@@ -197,10 +197,11 @@ TEST(resources_become_the_limits) {
 TEST(shares_reservation_weight_and_hugepages_are_taken) {
         struct parsed p;
         parse(&p, "{\"linux\":{\"resources\":{\"cpu\":{\"shares\":512},\"memory\":{\"reservation\":1048576},"
-                  "\"blockIO\":{\"weight\":300},"
+                  "\"blockIO\":{\"weight\":300},\"cpu\":{\"shares\":512,\"cpus\":\"0-1\",\"mems\":\"0\"},"
                   "\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":2147483648}]}}}");
         CHECK(p.r == 0);
         CHECK(p.c.cpu_shares == 512 && p.c.memory_reservation == 1048576 && p.c.blkio_weight == 300);
+        CHECK(streq_ptr(p.c.cpuset_cpus, "0-1") && streq_ptr(p.c.cpuset_mems, "0"));
         CHECK(p.c.n_hugepage_limits == 1 && streq(p.c.hugepage_limits[0].size, "2MB") &&
               p.c.hugepage_limits[0].limit == 2147483648u);
         parsed_done(&p);
@@ -230,7 +231,9 @@ TEST(podman_rootless_resources_ask_for_nothing) {
 TEST(a_limit_userbox_cannot_enforce_is_named) {
         check_refused("{\"linux\":{\"resources\":{\"blockIO\":{\"leafWeight\":10}}}}",
                       "linux.resources.blockIO.leafWeight");
-        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0-1\"}}}}", "linux.resources.cpu.cpus");
+        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0;1\"}}}}", "linux.resources.cpu.cpus");
+        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"realtimeRuntime\":1}}}}",
+                      "linux.resources.cpu.realtimeRuntime");
         check_refused("{\"linux\":{\"resources\":{\"memory\":{\"kernel\":1024}}}}",
                       "linux.resources.memory.kernel");
         check_refused("{\"linux\":{\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2M/x\",\"limit\":1}]}}}",

@@ -5,7 +5,8 @@
 # delegated to the user (design §13, userbox-oci(1) RESOURCES): where the
 # container's cgroup is made, which files get which values, and that kill
 # --all and delete reach its cgroup v1 directories. .ci/run delegates the
-# memory, cpu and pids hierarchies below its own cgroup to the test user.
+# memory, cpu, cpuset and pids hierarchies below its own cgroup to the
+# test user.
 
 OCI=${USERBOX_OCI:-$(dirname "$USERBOX")/userbox-oci}
 
@@ -80,6 +81,19 @@ test_oci_relative_cgroups_path_is_made_below_the_delegated_cgroup() {
         assert_status 0 "$OCI" --root "$STATE" delete --force "$ID"
         [ ! -d "$dir" ] || fail "delete left the cgroup $dir"
         [ ! -d "${dir%/c}" ] || fail "delete left the level ${dir%/c} that cgroupsPath named"
+}
+
+test_oci_cpus_and_mems_go_to_a_cpuset_cgroup_that_takes_the_process() {
+        local dir
+        cgroups_delegated cpuset
+        # A v1 cpuset cgroup is born with no cpus: the levels made get
+        # their parent's, or no process could enter.
+        cgroup_create '{"cgroupsPath": "t-'$$'/cpus", "resources": {"cpu": {"cpus": "0", "mems": "0"}}}'
+        dir=$(cgroup_dir_of "$PID" cpuset)
+        case $dir in */t-$$/cpus) ;; *) fail "the container's cpuset cgroup is $dir" ;; esac
+        assert_eq 0 "$(cat "$dir/cpuset.cpus")" "cpuset.cpus"
+        assert_eq 0 "$(cat "$dir/cpuset.mems")" "cpuset.mems"
+        assert_eq "$(cat "${dir%/cpus}/../cpuset.cpus")" "$(cat "${dir%/cpus}/cpuset.cpus")" "the level made between"
 }
 
 test_oci_delete_removes_the_v1_cgroups_and_kill_all_what_double_forked() {
