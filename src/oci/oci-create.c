@@ -171,10 +171,15 @@ static char *rfc3339_now(void) {
 }
 
 /* The cgroups the launch made for the container, v1 and v2, which kill
- * --all and delete read. */
+ * --all and delete read; none where they cannot be read. NULL: out of
+ * memory. */
 static char **made_cgroups(pid_t pid) {
         char **l = NULL;
-        return cgroup_paths_of(pid, &l) < 0 ? NULL : l;
+        int r = cgroup_paths_of(pid, &l);
+
+        if (r == -ENOMEM)
+                return NULL;
+        return r < 0 ? calloc(1, sizeof(char *)) : l;
 }
 
 int oci_send_console(const char *socket_path, int pty_master) {
