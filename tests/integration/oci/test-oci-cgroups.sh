@@ -96,6 +96,21 @@ test_oci_cpus_and_mems_go_to_a_cpuset_cgroup_that_takes_the_process() {
         assert_eq "$(cat "${dir%/cpus}/../cpuset.cpus")" "$(cat "${dir%/cpus}/cpuset.cpus")" "the level made between"
 }
 
+test_oci_hugepage_limits_go_to_the_hugetlb_controller() {
+        local own size dir
+        own=$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)
+        dir=$(awk '$0 ~ / - cgroup2 / { print $5 }' /proc/self/mountinfo | head -n 1)$own
+        [ -w "$dir/cgroup.procs" ] || skip "machine: no cgroup v2 directory is delegated to this user ($dir)"
+        grep -qw hugetlb "${dir%/*}/cgroup.controllers" 2>/dev/null ||
+                skip "machine: the hugetlb controller is not enabled in ${dir%/*} (.ci/run enables it where the host's v2 hierarchy has it)"
+        size=$(ls /sys/kernel/mm/hugepages | sed -n 's/^hugepages-\([0-9]*\)kB$/\1/p' | head -n 1)
+        [ "$size" = 2048 ] || skip "machine: no 2 MB huge pages here"
+        cgroup_create '{"cgroupsPath": "t-'$$'/huge", "resources": {"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}}'
+        dir=$(awk '$0 ~ / - cgroup2 / { print $5 }' /proc/self/mountinfo | head -n 1)$(awk -F: '$1 == 0 { print $3 }' "/proc/$PID/cgroup")
+        case $dir in */t-$$/huge) ;; *) fail "the container's v2 cgroup is $dir" ;; esac
+        assert_eq 4194304 "$(cat "$dir/hugetlb.2MB.max")" "hugetlb.2MB.max"
+}
+
 test_oci_delete_removes_the_v1_cgroups_and_kill_all_what_double_forked() {
         local dir
         cgroups_delegated pids
