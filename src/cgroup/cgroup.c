@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The container's cgroup: where it may be made (cgroup_plan), making and
- * joining it, and removing it. cgroup-plan.c says which file gets which
- * value. */
+/* The container's cgroup: making and joining it, finding a running
+ * container's, and removing it. cgroup-where.c plans where, cgroup-plan.c
+ * which file gets which value. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,310 +13,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup-internal.h"
 #include "util.h"
-
-/* What /proc/self/cgroup and /proc/self/mountinfo say of one controller:
- * the directory of the cgroup this process is in, and its hierarchy's
- * mount point. */
-struct cgroup_place {
-        int version;
-        char *mount;            /* the hierarchy's mount point */
-        char *own;              /* mount + the path /proc/self/cgroup gives */
-};
-
-static const unsigned controller_keys[_CGROUP_CONTROLLER_MAX] = {
-        [CGROUP_MEMORY] = KEY_MEMORY,
-        [CGROUP_CPU] = KEY_CPUS,
-        [CGROUP_PIDS] = KEY_PIDS,
-};
 
 static void closedirp(DIR **d) {
         if (*d)
                 closedir(*d);
 }
 
-static int find_place(const char *name, struct cgroup_place *ret);
-static int find_delegated(const struct config *c, enum cgroup_controller controller,
-                          const struct cgroup_place *place, char **ret);
-_printf_(3, 4)
-static int limit_error(const struct config *c, enum config_key key, const char *format, ...);
-static void walk_up_writable(char *dir, const char *mount);
-static int plan_unified(const struct config *c, struct cgroup *cg);
-static bool cgroup_writable(const char *dir);
-static bool word_in_list(const char *word, const char *list, const char *separators);
 static int write_in(const char *dir, const char *file, const char *value);
 static void remove_stale(const char *parent);
+static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char *below);
+static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k);
+static int cpuset_inherit(const char *dir);
 static void kill_and_remove(const char *path);
 static void kill_all(const char *path);
+static bool in_own_cgroup(const char *own, const char *controllers, const char *path);
 static bool kill_listed(const char *path);
-
-int cgroup_plan(const struct config *c, struct cgroup **ret) {
-        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        struct cgroup_write writes[CGROUP_WRITES_MAX];
-        unsigned needed = 0;
-        int r;
-
-        *ret = NULL;
-        /* The controllers first, on either version: the files follow the
-         * version each one is found on. */
-        for (size_t i = 0, n = cgroup_plan_writes(c, 1, writes); i < n; i++)
-                needed |= 1u << writes[i].controller;
-        if (!needed)
-                return 0;
-        cg = calloc(1, sizeof(*cg));
-        if (!cg)
-                return log_errno(-ENOMEM, "planning the cgroup");
-        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++) {
-                struct cgroup_place place = {};
-                _cleanup_free_ char *parent = NULL;
-                size_t i;
-
-                if (!(needed & (1u << k)))
-                        continue;
-                r = find_place(cgroup_controller_name(k), &place);
-                if (r >= 0)
-                        r = find_delegated(c, k, &place, &parent);
-                free(place.mount);
-                free(place.own);
-                if (r < 0)
-                        return r;
-                for (i = 0; i < cg->n_hierarchies; i++)
-                        if (streq(cg->hierarchies[i].parent, parent))
-                                break;
-                if (i == cg->n_hierarchies) {
-                        cg->hierarchies[i].version = place.version;
-                        cg->hierarchies[i].parent = TAKE_PTR(parent);
-                        cg->hierarchies[i].fd = -1;
-                        cg->n_hierarchies++;
-                }
-                cg->hierarchies[i].controllers |= 1u << k;
-        }
-        r = plan_unified(c, cg);
-        if (r < 0)
-                return r;
-        /* Each controller's files as its hierarchy's version spells them;
-         * a file the kernel lacks (swap not accounted) refuses its limit. */
-        for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                for (size_t j = 0, n = cgroup_plan_writes(c, h->version, writes); j < n; j++) {
-                        _cleanup_free_ char *file = NULL;
-                        if (!(h->controllers & (1u << writes[j].controller)))
-                                continue;
-                        file = path_join(h->parent, writes[j].file);
-                        if (!file)
-                                return log_errno(-ENOMEM, "planning the cgroup");
-                        if (access(file, F_OK) < 0)
-                                return limit_error(c, writes[j].key, "this kernel has no %s (looked at %s)",
-                                                   writes[j].file, file);
-                        cg->writes[cg->n_writes++] = writes[j];
-                }
-        }
-        log_step("cgroup planned in %zu hierarch%s", cg->n_hierarchies, cg->n_hierarchies == 1 ? "y" : "ies");
-        *ret = TAKE_PTR(cg);
-        return 0;
-}
-
-/* The hierarchy of the controller name: a cgroup v1 mount that has it,
- * else the cgroup v2 one (whose controllers are checked at the delegated
- * directory). name NULL: the v2 one, -ENOENT unprinted when there is
- * none. */
-static int find_place(const char *name, struct cgroup_place *ret) {
-        _cleanup_fclose_ FILE *mounts = fopen("/proc/self/mountinfo", "re");
-        _cleanup_fclose_ FILE *own = NULL;
-        _cleanup_free_ char *line = NULL, *v2_mount = NULL, *v2_root = NULL;
-        _cleanup_free_ char *mount = NULL, *root = NULL;
-        size_t size = 0;
-        int version = 0;
-
-        if (!mounts)
-                return log_errno(-errno, "reading /proc/self/mountinfo");
-        while (getline(&line, &size, mounts) > 0) {
-                char mroot[4096], point[4096], fstype[64], super[1024];
-                const char *dash = strstr(line, " - ");
-
-                if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, point) != 2 ||
-                    sscanf(dash, " - %63s %*s %1023s", fstype, super) != 2)
-                        continue;
-                if (streq(fstype, "cgroup2") && !v2_mount) {
-                        v2_mount = strdup(point);
-                        v2_root = strdup(mroot);
-                        if (!v2_mount || !v2_root)
-                                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
-                } else if (name && streq(fstype, "cgroup") && word_in_list(name, super, ",") && !mount) {
-                        mount = strdup(point);
-                        root = strdup(mroot);
-                        if (!mount || !root)
-                                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
-                        version = 1;
-                }
-        }
-        if (!mount && v2_mount) {
-                mount = TAKE_PTR(v2_mount);
-                root = TAKE_PTR(v2_root);
-                version = 2;
-        }
-        if (!mount && !name)
-                return -ENOENT;
-        if (!mount)
-                return log_error("the %s controller has no cgroup hierarchy on this machine (looked in "
-                                 "/proc/self/mountinfo)", name);
-
-        /* "ID:CONTROLLERS:PATH", one line per hierarchy; v2's is "0::PATH". */
-        own = fopen("/proc/self/cgroup", "re");
-        if (!own)
-                return log_errno(-errno, "reading /proc/self/cgroup");
-        while (getline(&line, &size, own) > 0) {
-                char *controllers = strchr(line, ':'), *path;
-
-                if (!controllers || !(path = strchr(++controllers, ':')))
-                        continue;
-                *path++ = '\0';
-                path[strcspn(path, "\n")] = '\0';
-                if (version == 2 ? *controllers != '\0' : !word_in_list(name, controllers, ","))
-                        continue;
-                /* A mount of a subtree (a container's view) shows the path
-                 * from the hierarchy's root: take the mounted part off. */
-                if (!streq(root, "/") && strncmp(path, root, strlen(root)) == 0)
-                        path += strlen(root);
-                ret->version = version;
-                ret->own = path_join(mount, path);
-                ret->mount = TAKE_PTR(mount);
-                return ret->own ? 0 : log_errno(-ENOMEM, "reading /proc/self/cgroup");
-        }
-        if (!name)
-                return -ENOENT;
-        return log_error("the %s controller: this process's cgroup is not in /proc/self/cgroup", name);
-}
-
-/* The directory delegated to the user in the hierarchy of place:
- * CgroupParent= below its root, or the cgroup userbox runs in, and up
- * from there while the user may still write the parent (systemd's
- * user@UID.service on v2: its leaves hold processes, and a v2 cgroup
- * with processes can give no controller to a child). */
-static int find_delegated(const struct config *c, enum cgroup_controller controller,
-                          const struct cgroup_place *place, char **ret) {
-        const char *name = cgroup_controller_name(controller);
-        _cleanup_free_ char *dir = NULL, *controllers = NULL;
-        const char *why = NULL;
-        struct stat st;
-
-        dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
-        if (!dir)
-                return log_errno(-ENOMEM, "planning the cgroup");
-        for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
-                dir[n - 1] = '\0';
-        if (stat(dir, &st) < 0)
-                why = "does not exist";
-        else if (!cgroup_writable(dir))
-                why = "not writable";
-        if (why)
-                return limit_error(c, controller_keys[controller], "the %s controller is not delegated to you: "
-                                   "looked at %s%s: %s (ask your administrator to delegate a cgroup, see "
-                                   "userbox(1) LIMITS)", name, dir,
-                                   c->cgroup_parent ? " (CgroupParent=)" : " (the cgroup userbox runs in)", why);
-        if (!c->cgroup_parent)
-                walk_up_writable(dir, place->mount);
-        if (place->version == 2) {
-                _cleanup_free_ char *file = path_join(dir, "cgroup.controllers");
-                _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
-                if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 ||
-                    !word_in_list(name, controllers, " \n"))
-                        return limit_error(c, controller_keys[controller], "the %s controller is not delegated to "
-                                           "you: looked at %s: it is not in its cgroup.controllers (ask your "
-                                           "administrator to delegate it, see userbox(1) LIMITS)", name, dir);
-        }
-        *ret = TAKE_PTR(dir);
-        return 0;
-}
-
-/* "ORIGIN: reason", ORIGIN the key's line or --limit option. */
-static int limit_error(const struct config *c, enum config_key key, const char *format, ...) {
-        _cleanup_free_ char *reason = NULL;
-        char where[CONFIG_ORIGIN_NAME_MAX], option[32];
-        const char *name = key == KEY_MEMORY_SWAP ? "MemorySwap" : key == KEY_CPUS ? "CPUs"
-                         : key == KEY_PIDS ? "PIDs" : "Memory";
-        va_list ap;
-
-        va_start(ap, format);
-        if (vasprintf(&reason, format, ap) < 0)
-                reason = NULL;
-        va_end(ap);
-        snprintf(option, sizeof(option), "--limit %s", name);
-        return log_error("%s: %s", config_origin_name(&c->origins[key], "Limits", name, option, where, sizeof(where)),
-                         reason ?: "out of memory");
-}
-
-/* dir becomes its topmost ancestor below mount we may still write. */
-static void walk_up_writable(char *dir, const char *mount) {
-        for (;;) {
-                char *slash = strrchr(dir, '/');
-                if (!slash || (size_t) (slash - dir) < strlen(mount))
-                        return;
-                *slash = '\0';
-                if (!cgroup_writable(dir)) {
-                        *slash = '/';
-                        return;
-                }
-        }
-}
-
-/* A hybrid host puts the limits on v1, and its v2 hierarchy has no
- * controller; where the user may write it, the container gets a cgroup
- * there too, which holds no limit but all its processes: cgroup.kill
- * ends them at once, and a process that double-forks stays in sight. */
-static int plan_unified(const struct config *c, struct cgroup *cg) {
-        struct cgroup_place place = {};
-        _cleanup_free_ char *dir = NULL;
-        int r;
-
-        for (size_t i = 0; i < cg->n_hierarchies; i++)
-                if (cg->hierarchies[i].version == 2)
-                        return 0;
-        r = find_place(NULL, &place);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        dir = c->cgroup_parent ? path_join(place.mount, c->cgroup_parent) : strdup(place.own);
-        if (dir && !c->cgroup_parent && cgroup_writable(dir))
-                walk_up_writable(dir, place.mount);
-        free(place.mount);
-        free(place.own);
-        if (!dir)
-                return log_errno(-ENOMEM, "planning the cgroup");
-        if (!cgroup_writable(dir))
-                return 0;
-        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) { .version = 2, .parent = TAKE_PTR(dir),
-                                                                          .fd = -1 };
-        return 0;
-}
-
-/* Writable by us, and a process may be moved into it. */
-static bool cgroup_writable(const char *dir) {
-        _cleanup_free_ char *procs = path_join(dir, "cgroup.procs");
-        return procs && access(dir, W_OK) == 0 && access(procs, W_OK) == 0;
-}
-
-static bool word_in_list(const char *word, const char *list, const char *separators) {
-        size_t n = strlen(word);
-
-        for (const char *p = list; *p; p += strcspn(p, separators), p += strspn(p, separators))
-                if (strncmp(p, word, n) == 0 && (p[n] == '\0' || strchr(separators, p[n])))
-                        return true;
-        return false;
-}
-
-void cgroup_print_plan(const struct cgroup *cg, FILE *f) {
-        for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
-                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                fprintf(f, "# cgroup: v%d %s/userbox-PID:", h->version, h->parent);
-                for (size_t j = 0; j < cg->n_writes; j++)
-                        if (h->controllers & (1u << cg->writes[j].controller))
-                                fprintf(f, " %s=%s", cg->writes[j].file, cg->writes[j].value);
-                fputc('\n', f);
-        }
-}
 
 int cgroup_create(struct cgroup *cg, const struct config *c) {
         char name[300];
@@ -330,27 +42,11 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 struct cgroup_hierarchy *h = &cg->hierarchies[i];
 
-                remove_stale(h->parent);
-                if (h->version == 2)
-                        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++) {
-                                char enable[32];
-                                if (!(h->controllers & (1u << k)))
-                                        continue;
-                                snprintf(enable, sizeof(enable), "+%s", cgroup_controller_name(k));
-                                r = write_in(h->parent, "cgroup.subtree_control", enable);
-                                if (r < 0)
-                                        return log_errno(r, "enabling the %s controller in '%s/cgroup.subtree_control'",
-                                                         cgroup_controller_name(k), h->parent);
-                        }
-                h->path = path_join(h->parent, name);
-                if (!h->path)
-                        return log_errno(-ENOMEM, "making the cgroup");
-                if (mkdir(h->path, 0755) < 0) {
-                        r = log_errno(-errno, "making the cgroup '%s'", h->path);
-                        free(h->path);
-                        h->path = NULL;
+                if (!h->below)
+                        remove_stale(h->parent);
+                r = make_levels(cg, h, h->below ?: name);
+                if (r < 0)
                         return r;
-                }
                 if (h->version == 2) {
                         h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         if (h->fd < 0)
@@ -367,6 +63,88 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         }
         log_step("cgroup made");
         return 0;
+}
+
+/* Makes h->parent/below, level by level (linux.cgroupsPath may name
+ * several), and sets h->path. On v2 each level hands the controllers of
+ * the limits down to the next (cgroup.subtree_control); a controller no
+ * limit needs (linux.cgroupsPath alone) is handed down where it can be.
+ * A level that exists is kept, the leaf too when linux.cgroupsPath names
+ * it: the spec lets a runtime join a cgroup made before. */
+static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char *below) {
+        _cleanup_free_ char *dir = strdup(h->parent);
+
+        for (const char *p = below; dir && *p;) {
+                size_t n = strcspn(p, "/");
+                char *next = NULL;
+                bool leaf = !p[n + strspn(p + n, "/")], made;
+
+                for (enum cgroup_controller k = 0; h->version == 2 && k < _CGROUP_CONTROLLER_MAX; k++) {
+                        char enable[32];
+                        int r;
+                        if (!(h->controllers & (1u << k)))
+                                continue;
+                        snprintf(enable, sizeof(enable), "+%s", cgroup_controller_name(k, 2));
+                        r = write_in(dir, "cgroup.subtree_control", enable);
+                        if (r < 0 && writes_controller(cg, k))
+                                return log_errno(r, "enabling the %s controller in '%s/cgroup.subtree_control'",
+                                                 cgroup_controller_name(k, 2), dir);
+                }
+                if (asprintf(&next, "%s/%.*s", dir, (int) n, p) < 0)
+                        return log_errno(-ENOMEM, "making the cgroup");
+                free(dir);
+                dir = next;
+                made = mkdir(dir, 0755) == 0;
+                if (!made && (errno != EEXIST || (leaf && !h->below)))
+                        return log_errno(-errno, "making the cgroup '%s'", dir);
+                if (made && h->version == 1 && (h->controllers & (1u << CGROUP_CPUSET))) {
+                        int r = cpuset_inherit(dir);
+                        if (r < 0)
+                                return log_errno(r, "copying the cpus and mems of the cgroup above '%s'", dir);
+                }
+                p += n;
+                p += strspn(p, "/");
+        }
+        if (!dir)
+                return log_errno(-ENOMEM, "making the cgroup");
+        h->path = TAKE_PTR(dir);
+        return 0;
+}
+
+/* A v1 cpuset cgroup is born with no cpus and no mems, and takes no
+ * process until it has some: it gets its parent's (the limits, written
+ * next, narrow them). */
+static int cpuset_inherit(const char *dir) {
+        static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+        _cleanup_free_ char *parent = strdup(dir);
+        char *slash = parent ? strrchr(parent, '/') : NULL;
+
+        if (!slash)
+                return -ENOMEM;
+        *slash = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *file = path_join(parent, files[i]), *text = NULL;
+                _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+                int r;
+
+                if (fd < 0)
+                        return -errno;
+                r = read_full_fd(fd, 4096, &text, NULL);
+                if (r < 0)
+                        return r;
+                text[strcspn(text, "\n")] = '\0';
+                r = write_in(dir, files[i], text);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k) {
+        for (size_t j = 0; j < cg->n_writes; j++)
+                if (cg->writes[j].controller == k)
+                        return true;
+        return false;
 }
 
 int cgroup_clone_fd(const struct cgroup *cg) {
@@ -408,9 +186,11 @@ int cgroup_join_of(pid_t container, pid_t pid) {
 int cgroup_of(pid_t container, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = calloc(1, sizeof(*cg));
         _cleanup_fclose_ FILE *f = NULL, *mounts = NULL;
-        _cleanup_free_ char *line = NULL, *mline = NULL;
+        _cleanup_free_ char *line = NULL, *mline = NULL, *own = NULL;
+        _cleanup_close_ int fd = -1;
         size_t size = 0, msize = 0;
         char file[64];
+        bool named;
 
         *ret = NULL;
         if (!cg)
@@ -419,8 +199,13 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
         f = fopen(file, "re");
         if (!f)
                 return -errno;
+        fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read_full_fd(fd, 1 << 16, &own, NULL) < 0)
+                return -errno;
         /* Each "ID:CONTROLLERS:PATH" under the mount of its hierarchy: the
-         * one whose super options hold the first controller (v1), or v2's. */
+         * one whose super options hold the first controller (v1), or v2's.
+         * Its cgroup: userbox-[NAME-]PID, or linux.cgroupsPath's, which is
+         * not where we are and is ours to write. */
         while (getline(&line, &size, f) > 0 && cg->n_hierarchies < ELEMENTSOF(cg->hierarchies)) {
                 char *controllers = strchr(line, ':'), *path, first[64];
                 struct cgroup_hierarchy *h = &cg->hierarchies[cg->n_hierarchies];
@@ -429,7 +214,8 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                         continue;
                 *path++ = '\0';
                 path[strcspn(path, "\n")] = '\0';
-                if (!startswith(path_basename(path), "userbox-"))
+                named = startswith(path_basename(path), "userbox-");
+                if (!named && in_own_cgroup(own, controllers, path))
                         continue;
                 snprintf(first, sizeof(first), "%.*s", (int) strcspn(controllers, ","), controllers);
                 mounts = mounts ? (rewind(mounts), mounts) : fopen("/proc/self/mountinfo", "re");
@@ -441,25 +227,61 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                         if (!dash || sscanf(mline, "%*s %*s %*s %*s %4095s", point) != 1 ||
                             sscanf(dash, " - %63s %*s %1023s", fstype, super) != 2)
                                 continue;
-                        if (*first ? streq(fstype, "cgroup") && word_in_list(first, super, ",")
+                        if (*first ? streq(fstype, "cgroup") && cgroup_word_in_list(first, super, ",")
                                    : streq(fstype, "cgroup2")) {
                                 h->path = path_join(point, path);
                                 if (!h->path)
                                         return -ENOMEM;
                         }
                 }
+                if (h->path && !named && !cgroup_writable(h->path)) {
+                        free(h->path);
+                        h->path = NULL;
+                }
                 if (!h->path)
                         continue;
                 h->version = *first ? 1 : 2;
                 h->fd = -1;
                 for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
-                        if (*first && word_in_list(cgroup_controller_name(k), controllers, ","))
+                        if (*first && cgroup_word_in_list(cgroup_controller_name(k, 1), controllers, ","))
                                 h->controllers |= 1u << k;
                 cg->n_hierarchies++;
         }
         if (cg->n_hierarchies)
                 *ret = TAKE_PTR(cg);
         return 0;
+}
+
+/* The line "ID:controllers:path" is in own (our /proc/self/cgroup). */
+static bool in_own_cgroup(const char *own, const char *controllers, const char *path) {
+        for (const char *p = own; *p; p += strcspn(p, "\n"), p += strspn(p, "\n")) {
+                const char *c = strchr(p, ':');
+                size_t n = strlen(controllers), m = strlen(path);
+                if (c && c < p + strcspn(p, "\n") && strncmp(c + 1, controllers, n) == 0 && c[1 + n] == ':' &&
+                    strncmp(c + 2 + n, path, m) == 0 && (c[2 + n + m] == '\n' || !c[2 + n + m]))
+                        return true;
+        }
+        return false;
+}
+
+int cgroup_paths_of(pid_t container, char ***ret) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
+        int r = cgroup_of(container, &cg);
+
+        if (r < 0)
+                return r;
+        if (!l)
+                return -ENOMEM;
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++)
+                if (strv_push(&l, TAKE_PTR(cg->hierarchies[i].path)) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+void cgroup_remove_path(const char *path) {
+        kill_and_remove(path);
 }
 
 int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret) {
@@ -512,6 +334,7 @@ void cgroup_remove(struct cgroup *cg) {
                 if (!cg->hierarchies[i].path)
                         continue;
                 kill_and_remove(cg->hierarchies[i].path);
+                cgroup_remove_levels(cg->hierarchies[i].path, cg->hierarchies[i].below);
                 if (cg->hierarchies[i].fd >= 0)
                         close(cg->hierarchies[i].fd);
                 cg->hierarchies[i].fd = -1;
@@ -525,11 +348,26 @@ void cgroup_free(struct cgroup *cg) {
                 return;
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 free(cg->hierarchies[i].parent);
+                free(cg->hierarchies[i].below);
                 free(cg->hierarchies[i].path);
                 if (cg->hierarchies[i].fd >= 0)
                         close(cg->hierarchies[i].fd);
         }
         free(cg);
+}
+
+void cgroup_remove_levels(const char *path, const char *below) {
+        _cleanup_free_ char *dir = strdup(path);
+
+        /* One level above the leaf per further level of below, while empty. */
+        for (const char *p = below ? strchr(below, '/') : NULL; dir && p; p = strchr(p + 1, '/')) {
+                char *slash = strrchr(dir, '/');
+                if (!slash)
+                        return;
+                *slash = '\0';
+                if (rmdir(dir) < 0)
+                        return;
+        }
 }
 
 static int write_in(const char *dir, const char *file, const char *value) {

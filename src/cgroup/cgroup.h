@@ -22,6 +22,9 @@ enum cgroup_controller {
         CGROUP_MEMORY,
         CGROUP_CPU,
         CGROUP_PIDS,
+        CGROUP_BLKIO,           /* v2: io */
+        CGROUP_HUGETLB,
+        CGROUP_CPUSET,
         _CGROUP_CONTROLLER_MAX,
 };
 
@@ -29,23 +32,27 @@ enum cgroup_controller {
 struct cgroup_write {
         enum cgroup_controller controller;
         enum config_key key;    /* the [Limits] key it comes from */
-        const char *file;
-        char value[48];
+        const char *setting;    /* else config.json's field (userbox-oci) */
+        char file[48];
+        char value[256];
 };
-#define CGROUP_WRITES_MAX 8
+#define CGROUP_WRITES_MAX 16
 
 /* Which file gets which value for c's limits, on cgroup v1 (version 1) or
  * v2, in the order they are written. Returns how many (0: no limit). Pure:
  * the unit tests check it for both versions. */
 size_t cgroup_plan_writes(const struct config *c, int version, struct cgroup_write w[CGROUP_WRITES_MAX]);
-const char *cgroup_controller_name(enum cgroup_controller controller);
+/* The controller's name in cgroup v1 (version 1) or v2. */
+const char *cgroup_controller_name(enum cgroup_controller controller, int version);
 
 /* One hierarchy the container's cgroup is made in. */
 struct cgroup_hierarchy {
         int version;            /* 1 or 2 */
         unsigned controllers;   /* 1 << enum cgroup_controller it serves */
         char *parent;           /* the delegated directory, absolute */
-        char *path;             /* parent/userbox-..., once made */
+        char *below;            /* the cgroup below parent: linux.cgroupsPath's
+                                 * part; NULL: userbox-[NAME-]PID */
+        char *path;             /* parent/below, once made */
         int fd;                 /* v2: path opened, for clone3's CLONE_INTO_CGROUP; -1 */
 };
 
@@ -83,6 +90,12 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid);
  * container (its init, as the host sees it) is in, found in this
  * process's mounts. *ret is NULL when it is in none. Prints nothing. */
 int cgroup_of(pid_t container, struct cgroup **ret);
+/* The directories of cgroup_of(container): state of userbox-oci, for
+ * kill --all and delete. *ret is empty when it is in none. */
+int cgroup_paths_of(pid_t container, char ***ret);
+/* Kills every process in the cgroup at path and removes it (delete of a
+ * userbox-oci container). */
+void cgroup_remove_path(const char *path);
 /* exec: moves pid into the cgroup of the container (its init, as the host
  * sees it), so that what exec starts is under the container's limits and
  * ends with it. Prints its error. */
@@ -95,8 +108,12 @@ int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret);
 void cgroup_kill(const struct cgroup *cg);
 /* After the container: true when its memory limit killed a process. */
 bool cgroup_memory_limit_reached(const struct cgroup *cg);
-/* Kills whatever is still in the cgroup and removes it. */
+/* Kills whatever is still in the cgroup and removes it, with the empty
+ * levels above it that linux.cgroupsPath named. */
 void cgroup_remove(struct cgroup *cg);
+/* Those levels of path, made as path's last levels from below
+ * (linux.cgroupsPath's relative part): removed while empty. */
+void cgroup_remove_levels(const char *path, const char *below);
 void cgroup_free(struct cgroup *cg);
 static inline void cgroup_freep(struct cgroup **cg) {
         cgroup_free(*cg);

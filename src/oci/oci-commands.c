@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "oci-life.h"
 #include "util.h"
 
@@ -175,9 +176,13 @@ int oci_delete_container(int root_fd, const char *id, bool force) {
         if (text && oci_hooks_load(root_fd, id, &hooks) >= 0 &&
             oci_hooks_run(hooks, OCI_HOOK_POSTSTOP, text, true) < 0)
                 log_warning("a poststop hook failed; container '%s' is deleted all the same", id);
-        for (size_t i = 0; s.cgroups && s.cgroups[i]; i++)
-                if (rmdir(s.cgroups[i]) < 0 && errno != ENOENT)
-                        log_warning("cannot remove the cgroup '%s': %s", s.cgroups[i], strerror(errno));
+        /* What double-forked out of init's sight is still in its cgroups
+         * (v1 and v2); then the empty levels linux.cgroupsPath named. */
+        for (size_t i = 0; s.cgroups && s.cgroups[i]; i++) {
+                cgroup_remove_path(s.cgroups[i]);
+                if (c.cgroup_path)
+                        cgroup_remove_levels(s.cgroups[i], c.cgroup_path + strspn(c.cgroup_path, "/"));
+        }
         return oci_state_remove(root_fd, id);
 }
 

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launch.h"
 #include "oci-life.h"
 #include "util.h"
@@ -220,29 +221,16 @@ static char *rfc3339_now(void) {
         return ret;
 }
 
-/* The cgroup v2 directories the launch made for the container
- * (userbox-...), which delete removes. */
+/* The cgroups the launch made for the container, v1 and v2, which kill
+ * --all and delete read; none where they cannot be read. NULL: out of
+ * memory. */
 static char **made_cgroups(pid_t pid) {
-        _cleanup_fclose_ FILE *f = NULL;
-        char path[64], line[4096];
-        char **l = calloc(1, sizeof(char *));
+        char **l = NULL;
+        int r = cgroup_paths_of(pid, &l);
 
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-        f = fopen(path, "re");
-        while (l && f && fgets(line, sizeof(line), f)) {
-                const char *rel = startswith(line, "0::");
-                _cleanup_free_ char *dir = NULL;
-
-                line[strcspn(line, "\n")] = '\0';
-                if (!rel || !startswith(path_basename(rel), "userbox-"))
-                        continue;
-                dir = path_join("/sys/fs/cgroup", rel);
-                if (!dir || strv_push(&l, TAKE_PTR(dir)) < 0) {
-                        strv_free(l);
-                        return NULL;
-                }
-        }
-        return l;
+        if (r == -ENOMEM)
+                return NULL;
+        return r < 0 ? calloc(1, sizeof(char *)) : l;
 }
 
 int oci_send_console(const char *socket_path, int pty_master) {

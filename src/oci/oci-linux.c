@@ -197,13 +197,39 @@ static int mount_label_parse(json_object *v, struct config *c, struct oci_linux 
         return label_parse(v, &label_fields[LABEL_MOUNT], reason);
 }
 
+/* A "." or ".." level would climb out of the delegated directory. */
+static bool has_dot_component(const char *path) {
+        for (const char *p = path; *p; p += strcspn(p, "/"), p += strspn(p, "/")) {
+                size_t n = strcspn(p, "/");
+                if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+                        return true;
+        }
+        return false;
+}
+
+/* The container's cgroup (cgroup/): absolute, below each hierarchy's
+ * root; relative, below the delegated directory. systemd's
+ * "slice:prefix:name" names a unit, which userbox does not make
+ * (--systemd-cgroup is accepted, not followed): the cgroup is then
+ * userbox's own name. */
 static int cgroups_path_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
-        (void) c;
+        const char *path;
+
         if (!json_object_is_type(v, json_type_string))
                 return oci_refuse(reason, "linux.cgroupsPath: not a string");
+        path = json_object_get_string(v);
         free(l->cgroups_path);
-        l->cgroups_path = strdup(json_object_get_string(v));
-        return l->cgroups_path ? 0 : -ENOMEM;
+        l->cgroups_path = strdup(path);
+        if (!l->cgroups_path)
+                return -ENOMEM;
+        free(c->cgroup_path);
+        c->cgroup_path = NULL;
+        if (!*path || (path[0] != '/' && strchr(path, ':')))
+                return 0;
+        if (!path[strspn(path, "/")] || has_dot_component(path))
+                return oci_refuse(reason, "linux.cgroupsPath '%s': not a cgroup's path", path);
+        c->cgroup_path = strdup(path);
+        return c->cgroup_path ? 0 : -ENOMEM;
 }
 
 /* ---- linux.sysctl ------------------------------------------------------- */

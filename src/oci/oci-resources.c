@@ -43,7 +43,7 @@ static int limit_field(json_object *o, const char *path, const char *key, uint64
 }
 
 static int memory_parse(json_object *o, struct config *c, char **reason) {
-        static const char *const known[] = { "limit", "swap", "disableOOMKiller", "useHierarchy",
+        static const char *const known[] = { "limit", "swap", "reservation", "disableOOMKiller", "useHierarchy",
                                              "checkBeforeUpdate", NULL };
         int r = only_fields(o, "linux.resources.memory", known, reason);
 
@@ -51,6 +51,8 @@ static int memory_parse(json_object *o, struct config *c, char **reason) {
                 r = limit_field(o, "linux.resources.memory", "limit", &c->memory, reason);
         if (r >= 0)
                 r = limit_field(o, "linux.resources.memory", "swap", &c->memory_swap, reason);
+        if (r >= 0)
+                r = limit_field(o, "linux.resources.memory", "reservation", &c->memory_reservation, reason);
         return r;
 }
 
@@ -60,13 +62,34 @@ static int pids_parse(json_object *o, struct config *c, char **reason) {
         return r < 0 ? r : limit_field(o, "linux.resources.pids", "limit", &c->pids, reason);
 }
 
+/* cpus, mems: a list such as "0-1,4", as cpuset.cpus takes it. */
+static int cpu_list_field(json_object *o, const char *key, char **ret, char **reason) {
+        json_object *v = oci_field(o, key);
+        const char *list = v ? json_object_get_string(v) : NULL;
+
+        if (!v || !*list)
+                return 0;
+        if (!json_object_is_type(v, json_type_string) || strspn(list, "0123456789,-") != strlen(list) ||
+            strlen(list) > 200)
+                return oci_refuse(reason, "linux.resources.cpu.%s: not a list such as 0-1,4", key);
+        free(*ret);
+        *ret = strdup(list);
+        return *ret ? 0 : -ENOMEM;
+}
+
 /* quota/period is CPUs= in thousandths of a CPU (the period defaults to
  * the kernel's 100 ms). */
 static int cpu_parse(json_object *o, struct config *c, char **reason) {
-        static const char *const known[] = { "quota", "period", NULL };
+        static const char *const known[] = { "quota", "period", "shares", "cpus", "mems", NULL };
         uint64_t quota = 0, period = 0;
         int r = only_fields(o, "linux.resources.cpu", known, reason);
 
+        if (r >= 0)
+                r = limit_field(o, "linux.resources.cpu", "shares", &c->cpu_shares, reason);
+        if (r >= 0)
+                r = cpu_list_field(o, "cpus", &c->cpuset_cpus, reason);
+        if (r >= 0)
+                r = cpu_list_field(o, "mems", &c->cpuset_mems, reason);
         if (r >= 0)
                 r = limit_field(o, "linux.resources.cpu", "quota", &quota, reason);
         if (r >= 0)
@@ -78,6 +101,42 @@ static int cpu_parse(json_object *o, struct config *c, char **reason) {
         c->cpus_milli = quota * 1000 / period;
         if (!c->cpus_milli)
                 return oci_refuse(reason, "linux.resources.cpu.quota: less than a thousandth of a CPU");
+        return 0;
+}
+
+/* The proportional weight alone: the per-device weights and throttles
+ * name devices by number, which userbox does not check. */
+static int blkio_parse(json_object *o, struct config *c, char **reason) {
+        static const char *const known[] = { "weight", NULL };
+        int r = only_fields(o, "linux.resources.blockIO", known, reason);
+        return r < 0 ? r : limit_field(o, "linux.resources.blockIO", "weight", &c->blkio_weight, reason);
+}
+
+/* [{"pageSize": "2MB", "limit": N}]: the size as the kernel spells it in
+ * hugetlb.<size>.limit_in_bytes (v1) and hugetlb.<size>.max (v2). */
+static int hugepages_parse(json_object *list, struct config *c, char **reason) {
+        if (!json_object_is_type(list, json_type_array))
+                return oci_refuse(reason, "linux.resources.hugepageLimits: not an array");
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                json_object *entry = json_object_array_get_idx(list, i);
+                const char *size = json_object_get_string(oci_field(entry, "pageSize"));
+                struct hugepage_limit *h = &c->hugepage_limits[c->n_hugepage_limits];
+                uint64_t limit = 0;
+                int r;
+
+                if (!size || !*size || strlen(size) >= sizeof(h->size) || strspn(size, "0123456789KMGTPB") != strlen(size))
+                        return oci_refuse(reason, "linux.resources.hugepageLimits[%zu].pageSize: not a page size "
+                                          "such as 2MB", i);
+                r = limit_field(entry, "linux.resources.hugepageLimits[]", "limit", &limit, reason);
+                if (r < 0)
+                        return r;
+                if (c->n_hugepage_limits == ELEMENTSOF(c->hugepage_limits))
+                        return oci_refuse(reason, "linux.resources.hugepageLimits: more than %zu page sizes",
+                                          ELEMENTSOF(c->hugepage_limits));
+                snprintf(h->size, sizeof(h->size), "%s", size);
+                h->limit = limit;
+                c->n_hugepage_limits++;
+        }
         return 0;
 }
 
@@ -130,14 +189,14 @@ static int device_rules_parse(json_object *list, const struct config *c, char **
 }
 
 int oci_resources_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason) {
-        static const char *const known[] = { "memory", "pids", "cpu", "devices", NULL };
+        static const char *const known[] = { "memory", "pids", "cpu", "blockIO", "devices", "hugepageLimits", NULL };
         static const struct {
                 const char *name;
                 int (*parse)(json_object *o, struct config *c, char **reason);
         } parts[] = {
-                { "memory", memory_parse }, { "pids", pids_parse }, { "cpu", cpu_parse },
+                { "memory", memory_parse }, { "pids", pids_parse }, { "cpu", cpu_parse }, { "blockIO", blkio_parse },
         };
-        json_object *devices = oci_field(v, "devices");
+        json_object *devices = oci_field(v, "devices"), *hugepages = oci_field(v, "hugepageLimits");
         int r;
 
         (void) l;
@@ -154,5 +213,7 @@ int oci_resources_parse(json_object *v, struct config *c, struct oci_linux *l, c
         }
         if (r >= 0 && devices)
                 r = device_rules_parse(devices, c, reason);
+        if (r >= 0 && hugepages)
+                r = hugepages_parse(hugepages, c, reason);
         return r;
 }

@@ -78,6 +78,9 @@ void config_done(struct config *c) {
         free(c->seccomp_allow_origins.at);
         free(c->rlimits);
         free(c->cgroup_parent);
+        free(c->cgroup_path);
+        free(c->cpuset_cpus);
+        free(c->cpuset_mems);
         strv_free(c->origin_files);
         memset(c, 0, sizeof(*c));
 }

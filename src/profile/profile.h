@@ -232,6 +232,21 @@ struct config {
         /* What config.json says that no profile key can (oci-internal.h);
          * the caller's, not freed by config_done. */
         struct oci_spec *oci;
+        /* linux.cgroupsPath: the container's cgroup, below each
+         * hierarchy's root when absolute (as CgroupParent=), below the
+         * delegated directory when relative; NULL: userbox-[NAME-]PID. */
+        char *cgroup_path;
+        /* linux.resources that no [Limits] key has; 0 unset. */
+        uint64_t cpu_shares;
+        uint64_t memory_reservation;    /* bytes */
+        uint64_t blkio_weight;
+        char *cpuset_cpus;              /* "0-1": the CPUs it may run on */
+        char *cpuset_mems;              /* the memory nodes it may use */
+        struct hugepage_limit {
+                char size[16];          /* the kernel's spelling: "2MB", "1GB" */
+                uint64_t limit;         /* bytes */
+        } hugepage_limits[4];
+        size_t n_hugepage_limits;
 
         /* Where each key was last set (file NULL + line 0: never set). The
          * list keys above also keep one origin per entry: in the entry

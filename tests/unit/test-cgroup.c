@@ -49,6 +49,49 @@ TEST(memory_swap_is_memory_and_swap_together_on_v1_and_swap_alone_on_v2) {
         config_done(&c);
 }
 
+TEST(config_json_s_shares_reservation_weight_and_hugepages_on_v1_and_v2) {
+        struct config c;
+        config_init(&c);
+        c.cpu_shares = 1024;
+        c.memory_reservation = 1048576;
+        c.blkio_weight = 500;
+        c.hugepage_limits[0] = (struct hugepage_limit) { "2MB", 2097152 };
+        c.n_hugepage_limits = 1;
+        _cleanup_free_ char *v1 = writes_text(&c, 1), *v2 = writes_text(&c, 2);
+        CHECK(streq_ptr(v1, "memory.soft_limit_in_bytes=1048576 cpu.shares=1024 blkio.weight=500 "
+                            "hugetlb.2MB.limit_in_bytes=2097152"));
+        /* shares 2..262144 onto weight 1..10000, blkio 10..1000 onto io 1..10000. */
+        CHECK(streq_ptr(v2, "memory.low=1048576 cpu.weight=39 io.weight=default 4950 hugetlb.2MB.max=2097152"));
+        c.cpu_shares = 2;
+        c.blkio_weight = 1000;
+        c.n_hugepage_limits = 0;
+        c.memory_reservation = 0;
+        _cleanup_free_ char *low = writes_text(&c, 2);
+        CHECK(streq_ptr(low, "cpu.weight=1 io.weight=default 10000"));
+        c.cpu_shares = 262144;
+        _cleanup_free_ char *high = writes_text(&c, 2);
+        CHECK(streq_ptr(high, "cpu.weight=10000 io.weight=default 10000"));
+        config_done(&c);
+}
+
+TEST(cpus_and_mems_are_cpuset_s_files_on_both_versions) {
+        struct config c;
+        config_init(&c);
+        c.cpuset_cpus = strdup("0-1,4");
+        c.cpuset_mems = strdup("0");
+        _cleanup_free_ char *v1 = writes_text(&c, 1), *v2 = writes_text(&c, 2);
+        CHECK(streq_ptr(v1, "cpuset.cpus=0-1,4 cpuset.mems=0"));
+        CHECK(streq_ptr(v2, "cpuset.cpus=0-1,4 cpuset.mems=0"));
+        config_done(&c);
+}
+
+TEST(the_controllers_have_their_v2_names) {
+        CHECK(streq(cgroup_controller_name(CGROUP_BLKIO, 1), "blkio"));
+        CHECK(streq(cgroup_controller_name(CGROUP_BLKIO, 2), "io"));
+        CHECK(streq(cgroup_controller_name(CGROUP_HUGETLB, 2), "hugetlb"));
+        CHECK(cgroup_controller_name(_CGROUP_CONTROLLER_MAX, 2) == NULL);
+}
+
 TEST(no_limit_plans_no_write) {
         struct config c;
         struct cgroup *cg = (struct cgroup *) 1;
@@ -95,6 +138,9 @@ int main(void) {
         static const struct unit_case cases[] = {
                 UNIT(v1_and_v2_spell_the_same_limits_in_their_own_files),
                 UNIT(memory_swap_is_memory_and_swap_together_on_v1_and_swap_alone_on_v2),
+                UNIT(config_json_s_shares_reservation_weight_and_hugepages_on_v1_and_v2),
+                UNIT(cpus_and_mems_are_cpuset_s_files_on_both_versions),
+                UNIT(the_controllers_have_their_v2_names),
                 UNIT(no_limit_plans_no_write),
                 UNIT(cpus_takes_thousandths_of_a_cpu),
                 UNIT(cgroup_parent_is_an_absolute_path_without_dotdot),

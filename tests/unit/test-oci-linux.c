@@ -226,7 +226,35 @@ TEST(resources_become_the_limits) {
         CHECK(p.c.memory == 67108864 && p.c.memory_swap == 134217728);
         CHECK(p.c.pids == 20 && p.c.cpus_milli == 500);
         CHECK_STREQ(p.s.linux_spec->cgroups_path, "user.slice:userbox:c1");
+        /* systemd's slice:prefix:name names a unit, not a directory. */
+        CHECK(p.c.cgroup_path == NULL);
         parsed_done(&p);
+}
+
+TEST(shares_reservation_weight_and_hugepages_are_taken) {
+        struct parsed p;
+        parse(&p, "{\"linux\":{\"resources\":{\"cpu\":{\"shares\":512},\"memory\":{\"reservation\":1048576},"
+                  "\"blockIO\":{\"weight\":300},\"cpu\":{\"shares\":512,\"cpus\":\"0-1\",\"mems\":\"0\"},"
+                  "\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":2147483648}]}}}");
+        CHECK(p.r == 0);
+        CHECK(p.c.cpu_shares == 512 && p.c.memory_reservation == 1048576 && p.c.blkio_weight == 300);
+        CHECK(streq_ptr(p.c.cpuset_cpus, "0-1") && streq_ptr(p.c.cpuset_mems, "0"));
+        CHECK(p.c.n_hugepage_limits == 1 && streq(p.c.hugepage_limits[0].size, "2MB") &&
+              p.c.hugepage_limits[0].limit == 2147483648u);
+        parsed_done(&p);
+}
+
+TEST(cgroups_path_is_absolute_or_relative_without_dot_levels) {
+        struct parsed p;
+        parse(&p, "{\"linux\":{\"cgroupsPath\":\"/cgrouptest\"}}");
+        CHECK(p.r == 0 && streq_ptr(p.c.cgroup_path, "/cgrouptest"));
+        parsed_done(&p);
+        parse(&p, "{\"linux\":{\"cgroupsPath\":\"testdir/cgrouptest/container\"}}");
+        CHECK(p.r == 0 && streq_ptr(p.c.cgroup_path, "testdir/cgrouptest/container"));
+        parsed_done(&p);
+        check_refused("{\"linux\":{\"cgroupsPath\":\"a/../../b\"}}", "linux.cgroupsPath");
+        check_refused("{\"linux\":{\"cgroupsPath\":\"/a/./b\"}}", "linux.cgroupsPath");
+        check_refused("{\"linux\":{\"cgroupsPath\":\"/\"}}", "linux.cgroupsPath");
 }
 
 TEST(podman_rootless_resources_ask_for_nothing) {
@@ -238,10 +266,15 @@ TEST(podman_rootless_resources_ask_for_nothing) {
 }
 
 TEST(a_limit_userbox_cannot_enforce_is_named) {
-        check_refused("{\"linux\":{\"resources\":{\"blockIO\":{\"weight\":10}}}}", "linux.resources.blockIO");
-        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"shares\":512}}}}", "linux.resources.cpu.shares");
-        check_refused("{\"linux\":{\"resources\":{\"memory\":{\"reservation\":1024}}}}",
-                      "linux.resources.memory.reservation");
+        check_refused("{\"linux\":{\"resources\":{\"blockIO\":{\"leafWeight\":10}}}}",
+                      "linux.resources.blockIO.leafWeight");
+        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"0;1\"}}}}", "linux.resources.cpu.cpus");
+        check_refused("{\"linux\":{\"resources\":{\"cpu\":{\"realtimeRuntime\":1}}}}",
+                      "linux.resources.cpu.realtimeRuntime");
+        check_refused("{\"linux\":{\"resources\":{\"memory\":{\"kernel\":1024}}}}",
+                      "linux.resources.memory.kernel");
+        check_refused("{\"linux\":{\"resources\":{\"hugepageLimits\":[{\"pageSize\":\"2M/x\",\"limit\":1}]}}}",
+                      "linux.resources.hugepageLimits[0].pageSize");
         check_refused("{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false},"
                       "{\"allow\":true,\"type\":\"b\",\"major\":8,\"minor\":0}]}}}",
                       "linux.resources.devices[1]");
@@ -286,6 +319,8 @@ int main(void) {
                 UNIT(only_namespaced_sysctls_are_accepted),
                 UNIT(resources_become_the_limits),
                 UNIT(podman_rootless_resources_ask_for_nothing),
+                UNIT(shares_reservation_weight_and_hugepages_are_taken),
+                UNIT(cgroups_path_is_absolute_or_relative_without_dot_levels),
                 UNIT(a_limit_userbox_cannot_enforce_is_named),
                 UNIT(devices_are_the_host_s_nodes),
                 UNIT(intel_rdt_and_personality),

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Where the container's cgroup may be made (cgroup_plan): the hierarchy
+ * of each controller its limits need, and the directory delegated to the
+ * user there. cgroup-plan.c says which file gets which value, cgroup.c
+ * makes, joins and removes it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup-internal.h"
+#include "util.h"
+
+/* What /proc/self/cgroup and /proc/self/mountinfo say of one controller:
+ * the directory of the cgroup this process is in, and its hierarchy's
+ * mount point. */
+struct cgroup_place {
+        int version;
+        char *mount;            /* the hierarchy's mount point */
+        char *own;              /* mount + the path /proc/self/cgroup gives */
+};
+
+static int find_place(const char *name, bool quiet, struct cgroup_place *ret);
+static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
+                          const struct cgroup_place *place, char **ret_parent, char **ret_below);
+_printf_(3, 4)
+static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...);
+static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
+                          const struct cgroup_write *w);
+static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below);
+static void walk_up_writable(char *dir, const char *mount);
+static int plan_unified(const struct config *c, struct cgroup *cg);
+
+int cgroup_plan(const struct config *c, struct cgroup **ret) {
+        _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
+        struct cgroup_write writes[CGROUP_WRITES_MAX];
+        const struct cgroup_write *first[_CGROUP_CONTROLLER_MAX] = {};
+        unsigned needed = 0;
+        int r;
+
+        *ret = NULL;
+        /* The controllers first, on either version: the files follow the
+         * version each one is found on. */
+        for (size_t i = 0, n = cgroup_plan_writes(c, 1, writes); i < n; i++) {
+                needed |= 1u << writes[i].controller;
+                if (!first[writes[i].controller])
+                        first[writes[i].controller] = &writes[i];
+        }
+        if (!needed && !c->cgroup_path)
+                return 0;
+        cg = calloc(1, sizeof(*cg));
+        if (!cg)
+                return log_errno(-ENOMEM, "planning the cgroup");
+        /* linux.cgroupsPath without a limit: the cgroup where it may be
+         * made, and none where not, as crun does rootless (podman asks for
+         * one on every container). */
+        for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
+                if ((needed & (1u << k)) || (!needed && k <= CGROUP_PIDS)) {
+                        r = plan_hierarchy(c, cg, k, first[k]);
+                        if (r < 0 && (needed || r != -EACCES))
+                                return r;
+                }
+        r = plan_unified(c, cg);
+        if (r < 0)
+                return r;
+        /* Each controller's files as its hierarchy's version spells them;
+         * a file the kernel lacks (swap not accounted) refuses its limit. */
+        for (size_t i = 0; i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                for (size_t j = 0, n = cgroup_plan_writes(c, h->version, writes); j < n; j++) {
+                        _cleanup_free_ char *file = NULL;
+                        if (!(h->controllers & (1u << writes[j].controller)))
+                                continue;
+                        file = path_join(h->parent, writes[j].file);
+                        if (!file)
+                                return log_errno(-ENOMEM, "planning the cgroup");
+                        if (access(file, F_OK) < 0)
+                                return limit_error(c, &writes[j], "this kernel has no %s (looked at %s)",
+                                                   writes[j].file, file);
+                        cg->writes[cg->n_writes++] = writes[j];
+                }
+        }
+        if (!cg->n_hierarchies)
+                return 0;
+        log_step("cgroup planned in %zu hierarch%s", cg->n_hierarchies, cg->n_hierarchies == 1 ? "y" : "ies");
+        *ret = TAKE_PTR(cg);
+        return 0;
+}
+
+/* Where controller k goes: its hierarchy's delegated directory, shared
+ * with the controllers already planned there. w: its first write, NULL
+ * when it has none (linux.cgroupsPath alone): then a hierarchy that is
+ * missing or not delegated is -EACCES, unprinted. */
+static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
+                          const struct cgroup_write *w) {
+        struct cgroup_place place = {};
+        _cleanup_free_ char *parent = NULL, *below = NULL;
+        size_t i;
+        int r;
+
+        r = find_place(cgroup_controller_name(k, 1), !w, &place);
+        if (r >= 0)
+                r = find_delegated(c, k, w, &place, &parent, &below);
+        free(place.mount);
+        free(place.own);
+        if (r < 0)
+                return r;
+        for (i = 0; i < cg->n_hierarchies; i++)
+                if (streq(cg->hierarchies[i].parent, parent))
+                        break;
+        if (i == cg->n_hierarchies) {
+                cg->hierarchies[i].version = place.version;
+                cg->hierarchies[i].parent = TAKE_PTR(parent);
+                cg->hierarchies[i].below = TAKE_PTR(below);
+                cg->hierarchies[i].fd = -1;
+                cg->n_hierarchies++;
+        }
+        cg->hierarchies[i].controllers |= 1u << k;
+        return 0;
+}
+
+/* The hierarchy of the controller name: a cgroup v1 mount that has it,
+ * else the cgroup v2 one (whose controllers are checked at the delegated
+ * directory). name NULL: the v2 one, -ENOENT unprinted when there is
+ * none. quiet: -EACCES unprinted when there is none. */
+static int find_place(const char *name, bool quiet, struct cgroup_place *ret) {
+        _cleanup_fclose_ FILE *mounts = fopen("/proc/self/mountinfo", "re");
+        _cleanup_fclose_ FILE *own = NULL;
+        _cleanup_free_ char *line = NULL, *v2_mount = NULL, *v2_root = NULL;
+        _cleanup_free_ char *mount = NULL, *root = NULL;
+        size_t size = 0;
+        int version = 0;
+
+        if (!mounts)
+                return log_errno(-errno, "reading /proc/self/mountinfo");
+        while (getline(&line, &size, mounts) > 0) {
+                char mroot[4096], point[4096], fstype[64], super[1024];
+                const char *dash = strstr(line, " - ");
+
+                if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, point) != 2 ||
+                    sscanf(dash, " - %63s %*s %1023s", fstype, super) != 2)
+                        continue;
+                if (streq(fstype, "cgroup2") && !v2_mount) {
+                        v2_mount = strdup(point);
+                        v2_root = strdup(mroot);
+                        if (!v2_mount || !v2_root)
+                                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
+                } else if (name && streq(fstype, "cgroup") && cgroup_word_in_list(name, super, ",") && !mount) {
+                        mount = strdup(point);
+                        root = strdup(mroot);
+                        if (!mount || !root)
+                                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
+                        version = 1;
+                }
+        }
+        if (!mount && v2_mount) {
+                mount = TAKE_PTR(v2_mount);
+                root = TAKE_PTR(v2_root);
+                version = 2;
+        }
+        if (!mount && !name)
+                return -ENOENT;
+        if (!mount && quiet)
+                return -EACCES;
+        if (!mount)
+                return log_error("the %s controller has no cgroup hierarchy on this machine (looked in "
+                                 "/proc/self/mountinfo)", name);
+
+        /* "ID:CONTROLLERS:PATH", one line per hierarchy; v2's is "0::PATH". */
+        own = fopen("/proc/self/cgroup", "re");
+        if (!own)
+                return log_errno(-errno, "reading /proc/self/cgroup");
+        while (getline(&line, &size, own) > 0) {
+                char *controllers = strchr(line, ':'), *path;
+
+                if (!controllers || !(path = strchr(++controllers, ':')))
+                        continue;
+                *path++ = '\0';
+                path[strcspn(path, "\n")] = '\0';
+                if (version == 2 ? *controllers != '\0' : !cgroup_word_in_list(name, controllers, ","))
+                        continue;
+                /* A mount of a subtree (a container's view) shows the path
+                 * from the hierarchy's root: take the mounted part off. */
+                if (!streq(root, "/") && strncmp(path, root, strlen(root)) == 0)
+                        path += strlen(root);
+                ret->version = version;
+                ret->own = path_join(mount, path);
+                ret->mount = TAKE_PTR(mount);
+                return ret->own ? 0 : log_errno(-ENOMEM, "reading /proc/self/cgroup");
+        }
+        if (!name)
+                return -ENOENT;
+        if (quiet)
+                return -EACCES;
+        return log_error("the %s controller: this process's cgroup is not in /proc/self/cgroup", name);
+}
+
+/* The directory delegated to the user in the hierarchy of place:
+ * CgroupParent= below its root, or the cgroup userbox runs in, and up
+ * from there while the user may still write the parent (systemd's
+ * user@UID.service on v2: its leaves hold processes, and a v2 cgroup
+ * with processes can give no controller to a child). An absolute
+ * linux.cgroupsPath names the container's cgroup below the root: the
+ * delegated directory is its deepest ancestor that exists, and the rest
+ * is made; a relative one goes below the delegated directory found. w
+ * NULL: -EACCES, unprinted, where it is not delegated. */
+static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
+                          const struct cgroup_place *place, char **ret_parent, char **ret_below) {
+        const char *name = cgroup_controller_name(controller, place->version);
+        bool absolute = c->cgroup_path && c->cgroup_path[0] == '/';
+        _cleanup_free_ char *dir = NULL, *controllers = NULL, *below = NULL;
+        const char *why = NULL, *origin = " (the cgroup userbox runs in)";
+        struct stat st;
+
+        if (absolute)
+                dir = path_join(place->mount, c->cgroup_path);
+        else
+                dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
+        if (!dir)
+                return log_errno(-ENOMEM, "planning the cgroup");
+        for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+                dir[n - 1] = '\0';
+        if (absolute) {
+                int r = split_existing(TAKE_PTR(dir), strlen(place->mount), &dir, &below);
+                if (r < 0)
+                        return r == -ENOMEM ? log_errno(r, "planning the cgroup")
+                                            : log_error("linux.cgroupsPath '%s': names no cgroup", c->cgroup_path);
+                origin = " (linux.cgroupsPath)";
+        } else if (c->cgroup_parent)
+                origin = " (CgroupParent=)";
+        if (stat(dir, &st) < 0)
+                why = "does not exist";
+        else if (!cgroup_writable(dir))
+                why = "not writable";
+        if (why && !w)
+                return -EACCES;
+        if (why)
+                return limit_error(c, w, "the %s controller is not delegated to you: looked at %s%s: %s (ask your "
+                                   "administrator to delegate a cgroup, see userbox(1) LIMITS)", name, dir, origin, why);
+        if (!c->cgroup_parent && !absolute)
+                walk_up_writable(dir, place->mount);
+        if (place->version == 2 && name) {
+                _cleanup_free_ char *file = path_join(dir, "cgroup.controllers");
+                _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+                if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 || !cgroup_word_in_list(name, controllers, " \n")) {
+                        if (!w)
+                                return -EACCES;
+                        return limit_error(c, w, "the %s controller is not delegated to you: looked at %s: it is not in "
+                                           "its cgroup.controllers (ask your administrator to delegate it, see "
+                                           "userbox(1) LIMITS)", name, dir);
+                }
+        }
+        if (c->cgroup_path && !absolute)
+                below = strdup(c->cgroup_path);
+        if (c->cgroup_path && !below)
+                return log_errno(-ENOMEM, "planning the cgroup");
+        *ret_parent = TAKE_PTR(dir);
+        *ret_below = TAKE_PTR(below);
+        return 0;
+}
+
+/* full, a path below root_len's: its deepest proper ancestor that
+ * exists (root at least), and the rest below it. Takes full. */
+static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below) {
+        _cleanup_free_ char *owned = full, *parent = NULL;
+        size_t cut = strlen(full);
+        struct stat st;
+
+        if (cut <= root_len + 1)
+                return -EINVAL;
+        for (;;) {
+                while (cut > root_len && full[--cut] != '/')
+                        ;
+                free(parent);
+                parent = strndup(full, cut);
+                if (!parent)
+                        return -ENOMEM;
+                if (cut <= root_len || stat(parent, &st) == 0)
+                        break;
+        }
+        *ret_below = strdup(full + cut + 1);
+        if (!*ret_below)
+                return -ENOMEM;
+        *ret_parent = TAKE_PTR(parent);
+        return 0;
+}
+
+/* "ORIGIN: reason", ORIGIN the key's line or --limit option, or the
+ * config.json field. */
+static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...) {
+        static const struct { enum config_key key; const char *name, *field; } limits[] = {
+                { KEY_MEMORY, "Memory", "linux.resources.memory.limit" },
+                { KEY_MEMORY_SWAP, "MemorySwap", "linux.resources.memory.swap" },
+                { KEY_CPUS, "CPUs", "linux.resources.cpu.quota" },
+                { KEY_PIDS, "PIDs", "linux.resources.pids.limit" },
+        };
+        _cleanup_free_ char *reason = NULL;
+        char where[CONFIG_ORIGIN_NAME_MAX], option[32];
+        const char *name = "Memory", *setting = w->setting;
+        va_list ap;
+
+        va_start(ap, format);
+        if (vasprintf(&reason, format, ap) < 0)
+                reason = NULL;
+        va_end(ap);
+        for (size_t i = 0; i < ELEMENTSOF(limits); i++)
+                if (limits[i].key == w->key) {
+                        name = limits[i].name;
+                        if (c->oci)
+                                setting = limits[i].field;
+                }
+        if (!setting) {
+                snprintf(option, sizeof(option), "--limit %s", name);
+                setting = config_origin_name(&c->origins[w->key], "Limits", name, option, where, sizeof(where));
+        }
+        return log_error("%s: %s", setting, reason ?: "out of memory");
+}
+
+/* dir becomes its topmost ancestor below mount we may still write. */
+static void walk_up_writable(char *dir, const char *mount) {
+        for (;;) {
+                char *slash = strrchr(dir, '/');
+                if (!slash || (size_t) (slash - dir) < strlen(mount))
+                        return;
+                *slash = '\0';
+                if (!cgroup_writable(dir)) {
+                        *slash = '/';
+                        return;
+                }
+        }
+}
+
+/* A hybrid host puts the limits on v1, and its v2 hierarchy has no
+ * controller; where the user may write it, the container gets a cgroup
+ * there too, which holds no limit but all its processes: cgroup.kill
+ * ends them at once, and a process that double-forks stays in sight. */
+static int plan_unified(const struct config *c, struct cgroup *cg) {
+        struct cgroup_place place = {};
+        _cleanup_free_ char *parent = NULL, *below = NULL;
+        int r;
+
+        for (size_t i = 0; i < cg->n_hierarchies; i++)
+                if (cg->hierarchies[i].version == 2)
+                        return 0;
+        r = find_place(NULL, false, &place);
+        if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = find_delegated(c, _CGROUP_CONTROLLER_MAX, NULL, &place, &parent, &below);
+        free(place.mount);
+        free(place.own);
+        if (r == -EACCES)
+                return 0;
+        if (r < 0)
+                return r;
+        cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) {
+                .version = 2, .parent = TAKE_PTR(parent), .below = TAKE_PTR(below), .fd = -1,
+        };
+        return 0;
+}
+
+/* Writable by us, and a process may be moved into it. */
+bool cgroup_writable(const char *dir) {
+        _cleanup_free_ char *procs = path_join(dir, "cgroup.procs");
+        return procs && access(dir, W_OK) == 0 && access(procs, W_OK) == 0;
+}
+
+bool cgroup_word_in_list(const char *word, const char *list, const char *separators) {
+        size_t n = strlen(word);
+
+        for (const char *p = list; *p; p += strcspn(p, separators), p += strspn(p, separators))
+                if (strncmp(p, word, n) == 0 && (p[n] == '\0' || strchr(separators, p[n])))
+                        return true;
+        return false;
+}
+
+void cgroup_print_plan(const struct cgroup *cg, FILE *f) {
+        for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                fprintf(f, "# cgroup: v%d %s/userbox-PID:", h->version, h->parent);
+                for (size_t j = 0; j < cg->n_writes; j++)
+                        if (h->controllers & (1u << cg->writes[j].controller))
+                                fprintf(f, " %s=%s", cg->writes[j].file, cg->writes[j].value);
+                fputc('\n', f);
+        }
+}

@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# userbox-oci: linux.cgroupsPath and linux.resources through the cgroups
+# delegated to the user (design §13, userbox-oci(1) RESOURCES): where the
+# container's cgroup is made, which files get which values, and that kill
+# --all and delete reach its cgroup v1 directories. .ci/run delegates the
+# memory, cpu, cpuset and pids hierarchies below its own cgroup to the
+# test user.
+
+OCI=${USERBOX_OCI:-$(dirname "$USERBOX")/userbox-oci}
+
+# cgroups_delegated CONTROLLER...: skips unless the user may write the
+# cgroup this shell is in, in the v1 hierarchy of each CONTROLLER.
+cgroups_delegated() {
+        local controller dir
+        for controller in "$@"; do
+                dir=$(cgroup_dir_of self "$controller")
+                [ -n "$dir" ] || skip "machine: no cgroup v1 hierarchy has the $controller controller"
+                [ -w "$dir" ] && [ -w "$dir/cgroup.procs" ] ||
+                        skip "machine: no $controller cgroup is delegated to this user ($dir is not writable; .ci/run delegates one)"
+        done
+}
+
+# cgroup_dir_of PID|self CONTROLLER: the directory of the v1 cgroup of
+# the process in the hierarchy of CONTROLLER.
+cgroup_dir_of() {
+        local path mount
+        path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+        mount=$(awk -v c="$2" '$0 ~ / - cgroup / { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $5 }' \
+                /proc/self/mountinfo | head -n 1)
+        [ -n "$mount" ] && [ -n "$path" ] && echo "$mount${path%/}"
+}
+
+# cgroup_bundle DIR SCRIPT LINUX_JSON: a busybox bundle running `sh -c
+# SCRIPT` as root of a user namespace mapping the caller alone, with
+# LINUX_JSON's members (cgroupsPath, resources) in "linux".
+cgroup_bundle() {
+        make_root "$1/rootfs"
+        python3 - "$1/config.json" "$2" "$3" "$(id -u)" "$(id -g)" <<'EOF' || fail "config.json"
+import json, sys
+path, script, extra, uid, gid = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+linux = {"uidMappings": [{"containerID": 0, "hostID": uid, "size": 1}],
+         "gidMappings": [{"containerID": 0, "hostID": gid, "size": 1}],
+         "namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount", "user")]}
+linux.update(extra)
+doc = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+       "process": {"user": {"uid": 0, "gid": 0}, "args": ["/bin/sh", "-c", script], "env": ["PATH=/bin"], "cwd": "/"},
+       "linux": linux}
+json.dump(doc, open(path, "w"))
+EOF
+}
+
+# cgroup_create LINUX_JSON [SCRIPT]: creates container $ID from a new
+# bundle under the state root $STATE; $PID is its process.
+cgroup_create() {
+        local base
+        base=$(mktemp_dir) || fail "mktemp_dir"
+        STATE=$base/state ID=cg-$$-$RANDOM
+        cgroup_bundle "$base/bundle" "${2:-sleep 60}" "$1"
+        run "$OCI" --root "$STATE" create --bundle "$base/bundle" "$ID"
+        [ "$STATUS" = 0 ] || { _show_run "$OCI create"; fail "userbox-oci create failed"; }
+        trap '"$OCI" --root "$STATE" delete --force "$ID" >/dev/null 2>&1' EXIT
+        PID=$("$OCI" --root "$STATE" state "$ID" | tr -d '\n' | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+        [ -n "$PID" ] || fail "no pid in the state of $ID"
+}
+
+test_oci_relative_cgroups_path_is_made_below_the_delegated_cgroup() {
+        local own dir
+        cgroups_delegated pids cpu memory
+        own=$(cgroup_dir_of self pids)
+        cgroup_create '{"cgroupsPath": "t-'$$'/c", "resources": {"pids": {"limit": 30},
+                "cpu": {"shares": 512}, "memory": {"reservation": 1048576}}}'
+        dir=$(cgroup_dir_of "$PID" pids)
+        # Below the delegated directory (the session's parent, where
+        # userbox makes its cgroups), as the path names it.
+        case $dir in "${own%/*}"/t-$$/c) ;; *) fail "the container's pids cgroup is $dir, not ${own%/*}/t-$$/c" ;; esac
+        assert_eq 30 "$(cat "$dir/pids.max")" "pids.max"
+        assert_eq 512 "$(cat "$(cgroup_dir_of "$PID" cpu)/cpu.shares")" "cpu.shares"
+        assert_eq 1048576 "$(cat "$(cgroup_dir_of "$PID" memory)/memory.soft_limit_in_bytes")" "memory.soft_limit_in_bytes"
+        assert_status 0 "$OCI" --root "$STATE" delete --force "$ID"
+        [ ! -d "$dir" ] || fail "delete left the cgroup $dir"
+        [ ! -d "${dir%/c}" ] || fail "delete left the level ${dir%/c} that cgroupsPath named"
+}
+
+test_oci_cpus_and_mems_go_to_a_cpuset_cgroup_that_takes_the_process() {
+        local dir
+        cgroups_delegated cpuset
+        # A v1 cpuset cgroup is born with no cpus: the levels made get
+        # their parent's, or no process could enter.
+        cgroup_create '{"cgroupsPath": "t-'$$'/cpus", "resources": {"cpu": {"cpus": "0", "mems": "0"}}}'
+        dir=$(cgroup_dir_of "$PID" cpuset)
+        case $dir in */t-$$/cpus) ;; *) fail "the container's cpuset cgroup is $dir" ;; esac
+        assert_eq 0 "$(cat "$dir/cpuset.cpus")" "cpuset.cpus"
+        assert_eq 0 "$(cat "$dir/cpuset.mems")" "cpuset.mems"
+        assert_eq "$(cat "${dir%/cpus}/../cpuset.cpus")" "$(cat "${dir%/cpus}/cpuset.cpus")" "the level made between"
+}
+
+test_oci_hugepage_limits_go_to_the_hugetlb_controller() {
+        local own size dir
+        own=$(awk -F: '$1 == 0 { print $3 }' /proc/self/cgroup)
+        dir=$(awk '$0 ~ / - cgroup2 / { print $5 }' /proc/self/mountinfo | head -n 1)$own
+        [ -w "$dir/cgroup.procs" ] || skip "machine: no cgroup v2 directory is delegated to this user ($dir)"
+        grep -qw hugetlb "${dir%/*}/cgroup.controllers" 2>/dev/null ||
+                skip "machine: the hugetlb controller is not enabled in ${dir%/*} (.ci/run enables it where the host's v2 hierarchy has it)"
+        size=$(ls /sys/kernel/mm/hugepages | sed -n 's/^hugepages-\([0-9]*\)kB$/\1/p' | head -n 1)
+        [ "$size" = 2048 ] || skip "machine: no 2 MB huge pages here"
+        cgroup_create '{"cgroupsPath": "t-'$$'/huge", "resources": {"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}]}}'
+        dir=$(awk '$0 ~ / - cgroup2 / { print $5 }' /proc/self/mountinfo | head -n 1)$(awk -F: '$1 == 0 { print $3 }' "/proc/$PID/cgroup")
+        case $dir in */t-$$/huge) ;; *) fail "the container's v2 cgroup is $dir" ;; esac
+        assert_eq 4194304 "$(cat "$dir/hugetlb.2MB.max")" "hugetlb.2MB.max"
+}
+
+test_oci_delete_removes_the_v1_cgroups_and_kill_all_what_double_forked() {
+        local dir
+        cgroups_delegated pids
+        # A process that left init's sight: only the cgroup still knows it.
+        cgroup_create '{"resources": {"pids": {"limit": 40}}}' '(sleep 300 &) ; sleep 300'
+        "$OCI" --root "$STATE" start "$ID" || fail "start"
+        dir=$(cgroup_dir_of "$PID" pids)
+        wait_for 5 sh -c "[ \$(wc -l < '$dir/cgroup.procs') -ge 2 ]" || fail "the double fork did not happen"
+        assert_status 0 "$OCI" --root "$STATE" kill --all "$ID" KILL
+        wait_for 5 sh -c "[ ! -s '$dir/cgroup.procs' ]" || fail "kill --all left $(cat "$dir/cgroup.procs" | wc -l) processes in $dir"
+        assert_status 0 "$OCI" --root "$STATE" delete --force "$ID"
+        [ ! -d "$dir" ] || fail "delete left the v1 cgroup $dir"
+}
+
+test_oci_absolute_cgroups_path_where_not_delegated_is_refused_naming_it() {
+        local base mount
+        cgroups_delegated pids
+        mount=$(awk '$0 ~ / - cgroup / && $NF ~ /(^|,)pids(,|$)/ { print $5 }' /proc/self/mountinfo | head -n 1)
+        [ -w "$mount" ] && skip "machine: the pids hierarchy's root is writable by this user"
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "touch /ran" '{"cgroupsPath": "/userbox-test-'$$'", "resources": {"pids": {"limit": 30}}}'
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "abs-$$"
+        [ "$STATUS" != 0 ] || fail "run succeeded (stderr: $ERR)"
+        assert_contains "$ERR" "linux.resources.pids.limit: the pids controller is not delegated to you: looked at $mount (linux.cgroupsPath): not writable" "the error"
+        [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
+}
+
+test_oci_cgroups_path_alone_is_ignored_where_it_cannot_be_made() {
+        local base
+        base=$(mktemp_dir)
+        # podman passes one with every container: with no limit to hold,
+        # a cgroup the user may not make is no reason to fail, as with crun.
+        cgroup_bundle "$base/bundle" "touch /ran" '{"cgroupsPath": "/userbox-test-'$$'/c"}'
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "alone-$$"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "" "$ERR" "what userbox-oci says"
+        [ -e "$base/bundle/rootfs/ran" ] || fail "the process did not run"
+}
+
+test_oci_a_controller_not_delegated_is_named_with_where_userbox_looked() {
+        local base
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "touch /ran" '{"resources": {"blockIO": {"weight": 300}}}'
+        [ -w "$(cgroup_dir_of self blkio)" ] && skip "machine: a blkio cgroup is delegated to this user"
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "blkio-$$"
+        [ "$STATUS" != 0 ] || fail "run succeeded (stderr: $ERR)"
+        assert_contains "$ERR" "linux.resources.blockIO.weight: " "the error names the field"
+        assert_contains "$ERR" "looked at " "and where userbox looked"
+        [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
+}
