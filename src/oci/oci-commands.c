@@ -180,8 +180,8 @@ int oci_delete_container(int root_fd, const char *id, bool force) {
          * (v1 and v2); then the empty levels linux.cgroupsPath named. */
         for (size_t i = 0; s.cgroups && s.cgroups[i]; i++) {
                 cgroup_remove_path(s.cgroups[i]);
-                if (c.cgroup_path)
-                        cgroup_remove_levels(s.cgroups[i], c.cgroup_path + strspn(c.cgroup_path, "/"));
+                if (s.cgroups_path)
+                        cgroup_remove_levels(s.cgroups[i], s.cgroups_path + strspn(s.cgroups_path, "/"));
         }
         return oci_state_remove(root_fd, id);
 }

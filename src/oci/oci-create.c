@@ -48,6 +48,7 @@ struct create_context {
         /* A write end of the FIFO the process keeps until its exec: a
          * byte there tells start that a startContainer hook failed. */
         int failed_fd;
+        const char *cgroups_path; /* linux.cgroupsPath, for the state */
         /* Set before the launch: the process's hooks tell the same. */
         char *created;
         uid_t owner;
@@ -131,6 +132,7 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 r = apply_process_attributes(spec.process);
         if (r >= 0) {
                 context.dir_fd = dir_fd;
+                context.cgroups_path = c.cgroup_path;
                 lo = (struct launch_oci) {
                         .namespaces = spec.process->namespaces.create,
                         .join_flag = spec.process->namespaces.join_flag,
@@ -347,7 +349,7 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
         if (r < 0)
                 return r;
         s.cgroups = made_cgroups(pid);
-        if (!s.cgroups)
+        if (!s.cgroups || (x->cgroups_path && !(s.cgroups_path = strdup(x->cgroups_path))))
                 return log_errno(-ENOMEM, "the container's state");
         r = oci_process_start_time(pid, &s.start_time);
         if (r < 0)

@@ -102,6 +102,8 @@ struct oci_state {
         uid_t owner;
         json_object *annotations;       /* owned, may be NULL */
         char **cgroups;                 /* directories userbox made, to remove on delete */
+        char *cgroups_path;             /* linux.cgroupsPath, whose empty levels delete
+                                         * removes too; NULL when none */
         enum oci_status status;         /* computed on read */
 };
 

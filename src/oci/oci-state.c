@@ -160,6 +160,8 @@ static int state_from_json(json_object *doc, struct oci_state *s, char **reason)
         if (r >= 0)
                 r = oci_get_strv(doc, "cgroups", false, &s->cgroups, "", reason);
         if (r >= 0)
+                r = oci_get_string(doc, "cgroupsPath", false, &s->cgroups_path, "", reason);
+        if (r >= 0)
                 r = oci_get_object(doc, "annotations", false, &cgroups, "", reason);
         if (r < 0)
                 return r;
@@ -245,6 +247,8 @@ int oci_state_save(int dir_fd, const struct oci_state *s) {
         for (size_t i = 0; s->cgroups && s->cgroups[i]; i++)
                 json_object_array_add(cgroups, json_object_new_string(s->cgroups[i]));
         json_object_object_add(o, "cgroups", cgroups);
+        if (s->cgroups_path)
+                json_object_object_add(o, "cgroupsPath", json_object_new_string(s->cgroups_path));
         r = process_stat(s->pid, &(char) { 0 }, &(uint64_t) { 0 });
         if (r >= 0) {
                 const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -268,6 +272,7 @@ void oci_state_done(struct oci_state *s) {
         free(s->bundle);
         free(s->created);
         strv_free(s->cgroups);
+        free(s->cgroups_path);
         json_object_put(s->annotations);
         *s = (struct oci_state) { 0 };
 }
