@@ -9,6 +9,7 @@
 
 #include "fs.h"
 #include "oci-internal.h"
+#include "oci-linux-internal.h"
 #include "security.h"
 #include "util.h"
 
@@ -19,15 +20,6 @@
 
 static const char *const hooks[] = {
         "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
-/* The options of mounts[] that oci-linux.c gives a meaning (others are
- * handed to the file system as its data); keep in step with its table. */
-static const char *const mount_options[] = {
-        "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
-        "noatime", "nodev", "nodiratime", "noexec", "norelatime", "nostrictatime", "nosuid",
-        "private", "rbind", "relatime", "ro", "rprivate", "rro", "rshared", "rslave",
-        "runbindable", "rw", "shared", "slave", "strictatime", "suid", "sync", "unbindable",
 };
 
 static const char *const namespaces[] = {
@@ -158,8 +150,10 @@ int oci_features_print(FILE *f) {
                 r = member_add(o, "ociVersionMax", json_object_new_string(OCI_VERSION_MAX));
         if (r >= 0)
                 r = member_add(o, "hooks", string_array(hooks, ELEMENTSOF(hooks)));
-        if (r >= 0)
-                r = member_add(o, "mountOptions", string_array(mount_options, ELEMENTSOF(mount_options)));
+        if (r >= 0) {
+                const char *names[64];
+                r = member_add(o, "mountOptions", string_array(names, oci_mount_options_honoured(names, 64)));
+        }
         if (r >= 0)
                 r = member_add(o, "linux", linux_features());
         if (r >= 0)

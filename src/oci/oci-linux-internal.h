@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* What oci-linux.c and oci-mounts.c share. */
+/* What oci-linux.c, oci-mounts.c and oci-features.c share. */
 
 #include "oci-internal.h"
 #include "oci-view.h"
@@ -17,6 +17,10 @@ void oci_mounts_free(struct oci_mount *m, size_t n);
 
 /* "rprivate" -> MS_REC | MS_PRIVATE; -EINVAL when not a propagation. */
 int oci_propagation_from_name(const char *name, unsigned long *ret);
+/* features' mountOptions: the names of mounts[]' options userbox gives a
+ * meaning (others go to the file system as its data), at most max, in
+ * names; returns how many. */
+size_t oci_mount_options_honoured(const char **names, size_t max);
 
 /* linux.resources (oci-resources.c): the limits into c's [Limits]. */
 int oci_resources_parse(json_object *v, struct config *c, struct oci_linux *l, char **reason);

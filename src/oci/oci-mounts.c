@@ -72,6 +72,15 @@ static const struct propagation {
         { "unbindable",  MS_UNBINDABLE }, { "runbindable", MS_REC | MS_UNBINDABLE },
 };
 
+size_t oci_mount_options_honoured(const char **names, size_t max) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(mount_options); i++)
+                if (mount_options[i].effect != OPTION_REFUSED && n < max)
+                        names[n++] = mount_options[i].name;
+        return n;
+}
+
 int oci_propagation_from_name(const char *name, unsigned long *ret) {
         for (size_t i = 0; i < ELEMENTSOF(propagations); i++)
                 if (streq(name, propagations[i].name)) {
