@@ -97,9 +97,15 @@ test_podman_run_tty() {
         podman_env
         require_cmd script
         # script gives podman a terminal; conmon gets the container's pty
-        # master from the runtime through --console-socket.
-        run script -qec "podman --runtime '$PODMAN_RUNTIME' run --rm -it $IMG sh -c 'tty; test -t 0 && echo in-a-tty; exit 4'" /dev/null
-        [ "$STATUS" = 4 ] || { _show_run podman run -it; fail "podman run -it: status $STATUS, not the container's 4"; }
+        # master from the runtime through --console-socket. -t without -i:
+        # script, its stdin at EOF, writes a byte to the terminal, which
+        # podman -i forwards to conmon; when that byte comes as the
+        # container exits, conmon closes the attach socket without reading
+        # it, podman's next read fails (ECONNRESET) and the output it had
+        # not yet read is lost (1 to 3 runs in 20 here, with crun too). The
+        # container's stdin is the pty all the same.
+        run script -qec "podman --runtime '$PODMAN_RUNTIME' run --rm -t $IMG sh -c 'tty; test -t 0 && echo in-a-tty; exit 4'" /dev/null
+        [ "$STATUS" = 4 ] || { _show_run podman run -t; fail "podman run -t: status $STATUS, not the container's 4"; }
         assert_contains "$OUT" "/dev/pts/0" "the container's tty"
         assert_contains "$OUT" "in-a-tty" "stdin a terminal"
 }
