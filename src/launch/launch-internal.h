@@ -256,6 +256,9 @@ int launch_child(struct child *child);
 /* userbox-oci (oci-launch.c, oci-child.c). Without a user namespace in
  * config.json: the ids our own namespace maps, as the plan. */
 void oci_plan_without_user_namespace(struct idmap_plan *plan);
+/* Under AddressSanitizer, LeakSanitizer's check now rather than at exit:
+ * call it before joining a pid namespace (parent.c). */
+void launch_leak_check_now(void);
 /* Before clone: the pid namespace config.json names by path, if any. */
 int oci_join_pid_namespace(const struct launch_oci *o);
 /* The child's prepare: the namespaces config.json names by path joined,

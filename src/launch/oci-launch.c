@@ -93,6 +93,7 @@ int oci_join_pid_namespace(const struct launch_oci *o) {
 
                 if (o->join_flag[i] != CLONE_NEWPID)
                         continue;
+                launch_leak_check_now();
                 fd = open(o->join_path[i], O_RDONLY | O_CLOEXEC);
                 if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
                         return log_errno(-errno, "joining the pid namespace '%s'", o->join_path[i]);

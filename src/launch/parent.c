@@ -337,17 +337,20 @@ static int block_signals(struct child *child, sigset_t *mask) {
  * container's gives. It stays out of sight: no process of the container
  * can name it (it is not in their pid namespace). The child joins the
  * rest. */
+void launch_leak_check_now(void) {
+#ifdef __SANITIZE_ADDRESS__
+        /* LeakSanitizer's check at exit ptraces us from a process it clones,
+         * which would be born in the pid namespace we join, where our pid
+         * is nobody's: it would wait for ever. The check runs now instead,
+         * and not again at exit. */
+        __lsan_do_leak_check();
+#endif
+}
+
 static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
         static const unsigned long order[] = { CLONE_NEWUSER, CLONE_NEWPID };
 
-#ifdef __SANITIZE_ADDRESS__
-        /* LeakSanitizer's check at exit ptraces us from a process it clones,
-         * which would be born in the container's pid namespace, where our
-         * pid is nobody's: it would wait for ever. The check runs now
-         * instead, and not again at exit. */
-        __lsan_do_leak_check();
-#endif
-
+        launch_leak_check_now();
         for (size_t i = 0; i < ELEMENTSOF(order); i++)
                 /* userbox-oci exec: one the container shares with us is
                  * not joined. */
