@@ -527,12 +527,13 @@ test_stray_files_in_the_state_directory_are_removed_with_it() {
 test_a_rewritten_state_file_makes_stop_and_kill_signal_nothing() {
         named_setup
         require_cmd python3
-        local victim start f
+        local victim start f launcher
         start_detached target sleep 1000
         sleep 1000 &
         victim=$!
         start=$(awk '{ print $22 }' "/proc/$victim/stat")
         f=$(state_dir)/target/state
+        launcher=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["launcher_pid"])' "$f")
         python3 - "$f" "$victim" "$start" <<'PY'
 import json, sys
 f, pid, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -548,4 +549,6 @@ PY
         assert_status_was 125 "kill with a rewritten state"
         kill -0 "$victim" 2>/dev/null || fail "the process the state named was signalled"
         kill "$victim"
+        # The container itself: its launcher ends it, as nothing else can now.
+        kill "$launcher" 2>/dev/null
 }
