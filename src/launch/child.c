@@ -27,7 +27,9 @@ extern char **environ;
 /* Read top to bottom: child_start() takes the child through the sync
  * steps, then the mode's child_main: container_main() for run (its
  * prepare, container_prepare(), comes first), down to command_exec() and
- * the command's execve; unshare_main() and copy_main() at the end. */
+ * the command's execve; unshare_main() and copy_main() at the end. The
+ * joining modes (exec) start in exec-child.c, userbox-oci's rows are in
+ * oci-child.c. */
 static _Noreturn void exec_failed(struct child *child, int r);
 static int resolve_identity(struct child *child, int rootfd, struct user_identity *id);
 static _Noreturn void become_init(struct child *child, pid_t command);
@@ -38,11 +40,6 @@ static int receive_network_ready(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
 static int cgroup_namespace(struct child *child);
-static int prepare_command(struct child *child, const struct user_identity *id, char ***env);
-static _Noreturn void child_start_joined(struct child *child);
-static int join_namespaces(const struct launch_namespaces *ns);
-static int joined_identity(struct child *child, int rootfd, struct user_identity *id);
-static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 static int close_fds_on_exec(unsigned first);
 
 /* sync steps 1 and 3, around mode->prepare; then mode->child_main. */
@@ -166,7 +163,7 @@ _Noreturn void container_main(struct child *child) {
 /* What run's and exec's command get alike, once who it is is known: its
  * environment, its limits, the seccomp filter (sync step 4), the network
  * (sync step 5) and, with -t, its terminal (sync step 7). */
-static int prepare_command(struct child *child, const struct user_identity *id, char ***env) {
+int prepare_command(struct child *child, const struct user_identity *id, char ***env) {
         const struct config *c = child->config;
         int r;
 
@@ -371,7 +368,7 @@ static int send_pty(struct child *child) {
 }
 
 /* The last steps before exec, in the process that becomes the command. */
-static _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env) {
+_Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env) {
         const struct config *c = child->config;
         int r;
 
@@ -488,99 +485,6 @@ _Noreturn void copy_main(struct child *child) {
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
         _exit(0); /* sync step 9: the exit closes the sync socket */
-}
-
-/* A mode that joins a running container (exec): there is no id map to
- * wait for, so no step 1 to 3, and this process is never made dumpable:
- * it lives in the container's pid namespace, beside its processes, from
- * the start. It dies with the launcher. */
-static _Noreturn void child_start_joined(struct child *child) {
-        struct pollfd hangup = { .fd = child->sync_fd, .events = POLLRDHUP };
-
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                child_fail(child, log_errno(-errno, "prctl(PR_SET_PDEATHSIG)"), EXIT_USERBOX_FAILED);
-        if (poll(&hangup, 1, 0) > 0 && (hangup.revents & (POLLHUP | POLLRDHUP)))
-                _exit(EXIT_USERBOX_FAILED);
-        child->mode->child_main(child);
-        _exit(EXIT_USERBOX_FAILED);
-}
-
-/* exec's child_main: the container's namespaces (the launcher joined its
- * user and pid namespaces before the clone), then what run's command got:
- * the same identity, environment rules, limits, filter, capabilities. */
-_Noreturn void exec_main(struct child *child) {
-        struct config *c = child->config;
-        _cleanup_(user_identity_done) struct user_identity id = { 0 };
-        _cleanup_close_ int rootfd = -1;
-        char **env = NULL;
-        int r;
-
-        r = join_namespaces(child->join_ns);
-        if (r >= 0) {
-                /* The mount namespace's root: the root the container
-                 * pivoted into. */
-                rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (rootfd < 0)
-                        r = log_errno(-errno, "opening the container's root");
-        }
-        if (r >= 0)
-                r = joined_identity(child, rootfd, &id);
-        if (r >= 0)
-                r = rootfs_enter_workdir(rootfd, c->working_directory ? c->working_directory : "/");
-        if (r >= 0)
-                r = prepare_command(child, &id, &env);
-        if (r < 0)
-                child_fail(child, r, EXIT_USERBOX_FAILED); /* sync step 8 */
-        log_step("exec %s", child->argv[0]);
-        command_exec(child, &id, env);
-}
-
-/* The namespaces the launcher has not joined for us: it is in the user
- * namespace already (which gives the capabilities joining the others
- * takes), and we were cloned into the pid namespace. */
-static int join_namespaces(const struct launch_namespaces *ns) {
-        for (unsigned i = 0; i < LAUNCH_NS_MAX; i++) {
-                if (ns->fd[i] < 0 || launch_ns_kinds[i].flag == CLONE_NEWPID ||
-                    launch_ns_kinds[i].flag == CLONE_NEWUSER)
-                        continue;
-                if (setns(ns->fd[i], (int) launch_ns_kinds[i].flag) < 0)
-                        return log_errno(-errno, "joining the container's %s namespace", launch_ns_kinds[i].name);
-        }
-        return 0;
-}
-
-/* Who exec's command is: as run resolved it, from what the launcher kept
- * (never from the container's files, which it can change), or exec's own
- * -u, resolved in the container's /etc/passwd like run's User=. */
-static int joined_identity(struct child *child, int rootfd, struct user_identity *id) {
-        const struct exec_identity *j = child->join_identity;
-        int r;
-
-        if (child->join_user) {
-                r = user_resolve(rootfd, child->join_user, j->own_uid, j->own_gid, id);
-                if (r < 0)
-                        return r;
-                if (!id->home || !*id->home) {
-                        free(id->home);
-                        id->home = strdup(id->uid == 0 ? "/root" : "/");
-                }
-                if (!j->setgroups_allowed)
-                        id->set_groups = false;
-                return id->home ? 0 : log_errno(-ENOMEM, "the user's home");
-        }
-        id->uid = j->uid;
-        id->gid = j->gid;
-        id->set_groups = j->set_groups;
-        id->home = strdup(j->home);
-        if (j->n_groups > 0) {
-                id->groups = calloc(j->n_groups, sizeof(gid_t));
-                if (!id->groups)
-                        return log_errno(-ENOMEM, "the user's groups");
-                for (uint32_t i = 0; i < j->n_groups; i++)
-                        id->groups[i] = (gid_t) j->groups[i];
-                id->n_groups = j->n_groups;
-        }
-        return id->home ? 0 : log_errno(-ENOMEM, "the user's home");
 }
 
 /* sync step 6: who the command is, for the launcher to hand to exec. */

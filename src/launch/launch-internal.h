@@ -159,6 +159,7 @@ size_t exec_identity_size(const struct exec_identity *id);
 
 struct child;
 struct cgroup;
+struct user_identity;
 
 /* What a subcommand does differently: a launch is one row of these
  * (parent.c), and spawn() and child_start() consult the row, never the
@@ -247,6 +248,14 @@ int container_prepare(struct child *child);
 /* sync step 8: reports r (and the message log_deferred captured) to the
  * launcher, or after step 10 prints it, then _exit()s with exit_status. */
 _Noreturn void child_fail(struct child *child, int r, int exit_status);
+/* child.c, for every mode that runs a command in a container: its
+ * environment, limits, filter, network and terminal (sync steps 4, 5, 7),
+ * then the last steps and its execve (sync step 9). */
+int prepare_command(struct child *child, const struct user_identity *id, char ***env);
+_Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
+/* exec-child.c: a joining mode's child, right after clone (no id map to
+ * wait for: no sync steps 1 to 3), then mode->child_main. */
+_Noreturn void child_start_joined(struct child *child);
 
 /* Plans what the mode needs and spawns the child (parent.c): the one
  * entry every mode's launch goes through. Returns the command's exit
