@@ -63,7 +63,6 @@ static void close_pairp(int (*fds)[2]);
 static char *rfc3339_now(void);
 static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
 static void wait_for_exec(int fifo_fd, bool hooks_run);
-static int apply_process_attributes(const struct oci_process *p);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
 /* The whole of create, for create and run. *ret_pid: the process. */
@@ -128,8 +127,10 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                 r = log_errno(-errno, "cannot create the state of container '%s'", id);
         if (r >= 0)
                 r = oci_hooks_save(dir_fd, &spec);
-        if (r >= 0)
-                r = apply_process_attributes(spec.process);
+        /* process.user.umask, inherited by the process through clone and
+         * exec (it sets its oomScoreAdj itself: oci-child.c). */
+        if (r >= 0 && spec.process->umask >= 0)
+                umask((mode_t) spec.process->umask);
         if (r >= 0) {
                 context.dir_fd = dir_fd;
                 context.cgroups_path = c.cgroup_path;
@@ -179,14 +180,6 @@ static void close_pairp(int (*fds)[2]) {
         for (int i = 0; i < 2; i++)
                 if ((*fds)[i] >= 0)
                         close((*fds)[i]);
-}
-
-/* process.user.umask: set here, inherited by the process through clone
- * and exec (the process sets its oomScoreAdj itself: oci-child.c). */
-static int apply_process_attributes(const struct oci_process *p) {
-        if (p->umask >= 0)
-                umask((mode_t) p->umask);
-        return 0;
 }
 
 /* Socket activation: the fds LISTEN_FDS counts, from 3, pass through
