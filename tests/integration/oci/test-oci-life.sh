@@ -6,28 +6,7 @@
 # bad config.json. Each test has a state root (--root) and a bundle of its
 # own, a busybox root with a config.json written here.
 
-: "${USERBOX_OCI:=$(dirname "$USERBOX")/userbox-oci}"
-
-# oci_setup: $ROOTDIR (the state root) and $BUNDLE (rootfs/ and a
-# config.json running $ARGS, a JSON array); whatever a test left running is
-# killed when it ends.
-oci_setup() {
-        local base
-        base=$(mktemp_dir) || fail "mktemp_dir"
-        ROOTDIR=$base/state
-        BUNDLE=$base/bundle
-        mkdir -p "$BUNDLE"
-        make_root "$BUNDLE/rootfs"
-        trap 'oci_cleanup' EXIT
-}
-
-oci_cleanup() {
-        local id
-        for id in $("$USERBOX_OCI" --root "$ROOTDIR" list -q 2>/dev/null); do
-                "$USERBOX_OCI" --root "$ROOTDIR" delete --force "$id" >/dev/null 2>&1
-        done
-        return 0
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" || exit 1
 
 # write_config ARGS_JSON [EXTRA_JSON]: a config.json for a rootless
 # container: the user's id as root, its own pid, mount, uts, ipc namespaces.
@@ -51,13 +30,6 @@ write_config() {
   }$extra
 }
 EOF
-}
-
-oci() { "$USERBOX_OCI" --root "$ROOTDIR" "$@"; }
-
-# json_field JSON NAME: the value of a top-level string or number field.
-json_field() {
-        printf '%s\n' "$1" | tr -d '\n' | sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p"
 }
 
 test_create_start_state_delete() {

@@ -8,9 +8,7 @@
 # state root and a bundle of its own, a busybox root whose config.json is
 # written here.
 
-# oci_setup ($ROOTDIR, $BUNDLE, the cleanup at exit), oci and json_field
-# are test-oci-life.sh's (its test_* are listed under its own name only).
-source "$(dirname "${BASH_SOURCE[0]}")/test-oci-life.sh" || exit 1
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" || exit 1
 
 # proc_config SCRIPT [PROCESS_JSON]: a config.json running `sh -c SCRIPT`
 # as root of a user namespace mapping the caller alone; PROCESS_JSON is
