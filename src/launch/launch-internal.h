@@ -273,6 +273,11 @@ int oci_join_pid_namespace(const struct launch_oci *o);
 /* The child's prepare: the namespaces config.json names by path joined,
  * then container_prepare. */
 int oci_prepare(struct child *child);
+/* process.oomScoreAdj for this process and what it forks: /proc/self of
+ * a non-dumpable process belongs to root, so the caller is dumpable (the
+ * create child until "go") or makes itself so (exec's launcher). Prints
+ * why it cannot (going lower takes CAP_SYS_RESOURCE). */
+int oci_oom_score_adj_set(int value);
 /* sync step 10: says "created" and waits for start. */
 void oci_wait_for_start(struct child *child);
 /* userbox-oci exec (oci-join.c): the namespaces of pid that differ from ours,

@@ -101,6 +101,8 @@ struct launch_oci_exec {
         gid_t gid;
         const gid_t *groups;
         size_t n_groups;
+        bool has_oom_score_adj;         /* process.oomScoreAdj, set by the */
+        int oom_score_adj;              /* launcher before it joins */
         bool detach;
         int (*started)(void *userdata, pid_t pid, int pty_master);
         void *userdata;

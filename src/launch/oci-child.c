@@ -15,8 +15,6 @@
 #include "launch.h"
 #include "util.h"
 
-static int oom_score_adj_set(const struct launch_oci *o);
-
 /* The process's pid on the host, for released(): read from the host's
  * /proc, still ours until the container's root replaces it. */
 static pid_t host_pid;
@@ -49,8 +47,7 @@ int oci_prepare(struct child *child) {
                 child->rootfs_state.before_pivot = before_pivot;
                 child->rootfs_state.before_pivot_userdata = child;
         }
-        r = oom_score_adj_set(o);
-
+        r = o->has_oom_score_adj ? oci_oom_score_adj_set(o->oom_score_adj) : 0;
         if (r < 0)
                 return r;
         /* The pid namespace is the launcher's to join (oci-launch.c). */
@@ -66,28 +63,25 @@ int oci_prepare(struct child *child) {
         return container_prepare(child);
 }
 
-/* process.oomScoreAdj, in sync step 2: /proc/self of a non-dumpable
- * process belongs to root, and userbox's launcher is one throughout
- * (cli/main.c); this process is dumpable until "go". Anyone may raise the
- * value; below the lowest one a privileged process set (the inherited
- * value, as a rule) only CAP_SYS_RESOURCE of the host may go, which a
- * rootless runtime lacks. */
-static int oom_score_adj_set(const struct launch_oci *o) {
+/* process.oomScoreAdj: create's process sets it in sync step 2,
+ * exec's launcher before it joins the container (oci-launch.c). Anyone
+ * may raise the value; below the lowest one a privileged process set (the
+ * inherited value, as a rule) only CAP_SYS_RESOURCE of the host may go,
+ * which a rootless runtime lacks. */
+int oci_oom_score_adj_set(int value) {
         _cleanup_fclose_ FILE *f = NULL;
-        char value[16];
+        char text[16];
         int current, r;
 
-        if (!o->has_oom_score_adj)
-                return 0;
-        snprintf(value, sizeof(value), "%d", o->oom_score_adj);
-        r = write_file("/proc/self/oom_score_adj", value);
+        snprintf(text, sizeof(text), "%d", value);
+        r = write_file("/proc/self/oom_score_adj", text);
         if (r != -EACCES)
-                return r < 0 ? log_errno(r, "process.oomScoreAdj: cannot set %d", o->oom_score_adj) : 0;
+                return r < 0 ? log_errno(r, "process.oomScoreAdj: cannot set %d", value) : 0;
         f = fopen("/proc/self/oom_score_adj", "re");
         if (!f || fscanf(f, "%d", &current) != 1)
-                return log_errno(r, "process.oomScoreAdj: cannot set %d", o->oom_score_adj);
+                return log_errno(r, "process.oomScoreAdj: cannot set %d", value);
         return log_errno(r, "process.oomScoreAdj: cannot set %d (the process has %d): going lower takes "
-                         "CAP_SYS_RESOURCE", o->oom_score_adj, current);
+                         "CAP_SYS_RESOURCE", value, current);
 }
 
 /* sync step 10: tells the launcher we wait, then waits for start to make

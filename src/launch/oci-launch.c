@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "launch-internal.h"
@@ -39,14 +40,33 @@ int launch_oci_create(struct config *c, const struct launch_oci *o) {
         return launch_child(&child);
 }
 
+/* exec's process.oomScoreAdj, inherited by the child: set by the
+ * launcher while it is in the caller's namespaces and holds nothing of
+ * the container (not even its namespaces' fds), so the moment it is
+ * dumpable, which its /proc/self needs to be writable, gives no process of
+ * the container a way into it. The exec child never is: it lives beside
+ * the container's processes from the start. */
+static int exec_oom_score_adj_set(int value) {
+        int r;
+
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                return log_errno(-errno, "prctl(PR_SET_DUMPABLE)");
+        r = oci_oom_score_adj_set(value);
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && r >= 0)
+                r = log_errno(-errno, "prctl(PR_SET_DUMPABLE)");
+        return r;
+}
+
 int launch_oci_exec(struct config *c, const struct launch_oci_exec *e) {
         struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
         _cleanup_free_ struct exec_identity *identity = NULL;
         struct child child = { .mode = &mode_oci_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
                                .argv = c->command, .join_ns = &ns, .join_cgroup_of = e->container_pid,
                                .oci_exec = e };
-        int r = oci_exec_target(e, c, &ns, &identity);
+        int r = e->has_oom_score_adj ? exec_oom_score_adj_set(e->oom_score_adj) : 0;
 
+        if (r >= 0)
+                r = oci_exec_target(e, c, &ns, &identity);
         if (r >= 0) {
                 child.join_identity = identity;
                 r = launch_child(&child);

@@ -72,7 +72,9 @@ static int parse_exec(int argc, char **argv, struct exec_options *o) {
 }
 
 /* --process FILE: a process object, as config.json's; its capabilities,
- * when it names them, replace config.json's five sets. */
+ * when it names them, replace config.json's five sets. Its oomScoreAdj
+ * is the command's, as config.json's is without --process; a file that
+ * has none leaves the command the caller's. */
 static int load_process_file(const char *path, struct config *c, struct oci_spec *s) {
         _cleanup_free_ char *text = NULL, *reason = NULL;
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -183,6 +185,8 @@ int oci_cmd_exec(const struct oci_globals *g, int argc, char **argv) {
         e = (struct launch_oci_exec) {
                 .container_pid = s.pid, .uid = spec.process->uid, .gid = spec.process->gid,
                 .groups = spec.process->additional_gids, .n_groups = spec.process->n_additional_gids,
+                .has_oom_score_adj = spec.process->has_oom_score_adj,
+                .oom_score_adj = spec.process->oom_score_adj,
                 .detach = o.detach, .started = on_started, .userdata = &x,
         };
         r = launch_oci_exec(&c, &e);

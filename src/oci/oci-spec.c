@@ -255,6 +255,8 @@ int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p,
                 r = oci_get_bool(process, "terminal", &terminal, "process.", reason);
         if (r >= 0)
                 r = oci_get_bool(process, "noNewPrivileges", &nnp, "process.", reason);
+        /* exec --process's file replaces config.json's. */
+        p->has_oom_score_adj = false;
         if (r >= 0 && json_object_object_get_ex(process, "oomScoreAdj", NULL)) {
                 r = oci_get_int(process, "oomScoreAdj", &oom, "process.", reason);
                 if (r >= 0 && (oom < -1000 || oom > 1000))

@@ -119,6 +119,44 @@ test_oom_score_adj_it_cannot_get_is_refused() {
         assert_contains "$ERR" "process.oomScoreAdj: 1001 is not in -1000..1000"
 }
 
+# exec's command gets --process's oomScoreAdj, or config.json's without
+# --process; a file without one leaves it the caller's. Lower than the
+# caller's value it is refused, as create refuses it, and nothing runs.
+test_exec_oom_score_adj_is_the_process_one() {
+        oci_setup
+        local now
+        now=$(cat /proc/self/oom_score_adj)
+        [ "$now" -lt 200 ] || skip "machine: the test's oom_score_adj is $now already, above the values tried"
+        proc_config 'sleep 6018' ', "oomScoreAdj": 200'
+        assert_status 0 oci create --bundle "$BUNDLE" x1
+        assert_status 0 oci start x1
+        run oci exec x1 cat /proc/self/oom_score_adj
+        assert_eq 0 "$STATUS" "exec without --process (stderr: $ERR)"
+        assert_eq 200 "$OUT" "exec's oom_score_adj without --process: config.json's"
+        exec_process_file ', "oomScoreAdj": 300'
+        run oci exec --process "$BUNDLE/process.json" x1
+        assert_eq 0 "$STATUS" "exec --process with oomScoreAdj 300 (stderr: $ERR)"
+        assert_eq 300 "$OUT" "exec --process's oom_score_adj"
+        exec_process_file ''
+        run oci exec --process "$BUNDLE/process.json" x1
+        assert_eq "$now" "$OUT" "exec --process without oomScoreAdj: the caller's"
+        [ "$now" -gt -1000 ] || skip "machine: the test's oom_score_adj is -1000 already: nothing is lower"
+        exec_process_file ', "oomScoreAdj": -1000'
+        run oci exec --process "$BUNDLE/process.json" x1
+        assert_eq 1 "$STATUS" "exec --process with oomScoreAdj -1000"
+        assert_eq "" "$OUT" "what the refused exec's command printed"
+        assert_contains "$ERR" "process.oomScoreAdj: cannot set -1000 (the process has $now): going lower takes CAP_SYS_RESOURCE"
+}
+
+# exec_process_file EXTRA: $BUNDLE/process.json, reading oom_score_adj;
+# EXTRA is members added to it (with a leading comma).
+exec_process_file() {
+        cat >"$BUNDLE/process.json" <<EOF
+{ "args": ["cat", "/proc/self/oom_score_adj"], "env": ["PATH=/bin"], "cwd": "/",
+  "user": { "uid": 0, "gid": 0 }$1 }
+EOF
+}
+
 # process_rlimits asks NOFILE soft 3000, hard 4000, and reads 4000: its
 # runtimetest is a Go 1.19 program, whose runtime raises its own soft
 # NOFILE to the hard one at start. A shell reads what the runtime set.
