@@ -56,6 +56,7 @@ struct create_context {
 
 static int on_created(void *userdata, pid_t pid, int pty_master);
 static int on_released(void *userdata, pid_t pid);
+static int on_released_without_process(void *userdata, pid_t pid);
 static int on_mounted(void *userdata, pid_t pid);
 static int on_mounted_inside(void *userdata, pid_t pid);
 static bool has_create_hooks(const struct oci_hooks *h);
@@ -146,7 +147,9 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         .start_fd = start_fd,
                         .waited = o->run_waits,
                         .created = on_created,
-                        .released = failed_fd >= 0 ? on_released : NULL,
+                        .released = spec.process->absent ? on_released_without_process
+                                    : failed_fd >= 0       ? on_released
+                                                           : NULL,
                         .mounted = mounted_fd[0] >= 0 ? on_mounted : NULL,
                         .mounted_inside = mounted_fd[0] >= 0 ? on_mounted_inside : NULL,
                         .mounted_fd = { mounted_fd[0], mounted_fd[1] },
@@ -333,6 +336,16 @@ static int on_released(void *userdata, pid_t pid) {
         return r;
 }
 
+/* A container without process is never started (oci_start_container
+ * refuses it): a byte in its FIFO from elsewhere ends the process, which
+ * has nothing to run. */
+static int on_released_without_process(void *userdata, pid_t pid) {
+        const struct create_context *x = userdata;
+
+        (void) pid;
+        return log_error("container '%s': config.json has no process: there is nothing to run", x->id);
+}
+
 /* sync step 10, in the launcher: the process waits for start. */
 static int on_created(void *userdata, pid_t pid, int pty_master) {
         struct create_context *x = userdata;
@@ -341,6 +354,7 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
 
         if (r < 0)
                 return r;
+        s.no_process = x->spec->process->absent;
         s.cgroups = made_cgroups(pid);
         if (!s.cgroups || (x->cgroups_path && !(s.cgroups_path = strdup(x->cgroups_path))))
                 return log_errno(-ENOMEM, "the container's state");
@@ -372,6 +386,10 @@ int oci_start_container(int root_fd, const char *id) {
         if (s.status != OCI_CREATED)
                 return log_error("container '%s' is %s: only a created container can be started", id,
                                  oci_status_name(s.status));
+        /* runtime.md: start MUST fail without process; the container
+         * stays as it is, for kill and delete. */
+        if (s.no_process)
+                return log_error("container '%s' has no process to start: its config.json had none at create", id);
         dir_fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         fd = dir_fd < 0 ? -1 : openat(dir_fd, OCI_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno == ENXIO)
@@ -542,10 +560,11 @@ int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
                 r = oci_root_open(g, &root_fd);
         if (r >= 0)
                 r = create_container(g, id, &o, root_fd, &pid);
+        /* A start that fails leaves nothing of run's container. */
         if (r >= 0) {
                 r = oci_start_container(root_fd, id);
                 if (r < 0)
-                        kill(pid, SIGKILL);
+                        (void) oci_delete_container(root_fd, id, true);
         }
         if (r >= 0)
                 run_poststart(root_fd, id);

@@ -29,6 +29,10 @@ struct oci_process {
         uid_t uid;                      /* process.user */
         gid_t gid;
         bool terminal;
+        /* config.json has no process (it is optional until start): the
+         * container is made, and its process waits for a start that
+         * refuses it. */
+        bool absent;
         int umask;                      /* -1: the caller's */
         bool has_oom_score_adj;
         int oom_score_adj;
@@ -104,6 +108,7 @@ struct oci_state {
         char **cgroups;                 /* directories userbox made, to remove on delete */
         char *cgroups_path;             /* linux.cgroupsPath, whose empty levels delete
                                          * removes too; NULL when none */
+        bool no_process;                /* config.json had none: start refuses */
         enum oci_status status;         /* computed on read */
 };
 

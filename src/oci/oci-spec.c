@@ -19,6 +19,7 @@
 
 static int parse_root(json_object *doc, const char *bundle, struct config *c, char **reason);
 
+static int process_absent(struct config *c, struct oci_process *p);
 static int parse_hostname(json_object *doc, struct config *c, char **reason);
 
 int oci_spec_parse(const char *text, size_t size, const char *bundle, struct config *c,
@@ -54,8 +55,10 @@ int oci_spec_parse(const char *text, size_t size, const char *bundle, struct con
                 r = oci_refuse(reason, "ociVersion: '%s' is not a version 1 of the runtime spec", s->oci_version);
         if (r >= 0)
                 r = parse_root(doc, bundle, c, reason);
-        if (r >= 0)
+        if (r >= 0 && json_object_object_get_ex(doc, "process", NULL))
                 r = oci_process_parse(doc, c, s->process, reason);
+        else if (r >= 0)
+                r = process_absent(c, s->process);
         if (r >= 0)
                 r = parse_hostname(doc, c, reason);
         if (r >= 0)
@@ -290,6 +293,24 @@ int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p,
         p->terminal = terminal;
         c->no_new_privileges = nnp;
         return 0;
+}
+
+/* No process: optional in config.json, required by start (runtime-spec
+ * config.md, runtime.md "start"). The container is made as any other,
+ * as root of its namespace in "/"; its process waits and never execs:
+ * start refuses it, and should the FIFO be written all the same, the
+ * process ends (oci-create.c). The command only fills the launch's
+ * argv. */
+static int process_absent(struct config *c, struct oci_process *p) {
+        p->absent = true;
+        strv_free(c->command);
+        c->command = strv_copy((char *[]) { (char *) "/", NULL });
+        free(c->user);
+        c->user = strdup("0:0");
+        free(c->working_directory);
+        c->working_directory = strdup("/");
+        c->env_clear = 1;
+        return c->command && c->user && c->working_directory ? 0 : -ENOMEM;
 }
 
 static int parse_hostname(json_object *doc, struct config *c, char **reason) {

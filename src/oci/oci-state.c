@@ -144,7 +144,7 @@ static enum oci_status status_of(int dir_fd, const struct oci_state *s) {
 static int state_from_json(json_object *doc, struct oci_state *s, char **reason) {
         json_object *cgroups = NULL;
         int64_t pid = 0, owner = 0, start_time = 0;
-        int r;
+        int no_process = 0, r;
 
         r = oci_get_string(doc, "id", true, &s->id, "", reason);
         if (r >= 0)
@@ -162,9 +162,12 @@ static int state_from_json(json_object *doc, struct oci_state *s, char **reason)
         if (r >= 0)
                 r = oci_get_string(doc, "cgroupsPath", false, &s->cgroups_path, "", reason);
         if (r >= 0)
+                r = oci_get_bool(doc, "noProcess", &no_process, "", reason);
+        if (r >= 0)
                 r = oci_get_object(doc, "annotations", false, &cgroups, "", reason);
         if (r < 0)
                 return r;
+        s->no_process = no_process;
         s->annotations = cgroups ? json_object_get(cgroups) : NULL;
         s->pid = (pid_t) pid;
         s->start_time = (uint64_t) start_time;
@@ -249,6 +252,8 @@ int oci_state_save(int dir_fd, const struct oci_state *s) {
         json_object_object_add(o, "cgroups", cgroups);
         if (s->cgroups_path)
                 json_object_object_add(o, "cgroupsPath", json_object_new_string(s->cgroups_path));
+        if (s->no_process)
+                json_object_object_add(o, "noProcess", json_object_new_boolean(true));
         r = process_stat(s->pid, &(char) { 0 }, &(uint64_t) { 0 });
         if (r >= 0) {
                 const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);

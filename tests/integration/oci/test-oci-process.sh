@@ -73,6 +73,38 @@ test_delete_force_of_a_missing_container_succeeds() {
         assert_contains "$ERR" "is not a container id"
 }
 
+# process is optional in config.json and required by start (runtime-spec
+# config.md, runtime.md): create makes the container, its process waits;
+# start fails saying why and changes nothing; kill and delete end it.
+test_config_without_process_is_created_and_start_refuses_it() {
+        oci_setup
+        proc_config 'true'
+        python3 - "$BUNDLE/config.json" <<'EOF' || fail "config.json"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+del doc["process"]
+json.dump(doc, open(sys.argv[1], "w"))
+EOF
+        run oci create --bundle "$BUNDLE" n1
+        assert_eq 0 "$STATUS" "create without process (stderr: $ERR)"
+        assert_eq created "$(status_of n1)" "the container without process after create"
+        local pid
+        pid=$(json_field "$(oci state n1)" pid)
+        [ -n "$pid" ] && kill -0 "$pid" || fail "the created container's pid '$pid' is not alive"
+        run oci start n1
+        assert_eq 1 "$STATUS" "start of a container without process"
+        assert_contains "$ERR" "container 'n1' has no process to start: its config.json had none at create"
+        assert_eq created "$(status_of n1)" "the container after the refused start"
+        assert_status 0 oci kill n1 KILL
+        wait_for 5 sh -c "'$USERBOX_OCI' --root '$ROOTDIR' state n1 | grep -q '\"stopped\"'"
+        assert_status 0 oci delete n1
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what delete leaves"
+        run oci run --bundle "$BUNDLE" n2
+        assert_eq 1 "$STATUS" "run without process"
+        assert_contains "$ERR" "container 'n2' has no process to start"
+        assert_eq "" "$(ls -A "$ROOTDIR")" "what the refused run leaves"
+}
+
 # process_capabilities_fail and process_rlimits_fail: create refuses, leaves
 # nothing, and the engine's delete --force that follows succeeds.
 test_refused_create_is_deleted_quietly() {
