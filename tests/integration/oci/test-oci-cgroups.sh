@@ -161,3 +161,37 @@ test_oci_a_controller_not_delegated_is_named_with_where_userbox_looked() {
         assert_contains "$ERR" "looked at " "and where userbox looked"
         [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
 }
+
+# The hooks that run in the container (createContainer, startContainer)
+# are in its cgroups too, v1 and v2: what they start counts against its
+# limits, and kill --all reaches it. Each writes its /proc/self/cgroup;
+# the program writes its own, read the same way (startContainer's run
+# after the pivot, in the container's /proc).
+test_oci_container_hooks_run_in_the_container_cgroups() {
+        local dir bundle
+        cgroups_delegated pids memory
+        cgroup_create '{"cgroupsPath": "t-'$$'/hk", "resources": {"pids": {"limit": 30}, "memory": {"limit": 104857600}}}'
+        "$OCI" --root "$STATE" delete --force "$ID" >/dev/null 2>&1
+        bundle=${STATE%/state}/bundle
+        python3 - "$bundle/config.json" "$bundle/rootfs" <<'EOF' || fail "config.json"
+import json, sys
+path, rootfs = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+doc["process"]["args"] = ["/bin/sh", "-c", "cat /proc/self/cgroup > /prog.cgroup; exec sleep 60"]
+doc["mounts"] = [{"destination": "/proc", "type": "proc", "source": "proc"}]
+doc["hooks"] = {
+    "createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "cat /proc/self/cgroup > " + rootfs + "/cc.cgroup"]}],
+    "startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "cat /proc/self/cgroup > /sc.cgroup"]}],
+}
+json.dump(doc, open(path, "w"))
+EOF
+        run "$OCI" --root "$STATE" create --bundle "$bundle" "$ID"
+        [ "$STATUS" = 0 ] || { _show_run "$OCI create"; fail "userbox-oci create with hooks failed"; }
+        PID=$("$OCI" --root "$STATE" state "$ID" | tr -d '\n' | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+        dir=$(cgroup_dir_of "$PID" pids)
+        case $dir in */t-$$/hk) ;; *) fail "the container's pids cgroup is $dir" ;; esac
+        assert_eq "$(cat "/proc/$PID/cgroup")" "$(cat "$bundle/rootfs/cc.cgroup")" "the createContainer hook's cgroups"
+        assert_status 0 "$OCI" --root "$STATE" start "$ID"
+        wait_for 5 test -s "$bundle/rootfs/prog.cgroup" || fail "the program did not run"
+        assert_eq "$(cat "$bundle/rootfs/prog.cgroup")" "$(cat "$bundle/rootfs/sc.cgroup")" "the startContainer hook's cgroups"
+}
