@@ -59,10 +59,8 @@ static int on_released(void *userdata, pid_t pid);
 static int on_released_without_process(void *userdata, pid_t pid);
 static int on_mounted(void *userdata, pid_t pid);
 static int on_mounted_inside(void *userdata, pid_t pid);
-static bool has_create_hooks(const struct oci_hooks *h);
 static void close_pairp(int (*fds)[2]);
 static char *rfc3339_now(void);
-static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks);
 static void wait_for_exec(int fifo_fd, bool hooks_run);
 static int pass_listen_fds(struct config *c, const struct oci_spec *s, unsigned *preserve_fds);
 
@@ -124,7 +122,7 @@ static int create_container(const struct oci_globals *g, const char *id, const s
                         r = log_errno(-errno, "cannot open '%s/%s'", id, OCI_FIFO);
                 context.failed_fd = failed_fd;
         }
-        if (r >= 0 && has_create_hooks(spec.hooks) && pipe2(mounted_fd, O_CLOEXEC) < 0)
+        if (r >= 0 && oci_hooks_at_create(spec.hooks) && pipe2(mounted_fd, O_CLOEXEC) < 0)
                 r = log_errno(-errno, "cannot create the state of container '%s'", id);
         if (r >= 0)
                 r = oci_hooks_save(dir_fd, &spec);
@@ -170,13 +168,6 @@ static int create_container(const struct oci_globals *g, const char *id, const s
         }
         *ret_pid = context.pid;
         return 0;
-}
-
-/* Hooks of the create (sync step 11): prestart from runtime-spec 1.1,
- * createRuntime, createContainer. */
-static bool has_create_hooks(const struct oci_hooks *h) {
-        return (!h->prestart_at_start && h->n[OCI_HOOK_PRESTART] > 0) || h->n[OCI_HOOK_CREATE_RUNTIME] > 0 ||
-               h->n[OCI_HOOK_CREATE_CONTAINER] > 0;
 }
 
 static void close_pairp(int (*fds)[2]) {
@@ -298,9 +289,9 @@ static int run_created_hooks(const struct create_context *x, pid_t pid, enum oci
 }
 
 /* sync step 11, in the launcher: the process built its view and waits
- * before its pivot_root. prestart (deprecated; from runtime-spec 1.1, 1.0
- * runs it at start) and createRuntime run now, in the runtime's
- * namespaces. From here a failure of the create runs the poststop hooks. */
+ * before its pivot_root: the runtime's create-time hooks
+ * (oci-hooks.c). From here a failure of the create runs the poststop
+ * hooks. */
 static int on_mounted(void *userdata, pid_t pid) {
         struct create_context *x = userdata;
         _cleanup_(oci_state_done) struct oci_state s = { 0 };
@@ -311,11 +302,7 @@ static int on_mounted(void *userdata, pid_t pid) {
         x->poststop_state = oci_state_text(&s, OCI_STOPPED);
         if (!x->poststop_state)
                 return log_errno(-ENOMEM, "the container's state");
-        if (!x->spec->hooks->prestart_at_start)
-                r = run_created_hooks(x, pid, OCI_HOOK_PRESTART);
-        if (r >= 0)
-                r = run_created_hooks(x, pid, OCI_HOOK_CREATE_RUNTIME);
-        return r;
+        return oci_hooks_run_create_runtime(x->spec->hooks, &s);
 }
 
 /* Then in the process, in its namespaces, the host's tree still there:
@@ -398,7 +385,7 @@ int oci_start_container(int root_fd, const char *id) {
                 return log_errno(-errno, "starting container '%s'", id);
         r = oci_hooks_load(root_fd, id, &hooks);
         if (r >= 0 && hooks->prestart_at_start)
-                r = run_prestart(root_fd, &s, hooks);
+                r = oci_hooks_run_prestart_at_start(root_fd, &s, hooks);
         if (r < 0)
                 return r;
         if (write(fd, "0", 1) != 1)
@@ -428,37 +415,6 @@ static void wait_for_exec(int fifo_fd, bool hooks_run) {
                 ;
 }
 
-/* An ociVersion 1.0 container's prestart hooks: start was called, the
- * process waits still. One failing ends the container as delete would,
- * poststop hooks and all, and start with an error (runtime-spec 1.0.2,
- * config.md "Prestart" and lifecycle step 3). */
-static int run_prestart(int root_fd, const struct oci_state *s, const struct oci_hooks *hooks) {
-        _cleanup_free_ char *text = oci_state_text(s, OCI_CREATED);
-        int r;
-
-        if (!text)
-                return log_errno(-ENOMEM, "the container's state");
-        r = oci_hooks_run(hooks, OCI_HOOK_PRESTART, text, false);
-        if (r < 0)
-                (void) oci_delete_container(root_fd, s->id, true);
-        return r;
-}
-
-/* poststart: after the start, failures only warned of (runtime spec). */
-static void run_poststart(int root_fd, const char *id) {
-        _cleanup_(oci_state_done) struct oci_state s = { 0 };
-        _cleanup_(oci_hooks_freep) struct oci_hooks *hooks = NULL;
-        _cleanup_free_ char *text = NULL;
-
-        if (oci_state_load(root_fd, id, &s) < 0 || oci_hooks_load(root_fd, id, &hooks) < 0 ||
-            hooks->n[OCI_HOOK_POSTSTART] == 0)
-                return;
-        /* The process ran, and may have ended already. */
-        text = oci_state_text(&s, s.status == OCI_STOPPED ? OCI_STOPPED : OCI_RUNNING);
-        if (text && oci_hooks_run(hooks, OCI_HOOK_POSTSTART, text, true) < 0)
-                log_warning("a poststart hook failed; the container runs on");
-}
-
 int oci_cmd_start(const struct oci_globals *g, int argc, char **argv) {
         _cleanup_close_ int root_fd = -1;
         int r;
@@ -469,7 +425,7 @@ int oci_cmd_start(const struct oci_globals *g, int argc, char **argv) {
         if (r >= 0)
                 r = oci_start_container(root_fd, argv[1]);
         if (r >= 0)
-                run_poststart(root_fd, argv[1]);
+                oci_hooks_run_poststart(root_fd, argv[1]);
         return r;
 }
 
@@ -567,7 +523,7 @@ int oci_cmd_run(const struct oci_globals *g, int argc, char **argv) {
                         (void) oci_delete_container(root_fd, id, true);
         }
         if (r >= 0)
-                run_poststart(root_fd, id);
+                oci_hooks_run_poststart(root_fd, id);
         if (r < 0 || o.detach)
                 return r;
         /* The process is this one's child: create's launcher cloned it. */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* config.json's hooks, and running them: each gets the container's state
- * on its standard input (the runtime spec's "POSIX-platform Hooks"). */
+ * on its standard input (the runtime spec's "POSIX-platform Hooks"). The
+ * moments of the lifecycle the runtime's own hooks run at are here too
+ * (the end of the file); createContainer and startContainer run in the
+ * container's process, which oci-create.c sets up. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -241,4 +244,56 @@ int oci_hooks_run(const struct oci_hooks *h, enum oci_hook_kind kind, const char
         }
         sigaction(SIGPIPE, &saved, NULL);
         return first;
+}
+
+/* ---- the moments: which hooks run when, with which state ---- */
+
+bool oci_hooks_at_create(const struct oci_hooks *h) {
+        return (!h->prestart_at_start && h->n[OCI_HOOK_PRESTART] > 0) || h->n[OCI_HOOK_CREATE_RUNTIME] > 0 ||
+               h->n[OCI_HOOK_CREATE_CONTAINER] > 0;
+}
+
+/* create, before the process's pivot_root, in the runtime's namespaces:
+ * prestart (deprecated; from runtime-spec 1.1, as 1.0 runs it at start),
+ * then createRuntime. */
+int oci_hooks_run_create_runtime(const struct oci_hooks *h, const struct oci_state *s) {
+        _cleanup_free_ char *text = oci_state_text(s, OCI_CREATED);
+        int r = 0;
+
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        if (!h->prestart_at_start)
+                r = oci_hooks_run(h, OCI_HOOK_PRESTART, text, false);
+        return r < 0 ? r : oci_hooks_run(h, OCI_HOOK_CREATE_RUNTIME, text, false);
+}
+
+/* An ociVersion 1.0 container's prestart hooks: start was called, the
+ * process waits still. One failing ends the container as delete would,
+ * poststop hooks and all, and start with an error (runtime-spec 1.0.2,
+ * config.md "Prestart" and lifecycle step 3). */
+int oci_hooks_run_prestart_at_start(int root_fd, const struct oci_state *s, const struct oci_hooks *h) {
+        _cleanup_free_ char *text = oci_state_text(s, OCI_CREATED);
+        int r;
+
+        if (!text)
+                return log_errno(-ENOMEM, "the container's state");
+        r = oci_hooks_run(h, OCI_HOOK_PRESTART, text, false);
+        if (r < 0)
+                (void) oci_delete_container(root_fd, s->id, true);
+        return r;
+}
+
+/* poststart: after the start, failures only warned of (runtime spec). */
+void oci_hooks_run_poststart(int root_fd, const char *id) {
+        _cleanup_(oci_state_done) struct oci_state s = { 0 };
+        _cleanup_(oci_hooks_freep) struct oci_hooks *h = NULL;
+        _cleanup_free_ char *text = NULL;
+
+        if (oci_state_load(root_fd, id, &s) < 0 || oci_hooks_load(root_fd, id, &h) < 0 ||
+            h->n[OCI_HOOK_POSTSTART] == 0)
+                return;
+        /* The process ran, and may have ended already. */
+        text = oci_state_text(&s, s.status == OCI_STOPPED ? OCI_STOPPED : OCI_RUNNING);
+        if (text && oci_hooks_run(h, OCI_HOOK_POSTSTART, text, true) < 0)
+                log_warning("a poststart hook failed; the container runs on");
 }

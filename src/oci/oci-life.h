@@ -163,3 +163,17 @@ int oci_start_container(int root_fd, const char *id);
 /* delete: a stopped or created container (any with force; SIGKILL
  * first), its poststop hooks, cgroups and ROOT/ID. */
 int oci_delete_container(int root_fd, const char *id, bool force);
+
+/* ---- the moments of the runtime's hooks (oci-hooks.c) ---- */
+
+/* Whether create has hooks to run before the process's pivot_root (sync
+ * step 11): prestart from runtime-spec 1.1, createRuntime, createContainer. */
+bool oci_hooks_at_create(const struct oci_hooks *h);
+/* create, in the launcher, the process waiting before its pivot_root:
+ * prestart (1.1), then createRuntime, with s as created. */
+int oci_hooks_run_create_runtime(const struct oci_hooks *h, const struct oci_state *s);
+/* start of an ociVersion 1.0 container: its prestart hooks; one failing
+ * deletes the container (poststop hooks and all). */
+int oci_hooks_run_prestart_at_start(int root_fd, const struct oci_state *s, const struct oci_hooks *h);
+/* After start: poststart, whose failures are only warned of. */
+void oci_hooks_run_poststart(int root_fd, const char *id);
