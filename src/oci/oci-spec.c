@@ -297,20 +297,18 @@ int oci_process_parse(json_object *doc, struct config *c, struct oci_process *p,
 
 /* No process: optional in config.json, required by start (runtime-spec
  * config.md, runtime.md "start"). The container is made as any other,
- * as root of its namespace in "/"; its process waits and never execs:
- * start refuses it, and should the FIFO be written all the same, the
- * process ends (oci-create.c). The command only fills the launch's
- * argv. */
+ * its process in "/" as the id the map gives the caller (no user to
+ * check against the map); it waits and never execs: start refuses it,
+ * and should the FIFO be written all the same, the process ends
+ * (oci-create.c). The command only fills the launch's argv. */
 static int process_absent(struct config *c, struct oci_process *p) {
         p->absent = true;
         strv_free(c->command);
         c->command = strv_copy((char *[]) { (char *) "/", NULL });
-        free(c->user);
-        c->user = strdup("0:0");
         free(c->working_directory);
         c->working_directory = strdup("/");
         c->env_clear = 1;
-        return c->command && c->user && c->working_directory ? 0 : -ENOMEM;
+        return c->command && c->working_directory ? 0 : -ENOMEM;
 }
 
 static int parse_hostname(json_object *doc, struct config *c, char **reason) {

@@ -2,9 +2,10 @@
 # shellcheck shell=bash disable=SC2016
 #
 # userbox-oci: what config.json's process gets (oomScoreAdj, rlimits, exec
-# --process capabilities) and the lifecycle rules of runtime.md that the
-# conformance programs check (delete of a container that is not stopped,
-# delete --force of one that is gone, a refused create). Each test has a
+# --process capabilities and oomScoreAdj) and the lifecycle rules of
+# runtime.md that the conformance programs check (delete of a container
+# that is not stopped, delete --force of one that is gone, a refused
+# create, a config without process). Each test has a
 # state root and a bundle of its own, a busybox root whose config.json is
 # written here.
 
@@ -83,6 +84,9 @@ test_config_without_process_is_created_and_start_refuses_it() {
 import json, sys
 doc = json.load(open(sys.argv[1]))
 del doc["process"]
+# No id of the container is assumed: the caller is 1000 inside, not 0.
+for m in doc["linux"]["uidMappings"] + doc["linux"]["gidMappings"]:
+    m["containerID"] = 1000
 json.dump(doc, open(sys.argv[1], "w"))
 EOF
         run oci create --bundle "$BUNDLE" n1
