@@ -161,3 +161,28 @@ test_oci_a_controller_not_delegated_is_named_with_where_userbox_looked() {
         assert_contains "$ERR" "looked at " "and where userbox looked"
         [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
 }
+
+test_oci_a_value_the_kernel_refuses_fails_the_create_and_leaves_nothing() {
+        local base dir cpus
+        cgroups_delegated cpuset pids
+        # The v1 cgroups and their limits are made once the process is
+        # cloned, while it builds its view: a refusal there must still end
+        # it before its program, with the file named, and leave no cgroup,
+        # no process, no state.
+        cpus=$(getconf _NPROCESSORS_CONF)
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "touch /ran; sleep 60" \
+                '{"cgroupsPath": "t-'$$'/refused", "resources": {"pids": {"limit": 30}, "cpu": {"cpus": "'$((cpus + 8))'"}}}'
+        run "$OCI" --root "$base/state" create --bundle "$base/bundle" "refused-$$"
+        [ "$STATUS" != 0 ] || { "$OCI" --root "$base/state" delete --force "refused-$$"; fail "create succeeded (stderr: $ERR)"; }
+        assert_contains "$ERR" "linux.resources.cpu.cpus: the kernel refuses $((cpus + 8)) in " "the error names the field"
+        assert_contains "$ERR" "/cpuset.cpus: " "and the file"
+        dir=$(cgroup_dir_of self pids)
+        [ ! -d "${dir%/*}/t-$$" ] || fail "create left the cgroup ${dir%/*}/t-$$"
+        dir=$(cgroup_dir_of self cpuset)
+        [ ! -d "${dir%/*}/t-$$" ] || fail "create left the cpuset cgroup ${dir%/*}/t-$$"
+        [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
+        [ -z "$(ls -A "$base/state" 2>/dev/null)" ] || fail "create left state: $(ls -A "$base/state")"
+        pgrep -f "refused-$$" >/dev/null && fail "a process of the container is left: $(pgrep -af "refused-$$")"
+        return 0
+}
