@@ -186,3 +186,20 @@ test_oci_a_value_the_kernel_refuses_fails_the_create_and_leaves_nothing() {
         pgrep -f "refused-$$" >/dev/null && fail "a process of the container is left: $(pgrep -af "refused-$$")"
         return 0
 }
+
+test_oci_cgroup_namespace_is_rooted_at_the_container_cgroup() {
+        local base
+        cgroups_delegated pids memory
+        # The process is moved into its v1 cgroups after clone: the
+        # namespace is made once it is there, as run makes it, so that each
+        # hierarchy reads "/" inside.
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "cat /proc/self/cgroup" '{"cgroupsPath": "t-'$$'/ns", "resources": {"pids": {"limit": 30}},
+                "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}, {"type": "cgroup"}]}'
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "ns-$$"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_contains "$OUT" ":pids:/"$'\n' "the pids hierarchy inside"
+        assert_contains "$OUT" ":memory:/"$'\n' "the memory hierarchy inside"
+        assert_contains "$OUT" "0::/" "the unified hierarchy inside"
+        case $OUT in *..*|*t-$$*) fail "the container sees cgroups outside its own: $OUT" ;; esac
+}
