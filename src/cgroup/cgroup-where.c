@@ -24,21 +24,33 @@ struct cgroup_place {
         char *own;              /* mount + the path /proc/self/cgroup gives */
 };
 
-static int find_place(const char *name, bool quiet, struct cgroup_place *ret);
+/* /proc/self/mountinfo and /proc/self/cgroup, read once for the whole
+ * plan: each read costs the kernel more than the parse. */
+struct cgroup_sources {
+        char *mountinfo;
+        char *own;
+};
+
+static void cgroup_sources_done(struct cgroup_sources *src) {
+        free(src->mountinfo);
+        free(src->own);
+}
+
+static int read_proc(const char *path, char **ret);
+static int find_place(const struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret);
 static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
                           const struct cgroup_place *place, char **ret_parent, char **ret_below);
-_printf_(3, 4)
-static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...);
-static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
-                          const struct cgroup_write *w);
+static int plan_hierarchy(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg,
+                          enum cgroup_controller k, const struct cgroup_write *w);
 static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below);
 static void walk_up_writable(char *dir, const char *mount);
-static int plan_unified(const struct config *c, struct cgroup *cg);
+static int plan_unified(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg);
 
 int cgroup_plan(const struct config *c, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         const struct cgroup_write *first[_CGROUP_CONTROLLER_MAX] = {};
+        _cleanup_(cgroup_sources_done) struct cgroup_sources src = {};
         unsigned needed = 0;
         int r;
 
@@ -55,16 +67,21 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
         cg = calloc(1, sizeof(*cg));
         if (!cg)
                 return log_errno(-ENOMEM, "planning the cgroup");
+        r = read_proc("/proc/self/mountinfo", &src.mountinfo);
+        if (r >= 0)
+                r = read_proc("/proc/self/cgroup", &src.own);
+        if (r < 0)
+                return r;
         /* linux.cgroupsPath without a limit: the cgroup where it may be
          * made, and none where not, as crun does rootless (podman asks for
          * one on every container). */
         for (enum cgroup_controller k = 0; k < _CGROUP_CONTROLLER_MAX; k++)
                 if ((needed & (1u << k)) || (!needed && k <= CGROUP_PIDS)) {
-                        r = plan_hierarchy(c, cg, k, first[k]);
+                        r = plan_hierarchy(c, &src, cg, k, first[k]);
                         if (r < 0 && (needed || r != -EACCES))
                                 return r;
                 }
-        r = plan_unified(c, cg);
+        r = plan_unified(c, &src, cg);
         if (r < 0)
                 return r;
         /* Each controller's files as its hierarchy's version spells them;
@@ -79,7 +96,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
                         if (!file)
                                 return log_errno(-ENOMEM, "planning the cgroup");
                         if (access(file, F_OK) < 0)
-                                return limit_error(c, &writes[j], "this kernel has no %s (looked at %s)",
+                                return cgroup_limit_error(c, &writes[j], "this kernel has no %s (looked at %s)",
                                                    writes[j].file, file);
                         cg->writes[cg->n_writes++] = writes[j];
                 }
@@ -95,14 +112,14 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
  * with the controllers already planned there. w: its first write, NULL
  * when it has none (linux.cgroupsPath alone): then a hierarchy that is
  * missing or not delegated is -EACCES, unprinted. */
-static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup_controller k,
-                          const struct cgroup_write *w) {
+static int plan_hierarchy(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg,
+                          enum cgroup_controller k, const struct cgroup_write *w) {
         struct cgroup_place place = {};
         _cleanup_free_ char *parent = NULL, *below = NULL;
         size_t i;
         int r;
 
-        r = find_place(cgroup_controller_name(k, 1), !w, &place);
+        r = find_place(src, cgroup_controller_name(k, 1), !w, &place);
         if (r >= 0)
                 r = find_delegated(c, k, w, &place, &parent, &below);
         free(place.mount);
@@ -123,21 +140,41 @@ static int plan_hierarchy(const struct config *c, struct cgroup *cg, enum cgroup
         return 0;
 }
 
+static int read_proc(const char *path, char **ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        int r;
+
+        if (fd < 0)
+                return log_errno(-errno, "reading %s", path);
+        r = read_full_fd(fd, 1 << 20, ret, NULL);
+        return r < 0 ? log_errno(r, "reading %s", path) : 0;
+}
+
+/* The next line of *p, NUL-terminated in place; NULL at the end. */
+static char *next_line(char **p) {
+        char *line = *p;
+
+        if (!*line)
+                return NULL;
+        *p = line + strcspn(line, "\n");
+        if (**p)
+                *(*p)++ = '\0';
+        return line;
+}
+
 /* The hierarchy of the controller name: a cgroup v1 mount that has it,
  * else the cgroup v2 one (whose controllers are checked at the delegated
  * directory). name NULL: the v2 one, -ENOENT unprinted when there is
  * none. quiet: -EACCES unprinted when there is none. */
-static int find_place(const char *name, bool quiet, struct cgroup_place *ret) {
-        _cleanup_fclose_ FILE *mounts = fopen("/proc/self/mountinfo", "re");
-        _cleanup_fclose_ FILE *own = NULL;
-        _cleanup_free_ char *line = NULL, *v2_mount = NULL, *v2_root = NULL;
-        _cleanup_free_ char *mount = NULL, *root = NULL;
-        size_t size = 0;
+static int find_place(const struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret) {
+        _cleanup_free_ char *mountinfo = strdup(src->mountinfo), *own = strdup(src->own);
+        _cleanup_free_ char *v2_mount = NULL, *v2_root = NULL, *mount = NULL, *root = NULL;
+        char *p, *line;
         int version = 0;
 
-        if (!mounts)
-                return log_errno(-errno, "reading /proc/self/mountinfo");
-        while (getline(&line, &size, mounts) > 0) {
+        if (!mountinfo || !own)
+                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
+        for (p = mountinfo; (line = next_line(&p));) {
                 char mroot[4096], point[4096], fstype[64], super[1024];
                 const char *dash = strstr(line, " - ");
 
@@ -171,16 +208,12 @@ static int find_place(const char *name, bool quiet, struct cgroup_place *ret) {
                                  "/proc/self/mountinfo)", name);
 
         /* "ID:CONTROLLERS:PATH", one line per hierarchy; v2's is "0::PATH". */
-        own = fopen("/proc/self/cgroup", "re");
-        if (!own)
-                return log_errno(-errno, "reading /proc/self/cgroup");
-        while (getline(&line, &size, own) > 0) {
+        for (p = own; (line = next_line(&p));) {
                 char *controllers = strchr(line, ':'), *path;
 
                 if (!controllers || !(path = strchr(++controllers, ':')))
                         continue;
                 *path++ = '\0';
-                path[strcspn(path, "\n")] = '\0';
                 if (version == 2 ? *controllers != '\0' : !cgroup_word_in_list(name, controllers, ","))
                         continue;
                 /* A mount of a subtree (a container's view) shows the path
@@ -232,14 +265,12 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 origin = " (linux.cgroupsPath)";
         } else if (c->cgroup_parent)
                 origin = " (CgroupParent=)";
-        if (stat(dir, &st) < 0)
-                why = "does not exist";
-        else if (!cgroup_writable(dir))
-                why = "not writable";
+        if (!cgroup_writable(dir))
+                why = stat(dir, &st) < 0 ? "does not exist" : "not writable";
         if (why && !w)
                 return -EACCES;
         if (why)
-                return limit_error(c, w, "the %s controller is not delegated to you: looked at %s%s: %s (ask your "
+                return cgroup_limit_error(c, w, "the %s controller is not delegated to you: looked at %s%s: %s (ask your "
                                    "administrator to delegate a cgroup, see userbox(1) LIMITS)", name, dir, origin, why);
         if (!c->cgroup_parent && !absolute)
                 walk_up_writable(dir, place->mount);
@@ -249,7 +280,7 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 if (fd < 0 || read_full_fd(fd, 4096, &controllers, NULL) < 0 || !cgroup_word_in_list(name, controllers, " \n")) {
                         if (!w)
                                 return -EACCES;
-                        return limit_error(c, w, "the %s controller is not delegated to you: looked at %s: it is not in "
+                        return cgroup_limit_error(c, w, "the %s controller is not delegated to you: looked at %s: it is not in "
                                            "its cgroup.controllers (ask your administrator to delegate it, see "
                                            "userbox(1) LIMITS)", name, dir);
                 }
@@ -291,7 +322,7 @@ static int split_existing(char *full, size_t root_len, char **ret_parent, char *
 
 /* "ORIGIN: reason", ORIGIN the key's line or --limit option, or the
  * config.json field. */
-static int limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...) {
+int cgroup_limit_error(const struct config *c, const struct cgroup_write *w, const char *format, ...) {
         static const struct { enum config_key key; const char *name, *field; } limits[] = {
                 { KEY_MEMORY, "Memory", "linux.resources.memory.limit" },
                 { KEY_MEMORY_SWAP, "MemorySwap", "linux.resources.memory.swap" },
@@ -338,7 +369,7 @@ static void walk_up_writable(char *dir, const char *mount) {
  * controller; where the user may write it, the container gets a cgroup
  * there too, which holds no limit but all its processes: cgroup.kill
  * ends them at once, and a process that double-forks stays in sight. */
-static int plan_unified(const struct config *c, struct cgroup *cg) {
+static int plan_unified(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg) {
         struct cgroup_place place = {};
         _cleanup_free_ char *parent = NULL, *below = NULL;
         int r;
@@ -346,7 +377,7 @@ static int plan_unified(const struct config *c, struct cgroup *cg) {
         for (size_t i = 0; i < cg->n_hierarchies; i++)
                 if (cg->hierarchies[i].version == 2)
                         return 0;
-        r = find_place(NULL, false, &place);
+        r = find_place(src, NULL, false, &place);
         if (r == -ENOENT)
                 return 0;
         if (r >= 0)

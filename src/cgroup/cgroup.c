@@ -31,26 +31,49 @@ static void kill_all(const char *path);
 static bool in_own_cgroup(const char *own, const char *controllers, const char *path);
 static bool kill_listed(const char *path);
 
+/* Before clone, only what clone3 places the child in: the v2 cgroup,
+ * made empty. The rest waits for cgroup_attach, after "go": the launch
+ * waits for none of it (bench/README.md, issue 20). */
 int cgroup_create(struct cgroup *cg, const struct config *c) {
-        char name[300];
-        int r;
-
+        cg->config = c;
         if (c->name)
-                snprintf(name, sizeof(name), "userbox-%s-%d", c->name, (int) getpid());
+                snprintf(cg->leaf, sizeof(cg->leaf), "userbox-%s-%d", c->name, (int) getpid());
         else
-                snprintf(name, sizeof(name), "userbox-%d", (int) getpid());
+                snprintf(cg->leaf, sizeof(cg->leaf), "userbox-%d", (int) getpid());
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                int r;
 
-                if (!h->below)
-                        remove_stale(h->parent);
-                r = make_levels(cg, h, h->below ?: name);
+                if (h->version != 2)
+                        continue;
+                r = make_levels(cg, h, h->below ?: cg->leaf);
                 if (r < 0)
                         return r;
-                if (h->version == 2) {
-                        h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                        if (h->fd < 0)
-                                return log_errno(-errno, "opening the cgroup '%s'", h->path);
+                h->fd = open(h->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (h->fd < 0)
+                        return log_errno(-errno, "opening the cgroup '%s'", h->path);
+                log_step("cgroup '%s' made", h->path);
+        }
+        return 0;
+}
+
+/* What cgroup_create left for after clone, in every hierarchy: what
+ * killed launchers left under the parent is removed, the v1 cgroups are
+ * made, the limits written. Not for cgroup_of's cgroups (no parent):
+ * they were made by the container's launcher. */
+static int complete(struct cgroup *cg) {
+        for (size_t i = 0; !cg->made && i < cg->n_hierarchies; i++) {
+                struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                int r;
+
+                if (!h->parent)
+                        continue;
+                if (!h->below)
+                        remove_stale(h->parent);
+                if (!h->path) {
+                        r = make_levels(cg, h, h->below ?: cg->leaf);
+                        if (r < 0)
+                                return r;
                 }
                 for (size_t j = 0; j < cg->n_writes; j++) {
                         const struct cgroup_write *w = &cg->writes[j];
@@ -58,10 +81,13 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
                                 continue;
                         r = write_in(h->path, w->file, w->value);
                         if (r < 0)
-                                return log_errno(r, "writing %s to '%s/%s'", w->value, h->path, w->file);
+                                return cgroup_limit_error(cg->config, w, "the kernel refuses %s in %s/%s: %s",
+                                                          w->value, h->path, w->file, strerror(-r));
                 }
         }
-        log_step("cgroup made");
+        if (!cg->made && cg->n_hierarchies)
+                log_step("cgroup made, limits written");
+        cg->made = true;
         return 0;
 }
 
@@ -158,12 +184,14 @@ void cgroup_cloned_into(struct cgroup *cg) {
         cg->cloned_into = true;
 }
 
-int cgroup_attach(const struct cgroup *cg, pid_t pid) {
+int cgroup_attach(struct cgroup *cg, pid_t pid) {
         char value[16];
+        int r = complete(cg);
 
+        if (r < 0)
+                return r;
         snprintf(value, sizeof(value), "%d", (int) pid);
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                int r;
                 if (cg->cloned_into && cg->hierarchies[i].fd >= 0)
                         continue;
                 r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
@@ -410,6 +438,10 @@ static void remove_stale(const char *parent) {
  * forking process escapes only until its children are read in turn. The
  * processes that just died leave it a moment later: a second at most. */
 static void kill_and_remove(const char *path) {
+        /* Empty, as it mostly is once the container's init is reaped: gone
+         * at the first call. */
+        if (rmdir(path) == 0 || errno == ENOENT)
+                return;
         (void) write_in(path, "cgroup.kill", "1");
         for (int tries = 0; tries < 1000; tries++) {
                 if (rmdir(path) == 0 || errno == ENOENT)

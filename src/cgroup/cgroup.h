@@ -7,9 +7,11 @@
  * controllers, on cgroup v1 one per controller's hierarchy (a hybrid host
  * mixes both: each controller goes where it is mounted). userbox makes
  * userbox-[NAME-]PID below the delegated directory of each hierarchy it
- * needs, writes the limits there before clone, places the child in it
- * (clone3 on v2, at sync step 3 on v1) and removes it, killing what is
- * left, when the container ends. Without limits nothing here runs. */
+ * needs: the v2 one before clone, which places the child in it (clone3),
+ * the v1 ones and the limits at sync step 3, while the child builds its
+ * root and before its command starts, when it moves the child into them.
+ * It removes them, killing what is left, when the container ends.
+ * Without limits nothing here runs. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,6 +65,9 @@ struct cgroup {
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         size_t n_writes;
         bool cloned_into;       /* the child was born in the v2 cgroup: attach skips it */
+        bool made;              /* every hierarchy made, the limits written */
+        char leaf[300];         /* userbox-[NAME-]PID */
+        const struct config *config;    /* whose limits: cgroup_create's */
 };
 
 /* Before clone: where each controller c's limits need is delegated to
@@ -73,9 +78,9 @@ int cgroup_plan(const struct config *c, struct cgroup **ret);
 /* For `userbox config`: "# cgroup: v1 DIR/userbox-PID: memory.limit_in_bytes=N",
  * one line per hierarchy. */
 void cgroup_print_plan(const struct cgroup *cg, FILE *f);
-/* Makes the cgroup userbox-[NAME-]PID in each hierarchy (removing first
- * what killed launchers left there) and writes the limits. Prints its
- * error. */
+/* Before clone: makes the cgroup userbox-[NAME-]PID (or
+ * linux.cgroupsPath's) where clone3 can place the child, the v2 hierarchy.
+ * Prints its error. */
 int cgroup_create(struct cgroup *cg, const struct config *c);
 /* The v2 cgroup's directory, for clone3's CLONE_INTO_CGROUP, or -1: a
  * process born in its cgroup is never moved there, and moving one into a
@@ -83,9 +88,11 @@ int cgroup_create(struct cgroup *cg, const struct config *c);
  * §13). After a clone into it, cgroup_cloned_into(). */
 int cgroup_clone_fd(const struct cgroup *cg);
 void cgroup_cloned_into(struct cgroup *cg);
-/* Moves pid into the cgroup of every hierarchy it was not born in. Prints
- * its error. */
-int cgroup_attach(const struct cgroup *cg, pid_t pid);
+/* After clone, the first time: removes what killed launchers left under
+ * each parent, makes the cgroups create did not and writes the limits.
+ * Then moves pid into the cgroup of every hierarchy it was not born in.
+ * Prints its error. */
+int cgroup_attach(struct cgroup *cg, pid_t pid);
 /* The cgroup of a running container: every userbox-* cgroup the process
  * container (its init, as the host sees it) is in, found in this
  * process's mounts. *ret is NULL when it is in none. Prints nothing. */

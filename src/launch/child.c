@@ -39,7 +39,6 @@ static int receive_seccomp(struct child *child);
 static int receive_network_ready(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
-static int cgroup_namespace(struct child *child);
 static int close_fds_on_exec(unsigned first);
 
 /* sync steps 1 and 3, around mode->prepare; then mode->child_main. */
@@ -172,7 +171,7 @@ int prepare_command(struct child *child, const struct user_identity *id, char **
                 return log_errno(r, "building the environment");
         r = receive_seccomp(child);             /* sync step 4 */
         if (r >= 0)
-                r = cgroup_namespace(child);
+                r = launch_cgroup_namespace(child);
         /* After it: a low NOFILE= must not fail the namespace's open. */
         if (r >= 0)
                 r = apply_rlimits(c);
@@ -185,13 +184,15 @@ int prepare_command(struct child *child, const struct user_identity *id, char **
 
 /* The launcher left CLONE_NEWCGROUP out of clone to move us into the
  * container's cgroup first, which it has done when the filter arrives
- * (sync step 4): made now, the namespace's root is that cgroup, and the
- * container sees nothing of the host's tree above it. The launcher opened
- * the other namespaces at sync step 1, before this one existed: a named
+ * (sync step 4; userbox-oci's createContainer hooks come before, at step
+ * 11): made now, the namespace's root is that cgroup, and the container
+ * sees nothing of the host's tree above it. The launcher opened the other
+ * namespaces at sync step 1, before this one existed: a named
  * container's goes to it with the identity (step 6), for exec. */
-static int cgroup_namespace(struct child *child) {
-        if (!child->cgroup || !child->mode->profile_namespaces || !child->config->cgroup)
+int launch_cgroup_namespace(struct child *child) {
+        if (!child->cgroup || !child->config->cgroup || child->cgroup_ns_made)
                 return 0;
+        child->cgroup_ns_made = true;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return log_errno(-errno, "creating the cgroup namespace");
         if (child->named) {

@@ -212,6 +212,7 @@ struct child {
         struct cgroup *cgroup;  /* limits by cgroup: the container's, else NULL */
         int cgroup_ns_fd;       /* the child's: its cgroup namespace, made after sync
                                  * step 4, until sent with step 6; -1 */
+        bool cgroup_ns_made;    /* the child's: launch_cgroup_namespace() ran */
         pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
                                  * the command joins (sync step 4) */
         /* The launcher's alone (the child never touches them): the
@@ -252,6 +253,11 @@ _Noreturn void child_fail(struct child *child, int r, int exit_status);
  * environment, limits, filter, network and terminal (sync steps 4, 5, 7),
  * then the last steps and its execve (sync step 9). */
 int prepare_command(struct child *child, const struct user_identity *id, char ***env);
+/* The child's cgroup namespace, once the launcher moved it into the
+ * container's cgroups (which it has done by sync step 4, and by its
+ * answer to step 11): its root is then the container's cgroup. Once; a
+ * no-op without a cgroup of its own (clone made the namespace). */
+int launch_cgroup_namespace(struct child *child);
 _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 /* exec-child.c: a joining mode's child, right after clone (no id map to
  * wait for: no sync steps 1 to 3), then mode->child_main. */

@@ -26,11 +26,17 @@ static int before_pivot(void *userdata) {
         const struct launch_oci *o = child->oci;
         struct sync_message m = { .type = SYNC_MOUNTED };
         char answer = 0;
+        int r;
 
         if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
                 return log_errno(-errno, "telling the launcher the view is built");
         if (read(o->mounted_fd[0], &answer, 1) != 1 || answer != SYNC_GO)
                 return log_errno(-EPIPE, "waiting for the launcher's hooks");
+        /* The createContainer hooks run in the container's namespaces, its
+         * cgroup namespace too: in its cgroups, the launcher made it now. */
+        r = launch_cgroup_namespace(child);
+        if (r < 0)
+                return r;
         return o->mounted_inside ? o->mounted_inside(o->userdata, host_pid) : 0;
 }
 

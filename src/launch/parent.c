@@ -82,9 +82,10 @@ static unsigned long clone_flags(const struct child *child) {
         const struct config *c = child->config;
         unsigned long flags = mode->clone_flags;
 
-        /* userbox-oci: as config.json lists them. */
+        /* userbox-oci: as config.json lists them; a cgroup namespace, as
+         * run's below, once the child is in a cgroup of its own. */
         if (child->oci)
-                return child->oci->namespaces;
+                return child->oci->namespaces & ~(child->cgroup ? CLONE_NEWCGROUP : 0);
         if (!mode->profile_namespaces)
                 return flags;
         if (c->uts)

@@ -195,3 +195,55 @@ EOF
         wait_for 5 test -s "$bundle/rootfs/prog.cgroup" || fail "the program did not run"
         assert_eq "$(cat "$bundle/rootfs/prog.cgroup")" "$(cat "$bundle/rootfs/sc.cgroup")" "the startContainer hook's cgroups"
 }
+
+test_oci_a_value_the_kernel_refuses_fails_the_create_and_leaves_nothing() {
+        local base dir cpus
+        cgroups_delegated cpuset pids
+        # The v1 cgroups and their limits are made once the process is
+        # cloned, while it builds its view: a refusal there must still end
+        # it before its program, with the file named, and leave no cgroup,
+        # no process, no state.
+        cpus=$(getconf _NPROCESSORS_CONF)
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "touch /ran; sleep 60" \
+                '{"cgroupsPath": "t-'$$'/refused", "resources": {"pids": {"limit": 30}, "cpu": {"cpus": "'$((cpus + 8))'"}}}'
+        run "$OCI" --root "$base/state" create --bundle "$base/bundle" "refused-$$"
+        [ "$STATUS" != 0 ] || { "$OCI" --root "$base/state" delete --force "refused-$$"; fail "create succeeded (stderr: $ERR)"; }
+        assert_contains "$ERR" "linux.resources.cpu.cpus: the kernel refuses $((cpus + 8)) in " "the error names the field"
+        assert_contains "$ERR" "/cpuset.cpus: " "and the file"
+        dir=$(cgroup_dir_of self pids)
+        [ ! -d "${dir%/*}/t-$$" ] || fail "create left the cgroup ${dir%/*}/t-$$"
+        dir=$(cgroup_dir_of self cpuset)
+        [ ! -d "${dir%/*}/t-$$" ] || fail "create left the cpuset cgroup ${dir%/*}/t-$$"
+        [ ! -e "$base/bundle/rootfs/ran" ] || fail "the process ran"
+        [ -z "$(ls -A "$base/state" 2>/dev/null)" ] || fail "create left state: $(ls -A "$base/state")"
+        pgrep -f "refused-$$" >/dev/null && fail "a process of the container is left: $(pgrep -af "refused-$$")"
+        return 0
+}
+
+test_oci_cgroup_namespace_is_rooted_at_the_container_cgroup() {
+        local base
+        cgroups_delegated pids memory
+        # The process is moved into its v1 cgroups after clone: the
+        # namespace is made once it is there, as run makes it, so that each
+        # hierarchy reads "/" inside.
+        base=$(mktemp_dir)
+        cgroup_bundle "$base/bundle" "cat /proc/self/cgroup" '{"cgroupsPath": "t-'$$'/ns", "resources": {"pids": {"limit": 30}},
+                "namespaces": [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}, {"type": "cgroup"}]}'
+        # A createContainer hook runs in the container's namespaces: in
+        # this one too.
+        python3 - "$base/bundle/config.json" "$base/bundle/rootfs" <<'EOF' || fail "config.json"
+import json, sys
+path, rootfs = sys.argv[1], sys.argv[2]
+doc = json.load(open(path))
+doc["hooks"] = {"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "cat /proc/self/cgroup > " + rootfs + "/cc.cgroup"]}]}
+json.dump(doc, open(path, "w"))
+EOF
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "ns-$$"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_contains "$OUT" ":pids:/"$'\n' "the pids hierarchy inside"
+        assert_contains "$OUT" ":memory:/"$'\n' "the memory hierarchy inside"
+        assert_contains "$OUT" "0::/" "the unified hierarchy inside"
+        case $OUT in *..*|*t-$$*) fail "the container sees cgroups outside its own: $OUT" ;; esac
+        assert_eq "$OUT" "$(cat "$base/bundle/rootfs/cc.cgroup")" "the createContainer hook's cgroups"
+}
