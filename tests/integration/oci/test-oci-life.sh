@@ -124,13 +124,16 @@ test_hooks_get_the_state_on_stdin() {
 
 test_failing_create_hook_leaves_nothing() {
         oci_setup
-        write_config '["sleep", "600"]' ',
+        # A number of this case's own (8 digits from its pid), which no
+        # other process sleeps: CI runs a second suite beside this one.
+        local seconds=$((60000000 + $$))
+        write_config '["sleep", "'"$seconds"'"]' ',
   "hooks": { "createRuntime": [ { "path": "'"$BUNDLE"'/rootfs/bin/false" } ] }'
         run oci create --bundle "$BUNDLE" f1
         assert_eq 1 "$STATUS" "create with a failing hook"
         assert_contains "$ERR" "hook createRuntime"
         assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
-        no_process_with "sleep 600" || fail "a failed create left its process"
+        no_process_with "sleep $seconds" || fail "a failed create left its process"
 }
 
 test_bad_config_names_the_field() {
@@ -315,8 +318,11 @@ hook() {
 
 order() { cat "$BUNDLE/rootfs/order" 2>/dev/null; }
 
-# The process says it ran, and stays: its pid is the state's.
-HOOKED_PROCESS='["sh", "-c", "echo process >> /order; exec sleep 31"]'
+# The process says it ran, and stays: its pid is the state's. It sleeps a
+# number of this case's own (8 digits from its pid), which the checks that
+# it is gone look for: CI runs a second suite beside this one.
+HOOKED_SLEEP="sleep $((31000000 + $$))"
+HOOKED_PROCESS='["sh", "-c", "echo process >> /order; exec '"$HOOKED_SLEEP"'"]'
 
 all_hooks() {
         printf ',\n  "hooks": { "prestart": [ %s ], "createRuntime": [ %s ], "createContainer": [ %s ], "poststart": [ %s ], "poststop": [ %s ] }' \
@@ -392,7 +398,7 @@ test_failing_prestart_fails_start_and_ends_the_container() {
 poststop stopped 0" "$(order)" "the hooks that ran"
         run oci state pf
         assert_eq 1 "$STATUS" "state of the container whose prestart failed"
-        no_process_with "sleep 31" || fail "the container's process outlived its failed prestart hook"
+        no_process_with "$HOOKED_SLEEP" || fail "the container's process outlived its failed prestart hook"
 }
 
 # check_failed_create ID KIND: create fails with the failing hook of KIND,
@@ -405,7 +411,7 @@ check_failed_create() {
         assert_eq "$2 created $(json_field "$(cat "$BUNDLE/$2.json")" pid)
 poststop stopped 0" "$(order)" "the hooks that ran"
         assert_eq "" "$(ls -A "$ROOTDIR")" "what a failed create leaves"
-        no_process_with "sleep 31" || fail "a failed create left its process"
+        no_process_with "$HOOKED_SLEEP" || fail "a failed create left its process"
 }
 
 test_failing_create_hook_runs_the_poststop_hooks() {

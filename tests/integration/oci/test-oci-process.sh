@@ -142,13 +142,16 @@ test_oom_score_adj_it_cannot_get_is_refused() {
         local now
         now=$(cat /proc/self/oom_score_adj)
         [ "$now" -gt -1000 ] || skip "machine: the test's oom_score_adj is -1000 already: nothing is lower"
-        proc_config 'sleep 6017' ', "oomScoreAdj": -1000'
+        # A number of this case's own (8 digits from its pid), which no
+        # other process sleeps: CI runs a second suite beside this one.
+        local seconds=$((60170000 + $$))
+        proc_config "sleep $seconds" ', "oomScoreAdj": -1000'
         run oci create --bundle "$BUNDLE" o2
         assert_eq 1 "$STATUS" "create with process.oomScoreAdj -1000"
         assert_contains "$ERR" "process.oomScoreAdj: cannot set -1000"
         assert_contains "$ERR" "CAP_SYS_RESOURCE"
         assert_eq "" "$(ls -A "$ROOTDIR")" "what the refused create leaves"
-        no_process_with "sleep 6017" || fail "a refused create left its process"
+        no_process_with "sleep $seconds" || fail "a refused create left its process"
         proc_config 'true' ', "oomScoreAdj": 1001'
         run oci create --bundle "$BUNDLE" o2
         assert_eq 1 "$STATUS" "create with process.oomScoreAdj 1001"

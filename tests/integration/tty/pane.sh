@@ -86,6 +86,15 @@ outer_do() {
         outer_sync
 }
 
+# outer_expect COMMAND LINE: types COMMAND, then waits until a line of the
+# pane is exactly LINE. Nothing is typed ahead, as outer_do would: the
+# echo of a line typed ahead lands wherever the command's output has got
+# to, in the middle of LINE when the command is slow.
+outer_expect() {
+        type_line "$1"
+        wait_pane_line "$2"
+}
+
 # box_start OPTIONS_AND_COMMAND: types in the outer shell a userbox run
 # whose launcher pid lands in $OUTER_DIR/pid and whose status is printed
 # when it ends (box_wait).

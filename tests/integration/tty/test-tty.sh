@@ -454,10 +454,8 @@ test_shell_without_a_command_on_a_terminal_gets_a_terminal() {
         outer_start
         box_start "$TEST_ROOT"
         outer_sync
-        outer_do 'tty'
-        wait_pane_line "/dev/pts/0"
-        outer_do "$HAS_CTTY"
-        wait_pane_line "ctty-yes"
+        outer_expect 'tty' "/dev/pts/0"
+        outer_expect "$HAS_CTTY" "ctty-yes"
         outer_do 'sleep 100 &'
         job_fg_ctrl_c
         type_line 'exit 4'
@@ -475,8 +473,7 @@ test_profile_command_without_a_command_on_a_terminal_gets_a_terminal() {
         outer_start
         box_start "-p $dir/shell.ini $TEST_ROOT"
         outer_sync
-        outer_do "$HAS_CTTY"
-        wait_pane_line "ctty-yes"
+        outer_expect "$HAS_CTTY" "ctty-yes"
         type_line 'exit'
         box_wait 0
 }
