@@ -59,15 +59,16 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
 
 /* What cgroup_create left for after clone, in every hierarchy: what
  * killed launchers left under the parent is removed, the v1 cgroups are
- * made, the limits written. Not for cgroup_of's cgroups (no parent):
- * they were made by the container's launcher. */
+ * made, the limits written. Once, and only for a planned cgroup:
+ * cgroup_of's (no config) were made by the container's launcher. */
 static int complete(struct cgroup *cg) {
-        for (size_t i = 0; !cg->made && i < cg->n_hierarchies; i++) {
+        if (cg->made || !cg->config)
+                return 0;
+        cg->made = true;
+        for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 struct cgroup_hierarchy *h = &cg->hierarchies[i];
                 int r;
 
-                if (!h->parent)
-                        continue;
                 if (!h->below)
                         remove_stale(h->parent);
                 if (!h->path) {
@@ -85,9 +86,7 @@ static int complete(struct cgroup *cg) {
                                                           w->value, h->path, w->file, strerror(-r));
                 }
         }
-        if (!cg->made && cg->n_hierarchies)
-                log_step("cgroup made, limits written");
-        cg->made = true;
+        log_step("cgroup made, limits written");
         return 0;
 }
 

@@ -65,9 +65,10 @@ struct cgroup {
         struct cgroup_write writes[CGROUP_WRITES_MAX];
         size_t n_writes;
         bool cloned_into;       /* the child was born in the v2 cgroup: attach skips it */
-        bool made;              /* every hierarchy made, the limits written */
+        bool made;              /* cgroup_attach made the rest: not again */
         char leaf[300];         /* userbox-[NAME-]PID */
-        const struct config *config;    /* whose limits: cgroup_create's */
+        const struct config *config;    /* whose limits: cgroup_create's; NULL
+                                         * for cgroup_of's */
 };
 
 /* Before clone: where each controller c's limits need is delegated to

@@ -212,12 +212,6 @@ static int block_signals(struct child *child, sigset_t *mask) {
         return 0;
 }
 
-/* A joining mode's launcher enters the container's user namespace and,
- * for its child, its pid namespace: joining a pid namespace takes
- * CAP_SYS_ADMIN in the joiner's own user namespace too, which only the
- * container's gives. It stays out of sight: no process of the container
- * can name it (it is not in their pid namespace). The child joins the
- * rest. */
 void launch_leak_check_now(void) {
 #ifdef __SANITIZE_ADDRESS__
         /* LeakSanitizer's check at exit ptraces us from a process it clones,
@@ -228,6 +222,12 @@ void launch_leak_check_now(void) {
 #endif
 }
 
+/* A joining mode's launcher enters the container's user namespace and,
+ * for its child, its pid namespace: joining a pid namespace takes
+ * CAP_SYS_ADMIN in the joiner's own user namespace too, which only the
+ * container's gives. It stays out of sight: no process of the container
+ * can name it (it is not in their pid namespace). The child joins the
+ * rest. */
 static int join_user_and_pid_namespaces(const struct launch_namespaces *ns) {
         static const unsigned long order[] = { CLONE_NEWUSER, CLONE_NEWPID };
 
