@@ -9,26 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "cgroup-internal.h"
 #include "util.h"
 
-/* What /proc/self/cgroup and /proc/self/mountinfo say of one controller:
- * the directory of the cgroup this process is in, and its hierarchy's
- * mount point. */
-struct cgroup_place {
-        int version;
-        char *mount;            /* the hierarchy's mount point */
-        char *own;              /* mount + the path /proc/self/cgroup gives */
-};
-
-/* /proc/self/mountinfo and /proc/self/cgroup, read once for the whole
- * plan: each read costs the kernel more than the parse. */
+/* /proc/self/cgroup, read once for the whole plan, and
+ * /proc/self/mountinfo only when a hierarchy is not where the usual
+ * layout mounts it: a launch that reads mountinfo takes ~0.2 ms longer
+ * on the test machine (bench/README.md, issue 20), more than the read
+ * itself, as it waits for the mount table. */
 struct cgroup_sources {
-        char *mountinfo;
         char *own;
+        char *mountinfo;        /* NULL until needed */
 };
 
 static void cgroup_sources_done(struct cgroup_sources *src) {
@@ -37,14 +33,15 @@ static void cgroup_sources_done(struct cgroup_sources *src) {
 }
 
 static int read_proc(const char *path, char **ret);
-static int find_place(const struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret);
+static int find_place(struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret);
+static int mounted_place(char *mountinfo, char *own, const char *name, bool quiet, struct cgroup_place *ret);
 static int find_delegated(const struct config *c, enum cgroup_controller controller, const struct cgroup_write *w,
                           const struct cgroup_place *place, char **ret_parent, char **ret_below);
-static int plan_hierarchy(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg,
+static int plan_hierarchy(const struct config *c, struct cgroup_sources *src, struct cgroup *cg,
                           enum cgroup_controller k, const struct cgroup_write *w);
 static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below);
 static void walk_up_writable(char *dir, const char *mount);
-static int plan_unified(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg);
+static int plan_unified(const struct config *c, struct cgroup_sources *src, struct cgroup *cg);
 
 int cgroup_plan(const struct config *c, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
@@ -67,9 +64,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
         cg = calloc(1, sizeof(*cg));
         if (!cg)
                 return log_errno(-ENOMEM, "planning the cgroup");
-        r = read_proc("/proc/self/mountinfo", &src.mountinfo);
-        if (r >= 0)
-                r = read_proc("/proc/self/cgroup", &src.own);
+        r = read_proc("/proc/self/cgroup", &src.own);
         if (r < 0)
                 return r;
         /* linux.cgroupsPath without a limit: the cgroup where it may be
@@ -112,7 +107,7 @@ int cgroup_plan(const struct config *c, struct cgroup **ret) {
  * with the controllers already planned there. w: its first write, NULL
  * when it has none (linux.cgroupsPath alone): then a hierarchy that is
  * missing or not delegated is -EACCES, unprinted. */
-static int plan_hierarchy(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg,
+static int plan_hierarchy(const struct config *c, struct cgroup_sources *src, struct cgroup *cg,
                           enum cgroup_controller k, const struct cgroup_write *w) {
         struct cgroup_place place = {};
         _cleanup_free_ char *parent = NULL, *below = NULL;
@@ -150,6 +145,12 @@ static int read_proc(const char *path, char **ret) {
         return r < 0 ? log_errno(r, "reading %s", path) : 0;
 }
 
+/* "/a/b/" is "/a/b"; "/" stays. */
+static void trim_trailing_slashes(char *path) {
+        for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+                path[n - 1] = '\0';
+}
+
 /* The next line of *p, NUL-terminated in place; NULL at the end. */
 static char *next_line(char **p) {
         char *line = *p;
@@ -165,15 +166,106 @@ static char *next_line(char **p) {
 /* The hierarchy of the controller name: a cgroup v1 mount that has it,
  * else the cgroup v2 one (whose controllers are checked at the delegated
  * directory). name NULL: the v2 one, -ENOENT unprinted when there is
- * none. quiet: -EACCES unprinted when there is none. */
-static int find_place(const struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret) {
-        _cleanup_free_ char *mountinfo = strdup(src->mountinfo), *own = strdup(src->own);
+ * none. quiet: -EACCES unprinted when there is none. Where the usual
+ * layout mounts it, else as the mount table says. */
+static int find_place(struct cgroup_sources *src, const char *name, bool quiet, struct cgroup_place *ret) {
+        int r = cgroup_usual_place(src->own, name, ret);
+
+        if (r != 0)
+                return r < 0 ? log_errno(r, "planning the cgroup") : 0;
+        if (!src->mountinfo) {
+                r = read_proc("/proc/self/mountinfo", &src->mountinfo);
+                if (r < 0)
+                        return r;
+        }
+        return cgroup_mounted_place(src->mountinfo, src->own, name, quiet, ret);
+}
+
+/* The usual layout (systemd's, every distribution's): v1 hierarchies at
+ * /sys/fs/cgroup/CONTROLLERS, v2 at /sys/fs/cgroup or, on a hybrid host,
+ * /sys/fs/cgroup/unified, each mounted from its root. It holds when the
+ * path is a cgroup file system of the version /proc/self/cgroup gives and
+ * this process's cgroup a directory in it: a mount of a subtree (a
+ * container's view) has no such directory but by chance. A v1 hierarchy
+ * mounted at another's name would be taken for it: its limit files are
+ * checked before anything is made. */
+int cgroup_usual_place(const char *own, const char *name, struct cgroup_place *ret) {
+        static const char *const v2_mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+        const char *line, *controllers = NULL, *path = NULL;
+        size_t n_controllers = 0, n_path = 0;
+        _cleanup_free_ char *mount = NULL, *dir = NULL;
+        struct statfs sf;
+        struct stat st;
+
+        /* "ID:CONTROLLERS:PATH": name's v1 line, else v2's "0::PATH". */
+        for (int pass = name ? 1 : 2; pass <= 2 && !path; pass++)
+                for (line = own; *line && !path; line += strcspn(line, "\n"), line += strspn(line, "\n")) {
+                        size_t len = strcspn(line, "\n");
+                        const char *c = memchr(line, ':', len), *p = NULL;
+                        _cleanup_free_ char *list = NULL;
+
+                        if (c)
+                                c++, p = memchr(c, ':', line + len - c);
+                        if (!p)
+                                continue;
+                        if (pass == 2 ? p != c : p == c)
+                                continue;
+                        if (pass == 1) {
+                                list = strndup(c, p - c);
+                                if (!list)
+                                        return -ENOMEM;
+                                if (!cgroup_word_in_list(name, list, ","))
+                                        continue;
+                        }
+                        controllers = c;
+                        n_controllers = p - c;
+                        path = p + 1;
+                        n_path = line + len - path;
+                }
+        if (!path)
+                return 0;
+        for (size_t i = 0; !mount && i < (n_controllers ? 1 : ELEMENTSOF(v2_mounts)); i++) {
+                char candidate[4096];
+
+                if (n_controllers)
+                        snprintf(candidate, sizeof(candidate), "/sys/fs/cgroup/%.*s", (int) n_controllers, controllers);
+                else
+                        snprintf(candidate, sizeof(candidate), "%s", v2_mounts[i]);
+                if (statfs(candidate, &sf) < 0 ||
+                    sf.f_type != (n_controllers ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC))
+                        continue;
+                mount = strdup(candidate);
+                if (!mount)
+                        return -ENOMEM;
+        }
+        if (!mount)
+                return 0;
+        dir = malloc(strlen(mount) + n_path + 1);
+        if (!dir)
+                return -ENOMEM;
+        sprintf(dir, "%s%.*s", mount, (int) n_path, path);
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+                return 0;
+        trim_trailing_slashes(dir);
+        *ret = (struct cgroup_place) { .version = n_controllers ? 1 : 2, .mount = TAKE_PTR(mount), .own = TAKE_PTR(dir) };
+        return 1;
+}
+
+int cgroup_mounted_place(const char *mountinfo_text, const char *own_text, const char *name, bool quiet,
+                         struct cgroup_place *ret) {
+        /* Copies: the parse cuts them into lines. */
+        _cleanup_free_ char *mountinfo = strdup(mountinfo_text), *own = strdup(own_text);
+
+        if (!mountinfo || !own)
+                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
+        return mounted_place(mountinfo, own, name, quiet, ret);
+}
+
+static int mounted_place(char *mountinfo, char *own, const char *name, bool quiet, struct cgroup_place *ret) {
         _cleanup_free_ char *v2_mount = NULL, *v2_root = NULL, *mount = NULL, *root = NULL;
         char *p, *line;
         int version = 0;
 
-        if (!mountinfo || !own)
-                return log_errno(-ENOMEM, "reading /proc/self/mountinfo");
         for (p = mountinfo; (line = next_line(&p));) {
                 char mroot[4096], point[4096], fstype[64], super[1024];
                 const char *dash = strstr(line, " - ");
@@ -223,7 +315,10 @@ static int find_place(const struct cgroup_sources *src, const char *name, bool q
                 ret->version = version;
                 ret->own = path_join(mount, path);
                 ret->mount = TAKE_PTR(mount);
-                return ret->own ? 0 : log_errno(-ENOMEM, "reading /proc/self/cgroup");
+                if (!ret->own)
+                        return log_errno(-ENOMEM, "reading /proc/self/cgroup");
+                trim_trailing_slashes(ret->own);
+                return 0;
         }
         if (!name)
                 return -ENOENT;
@@ -255,8 +350,7 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 dir = c->cgroup_parent ? path_join(place->mount, c->cgroup_parent) : strdup(place->own);
         if (!dir)
                 return log_errno(-ENOMEM, "planning the cgroup");
-        for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
-                dir[n - 1] = '\0';
+        trim_trailing_slashes(dir);
         if (absolute) {
                 int r = split_existing(TAKE_PTR(dir), strlen(place->mount), &dir, &below);
                 if (r < 0)
@@ -369,7 +463,7 @@ static void walk_up_writable(char *dir, const char *mount) {
  * controller; where the user may write it, the container gets a cgroup
  * there too, which holds no limit but all its processes: cgroup.kill
  * ends them at once, and a process that double-forks stays in sight. */
-static int plan_unified(const struct config *c, const struct cgroup_sources *src, struct cgroup *cg) {
+static int plan_unified(const struct config *c, struct cgroup_sources *src, struct cgroup *cg) {
         struct cgroup_place place = {};
         _cleanup_free_ char *parent = NULL, *below = NULL;
         int r;
