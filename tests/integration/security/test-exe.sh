@@ -30,6 +30,15 @@ exe_attack() {
         assert_eq "$before" "$after" "the userbox binary"
 }
 
+# The pids below pid, children first.
+descendants() {
+        local child
+        for child in $(pgrep -P "$1"); do
+                echo "$child"
+                descendants "$child"
+        done
+}
+
 test_proc_exe_never_reaches_the_launcher_binary() {
         exe_attack
 }
@@ -43,7 +52,10 @@ test_proc_exe_without_init_never_reaches_the_launcher_binary() {
 # executes the command. That must not be the user's launcher file, or a
 # process inside holds the host binary (CVE-2019-5736). The launcher run
 # that way (here: unshare, which waits for its own command) is seen from
-# the host, which owns the container's user namespace.
+# the host, which owns the container's user namespace: among the
+# launcher's descendants (another run's launchers are sealed copies too,
+# and so is the container's init, a clone of this launcher), the process
+# whose command line is the one run inside.
 test_exec_of_proc_self_exe_inside_runs_no_host_file() {
         local dir copy devino pid p seen=0 reached=
         dir=$(mktemp_dir)
@@ -58,8 +70,13 @@ test_exec_of_proc_self_exe_inside_runs_no_host_file() {
                 2>"$dir/err" &
         pid=$!
         for _ in $(seq 100); do
+                for p in $(descendants "$pid"); do
+                        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "/memfd:userbox (deleted)" ] &&
+                                [ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "/bin/ubx unshare --idmap single -- sleep 30 " ] &&
+                                seen=1
+                done
+                # Only this test's processes can execute its copy.
                 for p in $(pgrep -u "$(id -u)"); do
-                        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "/memfd:userbox (deleted)" ] && seen=1
                         [ "$(stat -L -c '%d %i' "/proc/$p/exe" 2>/dev/null)" = "$devino" ] && reached="$reached $p"
                 done
                 [ -n "$reached" ] || [ "$seen" = 1 ] && break
