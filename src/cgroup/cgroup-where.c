@@ -503,10 +503,14 @@ bool cgroup_word_in_list(const char *word, const char *list, const char *separat
         return false;
 }
 
-void cgroup_print_plan(const struct cgroup *cg, FILE *f) {
+void cgroup_print_plan(const struct cgroup *cg, const char *name, FILE *f) {
         for (size_t i = 0; cg && i < cg->n_hierarchies; i++) {
                 const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                fprintf(f, "# cgroup: v%d %s/userbox-PID:", h->version, h->parent);
+                if (h->below)
+                        fprintf(f, "# cgroup: v%d %s/%s:", h->version, h->parent, h->below);
+                else
+                        fprintf(f, "# cgroup: v%d %s/userbox-%s%sPID:", h->version, h->parent, name ?: "",
+                                name ? "-" : "");
                 for (size_t j = 0; j < cg->n_writes; j++)
                         if (h->controllers & (1u << cg->writes[j].controller))
                                 fprintf(f, " %s=%s", cg->writes[j].file, cg->writes[j].value);

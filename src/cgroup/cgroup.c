@@ -27,6 +27,7 @@ static int make_levels(struct cgroup *cg, struct cgroup_hierarchy *h, const char
 static bool writes_controller(const struct cgroup *cg, enum cgroup_controller k);
 static int cpuset_inherit(const char *dir);
 static void kill_and_remove(const char *path);
+static void remove_below(const char *path);
 static void kill_all(const char *path);
 static bool in_own_cgroup(const char *own, const char *controllers, const char *path);
 static bool kill_listed(const char *path);
@@ -203,21 +204,33 @@ int cgroup_attach(struct cgroup *cg, pid_t pid) {
 
 int cgroup_join_of(pid_t container, pid_t pid) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
-        int r = cgroup_of(container, &cg);
+        int r = cgroup_of(container, NULL, &cg);
 
         if (r < 0)
                 return log_errno(r, "finding the cgroup of the container (its init is pid %d)", (int) container);
         return cg ? cgroup_attach(cg, pid) : 0;
 }
 
-int cgroup_of(pid_t container, struct cgroup **ret) {
+int cgroup_join_paths(char *const *paths, pid_t pid) {
+        char value[16];
+
+        snprintf(value, sizeof(value), "%d", (int) pid);
+        for (size_t i = 0; paths && paths[i]; i++) {
+                int r = write_in(paths[i], "cgroup.procs", value);
+                if (r < 0)
+                        return log_errno(r, "moving pid %d into the container's cgroup '%s'", (int) pid, paths[i]);
+        }
+        return 0;
+}
+
+int cgroup_of(pid_t container, const char *leaf, struct cgroup **ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = calloc(1, sizeof(*cg));
         _cleanup_fclose_ FILE *f = NULL, *mounts = NULL;
         _cleanup_free_ char *line = NULL, *mline = NULL, *own = NULL;
         _cleanup_close_ int fd = -1;
         size_t size = 0, msize = 0;
         char file[64];
-        bool named;
+        const char *name = leaf ? path_basename(leaf) : NULL;
 
         *ret = NULL;
         if (!cg)
@@ -231,8 +244,9 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                 return -errno;
         /* Each "ID:CONTROLLERS:PATH" under the mount of its hierarchy: the
          * one whose super options hold the first controller (v1), or v2's.
-         * Its cgroup: userbox-[NAME-]PID, or linux.cgroupsPath's, which is
-         * not where we are and is ours to write. */
+         * Its cgroup: userbox-[NAME-]PID, or linux.cgroupsPath's, and not
+         * where we are: a container without limits is in the cgroup of the
+         * session that started it, which is no one's to kill. */
         while (getline(&line, &size, f) > 0 && cg->n_hierarchies < ELEMENTSOF(cg->hierarchies)) {
                 char *controllers = strchr(line, ':'), *path, first[64];
                 struct cgroup_hierarchy *h = &cg->hierarchies[cg->n_hierarchies];
@@ -241,8 +255,9 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                         continue;
                 *path++ = '\0';
                 path[strcspn(path, "\n")] = '\0';
-                named = startswith(path_basename(path), "userbox-");
-                if (!named && in_own_cgroup(own, controllers, path))
+                if (name ? !streq(path_basename(path), name) : !startswith(path_basename(path), "userbox-"))
+                        continue;
+                if (in_own_cgroup(own, controllers, path))
                         continue;
                 snprintf(first, sizeof(first), "%.*s", (int) strcspn(controllers, ","), controllers);
                 mounts = mounts ? (rewind(mounts), mounts) : fopen("/proc/self/mountinfo", "re");
@@ -260,10 +275,6 @@ int cgroup_of(pid_t container, struct cgroup **ret) {
                                 if (!h->path)
                                         return -ENOMEM;
                         }
-                }
-                if (h->path && !named && !cgroup_writable(h->path)) {
-                        free(h->path);
-                        h->path = NULL;
                 }
                 if (!h->path)
                         continue;
@@ -291,10 +302,10 @@ static bool in_own_cgroup(const char *own, const char *controllers, const char *
         return false;
 }
 
-int cgroup_paths_of(pid_t container, char ***ret) {
+int cgroup_paths_of(pid_t container, const char *leaf, char ***ret) {
         _cleanup_(cgroup_freep) struct cgroup *cg = NULL;
         _cleanup_strv_free_ char **l = calloc(1, sizeof(char *));
-        int r = cgroup_of(container, &cg);
+        int r = cgroup_of(container, leaf, &cg);
 
         if (r < 0)
                 return r;
@@ -409,9 +420,12 @@ static int write_in(const char *dir, const char *file, const char *value) {
         return fd_write_all(fd, value, strlen(value));
 }
 
-/* A launcher killed with -9 could not remove its cgroup (its container
- * died with it, by PR_SET_PDEATHSIG): the next launch under the same
- * parent does, for every userbox-[NAME-]PID whose PID is gone. */
+/* A launcher killed with -9 could not remove its cgroup. Its container
+ * died with it (PR_SET_PDEATHSIG), which empties the cgroup: the next
+ * launch under the same parent removes every userbox-[NAME-]PID whose PID
+ * is gone and which is empty. One with processes stays: a userbox-oci
+ * container's is named after its create, which has ended, and it runs on
+ * until delete removes it. */
 static void remove_stale(const char *parent) {
         _cleanup_(closedirp) DIR *d = opendir(parent);
         struct dirent *e;
@@ -426,16 +440,16 @@ static void remove_stale(const char *parent) {
                 pid = strtol(dash + 1, &end, 10);
                 if (*end || pid <= 0 || kill((pid_t) pid, 0) == 0 || errno != ESRCH)
                         continue;
-                _cleanup_free_ char *path = path_join(parent, e->d_name);
-                if (path)
-                        kill_and_remove(path);
+                (void) unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
         }
 }
 
 /* A cgroup with processes cannot be removed: v2 kills them all at once
  * (cgroup.kill, Linux 5.14), v1 needs a loop over cgroup.procs, which a
  * forking process escapes only until its children are read in turn. The
- * processes that just died leave it a moment later: a second at most. */
+ * processes that just died leave it a moment later: a second at most. A
+ * container with CAP_SYS_ADMIN in its user namespace may have made
+ * cgroups below its own: they go with it. */
 static void kill_and_remove(const char *path) {
         /* Empty, as it mostly is once the container's init is reaped: gone
          * at the first call. */
@@ -443,6 +457,7 @@ static void kill_and_remove(const char *path) {
                 return;
         (void) write_in(path, "cgroup.kill", "1");
         for (int tries = 0; tries < 1000; tries++) {
+                remove_below(path);
                 if (rmdir(path) == 0 || errno == ENOENT)
                         return;
                 if (errno != EBUSY)
@@ -453,7 +468,24 @@ static void kill_and_remove(const char *path) {
         log_warning("removing the cgroup '%s': %m, leaving it", path);
 }
 
-/* The same without removing it: until cgroup.procs reads empty. */
+/* The cgroups below path, deepest first, with what runs in them. */
+static void remove_below(const char *path) {
+        _cleanup_(closedirp) DIR *d = opendir(path);
+        struct dirent *e;
+
+        while (d && (e = readdir(d))) {
+                _cleanup_free_ char *below = NULL;
+
+                if (e->d_type != DT_DIR || streq(e->d_name, ".") || streq(e->d_name, ".."))
+                        continue;
+                below = path_join(path, e->d_name);
+                if (below)
+                        kill_and_remove(below);
+        }
+}
+
+/* The same without removing it: until cgroup.procs reads empty, below
+ * path too. */
 static void kill_all(const char *path) {
         if (write_in(path, "cgroup.kill", "1") >= 0)
                 return;
@@ -461,17 +493,28 @@ static void kill_all(const char *path) {
                 nanosleep(&(struct timespec) { .tv_nsec = 1000000 }, NULL);
 }
 
-/* SIGKILL to each process cgroup.procs lists; false when it lists none. */
+/* SIGKILL to each process cgroup.procs lists, at path and below; false
+ * when none lists any. */
 static bool kill_listed(const char *path) {
         _cleanup_free_ char *procs = path_join(path, "cgroup.procs"), *text = NULL;
         _cleanup_close_ int fd = procs ? open(procs, O_RDONLY | O_CLOEXEC) : -1;
+        _cleanup_(closedirp) DIR *d = opendir(path);
+        struct dirent *e;
         bool any = false;
 
-        if (fd < 0 || read_full_fd(fd, 1 << 20, &text, NULL) < 0)
-                return false;
-        for (char *p = text; *p; p += strcspn(p, "\n"), p += strspn(p, "\n")) {
-                (void) kill((pid_t) strtol(p, NULL, 10), SIGKILL);
-                any = true;
+        if (fd >= 0 && read_full_fd(fd, 1 << 20, &text, NULL) >= 0)
+                for (char *p = text; *p; p += strcspn(p, "\n"), p += strspn(p, "\n")) {
+                        (void) kill((pid_t) strtol(p, NULL, 10), SIGKILL);
+                        any = true;
+                }
+        while (d && (e = readdir(d))) {
+                _cleanup_free_ char *below = NULL;
+
+                if (e->d_type != DT_DIR || streq(e->d_name, ".") || streq(e->d_name, ".."))
+                        continue;
+                below = path_join(path, e->d_name);
+                if (below && kill_listed(below))
+                        any = true;
         }
         return any;
 }

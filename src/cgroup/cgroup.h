@@ -76,9 +76,9 @@ struct cgroup {
  * be enforced is an error, printed with the setting's origin and every
  * place looked at. */
 int cgroup_plan(const struct config *c, struct cgroup **ret);
-/* For `userbox config`: "# cgroup: v1 DIR/userbox-PID: memory.limit_in_bytes=N",
- * one line per hierarchy. */
-void cgroup_print_plan(const struct cgroup *cg, FILE *f);
+/* For `userbox config`: "# cgroup: v1 DIR/userbox-[NAME-]PID:
+ * memory.limit_in_bytes=N", one line per hierarchy. */
+void cgroup_print_plan(const struct cgroup *cg, const char *name, FILE *f);
 /* Before clone: makes the cgroup userbox-[NAME-]PID (or
  * linux.cgroupsPath's) where clone3 can place the child, the v2 hierarchy.
  * Prints its error. */
@@ -94,13 +94,16 @@ void cgroup_cloned_into(struct cgroup *cg);
  * Then moves pid into the cgroup of every hierarchy it was not born in.
  * Prints its error. */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
-/* The cgroup of a running container: every userbox-* cgroup the process
- * container (its init, as the host sees it) is in, found in this
- * process's mounts. *ret is NULL when it is in none. Prints nothing. */
-int cgroup_of(pid_t container, struct cgroup **ret);
-/* The directories of cgroup_of(container): state of userbox-oci, for
- * kill --all and delete. *ret is empty when it is in none. */
-int cgroup_paths_of(pid_t container, char ***ret);
+/* The cgroup of a running container: in each hierarchy, the cgroup the
+ * process container (its init, as the host sees it) is in when its name
+ * is leaf's last component (linux.cgroupsPath's), or userbox-* for leaf
+ * NULL, and it is not the caller's own: never the cgroup of the session
+ * that started it. Found in this process's mounts. *ret is NULL when it
+ * is in none. Prints nothing. */
+int cgroup_of(pid_t container, const char *leaf, struct cgroup **ret);
+/* The directories of cgroup_of(container, leaf): state of userbox-oci,
+ * for exec, kill --all and delete. *ret is empty when it is in none. */
+int cgroup_paths_of(pid_t container, const char *leaf, char ***ret);
 /* Kills every process in the cgroup at path and removes it (delete of a
  * userbox-oci container). */
 void cgroup_remove_path(const char *path);
@@ -108,6 +111,9 @@ void cgroup_remove_path(const char *path);
  * sees it), so that what exec starts is under the container's limits and
  * ends with it. Prints its error. */
 int cgroup_join_of(pid_t container, pid_t pid);
+/* userbox-oci exec: moves pid into each cgroup directory of paths (the
+ * container's, as its state recorded them). Prints its error. */
+int cgroup_join_paths(char *const *paths, pid_t pid);
 /* The bytes its processes use now: memory.current on v2,
  * memory.usage_in_bytes on v1; -ENOENT without the memory controller. */
 int cgroup_memory_usage(const struct cgroup *cg, uint64_t *ret);

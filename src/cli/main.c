@@ -77,7 +77,7 @@ static int do_config(struct config *c) {
                 if (r >= 0) {
                         idmap_print(&plan, stdout);
                         rootfs_print_plan(c, rplan, stdout);
-                        cgroup_print_plan(cgroup, stdout);
+                        cgroup_print_plan(cgroup, c->name, stdout);
                         net_print_plan(c, net, stdout);
                 } else
                         r = log_errno(r, "printing the configuration");

@@ -215,6 +215,7 @@ struct child {
         bool cgroup_ns_made;    /* the child's: launch_cgroup_namespace() ran */
         pid_t join_cgroup_of;   /* exec: the container's init, whose cgroups
                                  * the command joins (sync step 4) */
+        char *const *join_cgroups; /* userbox-oci exec: the cgroups it joins */
         /* The launcher's alone (the child never touches them): the
          * network's plan, and its helper once started (sync step 2). */
         const struct net_plan *net_plan;

@@ -97,6 +97,7 @@ int launch_oci_create(struct config *c, const struct launch_oci *o);
  * otherwise it returns the command's status. */
 struct launch_oci_exec {
         pid_t container_pid;
+        char *const *cgroups;           /* the container's, as its state recorded them */
         uid_t uid;
         gid_t gid;
         const gid_t *groups;

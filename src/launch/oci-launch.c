@@ -61,7 +61,7 @@ int launch_oci_exec(struct config *c, const struct launch_oci_exec *e) {
         struct launch_namespaces ns = LAUNCH_NAMESPACES_NULL;
         _cleanup_free_ struct exec_identity *identity = NULL;
         struct child child = { .mode = &mode_oci_exec, .config = c, .sync_fd = -1, .tty_slave = -1,
-                               .argv = c->command, .join_ns = &ns, .join_cgroup_of = e->container_pid,
+                               .argv = c->command, .join_ns = &ns, .join_cgroups = e->cgroups,
                                .oci_exec = e };
         int r = e->has_oom_score_adj ? exec_oom_score_adj_set(e->oom_score_adj) : 0;
 

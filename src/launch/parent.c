@@ -384,6 +384,8 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = cgroup_attach(child->cgroup, pid);
         if (r >= 0 && child->join_cgroup_of > 0)
                 r = cgroup_join_of(child->join_cgroup_of, pid);
+        if (r >= 0 && child->join_cgroups)
+                r = cgroup_join_paths(child->join_cgroups, pid);
         /* sync step 4: the seccomp filter. */
         if (r >= 0 && child->mode->seccomp) {
                 r = send_seccomp(filter, sync_fd);

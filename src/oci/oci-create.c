@@ -213,9 +213,9 @@ static char *rfc3339_now(void) {
 /* The cgroups the launch made for the container, v1 and v2, which kill
  * --all and delete read; none where they cannot be read. NULL: out of
  * memory. */
-static char **made_cgroups(pid_t pid) {
+static char **made_cgroups(pid_t pid, const char *cgroups_path) {
         char **l = NULL;
-        int r = cgroup_paths_of(pid, &l);
+        int r = cgroup_paths_of(pid, cgroups_path, &l);
 
         if (r == -ENOMEM)
                 return NULL;
@@ -342,7 +342,7 @@ static int on_created(void *userdata, pid_t pid, int pty_master) {
         if (r < 0)
                 return r;
         s.no_process = x->spec->process->absent;
-        s.cgroups = made_cgroups(pid);
+        s.cgroups = made_cgroups(pid, x->cgroups_path);
         if (!s.cgroups || (x->cgroups_path && !(s.cgroups_path = strdup(x->cgroups_path))))
                 return log_errno(-ENOMEM, "the container's state");
         r = oci_process_start_time(pid, &s.start_time);

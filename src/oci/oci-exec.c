@@ -183,7 +183,7 @@ int oci_cmd_exec(const struct oci_globals *g, int argc, char **argv) {
         }
         config_finalize(&c);
         e = (struct launch_oci_exec) {
-                .container_pid = s.pid, .uid = spec.process->uid, .gid = spec.process->gid,
+                .container_pid = s.pid, .cgroups = s.cgroups, .uid = spec.process->uid, .gid = spec.process->gid,
                 .groups = spec.process->additional_gids, .n_groups = spec.process->n_additional_gids,
                 .has_oom_score_adj = spec.process->has_oom_score_adj,
                 .oom_score_adj = spec.process->oom_score_adj,

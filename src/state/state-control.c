@@ -318,7 +318,7 @@ int state_stop(int root_fd, const char *name, unsigned timeout_s) {
                 /* With limits, its cgroup (design §13): found while its init
                  * is sure to be that process. */
                 if (r >= 0)
-                        (void) cgroup_of(s.init_pid, &cgroup);
+                        (void) cgroup_of(s.init_pid, NULL, &cgroup);
                 r = state_pidfd_signal(launcher, SIGTERM);
                 if (r < 0 && r != -ESRCH)
                         return log_errno(r, "container '%s': cannot signal its launcher", name);

@@ -38,7 +38,7 @@ static int64_t memory_in_use(const struct state *s) {
         uint64_t bytes;
 
         if (s->status != STATE_RUNNING || state_pidfd_open_checked(s->init_pid, s->init_start_time, &init) < 0 ||
-            cgroup_of(s->init_pid, &cg) < 0 || cgroup_memory_usage(cg, &bytes) < 0)
+            cgroup_of(s->init_pid, NULL, &cg) < 0 || cgroup_memory_usage(cg, &bytes) < 0)
                 return -1;
         return (int64_t) bytes;
 }

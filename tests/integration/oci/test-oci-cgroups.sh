@@ -247,3 +247,20 @@ EOF
         case $OUT in *..*|*t-$$*) fail "the container sees cgroups outside its own: $OUT" ;; esac
         assert_eq "$OUT" "$(cat "$base/bundle/rootfs/cc.cgroup")" "the createContainer hook's cgroups"
 }
+
+# A container made without linux.cgroupsPath gets userbox-PID, PID its
+# create's, which has ended: another launch's sweep of what killed
+# launchers left must not take it for one, nor kill what runs in it.
+test_oci_container_outlives_the_next_launches_sweep() {
+        local dir
+        cgroups_delegated pids
+        cgroup_create '{"resources": {"pids": {"limit": 30}}}'
+        "$OCI" --root "$STATE" start "$ID" || fail "start"
+        dir=$(cgroup_dir_of "$PID" pids)
+        case $dir in */userbox-[0-9]*) ;; *) fail "the container's pids cgroup is $dir, not userbox-PID" ;; esac
+        assert_status 0 "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- true
+        assert_contains "$("$OCI" --root "$STATE" state "$ID")" '"status":"running"' "the container after another launch"
+        [ -d "$dir" ] || fail "its cgroup $dir was removed"
+        assert_status 0 "$OCI" --root "$STATE" delete --force "$ID"
+        [ ! -d "$dir" ] || fail "delete left $dir"
+}
