@@ -246,17 +246,25 @@ static int parse_memory(struct config *c, const struct profile_key *k, const cha
         return 0;
 }
 
+/* The kernel refuses a pids.max above PID_MAX_LIMIT, 4194304 on 64-bit:
+ * refused here, before anything starts, not by the kernel later. */
+#define PIDS_MAX 4194304
+
 static int parse_pids(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                       const char *value, const struct origin *o _unused_, char **reason) {
         uint64_t v;
         if (parse_uint64(value, &v) < 0 || v == 0)
                 return profile_reason(reason, -EINVAL, "not a positive number: '%s'", value);
+        if (v > PIDS_MAX)
+                return profile_reason(reason, -EINVAL, "more than %d, the most processes the kernel counts: '%s'",
+                                      PIDS_MAX, value);
         c->pids = v;
         return 0;
 }
 
 /* CPUs=0.5 as docker's --cpus: at most three decimals, kept as
- * thousandths, which the CFS quota (per 100 ms period) takes exactly. */
+ * thousandths, which the CFS quota (per 100 ms period) takes exactly; at
+ * least 0.01, as the kernel refuses a quota under 1 ms. */
 static int parse_cpus(struct config *c, const struct profile_key *k _unused_, const char *key _unused_,
                       const char *value, const struct origin *o _unused_, char **reason) {
         static const unsigned place[] = { 100, 10, 1 };
@@ -276,6 +284,9 @@ static int parse_cpus(struct config *c, const struct profile_key *k _unused_, co
         if (*p || digits + decimals == 0 || (point && !decimals) || whole >= 100000 || whole * 1000 + milli == 0)
                 return profile_reason(reason, -EINVAL, "not a positive number of CPUs (such as 0.5 or 2): '%s'",
                                       value);
+        if (whole * 1000 + milli < 10)
+                return profile_reason(reason, -EINVAL, "less than 0.01 CPUs, the smallest quota the kernel takes "
+                                      "(1 ms per 100 ms): '%s'", value);
         c->cpus_milli = whole * 1000 + milli;
         return 0;
 }

@@ -117,13 +117,26 @@ TEST(cpus_takes_thousandths_of_a_cpu) {
         config_done(&c);
         CHECK(load(&c, "[Limits]\nCPUs=.5\n") == 0 && c.cpus_milli == 500);
         config_done(&c);
-        static const char *const refused[] = { "0", "0.0", "0.0005", "-1", "1e3", "", "1.", "x", "100000" };
+        CHECK(load(&c, "[Limits]\nCPUs=0.01\n") == 0 && c.cpus_milli == 10);
+        config_done(&c);
+        /* 0.009: a quota under the kernel's smallest, 1 ms. */
+        static const char *const refused[] = { "0", "0.0", "0.0005", "0.009", "-1", "1e3", "", "1.", "x", "100000" };
         for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
                 _cleanup_free_ char *text = NULL;
                 CHECK(asprintf(&text, "[Limits]\nCPUs=%s\n", refused[i]) > 0);
                 CHECK(load(&c, text) == -EINVAL);
                 config_done(&c);
         }
+}
+
+TEST(pids_is_at_most_what_the_kernel_counts) {
+        struct config c;
+        CHECK(load(&c, "[Limits]\nPIDs=4194304\n") == 0 && c.pids == 4194304);
+        config_done(&c);
+        CHECK(load(&c, "[Limits]\nPIDs=4194305\n") == -EINVAL);
+        config_done(&c);
+        CHECK(load(&c, "[Limits]\nPIDs=0\n") == -EINVAL);
+        config_done(&c);
 }
 
 TEST(cgroup_parent_is_an_absolute_path_without_dotdot) {
@@ -263,6 +276,7 @@ int main(void) {
                 UNIT(the_controllers_have_their_v2_names),
                 UNIT(no_limit_plans_no_write),
                 UNIT(cpus_takes_thousandths_of_a_cpu),
+                UNIT(pids_is_at_most_what_the_kernel_counts),
                 UNIT(cgroup_parent_is_an_absolute_path_without_dotdot),
                 UNIT(the_mount_table_finds_each_controller_on_a_hybrid_host),
                 UNIT(the_mount_table_of_a_v2_host_puts_every_controller_on_v2),
