@@ -161,9 +161,8 @@ test_two_hundred_layers_whose_paths_pass_one_page() {
         local base dir i list="" joined
         base=$(mktemp_dir)
         dir=$base/layers-with-a-deliberately-long-directory-name-to-pass-one-page
-        mkdir -p "$dir"
+        mkdir -p "$dir"/layer-{1..200}
         for i in $(seq 1 200); do
-                mkdir "$dir/layer-$i"
                 echo "$i" >"$dir/layer-$i/only-$i"
                 echo "$i" >"$dir/layer-$i/top"
                 list="$list${list:+:}$dir/layer-$i"
@@ -182,17 +181,21 @@ test_two_hundred_layers_whose_paths_pass_one_page() {
 # A line holds 197 characters: a long list of layers is written over many
 # Layers= lines of one file, each adding to the list in order.
 test_two_hundred_layers_on_two_hundred_profile_lines() {
-        local base dir i name profile first last
+        local base dir i name profile first last padding names=()
         base=$(mktemp_dir)
         dir=$base/one-layer-per-line
-        mkdir -p "$dir"
         profile=$base/layers.ini
         printf '[Container]\n' >"$profile"
+        padding=$(printf '%0100d' 0 | tr 0 x)
         for i in $(seq 1 200); do
                 # Every path ~90 characters: two of them would not fit on a line.
-                name=$(printf 'layer-%03d-%s' "$i" "$(printf '%0100d' 0 | tr 0 x)")
-                name=$dir/${name:0:$((90 - ${#dir} - 1))}
-                mkdir "$name"
+                printf -v name 'layer-%03d-%s' "$i" "$padding"
+                names+=("$dir/${name:0:$((90 - ${#dir} - 1))}")
+        done
+        # One mkdir for all: a program per layer cost seconds of CPU.
+        mkdir -p "${names[@]}"
+        for i in $(seq 1 200); do
+                name=${names[i - 1]}
                 echo "$i" >"$name/which"
                 echo "$i" >"$name/only-$i"
                 printf 'Layers=%s\n' "$name" >>"$profile"

@@ -30,8 +30,10 @@ check_bad_profile() { # NAME
         assert_eq "" "$OUT" "stdout"
 }
 
+# Without a program per profile: this runs each time a case sources the file.
 for _f in "$BAD_PROFILES_DIR"/*.ini; do
-        _n=$(basename "$_f" .ini)
+        _n=${_f##*/}
+        _n=${_n%.ini}
         eval "test_bad_profile_${_n//[^A-Za-z0-9_]/_}() { check_bad_profile '$_n'; }"
 done
 unset _f _n
