@@ -190,11 +190,23 @@ int prepare_command(struct child *child, const struct user_identity *id, char **
  * namespaces at sync step 1, before this one existed: a named
  * container's goes to it with the identity (step 6), for exec. */
 int launch_cgroup_namespace(struct child *child) {
+        int r;
+
         if (!child->cgroup || !child->config->cgroup || child->cgroup_ns_made)
                 return 0;
         child->cgroup_ns_made = true;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return log_errno(-errno, "creating the cgroup namespace");
+        /* /sys/fs/cgroup is the host's tree, bound with /sys: mounted now,
+         * in the new namespace, it is the container's cgroup and shows its
+         * limits. userbox-oci mounts what config.json lists, before the
+         * pivot (mounts-oci.c). exec joins this mount namespace: it sees
+         * the same view. */
+        if (!child->oci) {
+                r = mounts_cgroup_view();
+                if (r < 0)
+                        return r;
+        }
         if (child->named) {
                 child->cgroup_ns_fd = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
                 if (child->cgroup_ns_fd < 0)

@@ -214,3 +214,88 @@ test_stop_ends_everything_in_the_cgroup_even_past_a_stuck_launcher() {
                 { kill -9 "$outsider"; fail "a process in the container's cgroup outlived stop"; }
         [ ! -d "$dir" ] || fail "the cgroup $dir is left after stop"
 }
+
+# /sys/fs/cgroup inside a container with limits is its own cgroup, as
+# podman and docker show it: a program that sizes itself by its limits (a
+# JVM, the Go runtime) reads them where it looks. The host's tree, which
+# came with /sys, has the host root's values (no limit, no pids.max).
+test_sys_fs_cgroup_inside_shows_the_containers_limits() {
+        limits_delegated memory
+        limits_delegated pids
+        limits_delegated cpu
+        run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 --limit CPUs=0.5 "$TEST_ROOT" -- \
+                cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max \
+                /sys/fs/cgroup/cpu/cpu.cfs_quota_us
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "67108864
+20
+50000" "$OUT" "memory.limit_in_bytes, pids.max and cpu.cfs_quota_us inside"
+}
+
+# Its cgroup's processes, and no other: the unified hierarchy's
+# cgroup.procs lists the pids the container sees in its /proc (both read
+# by the shell itself, which starts no process meanwhile), a sleep of
+# its among them.
+test_sys_fs_cgroup_inside_lists_only_the_containers_processes() {
+        local v2 own procs
+        limits_delegated pids
+        v2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+        own=$v2$(sed -n 's/^0:://p' /proc/self/cgroup)
+        [ -n "$v2" ] && [ -w "$own" ] && [ -w "$own/cgroup.procs" ] ||
+                skip "machine: no writable cgroup v2 hierarchy beside the v1 ones (not a hybrid host)"
+        run "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- \
+                sh -c 'sleep 5 & procs=; seen=
+                        while read -r p; do procs="$procs $p"; done </sys/fs/cgroup/unified/cgroup.procs
+                        for d in /proc/[0-9]*; do seen="$seen ${d#/proc/}"; done
+                        echo "procs$procs"; echo "seen$seen"; echo "sleep $!"; kill $!'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        procs=$(sed -n 's/^procs //p' <<<"$OUT" | tr ' ' '\n' | sort -n)
+        assert_eq "$(sed -n 's/^seen //p' <<<"$OUT" | tr ' ' '\n' | sort -n)" "$procs" "the unified cgroup.procs inside, against its /proc"
+        grep -qx "$(sed -n 's/^sleep //p' <<<"$OUT")" <<<"$procs" || fail "the sleep is not in cgroup.procs: $OUT"
+}
+
+# Read-only: the container changes none of its limits and makes no cgroup
+# or file in the view.
+test_sys_fs_cgroup_inside_is_read_only() {
+        limits_delegated pids
+        run "$USERBOX" run --idmap single --limit PIDs=20 "$TEST_ROOT" -- sh -c '
+                cat /sys/fs/cgroup/pids/pids.max
+                echo 5 >/sys/fs/cgroup/pids/pids.max || echo "write refused"
+                mkdir /sys/fs/cgroup/pids/sub || echo "cgroup refused"
+                mkdir /sys/fs/cgroup/new || echo "directory refused"
+                cat /sys/fs/cgroup/pids/pids.max'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "20
+write refused
+cgroup refused
+directory refused
+20" "$OUT" "pids.max, and what writing the view does"
+        assert_contains "$ERR" "Read-only file system" "why"
+}
+
+# Nothing of the host's tree above the container's cgroup shows: neither
+# the cgroup CI delegated (userbox-ci-*) nor the container's own name
+# (userbox-PID), nor any cgroup beside it.
+test_sys_fs_cgroup_inside_shows_nothing_above_the_containers_cgroup() {
+        limits_delegated memory
+        limits_delegated pids
+        run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- sh -c '
+                find /sys/fs/cgroup -maxdepth 8 -name "userbox-*"
+                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ -mindepth 1 -type d; echo end'
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_eq "end" "$OUT" "userbox-* cgroups, and cgroups below the container's memory and pids cgroups"
+}
+
+# exec joins the container's mount namespace: the same view.
+test_exec_sees_the_containers_sys_fs_cgroup() {
+        limits_delegated pids
+        XDG_RUNTIME_DIR=$(mktemp_dir) && chmod 700 "$XDG_RUNTIME_DIR" && export XDG_RUNTIME_DIR
+        run "$USERBOX" run -d --name limview --idmap single --limit PIDs=20 "$TEST_ROOT" -- sleep 60
+        assert_eq 0 "$STATUS" "run -d ($ERR)"
+        run "$USERBOX" exec limview cat /sys/fs/cgroup/pids/pids.max
+        "$USERBOX" stop limview >/dev/null 2>&1 &
+        local stop=$!
+        assert_eq 0 "$STATUS" "exec ($ERR)"
+        assert_eq 20 "$OUT" "pids.max, as exec's command reads it"
+        wait "$stop"
+}
