@@ -117,10 +117,11 @@ static int plan_hierarchy(const struct config *c, struct cgroup_sources *src, st
         r = find_place(src, cgroup_controller_name(k, 1), !w, &place);
         if (r >= 0)
                 r = find_delegated(c, k, w, &place, &parent, &below);
-        free(place.mount);
         free(place.own);
-        if (r < 0)
+        if (r < 0) {
+                free(place.mount);
                 return r;
+        }
         for (i = 0; i < cg->n_hierarchies; i++)
                 if (streq(cg->hierarchies[i].parent, parent))
                         break;
@@ -128,9 +129,11 @@ static int plan_hierarchy(const struct config *c, struct cgroup_sources *src, st
                 cg->hierarchies[i].version = place.version;
                 cg->hierarchies[i].parent = TAKE_PTR(parent);
                 cg->hierarchies[i].below = TAKE_PTR(below);
+                cg->hierarchies[i].mount = TAKE_PTR(place.mount);
                 cg->hierarchies[i].fd = -1;
                 cg->n_hierarchies++;
         }
+        free(place.mount);
         cg->hierarchies[i].controllers |= 1u << k;
         return 0;
 }
@@ -476,14 +479,14 @@ static int plan_unified(const struct config *c, struct cgroup_sources *src, stru
                 return 0;
         if (r >= 0)
                 r = find_delegated(c, _CGROUP_CONTROLLER_MAX, NULL, &place, &parent, &below);
-        free(place.mount);
         free(place.own);
-        if (r == -EACCES)
-                return 0;
-        if (r < 0)
-                return r;
+        if (r < 0) {
+                free(place.mount);
+                return r == -EACCES ? 0 : r;
+        }
         cg->hierarchies[cg->n_hierarchies++] = (struct cgroup_hierarchy) {
-                .version = 2, .parent = TAKE_PTR(parent), .below = TAKE_PTR(below), .fd = -1,
+                .version = 2, .parent = TAKE_PTR(parent), .below = TAKE_PTR(below), .mount = TAKE_PTR(place.mount),
+                .fd = -1,
         };
         return 0;
 }

@@ -388,6 +388,7 @@ void cgroup_free(struct cgroup *cg) {
                 free(cg->hierarchies[i].parent);
                 free(cg->hierarchies[i].below);
                 free(cg->hierarchies[i].path);
+                free(cg->hierarchies[i].mount);
                 if (cg->hierarchies[i].fd >= 0)
                         close(cg->hierarchies[i].fd);
         }

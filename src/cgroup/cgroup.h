@@ -55,6 +55,7 @@ struct cgroup_hierarchy {
         char *below;            /* the cgroup below parent: linux.cgroupsPath's
                                  * part; NULL: userbox-[NAME-]PID */
         char *path;             /* parent/below, once made */
+        char *mount;            /* the hierarchy's mount point (planned ones) */
         int fd;                 /* v2: path opened, for clone3's CLONE_INTO_CGROUP; -1 */
 };
 

@@ -190,29 +190,16 @@ int mounts_oci_finish(const struct config *c, int rootfd);
  * wherever they go. */
 int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd, bool root_dev);
 
-/* /sys/fs/cgroup as the container's own (mounts-cgroup.c): called in the
- * child right after it made its cgroup namespace, after the pivot, while
- * it still has CAP_SYS_ADMIN there. Cgroup v1 or hybrid: a tmpfs with a
- * cgroup mount per v1 hierarchy of /proc/self/cgroup (as the usual layout
- * names them, with its links for joint ones) and "unified" for cgroup2,
- * then made read-only; v2 only: one cgroup2 mount. All read-only, nosuid,
- * nodev, noexec. Nothing without /sys/fs/cgroup. Prints its errors. */
-int mounts_cgroup_view(void);
-/* One v1 hierarchy of the view, or the unified one. */
-struct cgroup_view_hierarchy {
-        const char *field;      /* its controllers field: "cpu,cpuacct", "name=systemd" */
-        const char *directory;  /* its directory under /sys/fs/cgroup */
-        bool unified;           /* the cgroup2 hierarchy, "unified" beside v1 ones */
+/* /sys/fs/cgroup as the container's own (mounts-cgroup.c), in the child
+ * after the pivot, while it still has CAP_SYS_ADMIN in its user
+ * namespace: each cgroup directory of the container, as the host names
+ * it, bound read-only (nosuid, nodev, noexec) over its hierarchy's mount
+ * point; one outside /sys/fs/cgroup is left out. Prints its errors. */
+struct cgroup_view_bind {
+        const char *directory;          /* the container's cgroup */
+        const char *mount_point;        /* its hierarchy's */
 };
-/* What /proc/self/cgroup asks for; n 0: cgroup v2 only. */
-struct cgroup_view {
-        struct cgroup_view_hierarchy hierarchies[32];
-        size_t n;
-};
-/* Plans the view from the text of /proc/self/cgroup, split in place (the
- * fields point into it). -EINVAL on a malformed line, -ENOENT when it names
- * no hierarchy, -E2BIG past 32; never prints. */
-int cgroup_view_plan(char *text, struct cgroup_view *ret);
+int mounts_cgroup_view(const struct cgroup_view_bind *binds, size_t n);
 
 /* The files of rootfs_plan_file(), bound after the standard mounts and
  * before the user's (a user's mount there wins). */

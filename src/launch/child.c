@@ -3,6 +3,7 @@
  * sync steps with the launcher (parent.c), then the container's setup. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 
 #include "security.h"
 #include "launch-internal.h"
+#include "cgroup.h"
 #include "fs.h"
 #include "util.h"
 #include "profile.h"
@@ -197,13 +199,27 @@ int launch_cgroup_namespace(struct child *child) {
         child->cgroup_ns_made = true;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return log_errno(-errno, "creating the cgroup namespace");
-        /* /sys/fs/cgroup is the host's tree, bound with /sys: mounted now,
-         * in the new namespace, it is the container's cgroup and shows its
-         * limits. userbox-oci mounts what config.json lists, before the
-         * pivot (mounts-oci.c). exec joins this mount namespace: it sees
-         * the same view. */
+        /* /sys/fs/cgroup is the host's tree, bound with /sys: each
+         * hierarchy the container has a cgroup in shows that cgroup, and
+         * its limits. userbox-oci mounts what config.json lists, before
+         * the pivot (mounts-oci.c). exec joins this mount namespace: it
+         * sees the same view. */
         if (!child->oci) {
-                r = mounts_cgroup_view();
+                const struct cgroup *cg = child->cgroup;
+                struct cgroup_view_bind binds[ELEMENTSOF(cg->hierarchies)];
+                char paths[ELEMENTSOF(cg->hierarchies)][PATH_MAX];
+                size_t n = 0;
+
+                /* The launcher made the v1 ones after clone: their names
+                 * are known here, not their paths. */
+                for (size_t i = 0; i < cg->n_hierarchies; i++) {
+                        const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                        if (!h->mount || snprintf(paths[n], PATH_MAX, "%s/%s", h->parent, h->below ?: cg->leaf) >= PATH_MAX)
+                                continue;
+                        binds[n] = (struct cgroup_view_bind) { paths[n], h->mount };
+                        n++;
+                }
+                r = mounts_cgroup_view(binds, n);
                 if (r < 0)
                         return r;
         }

@@ -273,14 +273,15 @@ directory refused
         assert_contains "$ERR" "Read-only file system" "why"
 }
 
-# Nothing of the host's tree above the container's cgroup shows: neither
-# the cgroup CI delegated (userbox-ci-*) nor the container's own name
-# (userbox-PID), nor any cgroup beside it.
+# Nothing of the host's tree above the container's cgroup shows in the
+# hierarchies it has one in: neither the cgroup CI delegated
+# (userbox-ci-*) nor the container's own name (userbox-PID), nor any
+# cgroup beside it.
 test_sys_fs_cgroup_inside_shows_nothing_above_the_containers_cgroup() {
         limits_delegated memory
         limits_delegated pids
         run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- sh -c '
-                find /sys/fs/cgroup -maxdepth 8 -name "userbox-*"
+                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ /sys/fs/cgroup/unified/ -maxdepth 8 -name "userbox-*"
                 find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ -mindepth 1 -type d; echo end'
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_eq "end" "$OUT" "userbox-* cgroups, and cgroups below the container's memory and pids cgroups"
