@@ -30,7 +30,9 @@ int mounts_cgroup_view(const struct cgroup_view_bind *binds, size_t n) {
                 if (!startswith(binds[i].directory, "/sys/fs/cgroup/") ||
                     !startswith(binds[i].mount_point, "/sys/fs/cgroup"))
                         continue;
-                if (mount(binds[i].directory, binds[i].mount_point, NULL, MS_BIND, NULL) < 0)
+                /* No such path: a root without /sys shows no host tree
+                 * to cover. */
+                if (mount(binds[i].directory, binds[i].mount_point, NULL, MS_BIND, NULL) < 0 && errno != ENOENT)
                         return log_errno(-errno, "bind the container's cgroup '%s' on '%s'", binds[i].directory,
                                          binds[i].mount_point);
         }

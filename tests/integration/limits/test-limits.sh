@@ -300,3 +300,18 @@ test_exec_sees_the_containers_sys_fs_cgroup() {
         assert_eq 20 "$OUT" "pids.max, as exec's command reads it"
         wait "$stop"
 }
+
+# A root that has no /sys and cannot get one (read-only) shows no host
+# tree to cover: the container's view is left out, and it runs.
+test_root_without_sys_runs_with_limits() {
+        local root
+        limits_delegated pids
+        root=$(mktemp_dir)/root
+        make_root "$root"
+        rmdir "$root/sys" || fail "the root has no empty /sys to remove"
+        chmod 555 "$root"
+        run "$USERBOX" run --idmap single --limit PIDs=20 "$root" -- cat /proc/self/cgroup
+        chmod 755 "$root"
+        assert_eq 0 "$STATUS" "status ($ERR)"
+        assert_contains "$OUT" "pids:/" "the container's cgroup namespace"
+}
