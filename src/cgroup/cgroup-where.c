@@ -19,9 +19,9 @@
 
 /* /proc/self/cgroup, read once for the whole plan, and
  * /proc/self/mountinfo only when a hierarchy is not where the usual
- * layout mounts it: a launch that reads mountinfo takes ~0.2 ms longer
- * on the test machine (bench/README.md, issue 20), more than the read
- * itself, as it waits for the mount table. */
+ * layout mounts it: a launch that reads mountinfo takes 0.1-0.3 ms
+ * longer on the test machine (bench/README.md, issue 20), more than the
+ * read itself, as it waits for the mount table. */
 struct cgroup_sources {
         char *own;
         char *mountinfo;        /* NULL until needed */

@@ -58,6 +58,10 @@ int cgroup_create(struct cgroup *cg, const struct config *c) {
         return 0;
 }
 
+bool cgroup_dir(const struct cgroup *cg, const struct cgroup_hierarchy *h, char *buf, size_t size) {
+        return (size_t) snprintf(buf, size, "%s/%s", h->parent, h->below ?: cg->leaf) < size;
+}
+
 /* What cgroup_create left for after clone, in every hierarchy: what
  * killed launchers left under the parent is removed, the v1 cgroups are
  * made, the limits written. Once, and only for a planned cgroup:
@@ -469,10 +473,11 @@ static void kill_and_remove(const char *path) {
         log_warning("removing the cgroup '%s': %m, leaving it", path);
 }
 
-/* The cgroups below path, deepest first, with what runs in them. */
-static void remove_below(const char *path) {
+/* fn on each cgroup directly below path; true when one call was. */
+static bool each_below(const char *path, bool (*fn)(const char *below)) {
         _cleanup_(closedirp) DIR *d = opendir(path);
         struct dirent *e;
+        bool any = false;
 
         while (d && (e = readdir(d))) {
                 _cleanup_free_ char *below = NULL;
@@ -480,9 +485,20 @@ static void remove_below(const char *path) {
                 if (e->d_type != DT_DIR || streq(e->d_name, ".") || streq(e->d_name, ".."))
                         continue;
                 below = path_join(path, e->d_name);
-                if (below)
-                        kill_and_remove(below);
+                if (below && fn(below))
+                        any = true;
         }
+        return any;
+}
+
+static bool remove_one_below(const char *below) {
+        kill_and_remove(below);
+        return false;
+}
+
+/* The cgroups below path, deepest first, with what runs in them. */
+static void remove_below(const char *path) {
+        (void) each_below(path, remove_one_below);
 }
 
 /* The same without removing it: until cgroup.procs reads empty, below
@@ -499,8 +515,6 @@ static void kill_all(const char *path) {
 static bool kill_listed(const char *path) {
         _cleanup_free_ char *procs = path_join(path, "cgroup.procs"), *text = NULL;
         _cleanup_close_ int fd = procs ? open(procs, O_RDONLY | O_CLOEXEC) : -1;
-        _cleanup_(closedirp) DIR *d = opendir(path);
-        struct dirent *e;
         bool any = false;
 
         if (fd >= 0 && read_full_fd(fd, 1 << 20, &text, NULL) >= 0)
@@ -508,14 +522,5 @@ static bool kill_listed(const char *path) {
                         (void) kill((pid_t) strtol(p, NULL, 10), SIGKILL);
                         any = true;
                 }
-        while (d && (e = readdir(d))) {
-                _cleanup_free_ char *below = NULL;
-
-                if (e->d_type != DT_DIR || streq(e->d_name, ".") || streq(e->d_name, ".."))
-                        continue;
-                below = path_join(path, e->d_name);
-                if (below && kill_listed(below))
-                        any = true;
-        }
-        return any;
+        return each_below(path, kill_listed) || any;
 }

@@ -90,6 +90,10 @@ int cgroup_create(struct cgroup *cg, const struct config *c);
  * §13). After a clone into it, cgroup_cloned_into(). */
 int cgroup_clone_fd(const struct cgroup *cg);
 void cgroup_cloned_into(struct cgroup *cg);
+/* The directory of the container's cgroup in hierarchy h of cg, made or
+ * not yet (the child knows its name before the launcher makes it): into
+ * buf; false when it does not fit. */
+bool cgroup_dir(const struct cgroup *cg, const struct cgroup_hierarchy *h, char *buf, size_t size);
 /* After clone, the first time: removes what killed launchers left under
  * each parent, makes the cgroups create did not and writes the limits.
  * Then moves pid into the cgroup of every hierarchy it was not born in.

@@ -214,10 +214,10 @@ int launch_cgroup_namespace(struct child *child) {
                  * are known here, not their paths. */
                 for (size_t i = 0; i < cg->n_hierarchies; i++) {
                         const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                        if (!h->mount || snprintf(paths[n], PATH_MAX, "%s/%s", h->parent, h->below ?: cg->leaf) >= PATH_MAX)
-                                continue;
-                        binds[n] = (struct cgroup_view_bind) { paths[n], h->mount };
-                        n++;
+                        if (h->mount && cgroup_dir(cg, h, paths[n], PATH_MAX)) {
+                                binds[n] = (struct cgroup_view_bind) { paths[n], h->mount };
+                                n++;
+                        }
                 }
                 r = mounts_cgroup_view(binds, n);
                 if (r < 0)
