@@ -5,6 +5,7 @@
  * makes, joins and removes it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
 static int plan_hierarchy(const struct config *c, struct cgroup_sources *src, struct cgroup *cg,
                           enum cgroup_controller k, const struct cgroup_write *w);
 static int split_existing(char *full, size_t root_len, char **ret_parent, char **ret_below);
-static void walk_up_writable(char *dir, const char *mount);
+static bool walk_up_writable(char *dir, const char *mount);
 static int plan_unified(const struct config *c, struct cgroup_sources *src, struct cgroup *cg);
 
 int cgroup_plan(const struct config *c, struct cgroup **ret) {
@@ -186,19 +187,19 @@ static int find_place(struct cgroup_sources *src, const char *name, bool quiet, 
 
 /* The usual layout (systemd's, every distribution's): v1 hierarchies at
  * /sys/fs/cgroup/CONTROLLERS, v2 at /sys/fs/cgroup or, on a hybrid host,
- * /sys/fs/cgroup/unified, each mounted from its root. It holds when the
- * path is a cgroup file system of the version /proc/self/cgroup gives and
- * this process's cgroup a directory in it: a mount of a subtree (a
- * container's view) has no such directory but by chance. A v1 hierarchy
- * mounted at another's name would be taken for it: its limit files are
- * checked before anything is made. */
+ * /sys/fs/cgroup/unified, each mounted from its root. It holds when this
+ * process's cgroup, the path /proc/self/cgroup gives below that mount
+ * point, is on a cgroup file system of that line's version: one statfs,
+ * the only call here (a mount of a subtree, a container's view, has no
+ * such directory but by chance). A v1 hierarchy mounted at another's
+ * name would be taken for it: its limit files are checked before
+ * anything is made. */
 int cgroup_usual_place(const char *own, const char *name, struct cgroup_place *ret) {
         static const char *const v2_mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
         const char *line, *controllers = NULL, *path = NULL;
         size_t n_controllers = 0, n_path = 0;
         _cleanup_free_ char *mount = NULL, *dir = NULL;
         struct statfs sf;
-        struct stat st;
 
         /* "ID:CONTROLLERS:PATH": name's v1 line, else v2's "0::PATH". */
         for (int pass = name ? 1 : 2; pass <= 2 && !path; pass++)
@@ -228,26 +229,26 @@ int cgroup_usual_place(const char *own, const char *name, struct cgroup_place *r
         if (!path)
                 return 0;
         for (size_t i = 0; !mount && i < (n_controllers ? 1 : ELEMENTSOF(v2_mounts)); i++) {
-                char candidate[4096];
+                char candidate[PATH_MAX];
+                int n;
 
                 if (n_controllers)
-                        snprintf(candidate, sizeof(candidate), "/sys/fs/cgroup/%.*s", (int) n_controllers, controllers);
+                        n = snprintf(candidate, sizeof(candidate), "/sys/fs/cgroup/%.*s", (int) n_controllers,
+                                     controllers);
                 else
-                        snprintf(candidate, sizeof(candidate), "%s", v2_mounts[i]);
+                        n = snprintf(candidate, sizeof(candidate), "%s", v2_mounts[i]);
+                if (n < 0 || (size_t) n + n_path >= sizeof(candidate))
+                        return 0;
+                snprintf(candidate + n, sizeof(candidate) - (size_t) n, "%.*s", (int) n_path, path);
                 if (statfs(candidate, &sf) < 0 ||
                     sf.f_type != (n_controllers ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC))
                         continue;
-                mount = strdup(candidate);
-                if (!mount)
+                mount = strndup(candidate, (size_t) n);
+                dir = strdup(candidate);
+                if (!mount || !dir)
                         return -ENOMEM;
         }
         if (!mount)
-                return 0;
-        dir = malloc(strlen(mount) + n_path + 1);
-        if (!dir)
-                return -ENOMEM;
-        sprintf(dir, "%s%.*s", mount, (int) n_path, path);
-        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
                 return 0;
         trim_trailing_slashes(dir);
         *ret = (struct cgroup_place) { .version = n_controllers ? 1 : 2, .mount = TAKE_PTR(mount), .own = TAKE_PTR(dir) };
@@ -362,15 +363,17 @@ static int find_delegated(const struct config *c, enum cgroup_controller control
                 origin = " (linux.cgroupsPath)";
         } else if (c->cgroup_parent)
                 origin = " (CgroupParent=)";
-        if (!cgroup_writable(dir))
+        /* The cgroup userbox runs in: its topmost ancestor we may write,
+         * else itself, which is mostly a leaf of the delegated tree
+         * (systemd's, pam_cgfs'): checked only when nothing above it
+         * is writable. */
+        if ((c->cgroup_parent || absolute || !walk_up_writable(dir, place->mount)) && !cgroup_writable(dir))
                 why = stat(dir, &st) < 0 ? "does not exist" : "not writable";
         if (why && !w)
                 return -EACCES;
         if (why)
                 return cgroup_limit_error(c, w, "the %s controller is not delegated to you: looked at %s%s: %s (ask your "
                                    "administrator to delegate a cgroup, see userbox(1) LIMITS)", name, dir, origin, why);
-        if (!c->cgroup_parent && !absolute)
-                walk_up_writable(dir, place->mount);
         if (place->version == 2 && name) {
                 _cleanup_free_ char *file = path_join(dir, "cgroup.controllers");
                 _cleanup_close_ int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
@@ -448,17 +451,22 @@ int cgroup_limit_error(const struct config *c, const struct cgroup_write *w, con
         return log_error("%s: %s", setting, reason ?: "out of memory");
 }
 
-/* dir becomes its topmost ancestor below mount we may still write. */
-static void walk_up_writable(char *dir, const char *mount) {
+/* dir becomes its topmost proper ancestor below mount we may write, up
+ * from its parent while each level is writable: true when there is one
+ * (dir itself is not checked), false with dir unchanged. */
+static bool walk_up_writable(char *dir, const char *mount) {
+        bool moved = false;
+
         for (;;) {
                 char *slash = strrchr(dir, '/');
                 if (!slash || (size_t) (slash - dir) < strlen(mount))
-                        return;
+                        return moved;
                 *slash = '\0';
                 if (!cgroup_writable(dir)) {
                         *slash = '/';
-                        return;
+                        return moved;
                 }
+                moved = true;
         }
 }
 
