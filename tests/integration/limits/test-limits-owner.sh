@@ -104,3 +104,25 @@ test_config_names_the_cgroup_of_a_named_container() {
         assert_eq 0 "$STATUS" "config ($ERR)"
         assert_contains "$OUT" "/userbox-web-PID: pids.max=20" "the cgroup line"
 }
+
+# The cgroup userbox runs in need not be the user's to write when the one
+# above it is: the container's cgroup goes to the topmost cgroup the user
+# may write, as from a writable one (the walk up starts at the parent).
+test_a_read_only_session_cgroup_below_a_delegated_one_takes_limits() {
+        local dirs=() dir
+        sessions_make
+        for dir in "${SESSIONS[@]}"; do dirs+=("$dir/sessA-$$"); done
+        # Into session A, then its cgroups made read-only, from inside.
+        run bash -c 'userbox=$1 root=$2; shift 2
+                for d; do echo $$ >"$d/cgroup.procs" || exit 9; done
+                for d; do chmod a-w "$d" "$d/cgroup.procs" || exit 9; done
+                [ ! -w "$1/cgroup.procs" ] || exit 8
+                "$userbox" config --idmap single --limit PIDs=20 "$root" | grep "^# cgroup: v1" || exit 7
+                exec "$userbox" run --idmap single --limit PIDs=20 "$root" -- cat /sys/fs/cgroup/pids/pids.max' \
+                _ "$USERBOX" "$TEST_ROOT" "${dirs[@]}"
+        for dir in "${dirs[@]}"; do chmod u+w "$dir" "$dir/cgroup.procs"; done
+        assert_eq 0 "$STATUS" "config and run from a read-only session cgroup ($ERR)"
+        assert_contains "$OUT" "# cgroup: v1 $PARENT/userbox-PID: pids.max=20" "where config puts the cgroup"
+        assert_contains "$OUT" $'\n20' "pids.max inside"
+        assert_eq "" "$(limits_cgroups_under "$PARENT")" "userbox-* cgroups left under $PARENT"
+}
