@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* bench/cgroup-floor N V2DIR MEMDIR PIDSDIR: the kernel's own share of
- * what a Memory= and PIDs= launch costs on a hybrid host, with nothing of
- * userbox around it. Each round times three launches in turn, each a
- * clone3 of new user, pid, mount, uts and ipc namespaces that runs
- * /bin/true:
- *   plain   nothing else
+/* bench/cgroup-floor: the kernel's own share of what a Memory= and PIDs=
+ * launch costs on a hybrid host, with nothing of userbox around it. A
+ * launch is a clone3 of new user, pid, mount, uts and ipc namespaces that
+ * runs /bin/true, of one of three kinds:
+ *   plain   a cgroup namespace from clone, as userbox run makes it
+ *           without limits
  *   v1+v2   a new cgroup in V2DIR that clone3 places the child in, new
  *           memory and pids cgroups in MEMDIR and PIDSDIR with a limit
- *           each, the child moved into them before it runs, and the three
- *           removed after it (the cgroup calls a launch makes, in order)
+ *           each, the child moved into them before it runs and its cgroup
+ *           namespace made then, the three removed after it: the cgroup
+ *           calls of a launch, in userbox's order
  *   v1      the same without the v2 cgroup
- * and prints the median of each and its cost over plain, in
- * microseconds. The directories are cgroups delegated to the user (what
- * `userbox config --limit Memory=1M --limit PIDs=1` names as parents).
+ *   cgroup-floor N V2DIR MEMDIR PIDSDIR
+ * times N rounds of one launch of each kind in turn and prints the median
+ * of each and its cost over plain, in microseconds;
+ *   cgroup-floor once KIND V2DIR MEMDIR PIDSDIR
+ * makes one launch of KIND and exits with its status: bench/limits times
+ * it beside userbox, in the same rounds. The directories are cgroups
+ * delegated to the user (the parents `userbox config --limit Memory=1M
+ * --limit PIDs=1` names).
  *   cc -O2 -o cgroup-floor bench/cgroup-floor.c */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -53,15 +60,18 @@ static int compare(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* One launch of kind k: its wall time in microseconds. */
-static double launch(int k, char *const dirs[3]) {
+/* One launch of kind k: its wall time in microseconds, -1 when clone3
+ * failed; *status the child's. */
+static double launch(int k, char *const dirs[3], int *status) {
         char v2[4096], memory[4096], pids[4096], pid_text[32];
         struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
-                                            CLONE_NEWIPC,
+                                            CLONE_NEWIPC | (k == PLAIN ? CLONE_NEWCGROUP : 0),
                                    .exit_signal = SIGCHLD };
         int go[2], cgroup_fd = -1;
         double start = now_us();
         pid_t pid;
+
+        *status = 1;
 
         snprintf(v2, sizeof(v2), "%s/floor-%d", dirs[0], (int) getpid());
         snprintf(memory, sizeof(memory), "%s/floor-%d", dirs[1], (int) getpid());
@@ -78,7 +88,7 @@ static double launch(int k, char *const dirs[3]) {
         if (pid == 0) {
                 char byte;
                 close(go[1]);
-                if (read(go[0], &byte, 1) < 0)
+                if (read(go[0], &byte, 1) < 0 || (k != PLAIN && unshare(CLONE_NEWCGROUP) < 0))
                         _exit(1);
                 execl("/bin/true", "true", (char *) NULL);
                 _exit(127);
@@ -95,7 +105,7 @@ static double launch(int k, char *const dirs[3]) {
         }
         close(go[1]);
         if (pid > 0)
-                waitpid(pid, NULL, 0);
+                waitpid(pid, status, 0);
         if (k != PLAIN) {
                 rmdir(memory);
                 rmdir(pids);
@@ -110,10 +120,20 @@ static double launch(int k, char *const dirs[3]) {
 int main(int argc, char **argv) {
         static const char *const names[KINDS] = { "plain", "v1+v2", "v1" };
         double *times[KINDS], median[KINDS];
-        int n = argc == 5 ? atoi(argv[1]) : 0;
+        int n = argc == 5 ? atoi(argv[1]) : 0, status;
 
+        if (argc == 6 && strcmp(argv[1], "once") == 0) {
+                for (int k = 0; k < KINDS; k++)
+                        if (strcmp(argv[2], names[k]) == 0) {
+                                if (launch(k, argv + 3, &status) < 0)
+                                        perror("clone3");
+                                return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+                        }
+                n = 0;
+        }
         if (n <= 0) {
-                fprintf(stderr, "usage: cgroup-floor N V2DIR MEMDIR PIDSDIR\n");
+                fprintf(stderr, "usage: cgroup-floor N V2DIR MEMDIR PIDSDIR\n"
+                                "       cgroup-floor once plain|v1+v2|v1 V2DIR MEMDIR PIDSDIR\n");
                 return 2;
         }
         for (int k = 0; k < KINDS; k++)
@@ -121,7 +141,7 @@ int main(int argc, char **argv) {
                         return 1;
         for (int i = 0; i < n; i++)
                 for (int k = 0; k < KINDS; k++)
-                        if ((times[k][i] = launch(k, argv + 2)) < 0) {
+                        if ((times[k][i] = launch(k, argv + 2, &status)) < 0) {
                                 perror("clone3");
                                 return 1;
                         }
