@@ -370,3 +370,15 @@ test_oci_standard_sys_shows_the_containers_limits() {
         assert_eq "67108864
 20" "$OUT" "the memory and pids limits inside"
 }
+
+# exec joins the container's mount namespace: the same view, in a
+# container made by create (its process waits for start meanwhile).
+test_oci_exec_sees_the_containers_limits() {
+        cgroup_view_layout
+        cgroup_create '{"resources": {"memory": {"limit": 67108864}, "pids": {"limit": 20}}}'
+        "$OCI" --root "$STATE" start "$ID" || fail "start"
+        run "$OCI" --root "$STATE" exec "$ID" cat "$MEMORY_FILE" "$PIDS_FILE"
+        assert_eq 0 "$STATUS" "status of exec (stderr: $ERR)"
+        assert_eq "67108864
+20" "$OUT" "the memory and pids limits exec reads"
+}
