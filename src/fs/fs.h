@@ -191,15 +191,23 @@ int mounts_oci_finish(const struct config *c, int rootfd);
 int devices_populate_oci(const struct rootfs_plan *p, int rootfd, int devfd, bool root_dev);
 
 /* /sys/fs/cgroup as the container's own (mounts-cgroup.c), in the child
- * after the pivot, while it still has CAP_SYS_ADMIN in its user
- * namespace: each cgroup directory of the container, as the host names
- * it, bound read-only (nosuid, nodev, noexec) over its hierarchy's mount
- * point; one outside /sys/fs/cgroup is left out. Prints its errors. */
+ * while it still has CAP_SYS_ADMIN in its user namespace: each cgroup
+ * directory of the container, as the host names it, bound read-only
+ * (nosuid, nodev, noexec) over its hierarchy's mount point; one outside
+ * /sys/fs/cgroup is left out. rootfd -1: run's, after the pivot, the host's
+ * paths in its /sys; else the host's /sys/fs/cgroup is bound at
+ * destination inside the root rootfd names, not pivoted into, and both
+ * paths are taken there. Prints its errors. */
 struct cgroup_view_bind {
         const char *directory;          /* the container's cgroup */
         const char *mount_point;        /* its hierarchy's */
 };
-int mounts_cgroup_view(const struct cgroup_view_bind *binds, size_t n);
+int mounts_cgroup_view(const struct cgroup_view_bind *binds, size_t n, int rootfd, const char *destination);
+/* userbox-oci, before the pivot: mounts_cgroup_view() on each `cgroup`
+ * mount of config.json, or on the standard /sys without its mounts;
+ * mounts_oci_show_cgroups() says whether there is one. */
+bool mounts_oci_show_cgroups(const struct config *c);
+int mounts_cgroup_view_oci(const struct config *c, int rootfd, const struct cgroup_view_bind *binds, size_t n);
 
 /* The files of rootfs_plan_file(), bound after the standard mounts and
  * before the user's (a user's mount there wins). */

@@ -37,7 +37,6 @@ static int resolve_identity(struct child *child, int rootfd, struct user_identit
 static _Noreturn void become_init(struct child *child, pid_t command);
 static int loopback_up(void);
 static int apply_rlimits(const struct config *c);
-static int receive_seccomp(struct child *child);
 static int receive_network_ready(struct child *child);
 static int send_pty(struct child *child);
 static int send_identity(struct child *child, const struct user_identity *id);
@@ -199,27 +198,9 @@ int launch_cgroup_namespace(struct child *child) {
         child->cgroup_ns_made = true;
         if (unshare(CLONE_NEWCGROUP) < 0)
                 return log_errno(-errno, "creating the cgroup namespace");
-        /* /sys/fs/cgroup is the host's tree, bound with /sys: each
-         * hierarchy the container has a cgroup in shows that cgroup, and
-         * its limits. userbox-oci mounts what config.json lists, before
-         * the pivot (mounts-oci.c). exec joins this mount namespace: it
-         * sees the same view. */
+        /* userbox-oci builds its view before the pivot (oci-child.c). */
         if (!child->oci) {
-                const struct cgroup *cg = child->cgroup;
-                struct cgroup_view_bind binds[ELEMENTSOF(cg->hierarchies)];
-                char paths[ELEMENTSOF(cg->hierarchies)][PATH_MAX];
-                size_t n = 0;
-
-                /* The launcher made the v1 ones after clone: their names
-                 * are known here, not their paths. */
-                for (size_t i = 0; i < cg->n_hierarchies; i++) {
-                        const struct cgroup_hierarchy *h = &cg->hierarchies[i];
-                        if (h->mount && cgroup_dir(cg, h, paths[n], PATH_MAX)) {
-                                binds[n] = (struct cgroup_view_bind) { paths[n], h->mount };
-                                n++;
-                        }
-                }
-                r = mounts_cgroup_view(binds, n);
+                r = launch_cgroup_view(child, -1);
                 if (r < 0)
                         return r;
         }
@@ -229,6 +210,29 @@ int launch_cgroup_namespace(struct child *child) {
                         return log_errno(-errno, "opening the cgroup namespace");
         }
         return 0;
+}
+
+/* /sys/fs/cgroup is the host's tree, bound with /sys (or by userbox-oci's
+ * `cgroup` mounts, in the root rootfd names, not yet pivoted into): each
+ * hierarchy the container has a cgroup in shows that cgroup, and its
+ * limits. exec joins this mount namespace: it sees the same view. */
+int launch_cgroup_view(struct child *child, int rootfd) {
+        const struct cgroup *cg = child->cgroup;
+        struct cgroup_view_bind binds[ELEMENTSOF(cg->hierarchies)];
+        char paths[ELEMENTSOF(cg->hierarchies)][PATH_MAX];
+        size_t n = 0;
+
+        /* The launcher made the v1 ones after clone: their names are known
+         * here, not their paths. */
+        for (size_t i = 0; i < cg->n_hierarchies; i++) {
+                const struct cgroup_hierarchy *h = &cg->hierarchies[i];
+                if (h->mount && cgroup_dir(cg, h, paths[n], PATH_MAX)) {
+                        binds[n] = (struct cgroup_view_bind) { paths[n], h->mount };
+                        n++;
+                }
+        }
+        return rootfd < 0 ? mounts_cgroup_view(binds, n, -1, NULL)
+                          : mounts_cgroup_view_oci(child->config, rootfd, binds, n);
 }
 
 /* The user the command runs as, from User= (checked against the map
@@ -329,11 +333,16 @@ static int apply_rlimits(const struct config *c) {
 /* sync step 4: the launcher compiles the seccomp filter while we mount
  * (two cores, two jobs) and sends the program; it must be here before
  * exec. */
-static int receive_seccomp(struct child *child) {
-        _cleanup_free_ char *buf = malloc(SECCOMP_MESSAGE_MAX);
+int receive_seccomp(struct child *child) {
+        _cleanup_free_ char *buf = NULL;
         ssize_t n;
         int r;
 
+        /* userbox-oci's may have taken it before its pivot (oci-child.c). */
+        if (child->seccomp_received)
+                return 0;
+        child->seccomp_received = true;
+        buf = malloc(SECCOMP_MESSAGE_MAX);
         if (!buf)
                 return log_errno(-ENOMEM, "receiving the seccomp filter");
         do

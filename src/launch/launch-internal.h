@@ -36,9 +36,10 @@
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
  *     BPF program. The child reads it once its root is set up, before
- *     exec; then, if it waited for its cgroup (step 3), it makes its
- *     cgroup namespace. A child already gone is no error here: its report
- *     is queued.
+ *     exec (userbox-oci's with a cgroup of its own and no step 11: before
+ *     its pivot, to show that cgroup in its /sys/fs/cgroup); then, if it
+ *     waited for its cgroup (step 3), it makes its cgroup namespace. A
+ *     child already gone is no error here: its report is queued.
  *  5. launcher -> child (mode->network, with a helper): the byte
  *     SYNC_NETWORK_READY once the helper said its interface is up and the
  *     ports are published. The child reads it last before exec: the
@@ -202,6 +203,7 @@ struct child {
         bool foreground;        /* ... which starts in the foreground */
         sigset_t saved_mask;
         struct seccomp_filter *seccomp_filter; /* sync step 4, received */
+        bool seccomp_received;  /* the child's: receive_seccomp() ran */
         struct rootfs_state rootfs_state; /* container_prepare() to container_main() */
         struct named *named;    /* run --name / -d, else NULL */
         /* exec: the container joined, and who the command is (the
@@ -259,6 +261,13 @@ int prepare_command(struct child *child, const struct user_identity *id, char **
  * answer to step 11): its root is then the container's cgroup. Once; a
  * no-op without a cgroup of its own (clone made the namespace). */
 int launch_cgroup_namespace(struct child *child);
+/* /sys/fs/cgroup as the container's own (mounts_cgroup_view()): run's
+ * after the pivot (rootfd -1), userbox-oci's before it, in the root
+ * rootfd names. Prints its errors. */
+int launch_cgroup_view(struct child *child, int rootfd);
+/* sync step 4: the seccomp filter, once (the launcher made the
+ * container's cgroups before it sent it). Prints its errors. */
+int receive_seccomp(struct child *child);
 _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 /* exec-child.c: a joining mode's child, right after clone (no id map to
  * wait for: no sync steps 1 to 3), then mode->child_main. */

@@ -21,20 +21,31 @@ static pid_t host_pid;
 
 /* sync step 11, before pivot_root: the launcher's hooks, then ours. A
  * launcher whose hooks failed kills us while we wait. */
-static int before_pivot(void *userdata) {
-        struct child *child = userdata;
-        const struct launch_oci *o = child->oci;
+static int wait_for_hooks(struct child *child) {
         struct sync_message m = { .type = SYNC_MOUNTED };
         char answer = 0;
-        int r;
 
         if (send(child->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0)
                 return log_errno(-errno, "telling the launcher the view is built");
-        if (read(o->mounted_fd[0], &answer, 1) != 1 || answer != SYNC_GO)
+        if (read(child->oci->mounted_fd[0], &answer, 1) != 1 || answer != SYNC_GO)
                 return log_errno(-EPIPE, "waiting for the launcher's hooks");
-        /* The createContainer hooks run in the container's namespaces, its
-         * cgroup namespace too: in its cgroups, the launcher made it now. */
-        r = launch_cgroup_namespace(child);
+        return 0;
+}
+
+/* Once the view is built, before pivot_root: the launcher made the
+ * container's cgroups before it answers step 11, and before it sends the
+ * filter (step 4), taken here without hooks. The createContainer hooks
+ * run in the container's namespaces, its cgroup namespace too, and see
+ * the root's /sys/fs/cgroup as its program will. */
+static int before_pivot(void *userdata) {
+        struct child *child = userdata;
+        const struct launch_oci *o = child->oci;
+        int r = o->mounted ? wait_for_hooks(child) : receive_seccomp(child);
+
+        if (r >= 0)
+                r = launch_cgroup_namespace(child);
+        if (r >= 0 && child->cgroup)
+                r = launch_cgroup_view(child, child->rootfs_state.rootfd);
         if (r < 0)
                 return r;
         return o->mounted_inside ? o->mounted_inside(o->userdata, host_pid) : 0;
@@ -49,7 +60,8 @@ int oci_prepare(struct child *child) {
             (readlink("/proc/self", self, sizeof(self) - 1) < 0 || parse_int(self, &pid) < 0))
                 return log_errno(-EIO, "reading the container's pid from '/proc/self'");
         host_pid = pid;
-        if (o->mounted) {
+        /* With a cgroup of its own, a /sys/fs/cgroup shows it (before_pivot). */
+        if (o->mounted || (child->cgroup && mounts_oci_show_cgroups(child->config))) {
                 child->rootfs_state.before_pivot = before_pivot;
                 child->rootfs_state.before_pivot_userdata = child;
         }

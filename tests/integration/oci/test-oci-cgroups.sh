@@ -264,3 +264,121 @@ test_oci_container_outlives_the_next_launches_sweep() {
         assert_status 0 "$OCI" --root "$STATE" delete --force "$ID"
         [ ! -d "$dir" ] || fail "delete left $dir"
 }
+
+# cgroup_view_layout: where a `cgroup` mount at /sys/fs/cgroup shows the
+# memory limit ($MEMORY_FILE) and pids limit ($PIDS_FILE) of a container,
+# and the directories of their hierarchies ($VIEW_DIRS), on this
+# machine's layout: v1 (hybrid) or v2 alone.
+cgroup_view_layout() {
+        local own
+        if [ -n "$(cgroup_dir_of self memory)" ]; then
+                cgroups_delegated memory pids
+                MEMORY_FILE=/sys/fs/cgroup/memory/memory.limit_in_bytes PIDS_FILE=/sys/fs/cgroup/pids/pids.max
+                VIEW_DIRS="/sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/"
+                return
+        fi
+        own=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)$(sed -n 's/^0:://p' /proc/self/cgroup)
+        [ -w "${own%/*}" ] && grep -qw memory "${own%/*}/cgroup.subtree_control" 2>/dev/null &&
+                grep -qw pids "${own%/*}/cgroup.subtree_control" ||
+                skip "machine: no memory and pids cgroup is delegated to this user (${own%/*}; .ci/run delegates one)"
+        MEMORY_FILE=/sys/fs/cgroup/memory.max PIDS_FILE=/sys/fs/cgroup/pids.max VIEW_DIRS=/sys/fs/cgroup/
+}
+
+# cgroup_view_run SCRIPT [NAMESPACES_JSON [HOOKS_JSON]]: userbox-oci run
+# of a bundle with a memory limit of 64 MiB and a pids limit of 20, and
+# /proc, /sys and a `cgroup` mount at /sys/fs/cgroup (read-only, as
+# podman lists them), running `sh -c SCRIPT`; ROOTFS in HOOKS_JSON is the
+# bundle's rootfs.
+cgroup_view_run() {
+        local base
+        base=$(mktemp_dir) || fail "mktemp_dir"
+        cgroup_bundle "$base/bundle" "$1" '{"resources": {"memory": {"limit": 67108864}, "pids": {"limit": 20}}}'
+        python3 - "$base/bundle/config.json" "${2:-}" "${3:-}" <<'EOF' || fail "config.json"
+import json, sys
+path, namespaces, hooks = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(open(path))
+inert = ["nosuid", "noexec", "nodev"]
+doc["mounts"] = [{"destination": "/proc", "type": "proc", "source": "proc"},
+                 {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": inert + ["ro"]},
+                 {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+                  "options": ["rprivate"] + inert + ["relatime", "ro"]}]
+if namespaces:
+    doc["linux"]["namespaces"] = json.loads(namespaces)
+if hooks:
+    doc["hooks"] = json.loads(hooks.replace("ROOTFS", path.rsplit("/", 1)[0] + "/rootfs"))
+json.dump(doc, open(path, "w"))
+EOF
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "view-$$-$RANDOM"
+}
+
+# A `cgroup` mount shows the container's own cgroups, as run's
+# /sys/fs/cgroup does: a JVM or the Go runtime in a container podman
+# runs through userbox-oci reads its limits there, not the host's root's.
+test_oci_cgroup_mount_shows_the_containers_limits() {
+        cgroup_view_layout
+        cgroup_view_run "cat $MEMORY_FILE $PIDS_FILE"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "67108864
+20" "$OUT" "the memory and pids limits inside"
+}
+
+# Nothing of the host's tree above the container's cgroup: not the
+# cgroup CI delegated (userbox-ci-*), not the container's own name
+# (userbox-PID), no other user's cgroup, no cgroup below its own.
+test_oci_cgroup_mount_shows_nothing_above_the_containers_cgroup() {
+        cgroup_view_layout
+        cgroup_view_run "find $VIEW_DIRS -maxdepth 8 -name 'userbox-*'; find $VIEW_DIRS -mindepth 1 -type d; echo end"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "end" "$OUT" "userbox-* cgroups, and cgroups, in the memory and pids hierarchies inside"
+}
+
+# Read-only, as the mount says: the container changes none of its limits.
+test_oci_cgroup_mount_is_read_only() {
+        cgroup_view_layout
+        cgroup_view_run "echo 5 >$PIDS_FILE || echo refused; cat $PIDS_FILE"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "refused
+20" "$OUT" "writing pids.max inside, then reading it"
+        assert_contains "$ERR" "Read-only file system" "why"
+}
+
+# With a cgroup namespace and a createContainer hook (the view is built
+# once the launcher's hooks ran), the same view; the hook, which runs
+# before the pivot, sees it in the rootfs.
+test_oci_cgroup_mount_with_namespace_and_hooks_shows_the_containers_limits() {
+        local hook
+        cgroup_view_layout
+        hook='{"createContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "cat ROOTFS'$PIDS_FILE' >ROOTFS/hook.pids"]}]}'
+        cgroup_view_run "cat /hook.pids $MEMORY_FILE $PIDS_FILE" \
+                '[{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}, {"type": "cgroup"}]' \
+                "$hook"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "20
+67108864
+20" "$OUT" "the hook's pids limit, then the process's memory and pids limits"
+}
+
+# Without config.json's mounts, userbox's own /sys shows the same view.
+test_oci_standard_sys_shows_the_containers_limits() {
+        local base
+        cgroup_view_layout
+        base=$(mktemp_dir) || fail "mktemp_dir"
+        cgroup_bundle "$base/bundle" "cat $MEMORY_FILE $PIDS_FILE" \
+                '{"resources": {"memory": {"limit": 67108864}, "pids": {"limit": 20}}}'
+        run "$OCI" --root "$base/state" run --bundle "$base/bundle" "std-$$"
+        assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
+        assert_eq "67108864
+20" "$OUT" "the memory and pids limits inside"
+}
+
+# exec joins the container's mount namespace: the same view, in a
+# container made by create (its process waits for start meanwhile).
+test_oci_exec_sees_the_containers_limits() {
+        cgroup_view_layout
+        cgroup_create '{"resources": {"memory": {"limit": 67108864}, "pids": {"limit": 20}}}'
+        "$OCI" --root "$STATE" start "$ID" || fail "start"
+        run "$OCI" --root "$STATE" exec "$ID" cat "$MEMORY_FILE" "$PIDS_FILE"
+        assert_eq 0 "$STATUS" "status of exec (stderr: $ERR)"
+        assert_eq "67108864
+20" "$OUT" "the memory and pids limits exec reads"
+}
