@@ -5,7 +5,6 @@
  * makes, joins and removes it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,19 +186,19 @@ static int find_place(struct cgroup_sources *src, const char *name, bool quiet, 
 
 /* The usual layout (systemd's, every distribution's): v1 hierarchies at
  * /sys/fs/cgroup/CONTROLLERS, v2 at /sys/fs/cgroup or, on a hybrid host,
- * /sys/fs/cgroup/unified, each mounted from its root. It holds when this
- * process's cgroup, the path /proc/self/cgroup gives below that mount
- * point, is on a cgroup file system of that line's version: one statfs,
- * the only call here (a mount of a subtree, a container's view, has no
- * such directory but by chance). A v1 hierarchy mounted at another's
- * name would be taken for it: its limit files are checked before
- * anything is made. */
+ * /sys/fs/cgroup/unified, each mounted from its root. It holds when the
+ * path is a cgroup file system of the version /proc/self/cgroup gives and
+ * this process's cgroup a directory in it: a mount of a subtree (a
+ * container's view) has no such directory but by chance. A v1 hierarchy
+ * mounted at another's name would be taken for it: its limit files are
+ * checked before anything is made. */
 int cgroup_usual_place(const char *own, const char *name, struct cgroup_place *ret) {
         static const char *const v2_mounts[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
         const char *line, *controllers = NULL, *path = NULL;
         size_t n_controllers = 0, n_path = 0;
         _cleanup_free_ char *mount = NULL, *dir = NULL;
         struct statfs sf;
+        struct stat st;
 
         /* "ID:CONTROLLERS:PATH": name's v1 line, else v2's "0::PATH". */
         for (int pass = name ? 1 : 2; pass <= 2 && !path; pass++)
@@ -229,26 +228,26 @@ int cgroup_usual_place(const char *own, const char *name, struct cgroup_place *r
         if (!path)
                 return 0;
         for (size_t i = 0; !mount && i < (n_controllers ? 1 : ELEMENTSOF(v2_mounts)); i++) {
-                char candidate[PATH_MAX];
-                int n;
+                char candidate[4096];
 
                 if (n_controllers)
-                        n = snprintf(candidate, sizeof(candidate), "/sys/fs/cgroup/%.*s", (int) n_controllers,
-                                     controllers);
+                        snprintf(candidate, sizeof(candidate), "/sys/fs/cgroup/%.*s", (int) n_controllers, controllers);
                 else
-                        n = snprintf(candidate, sizeof(candidate), "%s", v2_mounts[i]);
-                if (n < 0 || (size_t) n + n_path >= sizeof(candidate))
-                        return 0;
-                snprintf(candidate + n, sizeof(candidate) - (size_t) n, "%.*s", (int) n_path, path);
+                        snprintf(candidate, sizeof(candidate), "%s", v2_mounts[i]);
                 if (statfs(candidate, &sf) < 0 ||
                     sf.f_type != (n_controllers ? CGROUP_SUPER_MAGIC : CGROUP2_SUPER_MAGIC))
                         continue;
-                mount = strndup(candidate, (size_t) n);
-                dir = strdup(candidate);
-                if (!mount || !dir)
+                mount = strdup(candidate);
+                if (!mount)
                         return -ENOMEM;
         }
         if (!mount)
+                return 0;
+        dir = malloc(strlen(mount) + n_path + 1);
+        if (!dir)
+                return -ENOMEM;
+        sprintf(dir, "%s%.*s", mount, (int) n_path, path);
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
                 return 0;
         trim_trailing_slashes(dir);
         *ret = (struct cgroup_place) { .version = n_controllers ? 1 : 2, .mount = TAKE_PTR(mount), .own = TAKE_PTR(dir) };
