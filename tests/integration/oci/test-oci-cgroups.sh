@@ -327,9 +327,11 @@ test_oci_cgroup_mount_shows_the_containers_limits() {
 # (userbox-PID), no other user's cgroup, no cgroup below its own.
 test_oci_cgroup_mount_shows_nothing_above_the_containers_cgroup() {
         cgroup_view_layout
-        cgroup_view_run "find $VIEW_DIRS -maxdepth 8 -name 'userbox-*'; find $VIEW_DIRS -mindepth 1 -type d; echo end"
+        # The hierarchies must be there to look in: find fails on stderr.
+        cgroup_view_run "ls $PIDS_FILE && find $VIEW_DIRS -maxdepth 8 -name 'userbox-*' && find $VIEW_DIRS -mindepth 1 -type d && echo end"
         assert_eq 0 "$STATUS" "status of run (stderr: $ERR)"
-        assert_eq "end" "$OUT" "userbox-* cgroups, and cgroups, in the memory and pids hierarchies inside"
+        assert_eq "$PIDS_FILE
+end" "$OUT" "userbox-* cgroups, and cgroups, in the memory and pids hierarchies inside"
 }
 
 # Read-only, as the mount says: the container changes none of its limits.
