@@ -43,14 +43,24 @@ static double now_us(void) {
         return (double) t.tv_sec * 1e6 + (double) t.tv_nsec / 1e3;
 }
 
+/* A cgroup call that failed: the launch did less than a limited one, and
+ * says so (once: exit status 1). */
+static int failed;
+
+static void check(int r, const char *what) {
+        if (r < 0) {
+                perror(what);
+                failed = 1;
+        }
+}
+
 static void write_file(const char *dir, const char *file, const char *value) {
         char path[4096];
         int fd;
 
         snprintf(path, sizeof(path), "%s/%s", dir, file);
         fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, value, strlen(value)) < 0)
-                perror(path);
+        check(fd < 0 ? -1 : (int) write(fd, value, strlen(value)), path);
         if (fd >= 0)
                 close(fd);
 }
@@ -79,12 +89,14 @@ static double launch(int k, char *const dirs[3], int *status) {
         if (pipe2(go, O_CLOEXEC) < 0)
                 return -1;
         if (k == V1_V2) {
-                mkdir(v2, 0755);
+                check(mkdir(v2, 0755), v2);
                 cgroup_fd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 args.flags |= CLONE_INTO_CGROUP;
                 args.cgroup = (uint64_t) cgroup_fd;
         }
         pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0)
+                perror("clone3");
         if (pid == 0) {
                 char byte;
                 close(go[1]);
@@ -96,8 +108,8 @@ static double launch(int k, char *const dirs[3], int *status) {
         close(go[0]);
         if (k != PLAIN && pid > 0) {
                 snprintf(pid_text, sizeof(pid_text), "%d", (int) pid);
-                mkdir(memory, 0755);
-                mkdir(pids, 0755);
+                check(mkdir(memory, 0755), memory);
+                check(mkdir(pids, 0755), pids);
                 write_file(memory, "memory.limit_in_bytes", "268435456");
                 write_file(pids, "pids.max", "100");
                 write_file(memory, "cgroup.procs", pid_text);
@@ -107,12 +119,12 @@ static double launch(int k, char *const dirs[3], int *status) {
         if (pid > 0)
                 waitpid(pid, status, 0);
         if (k != PLAIN) {
-                rmdir(memory);
-                rmdir(pids);
+                check(rmdir(memory), memory);
+                check(rmdir(pids), pids);
         }
         if (cgroup_fd >= 0) {
                 close(cgroup_fd);
-                rmdir(v2);
+                check(rmdir(v2), v2);
         }
         return pid > 0 ? now_us() - start : -1;
 }
@@ -125,8 +137,8 @@ int main(int argc, char **argv) {
         if (argc == 6 && strcmp(argv[1], "once") == 0) {
                 for (int k = 0; k < KINDS; k++)
                         if (strcmp(argv[2], names[k]) == 0) {
-                                if (launch(k, argv + 3, &status) < 0)
-                                        perror("clone3");
+                                if (launch(k, argv + 3, &status) < 0 || failed)
+                                        return 1;
                                 return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
                         }
                 n = 0;
@@ -141,10 +153,8 @@ int main(int argc, char **argv) {
                         return 1;
         for (int i = 0; i < n; i++)
                 for (int k = 0; k < KINDS; k++)
-                        if ((times[k][i] = launch(k, argv + 2, &status)) < 0) {
-                                perror("clone3");
+                        if ((times[k][i] = launch(k, argv + 2, &status)) < 0 || failed)
                                 return 1;
-                        }
         for (int k = 0; k < KINDS; k++) {
                 qsort(times[k], (size_t) n, sizeof(double), compare);
                 median[k] = times[k][n / 2];
