@@ -280,9 +280,11 @@ directory refused
 test_sys_fs_cgroup_inside_shows_nothing_above_the_containers_cgroup() {
         limits_delegated memory
         limits_delegated pids
+        # The hierarchies must be there to look in: find fails on stderr.
         run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- sh -c '
-                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ /sys/fs/cgroup/unified/ -maxdepth 8 -name "userbox-*"
-                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ -mindepth 1 -type d; echo end'
+                [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] && [ -f /sys/fs/cgroup/pids/pids.max ] &&
+                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ /sys/fs/cgroup/unified/ -maxdepth 8 -name "userbox-*" &&
+                find /sys/fs/cgroup/memory/ /sys/fs/cgroup/pids/ -mindepth 1 -type d && echo end'
         assert_eq 0 "$STATUS" "status ($ERR)"
         assert_eq "end" "$OUT" "userbox-* cgroups, and cgroups below the container's memory and pids cgroups"
 }
