@@ -371,8 +371,9 @@ int named_in_child(const struct named *n);
 /* In the launcher right after clone: the child has its copies. */
 void named_cloned(struct named *n);
 /* sync step 9: writes NAME/state; -d: tells the foreground process the
- * name, and leaves the launcher's stdio to /dev/null. */
-int named_started(struct named *n, pid_t pid, bool init);
+ * name, and leaves the launcher's stdio to /dev/null. reaped: the child
+ * ended, and was waited for, before the launcher read it. */
+int named_started(struct named *n, pid_t pid, bool init, bool reaped);
 /* -d: copies the command's output into NAME/log, rotated at STATE_LOG_MAX:
  * one read, or to_end everything there is. */
 void named_copy_output(struct named *n, bool to_end);

@@ -263,15 +263,16 @@ static void detach_done(struct named *n) {
         n->notify_fd = -1;
 }
 
-int named_started(struct named *n, pid_t pid, bool init) {
+int named_started(struct named *n, pid_t pid, bool init, bool reaped) {
         int r;
 
         n->state.init_pid = pid;
         /* A child already gone has no start time: 0, which no live
-         * process has, so nothing takes its pid for it. */
-        if (state_pid_start_time(pid, &n->state.init_start_time) < 0)
+         * process has, so nothing takes its pid for it. One reaped may
+         * have left its pid to another process: not asked. */
+        if (reaped || state_pid_start_time(pid, &n->state.init_start_time) < 0)
                 n->state.init_start_time = 0;
-        n->state.command_pid = init ? command_of_init(pid) : pid;
+        n->state.command_pid = init && !reaped ? command_of_init(pid) : pid;
         n->state.status = STATE_RUNNING;
         r = state_write(n->claim.dir_fd, &n->state);
         if (r < 0)

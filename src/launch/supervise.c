@@ -16,7 +16,8 @@
 #include "util.h"
 
 struct supervisor;
-static void read_child_message(struct supervisor *s);
+static int read_child_message(struct supervisor *s, bool read_input);
+static void end_child(const struct supervisor *s);
 static int read_identity(int fd, struct exec_identity **ret, struct launch_namespaces *ns);
 static int read_sync_message(int fd, struct sync_message *m, int *ret_fd);
 static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input);
@@ -80,7 +81,7 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                         continue;
                 }
                 if (fds[1].revents)
-                        read_child_message(&s);
+                        (void) read_child_message(&s, true);
                 tty_relay_ready(&s.tty, &fds[2], &fds[3], &fds[4]);
                 if (fds[5].revents)
                         named_copy_output(child->named, false);
@@ -91,17 +92,15 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                 if (fds[6].revents & POLLIN)
                         control_answer(child->named->control_fd, child->named, s.sync_fd < 0);
         }
-        /* sync step 8: a message written just before the child exited. */
-        if (s.sync_fd >= 0) {
-                struct sync_message m;
-                int fd, r;
-                if (read_sync_message(s.sync_fd, &m, &fd) > 0) {
-                        r = handle_sync_message(&m, fd, &s.tty, false);
-                        if (r < 0 && !s.failure)
-                                s.failure = r;
-                }
+        /* What the child sent that the loop did not read before its exit
+         * was seen: a failure written just before it (sync step 8), or
+         * the end of file of step 9 behind the identity of step 6, when
+         * the command (true) ended at once and one poll() returned all
+         * three: the command did start, and -d must say so. */
+        while (s.sync_fd >= 0 && read_child_message(&s, false) > 0)
+                ;
+        if (s.sync_fd >= 0)
                 close(s.sync_fd);
-        }
         if (child->job && tcgetpgrp(STDIN_FILENO) == pid)
                 (void) tcsetpgrp(STDIN_FILENO, getpgrp());
         /* Told to end, and the command died of it: stdout is not waited
@@ -164,8 +163,11 @@ int supervise_created(struct child *child, pid_t pid, int sync_fd) {
         }
 }
 
-/* What the child sent: sync steps 6 to 9. */
-static void read_child_message(struct supervisor *s) {
+/* What the child sent: sync steps 6 to 9. Returns 1 when it read a
+ * message, 0 when none was there, -1 at the end of file (sync_fd then
+ * closed). read_input: with -t, the pty's input is copied (while the
+ * command runs). */
+static int read_child_message(struct supervisor *s, bool read_input) {
         struct sync_message m;
         int32_t type;
         int fd, r;
@@ -180,8 +182,8 @@ static void read_child_message(struct supervisor *s) {
                 if (r < 0 && !s->failure)
                         s->failure = r;
                 if (r < 0)
-                        kill(s->pid, SIGKILL);
-                return;
+                        end_child(s);
+                return 1;
         }
         r = read_sync_message(s->sync_fd, &m, &fd);
         if (r > 0 && m.type == SYNC_FAILED)
@@ -189,24 +191,34 @@ static void read_child_message(struct supervisor *s) {
         if (r > 0) {
                 /* With -t, standard input is copied into the pty whatever it
                  * is: a terminal, or a pipe or file as with ssh -tt. */
-                r = handle_sync_message(&m, fd, &s->tty, true);
+                r = handle_sync_message(&m, fd, &s->tty, read_input);
                 if (r < 0 && !s->failure)
                         s->failure = r;
                 if (r < 0)
-                        kill(s->pid, SIGKILL);
-        } else if (r < 0) {
-                /* sync step 9: end of file, the command was executed. */
-                close(s->sync_fd);
-                s->sync_fd = -1;
-                log_step("command started");
-                if (s->child->named && !s->child_failed) {
-                        r = named_started(s->child->named, s->pid, s->child->config->init);
-                        if (r < 0) {
-                                s->failure = r;
-                                kill(s->pid, SIGKILL);
-                        }
+                        end_child(s);
+                return 1;
+        }
+        if (r == 0)
+                return 0;
+        /* sync step 9: end of file, the command was executed. */
+        close(s->sync_fd);
+        s->sync_fd = -1;
+        log_step("command started");
+        if (s->child->named && !s->child_failed) {
+                r = named_started(s->child->named, s->pid, s->child->config->init, s->exit_status >= 0);
+                if (r < 0) {
+                        s->failure = r;
+                        end_child(s);
                 }
         }
+        return -1;
+}
+
+/* SIGKILL to the child, while it is ours: once reaped, its pid may be
+ * another process's. */
+static void end_child(const struct supervisor *s) {
+        if (s->exit_status < 0)
+                kill(s->pid, SIGKILL);
 }
 
 /* sync step 6: the identity, a datagram of its own size, with the
