@@ -85,9 +85,11 @@ void cgroup_print_plan(const struct cgroup *cg, const char *name, FILE *f);
  * Prints its error. */
 int cgroup_create(struct cgroup *cg, const struct config *c);
 /* The v2 cgroup's directory, for clone3's CLONE_INTO_CGROUP, or -1: a
- * process born in its cgroup is never moved there, and moving one into a
- * v2 cgroup is what costs most (4 ms on the hybrid test machine, design
- * §13). After a clone into it, cgroup_cloned_into(). */
+ * process born in its cgroup is never moved there. A move waits in the
+ * kernel (0.1 ms on the quiet test machine, 4 ms loaded) and slows the
+ * child meanwhile: made after clone, the launch took longer
+ * (bench/README.md, sessions 10 and 14). After a clone into it,
+ * cgroup_cloned_into(). */
 int cgroup_clone_fd(const struct cgroup *cg);
 void cgroup_cloned_into(struct cgroup *cg);
 /* The directory of the container's cgroup in hierarchy h of cg, made or
