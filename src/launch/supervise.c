@@ -19,6 +19,7 @@ struct supervisor;
 static int read_child_message(struct supervisor *s, bool read_input);
 static void end_child(const struct supervisor *s);
 static int read_identity(int fd, struct exec_identity **ret, struct launch_namespaces *ns);
+static void discard_message(int fd);
 static int read_sync_message(int fd, struct sync_message *m, int *ret_fd);
 static int handle_sync_message(const struct sync_message *m, int fd, struct tty_relay *tty, bool read_input);
 static void read_signal(struct supervisor *s);
@@ -176,7 +177,8 @@ static int read_child_message(struct supervisor *s, bool read_input) {
             type == SYNC_IDENTITY) {
                 r = s->child->named ? read_identity(s->sync_fd, &s->child->named->identity,
                                                       &s->child->named->ns)
-                                    : log_error("the container sent an identity nobody asked for");
+                                    : (discard_message(s->sync_fd),
+                                       log_error("the container sent an identity nobody asked for"));
                 if (r >= 0)
                         s->child->named->identity->ns_flags = (uint32_t) s->child->named->ns.flags;
                 if (r < 0 && !s->failure)
@@ -221,6 +223,15 @@ static void end_child(const struct supervisor *s) {
                 kill(s->pid, SIGKILL);
 }
 
+/* The next message, unread: taken off the socket, with any fd it
+ * carried (the kernel closes what no control buffer takes), so that the
+ * next read sees the one after it. */
+static void discard_message(int fd) {
+        char byte;
+
+        (void) recv(fd, &byte, sizeof(byte), MSG_DONTWAIT);
+}
+
 /* sync step 6: the identity, a datagram of its own size, with the
  * container's cgroup namespace when the child made it after step 1. */
 static int read_identity(int fd, struct exec_identity **ret, struct launch_namespaces *ns) {
@@ -230,11 +241,15 @@ static int read_identity(int fd, struct exec_identity **ret, struct launch_names
         unsigned n_fds;
 
         if (size < (ssize_t) sizeof(*id) ||
-            (size_t) size > sizeof(*id) + EXEC_IDENTITY_GROUPS_MAX * sizeof(id->groups[0]))
+            (size_t) size > sizeof(*id) + EXEC_IDENTITY_GROUPS_MAX * sizeof(id->groups[0])) {
+                discard_message(fd);
                 return log_error("the container sent a malformed identity");
+        }
         id = malloc((size_t) size);
-        if (!id)
+        if (!id) {
+                discard_message(fd);
                 return log_errno(-ENOMEM, "the container's identity");
+        }
         if (fd_recv(fd, id, (size_t) size, &cgroup_ns, 1, &n_fds) != size || exec_identity_size(id) != (size_t) size) {
                 if (n_fds)
                         close(cgroup_ns);

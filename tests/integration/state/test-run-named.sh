@@ -127,9 +127,9 @@ test_run_d_end_leaves_status_exited_with_the_exit_status() {
 test_run_d_of_a_command_that_ends_at_once_prints_its_name() {
         local i hogs=()
         named_setup
-        # Both CPUs busy: the launcher is often not running when the
+        # Every CPU busy: the launcher is often not running when the
         # command ends.
-        for i in 1 2; do
+        for i in $(seq 1 "$(nproc)"); do
                 (while :; do :; done) &
                 hogs+=($!)
         done
