@@ -88,7 +88,6 @@ int supervise(struct child *child, pid_t pid, int sync_fd, int sigfd) {
                         named_copy_output(child->named, false);
                 if (fds[0].revents & POLLIN)
                         read_signal(&s);
-                /* exec asks for the namespaces: once the command runs. */
                 /* exec asks: answered once the command runs. */
                 if (fds[6].revents & POLLIN)
                         control_answer(child->named->control_fd, child->named, s.sync_fd < 0);
@@ -175,12 +174,14 @@ static int read_child_message(struct supervisor *s, bool read_input) {
 
         if (recv(s->sync_fd, &type, sizeof(type), MSG_PEEK | MSG_DONTWAIT) == sizeof(type) &&
             type == SYNC_IDENTITY) {
-                r = s->child->named ? read_identity(s->sync_fd, &s->child->named->identity,
-                                                      &s->child->named->ns)
-                                    : (discard_message(s->sync_fd),
-                                       log_error("the container sent an identity nobody asked for"));
-                if (r >= 0)
-                        s->child->named->identity->ns_flags = (uint32_t) s->child->named->ns.flags;
+                if (s->child->named) {
+                        r = read_identity(s->sync_fd, &s->child->named->identity, &s->child->named->ns);
+                        if (r >= 0)
+                                s->child->named->identity->ns_flags = (uint32_t) s->child->named->ns.flags;
+                } else {
+                        discard_message(s->sync_fd);
+                        r = log_error("the container sent an identity nobody asked for");
+                }
                 if (r < 0 && !s->failure)
                         s->failure = r;
                 if (r < 0)
