@@ -2,7 +2,7 @@
 /* bench/cgroup-floor: the kernel's own share of what a Memory= and PIDs=
  * launch costs on a hybrid host, with nothing of userbox around it. A
  * launch is a clone3 of new user, pid, mount, uts and ipc namespaces that
- * runs /bin/true, of one of three kinds:
+ * runs /bin/true, of one of four kinds:
  *   plain   a cgroup namespace from clone, as userbox run makes it
  *           without limits
  *   v1+v2   a new cgroup in V2DIR that clone3 places the child in, new
@@ -11,31 +11,48 @@
  *           namespace made then, the three removed after it: the cgroup
  *           calls of a launch, in userbox's order
  *   v1      the same without the v2 cgroup
- *   cgroup-floor N V2DIR MEMDIR PIDSDIR
- * times N rounds of one launch of each kind in turn and prints the median
- * of each and its cost over plain, in microseconds;
- *   cgroup-floor once KIND V2DIR MEMDIR PIDSDIR
+ *   noview  v1+v2 without the view (below)
+ * With ROOT, each launch is also what the issue's requirements make the
+ * kernel do around those calls (bench/README.md, session 15): the child
+ * builds a container's root from ROOT (its propagation cut, ROOT bound,
+ * a fresh /proc, the host's /sys bound read-only, tmpfs on /dev and /tmp,
+ * pivot_root) between "go" and the moves' end, as userbox's does; a
+ * limited launch (not plain) first makes the least check that can come
+ * before clone (its own cgroups read from /proc/self/cgroup, each parent
+ * tried for writing) and, with its cgroup namespace, the container's
+ * view of /sys/fs/cgroup (each of the three cgroups bound over its
+ * hierarchy, noview leaves it out). Without ROOT the child execs at once.
+ *   cgroup-floor N V2DIR MEMDIR PIDSDIR [ROOT]
+ * times N rounds of one launch of each kind in an order shuffled each
+ * round and prints the median of each and its cost over plain, in
+ * microseconds;
+ *   cgroup-floor once KIND V2DIR MEMDIR PIDSDIR [ROOT]
  * makes one launch of KIND and exits with its status: bench/limits times
  * it beside userbox, in the same rounds. The directories are cgroups
  * delegated to the user (the parents `userbox config --limit Memory=1M
- * --limit PIDs=1` names).
+ * --limit PIDs=1` names), below /sys/fs/cgroup/HIERARCHY for the view.
  *   cc -O2 -o cgroup-floor bench/cgroup-floor.c */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
+#include <linux/mount.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { PLAIN, V1_V2, V1, KINDS };
+enum { PLAIN, V1_V2, V1, NOVIEW, KINDS };
+
+/* ROOT, or NULL: the child execs at once. */
+static const char *root;
 
 static double now_us(void) {
         struct timespec t;
@@ -70,6 +87,66 @@ static int compare(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+/* root/path, in one of a few static buffers (the child's, before exec). */
+static const char *in_root(const char *path) {
+        static char buf[4][4096];
+        static int i;
+
+        i = (i + 1) % 4;
+        snprintf(buf[i], sizeof(buf[i]), "%s%s", root, path);
+        return buf[i];
+}
+
+/* The child's calls; a failed one ends it with status 2. */
+static void must(long r) {
+        if (r < 0)
+                _exit(2);
+}
+
+/* What every container's child does to its mounts before its command,
+ * plain or limited, as userbox's does them (design §2 and §4). */
+static void build_root(void) {
+        struct mount_attr read_only = { .attr_set = MOUNT_ATTR_RDONLY };
+
+        must(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL));
+        must(mount(root, root, NULL, MS_BIND | MS_REC, NULL));
+        must(mount("proc", in_root("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL));
+        must(mount("/sys", in_root("/sys"), NULL, MS_BIND | MS_REC, NULL));
+        must(syscall(SYS_mount_setattr, AT_FDCWD, in_root("/sys"), AT_RECURSIVE, &read_only, sizeof(read_only)));
+        must(mount("tmpfs", in_root("/dev"), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755"));
+        must(mount("tmpfs", in_root("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, NULL));
+        must(chdir(root));
+        must(syscall(SYS_pivot_root, ".", "."));
+        must(umount2(".", MNT_DETACH));
+        must(chdir("/"));
+}
+
+/* The container's cgroup dir bound over its hierarchy's mount point,
+ * /sys/fs/cgroup/HIERARCHY, through the host's /sys the root shows. */
+static void bind_view(const char *dir) {
+        const char *prefix = "/sys/fs/cgroup/", *end;
+        char mount_point[4096];
+
+        if (strncmp(dir, prefix, strlen(prefix)) != 0)
+                _exit(3);
+        end = strchrnul(dir + strlen(prefix), '/');
+        snprintf(mount_point, sizeof(mount_point), "%.*s", (int) (end - dir), dir);
+        must(mount(dir, mount_point, NULL, MS_BIND, NULL));
+}
+
+/* The least a limited launch must check before clone: where its own
+ * cgroups are, and that it may write their parents. */
+static void least_check(char *const dirs[3]) {
+        char text[4096];
+        int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+
+        check(fd < 0 ? -1 : (int) read(fd, text, sizeof(text)), "/proc/self/cgroup");
+        if (fd >= 0)
+                close(fd);
+        for (int i = 0; i < 3; i++)
+                check(access(dirs[i], W_OK), dirs[i]);
+}
+
 /* One launch of kind k: its wall time in microseconds, -1 when clone3
  * failed; *status the child's. */
 static double launch(int k, char *const dirs[3], int *status) {
@@ -88,7 +165,9 @@ static double launch(int k, char *const dirs[3], int *status) {
         snprintf(pids, sizeof(pids), "%s/floor-%d", dirs[2], (int) getpid());
         if (pipe2(go, O_CLOEXEC) < 0)
                 return -1;
-        if (k == V1_V2) {
+        if (root && k != PLAIN)
+                least_check(dirs);
+        if (k == V1_V2 || k == NOVIEW) {
                 check(mkdir(v2, 0755), v2);
                 cgroup_fd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 args.flags |= CLONE_INTO_CGROUP;
@@ -100,12 +179,25 @@ static double launch(int k, char *const dirs[3], int *status) {
         if (pid == 0) {
                 char byte;
                 close(go[1]);
+                /* "go", then the root; the moves end with the pipe. */
+                if (root) {
+                        must(read(go[0], &byte, 1));
+                        build_root();
+                }
                 if (read(go[0], &byte, 1) < 0 || (k != PLAIN && unshare(CLONE_NEWCGROUP) < 0))
                         _exit(1);
+                if (root && k != PLAIN && k != NOVIEW) {
+                        if (k == V1_V2)
+                                bind_view(v2);
+                        bind_view(memory);
+                        bind_view(pids);
+                }
                 execl("/bin/true", "true", (char *) NULL);
                 _exit(127);
         }
         close(go[0]);
+        if (root && pid > 0 && write(go[1], "g", 1) != 1)
+                check(-1, "go");
         if (k != PLAIN && pid > 0) {
                 snprintf(pid_text, sizeof(pid_text), "%d", (int) pid);
                 check(mkdir(memory, 0755), memory);
@@ -130,11 +222,13 @@ static double launch(int k, char *const dirs[3], int *status) {
 }
 
 int main(int argc, char **argv) {
-        static const char *const names[KINDS] = { "plain", "v1+v2", "v1" };
+        static const char *const names[KINDS] = { "plain", "v1+v2", "v1", "noview" };
         double *times[KINDS], median[KINDS];
-        int n = argc == 5 ? atoi(argv[1]) : 0, status;
+        int n = argc == 5 || argc == 6 ? atoi(argv[1]) : 0, status, order[KINDS];
+        char *const *dirs = argv + 2;
 
-        if (argc == 6 && strcmp(argv[1], "once") == 0) {
+        if ((argc == 6 || argc == 7) && strcmp(argv[1], "once") == 0) {
+                root = argc == 7 ? argv[6] : NULL;
                 for (int k = 0; k < KINDS; k++)
                         if (strcmp(argv[2], names[k]) == 0) {
                                 if (launch(k, argv + 3, &status) < 0 || failed)
@@ -144,17 +238,34 @@ int main(int argc, char **argv) {
                 n = 0;
         }
         if (n <= 0) {
-                fprintf(stderr, "usage: cgroup-floor N V2DIR MEMDIR PIDSDIR\n"
-                                "       cgroup-floor once plain|v1+v2|v1 V2DIR MEMDIR PIDSDIR\n");
+                fprintf(stderr, "usage: cgroup-floor N V2DIR MEMDIR PIDSDIR [ROOT]\n"
+                                "       cgroup-floor once plain|v1+v2|v1|noview V2DIR MEMDIR PIDSDIR [ROOT]\n");
                 return 2;
         }
-        for (int k = 0; k < KINDS; k++)
+        root = argc == 6 ? argv[5] : NULL;
+        srand((unsigned) getpid());
+        for (int k = 0; k < KINDS; k++) {
+                order[k] = k;
                 if (!(times[k] = calloc((size_t) n, sizeof(double))))
                         return 1;
-        for (int i = 0; i < n; i++)
-                for (int k = 0; k < KINDS; k++)
-                        if ((times[k][i] = launch(k, argv + 2, &status)) < 0 || failed)
+        }
+        /* A fixed order would hand the kernel's leftover work of a
+         * limited launch to the same kind (bench/README.md, session 12). */
+        for (int i = 0; i < n; i++) {
+                for (int j = KINDS - 1; j > 0; j--) {
+                        int r = rand() % (j + 1), t = order[j];
+                        order[j] = order[r];
+                        order[r] = t;
+                }
+                for (int j = 0; j < KINDS; j++) {
+                        int k = order[j];
+                        if ((times[k][i] = launch(k, dirs, &status)) < 0 || failed ||
+                            !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                                fprintf(stderr, "cgroup-floor: a %s launch failed (status %#x)\n", names[k], status);
                                 return 1;
+                        }
+                }
+        }
         for (int k = 0; k < KINDS; k++) {
                 qsort(times[k], (size_t) n, sizeof(double), compare);
                 median[k] = times[k][n / 2];
