@@ -12,9 +12,8 @@
  *           calls of a launch, in userbox's order
  *   v1      the same without the v2 cgroup
  *   noview  v1+v2 without the view (below)
- * With ROOT, each launch is also what the issue's requirements make the
- * kernel do around those calls (bench/README.md, session 15), in
- * userbox's order: the launcher reads /proc/self/exe and writes the
+ * With ROOT, each launch is also what a launch makes the kernel do
+ * around those calls (bench/README.md, session 15), in userbox's order: the launcher reads /proc/self/exe and writes the
  * child's id map (one id), and the child builds a container's root from
  * ROOT (its propagation cut, ROOT bound and tmpfs on /dev before "go";
  * a fresh /proc, the host's /sys bound read-only, tmpfs on /tmp and
@@ -22,9 +21,9 @@
  * it); a limited launch (not plain) also makes the least check that can
  * come before clone (its own cgroups read from /proc/self/cgroup, each
  * parent tried for writing) and, with its cgroup namespace, the
- * container's view of /sys/fs/cgroup (each of the three cgroups bound
- * over its hierarchy's mount point, /sys/fs/cgroup/NAME as on a hybrid
- * host; noview leaves it out). Without ROOT the child execs at once.
+ * container's view of /sys/fs/cgroup, userbox's choice (each of the
+ * three cgroups bound over its hierarchy's mount point,
+ * /sys/fs/cgroup/NAME as on a hybrid host; noview leaves it out). Without ROOT the child execs at once.
  *   cgroup-floor N V2DIR MEMDIR PIDSDIR [ROOT]
  * times N rounds of one launch of each kind in an order shuffled each
  * round and prints the median of each and its cost over plain, in
