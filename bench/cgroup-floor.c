@@ -7,23 +7,26 @@
  *           without limits
  *   v1+v2   a new cgroup in V2DIR that clone3 places the child in, new
  *           memory and pids cgroups in MEMDIR and PIDSDIR with a limit
- *           each, the child moved into them before it runs and its cgroup
+ *           each, the child moved into them before it execs and its cgroup
  *           namespace made then, the three removed after it: the cgroup
  *           calls of a launch, in userbox's order
  *   v1      the same without the v2 cgroup
  *   noview  v1+v2 without the view (below)
  * With ROOT, each launch is also what a launch makes the kernel do
- * around those calls (bench/README.md, session 15), in userbox's order: the launcher reads /proc/self/exe and writes the
- * child's id map (one id), and the child builds a container's root from
- * ROOT (its propagation cut, ROOT bound and tmpfs on /dev before "go";
- * a fresh /proc, the host's /sys bound read-only, tmpfs on /tmp and
- * pivot_root after it, while the launcher makes the v1 cgroups and moves
- * it); a limited launch (not plain) also makes the least check that can
- * come before clone (its own cgroups read from /proc/self/cgroup, each
- * parent tried for writing) and, with its cgroup namespace, the
- * container's view of /sys/fs/cgroup, userbox's choice (each of the
- * three cgroups bound over its hierarchy's mount point,
- * /sys/fs/cgroup/NAME as on a hybrid host; noview leaves it out). Without ROOT the child execs at once.
+ * around those calls (bench/README.md, session 15), in the order of
+ * userbox's --idmap single launch: the launcher reads /proc/self/exe and
+ * writes the child's id map (one id); the child builds a container's
+ * root from ROOT: before "go" its propagation cut, ROOT bound, tmpfs on
+ * /dev, a fresh /proc, the host's /sys bound read-only and tmpfs on /tmp;
+ * after it, while the launcher makes the v1 cgroups and moves it, six
+ * host device nodes bound into /dev, devpts, /dev/shm and mqueue,
+ * pivot_root and its tree made private. A limited launch (not plain)
+ * also makes the least check that can come before clone (its own
+ * cgroups read from /proc/self/cgroup, each parent tried for writing)
+ * and, with its cgroup namespace, the container's view of
+ * /sys/fs/cgroup, userbox's choice (each of the three cgroups bound over
+ * its hierarchy's mount point, /sys/fs/cgroup/NAME as on a hybrid host;
+ * noview leaves it out). Without ROOT the child execs at once.
  *   cgroup-floor N V2DIR MEMDIR PIDSDIR [ROOT]
  * times N rounds of one launch of each kind in an order shuffled each
  * round and prints the median of each and its cost over plain, in
@@ -35,6 +38,7 @@
  * --limit PIDs=1` names), below /sys/fs/cgroup/HIERARCHY for the view.
  *   cc -O2 -o cgroup-floor bench/cgroup-floor.c */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <linux/mount.h>
@@ -109,27 +113,52 @@ static void must(long r, const char *what) {
 }
 
 /* What every container's child does to its mounts before its command,
- * plain or limited, in userbox's order (design §2 and §4): the first part
- * while the launcher writes the id map, before "go"; the rest after it,
- * while the launcher makes and joins the v1 cgroups. */
+ * plain or limited, in the order of userbox's --idmap single launch of a
+ * plain root (design §2 and §4): the standard mounts while the launcher
+ * writes the id map, before "go"; /dev's nodes and file systems and the
+ * pivot after it, while the launcher makes and joins the v1 cgroups. */
 static void build_root_early(void) {
+        struct mount_attr read_only = { .attr_set = MOUNT_ATTR_RDONLY };
+
         must(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "propagation");
         must(mount(root, root, NULL, MS_BIND | MS_REC, NULL), root);
         must(mount("tmpfs", in_root("/dev"), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755"), "/dev");
-}
-
-static void build_root(void) {
-        struct mount_attr read_only = { .attr_set = MOUNT_ATTR_RDONLY };
-
         must(mount("proc", in_root("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "/proc");
         must(mount("/sys", in_root("/sys"), NULL, MS_BIND | MS_REC, NULL), "/sys");
         must(syscall(SYS_mount_setattr, AT_FDCWD, in_root("/sys"), AT_RECURSIVE, &read_only, sizeof(read_only)),
              "/sys read-only");
-        must(mount("tmpfs", in_root("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, NULL), "/tmp");
+        must(mount("tmpfs", in_root("/tmp"), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"), "/tmp");
+}
+
+static void build_root(void) {
+        static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+        static const struct { const char *type, *dir, *data; unsigned long flags; } fs[] = {
+                { "devpts", "/dev/pts", "newinstance,ptmxmode=0666,mode=620", MS_NOSUID | MS_NOEXEC },
+                { "tmpfs", "/dev/shm", "mode=1777", MS_NOSUID | MS_NODEV | MS_NOEXEC },
+                { "mqueue", "/dev/mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC },
+        };
+
+        for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+                char source[64];
+                const char *target;
+                int fd;
+
+                snprintf(source, sizeof(source), "/dev/%s", nodes[i]);
+                target = in_root(source);
+                fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+                must(fd, target);
+                close(fd);
+                must(mount(source, target, NULL, MS_BIND, NULL), target);
+        }
+        for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
+                must(mkdir(in_root(fs[i].dir), 0755), fs[i].dir);
+                must(mount(fs[i].type, in_root(fs[i].dir), fs[i].type, fs[i].flags, fs[i].data), fs[i].dir);
+        }
         must(chdir(root), root);
         must(syscall(SYS_pivot_root, ".", "."), "pivot_root");
         must(umount2(".", MNT_DETACH), "the old root");
         must(chdir("/"), "/");
+        must(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "private");
 }
 
 /* What every rootless launcher does with /proc, plain or limited: userbox
@@ -160,8 +189,10 @@ static void bind_view(const char *dir) {
         const char *prefix = "/sys/fs/cgroup/", *end;
         char mount_point[4096];
 
-        if (strncmp(dir, prefix, strlen(prefix)) != 0)
+        if (strncmp(dir, prefix, strlen(prefix)) != 0) {
+                fprintf(stderr, "cgroup-floor: %s is not below %s\n", dir, prefix);
                 _exit(3);
+        }
         end = strchrnul(dir + strlen(prefix), '/');
         snprintf(mount_point, sizeof(mount_point), "%.*s", (int) (end - dir), dir);
         must(mount(dir, mount_point, NULL, MS_BIND, NULL), dir);
@@ -188,7 +219,7 @@ static double launch(int k, char *const dirs[3], int *status) {
                                             CLONE_NEWIPC | (k == PLAIN ? CLONE_NEWCGROUP : 0),
                                    .exit_signal = SIGCHLD };
         int go[2], cgroup_fd = -1;
-        bool made_v2 = false;
+        bool made_v2 = false, made_memory = false, made_pids = false;
         double start = now_us();
         pid_t pid;
 
@@ -236,15 +267,18 @@ static double launch(int k, char *const dirs[3], int *status) {
                 _exit(127);
         }
         close(go[0]);
+        /* A child that died before "go" fails by its status. */
         if (root && pid > 0) {
                 write_id_map(pid);
-                if (write(go[1], "g", 1) != 1)
+                if (write(go[1], "g", 1) != 1 && errno != EPIPE)
                         check(-1, "go");
         }
         if (k != PLAIN && pid > 0) {
                 snprintf(pid_text, sizeof(pid_text), "%d", (int) pid);
-                check(mkdir(memory, 0755), memory);
-                check(mkdir(pids, 0755), pids);
+                made_memory = mkdir(memory, 0755) == 0;
+                check(made_memory ? 0 : -1, memory);
+                made_pids = mkdir(pids, 0755) == 0;
+                check(made_pids ? 0 : -1, pids);
                 write_file(memory, "memory.limit_in_bytes", "268435456");
                 write_file(pids, "pids.max", "100");
                 write_file(memory, "cgroup.procs", pid_text);
@@ -253,10 +287,10 @@ static double launch(int k, char *const dirs[3], int *status) {
         close(go[1]);
         if (pid > 0)
                 waitpid(pid, status, 0);
-        if (k != PLAIN) {
+        if (made_memory)
                 check(rmdir(memory), memory);
+        if (made_pids)
                 check(rmdir(pids), pids);
-        }
         if (cgroup_fd >= 0)
                 close(cgroup_fd);
         if (made_v2)
