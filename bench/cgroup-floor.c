@@ -36,6 +36,8 @@
  * it beside userbox, in the same rounds. The directories are cgroups
  * delegated to the user (the parents `userbox config --limit Memory=1M
  * --limit PIDs=1` names), below /sys/fs/cgroup/HIERARCHY for the view.
+ * With CGROUP_FLOOR_STEPS set in the environment, each step's time is
+ * printed on stderr as userbox run -v prints its own, for bench/steps.
  *   cc -O2 -o cgroup-floor bench/cgroup-floor.c */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +72,17 @@ static double now_us(void) {
 /* A cgroup call that failed: the launch did less than a limited one, and
  * says so (once: exit status 1). */
 static int failed;
+
+/* CGROUP_FLOOR_STEPS set: each step's time since the program started on
+ * stderr, "[   T ms] STEP" as userbox run -v prints them, for bench/steps
+ * to set beside userbox's. */
+static double started;
+static bool steps;
+
+static void step(const char *what) {
+        if (steps)
+                fprintf(stderr, "[%8.3f ms] %s\n", (now_us() - started) / 1000, what);
+}
 
 static void check(int r, const char *what) {
         if (r < 0) {
@@ -234,6 +247,7 @@ static double launch(int k, char *const dirs[3], int *status) {
                 touch_proc();
         if (root && k != PLAIN)
                 least_check(dirs);
+        step("checked");
         if (k == V1_V2 || k == NOVIEW) {
                 made_v2 = mkdir(v2, 0755) == 0;
                 check(made_v2 ? 0 : -1, v2);
@@ -242,6 +256,7 @@ static double launch(int k, char *const dirs[3], int *status) {
                 args.flags |= CLONE_INTO_CGROUP;
                 args.cgroup = (uint64_t) cgroup_fd;
         }
+        step("cgroup made");
         pid = (pid_t) syscall(SYS_clone3, &args, sizeof(args));
         if (pid < 0)
                 perror("clone3");
@@ -251,9 +266,12 @@ static double launch(int k, char *const dirs[3], int *status) {
                 /* The root's first part, "go" (the id map is written),
                  * the rest; the moves end with the pipe. */
                 if (root) {
+                        step("child started");
                         build_root_early();
+                        step("root's first part");
                         must(read(go[0], &byte, 1), "go");
                         build_root();
+                        step("root file system ready");
                 }
                 if (read(go[0], &byte, 1) < 0 || (k != PLAIN && unshare(CLONE_NEWCGROUP) < 0))
                         _exit(1);
@@ -263,13 +281,16 @@ static double launch(int k, char *const dirs[3], int *status) {
                         bind_view(memory);
                         bind_view(pids);
                 }
+                step("exec");
                 execl("/bin/true", "true", (char *) NULL);
                 _exit(127);
         }
         close(go[0]);
         /* A child that died before "go" fails by its status. */
         if (root && pid > 0) {
+                step("cloned");
                 write_id_map(pid);
+                step("id map written");
                 if (write(go[1], "g", 1) != 1 && errno != EPIPE)
                         check(-1, "go");
         }
@@ -284,9 +305,11 @@ static double launch(int k, char *const dirs[3], int *status) {
                 write_file(memory, "cgroup.procs", pid_text);
                 write_file(pids, "cgroup.procs", pid_text);
         }
+        step("moves made");
         close(go[1]);
         if (pid > 0)
                 waitpid(pid, status, 0);
+        step("child ended");
         if (made_memory)
                 check(rmdir(memory), memory);
         if (made_pids)
@@ -295,6 +318,7 @@ static double launch(int k, char *const dirs[3], int *status) {
                 close(cgroup_fd);
         if (made_v2)
                 check(rmdir(v2), v2);
+        step("cgroups removed");
         return pid > 0 ? now_us() - start : -1;
 }
 
@@ -303,6 +327,9 @@ int main(int argc, char **argv) {
         double *times[KINDS], median[KINDS];
         int n = argc == 5 || argc == 6 ? atoi(argv[1]) : 0, status, order[KINDS];
         char *const *dirs = argv + 2;
+
+        started = now_us();
+        steps = getenv("CGROUP_FLOOR_STEPS") != NULL;
 
         /* A child that died before "go" fails the launch, not the program:
          * its cgroups are still removed. */
