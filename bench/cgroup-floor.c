@@ -102,6 +102,15 @@ static void write_file(const char *dir, const char *file, const char *value) {
                 close(fd);
 }
 
+/* mkdir of a cgroup: whether it was made, so that only a made one is
+ * removed. */
+static bool make_cgroup(const char *dir) {
+        bool made = mkdir(dir, 0755) == 0;
+
+        check(made ? 0 : -1, dir);
+        return made;
+}
+
 static int compare(const void *a, const void *b) {
         double x = *(const double *) a, y = *(const double *) b;
         return x < y ? -1 : x > y;
@@ -249,8 +258,7 @@ static double launch(int k, char *const dirs[3], int *status) {
                 least_check(dirs);
         step("checked");
         if (k == V1_V2 || k == NOVIEW) {
-                made_v2 = mkdir(v2, 0755) == 0;
-                check(made_v2 ? 0 : -1, v2);
+                made_v2 = make_cgroup(v2);
                 cgroup_fd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 check(cgroup_fd, v2);
                 args.flags |= CLONE_INTO_CGROUP;
@@ -296,10 +304,8 @@ static double launch(int k, char *const dirs[3], int *status) {
         }
         if (k != PLAIN && pid > 0) {
                 snprintf(pid_text, sizeof(pid_text), "%d", (int) pid);
-                made_memory = mkdir(memory, 0755) == 0;
-                check(made_memory ? 0 : -1, memory);
-                made_pids = mkdir(pids, 0755) == 0;
-                check(made_pids ? 0 : -1, pids);
+                made_memory = make_cgroup(memory);
+                made_pids = make_cgroup(pids);
                 write_file(memory, "memory.limit_in_bytes", "268435456");
                 write_file(pids, "pids.max", "100");
                 write_file(memory, "cgroup.procs", pid_text);
