@@ -7,9 +7,11 @@
  *           without limits
  *   v1+v2   a new cgroup in V2DIR that clone3 places the child in, new
  *           memory and pids cgroups in MEMDIR and PIDSDIR with a limit
- *           each, the child moved into them before it execs and its cgroup
- *           namespace made then, the three removed after it: the cgroup
- *           calls of a launch, in userbox's order
+ *           each, which the child enters itself before it execs (their
+ *           tasks files, opened by the launcher, come with the word that
+ *           the limits are written) and its cgroup namespace made then,
+ *           the three removed after it: the cgroup calls of a launch, in
+ *           userbox's order
  *   v1      the same without the v2 cgroup
  *   noview  v1+v2 without the view (below)
  * With ROOT, each launch is also what a launch makes the kernel do
@@ -18,7 +20,7 @@
  * writes the child's id map (one id); the child builds a container's
  * root from ROOT: before "go" its propagation cut, ROOT bound, tmpfs on
  * /dev, a fresh /proc, the host's /sys bound read-only and tmpfs on /tmp;
- * after it, while the launcher makes the v1 cgroups and moves it, six
+ * after it, while the launcher makes the v1 cgroups, six
  * host device nodes bound into /dev, devpts, /dev/shm and mqueue,
  * pivot_root and its tree made private. A limited launch (not plain)
  * also makes the least check that can come before clone (its own
@@ -52,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -233,10 +236,44 @@ static void least_check(char *const dirs[3]) {
                 check(access(dirs[i], W_OK), dirs[i]);
 }
 
+/* The launcher's word that the limits are written, with the tasks files
+ * of the v1 cgroups (n of fds) for the child to enter. */
+static void send_tasks(int sock, const int *fds, int n) {
+        char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+        struct iovec iov = { "m", 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                              .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+        check(sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno != EPIPE ? -1 : 0, "sending the tasks files");
+}
+
+/* The child: that word, and into each cgroup whose tasks file came with
+ * it, as userbox's child enters them (one thread, writing "0"). */
+static void enter_sent(int sock) {
+        char byte, control[CMSG_SPACE(2 * sizeof(int))];
+        struct iovec iov = { &byte, 1 };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                              .msg_controllen = sizeof(control) };
+
+        must(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC), "the word that the limits are written");
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+                        int fd;
+                        memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                        must(write(fd, "0", 1), "entering a cgroup");
+                        close(fd);
+                }
+}
+
 /* One launch of kind k: its wall time in microseconds, -1 when clone3
  * failed; *status the child's. */
 static double launch(int k, char *const dirs[3], int *status) {
-        char v2[4096], memory[4096], pids[4096], pid_text[32];
+        char v2[4096], memory[4096], pids[4096];
         struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS |
                                             CLONE_NEWIPC | (k == PLAIN ? CLONE_NEWCGROUP : 0),
                                    .exit_signal = SIGCHLD };
@@ -250,7 +287,7 @@ static double launch(int k, char *const dirs[3], int *status) {
         snprintf(v2, sizeof(v2), "%s/floor-%d", dirs[0], (int) getpid());
         snprintf(memory, sizeof(memory), "%s/floor-%d", dirs[1], (int) getpid());
         snprintf(pids, sizeof(pids), "%s/floor-%d", dirs[2], (int) getpid());
-        if (pipe2(go, O_CLOEXEC) < 0)
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, go) < 0)
                 return -1;
         if (root)
                 touch_proc();
@@ -272,7 +309,8 @@ static double launch(int k, char *const dirs[3], int *status) {
                 char byte;
                 close(go[1]);
                 /* The root's first part, "go" (the id map is written),
-                 * the rest; the moves end with the pipe. */
+                 * the rest; then the word that the limits are written,
+                 * or the end of the socket (plain). */
                 if (root) {
                         step("child started");
                         build_root_early();
@@ -281,7 +319,11 @@ static double launch(int k, char *const dirs[3], int *status) {
                         build_root();
                         step("root file system ready");
                 }
-                if (read(go[0], &byte, 1) < 0 || (k != PLAIN && unshare(CLONE_NEWCGROUP) < 0))
+                if (k == PLAIN)
+                        must(read(go[0], &byte, 1), "the end of the socket");
+                else
+                        enter_sent(go[0]);
+                if (k != PLAIN && unshare(CLONE_NEWCGROUP) < 0)
                         _exit(1);
                 if (root && k != PLAIN && k != NOVIEW) {
                         if (k == V1_V2)
@@ -303,15 +345,26 @@ static double launch(int k, char *const dirs[3], int *status) {
                         check(-1, "go");
         }
         if (k != PLAIN && pid > 0) {
-                snprintf(pid_text, sizeof(pid_text), "%d", (int) pid);
+                int tasks[2];
+                char path[4096 + 8];
+
                 made_memory = make_cgroup(memory);
                 made_pids = make_cgroup(pids);
                 write_file(memory, "memory.limit_in_bytes", "268435456");
                 write_file(pids, "pids.max", "100");
-                write_file(memory, "cgroup.procs", pid_text);
-                write_file(pids, "cgroup.procs", pid_text);
+                snprintf(path, sizeof(path), "%s/tasks", memory);
+                tasks[0] = open(path, O_WRONLY | O_CLOEXEC);
+                check(tasks[0], path);
+                snprintf(path, sizeof(path), "%s/tasks", pids);
+                tasks[1] = open(path, O_WRONLY | O_CLOEXEC);
+                check(tasks[1], path);
+                if (tasks[0] >= 0 && tasks[1] >= 0)
+                        send_tasks(go[1], tasks, 2);
+                for (int i = 0; i < 2; i++)
+                        if (tasks[i] >= 0)
+                                close(tasks[i]);
         }
-        step("moves made");
+        step("limits written");
         close(go[1]);
         if (pid > 0)
                 waitpid(pid, status, 0);

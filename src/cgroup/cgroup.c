@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,10 @@ void cgroup_cloned_into(struct cgroup *cg) {
 }
 
 int cgroup_attach(struct cgroup *cg, pid_t pid) {
+        return cgroup_attach_leaving(cg, pid, NULL, NULL);
+}
+
+int cgroup_attach_leaving(struct cgroup *cg, pid_t pid, int *fds, unsigned *n_fds) {
         char value[16];
         int r = complete(cg);
 
@@ -198,12 +203,43 @@ int cgroup_attach(struct cgroup *cg, pid_t pid) {
         for (size_t i = 0; i < cg->n_hierarchies; i++) {
                 if (cg->cloned_into && cg->hierarchies[i].fd >= 0)
                         continue;
+                /* Where the tasks file cannot be opened, the move is ours
+                 * after all. */
+                if (fds && cg->hierarchies[i].version == 1) {
+                        _cleanup_free_ char *tasks = path_join(cg->hierarchies[i].path, "tasks");
+                        int fd = tasks ? open(tasks, O_WRONLY | O_CLOEXEC) : -1;
+                        if (fd >= 0) {
+                                fds[(*n_fds)++] = fd;
+                                continue;
+                        }
+                }
                 r = write_in(cg->hierarchies[i].path, "cgroup.procs", value);
                 if (r < 0)
                         return log_errno(r, "moving pid %d into the container's cgroup '%s'", (int) pid,
                                          cg->hierarchies[i].path);
         }
         return 0;
+}
+
+int cgroup_enter(int *fds, unsigned n) {
+        int r = 0;
+
+        for (unsigned i = 0; i < n; i++) {
+                int w = r < 0 ? 0 : fd_write_all(fds[i], "0", 1);
+
+                if (w < 0) {
+                        char link[64], dir[PATH_MAX] = "";
+                        ssize_t len;
+
+                        snprintf(link, sizeof(link), "/proc/self/fd/%d", fds[i]);
+                        len = readlink(link, dir, sizeof(dir) - 1);
+                        dir[len > 0 ? len : 0] = '\0';
+                        r = log_errno(w, "entering the container's cgroup '%s'", dir);
+                }
+                close(fds[i]);
+                fds[i] = -1;
+        }
+        return r;
 }
 
 int cgroup_join_of(pid_t container, pid_t pid) {

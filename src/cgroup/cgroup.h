@@ -9,8 +9,8 @@
  * userbox-[NAME-]PID below the delegated directory of each hierarchy it
  * needs: the v2 one before clone, which places the child in it (clone3),
  * the v1 ones and the limits at sync step 3, while the child builds its
- * root and before its command starts, when it moves the child into them.
- * It removes them, killing what is left, when the container ends.
+ * root; the child enters them before its command starts. It removes
+ * them, killing what is left, when the container ends.
  * Without limits nothing here runs. */
 
 #include <stdbool.h>
@@ -101,6 +101,23 @@ bool cgroup_dir(const struct cgroup *cg, const struct cgroup_hierarchy *h, char 
  * Then moves pid into the cgroup of every hierarchy it was not born in.
  * Prints its error. */
 int cgroup_attach(struct cgroup *cg, pid_t pid);
+/* The same, leaving the v1 hierarchies to the child pid itself: the
+ * `tasks` file of each is opened into fds (at most
+ * _CGROUP_CONTROLLER_MAX + 1 of them, their number in *n_fds) for it to
+ * enter with cgroup_enter. A move by another process takes a lock that
+ * every fork and exit reads, and its writer waits for an RCU grace
+ * period, which cannot end before the other core, where the child builds
+ * its root, passes through the scheduler: the move waits for the child,
+ * the child for the move (0.2-6 ms a launch on the test machine). A
+ * thread that moves itself takes no such lock on this kernel (6.x); one
+ * that does costs what a move by us did (bench/README.md, session 16).
+ * Where a tasks file cannot be opened, pid is moved as by
+ * cgroup_attach. */
+int cgroup_attach_leaving(struct cgroup *cg, pid_t pid, int *fds, unsigned *n_fds);
+/* The child, single-threaded, before its command: enters the cgroup of
+ * each tasks file of fds (cgroup_attach_leaving's), and closes them.
+ * Prints its error. */
+int cgroup_enter(int *fds, unsigned n);
 /* The cgroup of a running container: in each hierarchy, the cgroup the
  * process container (its init, as the host sees it) is in when its name
  * is leaf's last component (linux.cgroupsPath's), or userbox-* for leaf

@@ -332,9 +332,13 @@ static int apply_rlimits(const struct config *c) {
 
 /* sync step 4: the launcher compiles the seccomp filter while we mount
  * (two cores, two jobs) and sends the program; it must be here before
- * exec. */
+ * exec. With it come the tasks files of the cgroups run's child enters
+ * itself (cgroup_attach_leaving): entered now, before anything of the
+ * container runs. */
 int receive_seccomp(struct child *child) {
         _cleanup_free_ char *buf = NULL;
+        int enter[FD_PASS_MAX];
+        unsigned n_enter = 0;
         ssize_t n;
         int r;
 
@@ -345,11 +349,12 @@ int receive_seccomp(struct child *child) {
         buf = malloc(SECCOMP_MESSAGE_MAX);
         if (!buf)
                 return log_errno(-ENOMEM, "receiving the seccomp filter");
-        do
-                n = recv(child->sync_fd, buf, SECCOMP_MESSAGE_MAX, 0);
-        while (n < 0 && errno == EINTR);
+        n = fd_recv(child->sync_fd, buf, SECCOMP_MESSAGE_MAX, enter, FD_PASS_MAX, &n_enter);
         if (n < 0)
-                return log_errno(-errno, "receiving the seccomp filter");
+                return log_errno((int) n, "receiving the seccomp filter");
+        r = cgroup_enter(enter, n_enter);
+        if (r < 0)
+                return r;
         if (n == 0)
                 return log_errno(-EPIPE, "receiving the seccomp filter");
         /* The first byte says whether a program follows. */

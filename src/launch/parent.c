@@ -41,7 +41,7 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
 static int write_id_map(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan,
                         struct seccomp_filter **filter);
 static int read_dumpable(int sync_fd);
-static int send_seccomp(const struct seccomp_filter *filter, int sync_fd);
+static int send_seccomp(const struct seccomp_filter *filter, int sync_fd, const int *fds, unsigned n_fds);
 static int network_ready(struct child *child, int sync_fd);
 
 static int check_planned(struct config *c, struct idmap_plan *plan, struct rootfs_plan **ret_rootfs,
@@ -363,24 +363,33 @@ static void kill_and_reap(pid_t pid) {
         (void) waitpid(pid, NULL, 0);
 }
 
+_Static_assert(FD_PASS_MAX >= ELEMENTSOF(((struct cgroup *) NULL)->hierarchies),
+               "the filter's message carries a tasks file per hierarchy");
+
 /* The launcher's side of sync steps 1 to 5: the child is dumpable, the id
  * map written, "go" (none of which a joining mode has), the seccomp
  * filter, the network ready. */
 static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap_plan *plan) {
         struct seccomp_filter *filter = NULL;
+        int enter[FD_PASS_MAX];
+        unsigned n_enter = 0;
         int r = 0;
 
         if (!child->mode->joins)
                 r = write_id_map(child, pid, sync_fd, plan, &filter);
         else if (child->mode->seccomp)
                 r = seccomp_build(child->config, &filter);
-        /* Into the container's cgroup (where clone did not put it) once
-         * "go" is sent, while the child builds its root, and before the
-         * filter it waits for before its command starts: nothing the
-         * command starts runs outside the limits, and the move, which
-         * waits in the kernel for up to milliseconds (bench/README.md),
-         * is off the launch's path. exec: into the container's. */
-        if (r >= 0 && child->cgroup)
+        /* The container's cgroups (where clone did not put the child),
+         * made once "go" is sent, while the child builds its root, and
+         * entered before the filter it waits for before its command
+         * starts: nothing the command starts runs outside the limits.
+         * run's child enters its v1 cgroups itself when the filter comes
+         * (cgroup.h: moved by us, it would wait for the move and the move
+         * for it); userbox-oci's is moved by us, as its hooks (step 11)
+         * come before its filter. exec: into the container's. */
+        if (r >= 0 && child->cgroup && child->mode->seccomp && !child->oci)
+                r = cgroup_attach_leaving(child->cgroup, pid, enter, &n_enter);
+        else if (r >= 0 && child->cgroup)
                 r = cgroup_attach(child->cgroup, pid);
         if (r >= 0 && child->join_cgroup_of > 0)
                 r = cgroup_join_of(child->join_cgroup_of, pid);
@@ -388,10 +397,11 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
                 r = cgroup_join_paths(child->join_cgroups, pid);
         /* sync step 4: the seccomp filter. */
         if (r >= 0 && child->mode->seccomp) {
-                r = send_seccomp(filter, sync_fd);
+                r = send_seccomp(filter, sync_fd, enter, n_enter);
                 if (r >= 0)
                         log_step("seccomp filter sent");
         }
+        fd_close_all(enter, n_enter);
         seccomp_filter_free(filter);
         if (r >= 0 && child->net_helper)
                 r = network_ready(child, sync_fd);
@@ -476,8 +486,9 @@ static int network_ready(struct child *child, int sync_fd) {
 }
 
 /* sync step 4: the filter as one datagram, the first byte saying whether a
- * program follows. */
-static int send_seccomp(const struct seccomp_filter *filter, int sync_fd) {
+ * program follows, with the tasks files of the cgroups the child enters. */
+static int send_seccomp(const struct seccomp_filter *filter, int sync_fd, const int *fds, unsigned n_fds) {
+        ssize_t sent;
         _cleanup_free_ char *buf = NULL;
         const void *data;
         size_t size;
@@ -491,7 +502,8 @@ static int send_seccomp(const struct seccomp_filter *filter, int sync_fd) {
                 memcpy(buf + 1, data, size);
         /* A child that failed before reading it has closed its end: its
          * own message, already queued, says why; supervise() prints it. */
-        if (send(sync_fd, buf, size + 1, MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET)
-                return log_errno(-errno, "sending the seccomp filter");
+        sent = fd_send(sync_fd, buf, size + 1, fds, n_fds);
+        if (sent < 0 && sent != -EPIPE && sent != -ECONNRESET)
+                return log_errno((int) sent, "sending the seccomp filter");
         return 0;
 }
