@@ -239,9 +239,12 @@ static void least_check(char *const dirs[3]) {
 /* The launcher's word that the limits are written, with the tasks files
  * of the v1 cgroups (n of fds) for the child to enter. */
 static void send_tasks(int sock, const int *fds, int n) {
-        char control[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+        union {
+                char buf[CMSG_SPACE(2 * sizeof(int))];
+                struct cmsghdr align;
+        } control = { 0 };
         struct iovec iov = { "m", 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
                               .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
@@ -255,14 +258,22 @@ static void send_tasks(int sock, const int *fds, int n) {
 /* The child: that word, and into each cgroup whose tasks file came with
  * it, as userbox's child enters them (one thread, writing "0"). */
 static void enter_sent(int sock) {
-        char byte, control[CMSG_SPACE(2 * sizeof(int))];
+        union {
+                char buf[CMSG_SPACE(2 * sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        char byte;
         struct iovec iov = { &byte, 1 };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                              .msg_controllen = sizeof(control) };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
 
         must(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC), "the word that the limits are written");
+        if (msg.msg_flags & MSG_CTRUNC) {
+                fprintf(stderr, "cgroup-floor: the tasks files did not all come\n");
+                _exit(2);
+        }
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-                for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+                for (size_t i = 0; c->cmsg_type == SCM_RIGHTS && i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
                         int fd;
                         memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
                         must(write(fd, "0", 1), "entering a cgroup");

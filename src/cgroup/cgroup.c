@@ -232,8 +232,11 @@ int cgroup_enter(int *fds, unsigned n) {
                         ssize_t len;
 
                         snprintf(link, sizeof(link), "/proc/self/fd/%d", fds[i]);
+                        /* Named by its directory, as everywhere else. */
                         len = readlink(link, dir, sizeof(dir) - 1);
                         dir[len > 0 ? len : 0] = '\0';
+                        if (strrchr(dir, '/'))
+                                *strrchr(dir, '/') = '\0';
                         r = log_errno(w, "entering the container's cgroup '%s'", dir);
                 }
                 close(fds[i]);

@@ -9,8 +9,9 @@
  * userbox-[NAME-]PID below the delegated directory of each hierarchy it
  * needs: the v2 one before clone, which places the child in it (clone3),
  * the v1 ones and the limits at sync step 3, while the child builds its
- * root; the child enters them before its command starts. It removes
- * them, killing what is left, when the container ends.
+ * root; run's child enters them itself before its command starts (it is
+ * moved into them otherwise). It removes them, killing what is left,
+ * when the container ends.
  * Without limits nothing here runs. */
 
 #include <stdbool.h>
@@ -108,10 +109,11 @@ int cgroup_attach(struct cgroup *cg, pid_t pid);
  * every fork and exit reads, and its writer waits for an RCU grace
  * period, which cannot end before the other core, where the child builds
  * its root, passes through the scheduler: the move waits for the child,
- * the child for the move (0.2-6 ms a launch on the test machine). A
- * thread that moves itself takes no such lock on this kernel (6.x); one
- * that does costs what a move by us did (bench/README.md, session 16).
- * Where a tasks file cannot be opened, pid is moved as by
+ * the child for the move (0.6-6.6 ms a launch on the test machine). A
+ * thread that moves itself ("0" to tasks) takes no such lock since Linux
+ * 5.5 (and 5.4.213); on an older kernel it does, but the writer is then
+ * the child itself, and the launcher's core, idle by then, holds no grace
+ * period back (bench/README.md, session 16). Where a tasks file cannot be opened, pid is moved as by
  * cgroup_attach. */
 int cgroup_attach_leaving(struct cgroup *cg, pid_t pid, int *fds, unsigned *n_fds);
 /* The child, single-threaded, before its command: enters the cgroup of

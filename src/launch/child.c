@@ -87,10 +87,9 @@ _Noreturn void child_start(struct child *child) {
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (r < 0)
                 child_fail(child, r, EXIT_USERBOX_FAILED);
-        /* The launcher left CLONE_NEWCGROUP out of clone to move us into
-         * the container's cgroup first (sync step 2): made now, the
-         * namespace's root is that cgroup, and the container sees nothing
-         * of the host's tree above it. */
+        /* Our cgroup namespace, when the launcher left it out of clone,
+         * is made once we are in the container's cgroups (sync step 4,
+         * launch_cgroup_namespace): none yet to send. */
         child->cgroup_ns_fd = -1;
         mode->child_main(child);
         _exit(EXIT_USERBOX_FAILED);
@@ -183,11 +182,12 @@ int prepare_command(struct child *child, const struct user_identity *id, char **
         return r;
 }
 
-/* The launcher left CLONE_NEWCGROUP out of clone to move us into the
- * container's cgroup first, which it has done when the filter arrives
- * (sync step 4; userbox-oci's createContainer hooks come before, at step
- * 11): made now, the namespace's root is that cgroup, and the container
- * sees nothing of the host's tree above it. The launcher opened the other
+/* The launcher left CLONE_NEWCGROUP out of clone for us to be in the
+ * container's cgroups first: we entered them with the filter, or it moved
+ * us there before it sent the filter (sync step 4; userbox-oci's
+ * createContainer hooks come before, at step 11). Made now, the
+ * namespace's root is that cgroup, and the container sees nothing of the
+ * host's tree above it. The launcher opened the other
  * namespaces at sync step 1, before this one existed: a named
  * container's goes to it with the identity (step 6), for exec. */
 int launch_cgroup_namespace(struct child *child) {

@@ -30,16 +30,20 @@
  *  3. launcher -> child: the byte SYNC_GO: the map is written. The child
  *     checks the launcher is still there, makes itself non-dumpable again,
  *     reports a failure of step 2's work (step 8), then runs
- *     mode->child_main. With limits by cgroup, the launcher now moves the
- *     child into the container's cgroups it was not cloned into, while
- *     the child builds its root.
+ *     mode->child_main. With limits by cgroup, the launcher now makes the
+ *     container's cgroups it did not make before clone and writes the
+ *     limits, while the child builds its root; it moves the child into
+ *     those it was not cloned into, unless mode->enters_cgroups.
  *  4. launcher -> child (mode->seccomp): the filter, one datagram: a byte
  *     saying whether a program follows (0: Seccomp=unconfined), then the
- *     BPF program. The child reads it once its root is set up, before
- *     exec (userbox-oci's with a cgroup of its own and no step 11: before
- *     its pivot, to show that cgroup in its /sys/fs/cgroup); then, if it
- *     waited for its cgroup (step 3), it makes its cgroup namespace. A
- *     child already gone is no error here: its report is queued.
+ *     BPF program; with mode->enters_cgroups, the `tasks` file of each v1
+ *     cgroup the child was not cloned into rides along (SCM_RIGHTS). The
+ *     child reads it once its root is set up, before exec (userbox-oci's
+ *     with a cgroup of its own and no step 11: before its pivot, to show
+ *     that cgroup in its /sys/fs/cgroup), enters those cgroups and closes
+ *     the files; then, if it waited for its cgroup (step 3), it makes its
+ *     cgroup namespace. A child already gone is no error here: its report
+ *     is queued.
  *  5. launcher -> child (mode->network, with a helper): the byte
  *     SYNC_NETWORK_READY once the helper said its interface is up and the
  *     ports are published. The child reads it last before exec: the
@@ -175,6 +179,9 @@ struct launch_mode {
         bool rootfs;                    /* launch_check() before clone: the root
                                          * planned, container_check() */
         bool seccomp;                   /* sync step 4: the filter is sent */
+        bool enters_cgroups;            /* sync step 4: the child enters its v1
+                                         * cgroups itself (cgroup.h); else the
+                                         * launcher moves it at step 3 */
         bool joins;                     /* no namespace of its own: joins those of
                                          * a running container (exec); no id map,
                                          * sync steps 1 to 3 skipped */
@@ -256,17 +263,18 @@ _Noreturn void child_fail(struct child *child, int r, int exit_status);
  * environment, limits, filter, network and terminal (sync steps 4, 5, 7),
  * then the last steps and its execve (sync step 9). */
 int prepare_command(struct child *child, const struct user_identity *id, char ***env);
-/* The child's cgroup namespace, once the launcher moved it into the
- * container's cgroups (which it has done by sync step 4, and by its
- * answer to step 11): its root is then the container's cgroup. Once; a
- * no-op without a cgroup of its own (clone made the namespace). */
+/* The child's cgroup namespace, once it is in the container's cgroups
+ * (entered at sync step 4, or moved there by the launcher by then and by
+ * its answer to step 11): its root is then the container's cgroup. Once;
+ * a no-op without a cgroup of its own (clone made the namespace). */
 int launch_cgroup_namespace(struct child *child);
 /* /sys/fs/cgroup as the container's own (mounts_cgroup_view()): run's
  * after the pivot (rootfd -1), userbox-oci's before it, in the root
  * rootfd names. Prints its errors. */
 int launch_cgroup_view(struct child *child, int rootfd);
 /* sync step 4: the seccomp filter, once (the launcher made the
- * container's cgroups before it sent it). Prints its errors. */
+ * container's cgroups before it sent it), and the cgroups the child
+ * enters itself, entered. Prints its errors. */
 int receive_seccomp(struct child *child);
 _Noreturn void command_exec(struct child *child, const struct user_identity *id, char **env);
 /* exec-child.c: a joining mode's child, right after clone (no id map to

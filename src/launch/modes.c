@@ -16,6 +16,7 @@ static const struct launch_mode mode_run = {
         .profile_namespaces = true,
         .rootfs = true,
         .seccomp = true,
+        .enters_cgroups = true,
         .network = true,
         .prepare = container_prepare,
         .child_main = container_main,

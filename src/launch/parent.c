@@ -384,10 +384,11 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
          * entered before the filter it waits for before its command
          * starts: nothing the command starts runs outside the limits.
          * run's child enters its v1 cgroups itself when the filter comes
-         * (cgroup.h: moved by us, it would wait for the move and the move
-         * for it); userbox-oci's is moved by us, as its hooks (step 11)
-         * come before its filter. exec: into the container's. */
-        if (r >= 0 && child->cgroup && child->mode->seccomp && !child->oci)
+         * (mode->enters_cgroups; cgroup.h: moved by us, it would wait for
+         * the move and the move for it); userbox-oci's is moved by us, as
+         * its hooks (step 11) come before its filter. exec: into the
+         * container's. */
+        if (r >= 0 && child->cgroup && child->mode->enters_cgroups)
                 r = cgroup_attach_leaving(child->cgroup, pid, enter, &n_enter);
         else if (r >= 0 && child->cgroup)
                 r = cgroup_attach(child->cgroup, pid);

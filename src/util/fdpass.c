@@ -76,8 +76,9 @@ void fd_close_all(const int *fds, unsigned n) {
 
 /* A process inside a container has no fd of its parent's user namespace:
  * NS_GET_PARENT refuses what is outside the caller's scope, and userbox
- * hands no host fd in. A uid proves nothing: a container's root is the
- * user's own uid on the host. */
+ * leaves no host fd to what a container runs (the cgroup files its first
+ * process is handed are closed before its command). A uid proves
+ * nothing: a container's root is the user's own uid on the host. */
 int userns_open_own(void) {
         int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
         return fd < 0 ? -errno : fd;

@@ -74,6 +74,36 @@ pids:/" "$(awk -F: '{ print $2 ":" $3 }' <<<"$OUT" | sort)" "the container's cgr
         assert_eq "$before" "$(limits_cgroups_under "$memory"; limits_cgroups_under "$pids")" "userbox cgroups left after 20 runs"
 }
 
+# The container's first process enters its v1 cgroups itself, with the
+# cgroups' files the launcher opened for it: under every id map (its uid
+# on the host is the user's until its command starts), every process of
+# the container is in each of them, and none of those files is left open
+# to the command.
+test_the_container_enters_its_cgroups_under_every_id_map() {
+        local memory pids map pid out
+        limits_delegated memory
+        limits_delegated pids
+        limits_parent Memory=64M
+        memory=$PARENT
+        limits_parent PIDs=20
+        pids=$PARENT
+        out=$(mktemp_dir)
+        for map in single subid keep-id; do
+                "$USERBOX" run --idmap "$map" --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- \
+                        sh -c 'ls /proc/$$/fd; exec sleep 30' >"$out/$map" 2>"$out/$map.err" &
+                pid=$!
+                wait_for 10 grep -q . "$out/$map" ||
+                        { kill -9 "$pid"; fail "--idmap $map: the command did not start: $(cat "$out/$map.err")"; }
+                sort "$memory/userbox-$pid/cgroup.procs" >"$out/memory" 2>&1
+                sort "$pids/userbox-$pid/cgroup.procs" >"$out/pids" 2>&1
+                kill "$pid"
+                wait "$pid"
+                assert_eq 2 "$(grep -c . "$out/memory")" "--idmap $map: processes in the memory cgroup (init and the command): $(cat "$out/memory")"
+                assert_eq "$(cat "$out/memory")" "$(cat "$out/pids")" "--idmap $map: the pids cgroup holds the same processes"
+                assert_eq "0 1 2" "$(tr '\n' ' ' <"$out/$map" | sed 's/ $//')" "--idmap $map: the command's open files"
+        done
+}
+
 # A launcher killed with -9 removes nothing; its container dies with it
 # (PR_SET_PDEATHSIG) and the next launch under the same delegated cgroup
 # removes the empty cgroup it left.
