@@ -30,6 +30,18 @@ limits_parent() {
         [ -d "$PARENT" ] || fail "userbox config --limit $1 names no cgroup parent"
 }
 
+# limits_memory_and_pids: skips the test unless memory and pids cgroups
+# are delegated; MEMORY and PIDS are where userbox makes the container's
+# cgroups for Memory=64M and PIDs=20.
+limits_memory_and_pids() {
+        limits_delegated memory
+        limits_delegated pids
+        limits_parent Memory=64M
+        MEMORY=$PARENT
+        limits_parent PIDs=20
+        PIDS=$PARENT
+}
+
 # The userbox-* cgroups under DIR.
 limits_cgroups_under() {
         find "$1" -maxdepth 1 -type d -name 'userbox-[0-9]*' 2>/dev/null | sort

@@ -53,12 +53,8 @@ test_cpus_limit_holds_a_busy_loop_to_its_share() {
 
 test_cgroup_is_removed_after_the_container_exits() {
         local memory pids before
-        limits_delegated memory
-        limits_delegated pids
-        limits_parent Memory=64M
-        memory=$PARENT
-        limits_parent PIDs=20
-        pids=$PARENT
+        limits_memory_and_pids
+        memory=$MEMORY pids=$PIDS
         before=$(limits_cgroups_under "$memory"; limits_cgroups_under "$pids")
         run "$USERBOX" run --idmap single --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- \
                 sh -c 'grep -E "memory|pids" /proc/self/cgroup'
@@ -81,12 +77,8 @@ pids:/" "$(awk -F: '{ print $2 ":" $3 }' <<<"$OUT" | sort)" "the container's cgr
 # to the command.
 test_the_container_enters_its_cgroups_under_every_id_map() {
         local memory pids map pid out
-        limits_delegated memory
-        limits_delegated pids
-        limits_parent Memory=64M
-        memory=$PARENT
-        limits_parent PIDs=20
-        pids=$PARENT
+        limits_memory_and_pids
+        memory=$MEMORY pids=$PIDS
         out=$(mktemp_dir)
         for map in single subid keep-id; do
                 "$USERBOX" run --idmap "$map" --limit Memory=64M --limit PIDs=20 "$TEST_ROOT" -- \
