@@ -228,15 +228,16 @@ int cgroup_enter(int *fds, unsigned n) {
                 int w = r < 0 ? 0 : fd_write_all(fds[i], "0", 1);
 
                 if (w < 0) {
-                        char link[64], dir[PATH_MAX] = "";
+                        char link[64], dir[PATH_MAX] = "", *tasks;
                         ssize_t len;
 
                         snprintf(link, sizeof(link), "/proc/self/fd/%d", fds[i]);
                         /* Named by its directory, as everywhere else. */
                         len = readlink(link, dir, sizeof(dir) - 1);
                         dir[len > 0 ? len : 0] = '\0';
-                        if (strrchr(dir, '/'))
-                                *strrchr(dir, '/') = '\0';
+                        tasks = strrchr(dir, '/');
+                        if (tasks)
+                                *tasks = '\0';
                         r = log_errno(w, "entering the container's cgroup '%s'", dir);
                 }
                 close(fds[i]);

@@ -113,8 +113,8 @@ int cgroup_attach(struct cgroup *cg, pid_t pid);
  * thread that moves itself ("0" to tasks) takes no such lock since Linux
  * 5.5 (and 5.4.213); on an older kernel it does, but the writer is then
  * the child itself, and the launcher's core, idle by then, holds no grace
- * period back (bench/README.md, session 16). Where a tasks file cannot be opened, pid is moved as by
- * cgroup_attach. */
+ * period back (bench/README.md, session 16). Where a tasks file cannot be
+ * opened, pid is moved as by cgroup_attach. fds NULL: cgroup_attach. */
 int cgroup_attach_leaving(struct cgroup *cg, pid_t pid, int *fds, unsigned *n_fds);
 /* The child, single-threaded, before its command: enters the cgroup of
  * each tasks file of fds (cgroup_attach_leaving's), and closes them.

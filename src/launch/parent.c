@@ -388,10 +388,8 @@ static int start_child(struct child *child, pid_t pid, int sync_fd, struct idmap
          * the move and the move for it); userbox-oci's is moved by us, as
          * its hooks (step 11) come before its filter. exec: into the
          * container's. */
-        if (r >= 0 && child->cgroup && child->mode->enters_cgroups)
-                r = cgroup_attach_leaving(child->cgroup, pid, enter, &n_enter);
-        else if (r >= 0 && child->cgroup)
-                r = cgroup_attach(child->cgroup, pid);
+        if (r >= 0 && child->cgroup)
+                r = cgroup_attach_leaving(child->cgroup, pid, child->mode->enters_cgroups ? enter : NULL, &n_enter);
         if (r >= 0 && child->join_cgroup_of > 0)
                 r = cgroup_join_of(child->join_cgroup_of, pid);
         if (r >= 0 && child->join_cgroups)
